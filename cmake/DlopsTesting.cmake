@@ -1,0 +1,100 @@
+# Test helpers. Every distributed test goes through dlops_add_mpi_test so rank counts,
+# launcher flags, labels, skip conventions and environment are the same everywhere.
+#
+#   dlops_add_mpi_test(NAME n TARGET t NP p [ARGS ...] [LABELS ...] [BACKEND mpi|rma|nccl] [GPU])
+#       one test "n.<backend>.np<p>" running t under mpiexec with p ranks, DLOPS_SPEC=comm=<backend>,
+#       labels: mpi np<p> <backend label> plus LABELS.
+#   dlops_add_mpi_tests(NAME n TARGET t [NPS ...] [BACKENDS ...] [ARGS ...] [LABELS ...] [GPU])
+#       the above for every rank count (default DLOPS_TEST_NP = 1 2 3 4) and every host backend
+#       compiled in (mpi, and rma when DLOPS_ENABLE_RMA).
+#   dlops_add_serial_test(NAME n TARGET t [ARGS ...] [LABELS ...])
+#       a test run without mpiexec (label unit).
+#
+# Tests skip by printing "[DLOPS-SKIP] reason" and exiting 77 (validation/support/dlops_test.h).
+
+set(DLOPS_MPIEXEC_FLAGS "" CACHE STRING "Extra flags for mpiexec in tests")
+execute_process(COMMAND ${MPIEXEC_EXECUTABLE} --version OUTPUT_VARIABLE _mpiexec_version ERROR_QUIET)
+set(_dlops_mpiexec_extra ${DLOPS_MPIEXEC_FLAGS})
+if(_mpiexec_version MATCHES "Open MPI|OpenRTE")
+  # More ranks than cores are fine in tests; the environment below also lets root run them.
+  list(APPEND _dlops_mpiexec_extra --oversubscribe)
+endif()
+
+set(DLOPS_TEST_ENV
+  OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+  OMPI_MCA_mpi_yield_when_idle=1 OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_rmaps_base_oversubscribe=1
+  PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe)
+if(DLOPS_SANITIZE MATCHES "address")
+  # Open MPI's own allocations at init are reported as leaks; dlops' leaks are checked by the
+  # serial unit tests, which run with leak detection on.
+  list(APPEND DLOPS_TEST_ENV ASAN_OPTIONS=detect_leaks=0)
+endif()
+
+set(DLOPS_TEST_BACKENDS mpi)
+if(DLOPS_ENABLE_RMA)
+  list(APPEND DLOPS_TEST_BACKENDS rma)
+endif()
+
+function(dlops_add_mpi_test)
+  cmake_parse_arguments(T "GPU" "NAME;TARGET;NP;BACKEND;TIMEOUT" "ARGS;LABELS;SPEC" ${ARGN})
+  if(NOT T_BACKEND)
+    set(T_BACKEND mpi)
+  endif()
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  set(name ${T_NAME}.${T_BACKEND}.np${T_NP})
+  add_test(NAME ${name}
+           COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${T_NP} ${_dlops_mpiexec_extra} ${MPIEXEC_PREFLAGS}
+                   $<TARGET_FILE:${T_TARGET}> ${MPIEXEC_POSTFLAGS} ${T_ARGS})
+  if(T_BACKEND STREQUAL "mpi")
+    set(blabel mpi2s)
+  else()
+    set(blabel ${T_BACKEND})
+  endif()
+  set(labels mpi np${T_NP} ${blabel} ${T_LABELS})
+  if(T_GPU)
+    list(APPEND labels gpu)
+  endif()
+  set(spec "comm=${T_BACKEND}")
+  if(T_SPEC)
+    string(JOIN " " spec ${spec} ${T_SPEC})
+  endif()
+  set_tests_properties(${name} PROPERTIES PROCESSORS ${T_NP} LABELS "${labels}" TIMEOUT ${T_TIMEOUT}
+    SKIP_RETURN_CODE 77 SKIP_REGULAR_EXPRESSION "\\[DLOPS-SKIP\\]"
+    ENVIRONMENT "${DLOPS_TEST_ENV};DLOPS_SPEC=${spec}")
+  if(T_GPU)
+    set_tests_properties(${name} PROPERTIES RESOURCE_LOCK dlops_gpu)
+  endif()
+endfunction()
+
+function(dlops_add_mpi_tests)
+  cmake_parse_arguments(T "GPU" "NAME;TARGET;TIMEOUT" "NPS;BACKENDS;ARGS;LABELS" ${ARGN})
+  if(NOT T_NPS)
+    set(T_NPS ${DLOPS_TEST_NP})
+  endif()
+  if(NOT T_BACKENDS)
+    set(T_BACKENDS ${DLOPS_TEST_BACKENDS})
+  endif()
+  set(gpu)
+  if(T_GPU)
+    set(gpu GPU)
+  endif()
+  set(to)
+  if(T_TIMEOUT)
+    set(to TIMEOUT ${T_TIMEOUT})
+  endif()
+  foreach(b IN LISTS T_BACKENDS)
+    foreach(np IN LISTS T_NPS)
+      dlops_add_mpi_test(NAME ${T_NAME} TARGET ${T_TARGET} NP ${np} BACKEND ${b} ARGS ${T_ARGS}
+                         LABELS ${T_LABELS} ${gpu} ${to})
+    endforeach()
+  endforeach()
+endfunction()
+
+function(dlops_add_serial_test)
+  cmake_parse_arguments(T "" "NAME;TARGET" "ARGS;LABELS" ${ARGN})
+  add_test(NAME ${T_NAME} COMMAND $<TARGET_FILE:${T_TARGET}> ${T_ARGS})
+  set_tests_properties(${T_NAME} PROPERTIES LABELS "unit;${T_LABELS}" TIMEOUT 120
+    SKIP_RETURN_CODE 77 SKIP_REGULAR_EXPRESSION "\\[DLOPS-SKIP\\]" ENVIRONMENT "${DLOPS_TEST_ENV}")
+endfunction()

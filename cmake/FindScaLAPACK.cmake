@@ -1,0 +1,22 @@
+# FindScaLAPACK through pkg-config (Debian's CMake config for ScaLAPACK is broken).
+# Tries the modules scalapack-openmpi, scalapack-mpich, scalapack. Defines ScaLAPACK_FOUND,
+# ScaLAPACK_LIBRARIES and the target ScaLAPACK::ScaLAPACK.
+find_package(PkgConfig QUIET)
+if(PkgConfig_FOUND)
+  foreach(mod scalapack-openmpi scalapack-mpich scalapack)
+    pkg_check_modules(_SCALAPACK QUIET IMPORTED_TARGET GLOBAL ${mod})
+    if(_SCALAPACK_FOUND)
+      set(ScaLAPACK_PKGCONFIG_MODULE ${mod})
+      break()
+    endif()
+  endforeach()
+endif()
+if(_SCALAPACK_FOUND)
+  set(ScaLAPACK_LIBRARIES ${_SCALAPACK_LINK_LIBRARIES})
+endif()
+include(FindPackageHandleStandardArgs)
+find_package_handle_standard_args(ScaLAPACK REQUIRED_VARS ScaLAPACK_LIBRARIES)
+if(ScaLAPACK_FOUND AND NOT TARGET ScaLAPACK::ScaLAPACK)
+  add_library(ScaLAPACK::ScaLAPACK INTERFACE IMPORTED)
+  target_link_libraries(ScaLAPACK::ScaLAPACK INTERFACE PkgConfig::_SCALAPACK)
+endif()

@@ -1,0 +1,122 @@
+/* Internal communication interface (never installed).
+ *
+ * A dlops_comm is a communicator plus a backend function table. Layers above call the
+ * dlops_comm_* front-end functions below, which validate, translate complex data into pairs of
+ * reals, time and count the operation, then call the backend. A backend that leaves an entry
+ * NULL gets the two-sided MPI implementation instead (logged once).
+ *
+ * Backends see only real or integer transport types and 64-bit counts; they chunk counts above
+ * the per-message limit (INT_MAX, or DLOPS_COMM_MAX_CHUNK for testing) themselves.
+ */
+#ifndef DLOPS_COMM_H
+#define DLOPS_COMM_H
+
+#include <mpi.h>
+
+#include "../core/error.h"
+
+/* Transport types. The first four equal dlops_dtype so a dtype converts by a cast. */
+typedef enum {
+  DLOPS_CT_F32 = DLOPS_F32,
+  DLOPS_CT_F64 = DLOPS_F64,
+  DLOPS_CT_C64 = DLOPS_C64,
+  DLOPS_CT_C128 = DLOPS_C128,
+  DLOPS_CT_I32 = 4,
+  DLOPS_CT_I64 = 5,
+  DLOPS_CT_BYTE = 6,
+  DLOPS_CT_NUM = 7
+} dlops_ctype;
+
+typedef enum { DLOPS_OP_SUM = 0, DLOPS_OP_MAX = 1, DLOPS_OP_MIN = 2 } dlops_redop;
+
+/** Marks an in-place allreduce/reduce (send buffer == receive buffer). */
+#define DLOPS_IN_PLACE ((const void *)1)
+
+/** One point-to-point pair of a neighbour exchange: send scount elements to peer and receive
+ *  rcount elements from peer (either count may be 0; peer may equal the own rank: local copy). */
+typedef struct {
+  int peer;
+  const void *sendbuf;
+  int64_t scount;
+  void *recvbuf;
+  int64_t rcount;
+} dlops_nbr_msg;
+
+typedef struct dlops_comm_s dlops_comm;
+
+/** Counters shared by a context and all communicators split from it. */
+typedef struct {
+  dlops_comm_counter k[DLOPS_COMM_NUM_KINDS];
+  int refcount;
+} dlops_counters;
+
+typedef struct {
+  const char *name;
+  int (*allreduce)(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op);
+  int (*allgatherv)(dlops_comm *c, const void *send, int64_t scount, void *recv, const int64_t *rcounts,
+                    const int64_t *rdispls, dlops_ctype t);
+  int (*bcast)(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root);
+  int (*reduce)(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
+                int root);
+  int (*alltoallv)(dlops_comm *c, const void *send, const int64_t *scounts, const int64_t *sdispls, void *recv,
+                   const int64_t *rcounts, const int64_t *rdispls, dlops_ctype t);
+  int (*neighbor)(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t);
+  /** Create the backend part of a split communicator: out->mpi is already set. */
+  int (*split_init)(dlops_comm *parent, dlops_comm *out);
+  void (*finalize)(dlops_comm *c); /* free backend-private data (not the MPI communicator) */
+} dlops_comm_ops;
+
+struct dlops_comm_s {
+  const dlops_comm_ops *ops;
+  dlops_ctx ctx;          /* for error messages and logging */
+  MPI_Comm mpi;           /* owned: freed by dlops_comm_destroy */
+  int rank, size;
+  dlops_counters *counters;
+  int64_t max_chunk;      /* max elements per message (INT_MAX, or smaller for tests) */
+  int delegated_logged;   /* bit mask: which delegations were logged */
+  void *impl;             /* backend-private */
+};
+
+/* ---- backend constructors ---- */
+DLOPS_INTERN extern const dlops_comm_ops dlops_comm_mpi_ops;
+
+/** Build a communicator object on an MPI communicator it takes ownership of. */
+DLOPS_INTERN int dlops_comm_create(dlops_ctx ctx, MPI_Comm mpi, const dlops_comm_ops *ops, dlops_counters *counters,
+                                   dlops_comm **out);
+DLOPS_INTERN void dlops_comm_destroy(dlops_comm **c);
+
+/* ---- front end (all collective over c unless noted) ---- */
+DLOPS_INTERN size_t dlops_ctype_size(dlops_ctype t);
+DLOPS_INTERN MPI_Datatype dlops_ctype_mpi(dlops_ctype t);
+DLOPS_INTERN int dlops_comm_allreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t,
+                                      dlops_redop op);
+DLOPS_INTERN int dlops_comm_allgatherv(dlops_comm *c, const void *send, int64_t scount, void *recv,
+                                       const int64_t *rcounts, const int64_t *rdispls, dlops_ctype t);
+/** Equal-count allgather: recv holds size*count elements. */
+DLOPS_INTERN int dlops_comm_allgather(dlops_comm *c, const void *send, int64_t count, void *recv, dlops_ctype t);
+DLOPS_INTERN int dlops_comm_bcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root);
+DLOPS_INTERN int dlops_comm_reduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t,
+                                   dlops_redop op, int root);
+DLOPS_INTERN int dlops_comm_alltoallv(dlops_comm *c, const void *send, const int64_t *scounts,
+                                      const int64_t *sdispls, void *recv, const int64_t *rcounts,
+                                      const int64_t *rdispls, dlops_ctype t);
+/** Neighbour exchange: collective over the peers involved only (each pair must be listed by
+ *  both sides with matching counts). */
+DLOPS_INTERN int dlops_comm_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t);
+/** Split by colour (MPI_Comm_split semantics), same backend, shared counters. */
+DLOPS_INTERN int dlops_comm_split(dlops_comm *c, int color, int key, dlops_comm **out);
+
+/** Uncounted-data metadata allgather of int64 values over MPI (counted as DLOPS_COMM_META). */
+DLOPS_INTERN int dlops_comm_meta_allgather_i64(dlops_comm *c, const int64_t *send, int64_t count, int64_t *recv);
+/** Metadata allreduce of int64 values over MPI (counted as DLOPS_COMM_META). */
+DLOPS_INTERN int dlops_comm_meta_allreduce_i64(dlops_comm *c, int64_t *inout, int64_t count, dlops_redop op);
+
+/** Collective error agreement on c: every rank passes its local code (0 if fine). If any rank
+ *  failed, every rank returns the code of the lowest failing rank and records that rank's
+ *  message. One MPI allreduce when all is well (counted as DLOPS_COMM_META). */
+DLOPS_INTERN int dlops_comm_agree(dlops_comm *c, int err);
+
+/* Counting helpers for backends and front end. */
+DLOPS_INTERN void dlops_counter_add(dlops_comm *c, dlops_comm_kind k, int64_t messages, int64_t bytes, double t);
+
+#endif

@@ -1,0 +1,173 @@
+/* Two-sided MPI backend of the communication interface. Host memory (or CUDA-aware MPI with
+ * device pointers). Counts above c->max_chunk are sent in several messages. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "comm.h"
+
+static MPI_Op mpi_op(dlops_redop op) { return op == DLOPS_OP_SUM ? MPI_SUM : op == DLOPS_OP_MAX ? MPI_MAX : MPI_MIN; }
+
+static int mpi_allreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op) {
+  size_t es = dlops_ctype_size(t);
+  for (int64_t off = 0; off < count; off += c->max_chunk) {
+    int n = (int)(count - off < c->max_chunk ? count - off : c->max_chunk);
+    const void *s = send == DLOPS_IN_PLACE ? MPI_IN_PLACE : (const char *)send + off * es;
+    DLOPS_CALL_MPI(c->ctx, MPI_Allreduce(s, (char *)recv + off * es, n, dlops_ctype_mpi(t), mpi_op(op), c->mpi));
+  }
+  return DLOPS_SUCCESS;
+}
+
+static int mpi_reduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
+                      int root) {
+  size_t es = dlops_ctype_size(t);
+  for (int64_t off = 0; off < count; off += c->max_chunk) {
+    int n = (int)(count - off < c->max_chunk ? count - off : c->max_chunk);
+    const void *s;
+    if (send == DLOPS_IN_PLACE)
+      s = c->rank == root ? MPI_IN_PLACE : (const char *)recv + off * es;
+    else
+      s = (const char *)send + off * es;
+    void *r = recv ? (char *)recv + off * es : NULL;
+    DLOPS_CALL_MPI(c->ctx, MPI_Reduce(s, r, n, dlops_ctype_mpi(t), mpi_op(op), root, c->mpi));
+  }
+  return DLOPS_SUCCESS;
+}
+
+static int mpi_bcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root) {
+  size_t es = dlops_ctype_size(t);
+  for (int64_t off = 0; off < count; off += c->max_chunk) {
+    int n = (int)(count - off < c->max_chunk ? count - off : c->max_chunk);
+    DLOPS_CALL_MPI(c->ctx, MPI_Bcast((char *)buf + off * es, n, dlops_ctype_mpi(t), root, c->mpi));
+  }
+  return DLOPS_SUCCESS;
+}
+
+static int fits(const dlops_comm *c, const int64_t *a) {
+  for (int i = 0; i < c->size; i++)
+    if (a[i] > c->max_chunk || a[i] > INT_MAX) return 0;
+  return 1;
+}
+
+static int mpi_allgatherv(dlops_comm *c, const void *send, int64_t scount, void *recv, const int64_t *rcounts,
+                          const int64_t *rdispls, dlops_ctype t) {
+  size_t es = dlops_ctype_size(t);
+  if (fits(c, rcounts) && fits(c, rdispls)) {
+    int *ic = malloc(sizeof(int) * 2 * (size_t)c->size);
+    DLOPS_CHECK(ic, c->ctx, DLOPS_ERR_MEM, "cannot allocate counts");
+    for (int i = 0; i < c->size; i++) {
+      ic[i] = (int)rcounts[i];
+      ic[c->size + i] = (int)rdispls[i];
+    }
+    int e = MPI_Allgatherv(send, (int)scount, dlops_ctype_mpi(t), recv, ic, ic + c->size, dlops_ctype_mpi(t), c->mpi);
+    free(ic);
+    if (e != MPI_SUCCESS) return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Allgatherv");
+    return DLOPS_SUCCESS;
+  }
+  /* Large blocks: each rank broadcasts its block in chunks. */
+  if (scount > 0 && send != (char *)recv + rdispls[c->rank] * es)
+    memcpy((char *)recv + rdispls[c->rank] * es, send, (size_t)scount * es);
+  for (int r = 0; r < c->size; r++) {
+    char *base = (char *)recv + rdispls[r] * es;
+    for (int64_t off = 0; off < rcounts[r]; off += c->max_chunk) {
+      int n = (int)(rcounts[r] - off < c->max_chunk ? rcounts[r] - off : c->max_chunk);
+      DLOPS_CALL_MPI(c->ctx, MPI_Bcast(base + off * es, n, dlops_ctype_mpi(t), r, c->mpi));
+    }
+  }
+  return DLOPS_SUCCESS;
+}
+
+/* Point-to-point exchange of (peer, send, scount, recv, rcount) pairs, chunked. */
+static int p2p_exchange(dlops_comm *c, int n, const dlops_nbr_msg *m, dlops_ctype t) {
+  size_t es = dlops_ctype_size(t);
+  int64_t nreq = 0;
+  for (int i = 0; i < n; i++) {
+    if (m[i].peer == c->rank) continue;
+    if (m[i].scount > 0) nreq += (m[i].scount + c->max_chunk - 1) / c->max_chunk;
+    if (m[i].rcount > 0) nreq += (m[i].rcount + c->max_chunk - 1) / c->max_chunk;
+  }
+  MPI_Request *req = NULL;
+  if (nreq > 0) {
+    req = malloc(sizeof *req * (size_t)nreq);
+    DLOPS_CHECK(req, c->ctx, DLOPS_ERR_MEM, "cannot allocate %lld requests", (long long)nreq);
+  }
+  int64_t k = 0;
+  int e = MPI_SUCCESS;
+  const int tag = 4711;
+  for (int i = 0; i < n && e == MPI_SUCCESS; i++) {
+    if (m[i].peer == c->rank || m[i].rcount <= 0) continue;
+    for (int64_t off = 0; off < m[i].rcount && e == MPI_SUCCESS; off += c->max_chunk) {
+      int cnt = (int)(m[i].rcount - off < c->max_chunk ? m[i].rcount - off : c->max_chunk);
+      e = MPI_Irecv((char *)m[i].recvbuf + off * es, cnt, dlops_ctype_mpi(t), m[i].peer, tag, c->mpi, &req[k++]);
+    }
+  }
+  for (int i = 0; i < n && e == MPI_SUCCESS; i++) {
+    if (m[i].peer == c->rank) {
+      int64_t cnt = m[i].scount < m[i].rcount ? m[i].scount : m[i].rcount;
+      if (cnt > 0 && m[i].recvbuf != m[i].sendbuf) memcpy(m[i].recvbuf, m[i].sendbuf, (size_t)cnt * es);
+      continue;
+    }
+    if (m[i].scount <= 0) continue;
+    for (int64_t off = 0; off < m[i].scount && e == MPI_SUCCESS; off += c->max_chunk) {
+      int cnt = (int)(m[i].scount - off < c->max_chunk ? m[i].scount - off : c->max_chunk);
+      e = MPI_Isend((const char *)m[i].sendbuf + off * es, cnt, dlops_ctype_mpi(t), m[i].peer, tag, c->mpi,
+                    &req[k++]);
+    }
+  }
+  if (k > 0) {
+    int e2 = MPI_Waitall((int)k, req, MPI_STATUSES_IGNORE);
+    if (e == MPI_SUCCESS) e = e2;
+  }
+  free(req);
+  if (e != MPI_SUCCESS) return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "point-to-point exchange");
+  return DLOPS_SUCCESS;
+}
+
+static int mpi_alltoallv(dlops_comm *c, const void *send, const int64_t *scounts, const int64_t *sdispls,
+                         void *recv, const int64_t *rcounts, const int64_t *rdispls, dlops_ctype t) {
+  size_t es = dlops_ctype_size(t);
+  if (fits(c, scounts) && fits(c, sdispls) && fits(c, rcounts) && fits(c, rdispls)) {
+    int *ic = malloc(sizeof(int) * 4 * (size_t)c->size);
+    DLOPS_CHECK(ic, c->ctx, DLOPS_ERR_MEM, "cannot allocate counts");
+    int P = c->size;
+    for (int i = 0; i < P; i++) {
+      ic[i] = (int)scounts[i];
+      ic[P + i] = (int)sdispls[i];
+      ic[2 * P + i] = (int)rcounts[i];
+      ic[3 * P + i] = (int)rdispls[i];
+    }
+    MPI_Datatype dt = dlops_ctype_mpi(t);
+    int e = MPI_Alltoallv(send, ic, ic + P, dt, recv, ic + 2 * P, ic + 3 * P, dt, c->mpi);
+    free(ic);
+    if (e != MPI_SUCCESS) return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Alltoallv");
+    return DLOPS_SUCCESS;
+  }
+  dlops_nbr_msg *m = malloc(sizeof *m * (size_t)c->size);
+  DLOPS_CHECK(m, c->ctx, DLOPS_ERR_MEM, "cannot allocate messages");
+  for (int i = 0; i < c->size; i++) {
+    m[i].peer = i;
+    m[i].sendbuf = (const char *)send + sdispls[i] * es;
+    m[i].scount = scounts[i];
+    m[i].recvbuf = (char *)recv + rdispls[i] * es;
+    m[i].rcount = rcounts[i];
+  }
+  int err = p2p_exchange(c, c->size, m, t);
+  free(m);
+  return err;
+}
+
+static int mpi_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t) {
+  return p2p_exchange(c, n, msgs, t);
+}
+
+const dlops_comm_ops dlops_comm_mpi_ops = {
+    .name = "mpi",
+    .allreduce = mpi_allreduce,
+    .allgatherv = mpi_allgatherv,
+    .bcast = mpi_bcast,
+    .reduce = mpi_reduce,
+    .alltoallv = mpi_alltoallv,
+    .neighbor = mpi_neighbor,
+    .split_init = NULL,
+    .finalize = NULL,
+};

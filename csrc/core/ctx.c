@@ -1,0 +1,376 @@
+/* Contexts: communicator duplication, backend selection from a spec string, counters. */
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctx_impl.h"
+
+/* ---------------------------------------------------------------- backend registry */
+typedef struct {
+  const char *name;
+  const char *what;
+  int compiled;
+  const char *how_to_enable;
+} backend_entry;
+
+static const backend_entry backends[DLOPS_NUM_BACKENDS] = {
+    {"mpi", "two-sided MPI (host memory; CUDA-aware MPI or host staging for device memory)", 1, ""},
+    {"rma", "MPI-3 one-sided (sync=fence|pscw|lock_all)",
+#ifdef DLOPS_HAVE_RMA
+     1,
+#else
+     0,
+#endif
+     "reconfigure with -DDLOPS_ENABLE_RMA=ON"},
+    {"nccl", "NVIDIA NCCL on device memory (one GPU per rank)",
+#ifdef DLOPS_HAVE_NCCL
+     1,
+#else
+     0,
+#endif
+     "reconfigure with -DDLOPS_ENABLE_CUDA=ON -DDLOPS_ENABLE_NCCL=ON on a machine with the CUDA toolkit and NCCL "
+     "(set NCCL_ROOT if CMake does not find it)"},
+};
+
+static const char *const mem_names[] = {"host", "device"};
+static const char *const sync_names[] = {"fence", "pscw", "lock_all"};
+static const char *const key_names[] = {"comm", "mem", "sync", "log", "errors"};
+static const char *const error_names[] = {"return", "abort"};
+
+int dlops_backends_describe(char *buf, size_t len) {
+  if (!buf || len == 0) return DLOPS_ERROR(NULL, DLOPS_ERR_ARG, "null or empty buffer");
+  size_t used = 0;
+  buf[0] = '\0';
+  used += (size_t)snprintf(buf + used, len - used, "dlops %d.%d.%d backends (spec key comm=NAME):\n",
+                           DLOPS_VERSION_MAJOR, DLOPS_VERSION_MINOR, DLOPS_VERSION_PATCH);
+  for (int i = 0; i < DLOPS_NUM_BACKENDS && used < len; i++) {
+    used += (size_t)snprintf(buf + used, len - used, "  %-5s %-13s %s%s%s\n", backends[i].name,
+                             backends[i].compiled ? "[available]" : "[not built]", backends[i].what,
+                             backends[i].compiled ? "" : "; to enable: ",
+                             backends[i].compiled ? "" : backends[i].how_to_enable);
+  }
+  if (used < len)
+    used += (size_t)snprintf(buf + used, len - used,
+                             "memory (mem=NAME): host%s\nother keys: sync=fence|pscw|lock_all (rma), log=0|1, "
+                             "errors=return|abort\n",
+#ifdef DLOPS_HAVE_CUDA
+                             ", device"
+#else
+                             " (device needs -DDLOPS_ENABLE_CUDA=ON)"
+#endif
+    );
+  (void)used;
+  return DLOPS_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- spec parsing */
+static int edit_distance(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > 63 || lb > 63) return 99;
+  int d[64][64];
+  for (size_t i = 0; i <= la; i++) d[i][0] = (int)i;
+  for (size_t j = 0; j <= lb; j++) d[0][j] = (int)j;
+  for (size_t i = 1; i <= la; i++)
+    for (size_t j = 1; j <= lb; j++) {
+      int c = d[i - 1][j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+      if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
+      d[i][j] = c;
+    }
+  return d[la][lb];
+}
+
+static const char *nearest(const char *word, const char *const *names, int n) {
+  int best = 1 << 30;
+  const char *b = names[0];
+  for (int i = 0; i < n; i++) {
+    int e = edit_distance(word, names[i]);
+    if (e < best) {
+      best = e;
+      b = names[i];
+    }
+  }
+  return b;
+}
+
+static int lookup(dlops_ctx ctx, const char *key, const char *val, const char *const *names, int n, int *out) {
+  for (int i = 0; i < n; i++)
+    if (!strcmp(val, names[i])) {
+      *out = i;
+      return DLOPS_SUCCESS;
+    }
+  return DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "unknown value '%s' for spec key '%s': did you mean '%s'?", val, key,
+                     nearest(val, names, n));
+}
+
+/* Parse spec into ctx fields. Local (the caller agrees on the result). */
+static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
+  char buf[512];
+  snprintf(buf, sizeof buf, "%s", spec ? spec : "");
+  int mem_given = 0, comm_given = 0;
+  const char *backend_names[DLOPS_NUM_BACKENDS];
+  for (int i = 0; i < DLOPS_NUM_BACKENDS; i++) backend_names[i] = backends[i].name;
+  char *save = NULL;
+  for (char *tok = strtok_r(buf, " \t\n,;", &save); tok; tok = strtok_r(NULL, " \t\n,;", &save)) {
+    if (!strcmp(tok, "help") || !strcmp(tok, "comm=help")) {
+      *help = 1;
+      continue;
+    }
+    char *eq = strchr(tok, '=');
+    if (!eq) {
+      /* A bare backend name is accepted as comm=NAME. */
+      int id;
+      for (id = 0; id < DLOPS_NUM_BACKENDS; id++)
+        if (!strcmp(tok, backends[id].name)) break;
+      if (id < DLOPS_NUM_BACKENDS) {
+        ctx->backend = (dlops_backend_id)id;
+        comm_given = 1;
+        continue;
+      }
+      return DLOPS_ERROR(ctx, DLOPS_ERR_ARG,
+                         "spec token '%s' is not key=value: did you mean 'comm=%s'? (spec \"help\" lists the backends)",
+                         tok, nearest(tok, backend_names, DLOPS_NUM_BACKENDS));
+    }
+    *eq = '\0';
+    const char *key = tok, *val = eq + 1;
+    int v = 0;
+    if (!strcmp(key, "comm")) {
+      DLOPS_CALL(lookup(ctx, key, val, backend_names, DLOPS_NUM_BACKENDS, &v));
+      ctx->backend = (dlops_backend_id)v;
+      comm_given = 1;
+    } else if (!strcmp(key, "mem")) {
+      DLOPS_CALL(lookup(ctx, key, val, mem_names, 2, &v));
+      ctx->mem = (dlops_memspace)v;
+      mem_given = 1;
+    } else if (!strcmp(key, "sync")) {
+      DLOPS_CALL(lookup(ctx, key, val, sync_names, 3, &v));
+      ctx->sync = (dlops_rma_sync)v;
+    } else if (!strcmp(key, "log")) {
+      DLOPS_CHECK(!strcmp(val, "0") || !strcmp(val, "1"), ctx, DLOPS_ERR_ARG, "spec key 'log' takes 0 or 1, not '%s'",
+                  val);
+      ctx->log = val[0] == '1';
+    } else if (!strcmp(key, "errors")) {
+      DLOPS_CALL(lookup(ctx, key, val, error_names, 2, &v));
+      ctx->abort_on_error = v;
+    } else {
+      return DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "unknown spec key '%s': did you mean '%s'? (valid: comm, mem, sync, log, errors)",
+                         key, nearest(key, key_names, 5));
+    }
+  }
+  (void)comm_given;
+  if (ctx->backend == DLOPS_BACKEND_NCCL && !mem_given) ctx->mem = DLOPS_MEM_DEVICE;
+  DLOPS_CHECK(!(ctx->backend == DLOPS_BACKEND_NCCL && ctx->mem == DLOPS_MEM_HOST), ctx, DLOPS_ERR_ARG,
+              "comm=nccl works on device memory only: drop mem=host or use comm=mpi");
+  const backend_entry *b = &backends[ctx->backend];
+  DLOPS_CHECK(b->compiled, ctx, DLOPS_ERR_UNSUPPORTED, "backend '%s' (%s) is not built into this dlops: %s", b->name,
+              b->what, b->how_to_enable);
+  if (ctx->mem == DLOPS_MEM_DEVICE) {
+#ifdef DLOPS_HAVE_CUDA
+    DLOPS_CALL(dlops_cuda_probe(ctx));
+#else
+    return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,
+                       "mem=device needs a CUDA build of dlops: reconfigure with -DDLOPS_ENABLE_CUDA=ON");
+#endif
+  }
+  snprintf(ctx->spec, sizeof ctx->spec, "comm=%s mem=%s%s%s", b->name, mem_names[ctx->mem],
+           ctx->backend == DLOPS_BACKEND_RMA ? " sync=" : "", ctx->backend == DLOPS_BACKEND_RMA ? sync_names[ctx->sync] : "");
+  return DLOPS_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- create / destroy */
+static void free_ctx(dlops_ctx ctx) {
+  if (!ctx) return;
+  dlops_comm_destroy(&ctx->world);
+  if (ctx->counters && --ctx->counters->refcount == 0) free(ctx->counters);
+  if (ctx->comm != MPI_COMM_NULL) MPI_Comm_free(&ctx->comm);
+  free(ctx);
+}
+
+/* Error agreement on the context communicator before the backend exists. */
+static int agree_on(dlops_ctx ctx, int err) {
+  dlops_comm tmp;
+  memset(&tmp, 0, sizeof tmp);
+  tmp.ops = &dlops_comm_mpi_ops;
+  tmp.ctx = ctx;
+  tmp.mpi = ctx->comm;
+  tmp.rank = ctx->rank;
+  tmp.size = ctx->size;
+  tmp.counters = ctx->counters;
+  tmp.max_chunk = INT_MAX;
+  return dlops_comm_agree(&tmp, err);
+}
+
+int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
+  DLOPS_CHECK(out, NULL, DLOPS_ERR_ARG, "null output pointer");
+  *out = NULL;
+  int init = 0;
+  MPI_Initialized(&init);
+  DLOPS_CHECK(init, NULL, DLOPS_ERR_STATE, "MPI is not initialised: call MPI_Init before dlops_ctx_create");
+  DLOPS_CHECK(comm != MPI_COMM_NULL, NULL, DLOPS_ERR_ARG, "communicator is MPI_COMM_NULL");
+  dlops_ctx ctx = calloc(1, sizeof *ctx);
+  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_MEM, "cannot allocate a context");
+  ctx->comm = MPI_COMM_NULL;
+  int e = MPI_Comm_dup(comm, &ctx->comm);
+  if (e != MPI_SUCCESS) {
+    free(ctx);
+    return dlops_error_mpi(NULL, e, __FILE__, __LINE__, __func__, "MPI_Comm_dup");
+  }
+  MPI_Comm_set_errhandler(ctx->comm, MPI_ERRORS_RETURN);
+  MPI_Comm_rank(ctx->comm, &ctx->rank);
+  MPI_Comm_size(ctx->comm, &ctx->size);
+  ctx->counters = calloc(1, sizeof *ctx->counters);
+  if (!ctx->counters) {
+    free_ctx(ctx);
+    return DLOPS_ERROR(NULL, DLOPS_ERR_MEM, "cannot allocate counters");
+  }
+  ctx->counters->refcount = 1;
+  ctx->backend = DLOPS_BACKEND_MPI;
+  ctx->mem = DLOPS_MEM_HOST;
+  ctx->sync = DLOPS_SYNC_LOCK_ALL;
+  const char *s = (spec && spec[0]) ? spec : getenv("DLOPS_SPEC");
+  int help = 0;
+  int err = parse_spec(ctx, s, &help);
+  if (help && ctx->rank == 0) {
+    char txt[2048];
+    dlops_backends_describe(txt, sizeof txt);
+    fputs(txt, stdout);
+    fflush(stdout);
+  }
+  err = agree_on(ctx, err);
+  if (!err) {
+    /* Every rank must have asked for the same thing. */
+    unsigned long long h = 5381;
+    for (const char *p = ctx->spec; *p; p++) h = h * 33u + (unsigned char)*p;
+    long long hv[2] = {(long long)(h >> 1), -(long long)(h >> 1)};
+    e = MPI_Allreduce(MPI_IN_PLACE, hv, 2, MPI_LONG_LONG, MPI_MAX, ctx->comm);
+    if (e != MPI_SUCCESS)
+      err = dlops_error_mpi(ctx, e, __FILE__, __LINE__, __func__, "MPI_Allreduce");
+    else if (hv[0] != -hv[1])
+      err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "ranks asked for different backends (this rank: \"%s\"): pass the same spec "
+                        "on every rank", ctx->spec);
+  }
+  if (!err) {
+    /* Backend communicator on its own duplicate, so backend traffic never mixes with metadata. */
+    MPI_Comm world = MPI_COMM_NULL;
+    e = MPI_Comm_dup(ctx->comm, &world);
+    if (e != MPI_SUCCESS) err = dlops_error_mpi(ctx, e, __FILE__, __LINE__, __func__, "MPI_Comm_dup");
+    if (!err) {
+      MPI_Comm_set_errhandler(world, MPI_ERRORS_RETURN);
+      switch (ctx->backend) {
+        case DLOPS_BACKEND_MPI: err = dlops_comm_create(ctx, world, &dlops_comm_mpi_ops, ctx->counters, &ctx->world); break;
+#ifdef DLOPS_HAVE_RMA
+        case DLOPS_BACKEND_RMA: err = dlops_comm_rma_create(ctx, world, ctx->counters, &ctx->world); break;
+#endif
+#ifdef DLOPS_HAVE_NCCL
+        case DLOPS_BACKEND_NCCL: err = dlops_comm_nccl_create(ctx, world, ctx->counters, &ctx->world); break;
+#endif
+        default: err = DLOPS_ERROR(ctx, DLOPS_ERR_INTERNAL, "backend %d not built", (int)ctx->backend);
+      }
+      if (err && !ctx->world && world != MPI_COMM_NULL) MPI_Comm_free(&world);
+    }
+    err = agree_on(ctx, err);
+  }
+  if (err) {
+    free_ctx(ctx);
+    return err;
+  }
+  if (ctx->log && ctx->rank == 0) fprintf(stderr, "[dlops] context on %d ranks: %s\n", ctx->size, ctx->spec);
+  memset(ctx->counters->k, 0, sizeof ctx->counters->k);
+  *out = ctx;
+  return DLOPS_SUCCESS;
+}
+
+int dlops_ctx_create_f(MPI_Fint fcomm, const char *spec, dlops_ctx *ctx) {
+  return dlops_ctx_create(MPI_Comm_f2c(fcomm), spec, ctx);
+}
+
+int dlops_ctx_destroy(dlops_ctx *ctx) {
+  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context pointer");
+  if (!*ctx) return DLOPS_SUCCESS;
+  free_ctx(*ctx);
+  *ctx = NULL;
+  return DLOPS_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- queries */
+#define CTX_OK(ctx, p)                                                        \
+  do {                                                                        \
+    DLOPS_CHECK((ctx), NULL, DLOPS_ERR_ARG, "null context");                  \
+    DLOPS_CHECK((p), (ctx), DLOPS_ERR_ARG, "null output pointer");            \
+  } while (0)
+
+int dlops_ctx_get_comm(dlops_ctx ctx, MPI_Comm *comm) {
+  CTX_OK(ctx, comm);
+  *comm = ctx->comm;
+  return DLOPS_SUCCESS;
+}
+int dlops_ctx_get_rank(dlops_ctx ctx, int *rank) {
+  CTX_OK(ctx, rank);
+  *rank = ctx->rank;
+  return DLOPS_SUCCESS;
+}
+int dlops_ctx_get_size(dlops_ctx ctx, int *size) {
+  CTX_OK(ctx, size);
+  *size = ctx->size;
+  return DLOPS_SUCCESS;
+}
+int dlops_ctx_get_backend(dlops_ctx ctx, const char **name) {
+  CTX_OK(ctx, name);
+  *name = backends[ctx->backend].name;
+  return DLOPS_SUCCESS;
+}
+int dlops_ctx_get_spec(dlops_ctx ctx, const char **spec) {
+  CTX_OK(ctx, spec);
+  *spec = ctx->spec;
+  return DLOPS_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- counters */
+static const char *const kind_names[DLOPS_COMM_NUM_KINDS] = {"allreduce", "allgather", "bcast", "reduce",
+                                                             "alltoallv", "neighbor",  "split", "meta"};
+
+const char *dlops_comm_kind_name(dlops_comm_kind kind) {
+  if ((int)kind < 0 || kind >= DLOPS_COMM_NUM_KINDS) return "?";
+  return kind_names[kind];
+}
+
+int dlops_ctx_get_counter(dlops_ctx ctx, dlops_comm_kind kind, dlops_comm_counter *out) {
+  CTX_OK(ctx, out);
+  DLOPS_CHECK((int)kind >= 0 && kind < DLOPS_COMM_NUM_KINDS, ctx, DLOPS_ERR_ARG, "counter kind %d out of range [0,%d)",
+              (int)kind, DLOPS_COMM_NUM_KINDS);
+  *out = ctx->counters->k[kind];
+  return DLOPS_SUCCESS;
+}
+
+int dlops_ctx_reset_counters(dlops_ctx ctx) {
+  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context");
+  memset(ctx->counters->k, 0, sizeof ctx->counters->k);
+  return DLOPS_SUCCESS;
+}
+
+int dlops_ctx_print_counters(dlops_ctx ctx, FILE *stream) {
+  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context");
+  const int K = DLOPS_COMM_NUM_KINDS;
+  long long v[3 * DLOPS_COMM_NUM_KINDS];
+  double t[DLOPS_COMM_NUM_KINDS];
+  for (int k = 0; k < K; k++) {
+    v[3 * k] = ctx->counters->k[k].calls;
+    v[3 * k + 1] = ctx->counters->k[k].messages;
+    v[3 * k + 2] = ctx->counters->k[k].bytes;
+    t[k] = ctx->counters->k[k].seconds;
+  }
+  DLOPS_CALL_MPI(ctx, MPI_Allreduce(MPI_IN_PLACE, v, 3 * K, MPI_LONG_LONG, MPI_SUM, ctx->comm));
+  DLOPS_CALL_MPI(ctx, MPI_Allreduce(MPI_IN_PLACE, t, K, MPI_DOUBLE, MPI_MAX, ctx->comm));
+  if (ctx->rank == 0) {
+    FILE *f = stream ? stream : stdout;
+    fprintf(f, "dlops communication counters (%s, %d ranks; calls/messages/bytes summed over ranks, time = max)\n",
+            ctx->spec, ctx->size);
+    fprintf(f, "  %-10s %10s %10s %14s %12s\n", "kind", "calls", "messages", "bytes", "seconds");
+    for (int k = 0; k < K; k++)
+      if (v[3 * k])
+        fprintf(f, "  %-10s %10lld %10lld %14lld %12.6f\n", kind_names[k], v[3 * k], v[3 * k + 1], v[3 * k + 2], t[k]);
+    fflush(f);
+  }
+  return DLOPS_SUCCESS;
+}

@@ -1,0 +1,521 @@
+/* Distributed arrays: creation, layout agreement, stacking, queries and local access. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "darray_impl.h"
+
+static const char *const partition_names[] = {"scatter", "broadcast", "unsafe_broadcast"};
+
+const char *dlops_partition_name(dlops_partition p) {
+  if ((int)p < 0 || (int)p > 2) return "?";
+  return partition_names[p];
+}
+
+static const char *const dtype_names[] = {"f32", "f64", "c64", "c128"};
+const char *dlops_dtype_name(dlops_dtype t) {
+  if ((int)t < 0 || t >= DLOPS_NUM_DTYPES) return "?";
+  return dtype_names[t];
+}
+size_t dlops_dtype_size(dlops_dtype t) {
+  static const size_t s[] = {4, 8, 8, 16};
+  if ((int)t < 0 || t >= DLOPS_NUM_DTYPES) return 0;
+  return s[t];
+}
+
+static void shape_str(char *buf, size_t len, int ndim, const int64_t *s) {
+  size_t u = (size_t)snprintf(buf, len, "(");
+  for (int d = 0; d < ndim && u < len; d++) u += (size_t)snprintf(buf + u, len - u, d ? ", %lld" : "%lld", (long long)s[d]);
+  if (u < len) snprintf(buf + u, len - u, ")");
+}
+
+static void group_release(struct dlops_group_s **g) {
+  if (!*g) return;
+  if (--(*g)->refs == 0) {
+    dlops_comm_destroy(&(*g)->comm);
+    free(*g);
+  }
+  *g = NULL;
+}
+
+static void free_plain(dlops_darray x) {
+  free(x->axis_sizes);
+  free(x->axis_offsets);
+  free(x->colors);
+  free(x->group_offsets);
+  free(x->data);
+  group_release(&x->grp);
+}
+
+/* Descriptor every rank sends at creation, to agree on the layout. */
+enum { DESC_NDIM, DESC_AXIS, DESC_PART, DESC_DTYPE, DESC_MEM, DESC_HASN, DESC_HASMASK, DESC_LOCALN, DESC_COLOR,
+       DESC_SHAPE, DESC_LEN = DESC_SHAPE + DLOPS_MAX_NDIM };
+
+int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t *gshape, int axis, dlops_partition part,
+                             dlops_dtype dtype, int64_t local_n, int color, dlops_memspace mem, dlops_darray *out) {
+  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context");
+  DLOPS_CHECK(out, ctx, DLOPS_ERR_ARG, "null output handle pointer");
+  *out = NULL;
+  dlops_comm *w = ctx->world;
+  const int P = ctx->size, me = ctx->rank;
+  int err = 0;
+  /* 1. local argument checks, agreed so that no rank goes on alone */
+  DLOPS_CHECK_COLL(ndim >= 1 && ndim <= DLOPS_MAX_NDIM, ctx, err, DLOPS_ERR_ARG, "ndim %d out of range [1,%d]", ndim,
+                   DLOPS_MAX_NDIM);
+  DLOPS_CHECK_COLL(gshape != NULL, ctx, err, DLOPS_ERR_ARG, "null global shape");
+  if (!err) {
+    if (axis < 0) axis += ndim;
+    DLOPS_CHECK_COLL(axis >= 0 && axis < ndim, ctx, err, DLOPS_ERR_ARG, "axis %d out of range for %d dimensions", axis,
+                     ndim);
+    int64_t total = 1;
+    for (int d = 0; d < ndim && !err; d++) {
+      DLOPS_CHECK_COLL(gshape[d] >= 0, ctx, err, DLOPS_ERR_ARG, "global_shape[%d] = %lld is negative", d,
+                       (long long)gshape[d]);
+      if (!err && gshape[d] > 0) {
+        DLOPS_CHECK_COLL(total <= INT64_MAX / 16 / gshape[d], ctx, err, DLOPS_ERR_ARG,
+                         "global shape too large for 64-bit byte counts");
+        total *= gshape[d];
+      }
+    }
+  }
+  DLOPS_CHECK_COLL((int)part >= 0 && (int)part <= 2, ctx, err, DLOPS_ERR_ARG, "unknown partition %d", (int)part);
+  DLOPS_CHECK_COLL((int)dtype >= 0 && dtype < DLOPS_NUM_DTYPES, ctx, err, DLOPS_ERR_ARG, "unknown element type %d",
+                   (int)dtype);
+  DLOPS_CHECK_COLL(mem == DLOPS_MEM_HOST || mem == DLOPS_MEM_DEVICE, ctx, err, DLOPS_ERR_ARG, "unknown memory space %d",
+                   (int)mem);
+  DLOPS_CHECK_COLL(mem == DLOPS_MEM_HOST, ctx, err, DLOPS_ERR_UNSUPPORTED,
+                   "distributed arrays in device memory are not available in this version of dlops (host only)");
+  DLOPS_CHECK_COLL(local_n >= -1, ctx, err, DLOPS_ERR_ARG, "local size %lld must be >= 0 (or -1 for the default split)",
+                   (long long)local_n);
+  DLOPS_CHECK_COLL(color >= -1, ctx, err, DLOPS_ERR_ARG, "mask colour %d must be >= 0 (or -1 for no mask)", color);
+  DLOPS_CALL(dlops_comm_agree(w, err));
+
+  /* 2. every rank must describe the same array */
+  int64_t desc[DESC_LEN] = {0};
+  desc[DESC_NDIM] = ndim;
+  desc[DESC_AXIS] = axis;
+  desc[DESC_PART] = part;
+  desc[DESC_DTYPE] = dtype;
+  desc[DESC_MEM] = mem;
+  desc[DESC_HASN] = local_n >= 0;
+  desc[DESC_HASMASK] = color >= 0;
+  desc[DESC_LOCALN] = local_n;
+  desc[DESC_COLOR] = color;
+  for (int d = 0; d < ndim; d++) desc[DESC_SHAPE + d] = gshape[d];
+  int64_t *all = malloc(sizeof(int64_t) * DESC_LEN * (size_t)P);
+  err = all ? 0 : DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate layout table");
+  DLOPS_CALL(dlops_comm_agree(w, err));
+  err = dlops_comm_meta_allgather_i64(w, desc, DESC_LEN, all);
+  if (err) {
+    free(all);
+    return err;
+  }
+  /* The table is identical on every rank, so these checks agree without communication. */
+  static const char *const what[] = {"ndim", "axis", "partition", "dtype", "memory space", "local size given",
+                                     "mask given"};
+  for (int r = 1; r < P && !err; r++) {
+    const int64_t *a = all, *b = all + (size_t)r * DESC_LEN;
+    for (int k = DESC_NDIM; k <= DESC_HASMASK && !err; k++)
+      if (a[k] != b[k])
+        err = DLOPS_ERROR(ctx, k == DESC_DTYPE ? DLOPS_ERR_ARG : DLOPS_ERR_SIZE,
+                          "ranks disagree on the array's %s: rank 0 has %lld, rank %d has %lld%s", what[k],
+                          (long long)a[k], r, (long long)b[k],
+                          k >= DESC_HASN ? " (all ranks must pass -1, or none)" : "");
+    for (int d = 0; d < ndim && !err; d++)
+      if (a[DESC_SHAPE + d] != b[DESC_SHAPE + d]) {
+        char s0[160], s1[160];
+        shape_str(s0, sizeof s0, ndim, a + DESC_SHAPE);
+        shape_str(s1, sizeof s1, ndim, b + DESC_SHAPE);
+        err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "ranks disagree on the global shape: rank 0 has %s, rank %d has %s", s0,
+                          r, s1);
+      }
+  }
+  /* Sizes along the axis: default split within each colour group, or as given. */
+  int64_t *sizes = NULL, *goff = NULL;
+  int gsize = 0, gindex = 0;
+  if (!err) {
+    sizes = malloc(sizeof(int64_t) * (size_t)P);
+    if (!sizes) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate sizes");
+  }
+  if (!err) {
+    int64_t n = gshape[axis];
+    for (int r = 0; r < P; r++) {
+      int64_t cr = all[(size_t)r * DESC_LEN + DESC_COLOR];
+      int gs = 0, gi = 0;
+      int64_t sum = 0;
+      for (int q = 0; q < P; q++)
+        if (all[(size_t)q * DESC_LEN + DESC_COLOR] == cr) {
+          if (q < r) gi++;
+          gs++;
+          sum += all[(size_t)q * DESC_LEN + DESC_LOCALN];
+        }
+      if (r == me) {
+        gsize = gs;
+        gindex = gi;
+      }
+      if (part != DLOPS_SCATTER) {
+        sizes[r] = n;
+        if (desc[DESC_HASN] && all[(size_t)r * DESC_LEN + DESC_LOCALN] != n && !err)
+          err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "rank %d gives local size %lld but a %s array holds all %lld rows", r,
+                            (long long)all[(size_t)r * DESC_LEN + DESC_LOCALN], dlops_partition_name(part), (long long)n);
+      } else if (desc[DESC_HASN]) {
+        sizes[r] = all[(size_t)r * DESC_LEN + DESC_LOCALN];
+        if (sum != n && !err)
+          err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE,
+                            "local sizes along axis %d add up to %lld over the ranks of group %lld, but the global size "
+                            "is %lld",
+                            axis, (long long)sum, (long long)cr, (long long)n);
+      } else {
+        sizes[r] = dlops_split_size(n, gs, gi);
+      }
+    }
+  }
+  /* 3. the group communicator (split is collective: every rank gets here when err is uniform) */
+  struct dlops_group_s *grp = NULL;
+  if (!err && color >= 0) {
+    grp = calloc(1, sizeof *grp);
+    int e2 = grp ? 0 : DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate a group");
+    e2 = dlops_comm_agree(w, e2);
+    if (e2) {
+      free(grp);
+      grp = NULL;
+      err = e2;
+    } else {
+      grp->refs = 1;
+      err = dlops_comm_split(w, color, me, &grp->comm);
+      err = dlops_comm_agree(w, err);
+      if (err) group_release(&grp);
+    }
+  }
+  /* 4. the array itself */
+  dlops_darray x = NULL;
+  if (!err) {
+    x = calloc(1, sizeof *x);
+    goff = malloc(sizeof(int64_t) * (size_t)(gsize + 1));
+    if (!x || !goff) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate a darray");
+  }
+  if (!err) {
+    x->ctx = ctx;
+    x->refcount = 1;
+    x->ndim = ndim;
+    x->axis = axis;
+    x->partition = part;
+    x->dtype = dtype;
+    x->mem = mem;
+    x->color = color;
+    x->grp = grp;
+    grp = NULL;
+    x->group = x->grp ? x->grp->comm : w;
+    memcpy(x->gshape, gshape, sizeof(int64_t) * (size_t)ndim);
+    memcpy(x->lshape, gshape, sizeof(int64_t) * (size_t)ndim);
+    x->lshape[axis] = sizes[me];
+    x->axis_sizes = sizes;
+    sizes = NULL;
+    /* offsets of this group's ranks, in group order (= context rank order within the colour) */
+    int k = 0;
+    goff[0] = 0;
+    for (int r = 0; r < P; r++)
+      if (all[(size_t)r * DESC_LEN + DESC_COLOR] == color) {
+        goff[k + 1] = goff[k] + (part == DLOPS_SCATTER ? x->axis_sizes[r] : 0);
+        k++;
+      }
+    x->group_offsets = goff;
+    goff = NULL;
+    x->axis_offsets = malloc(sizeof(int64_t) * (size_t)P);
+    x->colors = malloc(sizeof(int) * (size_t)P);
+    if (!x->axis_offsets || !x->colors) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate layout tables");
+    for (int r = 0; r < P && !err; r++) {
+      x->colors[r] = (int)all[(size_t)r * DESC_LEN + DESC_COLOR];
+      x->axis_offsets[r] = 0;
+      if (part == DLOPS_SCATTER)
+        for (int q = 0; q < r; q++)
+          if (all[(size_t)q * DESC_LEN + DESC_COLOR] == x->colors[r]) x->axis_offsets[r] += x->axis_sizes[q];
+    }
+    x->offset = part == DLOPS_SCATTER ? x->group_offsets[gindex] : 0;
+    x->nlocal = 1;
+    for (int d = 0; d < ndim; d++) x->nlocal *= x->lshape[d];
+    if (!err) x->data = calloc((size_t)(x->nlocal > 0 ? x->nlocal : 1), dlops_dtype_size(dtype));
+    if (!err && !x->data)
+      err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate %lld elements of %s", (long long)x->nlocal,
+                        dlops_dtype_name(dtype));
+  }
+  free(all);
+  free(sizes);
+  free(goff);
+  group_release(&grp);
+  err = dlops_comm_agree(w, err);
+  if (err) {
+    if (x) {
+      free_plain(x);
+      free(x);
+    }
+    return err;
+  }
+  *out = x;
+  return DLOPS_SUCCESS;
+}
+
+int dlops_darray_create(dlops_ctx ctx, int ndim, const int64_t *global_shape, int axis, dlops_partition partition,
+                        dlops_dtype dtype, dlops_darray *x) {
+  return dlops_darray_create_impl(ctx, ndim, global_shape, axis, partition, dtype, -1, -1, DLOPS_MEM_HOST, x);
+}
+
+int dlops_darray_create_ext(dlops_ctx ctx, int ndim, const int64_t *global_shape, int axis, dlops_partition partition,
+                            dlops_dtype dtype, int64_t local_n, int mask_color, dlops_memspace mem, dlops_darray *x) {
+  return dlops_darray_create_impl(ctx, ndim, global_shape, axis, partition, dtype, local_n, mask_color, mem, x);
+}
+
+int dlops_darray_create_stacked(int n, const dlops_darray *parts, dlops_darray *out) {
+  DLOPS_CHECK(out, NULL, DLOPS_ERR_ARG, "null output handle pointer");
+  *out = NULL;
+  DLOPS_CHECK(n >= 1 && parts, NULL, DLOPS_ERR_ARG, "a stacked array needs at least one component (n = %d)", n);
+  for (int i = 0; i < n; i++) {
+    DLOPS_CHECK(parts[i] && parts[i]->refcount > 0, NULL, DLOPS_ERR_ARG, "component %d is a null or destroyed darray", i);
+    DLOPS_CHECK(parts[i]->ctx == parts[0]->ctx, parts[0]->ctx, DLOPS_ERR_ARG,
+                "component %d lives on another context than component 0", i);
+  }
+  dlops_darray x = calloc(1, sizeof *x);
+  DLOPS_CHECK(x, parts[0]->ctx, DLOPS_ERR_MEM, "cannot allocate a stacked darray");
+  x->parts = malloc(sizeof(dlops_darray) * (size_t)n);
+  if (!x->parts) {
+    free(x);
+    return DLOPS_ERROR(parts[0]->ctx, DLOPS_ERR_MEM, "cannot allocate a stacked darray");
+  }
+  x->ctx = parts[0]->ctx;
+  x->refcount = 1;
+  x->nparts = n;
+  x->dtype = parts[0]->dtype;
+  x->mem = parts[0]->mem;
+  x->color = -1;
+  for (int i = 0; i < n; i++) {
+    x->parts[i] = parts[i];
+    parts[i]->refcount++;
+  }
+  *out = x;
+  return DLOPS_SUCCESS;
+}
+
+int dlops_darray_duplicate(dlops_darray x, dlops_darray *out) {
+  DLOPS_CHECK_DARRAY(x);
+  DLOPS_CHECK(out, x->ctx, DLOPS_ERR_ARG, "null output handle pointer");
+  *out = NULL;
+  if (x->nparts) {
+    dlops_darray *p = calloc((size_t)x->nparts, sizeof *p);
+    DLOPS_CHECK(p, x->ctx, DLOPS_ERR_MEM, "cannot allocate components");
+    int err = 0;
+    for (int i = 0; i < x->nparts && !err; i++) err = dlops_darray_duplicate(x->parts[i], &p[i]);
+    if (!err) err = dlops_darray_create_stacked(x->nparts, p, out);
+    for (int i = 0; i < x->nparts; i++) dlops_darray_destroy(&p[i]);
+    free(p);
+    return err;
+  }
+  dlops_darray y = calloc(1, sizeof *y);
+  DLOPS_CHECK(y, x->ctx, DLOPS_ERR_MEM, "cannot allocate a darray");
+  *y = *x;
+  y->refcount = 1;
+  y->borrowed = 0;
+  int gs = x->group->size;
+  const int P = x->ctx->size;
+  y->axis_sizes = malloc(sizeof(int64_t) * (size_t)P);
+  y->axis_offsets = malloc(sizeof(int64_t) * (size_t)P);
+  y->colors = malloc(sizeof(int) * (size_t)P);
+  y->group_offsets = malloc(sizeof(int64_t) * (size_t)(gs + 1));
+  y->data = calloc((size_t)(x->nlocal > 0 ? x->nlocal : 1), dlops_dtype_size(x->dtype));
+  if (!y->axis_sizes || !y->axis_offsets || !y->colors || !y->group_offsets || !y->data) {
+    y->grp = NULL;
+    free_plain(y);
+    free(y);
+    return DLOPS_ERROR(x->ctx, DLOPS_ERR_MEM, "cannot allocate %lld elements", (long long)x->nlocal);
+  }
+  memcpy(y->axis_sizes, x->axis_sizes, sizeof(int64_t) * (size_t)P);
+  memcpy(y->axis_offsets, x->axis_offsets, sizeof(int64_t) * (size_t)P);
+  memcpy(y->colors, x->colors, sizeof(int) * (size_t)P);
+  memcpy(y->group_offsets, x->group_offsets, sizeof(int64_t) * (size_t)(gs + 1));
+  if (y->grp) y->grp->refs++;
+  *out = y;
+  return DLOPS_SUCCESS;
+}
+
+int dlops_darray_destroy(dlops_darray *xp) {
+  DLOPS_CHECK(xp, NULL, DLOPS_ERR_ARG, "null handle pointer");
+  dlops_darray x = *xp;
+  *xp = NULL;
+  if (!x) return DLOPS_SUCCESS;
+  DLOPS_CHECK(x->refcount > 0, x->ctx, DLOPS_ERR_STATE, "darray already destroyed");
+  if (--x->refcount > 0) return DLOPS_SUCCESS;
+  if (x->nparts) {
+    for (int i = 0; i < x->nparts; i++) dlops_darray_destroy(&x->parts[i]);
+    free(x->parts);
+  } else {
+    free_plain(x);
+  }
+  free(x);
+  return DLOPS_SUCCESS;
+}
+
+int dlops_darray_same_layout(dlops_darray x, dlops_darray y) {
+  if (x == y) return 1;
+  if (x->nparts != y->nparts) return 0;
+  if (x->nparts) {
+    for (int i = 0; i < x->nparts; i++)
+      if (!dlops_darray_same_layout(x->parts[i], y->parts[i])) return 0;
+    return 1;
+  }
+  if (x->ctx != y->ctx || x->ndim != y->ndim || x->axis != y->axis || x->partition != y->partition ||
+      x->color != y->color || x->mem != y->mem)
+    return 0;
+  for (int d = 0; d < x->ndim; d++)
+    if (x->gshape[d] != y->gshape[d]) return 0;
+  for (int r = 0; r < x->ctx->size; r++)
+    if (x->axis_sizes[r] != y->axis_sizes[r]) return 0;
+  return 1;
+}
+
+/* ---------------------------------------------------------------- queries */
+#define Q_BEGIN(x, p)                                                    \
+  DLOPS_CHECK_DARRAY(x);                                                 \
+  DLOPS_CHECK((p), (x)->ctx, DLOPS_ERR_ARG, "null output pointer")
+#define Q_PLAIN(x)                                                       \
+  DLOPS_CHECK(!(x)->nparts, (x)->ctx, DLOPS_ERR_STATE, "%s: not defined for a stacked darray (query a component)", __func__)
+
+int dlops_darray_get_ctx(dlops_darray x, dlops_ctx *ctx) {
+  Q_BEGIN(x, ctx);
+  *ctx = x->ctx;
+  return DLOPS_SUCCESS;
+}
+int dlops_darray_get_ndim(dlops_darray x, int *ndim) {
+  Q_BEGIN(x, ndim);
+  Q_PLAIN(x);
+  *ndim = x->ndim;
+  return DLOPS_SUCCESS;
+}
+int dlops_darray_get_global_shape(dlops_darray x, int64_t *shape) {
+  Q_BEGIN(x, shape);
+  Q_PLAIN(x);
+  memcpy(shape, x->gshape, sizeof(int64_t) * (size_t)x->ndim);
+  return DLOPS_SUCCESS;
+}
+int dlops_darray_get_local_shape(dlops_darray x, int64_t *shape) {
+  Q_BEGIN(x, shape);
+  Q_PLAIN(x);
+  memcpy(shape, x->lshape, sizeof(int64_t) * (size_t)x->ndim);
+  return DLOPS_SUCCESS;
+}
+int dlops_darray_get_axis(dlops_darray x, int *axis) {
+  Q_BEGIN(x, axis);
+  Q_PLAIN(x);
+  *axis = x->axis;
+  return DLOPS_SUCCESS;
+}
+int dlops_darray_get_partition(dlops_darray x, dlops_partition *p) {
+  Q_BEGIN(x, p);
+  Q_PLAIN(x);
+  *p = x->partition;
+  return DLOPS_SUCCESS;
+}
+int dlops_darray_get_dtype(dlops_darray x, dlops_dtype *t) {
+  Q_BEGIN(x, t);
+  *t = x->dtype;
+  return DLOPS_SUCCESS;
+}
+int dlops_darray_get_memspace(dlops_darray x, dlops_memspace *m) {
+  Q_BEGIN(x, m);
+  *m = x->mem;
+  return DLOPS_SUCCESS;
+}
+int dlops_darray_get_mask_color(dlops_darray x, int *c) {
+  Q_BEGIN(x, c);
+  Q_PLAIN(x);
+  *c = x->color;
+  return DLOPS_SUCCESS;
+}
+int dlops_darray_get_local_size(dlops_darray x, int64_t *n) {
+  Q_BEGIN(x, n);
+  if (x->nparts) {
+    int64_t s = 0, t;
+    for (int i = 0; i < x->nparts; i++) {
+      DLOPS_CALL(dlops_darray_get_local_size(x->parts[i], &t));
+      s += t;
+    }
+    *n = s;
+  } else {
+    *n = x->nlocal;
+  }
+  return DLOPS_SUCCESS;
+}
+int dlops_darray_get_global_size(dlops_darray x, int64_t *n) {
+  Q_BEGIN(x, n);
+  if (x->nparts) {
+    int64_t s = 0, t;
+    for (int i = 0; i < x->nparts; i++) {
+      DLOPS_CALL(dlops_darray_get_global_size(x->parts[i], &t));
+      s += t;
+    }
+    *n = s;
+  } else {
+    int64_t s = 1;
+    for (int d = 0; d < x->ndim; d++) s *= x->gshape[d];
+    *n = s;
+  }
+  return DLOPS_SUCCESS;
+}
+int dlops_darray_get_offset(dlops_darray x, int64_t *offset) {
+  Q_BEGIN(x, offset);
+  Q_PLAIN(x);
+  *offset = x->offset;
+  return DLOPS_SUCCESS;
+}
+int dlops_darray_get_axis_sizes(dlops_darray x, int64_t *sizes) {
+  Q_BEGIN(x, sizes);
+  Q_PLAIN(x);
+  memcpy(sizes, x->axis_sizes, sizeof(int64_t) * (size_t)x->ctx->size);
+  return DLOPS_SUCCESS;
+}
+int dlops_darray_is_stacked(dlops_darray x, int *stacked) {
+  Q_BEGIN(x, stacked);
+  *stacked = x->nparts > 0;
+  return DLOPS_SUCCESS;
+}
+int dlops_darray_stacked_count(dlops_darray x, int *n) {
+  Q_BEGIN(x, n);
+  *n = x->nparts ? x->nparts : 1;
+  return DLOPS_SUCCESS;
+}
+int dlops_darray_stacked_get(dlops_darray x, int i, dlops_darray *part) {
+  Q_BEGIN(x, part);
+  DLOPS_CHECK(x->nparts, x->ctx, DLOPS_ERR_STATE, "not a stacked darray");
+  DLOPS_CHECK(i >= 0 && i < x->nparts, x->ctx, DLOPS_ERR_ARG, "component %d out of range [0,%d)", i, x->nparts);
+  *part = x->parts[i];
+  return DLOPS_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- local access */
+int dlops_darray_get_local(dlops_darray x, dlops_memspace mem, void **ptr) {
+  Q_BEGIN(x, ptr);
+  DLOPS_CHECK(!x->nparts, x->ctx, DLOPS_ERR_STATE, "a stacked darray has no single local block: get a component");
+  DLOPS_CHECK(!x->borrowed, x->ctx, DLOPS_ERR_STATE, "local data already borrowed: restore it first");
+  DLOPS_CHECK(mem == x->mem, x->ctx, DLOPS_ERR_UNSUPPORTED, "the array lives in %s memory; a %s view is not available",
+              x->mem == DLOPS_MEM_HOST ? "host" : "device", mem == DLOPS_MEM_HOST ? "host" : "device");
+  x->borrowed = 1;
+  *ptr = x->data;
+  return DLOPS_SUCCESS;
+}
+
+int dlops_darray_restore_local(dlops_darray x, void **ptr) {
+  Q_BEGIN(x, ptr);
+  DLOPS_CHECK(x->borrowed, x->ctx, DLOPS_ERR_STATE, "local data was not borrowed");
+  DLOPS_CHECK(*ptr == x->data, x->ctx, DLOPS_ERR_ARG, "pointer does not belong to this darray");
+  x->borrowed = 0;
+  *ptr = NULL;
+  return DLOPS_SUCCESS;
+}
+
+int dlops_darray_sync_broadcast(dlops_darray x) {
+  DLOPS_CHECK_DARRAY(x);
+  DLOPS_CHECK(!x->borrowed, x->ctx, DLOPS_ERR_STATE, "local data is borrowed: restore it first");
+  if (x->nparts) {
+    for (int i = 0; i < x->nparts; i++) DLOPS_CALL(dlops_darray_sync_broadcast(x->parts[i]));
+    return DLOPS_SUCCESS;
+  }
+  if (x->partition != DLOPS_BROADCAST) return DLOPS_SUCCESS;
+  return dlops_comm_bcast(x->group, x->data, x->nlocal, (dlops_ctype)x->dtype, 0);
+}

@@ -1,0 +1,75 @@
+/* Internal definition of distributed arrays (never installed). */
+#ifndef DLOPS_DARRAY_IMPL_H
+#define DLOPS_DARRAY_IMPL_H
+
+#include "../core/ctx_impl.h"
+
+/* A mask group communicator shared by the arrays of the same layout. */
+struct dlops_group_s {
+  dlops_comm *comm;
+  int refs;
+};
+
+struct dlops_darray_s {
+  dlops_ctx ctx;
+  int refcount;
+  /* stacked arrays: nparts > 0 and parts[] hold references; the fields below describe nothing */
+  int nparts;
+  dlops_darray *parts;
+  /* plain arrays */
+  int ndim;
+  int64_t gshape[DLOPS_MAX_NDIM];
+  int64_t lshape[DLOPS_MAX_NDIM];
+  int axis;
+  dlops_partition partition;
+  dlops_dtype dtype;
+  dlops_memspace mem;
+  int color;            /* mask colour, -1 when unmasked */
+  dlops_comm *group;    /* ranks holding one replica: ctx->world, or grp->comm when masked */
+  struct dlops_group_s *grp; /* shared, reference-counted split for masked arrays (NULL if none) */
+  int64_t *axis_sizes;  /* [ctx->size] size along axis of every context rank */
+  int64_t *axis_offsets; /* [ctx->size] start along axis of every context rank within its group */
+  int *colors;          /* [ctx->size] mask colour of every context rank (-1 when unmasked) */
+  int64_t *group_offsets; /* [group->size + 1] offsets along axis of the group's ranks */
+  int64_t offset;       /* this rank's start along the axis within its group */
+  int64_t nlocal;       /* elements stored here */
+  void *data;           /* host or device, nlocal elements of dtype (never NULL) */
+  int borrowed;         /* get_local outstanding */
+};
+
+/* Validate a handle (non-NULL, alive). */
+#define DLOPS_CHECK_DARRAY(x)                                                            \
+  do {                                                                                   \
+    DLOPS_CHECK((x) != NULL, NULL, DLOPS_ERR_ARG, "null darray handle");                 \
+    DLOPS_CHECK((x)->refcount > 0, (x)->ctx, DLOPS_ERR_STATE, "darray already destroyed"); \
+  } while (0)
+
+/** Stride (in elements) of the distributed axis in the local block: product of local dims after
+ *  axis; and number of "outer" slabs before it. */
+static inline int64_t dlops_darray_inner(const struct dlops_darray_s *x) {
+  int64_t s = 1;
+  for (int d = x->axis + 1; d < x->ndim; d++) s *= x->lshape[d];
+  return s;
+}
+static inline int64_t dlops_darray_outer(const struct dlops_darray_s *x) {
+  int64_t s = 1;
+  for (int d = 0; d < x->axis; d++) s *= x->lshape[d];
+  return s;
+}
+
+/** Internal: create an array from a fully specified layout (collective on ctx). local_n = -1
+ *  default split. Zero-filled. */
+DLOPS_INTERN int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t *gshape, int axis,
+                                          dlops_partition part, dlops_dtype dtype, int64_t local_n, int color,
+                                          dlops_memspace mem, dlops_darray *out);
+
+/** Internal: 1 if x and y have the same layout (shape, axis, partition, split, mask, stacking). */
+DLOPS_INTERN int dlops_darray_same_layout(dlops_darray x, dlops_darray y);
+
+/** Default PyLops-MPI split of n over P: size and offset of rank r. */
+static inline int64_t dlops_split_size(int64_t n, int P, int r) { return n / P + (r < n % P ? 1 : 0); }
+static inline int64_t dlops_split_offset(int64_t n, int P, int r) {
+  return (int64_t)r * (n / P) + (r < n % P ? r : n % P);
+}
+
+#endif

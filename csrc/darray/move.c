@@ -1,0 +1,438 @@
+/* Global data movement of distributed arrays: scatter, gather, redistribute, ghost cells. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "darray_impl.h"
+
+/* Copy an N-D box between a full array and a contiguous buffer (C order).
+ * pack = 1: full[start .. start+count) -> buf; pack = 0: buf -> full[...]. */
+static void box_copy(char *full, const int64_t *shape, int ndim, const int64_t *start, const int64_t *count,
+                     size_t es, char *buf, int pack) {
+  int64_t total = 1;
+  for (int d = 0; d < ndim; d++) total *= count[d];
+  if (total == 0) return;
+  int64_t strides[DLOPS_MAX_NDIM];
+  strides[ndim - 1] = 1;
+  for (int d = ndim - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];
+  /* merge trailing dimensions that are fully covered into one contiguous run */
+  int last = ndim - 1;
+  int64_t run = count[last];
+  while (last > 0 && count[last] == shape[last] && start[last] == 0) {
+    last--;
+    run *= count[last];
+  }
+  int64_t idx[DLOPS_MAX_NDIM] = {0};
+  int64_t nruns = total / run;
+  size_t bytes = (size_t)run * es;
+  char *b = buf;
+  for (int64_t k = 0; k < nruns; k++) {
+    int64_t off = 0;
+    for (int d = 0; d <= last; d++) off += (start[d] + idx[d]) * strides[d];
+    char *f = full + (size_t)off * es;
+    if (pack)
+      memcpy(b, f, bytes);
+    else
+      memcpy(f, b, bytes);
+    b += bytes;
+    for (int d = last - 1; d >= 0; d--) {
+      if (++idx[d] < count[d]) break;
+      idx[d] = 0;
+    }
+  }
+}
+
+static int64_t prod(const int64_t *s, int n) {
+  int64_t p = 1;
+  for (int d = 0; d < n; d++) p *= s[d];
+  return p;
+}
+
+static int check_plain_usable(dlops_darray x, const char *what) {
+  DLOPS_CHECK_DARRAY(x);
+  DLOPS_CHECK(!x->borrowed, x->ctx, DLOPS_ERR_STATE, "%s: local data is borrowed: restore it first", what);
+  return DLOPS_SUCCESS;
+}
+
+/* Elements per unit of the distributed axis (product of the other global dims). */
+static int64_t slab_elems(dlops_darray x) {
+  int64_t p = 1;
+  for (int d = 0; d < x->ndim; d++)
+    if (d != x->axis) p *= x->gshape[d];
+  return p;
+}
+
+/* ---------------------------------------------------------------- scatter */
+static int scatter_plain(dlops_darray x, const char *global, int root) {
+  dlops_ctx ctx = x->ctx;
+  size_t es = dlops_dtype_size(x->dtype);
+  const int P = ctx->size;
+  if (x->partition != DLOPS_SCATTER) {
+    if (root < 0) {
+      memcpy(x->data, global, (size_t)x->nlocal * es);
+      return DLOPS_SUCCESS;
+    }
+    if (ctx->rank == root) memcpy(x->data, global, (size_t)x->nlocal * es);
+    return dlops_comm_bcast(ctx->world, x->data, x->nlocal, (dlops_ctype)x->dtype, root);
+  }
+  int64_t start[DLOPS_MAX_NDIM] = {0};
+  if (root < 0) {
+    start[x->axis] = x->offset;
+    box_copy((char *)global, x->gshape, x->ndim, start, x->lshape, es, x->data, 1);
+    return DLOPS_SUCCESS;
+  }
+  int64_t *cnt = calloc((size_t)(4 * P), sizeof(int64_t));
+  DLOPS_CHECK(cnt, ctx, DLOPS_ERR_MEM, "cannot allocate counts");
+  int64_t *sc = cnt, *sd = cnt + P, *rc = cnt + 2 * P, *rd = cnt + 3 * P;
+  int64_t slab = slab_elems(x);
+  char *pack = NULL;
+  int err = 0;
+  if (ctx->rank == root) {
+    int64_t tot = 0;
+    for (int r = 0; r < P; r++) {
+      sc[r] = slab * x->axis_sizes[r];
+      sd[r] = tot;
+      tot += sc[r];
+    }
+    pack = malloc((size_t)(tot > 0 ? tot : 1) * es);
+    if (!pack) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate %lld elements", (long long)tot);
+    for (int r = 0; r < P && !err; r++) {
+      int64_t cshape[DLOPS_MAX_NDIM];
+      memcpy(cshape, x->gshape, sizeof cshape);
+      cshape[x->axis] = x->axis_sizes[r];
+      start[x->axis] = x->axis_offsets[r];
+      box_copy((char *)global, x->gshape, x->ndim, start, cshape, es, pack + (size_t)sd[r] * es, 1);
+    }
+  }
+  rc[root] = x->nlocal;
+  err = dlops_comm_agree(ctx->world, err);
+  if (!err) err = dlops_comm_alltoallv(ctx->world, pack, sc, sd, x->data, rc, rd, (dlops_ctype)x->dtype);
+  free(pack);
+  free(cnt);
+  return err;
+}
+
+static int scatter_rec(dlops_darray x, const char **global, int root) {
+  if (x->nparts) {
+    for (int i = 0; i < x->nparts; i++) DLOPS_CALL(scatter_rec(x->parts[i], global, root));
+    return DLOPS_SUCCESS;
+  }
+  DLOPS_CALL(scatter_plain(x, *global, root));
+  if (*global) *global += (size_t)prod(x->gshape, x->ndim) * dlops_dtype_size(x->dtype);
+  return DLOPS_SUCCESS;
+}
+
+static int check_tree(dlops_darray x, const char *what) {
+  DLOPS_CALL(check_plain_usable(x, what));
+  for (int i = 0; i < x->nparts; i++) DLOPS_CALL(check_tree(x->parts[i], what));
+  return DLOPS_SUCCESS;
+}
+
+int dlops_darray_scatter(dlops_darray x, const void *global, int root) {
+  DLOPS_CALL(check_tree(x, "scatter"));
+  dlops_ctx ctx = x->ctx;
+  DLOPS_CHECK(root >= -1 && root < ctx->size, ctx, DLOPS_ERR_ARG, "root %d out of range [-1,%d)", root, ctx->size);
+  int err = 0;
+  if (root < 0 || ctx->rank == root)
+    DLOPS_CHECK_COLL(global != NULL, ctx, err, DLOPS_ERR_ARG, "null global array on rank %d", ctx->rank);
+  DLOPS_CALL(dlops_comm_agree(ctx->world, err));
+  const char *g = global;
+  return scatter_rec(x, &g, root);
+}
+
+/* ---------------------------------------------------------------- gather */
+static int gather_plain(dlops_darray x, char *global, int root) {
+  dlops_ctx ctx = x->ctx;
+  size_t es = dlops_dtype_size(x->dtype);
+  dlops_comm *g = x->group;
+  const int P = ctx->size;
+  if (x->partition != DLOPS_SCATTER) {
+    if (root < 0 || ctx->rank == root) memcpy(global, x->data, (size_t)x->nlocal * es);
+    return DLOPS_SUCCESS;
+  }
+  /* Group members in group order are the context ranks of the same colour, ascending. */
+  int gp = g->size;
+  int *members = malloc(sizeof(int) * (size_t)(gp > 0 ? gp : 1));
+  int64_t *cnt = calloc((size_t)(4 * gp), sizeof(int64_t));
+  if (!members || !cnt) {
+    free(members);
+    free(cnt);
+    return DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate counts");
+  }
+  int k = 0;
+  for (int r = 0; r < P; r++)
+    if (x->colors[r] == x->color) members[k++] = r;
+  int64_t slab = slab_elems(x);
+  int64_t *rc = cnt, *rd = cnt + gp, *sc = cnt + 2 * gp, *sd = cnt + 3 * gp;
+  int64_t tot = 0;
+  for (int q = 0; q < gp; q++) {
+    rc[q] = slab * x->axis_sizes[members[q]];
+    rd[q] = tot;
+    tot += rc[q];
+  }
+  int groot = -1; /* root's index in this group, or -1 if root is elsewhere */
+  if (root >= 0)
+    for (int q = 0; q < gp; q++)
+      if (members[q] == root) groot = q;
+  int want = root < 0 || ctx->rank == root;
+  /* axis 0: blocks land contiguous in rank order, straight into global */
+  int direct = x->axis == 0 || x->ndim == 1;
+  char *tmp = NULL;
+  int err = 0;
+  if (want && !direct) {
+    tmp = malloc((size_t)(tot > 0 ? tot : 1) * es);
+    if (!tmp) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate %lld elements", (long long)tot);
+  }
+  err = dlops_comm_agree(ctx->world, err);
+  char *dst = direct ? global : tmp;
+  if (!err) {
+    if (root < 0) {
+      err = dlops_comm_allgatherv(g, x->data, x->nlocal, dst, rc, rd, (dlops_ctype)x->dtype);
+    } else if (groot >= 0) {
+      sc[groot] = x->nlocal;
+      if (g->rank != groot) memset(rc, 0, sizeof(int64_t) * (size_t)gp);
+      err = dlops_comm_alltoallv(g, x->data, sc, sd, dst, rc, rd, (dlops_ctype)x->dtype);
+      if (g->rank != groot) /* restore counts for the unpack loop (unused off root) */
+        for (int q = 0; q < gp; q++) rc[q] = slab * x->axis_sizes[members[q]];
+    }
+  }
+  if (!err && want && !direct) {
+    int64_t start[DLOPS_MAX_NDIM] = {0}, cshape[DLOPS_MAX_NDIM];
+    for (int q = 0; q < gp; q++) {
+      memcpy(cshape, x->gshape, sizeof cshape);
+      cshape[x->axis] = x->axis_sizes[members[q]];
+      start[x->axis] = x->axis_offsets[members[q]];
+      box_copy(global, x->gshape, x->ndim, start, cshape, es, tmp + (size_t)rd[q] * es, 0);
+    }
+  }
+  free(tmp);
+  free(members);
+  free(cnt);
+  return err;
+}
+
+static int gather_rec(dlops_darray x, char **global, int root) {
+  if (x->nparts) {
+    for (int i = 0; i < x->nparts; i++) DLOPS_CALL(gather_rec(x->parts[i], global, root));
+    return DLOPS_SUCCESS;
+  }
+  DLOPS_CALL(gather_plain(x, *global, root));
+  if (*global) *global += (size_t)prod(x->gshape, x->ndim) * dlops_dtype_size(x->dtype);
+  return DLOPS_SUCCESS;
+}
+
+int dlops_darray_gather(dlops_darray x, void *global, int root) {
+  DLOPS_CALL(check_tree(x, "gather"));
+  dlops_ctx ctx = x->ctx;
+  DLOPS_CHECK(root >= -1 && root < ctx->size, ctx, DLOPS_ERR_ARG, "root %d out of range [-1,%d)", root, ctx->size);
+  int err = 0;
+  if (root < 0 || ctx->rank == root)
+    DLOPS_CHECK_COLL(global != NULL, ctx, err, DLOPS_ERR_ARG, "null global array on rank %d", ctx->rank);
+  DLOPS_CALL(dlops_comm_agree(ctx->world, err));
+  char *g = global;
+  return gather_rec(x, &g, root);
+}
+
+/* ---------------------------------------------------------------- redistribute */
+int dlops_darray_redistribute(dlops_darray x, int new_axis, dlops_darray *out) {
+  DLOPS_CALL(check_plain_usable(x, "redistribute"));
+  DLOPS_CHECK(out, x->ctx, DLOPS_ERR_ARG, "null output handle pointer");
+  *out = NULL;
+  dlops_ctx ctx = x->ctx;
+  DLOPS_CHECK(!x->nparts, ctx, DLOPS_ERR_STATE, "redistribute: not defined for a stacked darray");
+  DLOPS_CHECK(x->partition == DLOPS_SCATTER, ctx, DLOPS_ERR_ARG, "redistribute needs a SCATTER array, not %s",
+              dlops_partition_name(x->partition));
+  if (new_axis < 0) new_axis += x->ndim;
+  DLOPS_CHECK(new_axis >= 0 && new_axis < x->ndim, ctx, DLOPS_ERR_ARG, "axis %d out of range for %d dimensions",
+              new_axis, x->ndim);
+  dlops_darray y = NULL;
+  DLOPS_CALL(dlops_darray_create_impl(ctx, x->ndim, x->gshape, new_axis, DLOPS_SCATTER, x->dtype, -1, x->color, x->mem,
+                                      &y));
+  if (new_axis == x->axis && !memcmp(x->axis_sizes, y->axis_sizes, sizeof(int64_t) * (size_t)ctx->size)) {
+    memcpy(y->data, x->data, (size_t)x->nlocal * dlops_dtype_size(x->dtype));
+    *out = y;
+    return DLOPS_SUCCESS;
+  }
+  /* Exchange within the mask group: block of x on q  ∩  block of y on s. */
+  dlops_comm *g = x->group;
+  const int gp = g->size, P = ctx->size;
+  size_t es = dlops_dtype_size(x->dtype);
+  int *members = malloc(sizeof(int) * (size_t)gp);
+  int64_t *cnt = calloc((size_t)(4 * gp), sizeof(int64_t));
+  int err = (!members || !cnt) ? DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate counts") : 0;
+  char *sbuf = NULL, *rbuf = NULL;
+  int64_t *sc = cnt, *sd = cnt + gp, *rc = cnt + 2 * gp, *rd = cnt + 3 * gp;
+  int a = x->axis, b = new_axis;
+  if (!err) {
+    int k = 0;
+    for (int r = 0; r < P; r++)
+      if (x->colors[r] == x->color) members[k++] = r;
+    int64_t st = 0, rt = 0;
+    for (int q = 0; q < gp; q++) {
+      int r = members[q];
+      /* what I send to r: my x block restricted to r's y range on axis b */
+      int64_t s1[DLOPS_MAX_NDIM], s2[DLOPS_MAX_NDIM];
+      memcpy(s1, x->lshape, sizeof s1);
+      if (b != a) s1[b] = y->axis_sizes[r];
+      else {
+        int64_t lo = x->offset > y->axis_offsets[r] ? x->offset : y->axis_offsets[r];
+        int64_t hi1 = x->offset + x->lshape[a], hi2 = y->axis_offsets[r] + y->axis_sizes[r];
+        s1[a] = (hi1 < hi2 ? hi1 : hi2) - lo;
+        if (s1[a] < 0) s1[a] = 0;
+      }
+      memcpy(s2, y->lshape, sizeof s2);
+      if (b != a) s2[a] = x->axis_sizes[r];
+      else {
+        int64_t lo = y->offset > x->axis_offsets[r] ? y->offset : x->axis_offsets[r];
+        int64_t hi1 = y->offset + y->lshape[a], hi2 = x->axis_offsets[r] + x->axis_sizes[r];
+        s2[a] = (hi1 < hi2 ? hi1 : hi2) - lo;
+        if (s2[a] < 0) s2[a] = 0;
+      }
+      sc[q] = prod(s1, x->ndim);
+      sd[q] = st;
+      st += sc[q];
+      rc[q] = prod(s2, x->ndim);
+      rd[q] = rt;
+      rt += rc[q];
+    }
+    sbuf = malloc((size_t)(st > 0 ? st : 1) * es);
+    rbuf = malloc((size_t)(rt > 0 ? rt : 1) * es);
+    if (!sbuf || !rbuf) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate exchange buffers");
+    for (int q = 0; q < gp && !err; q++) {
+      int r = members[q];
+      int64_t start[DLOPS_MAX_NDIM] = {0}, c[DLOPS_MAX_NDIM];
+      memcpy(c, x->lshape, sizeof c);
+      int64_t lo = y->axis_offsets[r] > (b == a ? x->offset : 0) ? y->axis_offsets[r] : (b == a ? x->offset : 0);
+      int64_t hi = y->axis_offsets[r] + y->axis_sizes[r];
+      if (b == a && x->offset + x->lshape[a] < hi) hi = x->offset + x->lshape[a];
+      c[b] = hi - lo > 0 ? hi - lo : 0;
+      start[b] = lo - (b == a ? x->offset : 0);
+      if (c[b] > 0) box_copy(x->data, x->lshape, x->ndim, start, c, es, sbuf + (size_t)sd[q] * es, 1);
+    }
+  }
+  err = dlops_comm_agree(ctx->world, err);
+  if (!err) err = dlops_comm_alltoallv(g, sbuf, sc, sd, rbuf, rc, rd, (dlops_ctype)x->dtype);
+  for (int q = 0; q < gp && !err; q++) {
+    int r = members[q];
+    int64_t start[DLOPS_MAX_NDIM] = {0}, c[DLOPS_MAX_NDIM];
+    memcpy(c, y->lshape, sizeof c);
+    int64_t lo = x->axis_offsets[r] > (b == a ? y->offset : 0) ? x->axis_offsets[r] : (b == a ? y->offset : 0);
+    int64_t hi = x->axis_offsets[r] + x->axis_sizes[r];
+    if (b == a && y->offset + y->lshape[a] < hi) hi = y->offset + y->lshape[a];
+    c[a] = hi - lo > 0 ? hi - lo : 0;
+    start[a] = lo - (b == a ? y->offset : 0);
+    if (c[a] > 0) box_copy(y->data, y->lshape, y->ndim, start, c, es, rbuf + (size_t)rd[q] * es, 0);
+  }
+  free(sbuf);
+  free(rbuf);
+  free(members);
+  free(cnt);
+  if (err) {
+    dlops_darray_destroy(&y);
+    return err;
+  }
+  *out = y;
+  return DLOPS_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- ghost cells */
+int dlops_darray_ghost_shape(dlops_darray x, int64_t front, int64_t back, int64_t *shape) {
+  DLOPS_CHECK_DARRAY(x);
+  DLOPS_CHECK(shape, x->ctx, DLOPS_ERR_ARG, "null output pointer");
+  DLOPS_CHECK(!x->nparts, x->ctx, DLOPS_ERR_STATE, "ghost cells: not defined for a stacked darray");
+  DLOPS_CHECK(front >= 0 && back >= 0, x->ctx, DLOPS_ERR_ARG, "ghost cell counts must be >= 0 (got %lld, %lld)",
+              (long long)front, (long long)back);
+  memcpy(shape, x->lshape, sizeof(int64_t) * (size_t)x->ndim);
+  int r = x->group->rank, P = x->group->size;
+  shape[x->axis] += (r > 0 ? front : 0) + (r < P - 1 ? back : 0);
+  return DLOPS_SUCCESS;
+}
+
+int dlops_darray_add_ghost_cells(dlops_darray x, int64_t front, int64_t back, void *ghosted) {
+  DLOPS_CALL(check_plain_usable(x, "add_ghost_cells"));
+  dlops_ctx ctx = x->ctx;
+  DLOPS_CHECK(!x->nparts, ctx, DLOPS_ERR_STATE, "ghost cells: not defined for a stacked darray");
+  DLOPS_CHECK(x->partition == DLOPS_SCATTER, ctx, DLOPS_ERR_ARG, "ghost cells need a SCATTER array, not %s",
+              dlops_partition_name(x->partition));
+  dlops_comm *g = x->group;
+  const int r = g->rank, P = g->size;
+  int err = 0;
+  DLOPS_CHECK_COLL(front >= 0 && back >= 0, ctx, err, DLOPS_ERR_ARG, "ghost cell counts must be >= 0 (got %lld, %lld)",
+                   (long long)front, (long long)back);
+  DLOPS_CHECK_COLL(ghosted != NULL, ctx, err, DLOPS_ERR_ARG, "null ghosted buffer");
+  DLOPS_CALL(dlops_comm_agree(g, err));
+  /* every rank learns what its neighbours want */
+  int64_t mine[2] = {front, back};
+  int64_t *t = malloc(sizeof(int64_t) * 2 * (size_t)P);
+  DLOPS_CHECK(t, ctx, DLOPS_ERR_MEM, "cannot allocate counts");
+  err = dlops_comm_meta_allgather_i64(g, mine, 2, t);
+  if (err) {
+    free(t);
+    return err;
+  }
+  /* sizes of the group's ranks along the axis */
+  int64_t *ln = malloc(sizeof(int64_t) * (size_t)P);
+  if (!ln) {
+    free(t);
+    return DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate sizes");
+  }
+  for (int q = 0, k = 0; q < ctx->size; q++)
+    if (x->colors[q] == x->color) ln[k++] = x->axis_sizes[q];
+  for (int q = 0; q < P && !err; q++) {
+    if (q + 1 < P && t[2 * (q + 1)] > ln[q])
+      err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "rank %d asks for %lld front ghost cells but rank %d owns only %lld rows",
+                        q + 1, (long long)t[2 * (q + 1)], q, (long long)ln[q]);
+    if (!err && q > 0 && t[2 * (q - 1) + 1] > ln[q])
+      err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "rank %d asks for %lld back ghost cells but rank %d owns only %lld rows",
+                        q - 1, (long long)t[2 * (q - 1) + 1], q, (long long)ln[q]);
+  }
+  int64_t send_next = r + 1 < P ? t[2 * (r + 1)] : 0;   /* my last rows to r+1 */
+  int64_t send_prev = r > 0 ? t[2 * (r - 1) + 1] : 0;   /* my first rows to r-1 */
+  int64_t recv_prev = r > 0 ? front : 0, recv_next = r + 1 < P ? back : 0;
+  free(t);
+  free(ln);
+  if (err) return err;
+  const int ax = x->axis;
+  size_t es = dlops_dtype_size(x->dtype);
+  int64_t gshape[DLOPS_MAX_NDIM];
+  memcpy(gshape, x->lshape, sizeof gshape);
+  gshape[ax] += recv_prev + recv_next;
+  /* own block into the middle */
+  int64_t start[DLOPS_MAX_NDIM] = {0};
+  int64_t c[DLOPS_MAX_NDIM];
+  memcpy(c, x->lshape, sizeof c);
+  start[ax] = recv_prev;
+  box_copy(ghosted, gshape, x->ndim, start, c, es, x->data, 0);
+  int64_t slab = prod(x->lshape, x->ndim) / (x->lshape[ax] ? x->lshape[ax] : 1);
+  if (x->lshape[ax] == 0) {
+    slab = 1;
+    for (int d = 0; d < x->ndim; d++)
+      if (d != ax) slab *= x->lshape[d];
+  }
+  char *buf = malloc((size_t)((send_next + send_prev + recv_prev + recv_next) * slab + 1) * es);
+  err = buf ? 0 : DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate ghost buffers");
+  DLOPS_CALL(dlops_comm_agree(g, err));
+  char *sn = buf, *sp = sn + (size_t)(send_next * slab) * es, *rp = sp + (size_t)(send_prev * slab) * es,
+       *rn = rp + (size_t)(recv_prev * slab) * es;
+  memset(start, 0, sizeof start);
+  c[ax] = send_next;
+  start[ax] = x->lshape[ax] - send_next;
+  box_copy(x->data, x->lshape, x->ndim, start, c, es, sn, 1);
+  c[ax] = send_prev;
+  start[ax] = 0;
+  box_copy(x->data, x->lshape, x->ndim, start, c, es, sp, 1);
+  dlops_nbr_msg m[2];
+  int nm = 0;
+  if (r > 0) m[nm++] = (dlops_nbr_msg){r - 1, sp, send_prev * slab, rp, recv_prev * slab};
+  if (r + 1 < P) m[nm++] = (dlops_nbr_msg){r + 1, sn, send_next * slab, rn, recv_next * slab};
+  err = dlops_comm_neighbor(g, nm, m, (dlops_ctype)x->dtype);
+  if (!err) {
+    c[ax] = recv_prev;
+    start[ax] = 0;
+    box_copy(ghosted, gshape, x->ndim, start, c, es, rp, 0);
+    c[ax] = recv_next;
+    start[ax] = recv_prev + x->lshape[ax];
+    box_copy(ghosted, gshape, x->ndim, start, c, es, rn, 0);
+  }
+  free(buf);
+  return err;
+}

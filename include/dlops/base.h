@@ -1,0 +1,83 @@
+/* dlops/base.h: version, export macros, element types, error codes. Included by dlops.h. */
+#ifndef DLOPS_BASE_H
+#define DLOPS_BASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DLOPS_VERSION_MAJOR 0
+#define DLOPS_VERSION_MINOR 1
+#define DLOPS_VERSION_PATCH 0
+/** True when this header's version is at least MAJOR.MINOR.PATCH. */
+#define DLOPS_VERSION_GE(a, b, c)                                                        \
+  (DLOPS_VERSION_MAJOR > (a) || (DLOPS_VERSION_MAJOR == (a) && DLOPS_VERSION_MINOR > (b)) || \
+   (DLOPS_VERSION_MAJOR == (a) && DLOPS_VERSION_MINOR == (b) && DLOPS_VERSION_PATCH >= (c)))
+
+#if defined(__GNUC__) || defined(__clang__)
+#define DLOPS_EXTERN __attribute__((visibility("default")))
+#else
+#define DLOPS_EXTERN
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Maximum number of dimensions of a distributed array. */
+#define DLOPS_MAX_NDIM 8
+
+/** Element types. Complex values are stored as interleaved (re, im) pairs, as C99 complex. */
+typedef enum {
+  DLOPS_F32 = 0,  /**< float */
+  DLOPS_F64 = 1,  /**< double */
+  DLOPS_C64 = 2,  /**< float complex (2 x float) */
+  DLOPS_C128 = 3, /**< double complex (2 x double) */
+  DLOPS_NUM_DTYPES = 4
+} dlops_dtype;
+
+/** Memory spaces. */
+typedef enum {
+  DLOPS_MEM_HOST = 0,  /**< ordinary host memory */
+  DLOPS_MEM_DEVICE = 1 /**< CUDA device memory (needs a CUDA build and a GPU) */
+} dlops_memspace;
+
+/** Error codes. Every dlops function returns one; 0 is success. */
+typedef enum {
+  DLOPS_SUCCESS = 0,
+  DLOPS_ERR_ARG = 1,          /**< bad argument (null handle, out of range value, bad string) */
+  DLOPS_ERR_SIZE = 2,         /**< sizes, shapes or partitions do not match (possibly across ranks) */
+  DLOPS_ERR_STATE = 3,        /**< object in the wrong state for this call */
+  DLOPS_ERR_UNSUPPORTED = 4,  /**< backend, type or feature not available in this build or here */
+  DLOPS_ERR_MEM = 5,          /**< out of memory */
+  DLOPS_ERR_MPI = 6,          /**< an MPI call failed */
+  DLOPS_ERR_CUDA = 7,         /**< a CUDA runtime call failed */
+  DLOPS_ERR_CUBLAS = 8,       /**< a cuBLAS call failed */
+  DLOPS_ERR_NCCL = 9,         /**< an NCCL call failed */
+  DLOPS_ERR_IO = 10,          /**< file input/output failed or a file is malformed */
+  DLOPS_ERR_INTERNAL = 11,    /**< a bug in dlops: please report it */
+  DLOPS_NUM_ERRORS = 12
+} dlops_error;
+
+/** A scalar of any element type, passed by value: real types use re only. */
+typedef struct {
+  double re; /**< real part */
+  double im; /**< imaginary part (ignored for real types) */
+} dlops_scalar;
+
+/** Static description of an error code ("bad argument", ...). Never NULL. Not collective. */
+DLOPS_EXTERN const char *dlops_error_string(int code);
+
+/** Name of an element type ("f32", "f64", "c64", "c128"); "?" when out of range. Not collective. */
+DLOPS_EXTERN const char *dlops_dtype_name(dlops_dtype dtype);
+
+/** Size in bytes of one element of dtype (0 when out of range). Not collective. */
+DLOPS_EXTERN size_t dlops_dtype_size(dlops_dtype dtype);
+
+/** The most recent error message of this process (any context, or none), with file:line.
+ *  Useful when a call that has no context (or a NULL one) fails. Not collective. */
+DLOPS_EXTERN const char *dlops_last_error(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,110 @@
+/* dlops/ctx.h: contexts, backend selection, communication counters. Included by dlops.h. */
+#ifndef DLOPS_CTX_H
+#define DLOPS_CTX_H
+
+#include <mpi.h>
+#include <stdio.h>
+
+#include "base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Opaque context: a duplicated communicator, the chosen backends and their counters. */
+typedef struct dlops_ctx_s *dlops_ctx;
+
+/** Create a context on comm. **Collective** on comm.
+ *
+ *  The communicator is duplicated (the caller's is never modified) and MPI_ERRORS_RETURN is set
+ *  on the duplicate only. MPI must already be initialised; dlops never calls MPI_Init/Finalize.
+ *
+ *  @param[in]  comm  the communicator the context lives on
+ *  @param[in]  spec  backend selection, space- or comma-separated key=value tokens:
+ *                    `comm=mpi|rma|nccl`, `mem=host|device`, `sync=fence|pscw|lock_all` (rma),
+ *                    `log=0|1` (print backend notes on rank 0). NULL or "" reads the environment
+ *                    variable DLOPS_SPEC, and the default is "comm=mpi mem=host". The token "help"
+ *                    prints the backends of this build on rank 0 and the call then proceeds with
+ *                    the remaining tokens. Unknown keys or values fail with DLOPS_ERR_ARG and a
+ *                    suggestion; a backend known but not compiled in fails with
+ *                    DLOPS_ERR_UNSUPPORTED saying how to enable it.
+ *  @param[out] ctx   the new context (NULL on failure)
+ *  @return DLOPS_SUCCESS or an error code, the same on every rank. On failure the message is
+ *          available from dlops_last_error(). */
+DLOPS_EXTERN int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *ctx);
+
+/** Same as dlops_ctx_create with a Fortran communicator handle (MPI_Fint). **Collective**. */
+DLOPS_EXTERN int dlops_ctx_create_f(MPI_Fint fcomm, const char *spec, dlops_ctx *ctx);
+
+/** Destroy a context and set *ctx to NULL. **Collective**. Objects created on the context must
+ *  be destroyed first. A NULL *ctx is a no-op. */
+DLOPS_EXTERN int dlops_ctx_destroy(dlops_ctx *ctx);
+
+/** The context's (duplicated) communicator. Not collective. Do not free it. */
+DLOPS_EXTERN int dlops_ctx_get_comm(dlops_ctx ctx, MPI_Comm *comm);
+
+/** Rank of this process and size of the context's communicator. Not collective. */
+DLOPS_EXTERN int dlops_ctx_get_rank(dlops_ctx ctx, int *rank);
+DLOPS_EXTERN int dlops_ctx_get_size(dlops_ctx ctx, int *size);
+
+/** Name of the communication backend in use ("mpi", "rma", "nccl"). Not collective. */
+DLOPS_EXTERN int dlops_ctx_get_backend(dlops_ctx ctx, const char **name);
+
+/** The canonical spec this context was created with (e.g. "comm=mpi mem=host"). Not collective. */
+DLOPS_EXTERN int dlops_ctx_get_spec(dlops_ctx ctx, const char **spec);
+
+/** The last error message recorded on ctx ("" if none), with file:line. NULL ctx gives the
+ *  process-wide last message. Not collective. */
+DLOPS_EXTERN const char *dlops_ctx_last_error(dlops_ctx ctx);
+
+/** Write the list of backends this build knows, whether each is compiled in, and how to enable
+ *  the missing ones into buf (always NUL-terminated, truncated to len). Not collective. */
+DLOPS_EXTERN int dlops_backends_describe(char *buf, size_t len);
+
+/** Kinds of communication operation, for the counters. */
+typedef enum {
+  DLOPS_COMM_ALLREDUCE = 0, /**< allreduce (sum, max, min) */
+  DLOPS_COMM_ALLGATHER = 1, /**< allgather and allgatherv */
+  DLOPS_COMM_BCAST = 2,     /**< broadcast */
+  DLOPS_COMM_REDUCE = 3,    /**< reduce to one rank */
+  DLOPS_COMM_ALLTOALLV = 4, /**< all-to-all with per-rank counts */
+  DLOPS_COMM_NEIGHBOR = 5,  /**< point-to-point neighbour (halo) exchange */
+  DLOPS_COMM_SPLIT = 6,     /**< sub-communicator creation */
+  DLOPS_COMM_META = 7,      /**< metadata handshakes over MPI (shape checks, error agreement) */
+  DLOPS_COMM_NUM_KINDS = 8
+} dlops_comm_kind;
+
+/** Counter of one operation kind on this rank.
+ *  - calls: number of calls of that kind.
+ *  - messages: logical messages this rank sent: 1 per call (per chunk above INT_MAX elements)
+ *    for allreduce/allgather/reduce, for bcast on the root only; one per non-empty send to another
+ *    rank for alltoallv and neighbour exchange.
+ *  - bytes: payload bytes this rank contributed: count*size for allreduce/reduce, its own block
+ *    for allgather(v), the buffer on the root for bcast (0 elsewhere), the bytes sent to other
+ *    ranks for alltoallv and neighbour exchange (self copies excluded).
+ *  - seconds: wall time spent inside the operation on this rank. */
+typedef struct {
+  int64_t calls;
+  int64_t messages;
+  int64_t bytes;
+  double seconds;
+} dlops_comm_counter;
+
+/** Name of a counter kind ("allreduce", ...); "?" when out of range. Not collective. */
+DLOPS_EXTERN const char *dlops_comm_kind_name(dlops_comm_kind kind);
+
+/** Read this rank's counter of one kind (all traffic of ctx and its sub-communicators).
+ *  Not collective. */
+DLOPS_EXTERN int dlops_ctx_get_counter(dlops_ctx ctx, dlops_comm_kind kind, dlops_comm_counter *out);
+
+/** Reset all counters of this rank to zero. Not collective. */
+DLOPS_EXTERN int dlops_ctx_reset_counters(dlops_ctx ctx);
+
+/** Print a table of counters (sum over ranks of calls/messages/bytes, max of seconds) on rank 0
+ *  to stream (stdout if NULL). **Collective**. The reductions it does are not counted. */
+DLOPS_EXTERN int dlops_ctx_print_counters(dlops_ctx ctx, FILE *stream);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

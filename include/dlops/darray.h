@@ -1,0 +1,191 @@
+/* dlops/darray.h: distributed arrays, stacked arrays, .npy I/O. Included by dlops.h.
+ *
+ * A distributed array (darray) has a global shape of up to DLOPS_MAX_NDIM dimensions stored in
+ * C (row-major) order, one distributed axis, and a partition:
+ *   - DLOPS_SCATTER: each rank owns a slab of the distributed axis. The default split is
+ *     PyLops-MPI's: with n rows on P ranks, rank r owns n/P + 1 rows if r < n % P, else n/P
+ *     (ranks may own 0 rows). A rank may instead give its own size along the axis.
+ *   - DLOPS_BROADCAST: every rank holds the whole array; writes through dlops calls keep the
+ *     copies identical (values come from rank 0 of the group when there is a choice).
+ *   - DLOPS_UNSAFE_BROADCAST: every rank holds the whole array and nothing keeps them equal.
+ * A mask (a colour per rank) splits the ranks into groups that each hold one replica of the
+ * array; reductions (dot, norm) and gathers then run within the group, so replicas are not
+ * counted twice.
+ *
+ * Stacked arrays are darrays made of other darrays (possibly stacked themselves). Vector
+ * operations (copy, axpby, scale, dot, norm, ...) treat a stacked array as the concatenation of
+ * its components, so solvers handle plain and stacked arrays with the same calls.
+ */
+#ifndef DLOPS_DARRAY_H
+#define DLOPS_DARRAY_H
+
+#include "ctx.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct dlops_darray_s *dlops_darray;
+
+/** Partitions of a distributed array. */
+typedef enum {
+  DLOPS_SCATTER = 0,
+  DLOPS_BROADCAST = 1,
+  DLOPS_UNSAFE_BROADCAST = 2
+} dlops_partition;
+
+/** Name of a partition ("scatter", "broadcast", "unsafe_broadcast"). Not collective. */
+DLOPS_EXTERN const char *dlops_partition_name(dlops_partition p);
+
+/** Create a distributed array with the default split, filled with zeros. **Collective**.
+ *  @param[in] ctx          context
+ *  @param[in] ndim         number of dimensions, 1..DLOPS_MAX_NDIM
+ *  @param[in] global_shape global shape (ndim entries, each >= 0), the same on every rank
+ *  @param[in] axis         distributed axis, 0..ndim-1 (negative counts from the end)
+ *  @param[in] partition    DLOPS_SCATTER, DLOPS_BROADCAST or DLOPS_UNSAFE_BROADCAST
+ *  @param[in] dtype        element type
+ *  @param[out] x           the new array
+ *  Errors (on every rank): DLOPS_ERR_ARG for bad values, DLOPS_ERR_SIZE when ranks disagree on
+ *  ndim, shape, axis, partition or dtype. */
+DLOPS_EXTERN int dlops_darray_create(dlops_ctx ctx, int ndim, const int64_t *global_shape, int axis,
+                                     dlops_partition partition, dlops_dtype dtype, dlops_darray *x);
+
+/** Create with explicit options, filled with zeros. **Collective**.
+ *  @param[in] local_n    this rank's size along the distributed axis, or -1 for the default split
+ *                        (SCATTER only; the sizes of a group must add up to the global size; -1
+ *                        must be given by all ranks or none)
+ *  @param[in] mask_color this rank's group colour (>= 0), or -1 for no mask (all ranks or none)
+ *  @param[in] mem        memory space (DLOPS_MEM_DEVICE needs a CUDA build and a GPU)
+ *  Other parameters as dlops_darray_create. */
+DLOPS_EXTERN int dlops_darray_create_ext(dlops_ctx ctx, int ndim, const int64_t *global_shape, int axis,
+                                         dlops_partition partition, dlops_dtype dtype, int64_t local_n,
+                                         int mask_color, dlops_memspace mem, dlops_darray *x);
+
+/** Create a stacked array from n >= 1 arrays on the same context (the stacked array keeps its
+ *  own reference to each; the caller still destroys its handles). **Not collective**. */
+DLOPS_EXTERN int dlops_darray_create_stacked(int n, const dlops_darray *parts, dlops_darray *x);
+
+/** Create an array with the layout (shape, split, mask, dtype, memory, stacking) of x, filled
+ *  with zeros. **Collective** only when x has a mask (the group communicator is reused, so
+ *  currently not collective at all). */
+DLOPS_EXTERN int dlops_darray_duplicate(dlops_darray x, dlops_darray *y);
+
+/** Destroy an array (drop this reference) and set *x to NULL. Not collective. */
+DLOPS_EXTERN int dlops_darray_destroy(dlops_darray *x);
+
+/* ---- queries (not collective) ---- */
+DLOPS_EXTERN int dlops_darray_get_ctx(dlops_darray x, dlops_ctx *ctx);
+DLOPS_EXTERN int dlops_darray_get_ndim(dlops_darray x, int *ndim);
+/** Global shape into shape[ndim]. */
+DLOPS_EXTERN int dlops_darray_get_global_shape(dlops_darray x, int64_t *shape);
+/** This rank's local shape into shape[ndim]. */
+DLOPS_EXTERN int dlops_darray_get_local_shape(dlops_darray x, int64_t *shape);
+DLOPS_EXTERN int dlops_darray_get_axis(dlops_darray x, int *axis);
+DLOPS_EXTERN int dlops_darray_get_partition(dlops_darray x, dlops_partition *partition);
+DLOPS_EXTERN int dlops_darray_get_dtype(dlops_darray x, dlops_dtype *dtype);
+DLOPS_EXTERN int dlops_darray_get_memspace(dlops_darray x, dlops_memspace *mem);
+/** Mask colour of this rank (-1 when unmasked). */
+DLOPS_EXTERN int dlops_darray_get_mask_color(dlops_darray x, int *color);
+/** Number of elements stored on this rank (sum over components for stacked arrays). */
+DLOPS_EXTERN int dlops_darray_get_local_size(dlops_darray x, int64_t *n);
+/** Total number of elements of the global array (sum over components when stacked). */
+DLOPS_EXTERN int dlops_darray_get_global_size(dlops_darray x, int64_t *n);
+/** Start index of this rank's slab along the distributed axis (within its mask group). */
+DLOPS_EXTERN int dlops_darray_get_offset(dlops_darray x, int64_t *offset);
+/** Sizes along the distributed axis of every rank of the context, sizes[P] (cached, no
+ *  communication). For (UNSAFE_)BROADCAST arrays every entry is the global size. */
+DLOPS_EXTERN int dlops_darray_get_axis_sizes(dlops_darray x, int64_t *sizes);
+/** 1 if x is stacked, 0 otherwise. */
+DLOPS_EXTERN int dlops_darray_is_stacked(dlops_darray x, int *stacked);
+/** Number of components of a stacked array (1 for a plain array). */
+DLOPS_EXTERN int dlops_darray_stacked_count(dlops_darray x, int *n);
+/** Borrowed handle of component i of a stacked array (do not destroy it). */
+DLOPS_EXTERN int dlops_darray_stacked_get(dlops_darray x, int i, dlops_darray *part);
+
+/* ---- local data access (not collective) ---- */
+/** Borrow a pointer to this rank's local block (C order, local shape) in memory space mem.
+ *  Must be returned with dlops_darray_restore_local before the array is used by dlops again.
+ *  A rank with no elements gets a valid non-NULL pointer that must not be dereferenced.
+ *  Fails with DLOPS_ERR_STATE for stacked arrays or when the data is already borrowed. */
+DLOPS_EXTERN int dlops_darray_get_local(dlops_darray x, dlops_memspace mem, void **ptr);
+/** Return a pointer obtained from dlops_darray_get_local; sets *ptr to NULL. For BROADCAST
+ *  arrays this does not broadcast: call dlops_darray_sync_broadcast after writing. */
+DLOPS_EXTERN int dlops_darray_restore_local(dlops_darray x, void **ptr);
+/** Make every replica of a BROADCAST array equal to the copy on rank 0 (of each mask group).
+ *  **Collective**. No-op for other partitions. */
+DLOPS_EXTERN int dlops_darray_sync_broadcast(dlops_darray x);
+
+/* ---- vector operations (Collective only where noted). Operands must have the same layout:
+ * same global shape, axis, partition, split, mask and stacking, else DLOPS_ERR_SIZE; element
+ * types must match except where noted, else DLOPS_ERR_ARG. ---- */
+/** x[i] = value for every element. Not collective. */
+DLOPS_EXTERN int dlops_darray_fill(dlops_darray x, dlops_scalar value);
+/** y = x (same layout; dtypes may differ: values are converted as numpy casts do, complex to
+ *  real keeps the real part). Not collective. */
+DLOPS_EXTERN int dlops_darray_copy(dlops_darray x, dlops_darray y);
+/** y = alpha*x + beta*y. Not collective. */
+DLOPS_EXTERN int dlops_darray_axpby(dlops_scalar alpha, dlops_darray x, dlops_scalar beta, dlops_darray y);
+/** x = alpha*x. Not collective. */
+DLOPS_EXTERN int dlops_darray_scale(dlops_darray x, dlops_scalar alpha);
+/** x = conj(x) (no-op for real types). Not collective. */
+DLOPS_EXTERN int dlops_darray_conj(dlops_darray x);
+/** z = x .* y element by element (z may alias x or y). Not collective. */
+DLOPS_EXTERN int dlops_darray_pointwise_mult(dlops_darray x, dlops_darray y, dlops_darray z);
+/** result = sum_i x_i*y_i (dot) over the whole array, reduced over the mask group.
+ *  **Collective**. Real arrays give result.im = 0. BROADCAST arrays count each element once. */
+DLOPS_EXTERN int dlops_darray_dot(dlops_darray x, dlops_darray y, dlops_scalar *result);
+/** result = sum_i conj(x_i)*y_i. **Collective**. */
+DLOPS_EXTERN int dlops_darray_vdot(dlops_darray x, dlops_darray y, dlops_scalar *result);
+/** Vector norm of the flattened array, computed in double precision (as PyLops-MPI does, also
+ *  for f32/c64): ord = 2 (Euclidean), 1, INFINITY (max |x_i|), -INFINITY (min |x_i|), 0 (number
+ *  of non-zeros), or any other p > 0 (sum |x_i|^p)^(1/p). **Collective** (one allreduce).
+ *  -INFINITY of an empty array is +INFINITY; INFINITY of an empty array is 0. */
+DLOPS_EXTERN int dlops_darray_norm(dlops_darray x, double ord, double *result);
+/** Several dot products in one reduction: result[k] = dot or vdot (conj_first[k]) of xs[k],
+ *  ys[k], for k < n. **Collective**, one allreduce whatever n (solvers use it to fuse). */
+DLOPS_EXTERN int dlops_darray_multi_dot(int n, const dlops_darray *xs, const dlops_darray *ys,
+                                        const int *conj_first, dlops_scalar *result);
+
+/* ---- global data movement (Collective) ---- */
+/** Fill x from a global array (C order, global shape, element type of x).
+ *  root >= 0: only rank root's global is read (may be NULL elsewhere) and sent to the owners;
+ *  root = -1: every rank holds the same global array and keeps its own slab (no communication,
+ *  PyLops-MPI's to_dist). Masked arrays: root is a rank of the context and every group is
+ *  filled from it. **Collective**. */
+DLOPS_EXTERN int dlops_darray_scatter(dlops_darray x, const void *global, int root);
+/** Gather the global array (C order) into global: on rank root only (others may pass NULL), or
+ *  on every rank when root = -1 (PyLops-MPI's asarray). Masked arrays gather within this rank's
+ *  group. Stacked arrays give the concatenation of their flattened components. **Collective**. */
+DLOPS_EXTERN int dlops_darray_gather(dlops_darray x, void *global, int root);
+/** New SCATTER array with the same global data distributed (default split) along new_axis:
+ *  an all-to-all exchange. x must be SCATTER and unmasked-or-masked alike; the result keeps the
+ *  mask. **Collective**. */
+DLOPS_EXTERN int dlops_darray_redistribute(dlops_darray x, int new_axis, dlops_darray *y);
+/** Local block extended with ghost slices along the distributed axis, as PyLops-MPI's
+ *  add_ghost_cells: rank r > 0 receives cells_front slices from rank r-1 (prepended), rank
+ *  r < P-1 receives cells_back slices from rank r+1 (appended); global edges get nothing. Each
+ *  rank gives its own cells_front/cells_back; a rank asked for more slices than it owns fails
+ *  with DLOPS_ERR_SIZE on every rank. ghosted must hold nghost elements where
+ *  dlops_darray_ghost_shape gives the shape. SCATTER arrays only. **Collective**. */
+DLOPS_EXTERN int dlops_darray_add_ghost_cells(dlops_darray x, int64_t cells_front, int64_t cells_back,
+                                              void *ghosted);
+/** Shape (ndim entries) of the ghosted local block for given cells. Not collective. */
+DLOPS_EXTERN int dlops_darray_ghost_shape(dlops_darray x, int64_t cells_front, int64_t cells_back,
+                                          int64_t *shape);
+
+/* ---- .npy files (MPI-IO, Collective) ---- */
+/** Write the global array to a .npy file (format 1.0/2.0, little endian, C order) that numpy
+ *  reads; each rank writes its own slab with MPI-IO. Masked arrays: group 0... the group of
+ *  rank 0 writes. Not for stacked arrays. **Collective**. */
+DLOPS_EXTERN int dlops_darray_write_npy(dlops_darray x, const char *path);
+/** Read a .npy file (C order, little endian, dtype <f4 <f8 <c8 <c16) into a new array
+ *  distributed along axis with the given partition (default split); each rank reads its own
+ *  part with MPI-IO. Files that are not .npy, truncated, big-endian or Fortran-ordered fail
+ *  with DLOPS_ERR_IO or DLOPS_ERR_UNSUPPORTED on every rank. **Collective**. */
+DLOPS_EXTERN int dlops_darray_read_npy(dlops_ctx ctx, const char *path, int axis, dlops_partition partition,
+                                       dlops_darray *x);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -42,7 +42,7 @@ static void free_plain(dlops_darray x) {
   free(x->axis_offsets);
   free(x->colors);
   free(x->group_offsets);
-  free(x->data);
+  if (x->owns_data) free(x->data);
   group_release(&x->grp);
 }
 
@@ -232,6 +232,7 @@ int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t *gshape, int
     }
     x->offset = part == DLOPS_SCATTER ? x->group_offsets[gindex] : 0;
     x->nlocal = 1;
+    x->owns_data = 1;
     for (int d = 0; d < ndim; d++) x->nlocal *= x->lshape[d];
     if (!err) x->data = calloc((size_t)(x->nlocal > 0 ? x->nlocal : 1), dlops_dtype_size(dtype));
     if (!err && !x->data)
@@ -250,6 +251,44 @@ int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t *gshape, int
     }
     return err;
   }
+  *out = x;
+  return DLOPS_SUCCESS;
+}
+
+int dlops_darray_create_view(dlops_ctx ctx, int64_t n, dlops_dtype dtype, void *data, dlops_darray *out) {
+  DLOPS_CHECK(ctx && out, ctx, DLOPS_ERR_ARG, "null context or output pointer");
+  DLOPS_CHECK(ctx->size == 1, ctx, DLOPS_ERR_INTERNAL, "views live on one-rank contexts (this one has %d ranks)",
+              ctx->size);
+  DLOPS_CHECK(n >= 0 && (data || n == 0), ctx, DLOPS_ERR_INTERNAL, "bad view (n = %lld)", (long long)n);
+  dlops_darray x = calloc(1, sizeof *x);
+  DLOPS_CHECK(x, ctx, DLOPS_ERR_MEM, "cannot allocate a view");
+  static char dummy[16];
+  x->ctx = ctx;
+  x->refcount = 1;
+  x->ndim = 1;
+  x->gshape[0] = x->lshape[0] = n;
+  x->axis = 0;
+  x->partition = DLOPS_SCATTER;
+  x->dtype = dtype;
+  x->mem = DLOPS_MEM_HOST;
+  x->color = -1;
+  x->group = ctx->world;
+  x->axis_sizes = malloc(sizeof(int64_t));
+  x->axis_offsets = calloc(1, sizeof(int64_t));
+  x->colors = malloc(sizeof(int));
+  x->group_offsets = malloc(2 * sizeof(int64_t));
+  if (!x->axis_sizes || !x->axis_offsets || !x->colors || !x->group_offsets) {
+    free_plain(x);
+    free(x);
+    return DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate a view");
+  }
+  x->axis_sizes[0] = n;
+  x->colors[0] = -1;
+  x->group_offsets[0] = 0;
+  x->group_offsets[1] = n;
+  x->nlocal = n;
+  x->data = data ? data : dummy;
+  x->owns_data = 0;
   *out = x;
   return DLOPS_SUCCESS;
 }
@@ -313,6 +352,7 @@ int dlops_darray_duplicate(dlops_darray x, dlops_darray *out) {
   *y = *x;
   y->refcount = 1;
   y->borrowed = 0;
+  y->owns_data = 1;
   int gs = x->group->size;
   const int P = x->ctx->size;
   y->axis_sizes = malloc(sizeof(int64_t) * (size_t)P);

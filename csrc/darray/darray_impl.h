@@ -35,6 +35,7 @@ struct dlops_darray_s {
   int64_t nlocal;       /* elements stored here */
   void *data;           /* host or device, nlocal elements of dtype (never NULL) */
   int borrowed;         /* get_local outstanding */
+  int owns_data;        /* 0 for views of memory owned elsewhere (dlops_darray_create_view) */
 };
 
 /* Validate a handle (non-NULL, alive). */
@@ -62,6 +63,11 @@ static inline int64_t dlops_darray_outer(const struct dlops_darray_s *x) {
 DLOPS_INTERN int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t *gshape, int axis,
                                           dlops_partition part, dlops_dtype dtype, int64_t local_n, int color,
                                           dlops_memspace mem, dlops_darray *out);
+
+/** Internal: a 1-D SCATTER array of n elements on a one-rank context wrapping memory owned by the
+ *  caller (no copy, never freed by dlops). Operators use it to hand slices of a distributed
+ *  array's local block to local operators. Not collective. */
+DLOPS_INTERN int dlops_darray_create_view(dlops_ctx ctx1, int64_t n, dlops_dtype dtype, void *data, dlops_darray *out);
 
 /** Internal: 1 if x and y have the same layout (shape, axis, partition, split, mask, stacking). */
 DLOPS_INTERN int dlops_darray_same_layout(dlops_darray x, dlops_darray y);

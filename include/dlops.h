@@ -6,5 +6,6 @@
 #include "dlops/base.h"
 #include "dlops/ctx.h"
 #include "dlops/darray.h"
+#include "dlops/op.h"
 
 #endif

@@ -1,0 +1,529 @@
+/* Operator core: apply with layout checks, vectors, queries, dot test, and the algebra
+ * (product, sum, scaled, adjoint, transpose, conj, power). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "op_impl.h"
+
+/* ---------------------------------------------------------------- creation helpers */
+int dlops_op_new(const char *name, dlops_darray dom, dlops_darray rng, dlops_dtype dtype, dlops_op *out) {
+  DLOPS_CHECK(dom && rng && out, NULL, DLOPS_ERR_INTERNAL, "dlops_op_new: null argument");
+  *out = NULL;
+  dlops_op A = calloc(1, sizeof *A);
+  DLOPS_CHECK(A, dom->ctx, DLOPS_ERR_MEM, "cannot allocate an operator");
+  A->ctx = dom->ctx;
+  A->refcount = 1;
+  A->name = name;
+  A->dom = dom;
+  A->rng = rng;
+  dom->refcount++;
+  rng->refcount++;
+  A->dtype = dtype;
+  int64_t n;
+  dlops_darray_get_global_size(dom, &n);
+  A->ndims = 1;
+  A->dims[0] = n;
+  dlops_darray_get_global_size(rng, &n);
+  A->ndimsd = 1;
+  A->dimsd[0] = n;
+  *out = A;
+  return DLOPS_SUCCESS;
+}
+
+int dlops_op_vec1d(dlops_ctx ctx, int64_t n, int64_t local_n, dlops_partition part, dlops_dtype dtype, int color,
+                   dlops_darray *out) {
+  return dlops_darray_create_impl(ctx, 1, &n, 0, part, dtype, local_n, color, DLOPS_MEM_HOST, out);
+}
+
+void dlops_nd_split(dlops_ctx ctx, int ndim, const int64_t *dims, int64_t *rows, int64_t *row0, int64_t *nelem) {
+  int64_t r = dlops_split_size(dims[0], ctx->size, ctx->rank);
+  int64_t inner = 1;
+  for (int d = 1; d < ndim; d++) inner *= dims[d];
+  if (rows) *rows = r;
+  if (row0) *row0 = dlops_split_offset(dims[0], ctx->size, ctx->rank);
+  if (nelem) *nelem = r * inner;
+}
+
+/* ---------------------------------------------------------------- core */
+static int check_vec(dlops_op A, dlops_darray v, dlops_darray tmpl, const char *what) {
+  DLOPS_CHECK(v, A->ctx, DLOPS_ERR_ARG, "%s: null %s array", A->name, what);
+  DLOPS_CHECK(v->refcount > 0, A->ctx, DLOPS_ERR_STATE, "%s: %s array already destroyed", A->name, what);
+  DLOPS_CHECK(v->dtype == A->dtype, A->ctx, DLOPS_ERR_ARG, "%s: %s array is %s but the operator is %s", A->name, what,
+              dlops_dtype_name(v->dtype), dlops_dtype_name(A->dtype));
+  DLOPS_CHECK(dlops_darray_same_layout(v, tmpl), A->ctx, DLOPS_ERR_SIZE,
+              "%s: the %s array does not have the operator's %s layout (use dlops_op_create_vecs)", A->name, what,
+              tmpl == A->dom ? "domain" : "range");
+  return DLOPS_SUCCESS;
+}
+
+int dlops_op_apply(dlops_op A, dlops_darray x, dlops_darray y) {
+  DLOPS_CHECK(A && A->refcount > 0, NULL, DLOPS_ERR_ARG, "null or destroyed operator");
+  DLOPS_CALL(check_vec(A, x, A->dom, "input"));
+  DLOPS_CALL(check_vec(A, y, A->rng, "output"));
+  DLOPS_CHECK(x != y, A->ctx, DLOPS_ERR_ARG, "%s: input and output must be different arrays", A->name);
+  DLOPS_CHECK(A->apply, A->ctx, DLOPS_ERR_UNSUPPORTED, "%s: no forward implementation", A->name);
+  return A->apply(A, x, y);
+}
+
+int dlops_op_apply_adjoint(dlops_op A, dlops_darray y, dlops_darray x) {
+  DLOPS_CHECK(A && A->refcount > 0, NULL, DLOPS_ERR_ARG, "null or destroyed operator");
+  DLOPS_CALL(check_vec(A, y, A->rng, "input"));
+  DLOPS_CALL(check_vec(A, x, A->dom, "output"));
+  DLOPS_CHECK(x != y, A->ctx, DLOPS_ERR_ARG, "%s: input and output must be different arrays", A->name);
+  DLOPS_CHECK(A->apply_adjoint, A->ctx, DLOPS_ERR_UNSUPPORTED, "%s: no adjoint implementation", A->name);
+  return A->apply_adjoint(A, y, x);
+}
+
+int dlops_op_create_vecs(dlops_op A, dlops_darray *x, dlops_darray *y) {
+  DLOPS_CHECK(A && A->refcount > 0, NULL, DLOPS_ERR_ARG, "null or destroyed operator");
+  if (x) *x = NULL;
+  if (y) *y = NULL;
+  if (x) DLOPS_CALL(dlops_darray_duplicate(A->dom, x));
+  if (y) {
+    int err = dlops_darray_duplicate(A->rng, y);
+    if (err && x) dlops_darray_destroy(x);
+    return err;
+  }
+  return DLOPS_SUCCESS;
+}
+
+int dlops_op_destroy(dlops_op *Ap) {
+  DLOPS_CHECK(Ap, NULL, DLOPS_ERR_ARG, "null operator pointer");
+  dlops_op A = *Ap;
+  *Ap = NULL;
+  if (!A) return DLOPS_SUCCESS;
+  DLOPS_CHECK(A->refcount > 0, A->ctx, DLOPS_ERR_STATE, "operator already destroyed");
+  if (--A->refcount > 0) return DLOPS_SUCCESS;
+  if (A->destroy) A->destroy(A);
+  dlops_darray_destroy(&A->dom);
+  dlops_darray_destroy(&A->rng);
+  free(A);
+  return DLOPS_SUCCESS;
+}
+
+#define OP_Q(A, p)                                                               \
+  DLOPS_CHECK((A) && (A)->refcount > 0, NULL, DLOPS_ERR_ARG, "null or destroyed operator"); \
+  DLOPS_CHECK((p), (A)->ctx, DLOPS_ERR_ARG, "null output pointer")
+
+int dlops_op_get_shape(dlops_op A, int64_t *nrows, int64_t *ncols) {
+  OP_Q(A, nrows && ncols);
+  DLOPS_CALL(dlops_darray_get_global_size(A->rng, nrows));
+  return dlops_darray_get_global_size(A->dom, ncols);
+}
+int dlops_op_get_dims(dlops_op A, int *ndim, int64_t *dims) {
+  OP_Q(A, ndim && dims);
+  *ndim = A->ndims;
+  memcpy(dims, A->dims, sizeof(int64_t) * (size_t)A->ndims);
+  return DLOPS_SUCCESS;
+}
+int dlops_op_get_dimsd(dlops_op A, int *ndim, int64_t *dimsd) {
+  OP_Q(A, ndim && dimsd);
+  *ndim = A->ndimsd;
+  memcpy(dimsd, A->dimsd, sizeof(int64_t) * (size_t)A->ndimsd);
+  return DLOPS_SUCCESS;
+}
+int dlops_op_get_dtype(dlops_op A, dlops_dtype *t) {
+  OP_Q(A, t);
+  *t = A->dtype;
+  return DLOPS_SUCCESS;
+}
+int dlops_op_get_ctx(dlops_op A, dlops_ctx *ctx) {
+  OP_Q(A, ctx);
+  *ctx = A->ctx;
+  return DLOPS_SUCCESS;
+}
+int dlops_op_get_name(dlops_op A, const char **name) {
+  OP_Q(A, name);
+  *name = A->name;
+  return DLOPS_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- dot test */
+static uint64_t mix(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+static double urand(uint64_t seed, uint64_t i) {
+  return (double)(mix(seed * 0x9E3779B97F4A7C15ULL + i + 1) >> 11) / 9007199254740992.0 * 2.0 - 1.0;
+}
+
+/* Fill with values that depend on the global position only, so replicas agree. */
+static void fill_random(dlops_darray x, uint64_t seed) {
+  if (x->nparts) {
+    for (int i = 0; i < x->nparts; i++) fill_random(x->parts[i], seed + 7919u * (uint64_t)(i + 1));
+    return;
+  }
+  int64_t inner = 1, outer = 1;
+  for (int d = x->axis + 1; d < x->ndim; d++) inner *= x->lshape[d];
+  for (int d = 0; d < x->axis; d++) outer *= x->lshape[d];
+  int64_t ln = x->lshape[x->axis], gn = x->gshape[x->axis];
+  int cplx = x->dtype == DLOPS_C64 || x->dtype == DLOPS_C128;
+  for (int64_t o = 0; o < outer; o++)
+    for (int64_t a = 0; a < ln; a++)
+      for (int64_t i = 0; i < inner; i++) {
+        int64_t l = (o * ln + a) * inner + i;
+        uint64_t g = (uint64_t)((o * gn + x->offset + a) * inner + i);
+        double re = urand(seed, 2 * g), im = cplx ? urand(seed, 2 * g + 1) : 0.0;
+        switch (x->dtype) {
+          case DLOPS_F32: ((float *)x->data)[l] = (float)re; break;
+          case DLOPS_F64: ((double *)x->data)[l] = re; break;
+          case DLOPS_C64: ((float *)x->data)[2 * l] = (float)re; ((float *)x->data)[2 * l + 1] = (float)im; break;
+          default: ((double *)x->data)[2 * l] = re; ((double *)x->data)[2 * l + 1] = im; break;
+        }
+      }
+}
+
+int dlops_op_dottest(dlops_op A, double rtol, unsigned long long seed, int *passed, double *relerr) {
+  DLOPS_CHECK(A && A->refcount > 0, NULL, DLOPS_ERR_ARG, "null or destroyed operator");
+  DLOPS_CHECK(passed, A->ctx, DLOPS_ERR_ARG, "null output pointer");
+  DLOPS_CHECK(rtol > 0, A->ctx, DLOPS_ERR_ARG, "rtol must be > 0 (got %g)", rtol);
+  dlops_darray u = NULL, v = NULL, Au = NULL, AHv = NULL;
+  int err = dlops_op_create_vecs(A, &u, &v);
+  if (!err) err = dlops_op_create_vecs(A, &AHv, &Au);
+  if (!err) {
+    fill_random(u, seed);
+    fill_random(v, seed + 104729u);
+    err = dlops_op_apply(A, u, Au);
+  }
+  if (!err) err = dlops_op_apply_adjoint(A, v, AHv);
+  dlops_scalar yy = {0, 0}, xx = {0, 0};
+  if (!err) {
+    dlops_darray xs[2] = {Au, u}, ys[2] = {v, AHv};
+    int cj[2] = {1, 1};
+    dlops_scalar r[2];
+    err = dlops_darray_multi_dot(2, xs, ys, cj, r);
+    yy = r[0];
+    xx = r[1];
+  }
+  dlops_darray_destroy(&u);
+  dlops_darray_destroy(&v);
+  dlops_darray_destroy(&Au);
+  dlops_darray_destroy(&AHv);
+  DLOPS_CALL(err);
+  double diff = hypot(yy.re - xx.re, yy.im - xx.im);
+  double scale = fmax(hypot(yy.re, yy.im), hypot(xx.re, xx.im));
+  double rel = diff / (scale + 1e-300);
+  *passed = diff <= rtol * scale + 1e-300;
+  if (relerr) *relerr = rel;
+  return DLOPS_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- algebra */
+typedef struct {
+  dlops_op A, B;
+  dlops_scalar alpha;
+  int p;
+  dlops_darray t1, t2; /* workspaces */
+} alg_data;
+
+static void alg_destroy(dlops_op C) {
+  alg_data *d = C->data;
+  if (!d) return;
+  dlops_op_destroy(&d->A);
+  dlops_op_destroy(&d->B);
+  dlops_darray_destroy(&d->t1);
+  dlops_darray_destroy(&d->t2);
+  free(d);
+}
+
+static int alg_new(const char *name, dlops_op A, dlops_op B, dlops_darray dom, dlops_darray rng, dlops_op *C) {
+  DLOPS_CALL(dlops_op_new(name, dom, rng, A->dtype, C));
+  alg_data *d = calloc(1, sizeof *d);
+  if (!d) {
+    dlops_op_destroy(C);
+    return DLOPS_ERROR(A->ctx, DLOPS_ERR_MEM, "cannot allocate operator data");
+  }
+  d->A = A;
+  A->refcount++;
+  if (B) {
+    d->B = B;
+    B->refcount++;
+  }
+  (*C)->data = d;
+  (*C)->destroy = alg_destroy;
+  return DLOPS_SUCCESS;
+}
+
+#define CHECK_OP(A)                                                                     \
+  DLOPS_CHECK((A) && (A)->refcount > 0, NULL, DLOPS_ERR_ARG, "null or destroyed operator")
+
+/* product: y = A (B x) */
+static int prod_fwd(dlops_op C, dlops_darray x, dlops_darray y) {
+  alg_data *d = C->data;
+  DLOPS_CALL(d->B->apply(d->B, x, d->t1));
+  return d->A->apply(d->A, d->t1, y);
+}
+static int prod_adj(dlops_op C, dlops_darray y, dlops_darray x) {
+  alg_data *d = C->data;
+  DLOPS_CHECK(d->A->apply_adjoint && d->B->apply_adjoint, C->ctx, DLOPS_ERR_UNSUPPORTED, "product: a factor has no adjoint");
+  DLOPS_CALL(d->A->apply_adjoint(d->A, y, d->t1));
+  return d->B->apply_adjoint(d->B, d->t1, x);
+}
+int dlops_op_create_product(dlops_op A, dlops_op B, dlops_op *C) {
+  CHECK_OP(A);
+  CHECK_OP(B);
+  DLOPS_CHECK(C, A->ctx, DLOPS_ERR_ARG, "null output pointer");
+  *C = NULL;
+  DLOPS_CHECK(A->ctx == B->ctx, A->ctx, DLOPS_ERR_ARG, "product: operators live on different contexts");
+  DLOPS_CHECK(A->dtype == B->dtype, A->ctx, DLOPS_ERR_ARG, "product: element types differ (%s and %s)",
+              dlops_dtype_name(A->dtype), dlops_dtype_name(B->dtype));
+  DLOPS_CHECK(dlops_darray_same_layout(A->dom, B->rng), A->ctx, DLOPS_ERR_SIZE,
+              "product A*B: A's domain layout (%s) differs from B's range layout (%s)", A->name, B->name);
+  DLOPS_CALL(alg_new("product", A, B, B->dom, A->rng, C));
+  alg_data *d = (*C)->data;
+  int err = dlops_darray_duplicate(B->rng, &d->t1);
+  if (err) {
+    dlops_op_destroy(C);
+    return err;
+  }
+  (*C)->apply = A->apply && B->apply ? prod_fwd : NULL;
+  (*C)->apply_adjoint = prod_adj;
+  (*C)->ndims = B->ndims;
+  memcpy((*C)->dims, B->dims, sizeof B->dims);
+  (*C)->ndimsd = A->ndimsd;
+  memcpy((*C)->dimsd, A->dimsd, sizeof A->dimsd);
+  return DLOPS_SUCCESS;
+}
+
+/* sum: y = A x + B x */
+static const dlops_scalar one = {1.0, 0.0};
+static int sum_fwd(dlops_op C, dlops_darray x, dlops_darray y) {
+  alg_data *d = C->data;
+  DLOPS_CALL(d->A->apply(d->A, x, y));
+  DLOPS_CALL(d->B->apply(d->B, x, d->t1));
+  return dlops_darray_axpby(one, d->t1, one, y);
+}
+static int sum_adj(dlops_op C, dlops_darray y, dlops_darray x) {
+  alg_data *d = C->data;
+  DLOPS_CHECK(d->A->apply_adjoint && d->B->apply_adjoint, C->ctx, DLOPS_ERR_UNSUPPORTED, "sum: a term has no adjoint");
+  DLOPS_CALL(d->A->apply_adjoint(d->A, y, x));
+  DLOPS_CALL(d->B->apply_adjoint(d->B, y, d->t2));
+  return dlops_darray_axpby(one, d->t2, one, x);
+}
+int dlops_op_create_sum(dlops_op A, dlops_op B, dlops_op *C) {
+  CHECK_OP(A);
+  CHECK_OP(B);
+  DLOPS_CHECK(C, A->ctx, DLOPS_ERR_ARG, "null output pointer");
+  *C = NULL;
+  DLOPS_CHECK(A->dtype == B->dtype, A->ctx, DLOPS_ERR_ARG, "sum: element types differ (%s and %s)",
+              dlops_dtype_name(A->dtype), dlops_dtype_name(B->dtype));
+  DLOPS_CHECK(dlops_darray_same_layout(A->dom, B->dom) && dlops_darray_same_layout(A->rng, B->rng), A->ctx,
+              DLOPS_ERR_SIZE, "sum A+B: the operators (%s, %s) have different domain or range layouts", A->name, B->name);
+  DLOPS_CALL(alg_new("sum", A, B, A->dom, A->rng, C));
+  alg_data *d = (*C)->data;
+  int err = dlops_darray_duplicate(A->rng, &d->t1);
+  if (!err) err = dlops_darray_duplicate(A->dom, &d->t2);
+  if (err) {
+    dlops_op_destroy(C);
+    return err;
+  }
+  (*C)->apply = sum_fwd;
+  (*C)->apply_adjoint = sum_adj;
+  (*C)->ndims = A->ndims;
+  memcpy((*C)->dims, A->dims, sizeof A->dims);
+  (*C)->ndimsd = A->ndimsd;
+  memcpy((*C)->dimsd, A->dimsd, sizeof A->dimsd);
+  return DLOPS_SUCCESS;
+}
+
+/* scaled: y = alpha A x; adjoint conj(alpha) A^H y */
+static int scaled_fwd(dlops_op C, dlops_darray x, dlops_darray y) {
+  alg_data *d = C->data;
+  DLOPS_CALL(d->A->apply(d->A, x, y));
+  return dlops_darray_scale(y, d->alpha);
+}
+static int scaled_adj(dlops_op C, dlops_darray y, dlops_darray x) {
+  alg_data *d = C->data;
+  DLOPS_CHECK(d->A->apply_adjoint, C->ctx, DLOPS_ERR_UNSUPPORTED, "scaled: operator has no adjoint");
+  DLOPS_CALL(d->A->apply_adjoint(d->A, y, x));
+  dlops_scalar ca = {d->alpha.re, -d->alpha.im};
+  return dlops_darray_scale(x, ca);
+}
+static void copy_dims(dlops_op C, dlops_op A, int swap) {
+  C->ndims = swap ? A->ndimsd : A->ndims;
+  memcpy(C->dims, swap ? A->dimsd : A->dims, sizeof C->dims);
+  C->ndimsd = swap ? A->ndims : A->ndimsd;
+  memcpy(C->dimsd, swap ? A->dims : A->dimsd, sizeof C->dimsd);
+}
+int dlops_op_create_scaled(dlops_op A, dlops_scalar alpha, dlops_op *C) {
+  CHECK_OP(A);
+  DLOPS_CHECK(C, A->ctx, DLOPS_ERR_ARG, "null output pointer");
+  *C = NULL;
+  DLOPS_CHECK(alpha.im == 0.0 || A->dtype == DLOPS_C64 || A->dtype == DLOPS_C128, A->ctx, DLOPS_ERR_ARG,
+              "scaled: complex factor for a real (%s) operator", dlops_dtype_name(A->dtype));
+  DLOPS_CALL(alg_new("scaled", A, NULL, A->dom, A->rng, C));
+  ((alg_data *)(*C)->data)->alpha = alpha;
+  (*C)->apply = scaled_fwd;
+  (*C)->apply_adjoint = scaled_adj;
+  copy_dims(*C, A, 0);
+  return DLOPS_SUCCESS;
+}
+
+/* adjoint */
+static int adj_fwd(dlops_op C, dlops_darray x, dlops_darray y) {
+  alg_data *d = C->data;
+  DLOPS_CHECK(d->A->apply_adjoint, C->ctx, DLOPS_ERR_UNSUPPORTED, "adjoint: operator has no adjoint");
+  return d->A->apply_adjoint(d->A, x, y);
+}
+static int adj_adj(dlops_op C, dlops_darray y, dlops_darray x) {
+  alg_data *d = C->data;
+  DLOPS_CHECK(d->A->apply, C->ctx, DLOPS_ERR_UNSUPPORTED, "adjoint: operator has no forward");
+  return d->A->apply(d->A, y, x);
+}
+int dlops_op_create_adjoint(dlops_op A, dlops_op *C) {
+  CHECK_OP(A);
+  DLOPS_CHECK(C, A->ctx, DLOPS_ERR_ARG, "null output pointer");
+  *C = NULL;
+  DLOPS_CALL(alg_new("adjoint", A, NULL, A->rng, A->dom, C));
+  (*C)->apply = adj_fwd;
+  (*C)->apply_adjoint = adj_adj;
+  copy_dims(*C, A, 1);
+  return DLOPS_SUCCESS;
+}
+
+/* conj: y = conj(A conj(x)); adjoint conj(A^H conj(y)). The input is copied, never modified. */
+static int conj_fwd(dlops_op C, dlops_darray x, dlops_darray y) {
+  alg_data *d = C->data;
+  DLOPS_CALL(dlops_darray_copy(x, d->t2));
+  DLOPS_CALL(dlops_darray_conj(d->t2));
+  DLOPS_CALL(d->A->apply(d->A, d->t2, y));
+  return dlops_darray_conj(y);
+}
+static int conj_adj(dlops_op C, dlops_darray y, dlops_darray x) {
+  alg_data *d = C->data;
+  DLOPS_CHECK(d->A->apply_adjoint, C->ctx, DLOPS_ERR_UNSUPPORTED, "conj: operator has no adjoint");
+  DLOPS_CALL(dlops_darray_copy(y, d->t1));
+  DLOPS_CALL(dlops_darray_conj(d->t1));
+  DLOPS_CALL(d->A->apply_adjoint(d->A, d->t1, x));
+  return dlops_darray_conj(x);
+}
+int dlops_op_create_conj(dlops_op A, dlops_op *C) {
+  CHECK_OP(A);
+  DLOPS_CHECK(C, A->ctx, DLOPS_ERR_ARG, "null output pointer");
+  *C = NULL;
+  DLOPS_CALL(alg_new("conj", A, NULL, A->dom, A->rng, C));
+  alg_data *d = (*C)->data;
+  int err = dlops_darray_duplicate(A->rng, &d->t1);
+  if (!err) err = dlops_darray_duplicate(A->dom, &d->t2);
+  if (err) {
+    dlops_op_destroy(C);
+    return err;
+  }
+  (*C)->apply = conj_fwd;
+  (*C)->apply_adjoint = conj_adj;
+  copy_dims(*C, A, 0);
+  return DLOPS_SUCCESS;
+}
+
+int dlops_op_create_transpose(dlops_op A, dlops_op *C) {
+  CHECK_OP(A);
+  DLOPS_CHECK(C, A->ctx, DLOPS_ERR_ARG, "null output pointer");
+  *C = NULL;
+  dlops_op H = NULL;
+  DLOPS_CALL(dlops_op_create_adjoint(A, &H));
+  int err = dlops_op_create_conj(H, C);
+  dlops_op_destroy(&H);
+  if (!err) (*C)->name = "transpose";
+  return err;
+}
+
+/* power: y = A^p x */
+static int pow_run(dlops_op C, dlops_darray x, dlops_darray y, int adj) {
+  alg_data *d = C->data;
+  if (d->p == 0) return dlops_darray_copy(x, y);
+  dlops_darray in = x;
+  for (int k = 0; k < d->p; k++) {
+    dlops_darray out = (k == d->p - 1) ? y : ((k % 2) ? d->t2 : d->t1);
+    if (adj) {
+      DLOPS_CHECK(d->A->apply_adjoint, C->ctx, DLOPS_ERR_UNSUPPORTED, "power: operator has no adjoint");
+      DLOPS_CALL(d->A->apply_adjoint(d->A, in, out));
+    } else {
+      DLOPS_CALL(d->A->apply(d->A, in, out));
+    }
+    in = out;
+  }
+  return DLOPS_SUCCESS;
+}
+static int pow_fwd(dlops_op C, dlops_darray x, dlops_darray y) { return pow_run(C, x, y, 0); }
+static int pow_adj(dlops_op C, dlops_darray y, dlops_darray x) { return pow_run(C, y, x, 1); }
+int dlops_op_create_power(dlops_op A, int p, dlops_op *C) {
+  CHECK_OP(A);
+  DLOPS_CHECK(C, A->ctx, DLOPS_ERR_ARG, "null output pointer");
+  *C = NULL;
+  DLOPS_CHECK(p >= 0, A->ctx, DLOPS_ERR_ARG, "power: exponent %d must be >= 0", p);
+  DLOPS_CHECK(dlops_darray_same_layout(A->dom, A->rng), A->ctx, DLOPS_ERR_SIZE,
+              "power: operator %s is not square (domain and range layouts differ)", A->name);
+  DLOPS_CALL(alg_new("power", A, NULL, A->dom, A->rng, C));
+  alg_data *d = (*C)->data;
+  d->p = p;
+  int err = dlops_darray_duplicate(A->dom, &d->t1);
+  if (!err) err = dlops_darray_duplicate(A->dom, &d->t2);
+  if (err) {
+    dlops_op_destroy(C);
+    return err;
+  }
+  (*C)->apply = pow_fwd;
+  (*C)->apply_adjoint = pow_adj;
+  copy_dims(*C, A, 0);
+  return DLOPS_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- user operators */
+typedef struct {
+  dlops_op_callback f, fa;
+  void *user;
+  void (*destroy)(void *);
+} user_data;
+
+static int user_fwd(dlops_op C, dlops_darray x, dlops_darray y) {
+  user_data *d = C->data;
+  int rc = d->f(d->user, x, y);
+  DLOPS_CHECK(rc == 0, C->ctx, DLOPS_ERR_ARG, "user operator: apply callback returned %d", rc);
+  return DLOPS_SUCCESS;
+}
+static int user_adj(dlops_op C, dlops_darray y, dlops_darray x) {
+  user_data *d = C->data;
+  int rc = d->fa(d->user, y, x);
+  DLOPS_CHECK(rc == 0, C->ctx, DLOPS_ERR_ARG, "user operator: adjoint callback returned %d", rc);
+  return DLOPS_SUCCESS;
+}
+static void user_destroy(dlops_op C) {
+  user_data *d = C->data;
+  if (d && d->destroy) d->destroy(d->user);
+  free(d);
+}
+int dlops_op_create_user(dlops_darray domain, dlops_darray range, dlops_op_callback apply,
+                         dlops_op_callback apply_adjoint, void *user, void (*destroy)(void *), dlops_op *A) {
+  DLOPS_CHECK(domain && range && A, NULL, DLOPS_ERR_ARG, "null domain, range or output pointer");
+  *A = NULL;
+  DLOPS_CHECK(apply, domain->ctx, DLOPS_ERR_ARG, "user operator needs an apply callback");
+  DLOPS_CHECK(domain->ctx == range->ctx, domain->ctx, DLOPS_ERR_ARG, "domain and range live on different contexts");
+  DLOPS_CHECK(domain->dtype == range->dtype, domain->ctx, DLOPS_ERR_ARG, "domain (%s) and range (%s) dtypes differ",
+              dlops_dtype_name(domain->dtype), dlops_dtype_name(range->dtype));
+  user_data *d = calloc(1, sizeof *d);
+  DLOPS_CHECK(d, domain->ctx, DLOPS_ERR_MEM, "cannot allocate operator data");
+  int err = dlops_op_new("user", domain, range, domain->dtype, A);
+  if (err) {
+    free(d);
+    return err;
+  }
+  d->f = apply;
+  d->fa = apply_adjoint;
+  d->user = user;
+  d->destroy = destroy;
+  (*A)->data = d;
+  (*A)->destroy = user_destroy;
+  (*A)->apply = user_fwd;
+  (*A)->apply_adjoint = apply_adjoint ? user_adj : NULL;
+  if (!domain->nparts) {
+    (*A)->ndims = domain->ndim;
+    memcpy((*A)->dims, domain->gshape, sizeof domain->gshape);
+  }
+  if (!range->nparts) {
+    (*A)->ndimsd = range->ndim;
+    memcpy((*A)->dimsd, range->gshape, sizeof range->gshape);
+  }
+  return DLOPS_SUCCESS;
+}

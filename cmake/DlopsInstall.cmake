@@ -17,16 +17,22 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/dlopsConfig.cmake ${CMAKE_CURRENT_BINA
               cmake/FindNCCL.cmake
         DESTINATION ${DLOPS_CMAKE_DIR})
 
-# pkg-config: dlops (C). Libs.private lists what a static link needs.
-set(DLOPS_PC_REQUIRES "ompi-c")
+# pkg-config: dlops (C). Libs.private lists what a static link needs, as -l flags.
 set(DLOPS_PC_LIBS_PRIVATE "")
 foreach(l IN LISTS LAPACK_LIBRARIES BLAS_LIBRARIES)
   if(l MATCHES "^-")
-    string(APPEND DLOPS_PC_LIBS_PRIVATE " ${l}")
-  elseif(l)
-    string(APPEND DLOPS_PC_LIBS_PRIVATE " ${l}")
+    set(_flag ${l})
+  else()
+    get_filename_component(_n ${l} NAME_WE)
+    string(REGEX REPLACE "^lib" "" _n ${_n})
+    set(_flag -l${_n})
+  endif()
+  if(NOT DLOPS_PC_LIBS_PRIVATE MATCHES " ${_flag}( |$)")
+    string(APPEND DLOPS_PC_LIBS_PRIVATE " ${_flag}")
   endif()
 endforeach()
-string(APPEND DLOPS_PC_LIBS_PRIVATE " -lm")
+if(NOT DLOPS_PC_LIBS_PRIVATE MATCHES " -lm( |$)")
+  string(APPEND DLOPS_PC_LIBS_PRIVATE " -lm")
+endif()
 configure_file(cmake/dlops.pc.in ${CMAKE_CURRENT_BINARY_DIR}/dlops.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/dlops.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

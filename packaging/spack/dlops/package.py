@@ -8,6 +8,8 @@ class Dlops(CMakePackage, CudaPackage):
     """Distributed linear operators and iterative solvers for large inverse problems
     (C library with Fortran modules; MPI, MPI-RMA and NCCL communication backends)."""
 
+    # dlops has no public release URL yet: point `git` at the repository you build from
+    # (a local clone works: git = "file:///path/to/dlops").
     homepage = "https://github.com/dlops/dlops"
     git = "https://github.com/dlops/dlops.git"
     maintainers("dlops")

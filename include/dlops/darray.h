@@ -175,8 +175,11 @@ DLOPS_EXTERN int dlops_darray_ghost_shape(dlops_darray x, int64_t cells_front, i
 
 /* ---- .npy files (MPI-IO, Collective) ---- */
 /** Write the global array to a .npy file (format 1.0/2.0, little endian, C order) that numpy
- *  reads; each rank writes its own slab with MPI-IO. Masked arrays: group 0... the group of
- *  rank 0 writes. Not for stacked arrays. **Collective**. */
+ *  reads; each rank writes its own slab with MPI-IO. An existing file is replaced. Masked
+ *  arrays: only the mask group of context rank 0 writes (the other groups hold replicas);
+ *  (UNSAFE_)BROADCAST arrays: rank 0 writes the whole array. Stacked arrays fail with
+ *  DLOPS_ERR_STATE; open/write failures give DLOPS_ERR_IO on every rank. Every rank must pass
+ *  the same path. **Collective**. */
 DLOPS_EXTERN int dlops_darray_write_npy(dlops_darray x, const char *path);
 /** Read a .npy file (C order, little endian, dtype <f4 <f8 <c8 <c16) into a new array
  *  distributed along axis with the given partition (default split); each rank reads its own

@@ -218,6 +218,53 @@ int dlops_comm_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_c
   return DLOPS_SUCCESS;
 }
 
+int dlops_comm_ibcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root, dlops_request *req) {
+  DLOPS_CALL(check_type(c, t));
+  DLOPS_CHECK(req, c->ctx, DLOPS_ERR_ARG, "null request");
+  DLOPS_CHECK(count >= 0, c->ctx, DLOPS_ERR_ARG, "negative count %lld", (long long)count);
+  DLOPS_CHECK(root >= 0 && root < c->size, c->ctx, DLOPS_ERR_ARG, "root %d out of range [0,%d)", root, c->size);
+  int f;
+  dlops_ctype rt = real_of(t, &f);
+  double t0 = MPI_Wtime();
+  /* A backend with its own ibcast must also provide wait (and the other way round). */
+  const dlops_comm_ops *ops = c->ops->ibcast && c->ops->wait ? c->ops : &dlops_comm_mpi_ops;
+  if (ops != c->ops) note_delegation(c, 6, "ibcast");
+  DLOPS_CALL(ops->ibcast(c, buf, count * f, rt, root, req));
+  req->by = ops;
+  int me = c->rank == root && c->size > 1;
+  dlops_counter_add(c, DLOPS_COMM_BCAST, me ? nchunks(c, count * f) : 0, me ? count * (int64_t)dlops_ctype_size(t) : 0,
+                    MPI_Wtime() - t0);
+  return DLOPS_SUCCESS;
+}
+
+int dlops_comm_iallreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
+                          dlops_request *req) {
+  DLOPS_CALL(check_type(c, t));
+  DLOPS_CHECK(req, c->ctx, DLOPS_ERR_ARG, "null request");
+  DLOPS_CHECK(count >= 0, c->ctx, DLOPS_ERR_ARG, "negative count %lld", (long long)count);
+  int f;
+  dlops_ctype rt = real_of(t, &f);
+  DLOPS_CHECK(f == 1 || op == DLOPS_OP_SUM, c->ctx, DLOPS_ERR_ARG, "max/min reductions are not defined for complex data");
+  double t0 = MPI_Wtime();
+  const dlops_comm_ops *ops = c->ops->iallreduce && c->ops->wait ? c->ops : &dlops_comm_mpi_ops;
+  if (ops != c->ops) note_delegation(c, 7, "iallreduce");
+  DLOPS_CALL(ops->iallreduce(c, send, recv, count * f, rt, op, req));
+  req->by = ops;
+  dlops_counter_add(c, DLOPS_COMM_ALLREDUCE, nchunks(c, count * f), count * (int64_t)dlops_ctype_size(t),
+                    MPI_Wtime() - t0);
+  return DLOPS_SUCCESS;
+}
+
+int dlops_comm_wait(dlops_comm *c, dlops_request *req, dlops_comm_kind kind) {
+  DLOPS_CHECK(req, c->ctx, DLOPS_ERR_ARG, "null request");
+  if (!req->by) return DLOPS_SUCCESS; /* never started, or already completed */
+  double t0 = MPI_Wtime();
+  int err = req->by->wait(c, req);
+  req->by = NULL;
+  if ((int)kind >= 0 && kind < DLOPS_COMM_NUM_KINDS) c->counters->k[kind].seconds += MPI_Wtime() - t0;
+  return err;
+}
+
 int dlops_comm_create(dlops_ctx ctx, MPI_Comm mpi, const dlops_comm_ops *ops, dlops_counters *counters,
                       dlops_comm **out) {
   *out = NULL;

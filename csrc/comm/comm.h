@@ -44,13 +44,23 @@ typedef struct {
 
 typedef struct dlops_comm_s dlops_comm;
 
+/** A pending non-blocking operation (ibcast, iallreduce). At most two MPI requests: counts
+ *  above the chunk limit travel as one message of a contiguous derived type plus a remainder. */
+typedef struct {
+  MPI_Request r[2];
+  MPI_Datatype dt; /* derived type to free at completion, or MPI_DATATYPE_NULL */
+  int n;           /* number of active requests */
+  const struct dlops_comm_ops_s *by; /* the table that started it (its wait completes it) */
+  void *impl;      /* backend-private */
+} dlops_request;
+
 /** Counters shared by a context and all communicators split from it. */
 typedef struct {
   dlops_comm_counter k[DLOPS_COMM_NUM_KINDS];
   int refcount;
 } dlops_counters;
 
-typedef struct {
+typedef struct dlops_comm_ops_s {
   const char *name;
   int (*allreduce)(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op);
   int (*allgatherv)(dlops_comm *c, const void *send, int64_t scount, void *recv, const int64_t *rcounts,
@@ -61,6 +71,11 @@ typedef struct {
   int (*alltoallv)(dlops_comm *c, const void *send, const int64_t *scounts, const int64_t *sdispls, void *recv,
                    const int64_t *rcounts, const int64_t *rdispls, dlops_ctype t);
   int (*neighbor)(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t);
+  /* Non-blocking broadcast / allreduce (completed by wait). */
+  int (*ibcast)(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root, dlops_request *req);
+  int (*iallreduce)(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
+                    dlops_request *req);
+  int (*wait)(dlops_comm *c, dlops_request *req);
   /** Create the backend part of a split communicator: out->mpi is already set. */
   int (*split_init)(dlops_comm *parent, dlops_comm *out);
   void (*finalize)(dlops_comm *c); /* free backend-private data (not the MPI communicator) */
@@ -103,6 +118,16 @@ DLOPS_INTERN int dlops_comm_alltoallv(dlops_comm *c, const void *send, const int
 /** Neighbour exchange: collective over the peers involved only (each pair must be listed by
  *  both sides with matching counts). */
 DLOPS_INTERN int dlops_comm_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t);
+/** Start a broadcast; buf must stay untouched until dlops_comm_wait. Counted when started. */
+DLOPS_INTERN int dlops_comm_ibcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root,
+                                   dlops_request *req);
+/** Start an allreduce (send may be DLOPS_IN_PLACE); recv is valid after dlops_comm_wait. */
+DLOPS_INTERN int dlops_comm_iallreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t,
+                                       dlops_redop op, dlops_request *req);
+/** Complete a non-blocking operation (no-op for a request that is not active). The wait time
+ *  is added to the kind's seconds. */
+DLOPS_INTERN int dlops_comm_wait(dlops_comm *c, dlops_request *req, dlops_comm_kind kind);
+
 /** Split by colour (MPI_Comm_split semantics), same backend, shared counters. */
 DLOPS_INTERN int dlops_comm_split(dlops_comm *c, int color, int key, dlops_comm **out);
 

@@ -160,6 +160,47 @@ static int mpi_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_c
   return p2p_exchange(c, n, msgs, t);
 }
 
+/* Non-blocking: one message of q chunks (contiguous derived type) plus the remainder. */
+static int mpi_ibcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root, dlops_request *req) {
+  size_t es = dlops_ctype_size(t);
+  int64_t q = count / c->max_chunk, r = count % c->max_chunk;
+  req->n = 0;
+  req->dt = MPI_DATATYPE_NULL;
+  if (q > 0) {
+    DLOPS_CALL_MPI(c->ctx, MPI_Type_contiguous((int)c->max_chunk, dlops_ctype_mpi(t), &req->dt));
+    DLOPS_CALL_MPI(c->ctx, MPI_Type_commit(&req->dt));
+    DLOPS_CHECK(q <= INT_MAX, c->ctx, DLOPS_ERR_ARG, "broadcast of %lld elements is too large", (long long)count);
+    DLOPS_CALL_MPI(c->ctx, MPI_Ibcast(buf, (int)q, req->dt, root, c->mpi, &req->r[req->n++]));
+  }
+  if (r > 0 || count == 0)
+    DLOPS_CALL_MPI(c->ctx, MPI_Ibcast((char *)buf + (size_t)(q * c->max_chunk) * es, (int)r, dlops_ctype_mpi(t), root,
+                                      c->mpi, &req->r[req->n++]));
+  return DLOPS_SUCCESS;
+}
+
+static int mpi_iallreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
+                          dlops_request *req) {
+  /* Reductions cannot use a derived type with built-in ops, so large counts are refused
+   * (non-blocking reductions are used for a few scalars). */
+  DLOPS_CHECK(count <= c->max_chunk, c->ctx, DLOPS_ERR_UNSUPPORTED,
+              "non-blocking allreduce of %lld elements exceeds the per-message limit %lld", (long long)count,
+              (long long)c->max_chunk);
+  req->n = 0;
+  req->dt = MPI_DATATYPE_NULL;
+  const void *s = send == DLOPS_IN_PLACE ? MPI_IN_PLACE : send;
+  DLOPS_CALL_MPI(c->ctx, MPI_Iallreduce(s, recv, (int)count, dlops_ctype_mpi(t), mpi_op(op), c->mpi, &req->r[req->n++]));
+  return DLOPS_SUCCESS;
+}
+
+static int mpi_wait(dlops_comm *c, dlops_request *req) {
+  int e = MPI_SUCCESS;
+  if (req->n > 0) e = MPI_Waitall(req->n, req->r, MPI_STATUSES_IGNORE);
+  req->n = 0;
+  if (req->dt != MPI_DATATYPE_NULL) MPI_Type_free(&req->dt);
+  if (e != MPI_SUCCESS) return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Waitall");
+  return DLOPS_SUCCESS;
+}
+
 const dlops_comm_ops dlops_comm_mpi_ops = {
     .name = "mpi",
     .allreduce = mpi_allreduce,
@@ -168,6 +209,9 @@ const dlops_comm_ops dlops_comm_mpi_ops = {
     .reduce = mpi_reduce,
     .alltoallv = mpi_alltoallv,
     .neighbor = mpi_neighbor,
+    .ibcast = mpi_ibcast,
+    .iallreduce = mpi_iallreduce,
+    .wait = mpi_wait,
     .split_init = NULL,
     .finalize = NULL,
 };

@@ -231,21 +231,30 @@ static void leaf_dot(dlops_darray x, dlops_darray y, int conj, double *re, doubl
   *im = acc_get(&ai);
 }
 
-int dlops_darray_multi_dot(int n, const dlops_darray *xs, const dlops_darray *ys, const int *conj_first,
-                           dlops_scalar *result) {
-  DLOPS_CHECK(n >= 1 && xs && ys && result, NULL, DLOPS_ERR_ARG, "multi_dot needs n >= 1 pairs and a result array");
+struct dlops_pending_s {
+  dlops_ctx ctx;
+  int n;
+  double *r;            /* 2n sums being reduced */
+  dlops_scalar *result; /* where end() writes */
+  int *cplx;
+  dlops_request req;
+};
+
+/* Local partial sums of the n pairs into r[2n]; sets *masked when some leaf has a mask. With a
+ * mask, the per-leaf reductions are done here (blocking) and *done is set. */
+static int multi_dot_local(int n, const dlops_darray *xs, const dlops_darray *ys, const int *conj_first, double *r,
+                           int *done) {
   dlops_ctx ctx = xs[0] ? xs[0]->ctx : NULL;
   for (int k = 0; k < n; k++) {
     DLOPS_CHECK(xs[k] && ys[k], ctx, DLOPS_ERR_ARG, "multi_dot: pair %d has a null darray", k);
     DLOPS_CALL(check_pair(xs[k], ys[k], 1, "dot"));
     DLOPS_CHECK(xs[k]->ctx == ctx, ctx, DLOPS_ERR_ARG, "multi_dot: pair %d lives on another context", k);
   }
-  /* Leaves of every pair; one reduction when every leaf is unmasked (the common case). */
   int nl = 0;
   for (int k = 0; k < n; k++) nl += count_leaves(xs[k]);
   dlops_darray *lx = malloc(sizeof(dlops_darray) * 2 * (size_t)nl);
   int *owner = malloc(sizeof(int) * (size_t)nl);
-  double *buf = calloc((size_t)(2 * nl + 2 * n), sizeof(double));
+  double *buf = calloc((size_t)(2 * nl), sizeof(double));
   if (!lx || !owner || !buf) {
     free(lx);
     free(owner);
@@ -264,31 +273,91 @@ int dlops_darray_multi_dot(int n, const dlops_darray *xs, const dlops_darray *ys
     masked |= lx[i]->color >= 0;
     leaf_dot(lx[i], ly[i], conj_first ? conj_first[owner[i]] : 0, &buf[2 * i], &buf[2 * i + 1]);
   }
+  memset(r, 0, sizeof(double) * 2 * (size_t)n);
   int err = 0;
-  if (!masked) {
-    /* sum per pair, then one allreduce of n complex values */
-    double *r = buf + 2 * nl;
-    for (int i = 0; i < nl; i++) {
-      r[2 * owner[i]] += buf[2 * i];
-      r[2 * owner[i] + 1] += buf[2 * i + 1];
-    }
-    err = dlops_comm_allreduce(ctx->world, DLOPS_IN_PLACE, r, 2 * n, DLOPS_CT_F64, DLOPS_OP_SUM);
-    for (int k = 0; k < n && !err; k++) {
-      result[k].re = r[2 * k];
-      result[k].im = is_complex(xs[k]->dtype) ? r[2 * k + 1] : 0.0;
-    }
-  } else {
-    /* masked leaves reduce within their own groups */
-    for (int k = 0; k < n; k++) result[k].re = result[k].im = 0;
-    for (int i = 0; i < nl && !err; i++) {
+  if (masked) /* masked leaves reduce within their own groups */
+    for (int i = 0; i < nl && !err; i++)
       err = dlops_comm_allreduce(lx[i]->group, DLOPS_IN_PLACE, &buf[2 * i], 2, DLOPS_CT_F64, DLOPS_OP_SUM);
-      result[owner[i]].re += buf[2 * i];
-      if (is_complex(lx[i]->dtype)) result[owner[i]].im += buf[2 * i + 1];
-    }
+  for (int i = 0; i < nl; i++) {
+    r[2 * owner[i]] += buf[2 * i];
+    r[2 * owner[i] + 1] += buf[2 * i + 1];
   }
+  *done = masked;
   free(lx);
   free(owner);
   free(buf);
+  return err;
+}
+
+static void multi_dot_store(int n, const dlops_darray *xs, const double *r, dlops_scalar *result) {
+  for (int k = 0; k < n; k++) {
+    result[k].re = r[2 * k];
+    result[k].im = is_complex(xs[k]->dtype) ? r[2 * k + 1] : 0.0;
+  }
+}
+
+int dlops_darray_multi_dot(int n, const dlops_darray *xs, const dlops_darray *ys, const int *conj_first,
+                           dlops_scalar *result) {
+  DLOPS_CHECK(n >= 1 && xs && ys && result, NULL, DLOPS_ERR_ARG, "multi_dot needs n >= 1 pairs and a result array");
+  double stackbuf[16];
+  double *r = n <= 8 ? stackbuf : malloc(sizeof(double) * 2 * (size_t)n);
+  DLOPS_CHECK(r, xs[0] ? xs[0]->ctx : NULL, DLOPS_ERR_MEM, "cannot allocate %d sums", n);
+  int done = 0;
+  int err = multi_dot_local(n, xs, ys, conj_first, r, &done);
+  if (!err && !done) /* one allreduce of n complex values */
+    err = dlops_comm_allreduce(xs[0]->ctx->world, DLOPS_IN_PLACE, r, 2 * n, DLOPS_CT_F64, DLOPS_OP_SUM);
+  if (!err) multi_dot_store(n, xs, r, result);
+  if (r != stackbuf) free(r);
+  return err;
+}
+
+int dlops_darray_multi_dot_begin(int n, const dlops_darray *xs, const dlops_darray *ys, const int *conj_first,
+                                 dlops_scalar *result, dlops_pending *req) {
+  DLOPS_CHECK(n >= 1 && xs && ys && result && req, NULL, DLOPS_ERR_ARG,
+              "multi_dot_begin needs n >= 1 pairs, a result array and a request pointer");
+  *req = NULL;
+  dlops_ctx ctx = xs[0] ? xs[0]->ctx : NULL;
+  struct dlops_pending_s *p = calloc(1, sizeof *p);
+  double *r = malloc(sizeof(double) * 2 * (size_t)n);
+  int *cplx = malloc(sizeof(int) * (size_t)n);
+  if (!p || !r || !cplx) {
+    free(p);
+    free(r);
+    free(cplx);
+    return DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate a pending reduction");
+  }
+  int done = 0;
+  int err = multi_dot_local(n, xs, ys, conj_first, r, &done);
+  if (!err && !done) err = dlops_comm_iallreduce(ctx->world, DLOPS_IN_PLACE, r, 2 * n, DLOPS_CT_F64, DLOPS_OP_SUM, &p->req);
+  if (err) {
+    free(p);
+    free(r);
+    free(cplx);
+    return err;
+  }
+  for (int k = 0; k < n; k++) cplx[k] = is_complex(xs[k]->dtype);
+  p->ctx = ctx;
+  p->n = n;
+  p->r = r;
+  p->result = result;
+  p->cplx = cplx;
+  *req = p;
+  return DLOPS_SUCCESS;
+}
+
+int dlops_darray_multi_dot_end(dlops_pending *req) {
+  DLOPS_CHECK(req && *req, NULL, DLOPS_ERR_ARG, "null pending reduction");
+  struct dlops_pending_s *p = *req;
+  *req = NULL;
+  int err = dlops_comm_wait(p->ctx->world, &p->req, DLOPS_COMM_ALLREDUCE);
+  if (!err)
+    for (int k = 0; k < p->n; k++) {
+      p->result[k].re = p->r[2 * k];
+      p->result[k].im = p->cplx[k] ? p->r[2 * k + 1] : 0.0;
+    }
+  free(p->r);
+  free(p->cplx);
+  free(p);
   return err;
 }
 

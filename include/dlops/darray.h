@@ -146,6 +146,18 @@ DLOPS_EXTERN int dlops_darray_norm(dlops_darray x, double ord, double *result);
 DLOPS_EXTERN int dlops_darray_multi_dot(int n, const dlops_darray *xs, const dlops_darray *ys,
                                         const int *conj_first, dlops_scalar *result);
 
+/** A non-blocking reduction started by dlops_darray_multi_dot_begin. */
+typedef struct dlops_pending_s *dlops_pending;
+/** Start multi_dot: local products now, the reduction in the background (one non-blocking
+ *  allreduce), so the caller can overlap it with other work (pipelined solvers). The arrays may
+ *  be modified after this call returns; result is written by dlops_darray_multi_dot_end.
+ *  Arrays with masks fall back to a blocking reduction. **Collective**. */
+DLOPS_EXTERN int dlops_darray_multi_dot_begin(int n, const dlops_darray *xs, const dlops_darray *ys,
+                                              const int *conj_first, dlops_scalar *result, dlops_pending *req);
+/** Complete a reduction started by dlops_darray_multi_dot_begin and set *req to NULL.
+ *  **Collective** (with the matching begin). */
+DLOPS_EXTERN int dlops_darray_multi_dot_end(dlops_pending *req);
+
 /* ---- global data movement (Collective) ---- */
 /** Fill x from a global array (C order, global shape, element type of x).
  *  root >= 0: only rank root's global is read (may be NULL elsewhere) and sent to the owners;

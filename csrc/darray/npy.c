@@ -311,9 +311,13 @@ static int header_parse(dlops_ctx ctx, const char *path, const char *text, size_
   int ndim = 0;
   int64_t shape[DLOPS_MAX_NDIM + 1] = {0};
   int too_many_dims = 0;
-  if (!eat(&c, '{'))
-    return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': expected a dict '{...}', got \"%.60s\"",
-                       path, text);
+  if (!eat(&c, '{')) {
+    int shown = 0; /* the first line, without the padding */
+    while ((size_t)shown < n && shown < 60 && text[shown] != '\n') shown++;
+    while (shown > 0 && text[shown - 1] == ' ') shown--;
+    return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': expected a dict '{...}', got \"%.*s\"",
+                       path, shown, text);
+  }
   while (1) {
     if (eat(&c, '}')) break;
     const char *key;

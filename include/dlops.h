@@ -7,5 +7,6 @@
 #include "dlops/ctx.h"
 #include "dlops/darray.h"
 #include "dlops/op.h"
+#include "dlops/dense.h"
 
 #endif

@@ -255,6 +255,25 @@ int dlops_comm_iallreduce(dlops_comm *c, const void *send, void *recv, int64_t c
   return DLOPS_SUCCESS;
 }
 
+int dlops_comm_ireduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
+                       int root, dlops_request *req) {
+  DLOPS_CALL(check_type(c, t));
+  DLOPS_CHECK(req, c->ctx, DLOPS_ERR_ARG, "null request");
+  DLOPS_CHECK(count >= 0, c->ctx, DLOPS_ERR_ARG, "negative count %lld", (long long)count);
+  DLOPS_CHECK(root >= 0 && root < c->size, c->ctx, DLOPS_ERR_ARG, "root %d out of range [0,%d)", root, c->size);
+  int f;
+  dlops_ctype rt = real_of(t, &f);
+  DLOPS_CHECK(f == 1 || op == DLOPS_OP_SUM, c->ctx, DLOPS_ERR_ARG, "max/min reductions are not defined for complex data");
+  double t0 = MPI_Wtime();
+  const dlops_comm_ops *ops = c->ops->ireduce && c->ops->wait ? c->ops : &dlops_comm_mpi_ops;
+  if (ops != c->ops) note_delegation(c, 8, "ireduce");
+  DLOPS_CALL(ops->ireduce(c, send, recv, count * f, rt, op, root, req));
+  req->by = ops;
+  dlops_counter_add(c, DLOPS_COMM_REDUCE, nchunks(c, count * f), count * (int64_t)dlops_ctype_size(t),
+                    MPI_Wtime() - t0);
+  return DLOPS_SUCCESS;
+}
+
 int dlops_comm_wait(dlops_comm *c, dlops_request *req, dlops_comm_kind kind) {
   DLOPS_CHECK(req, c->ctx, DLOPS_ERR_ARG, "null request");
   if (!req->by) return DLOPS_SUCCESS; /* never started, or already completed */

@@ -44,10 +44,12 @@ typedef struct {
 
 typedef struct dlops_comm_s dlops_comm;
 
-/** A pending non-blocking operation (ibcast, iallreduce). At most two MPI requests: counts
- *  above the chunk limit travel as one message of a contiguous derived type plus a remainder. */
+/** A pending non-blocking operation (ibcast, iallreduce, ireduce). Broadcasts above the chunk
+ *  limit travel as one message of a contiguous derived type plus a remainder; reductions use up
+ *  to DLOPS_REQ_MAX chunk requests (beyond that the backend completes them before returning). */
+#define DLOPS_REQ_MAX 8
 typedef struct {
-  MPI_Request r[2];
+  MPI_Request r[DLOPS_REQ_MAX];
   MPI_Datatype dt; /* derived type to free at completion, or MPI_DATATYPE_NULL */
   int n;           /* number of active requests */
   const struct dlops_comm_ops_s *by; /* the table that started it (its wait completes it) */
@@ -75,6 +77,8 @@ typedef struct dlops_comm_ops_s {
   int (*ibcast)(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root, dlops_request *req);
   int (*iallreduce)(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
                     dlops_request *req);
+  int (*ireduce)(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op, int root,
+                 dlops_request *req);
   int (*wait)(dlops_comm *c, dlops_request *req);
   /** Create the backend part of a split communicator: out->mpi is already set. */
   int (*split_init)(dlops_comm *parent, dlops_comm *out);
@@ -124,6 +128,9 @@ DLOPS_INTERN int dlops_comm_ibcast(dlops_comm *c, void *buf, int64_t count, dlop
 /** Start an allreduce (send may be DLOPS_IN_PLACE); recv is valid after dlops_comm_wait. */
 DLOPS_INTERN int dlops_comm_iallreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t,
                                        dlops_redop op, dlops_request *req);
+/** Start a reduce to root (send may be DLOPS_IN_PLACE on the root: recv holds the input). */
+DLOPS_INTERN int dlops_comm_ireduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t,
+                                    dlops_redop op, int root, dlops_request *req);
 /** Complete a non-blocking operation (no-op for a request that is not active). The wait time
  *  is added to the kind's seconds. */
 DLOPS_INTERN int dlops_comm_wait(dlops_comm *c, dlops_request *req, dlops_comm_kind kind);

@@ -178,18 +178,41 @@ static int mpi_ibcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, in
   return DLOPS_SUCCESS;
 }
 
-static int mpi_iallreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
-                          dlops_request *req) {
-  /* Reductions cannot use a derived type with built-in ops, so large counts are refused
-   * (non-blocking reductions are used for a few scalars). */
-  DLOPS_CHECK(count <= c->max_chunk, c->ctx, DLOPS_ERR_UNSUPPORTED,
-              "non-blocking allreduce of %lld elements exceeds the per-message limit %lld", (long long)count,
-              (long long)c->max_chunk);
+/* Non-blocking reductions: one request per chunk, up to DLOPS_REQ_MAX; more chunks than that
+ * (only with an artificially small chunk limit) are done blocking, which is still correct. */
+static int mpi_ireduce_any(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
+                           int root, dlops_request *req) {
+  size_t es = dlops_ctype_size(t);
   req->n = 0;
   req->dt = MPI_DATATYPE_NULL;
-  const void *s = send == DLOPS_IN_PLACE ? MPI_IN_PLACE : send;
-  DLOPS_CALL_MPI(c->ctx, MPI_Iallreduce(s, recv, (int)count, dlops_ctype_mpi(t), mpi_op(op), c->mpi, &req->r[req->n++]));
+  int64_t nch = count <= 0 ? 1 : (count + c->max_chunk - 1) / c->max_chunk;
+  if (nch > DLOPS_REQ_MAX)
+    return root < 0 ? mpi_allreduce(c, send, recv, count, t, op) : mpi_reduce(c, send, recv, count, t, op, root);
+  for (int64_t off = 0; off < count || (count == 0 && off == 0); off += c->max_chunk) {
+    int n = (int)(count - off < c->max_chunk ? count - off : c->max_chunk);
+    const void *s;
+    if (send == DLOPS_IN_PLACE)
+      s = (root < 0 || c->rank == root) ? MPI_IN_PLACE : (const char *)recv + off * es;
+    else
+      s = (const char *)send + off * es;
+    void *r = recv ? (char *)recv + off * es : NULL;
+    int e = root < 0 ? MPI_Iallreduce(s, r, n, dlops_ctype_mpi(t), mpi_op(op), c->mpi, &req->r[req->n])
+                     : MPI_Ireduce(s, r, n, dlops_ctype_mpi(t), mpi_op(op), root, c->mpi, &req->r[req->n]);
+    if (e != MPI_SUCCESS) return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "non-blocking reduction");
+    req->n++;
+    if (count == 0) break;
+  }
   return DLOPS_SUCCESS;
+}
+
+static int mpi_iallreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
+                          dlops_request *req) {
+  return mpi_ireduce_any(c, send, recv, count, t, op, -1, req);
+}
+
+static int mpi_ireduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
+                       int root, dlops_request *req) {
+  return mpi_ireduce_any(c, send, recv, count, t, op, root, req);
 }
 
 static int mpi_wait(dlops_comm *c, dlops_request *req) {
@@ -211,6 +234,7 @@ const dlops_comm_ops dlops_comm_mpi_ops = {
     .neighbor = mpi_neighbor,
     .ibcast = mpi_ibcast,
     .iallreduce = mpi_iallreduce,
+    .ireduce = mpi_ireduce,
     .wait = mpi_wait,
     .split_init = NULL,
     .finalize = NULL,

@@ -1,0 +1,314 @@
+/* First and second derivatives along any axis of an N-D model (PyLops-MPI MPIFirstDerivative /
+ * MPISecondDerivative, and PyLops' FirstDerivative / SecondDerivative on a local block).
+ *
+ * Layout: the model (and the data, dims == dimsd) is a 1-D SCATTER array with the N-D axis-0
+ * split of dims: rank r holds rows [o_r, o_r + n_r) of axis 0.
+ *   - one-rank context: a local operator, any axis;
+ *   - P ranks, axis > 0: every rank differentiates its own rows (no communication, as
+ *     PyLops-MPI's MPIBlockDiag of a local derivative);
+ *   - P ranks, axis 0: every rank computes its own output rows from its rows plus the ghost
+ *     rows its stencil reads. Which rows each rank needs is derived at creation from the
+ *     stencil program (deriv.h), separately for the forward and the adjoint, and each needed
+ *     row is fetched from the rank that owns it in one neighbour exchange per apply (through
+ *     dlops_comm_neighbor, into buffers allocated at creation). Unlike PyLops-MPI, ranks that
+ *     own fewer rows than the stencil reaches (0 or 1 rows, or the edge formulas on the first
+ *     and last ranks) are handled: the rows simply come from the next rank that owns them.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../local/deriv.h"
+
+#define R DLOPS_DERIV_REACH
+
+typedef struct {
+  int nmsg;
+  dlops_nbr_msg *msg;
+  int64_t nsrows;
+  int64_t *srows; /* local rows packed into sbuf, in order */
+  int64_t gmap[2 * R]; /* ghost position -> row index in rbuf (-1: not needed) */
+  void *sbuf, *rbuf;
+} xchg;
+
+typedef struct {
+  dlops_deriv_prog prog[2]; /* forward, adjoint */
+  int dist;                 /* axis 0 over several ranks */
+  int64_t outer, len, inner;
+  int64_t row0, nrows;
+  const void **rows; /* workspace: len + 2R pointers */
+  xchg xc[2];
+} deriv_data;
+
+static void xchg_free(xchg *c) {
+  free(c->msg);
+  free(c->srows);
+  free(c->sbuf);
+  free(c->rbuf);
+}
+
+static void deriv_destroy(dlops_op A) {
+  deriv_data *d = A->data;
+  if (!d) return;
+  free(d->rows);
+  xchg_free(&d->xc[0]);
+  xchg_free(&d->xc[1]);
+  free(d);
+}
+
+/* Owner of global row g under the default split of n over P. */
+static int owner_of(int64_t g, int64_t n, int P) {
+  int64_t q = n / P, m = n % P;
+  if (g < m * (q + 1)) return (int)(g / (q + 1));
+  return (int)(m + (g - m * (q + 1)) / q);
+}
+
+/* Ghost rows (outside its own rows, ascending) that rank r reads through prog: at most 2R. */
+static int needed_rows(const dlops_deriv_prog *p, int64_t n, int P, int r, int64_t *out) {
+  int64_t o = dlops_split_offset(n, P, r), e = o + dlops_split_size(n, P, r);
+  int cnt = 0;
+  if (e == o) return 0;
+  unsigned char want[4 * R] = {0}; /* rows o-R..o-1 and e..e+R-1 */
+  for (int64_t i = o; i < e; i++) {
+    if (i >= o + R && i < e - R) { /* interior rows reach nothing outside */
+      i = e - R - 1;
+      continue;
+    }
+    unsigned s = dlops_deriv_support(p, i);
+    for (int dd = -R; dd <= R; dd++) {
+      if (!(s & (1u << (dd + R)))) continue;
+      int64_t g = i + dd;
+      if (g < o) want[g - (o - R)] = 1;
+      else if (g >= e) want[R + (g - e)] = 1;
+    }
+  }
+  for (int k = 0; k < 2 * R; k++)
+    if (want[k]) out[cnt++] = k < R ? o - R + k : e + (k - R);
+  return cnt;
+}
+
+/* Build the exchange of one direction: this rank receives the rows it needs from their owners
+ * and sends every other rank the rows it needs that this rank owns. Every rank derives all of
+ * it from (n, P, program), so the lists match without communication. */
+static int xchg_build(dlops_ctx ctx, const dlops_deriv_prog *p, int64_t inner, dlops_dtype t, xchg *c) {
+  const int P = ctx->size, me = ctx->rank;
+  const int64_t n = p->n, o = dlops_split_offset(n, P, me), e = o + dlops_split_size(n, P, me);
+  const size_t rb = (size_t)inner * dlops_dtype_size(t);
+  for (int k = 0; k < 2 * R; k++) c->gmap[k] = -1;
+  int64_t *scnt = calloc((size_t)P, sizeof *scnt), *rcnt = calloc((size_t)P, sizeof *rcnt);
+  int64_t *slist = malloc(sizeof *slist * (size_t)(2 * R) * (size_t)P);
+  int err = (scnt && rcnt && slist) ? 0 : DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "derivative: cannot allocate exchange plan");
+  int64_t need[2 * R];
+  int nneed = 0;
+  if (!err) {
+    /* receives */
+    nneed = needed_rows(p, n, P, me, need);
+    for (int k = 0; k < nneed; k++) rcnt[owner_of(need[k], n, P)]++;
+    /* sends, in ascending peer order then ascending rows */
+    for (int q = 0; q < P; q++) {
+      if (q == me) continue;
+      int64_t nq[2 * R];
+      int cq = needed_rows(p, n, P, q, nq);
+      for (int k = 0; k < cq; k++)
+        if (nq[k] >= o && nq[k] < e) slist[c->nsrows + scnt[q]++] = nq[k] - o;
+      c->nsrows += scnt[q];
+    }
+    int nm = 0;
+    for (int q = 0; q < P; q++) nm += (scnt[q] || rcnt[q]);
+    c->nmsg = nm;
+    c->msg = calloc((size_t)(nm ? nm : 1), sizeof *c->msg);
+    c->srows = malloc(sizeof *c->srows * (size_t)(c->nsrows ? c->nsrows : 1));
+    c->sbuf = malloc(c->nsrows ? (size_t)c->nsrows * rb : 1);
+    c->rbuf = malloc(nneed ? (size_t)nneed * rb : 1);
+    if (!c->msg || !c->srows || !c->sbuf || !c->rbuf)
+      err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "derivative: cannot allocate ghost-row buffers");
+  }
+  if (!err) {
+    if (c->nsrows) memcpy(c->srows, slist, sizeof *slist * (size_t)c->nsrows);
+    /* received rows are stored in ascending global order: owners ascend with rows */
+    for (int k = 0; k < nneed; k++) {
+      int64_t g = need[k];
+      int pos = g < o ? (int)(g - (o - R)) : (int)(R + g - e);
+      c->gmap[pos] = k;
+    }
+    int64_t soff = 0, roff = 0;
+    int m = 0;
+    for (int q = 0; q < P; q++) {
+      if (!scnt[q] && !rcnt[q]) continue;
+      dlops_nbr_msg *msg = &c->msg[m++];
+      msg->peer = q;
+      msg->sendbuf = (char *)c->sbuf + (size_t)soff * rb;
+      msg->scount = scnt[q] * inner;
+      msg->recvbuf = (char *)c->rbuf + (size_t)roff * rb;
+      msg->rcount = rcnt[q] * inner;
+      soff += scnt[q];
+      roff += rcnt[q];
+    }
+  }
+  free(scnt);
+  free(rcnt);
+  free(slist);
+  return err;
+}
+
+static int deriv_run(dlops_op A, dlops_darray x, dlops_darray y, int adj) {
+  deriv_data *d = A->data;
+  const dlops_deriv_prog *p = &d->prog[adj];
+  if (!d->dist) {
+    dlops_deriv_block(p, A->dtype, d->outer, d->inner, x->data, y->data, d->rows);
+    return DLOPS_SUCCESS;
+  }
+  xchg *c = &d->xc[adj];
+  const size_t rb = (size_t)d->inner * dlops_dtype_size(A->dtype);
+  const char *xd = x->data;
+  for (int64_t k = 0; k < c->nsrows; k++) memcpy((char *)c->sbuf + (size_t)k * rb, xd + (size_t)c->srows[k] * rb, rb);
+  if (c->nmsg) DLOPS_CALL(dlops_comm_neighbor(A->ctx->world, c->nmsg, c->msg, (dlops_ctype)A->dtype));
+  if (d->nrows == 0) return DLOPS_SUCCESS;
+  const int64_t nr = d->nrows;
+  for (int64_t k = 0; k < nr + 2 * R; k++) {
+    int64_t l = k - R; /* local row */
+    if (l >= 0 && l < nr) {
+      d->rows[k] = xd + (size_t)l * rb;
+    } else {
+      int pos = l < 0 ? (int)k : (int)(R + (l - nr));
+      d->rows[k] = c->gmap[pos] >= 0 ? (const char *)c->rbuf + (size_t)c->gmap[pos] * rb : NULL;
+    }
+  }
+  dlops_deriv_rows(p, A->dtype, d->row0, d->row0 + nr, d->rows, y->data, d->inner);
+  return DLOPS_SUCCESS;
+}
+static int deriv_fwd(dlops_op A, dlops_darray x, dlops_darray y) { return deriv_run(A, x, y, 0); }
+static int deriv_adj(dlops_op A, dlops_darray y, dlops_darray x) { return deriv_run(A, y, x, 1); }
+
+static const char *const kind_names[] = {"forward", "backward", "centered"};
+
+static int deriv_create(dlops_ctx ctx, int second, int ndim, const int64_t *dims, int axis, double sampling,
+                        dlops_deriv_kind kind, int order, int edge, dlops_dtype dtype, dlops_op *A) {
+  const char *what = second ? "second_derivative" : "first_derivative";
+  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "%s: null context", what);
+  DLOPS_CHECK(A, ctx, DLOPS_ERR_ARG, "%s: null output pointer", what);
+  *A = NULL;
+  int err = 0;
+  edge = edge != 0;
+  DLOPS_CHECK_COLL(ndim >= 1 && ndim <= DLOPS_MAX_NDIM, ctx, err, DLOPS_ERR_ARG, "%s: ndim %d out of range [1,%d]",
+                   what, ndim, DLOPS_MAX_NDIM);
+  DLOPS_CHECK_COLL(dims != NULL, ctx, err, DLOPS_ERR_ARG, "%s: null dims", what);
+  int64_t total = 1;
+  for (int k = 0; !err && k < ndim; k++) {
+    DLOPS_CHECK_COLL(dims[k] >= 1, ctx, err, DLOPS_ERR_ARG, "%s: dims[%d] = %lld must be >= 1", what, k,
+                     (long long)dims[k]);
+    if (!err) {
+      DLOPS_CHECK_COLL(total <= INT64_MAX / 16 / dims[k], ctx, err, DLOPS_ERR_ARG, "%s: dims too large", what);
+      total *= dims[k];
+    }
+  }
+  if (!err && axis < 0) axis += ndim;
+  DLOPS_CHECK_COLL(err || (axis >= 0 && axis < ndim), ctx, err, DLOPS_ERR_ARG,
+                   "%s: axis %d out of range for %d dimensions", what, axis, ndim);
+  DLOPS_CHECK_COLL(isfinite(sampling) && sampling != 0.0, ctx, err, DLOPS_ERR_ARG,
+                   "%s: sampling %g must be finite and non-zero", what, sampling);
+  DLOPS_CHECK_COLL((int)kind >= 0 && (int)kind <= 2, ctx, err, DLOPS_ERR_ARG,
+                   "%s: unknown kind %d (DLOPS_DERIV_FORWARD, _BACKWARD or _CENTERED)", what, (int)kind);
+  DLOPS_CHECK_COLL(second || kind != DLOPS_DERIV_CENTERED || order == 3 || order == 5, ctx, err, DLOPS_ERR_ARG,
+                   "%s: centered order must be 3 or 5 (got %d)", what, order);
+  DLOPS_CHECK_COLL((int)dtype >= 0 && dtype < DLOPS_NUM_DTYPES, ctx, err, DLOPS_ERR_ARG, "%s: unknown dtype %d",
+                   what, (int)dtype);
+  deriv_data *d = NULL;
+  if (!err) {
+    d = calloc(1, sizeof *d);
+    DLOPS_CHECK_COLL(d, ctx, err, DLOPS_ERR_MEM, "%s: cannot allocate operator data", what);
+  }
+  if (!err) {
+    int64_t n = dims[axis];
+    for (int adj = 0; adj < 2 && !err; adj++) {
+      int64_t need = dlops_deriv_prog_build(second, kind, order, edge, adj, n, sampling, &d->prog[adj]);
+      DLOPS_CHECK_COLL(need == 0, ctx, err, DLOPS_ERR_SIZE,
+                       "%s: the %s%s stencil with edge=1 needs at least %lld samples along axis %d (dims[%d] = %lld)",
+                       what, kind_names[kind], second ? "" : (order == 5 ? " order-5" : " order-3"), (long long)need,
+                       axis, axis, (long long)n);
+    }
+  }
+  /* every rank must describe the same operator */
+  if (!err) {
+    int64_t sig[2 * (DLOPS_MAX_NDIM + 7)] = {0};
+    int ns = 0;
+    double s = sampling;
+    int64_t sbits;
+    memcpy(&sbits, &s, sizeof sbits);
+    sig[ns++] = ndim;
+    for (int k = 0; k < ndim; k++) sig[ns++] = dims[k];
+    sig[ns++] = axis;
+    sig[ns++] = kind;
+    sig[ns++] = (second || kind != DLOPS_DERIV_CENTERED) ? 0 : order;
+    sig[ns++] = edge;
+    sig[ns++] = dtype;
+    sig[ns++] = sbits;
+    for (int k = 0; k < ns; k++) sig[ns + k] = -sig[k];
+    int64_t red[2 * (DLOPS_MAX_NDIM + 7)];
+    memcpy(red, sig, sizeof red);
+    err = dlops_comm_meta_allreduce_i64(ctx->world, red, 2 * ns, DLOPS_OP_MAX);
+    if (!err)
+      for (int k = 0; k < 2 * ns; k++)
+        if (red[k] != sig[k]) {
+          err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "%s: the ranks passed different arguments (dims, axis, sampling, "
+                            "kind, order, edge or dtype)", what);
+          break;
+        }
+  }
+  err = dlops_comm_agree(ctx->world, err);
+  if (err) {
+    free(d);
+    return err;
+  }
+
+  /* layout and local geometry */
+  int64_t rows, row0, nelem;
+  dlops_nd_split(ctx, ndim, dims, &rows, &row0, &nelem);
+  d->row0 = row0;
+  d->nrows = rows;
+  d->dist = ctx->size > 1 && axis == 0;
+  d->inner = 1;
+  for (int k = axis + 1; k < ndim; k++) d->inner *= dims[k];
+  d->len = dims[axis];
+  d->outer = 1;
+  for (int k = 0; k < axis; k++) d->outer *= k == 0 ? rows : dims[k];
+  if (axis == 0) d->outer = 1;
+  int64_t nrow_tab = (d->dist ? rows : d->len) + 2 * R;
+  d->rows = malloc(sizeof *d->rows * (size_t)nrow_tab);
+  err = d->rows ? 0 : DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "%s: cannot allocate row table", what);
+  if (!err && d->dist) {
+    err = xchg_build(ctx, &d->prog[0], d->inner, dtype, &d->xc[0]);
+    if (!err) err = xchg_build(ctx, &d->prog[1], d->inner, dtype, &d->xc[1]);
+  }
+  err = dlops_comm_agree(ctx->world, err);
+  dlops_darray v = NULL;
+  if (!err) err = dlops_op_vec1d(ctx, total, nelem, DLOPS_SCATTER, dtype, -1, &v);
+  if (!err) err = dlops_op_new(what, v, v, dtype, A);
+  dlops_darray_destroy(&v);
+  if (err) {
+    free(d->rows);
+    xchg_free(&d->xc[0]);
+    xchg_free(&d->xc[1]);
+    free(d);
+    return err;
+  }
+  dlops_op op = *A;
+  op->data = d;
+  op->destroy = deriv_destroy;
+  op->apply = deriv_fwd;
+  op->apply_adjoint = deriv_adj;
+  op->ndims = op->ndimsd = ndim;
+  memcpy(op->dims, dims, sizeof(int64_t) * (size_t)ndim);
+  memcpy(op->dimsd, dims, sizeof(int64_t) * (size_t)ndim);
+  return DLOPS_SUCCESS;
+}
+
+int dlops_op_create_first_derivative(dlops_ctx ctx, int ndim, const int64_t *dims, int axis, double sampling,
+                                     dlops_deriv_kind kind, int order, int edge, dlops_dtype dtype, dlops_op *A) {
+  return deriv_create(ctx, 0, ndim, dims, axis, sampling, kind, order, edge, dtype, A);
+}
+
+int dlops_op_create_second_derivative(dlops_ctx ctx, int ndim, const int64_t *dims, int axis, double sampling,
+                                      dlops_deriv_kind kind, int edge, dlops_dtype dtype, dlops_op *A) {
+  return deriv_create(ctx, 1, ndim, dims, axis, sampling, kind, 3, edge, dtype, A);
+}

@@ -1,0 +1,95 @@
+/* A local operator applied independently on every rank to its copy of a (UNSAFE_)BROADCAST
+ * array (PyLops-MPI MPILinearOperator wrapping a pylops operator). Domain and range are 1-D
+ * arrays of the local operator's sizes with the chosen partition. No communication: with
+ * BROADCAST vectors every replica computes the same values from the same input. */
+#include <stdlib.h>
+
+#include "localview.h"
+
+typedef struct {
+  dlops_op op;
+  dlops_darray vx, vy;
+} rep_data;
+
+static void rep_free(rep_data *d) {
+  if (!d) return;
+  dlops_darray_destroy(&d->vx);
+  dlops_darray_destroy(&d->vy);
+  dlops_op_destroy(&d->op);
+  free(d);
+}
+static void rep_destroy(dlops_op A) { rep_free(A->data); }
+
+static int rep_fwd(dlops_op A, dlops_darray x, dlops_darray y) {
+  rep_data *d = A->data;
+  DLOPS_CHECK(d->op->apply, A->ctx, DLOPS_ERR_UNSUPPORTED, "replicated: local operator (%s) has no forward",
+              d->op->name);
+  dlops_lview_point(d->vx, x->data, 0);
+  dlops_lview_point(d->vy, y->data, 0);
+  return d->op->apply(d->op, d->vx, d->vy);
+}
+static int rep_adj(dlops_op A, dlops_darray y, dlops_darray x) {
+  rep_data *d = A->data;
+  DLOPS_CHECK(d->op->apply_adjoint, A->ctx, DLOPS_ERR_UNSUPPORTED, "replicated: local operator (%s) has no adjoint",
+              d->op->name);
+  dlops_lview_point(d->vx, x->data, 0);
+  dlops_lview_point(d->vy, y->data, 0);
+  return d->op->apply_adjoint(d->op, d->vy, d->vx);
+}
+
+int dlops_op_create_replicated(dlops_ctx ctx, dlops_op local, dlops_partition partition, dlops_op *A) {
+  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "replicated: null context");
+  int err = 0;
+  DLOPS_CHECK_COLL(A, ctx, err, DLOPS_ERR_ARG, "replicated: null output operator pointer");
+  if (A) *A = NULL;
+  DLOPS_CHECK_COLL(partition == DLOPS_BROADCAST || partition == DLOPS_UNSAFE_BROADCAST, ctx, err, DLOPS_ERR_ARG,
+                   "replicated: partition must be BROADCAST or UNSAFE_BROADCAST, not %s",
+                   dlops_partition_name(partition));
+  if (!err) err = dlops_lview_check_op(ctx, "replicated", 0, local);
+  /* every rank's local operator must have the same shape and dtype: max of (v, -v) */
+  int64_t m[6] = {0, 0, 0, 0, 0, 0};
+  if (!err) {
+    int64_t v[3] = {local->rng->nlocal, local->dom->nlocal, local->dtype};
+    for (int k = 0; k < 3; k++) {
+      m[2 * k] = v[k];
+      m[2 * k + 1] = -v[k];
+    }
+  }
+  DLOPS_CALL(dlops_comm_agree(ctx->world, err));
+  DLOPS_CALL(dlops_comm_meta_allreduce_i64(ctx->world, m, 6, DLOPS_OP_MAX));
+  DLOPS_CHECK(m[0] == -m[1] && m[2] == -m[3], ctx, DLOPS_ERR_SIZE,
+              "replicated: the local operators of the ranks have different shapes (rows %lld..%lld, cols %lld..%lld)",
+              (long long)-m[1], (long long)m[0], (long long)-m[3], (long long)m[2]);
+  DLOPS_CHECK(m[4] == -m[5], ctx, DLOPS_ERR_ARG, "replicated: the local operators of the ranks have different element types");
+  rep_data *d = calloc(1, sizeof *d);
+  dlops_darray dom = NULL, rng = NULL;
+  err = dlops_op_vec1d(ctx, local->dom->nlocal, -1, partition, local->dtype, -1, &dom);
+  if (!err) err = dlops_op_vec1d(ctx, local->rng->nlocal, -1, partition, local->dtype, -1, &rng);
+  if (!err && !d) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "replicated: cannot allocate operator data");
+  if (!err) {
+    d->op = local;
+    local->refcount++;
+    err = dlops_lview_create(local->dom, &d->vx);
+  }
+  if (!err) err = dlops_lview_create(local->rng, &d->vy);
+  if (!err) err = dlops_op_new("replicated", dom, rng, local->dtype, A);
+  dlops_darray_destroy(&dom);
+  dlops_darray_destroy(&rng);
+  err = dlops_comm_agree(ctx->world, err);
+  if (err) {
+    if (A && *A) dlops_op_destroy(A);
+    rep_free(d);
+    return err;
+  }
+  (*A)->data = d;
+  (*A)->destroy = rep_destroy;
+  (*A)->apply = rep_fwd;
+  (*A)->apply_adjoint = rep_adj;
+  (*A)->ndims = local->ndims;
+  (*A)->ndimsd = local->ndimsd;
+  for (int k = 0; k < DLOPS_MAX_NDIM; k++) {
+    (*A)->dims[k] = local->dims[k];
+    (*A)->dimsd[k] = local->dimsd[k];
+  }
+  return DLOPS_SUCCESS;
+}

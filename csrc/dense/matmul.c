@@ -1,0 +1,376 @@
+/* Distributed dense product operators Y = A X: 1D block (PyLops-MPI kind="block") and 2D
+ * A-stationary SUMMA (see include/dlops/dense.h for layouts and algorithms). */
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ops/op_impl.h"
+#include "gemm.h"
+
+int dlops_ceil_block(int64_t n, int q, int t, int64_t *start, int64_t *len) {
+  DLOPS_CHECK(n >= 0 && q >= 1 && t >= 0 && t < q && start && len, NULL, DLOPS_ERR_ARG,
+              "ceil_block: bad arguments (n=%lld, q=%d, t=%d)", (long long)n, q, t);
+  int64_t b = (n + q - 1) / q;
+  int64_t s = b * t, e = s + b;
+  if (s > n) s = n;
+  if (e > n) e = n;
+  *start = s;
+  *len = e - s;
+  return DLOPS_SUCCESS;
+}
+
+static int64_t cb_start(int64_t n, int q, int t) {
+  int64_t s, l;
+  dlops_ceil_block(n, q, t, &s, &l);
+  return s;
+}
+static int64_t cb_len(int64_t n, int q, int t) {
+  int64_t s, l;
+  dlops_ceil_block(n, q, t, &s, &l);
+  return l;
+}
+
+typedef struct {
+  dlops_matmul_kind kind;
+  int pr, pc, i, j; /* grid and position (-1 when idle) */
+  int64_t N, K, M, nb;
+  dlops_comm *row, *col; /* grid row (ranks (i, *), ordered by j) and column (ranks (*, j), by i) */
+  void *a;               /* A tile, row-major */
+  int64_t an, ak;        /* A tile shape */
+  int64_t xr, xc, yr, yc;
+  /* workspaces (SUMMA): panels and partial products */
+  void *pan[2];
+  void *part;
+  int64_t part_len;
+  dlops_request *reqs;   /* one per reduction destination */
+  int64_t *cnt;          /* allgatherv counts and displacements (block) */
+} mm_data;
+
+static void mm_destroy(dlops_op A) {
+  mm_data *d = A->data;
+  if (!d) return;
+  dlops_comm_destroy(&d->row);
+  dlops_comm_destroy(&d->col);
+  free(d->a);
+  free(d->pan[0]);
+  free(d->pan[1]);
+  free(d->part);
+  free(d->reqs);
+  free(d->cnt);
+  free(d);
+}
+
+static size_t esize(dlops_dtype t) { return dlops_dtype_size(t); }
+static const dlops_scalar ONE = {1.0, 0.0}, ZERO = {0.0, 0.0};
+
+/* ---------------------------------------------------------------- 1D block */
+static int block_fwd(dlops_op op, dlops_darray x, dlops_darray y) {
+  mm_data *d = op->data;
+  if (d->i < 0) return DLOPS_SUCCESS;
+  /* T = A_loc X_loc (an x m_i), gathered along the grid row into Y (N x m_i) */
+  int64_t mi = d->xc;
+  void *t = d->part;
+  dlops_gemm(op->dtype, CblasRowMajor, 'N', 'N', (int)d->an, (int)mi, (int)d->K, ONE, d->a, (int)d->K, x->data,
+             (int)mi, ZERO, t, (int)mi);
+  int64_t *cnt = d->cnt;
+  for (int q = 0; q < d->pc; q++) {
+    cnt[q] = cb_len(d->N, d->pc, q) * mi;
+    cnt[d->pc + q] = cb_start(d->N, d->pc, q) * mi;
+  }
+  return dlops_comm_allgatherv(d->row, t, d->an * mi, y->data, cnt, cnt + d->pc, (dlops_ctype)op->dtype);
+}
+
+static int block_adj(dlops_op op, dlops_darray y, dlops_darray x) {
+  mm_data *d = op->data;
+  if (d->i < 0) return DLOPS_SUCCESS;
+  size_t es = esize(op->dtype);
+  int64_t mi = d->xc;
+  const char *rows = (const char *)y->data + (size_t)(cb_start(d->N, d->pc, d->j) * mi) * es;
+  dlops_gemm(op->dtype, CblasRowMajor, 'C', 'N', (int)d->K, (int)mi, (int)d->an, ONE, d->a, (int)d->K, rows, (int)mi,
+             ZERO, x->data, (int)mi);
+  return dlops_comm_allreduce(d->row, DLOPS_IN_PLACE, x->data, d->K * mi, (dlops_ctype)op->dtype, DLOPS_OP_SUM);
+}
+
+/* ---------------------------------------------------------------- 2D SUMMA, A stationary
+ * Forward on rank (i, j): for every panel of columns [c0, c1) of X (ordered by the M-block t of
+ * the grid row that owns it, then by column), rank (t, j) broadcasts X[k_j, c0:c1) down grid
+ * column j; every rank adds A_ij * panel into its partial product W (n_i x M, stored as one
+ * n_i x mY_J chunk per destination column J); when chunk J is complete it is reduced along the
+ * grid row to rank (i, J), straight into that rank's Y tile. The adjoint is the transpose of
+ * this: Y panels broadcast along grid rows, partials of A_ij^H reduced down grid columns.
+ *   in_split  (q_in parts, on comm bc, roots = parts): M split of the input tiles
+ *   out_split (q_out parts, on comm rc): M split of the output tiles */
+static int summa_run(dlops_op op, const void *in, void *out, int adj) {
+  mm_data *d = op->data;
+  if (d->i < 0) return DLOPS_SUCCESS;
+  dlops_dtype t = op->dtype;
+  size_t es = esize(t);
+  dlops_ctype ct = (dlops_ctype)t;
+  const int64_t M = d->M;
+  /* forward: input X tiles split over pr (bcast on col comm), output Y tiles over pc (reduce on row comm) */
+  const int qin = adj ? d->pc : d->pr, qout = adj ? d->pr : d->pc;
+  dlops_comm *bc = adj ? d->row : d->col, *rc = adj ? d->col : d->row;
+  const int me_in = adj ? d->j : d->i, me_out = adj ? d->i : d->j;
+  const int64_t inner = adj ? d->an : d->ak; /* rows of the input panels: n_i (adjoint) or k_j */
+  const int64_t outr = adj ? d->ak : d->an;  /* rows of the partial product */
+  const int64_t my_in_cols = cb_len(M, qin, me_in);
+  const int64_t nb = d->nb;
+  char *W = d->part;
+  /* panels: for t in 0..qin-1, columns of block t in chunks of nb */
+  int npan = 0;
+  for (int q = 0; q < qin; q++) npan += (int)((cb_len(M, qin, q) + nb - 1) / nb);
+  dlops_request breq[2];
+  memset(breq, 0, sizeof breq);
+  int err = 0;
+  /* panel p -> (owner q, global start c0, width w) */
+  int pq = 0;
+  int64_t pc0 = cb_start(M, qin, 0), pend = pc0 + cb_len(M, qin, 0);
+  while (pq < qin && pc0 >= pend) {
+    pq++;
+    if (pq < qin) {
+      pc0 = cb_start(M, qin, pq);
+      pend = pc0 + cb_len(M, qin, pq);
+    }
+  }
+  int next_out = 0; /* next output chunk to reduce */
+  int64_t cur_c0[2], cur_w[2];
+#define POST(slot)                                                                                         \
+  do {                                                                                                     \
+    int64_t w_ = pend - pc0 < nb ? pend - pc0 : nb;                                                        \
+    cur_c0[slot] = pc0;                                                                                    \
+    cur_w[slot] = w_;                                                                                      \
+    if (me_in == pq && inner > 0) { /* pack my columns [pc0, pc0+w) of the input tile */                   \
+      const char *src = (const char *)in + (size_t)(pc0 - cb_start(M, qin, pq)) * es;                     \
+      for (int64_t r_ = 0; r_ < inner; r_++)                                                               \
+        memcpy((char *)d->pan[slot] + (size_t)(r_ * w_) * es, src + (size_t)(r_ * my_in_cols) * es,         \
+               (size_t)w_ * es);                                                                           \
+    }                                                                                                      \
+    if (!err && inner > 0) err = dlops_comm_ibcast(bc, d->pan[slot], inner * w_, ct, pq, &breq[slot]);   \
+    pc0 += w_;                                                                                             \
+    while (pq < qin && pc0 >= pend) {                                                                      \
+      pq++;                                                                                                \
+      if (pq < qin) {                                                                                      \
+        pc0 = cb_start(M, qin, pq);                                                                        \
+        pend = pc0 + cb_len(M, qin, pq);                                                                   \
+      }                                                                                                    \
+    }                                                                                                      \
+  } while (0)
+  if (npan > 0) POST(0);
+  for (int p = 0; p < npan && !err; p++) {
+    int s = p % 2;
+    if (p + 1 < npan) POST(1 - s);
+    if (!err) err = dlops_comm_wait(bc, &breq[s], DLOPS_COMM_BCAST);
+    if (err) break;
+    /* W[:, c0:c0+w) += op(A) * panel, split at output chunk boundaries */
+    int64_t c0 = cur_c0[s], w = cur_w[s];
+    for (int J = 0; J < qout; J++) {
+      int64_t js = cb_start(M, qout, J), jl = cb_len(M, qout, J);
+      int64_t lo = c0 > js ? c0 : js, hi = (c0 + w) < (js + jl) ? (c0 + w) : (js + jl);
+      if (hi <= lo) continue;
+      char *chunk = W + (size_t)(outr * js) * es;
+      const char *pb = (const char *)d->pan[s] + (size_t)(lo - c0) * es;
+      if (inner == 0) {
+        for (int64_t r = 0; r < outr; r++) memset(chunk + (size_t)(r * jl + (lo - js)) * es, 0, (size_t)(hi - lo) * es);
+      } else if (adj) {
+        dlops_gemm(t, CblasRowMajor, 'C', 'N', (int)outr, (int)(hi - lo), (int)inner, ONE, d->a, (int)d->ak, pb,
+                   (int)w, ZERO, chunk + (size_t)(lo - js) * es, (int)jl);
+      } else {
+        dlops_gemm(t, CblasRowMajor, 'N', 'N', (int)outr, (int)(hi - lo), (int)inner, ONE, d->a, (int)d->ak, pb,
+                   (int)w, ZERO, chunk + (size_t)(lo - js) * es, (int)jl);
+      }
+    }
+    /* reduce every output chunk that is now complete */
+    while (!err && next_out < qout && cb_start(M, qout, next_out) + cb_len(M, qout, next_out) <= c0 + w) {
+      int J = next_out++;
+      int64_t js = cb_start(M, qout, J), jl = cb_len(M, qout, J);
+      char *chunk = W + (size_t)(outr * js) * es;
+      err = dlops_comm_ireduce(rc, chunk, me_out == J ? out : NULL, outr * jl, ct, DLOPS_OP_SUM, J, &d->reqs[J]);
+    }
+  }
+  /* chunks with no columns left (empty blocks at the end), then complete everything */
+  while (!err && next_out < qout) {
+    int J = next_out++;
+    int64_t js = cb_start(M, qout, J), jl = cb_len(M, qout, J);
+    if (npan == 0 && jl > 0 && outr > 0) memset(W + (size_t)(outr * js) * es, 0, (size_t)(outr * jl) * es);
+    err = dlops_comm_ireduce(rc, W + (size_t)(outr * js) * es, me_out == J ? out : NULL, outr * jl, ct, DLOPS_OP_SUM, J,
+                             &d->reqs[J]);
+  }
+  for (int s = 0; s < 2; s++) {
+    int e2 = dlops_comm_wait(bc, &breq[s], DLOPS_COMM_BCAST);
+    if (!err) err = e2;
+  }
+  for (int J = 0; J < qout; J++) {
+    int e2 = dlops_comm_wait(rc, &d->reqs[J], DLOPS_COMM_REDUCE);
+    if (!err) err = e2;
+  }
+#undef POST
+  return err;
+}
+
+static int summa_fwd(dlops_op op, dlops_darray x, dlops_darray y) { return summa_run(op, x->data, y->data, 0); }
+static int summa_adj(dlops_op op, dlops_darray y, dlops_darray x) { return summa_run(op, y->data, x->data, 1); }
+
+/* ---------------------------------------------------------------- creation */
+static void squarest(int P, int *pr, int *pc) {
+  int r = (int)floor(sqrt((double)P));
+  while (r > 1 && P % r) r--;
+  *pr = r;
+  *pc = P / r;
+}
+
+int dlops_op_create_matmul(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc, int64_t N, int64_t K, int64_t M,
+                           const void *A_local, int64_t nb, dlops_dtype dtype, dlops_op *Aop) {
+  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context");
+  DLOPS_CHECK(Aop, ctx, DLOPS_ERR_ARG, "null output pointer");
+  *Aop = NULL;
+  const int P = ctx->size, me = ctx->rank;
+  int err = 0;
+  if (pr == 0 && pc == 0) squarest(P, &pr, &pc);
+  DLOPS_CHECK_COLL(kind == DLOPS_MATMUL_BLOCK || kind == DLOPS_MATMUL_SUMMA, ctx, err, DLOPS_ERR_ARG,
+                   "unknown matmul kind %d", (int)kind);
+  DLOPS_CHECK_COLL(pr >= 1 && pc >= 1 && (int64_t)pr * pc <= P, ctx, err, DLOPS_ERR_ARG,
+                   "process grid %d x %d does not fit in %d ranks", pr, pc, P);
+  DLOPS_CHECK_COLL(N >= 0 && K >= 0 && M >= 0, ctx, err, DLOPS_ERR_ARG, "negative size (N=%lld, K=%lld, M=%lld)",
+                   (long long)N, (long long)K, (long long)M);
+  DLOPS_CHECK_COLL(N <= INT_MAX && K <= INT_MAX && M <= INT_MAX, ctx, err, DLOPS_ERR_UNSUPPORTED,
+                   "matrix dimensions above INT_MAX are not supported by the local BLAS");
+  DLOPS_CHECK_COLL((int)dtype >= 0 && dtype < DLOPS_NUM_DTYPES, ctx, err, DLOPS_ERR_ARG, "unknown dtype %d", (int)dtype);
+  DLOPS_CHECK_COLL(nb >= 0, ctx, err, DLOPS_ERR_ARG, "panel width nb = %lld must be >= 0", (long long)nb);
+  DLOPS_CALL(dlops_comm_agree(ctx->world, err));
+  /* every rank must describe the same product */
+  int64_t desc[7] = {kind, pr, pc, N, K, M, dtype}, *all = malloc(sizeof(int64_t) * 7 * (size_t)P);
+  DLOPS_CHECK(all, ctx, DLOPS_ERR_MEM, "cannot allocate");
+  err = dlops_comm_meta_allgather_i64(ctx->world, desc, 7, all);
+  for (int r = 1; r < P && !err; r++)
+    if (memcmp(all, all + 7 * r, sizeof desc))
+      err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE,
+                        "ranks disagree on the product: rank 0 has kind %lld grid %lldx%lld N=%lld K=%lld M=%lld dtype "
+                        "%lld, rank %d has kind %lld grid %lldx%lld N=%lld K=%lld M=%lld dtype %lld",
+                        (long long)all[0], (long long)all[1], (long long)all[2], (long long)all[3], (long long)all[4],
+                        (long long)all[5], (long long)all[6], r, (long long)all[7 * r], (long long)all[7 * r + 1],
+                        (long long)all[7 * r + 2], (long long)all[7 * r + 3], (long long)all[7 * r + 4],
+                        (long long)all[7 * r + 5], (long long)all[7 * r + 6]);
+  free(all);
+  DLOPS_CALL(err);
+
+  mm_data *d = calloc(1, sizeof *d);
+  DLOPS_CHECK(d, ctx, DLOPS_ERR_MEM, "cannot allocate");
+  d->kind = kind;
+  d->pr = pr;
+  d->pc = pc;
+  d->N = N;
+  d->K = K;
+  d->M = M;
+  d->nb = nb > 0 ? nb : 256;
+  int active = me < pr * pc;
+  d->i = active ? me / pc : -1;
+  d->j = active ? me % pc : -1;
+  size_t es = esize(dtype);
+  if (active) {
+    if (kind == DLOPS_MATMUL_BLOCK) {
+      d->an = cb_len(N, pc, d->j);
+      d->ak = K;
+      d->xr = K;
+      d->xc = cb_len(M, pr, d->i);
+      d->yr = N;
+      d->yc = d->xc;
+    } else {
+      d->an = cb_len(N, pr, d->i);
+      d->ak = cb_len(K, pc, d->j);
+      d->xr = d->ak;
+      d->xc = cb_len(M, pr, d->i);
+      d->yr = d->an;
+      d->yc = cb_len(M, pc, d->j);
+    }
+  }
+  /* grid communicators through the communication interface (idle ranks get none) */
+  err = dlops_comm_split(ctx->world, active ? d->i : -1, d->j, &d->row);
+  if (!err) err = dlops_comm_split(ctx->world, active ? d->j : -1, d->i, &d->col);
+  /* A tile and workspaces */
+  if (!err && active) {
+    size_t alen = (size_t)(d->an * d->ak);
+    d->a = malloc((alen ? alen : 1) * es);
+    if (!d->a) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate the A tile");
+    if (!err && alen) {
+      if (A_local)
+        memcpy(d->a, A_local, alen * es);
+      else
+        err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "A_local is NULL but this rank's tile has %lld x %lld elements",
+                          (long long)d->an, (long long)d->ak);
+    }
+    if (!err) {
+      int64_t part, nreq;
+      if (kind == DLOPS_MATMUL_BLOCK) {
+        part = d->an * d->xc;
+        nreq = 1;
+        d->cnt = malloc(sizeof(int64_t) * 2 * (size_t)pc);
+        if (!d->cnt) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate counts");
+      } else {
+        part = (d->an > d->ak ? d->an : d->ak) * M;
+        nreq = pr > pc ? pr : pc;
+        int64_t pan = (d->an > d->ak ? d->an : d->ak) * d->nb;
+        d->pan[0] = malloc((size_t)(pan ? pan : 1) * es);
+        d->pan[1] = malloc((size_t)(pan ? pan : 1) * es);
+        if (!d->pan[0] || !d->pan[1]) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate panels");
+      }
+      d->part = malloc((size_t)(part ? part : 1) * es);
+      d->reqs = calloc((size_t)nreq, sizeof(dlops_request));
+      if (!d->part || !d->reqs) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate workspaces");
+    }
+  }
+  /* vector templates */
+  dlops_darray dom = NULL, rng = NULL;
+  int64_t xn = K * M, yn = N * M;
+  if (!dlops_comm_agree(ctx->world, err)) {
+    int color = -1;
+    if (kind == DLOPS_MATMUL_BLOCK) color = active ? d->j : 0; /* idle ranks join group 0, empty */
+    err = dlops_op_vec1d(ctx, xn, active ? d->xr * d->xc : 0, DLOPS_SCATTER, dtype, color, &dom);
+    if (!err) err = dlops_op_vec1d(ctx, yn, active ? d->yr * d->yc : 0, DLOPS_SCATTER, dtype, color, &rng);
+  } else {
+    err = err ? err : DLOPS_ERR_INTERNAL;
+  }
+  if (!err) err = dlops_op_new(kind == DLOPS_MATMUL_BLOCK ? "matmul_block" : "matmul_summa", dom, rng, dtype, Aop);
+  dlops_darray_destroy(&dom);
+  dlops_darray_destroy(&rng);
+  if (err) {
+    mm_destroy(&(struct dlops_op_s){.data = d});
+    return err;
+  }
+  dlops_op A = *Aop;
+  A->data = d;
+  A->destroy = mm_destroy;
+  A->apply = kind == DLOPS_MATMUL_BLOCK ? block_fwd : summa_fwd;
+  A->apply_adjoint = kind == DLOPS_MATMUL_BLOCK ? block_adj : summa_adj;
+  A->ndims = 2;
+  A->dims[0] = K;
+  A->dims[1] = M;
+  A->ndimsd = 2;
+  A->dimsd[0] = N;
+  A->dimsd[1] = M;
+  return DLOPS_SUCCESS;
+}
+
+int dlops_op_matmul_get_layout(dlops_op A, int *pr, int *pc, int *i, int *j, int64_t *a_shape, int64_t *x_shape,
+                               int64_t *y_shape) {
+  DLOPS_CHECK(A && A->refcount > 0, NULL, DLOPS_ERR_ARG, "null or destroyed operator");
+  DLOPS_CHECK(A->destroy == mm_destroy, A->ctx, DLOPS_ERR_ARG, "operator %s is not a matmul operator", A->name);
+  mm_data *d = A->data;
+  if (pr) *pr = d->pr;
+  if (pc) *pc = d->pc;
+  if (i) *i = d->i;
+  if (j) *j = d->j;
+  if (a_shape) {
+    a_shape[0] = d->an;
+    a_shape[1] = d->ak;
+  }
+  if (x_shape) {
+    x_shape[0] = d->xr;
+    x_shape[1] = d->xc;
+  }
+  if (y_shape) {
+    y_shape[0] = d->yr;
+    y_shape[1] = d->yc;
+  }
+  return DLOPS_SUCCESS;
+}

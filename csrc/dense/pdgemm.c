@@ -1,0 +1,208 @@
+/* ScaLAPACK-shaped distributed GEMM on block-cyclic matrices: C = alpha A B + beta C with SUMMA
+ * (C stationary), non-blocking double-buffered panel broadcasts. See include/dlops/dense.h. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/ctx_impl.h"
+#include "gemm.h"
+
+enum { D_TYPE, D_CTXT, D_M, D_N, D_MB, D_NB, D_RSRC, D_CSRC, D_LLD };
+
+/* ScaLAPACK's NUMROC: how many of n rows/cols in blocks of nb land on process iproc of nprocs
+ * when the first block sits on isrc. */
+static int64_t numroc(int64_t n, int64_t nb, int iproc, int isrc, int nprocs) {
+  int mydist = (nprocs + iproc - isrc) % nprocs;
+  int64_t nblocks = n / nb;
+  int64_t num = (nblocks / nprocs) * nb;
+  int64_t extra = nblocks % nprocs;
+  if (mydist < extra)
+    num += nb;
+  else if (mydist == extra)
+    num += n % nb;
+  return num;
+}
+
+/* Local index of global index g (0-based) in a block-cyclic dimension. */
+static int64_t local_index(int64_t g, int64_t nb, int nprocs) { return (g / nb) / nprocs * nb + g % nb; }
+static int owner(int64_t g, int64_t nb, int src, int nprocs) { return (int)((g / nb + src) % nprocs); }
+
+static int check_desc(dlops_ctx ctx, const int *desc, const char *name, int64_t rows, int64_t cols, int pr, int pc) {
+  DLOPS_CHECK(desc, ctx, DLOPS_ERR_ARG, "descriptor of %s is NULL", name);
+  DLOPS_CHECK(desc[D_M] == rows && desc[D_N] == cols, ctx, DLOPS_ERR_SIZE,
+              "descriptor of %s is %d x %d but the product needs %lld x %lld", name, desc[D_M], desc[D_N],
+              (long long)rows, (long long)cols);
+  DLOPS_CHECK(desc[D_MB] >= 1 && desc[D_NB] >= 1, ctx, DLOPS_ERR_ARG, "descriptor of %s has block sizes %d x %d", name,
+              desc[D_MB], desc[D_NB]);
+  DLOPS_CHECK(desc[D_RSRC] >= 0 && desc[D_RSRC] < pr && desc[D_CSRC] >= 0 && desc[D_CSRC] < pc, ctx, DLOPS_ERR_ARG,
+              "descriptor of %s has source process (%d, %d) outside the %d x %d grid", name, desc[D_RSRC], desc[D_CSRC],
+              pr, pc);
+  return DLOPS_SUCCESS;
+}
+
+static int pgemm(dlops_ctx ctx, dlops_dtype t, int pr, int pc, int64_t m, int64_t n, int64_t k, dlops_scalar alpha,
+                 const void *a, const int *desca, const void *b, const int *descb, dlops_scalar beta, void *c,
+                 const int *descc, int64_t nbmax) {
+  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context");
+  const int P = ctx->size, me = ctx->rank;
+  int err = 0;
+  DLOPS_CHECK_COLL(pr >= 1 && pc >= 1 && (int64_t)pr * pc <= P, ctx, err, DLOPS_ERR_ARG,
+                   "process grid %d x %d does not fit in %d ranks", pr, pc, P);
+  DLOPS_CHECK_COLL(m >= 0 && n >= 0 && k >= 0 && m <= INT_MAX && n <= INT_MAX && k <= INT_MAX, ctx, err, DLOPS_ERR_ARG,
+                   "bad sizes m=%lld n=%lld k=%lld", (long long)m, (long long)n, (long long)k);
+  DLOPS_CHECK_COLL(nbmax >= 0, ctx, err, DLOPS_ERR_ARG, "nb = %lld must be >= 0", (long long)nbmax);
+  if (!err) err = check_desc(ctx, desca, "A", m, k, pr, pc);
+  if (!err) err = check_desc(ctx, descb, "B", k, n, pr, pc);
+  if (!err) err = check_desc(ctx, descc, "C", m, n, pr, pc);
+  DLOPS_CHECK_COLL(desca[D_MB] == descc[D_MB] && desca[D_RSRC] == descc[D_RSRC], ctx, err, DLOPS_ERR_UNSUPPORTED,
+                   "A's row blocking (mb %d, rsrc %d) must equal C's (mb %d, rsrc %d)", desca[D_MB], desca[D_RSRC],
+                   descc[D_MB], descc[D_RSRC]);
+  DLOPS_CHECK_COLL(descb[D_NB] == descc[D_NB] && descb[D_CSRC] == descc[D_CSRC], ctx, err, DLOPS_ERR_UNSUPPORTED,
+                   "B's column blocking (nb %d, csrc %d) must equal C's (nb %d, csrc %d)", descb[D_NB], descb[D_CSRC],
+                   descc[D_NB], descc[D_CSRC]);
+  const int active = me < pr * pc;
+  const int myrow = active ? me / pc : -1, mycol = active ? me % pc : -1;
+  int64_t mloc = 0, nloc = 0, kloc_a = 0, kloc_b = 0;
+  if (!err && active) {
+    mloc = numroc(m, descc[D_MB], myrow, descc[D_RSRC], pr);
+    nloc = numroc(n, descc[D_NB], mycol, descc[D_CSRC], pc);
+    kloc_a = numroc(k, desca[D_NB], mycol, desca[D_CSRC], pc);
+    kloc_b = numroc(k, descb[D_MB], myrow, descb[D_RSRC], pr);
+    DLOPS_CHECK_COLL(desca[D_LLD] >= (mloc > 1 ? mloc : 1) && descb[D_LLD] >= (kloc_b > 1 ? kloc_b : 1) &&
+                         descc[D_LLD] >= (mloc > 1 ? mloc : 1),
+                     ctx, err, DLOPS_ERR_ARG, "leading dimensions (%d, %d, %d) too small for the local blocks (%lld, %lld, %lld rows)",
+                     desca[D_LLD], descb[D_LLD], descc[D_LLD], (long long)mloc, (long long)kloc_b, (long long)mloc);
+    DLOPS_CHECK_COLL((c || mloc * nloc == 0) && (a || mloc * kloc_a == 0) && (b || kloc_b * nloc == 0), ctx, err,
+                     DLOPS_ERR_ARG, "null local array with a non-empty local block");
+  }
+  DLOPS_CALL(dlops_comm_agree(ctx->world, err));
+
+  size_t es = dlops_dtype_size(t);
+  dlops_ctype ct = (dlops_ctype)t;
+  dlops_comm *row = NULL, *col = NULL;
+  err = dlops_comm_split(ctx->world, active ? myrow : -1, mycol, &row);
+  if (!err) err = dlops_comm_split(ctx->world, active ? mycol : -1, myrow, &col);
+  const int64_t mba = desca[D_NB], mbb = descb[D_MB];
+  int64_t wmax = mba < mbb ? mba : mbb;
+  if (nbmax > 0 && nbmax < wmax) wmax = nbmax;
+  char *buf = NULL;
+  if (!err && active) {
+    size_t apan = (size_t)(mloc * wmax), bpan = (size_t)(wmax * nloc);
+    buf = malloc((2 * (apan + bpan) + 1) * es);
+    if (!buf) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate panel buffers");
+  }
+  err = dlops_comm_agree(ctx->world, err);
+  if (!err && active) {
+    const int64_t lldc = descc[D_LLD], llda = desca[D_LLD], lldb = descb[D_LLD];
+    /* C = beta C */
+    if (!(beta.re == 1.0 && beta.im == 0.0))
+      for (int64_t jj = 0; jj < nloc; jj++)
+        for (int64_t ii = 0; ii < mloc; ii++) {
+          char *p = (char *)c + (size_t)(jj * lldc + ii) * es;
+          switch (t) {
+            case DLOPS_F32: *(float *)p = beta.re == 0 ? 0.f : (float)(beta.re * *(float *)p); break;
+            case DLOPS_F64: *(double *)p = beta.re == 0 ? 0.0 : beta.re * *(double *)p; break;
+            case DLOPS_C64: {
+              float *z = (float *)p;
+              float re = z[0], im = z[1];
+              z[0] = (beta.re == 0 && beta.im == 0) ? 0.f : (float)(beta.re * re - beta.im * im);
+              z[1] = (beta.re == 0 && beta.im == 0) ? 0.f : (float)(beta.re * im + beta.im * re);
+              break;
+            }
+            default: {
+              double *z = (double *)p;
+              double re = z[0], im = z[1];
+              z[0] = (beta.re == 0 && beta.im == 0) ? 0.0 : beta.re * re - beta.im * im;
+              z[1] = (beta.re == 0 && beta.im == 0) ? 0.0 : beta.re * im + beta.im * re;
+              break;
+            }
+          }
+        }
+    /* panels [k0, k0 + w): never crossing a block boundary of A's columns or B's rows */
+    char *ap[2], *bp[2];
+    size_t apan = (size_t)(mloc * wmax), bpan = (size_t)(wmax * nloc);
+    ap[0] = buf;
+    ap[1] = buf + apan * es;
+    bp[0] = buf + 2 * apan * es;
+    bp[1] = bp[0] + bpan * es;
+    dlops_request ra[2], rb[2];
+    memset(ra, 0, sizeof ra);
+    memset(rb, 0, sizeof rb);
+    int64_t pk0[2] = {0, 0}, pw[2] = {0, 0};
+    int64_t knext = 0;
+    int s = 0, have = 0;
+    /* post the panel starting at knext into slot sl */
+#define POST_PANEL(sl)                                                                                          \
+  do {                                                                                                          \
+    int64_t k0_ = knext, w_ = wmax;                                                                             \
+    int64_t ea_ = (k0_ / mba + 1) * mba, eb_ = (k0_ / mbb + 1) * mbb;                                           \
+    if (k0_ + w_ > ea_) w_ = ea_ - k0_;                                                                         \
+    if (k0_ + w_ > eb_) w_ = eb_ - k0_;                                                                         \
+    if (k0_ + w_ > k) w_ = k - k0_;                                                                             \
+    pk0[sl] = k0_;                                                                                              \
+    pw[sl] = w_;                                                                                                \
+    int oa_ = owner(k0_, mba, desca[D_CSRC], pc), ob_ = owner(k0_, mbb, descb[D_RSRC], pr);                     \
+    if (mycol == oa_) { /* my columns of A: mloc x w, column-major */                                          \
+      int64_t lc_ = local_index(k0_, mba, pc);                                                                  \
+      for (int64_t q_ = 0; q_ < w_; q_++)                                                                       \
+        memcpy(ap[sl] + (size_t)(q_ * mloc) * es, (const char *)a + (size_t)((lc_ + q_) * llda) * es,           \
+               (size_t)mloc * es);                                                                              \
+    }                                                                                                           \
+    if (myrow == ob_) { /* my rows of B: w x nloc, column-major */                                             \
+      int64_t lr_ = local_index(k0_, mbb, pr);                                                                  \
+      for (int64_t q_ = 0; q_ < nloc; q_++)                                                                     \
+        memcpy(bp[sl] + (size_t)(q_ * w_) * es, (const char *)b + (size_t)(q_ * lldb + lr_) * es, (size_t)w_ * es); \
+    }                                                                                                           \
+    if (!err) err = dlops_comm_ibcast(row, ap[sl], mloc * w_, ct, oa_, &ra[sl]);                               \
+    if (!err) err = dlops_comm_ibcast(col, bp[sl], w_ * nloc, ct, ob_, &rb[sl]);                               \
+    knext = k0_ + w_;                                                                                           \
+  } while (0)
+    if (knext < k) {
+      POST_PANEL(0);
+      have = 1;
+    }
+    while (have && !err) {
+      int nxt = 1 - s, more = knext < k;
+      if (more) POST_PANEL(nxt);
+      if (!err) err = dlops_comm_wait(row, &ra[s], DLOPS_COMM_BCAST);
+      if (!err) err = dlops_comm_wait(col, &rb[s], DLOPS_COMM_BCAST);
+      if (!err)
+        dlops_gemm(t, CblasColMajor, 'N', 'N', (int)mloc, (int)nloc, (int)pw[s], alpha, ap[s], (int)mloc, bp[s],
+                   (int)pw[s], (dlops_scalar){1.0, 0.0}, c, (int)lldc);
+      s = nxt;
+      have = more;
+    }
+#undef POST_PANEL
+    for (int q = 0; q < 2; q++) {
+      dlops_comm_wait(row, &ra[q], DLOPS_COMM_BCAST);
+      dlops_comm_wait(col, &rb[q], DLOPS_COMM_BCAST);
+    }
+    (void)pk0;
+  }
+  free(buf);
+  dlops_comm_destroy(&row);
+  dlops_comm_destroy(&col);
+  return dlops_comm_agree(ctx->world, err);
+}
+
+int dlops_pdgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t n, int64_t k, double alpha, const double *a,
+                 const int *desca, const double *b, const int *descb, double beta, double *c, const int *descc,
+                 int64_t nb) {
+  return pgemm(ctx, DLOPS_F64, pr, pc, m, n, k, (dlops_scalar){alpha, 0}, a, desca, b, descb, (dlops_scalar){beta, 0},
+               c, descc, nb);
+}
+int dlops_psgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t n, int64_t k, float alpha, const float *a,
+                 const int *desca, const float *b, const int *descb, float beta, float *c, const int *descc, int64_t nb) {
+  return pgemm(ctx, DLOPS_F32, pr, pc, m, n, k, (dlops_scalar){alpha, 0}, a, desca, b, descb, (dlops_scalar){beta, 0},
+               c, descc, nb);
+}
+int dlops_pzgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t n, int64_t k, dlops_scalar alpha, const void *a,
+                 const int *desca, const void *b, const int *descb, dlops_scalar beta, void *c, const int *descc,
+                 int64_t nb) {
+  return pgemm(ctx, DLOPS_C128, pr, pc, m, n, k, alpha, a, desca, b, descb, beta, c, descc, nb);
+}
+int dlops_pcgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t n, int64_t k, dlops_scalar alpha, const void *a,
+                 const int *desca, const void *b, const int *descb, dlops_scalar beta, void *c, const int *descc,
+                 int64_t nb) {
+  return pgemm(ctx, DLOPS_C64, pr, pc, m, n, k, alpha, a, desca, b, descb, beta, c, descc, nb);
+}

@@ -48,18 +48,20 @@ static inline int npy_mkdir(const char *path) {
   return -1;
 }
 
-/* Read a whole file (rank-local). Returns malloc'ed bytes, size in *n, NULL if unreadable. */
+/* Read a whole file (rank-local). Returns malloc'ed bytes (NUL-terminated), size in *n, NULL if
+ * unreadable. */
 static inline char *npy_slurp(const char *path, int64_t *n) {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;
   fseek(f, 0, SEEK_END);
   long sz = ftell(f);
   fseek(f, 0, SEEK_SET);
-  char *b = malloc((size_t)(sz > 0 ? sz : 1));
+  char *b = sz >= 0 ? malloc((size_t)sz + 1) : NULL;
   if (b && fread(b, 1, (size_t)sz, f) != (size_t)sz) {
     free(b);
     b = NULL;
   }
+  if (b) b[sz] = '\0'; /* text files can be used as strings */
   fclose(f);
   *n = sz;
   return b;

@@ -44,7 +44,12 @@ static void crafted(const char *path, int version, const char *dict, int pad, in
   memcpy(b + prefix, dict, dl);
   memset(b + prefix + dl, ' ', hl - dl - 1);
   b[prefix + hl - 1] = '\n';
-  if (ndata > 0) npy_fill_formula(b + prefix + hl, ndata / 8, DLOPS_F64);
+  if (ndata > 0) { /* through an aligned buffer: without padding the data are not aligned */
+    double *v = malloc((size_t)ndata + 8);
+    npy_fill_formula(v, ndata / 8, DLOPS_F64);
+    memcpy(b + prefix + hl, v, (size_t)ndata);
+    free(v);
+  }
   raw_file(path, b, keep >= 0 && (size_t)keep < tot ? (size_t)keep : tot);
   free(b);
 }

@@ -40,6 +40,7 @@
 module dlops
   use, intrinsic :: iso_c_binding
   use, intrinsic :: iso_fortran_env, only: error_unit, output_unit
+  use, intrinsic :: ieee_arithmetic, only: ieee_value, ieee_positive_inf, ieee_negative_inf
 #ifdef DLOPS_HAVE_MPI_F08
   use mpi_f08, only: MPI_Comm
 #endif
@@ -1616,12 +1617,10 @@ contains
     real(c_double), intent(in) :: ord
     real(c_double), intent(out) :: result
     integer, intent(out), optional :: ierr
-    real(c_double) :: o, big
+    real(c_double) :: o
     o = ord
-    big = huge(1.0_c_double)
-    ! map +-huge to +-infinity: 2*big overflows to the infinity of its sign
-    if (o >= big) o = big * 2
-    if (o <= -big) o = -big * 2
+    if (o >= huge(o)) o = ieee_value(o, ieee_positive_inf)
+    if (o <= -huge(o)) o = ieee_value(o, ieee_negative_inf)
     result = 0
     call f_check(c_darray_norm(x%ptr, o, result), 'dlops_darray_norm', ierr)
   end subroutine dlops_darray_norm_r8

@@ -1,13 +1,14 @@
 /* NCCL backend of the communication interface: device memory, one GPU per rank.
  *
  * Each communicator holds an ncclComm_t built from its MPI communicator (unique id made on rank 0
- * and broadcast over MPI, then ncclCommInitRank) and its own non-blocking CUDA stream. Every
- * blocking operation enqueues its NCCL calls on that stream and synchronises it before returning,
- * so callers get completed data, as with the MPI backends; the non-blocking ones (ibcast,
- * iallreduce, ireduce) record a CUDA event after their calls and wait synchronises that event. Counts above c->max_chunk are split into
- * several NCCL calls (NCCL takes size_t counts; the split keeps message counts equal across
- * backends). Point-to-point operations skip zero counts (some NCCL versions hang on 0-byte
- * send/recv) and copy messages to self with cudaMemcpyAsync.
+ * and broadcast over MPI, then ncclCommInitRank) and its own CUDA stream, ordered after the
+ * legacy default stream. Every blocking operation enqueues its NCCL calls on that stream and
+ * synchronises it before returning, so callers get completed data, as with the MPI backends; the
+ * non-blocking ones (ibcast, iallreduce, ireduce) record a CUDA event after their calls and wait
+ * synchronises that event. Counts above c->max_chunk are split into several NCCL calls (NCCL
+ * takes size_t counts; the split keeps message counts equal across backends). Point-to-point
+ * operations skip zero counts (some NCCL versions hang on 0-byte send/recv) and copy messages to
+ * self with cudaMemcpyAsync.
  *
  * Sub-communicators: comm.c splits the MPI communicator first and then calls split_init on the
  * members of each colour only, so ncclCommSplit (collective over the whole parent) cannot be
@@ -259,7 +260,10 @@ static int nccl_setup(dlops_comm *c) {
   nccl_impl *im = calloc(1, sizeof *im);
   if (!im) err = DLOPS_ERROR(c->ctx, DLOPS_ERR_MEM, "cannot allocate the NCCL backend state");
   c->impl = im;
-  DLOPS_CUDA_ERR(c->ctx, err, cudaStreamCreateWithFlags(&im->stream, cudaStreamNonBlocking));
+  /* A blocking stream: it waits for work the caller queued on the legacy default stream (kernels
+   * that produced the data), so the data is ready when NCCL reads it. Work on the caller's own
+   * non-blocking streams must be synchronised by the caller. */
+  DLOPS_CUDA_ERR(c->ctx, err, cudaStreamCreateWithFlags(&im->stream, cudaStreamDefault));
   if (!err) im->has_stream = 1;
   ncclUniqueId id;
   memset(&id, 0, sizeof id);

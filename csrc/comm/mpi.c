@@ -126,7 +126,12 @@ static int p2p_exchange(dlops_comm *c, int n, const dlops_nbr_msg *m, dlops_ctyp
 static int mpi_alltoallv(dlops_comm *c, const void *send, const int64_t *scounts, const int64_t *sdispls,
                          void *recv, const int64_t *rcounts, const int64_t *rdispls, dlops_ctype t) {
   size_t es = dlops_ctype_size(t);
-  if (fits(c, scounts) && fits(c, sdispls) && fits(c, rcounts) && fits(c, rdispls)) {
+  /* Counts differ between ranks (a scatter root sends everything, the others nothing), so the
+   * choice between MPI_Alltoallv and the chunked exchange must be agreed, else ranks that fit
+   * wait in MPI_Alltoallv for ranks that went point-to-point. */
+  int ok = fits(c, scounts) && fits(c, sdispls) && fits(c, rcounts) && fits(c, rdispls);
+  if (c->size > 1) DLOPS_CALL_MPI(c->ctx, MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, c->mpi));
+  if (ok) {
     int *ic = malloc(sizeof(int) * 4 * (size_t)c->size);
     DLOPS_CHECK(ic, c->ctx, DLOPS_ERR_MEM, "cannot allocate counts");
     int P = c->size;

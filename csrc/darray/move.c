@@ -359,7 +359,7 @@ int dlops_darray_add_ghost_cells(dlops_darray x, int64_t front, int64_t back, vo
   DLOPS_CHECK_COLL(front >= 0 && back >= 0, ctx, err, DLOPS_ERR_ARG, "ghost cell counts must be >= 0 (got %lld, %lld)",
                    (long long)front, (long long)back);
   DLOPS_CHECK_COLL(ghosted != NULL, ctx, err, DLOPS_ERR_ARG, "null ghosted buffer");
-  DLOPS_CALL(dlops_comm_agree(g, err));
+  DLOPS_CALL(dlops_comm_agree(ctx->world, err));
   /* every rank learns what its neighbours want */
   int64_t mine[2] = {front, back};
   int64_t *t = malloc(sizeof(int64_t) * 2 * (size_t)P);
@@ -390,6 +390,8 @@ int dlops_darray_add_ghost_cells(dlops_darray x, int64_t front, int64_t back, vo
   int64_t recv_prev = r > 0 ? front : 0, recv_next = r + 1 < P ? back : 0;
   free(t);
   free(ln);
+  /* the check above is uniform within a mask group; other groups must fail with it too */
+  if (x->grp) err = dlops_comm_agree(ctx->world, err);
   if (err) return err;
   const int ax = x->axis;
   size_t es = dlops_dtype_size(x->dtype);

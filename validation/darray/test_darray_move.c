@@ -324,6 +324,13 @@ static void test_ghost(dlops_ctx ctx) {
   int64_t se[2] = {n, 3};
   for (int64_t f = 0; f <= 3; f++)
     for (int64_t b = 0; b <= 3; b += 3) ghost_case(ctx, 2, se, 0, DLOPS_F32, sizes, 0, same_cells, f, same_cells, b, "empty rank");
+  /* masks where only one group has a rank with too few rows: every rank of the context fails */
+  if (P == 4) {
+    for (int r = 0; r < P; r++) sizes[r] = (r % 2 == r / 2) ? 1 : 3; /* groups {0,2}: 1,3  {1,3}: 3,1 */
+    int64_t sm[2] = {4, 2};
+    ghost_case(ctx, 2, sm, 0, DLOPS_F64, sizes, 1, same_cells, 2, same_cells, 0, "masked, one group too small");
+    ghost_case(ctx, 2, sm, 0, DLOPS_F64, sizes, 1, same_cells, 1, same_cells, 1, "masked, both groups fine");
+  }
   free(sizes);
   /* a whole array smaller than the request */
   int64_t s1[1] = {2};

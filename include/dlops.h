@@ -7,6 +7,7 @@
 #include "dlops/ctx.h"
 #include "dlops/darray.h"
 #include "dlops/op.h"
+#include "dlops/solver.h"
 #include "dlops/dense.h"
 
 #endif

@@ -1,0 +1,201 @@
+/* Conjugate gradient (PyLops-MPI cg) in three reduction strategies:
+ *   BLOCKING  PyLops-MPI's recurrence: 2 dot products = 2 allreduces per iteration.
+ *   FUSED     Chronopoulos-Gear: s = A r is applied each iteration and (r, r), (r, s) are reduced
+ *             together; p^H A p follows from delta - beta^2 p_old^H A p_old, and A p from
+ *             A r + beta A p_old. 1 allreduce per iteration, same iterates up to rounding.
+ *   PIPELINED Ghysels-Vanroose: the reduction of (r, r), (r, w) can overlap the apply of A w; here
+ *             it is a blocking multi_dot (the darray layer has no non-blocking one yet). 1 allreduce
+ *             per iteration. */
+#include <stdio.h>
+
+#include "solver_impl.h"
+
+static void print_setup(const slv_run *R, dlops_op A, dlops_darray x) {
+  if (!R->show || R->rank != 0) return;
+  char buf[64];
+  int c = 0;
+  slv_fmt_x0(x, 0, buf, sizeof buf, &c);
+  slv_print_solver(R, "CG", A, 55);
+  slv_print(R, "tol = %10e\tniter = %lld\n", R->o.tol, (long long)R->o.niter);
+  slv_print(R, "-------------------------------------------------------\n\n");
+  slv_print(R, c ? "    Itn              x[0]                  r2norm\n" : "    Itn           x[0]              r2norm\n");
+}
+
+static void print_step(const slv_run *R, int64_t it, dlops_darray x, double cost) {
+  if (!R->show || R->rank != 0) return;
+  char buf[64];
+  int c = 0;
+  slv_fmt_x0(x, 0, buf, sizeof buf, &c);
+  slv_print(R, "%6g        %s        %11.4e\n", (double)it, buf, cost);
+}
+
+int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
+                   dlops_solver_result *res) {
+  slv_run R;
+  dlops_darray xw = NULL, r = NULL, c = NULL, q = NULL, s = NULL, w = NULL, m = NULL, z = NULL, p = NULL;
+  dlops_ctx ctx = NULL;
+  DLOPS_CHECK(A, NULL, DLOPS_ERR_ARG, "cg: null operator");
+  DLOPS_CALL(dlops_op_get_ctx(A, &ctx));
+  int err = slv_begin(&R, ctx, opts, SLV_CG, "cg", 1e-4);
+  if (err) return err;
+  SLV_TRY(slv_setup("cg", A, y, x, 1, &xw, &r)); /* r holds y */
+  const dlops_solver_opts *o = &R.o;
+  const double tol = o->tol;
+  const int variant = o->variant;
+  int reason = DLOPS_SOLVER_RUNNING, stop = 0;
+  int64_t it = 0;
+  double kold;
+
+  SLV_TRY(dlops_darray_duplicate(xw, &q));
+  SLV_TRY(dlops_darray_duplicate(xw, &c));
+  /* r = y - A x0 */
+  SLV_TRY(dlops_op_apply(A, xw, q));
+  SLV_TRY(dlops_darray_axpby(slv_s(-1.0), q, slv_s(1.0), r));
+
+  if (variant == DLOPS_SOLVER_BLOCKING) {
+    dlops_scalar d;
+    SLV_TRY(dlops_darray_copy(r, c));
+    SLV_TRY(dlops_darray_vdot(r, r, &d));
+    kold = slv_abs(d);
+    print_setup(&R, A, xw);
+    SLV_TRY(slv_record(&R, 0, sqrt(kold), sqrt(kold), sqrt(kold), NAN, 1, xw, &stop));
+    if (!isfinite(kold)) reason = DLOPS_DIVERGED_NAN;
+    else if (stop) reason = DLOPS_STOPPED_BY_USER;
+    while (!reason) {
+      if (!(kold > tol)) { reason = DLOPS_CONVERGED_TOL; break; }
+      if (it >= o->niter) { reason = DLOPS_STOP_MAXIT; break; }
+      int show = slv_showstep(&R, it);
+      SLV_TRY(dlops_op_apply(A, c, q));           /* Opc */
+      SLV_TRY(dlops_darray_vdot(q, c, &d));       /* |c . conj(Opc)| */
+      double cOpc = slv_abs(d);
+      if (!isfinite(cOpc)) { reason = DLOPS_DIVERGED_NAN; break; }
+      if (cOpc == 0.0) { reason = DLOPS_DIVERGED_BREAKDOWN; break; }
+      double a = kold / cOpc;
+      SLV_TRY(dlops_darray_axpby(slv_s(a), c, slv_s(1.0), xw));
+      SLV_TRY(dlops_darray_axpby(slv_s(-a), q, slv_s(1.0), r));
+      SLV_TRY(dlops_darray_vdot(r, r, &d));
+      double k = slv_abs(d);
+      double b = k / kold;
+      SLV_TRY(dlops_darray_axpby(slv_s(1.0), r, slv_s(b), c));
+      kold = k;
+      it++;
+      if (show) print_step(&R, it, xw, sqrt(kold));
+      SLV_TRY(slv_record(&R, it, sqrt(kold), sqrt(kold), sqrt(kold), NAN, 1, xw, &stop));
+      if (!isfinite(kold)) reason = DLOPS_DIVERGED_NAN;
+      else if (stop) reason = DLOPS_STOPPED_BY_USER;
+    }
+  } else if (variant == DLOPS_SOLVER_FUSED) {
+    /* c = direction, q = A c, s = A r */
+    dlops_scalar d[2];
+    dlops_darray xs[2], ys[2];
+    int cj[2] = {1, 1};
+    SLV_TRY(dlops_darray_duplicate(xw, &s));
+    SLV_TRY(dlops_op_apply(A, r, s));
+    xs[0] = r; ys[0] = r; xs[1] = r; ys[1] = s;
+    SLV_TRY(dlops_darray_multi_dot(2, xs, ys, cj, d));
+    kold = slv_abs(d[0]);
+    double delta = d[1].re, aold = 0.0, b = 0.0;
+    SLV_TRY(dlops_darray_copy(r, c));
+    SLV_TRY(dlops_darray_copy(s, q));
+    print_setup(&R, A, xw);
+    SLV_TRY(slv_record(&R, 0, sqrt(kold), sqrt(kold), sqrt(kold), NAN, 1, xw, &stop));
+    if (!isfinite(kold) || !isfinite(delta)) reason = DLOPS_DIVERGED_NAN;
+    else if (stop) reason = DLOPS_STOPPED_BY_USER;
+    while (!reason) {
+      if (!(kold > tol)) { reason = DLOPS_CONVERGED_TOL; break; }
+      if (it >= o->niter) { reason = DLOPS_STOP_MAXIT; break; }
+      int show = slv_showstep(&R, it);
+      double den = it == 0 ? delta : delta - b * kold / aold; /* = c^H A c */
+      if (!isfinite(den)) { reason = DLOPS_DIVERGED_NAN; break; }
+      if (!(den > 0.0)) { reason = DLOPS_DIVERGED_BREAKDOWN; break; }
+      double a = kold / den;
+      SLV_TRY(dlops_darray_axpby(slv_s(a), c, slv_s(1.0), xw));
+      SLV_TRY(dlops_darray_axpby(slv_s(-a), q, slv_s(1.0), r));
+      int last = it + 1 >= o->niter;
+      if (!last) SLV_TRY(dlops_op_apply(A, r, s));
+      SLV_TRY(dlops_darray_multi_dot(last ? 1 : 2, xs, ys, cj, d));
+      double k = slv_abs(d[0]);
+      b = k / kold;
+      aold = a;
+      if (!last) {
+        delta = d[1].re;
+        SLV_TRY(dlops_darray_axpby(slv_s(1.0), r, slv_s(b), c));
+        SLV_TRY(dlops_darray_axpby(slv_s(1.0), s, slv_s(b), q));
+      }
+      kold = k;
+      it++;
+      if (show) print_step(&R, it, xw, sqrt(kold));
+      SLV_TRY(slv_record(&R, it, sqrt(kold), sqrt(kold), sqrt(kold), NAN, 1, xw, &stop));
+      if (!isfinite(kold) || (!last && !isfinite(delta))) reason = DLOPS_DIVERGED_NAN;
+      else if (stop) reason = DLOPS_STOPPED_BY_USER;
+    }
+  } else {
+    /* Ghysels-Vanroose: w = A r, m = A w, z = A s, s = A p */
+    dlops_scalar d[2];
+    dlops_darray xs[2], ys[2];
+    int cj[2] = {1, 1};
+    SLV_TRY(dlops_darray_duplicate(xw, &w));
+    SLV_TRY(dlops_darray_duplicate(xw, &m));
+    SLV_TRY(dlops_darray_duplicate(xw, &z));
+    SLV_TRY(dlops_darray_duplicate(xw, &s));
+    p = c;
+    SLV_TRY(dlops_op_apply(A, r, w));
+    xs[0] = r; ys[0] = r; xs[1] = r; ys[1] = w;
+    SLV_TRY(dlops_darray_multi_dot(2, xs, ys, cj, d));
+    double gamma = slv_abs(d[0]), delta = d[1].re, gold = 0.0, aold = 0.0;
+    kold = gamma;
+    print_setup(&R, A, xw);
+    SLV_TRY(slv_record(&R, 0, sqrt(kold), sqrt(kold), sqrt(kold), NAN, 1, xw, &stop));
+    if (!isfinite(kold) || !isfinite(delta)) reason = DLOPS_DIVERGED_NAN;
+    else if (stop) reason = DLOPS_STOPPED_BY_USER;
+    while (!reason) {
+      if (!(kold > tol)) { reason = DLOPS_CONVERGED_TOL; break; }
+      if (it >= o->niter) { reason = DLOPS_STOP_MAXIT; break; }
+      int show = slv_showstep(&R, it);
+      /* In a pipelined run the reduction above would still be in flight during this apply. */
+      SLV_TRY(dlops_op_apply(A, w, m));
+      double b = it == 0 ? 0.0 : gamma / gold;
+      double den = it == 0 ? delta : delta - b * gamma / aold;
+      if (!isfinite(den)) { reason = DLOPS_DIVERGED_NAN; break; }
+      if (!(den > 0.0)) { reason = DLOPS_DIVERGED_BREAKDOWN; break; }
+      double a = gamma / den;
+      if (it == 0) {
+        SLV_TRY(dlops_darray_copy(m, z));
+        SLV_TRY(dlops_darray_copy(w, s));
+        SLV_TRY(dlops_darray_copy(r, p));
+      } else {
+        SLV_TRY(dlops_darray_axpby(slv_s(1.0), m, slv_s(b), z));
+        SLV_TRY(dlops_darray_axpby(slv_s(1.0), w, slv_s(b), s));
+        SLV_TRY(dlops_darray_axpby(slv_s(1.0), r, slv_s(b), p));
+      }
+      SLV_TRY(dlops_darray_axpby(slv_s(a), p, slv_s(1.0), xw));
+      SLV_TRY(dlops_darray_axpby(slv_s(-a), s, slv_s(1.0), r));
+      SLV_TRY(dlops_darray_axpby(slv_s(-a), z, slv_s(1.0), w));
+      SLV_TRY(dlops_darray_multi_dot(2, xs, ys, cj, d));
+      gold = gamma;
+      aold = a;
+      gamma = slv_abs(d[0]);
+      delta = d[1].re;
+      kold = gamma;
+      it++;
+      if (show) print_step(&R, it, xw, sqrt(kold));
+      SLV_TRY(slv_record(&R, it, sqrt(kold), sqrt(kold), sqrt(kold), NAN, 1, xw, &stop));
+      if (!isfinite(kold) || !isfinite(delta)) reason = DLOPS_DIVERGED_NAN;
+      else if (stop) reason = DLOPS_STOPPED_BY_USER;
+    }
+  }
+  slv_print_finalize(&R, it, 55);
+  SLV_TRY(dlops_darray_copy(xw, x));
+  slv_result(&R, res, it, reason, sqrt(kold), sqrt(kold));
+done:
+  slv_end(&R);
+  dlops_darray_destroy(&xw);
+  dlops_darray_destroy(&r);
+  dlops_darray_destroy(&c);
+  dlops_darray_destroy(&q);
+  dlops_darray_destroy(&s);
+  dlops_darray_destroy(&w);
+  dlops_darray_destroy(&m);
+  dlops_darray_destroy(&z);
+  return err;
+}

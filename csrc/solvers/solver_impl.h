@@ -1,0 +1,108 @@
+/* Internal helpers shared by the solvers (never installed).
+ *
+ * The solvers use the public darray and operator API only. The one internal header they include
+ * is core/error.h, for the project-wide error macros (DLOPS_ERROR/DLOPS_CHECK), which live in the
+ * core layer that every layer sits on; nothing from comm/, darray/ or ops/ internals is used. */
+#ifndef DLOPS_SOLVERS_IMPL_H
+#define DLOPS_SOLVERS_IMPL_H
+
+#include <math.h>
+
+#include "../core/error.h"
+#include "dlops.h"
+
+/* Solver ids (dlops_solver_iter.solver). */
+enum { SLV_CG = 0, SLV_CGLS = 1, SLV_LSQR = 2, SLV_POWER = 3, SLV_ISTA = 4, SLV_FISTA = 5, SLV_PG = 6, SLV_ADMM = 7 };
+
+/* Jump to the cleanup label on error (every solver frees its work arrays there). */
+#define SLV_TRY(expr)          \
+  do {                         \
+    err = (expr);              \
+    if (err) goto done;        \
+  } while (0)
+
+static inline dlops_scalar slv_s(double v) {
+  dlops_scalar s = {v, 0.0};
+  return s;
+}
+static inline double slv_abs(dlops_scalar s) { return s.im == 0.0 ? fabs(s.re) : hypot(s.re, s.im); }
+
+/* One solve's bookkeeping: effective options, rank, monitor agreement, cost history, log. */
+typedef struct {
+  dlops_ctx ctx;
+  int rank;
+  int solver;
+  const char *name;        /* for messages */
+  dlops_solver_opts o;     /* effective options (defaults filled in) */
+  int show;                /* log on (rank 0 prints) */
+  double t0;               /* start time (log) */
+  dlops_darray flag;       /* one element per rank: monitor stop agreement */
+  int64_t ncost;
+  double last_cost;
+} slv_run;
+
+/* Validate and copy the options (NULL = defaults); tol < 0 becomes default_tol. Creates the
+ * agreement array when a monitor is attached (collective). */
+DLOPS_INTERN int slv_begin(slv_run *R, dlops_ctx ctx, const dlops_solver_opts *opts, int solver, const char *name,
+                           double default_tol);
+/* Release what slv_begin created. */
+DLOPS_INTERN void slv_end(slv_run *R);
+/* Record an iteration: stores cost in the history when store_cost, calls the monitor; *stop = 1
+ * when the (agreed) monitor asks to stop. */
+DLOPS_INTERN int slv_record(slv_run *R, int64_t iter, double r1, double r2, double cost, double xupdate, int store_cost,
+                            dlops_darray x, int *stop);
+/* PyLops' itershow rule for a step that is about to run with iteration counter iiter. */
+DLOPS_INTERN int slv_showstep(const slv_run *R, int64_t iiter);
+/* Print on rank 0 only (when R->show). */
+DLOPS_INTERN void slv_print(const slv_run *R, const char *fmt, ...) DLOPS_PRINTF(2, 3);
+/* PyLops' finalize lines ("Iterations = ..." and a bar of nbar dashes) and solver banner. */
+DLOPS_INTERN void slv_print_finalize(const slv_run *R, int64_t it, int nbar);
+DLOPS_INTERN void slv_print_solver(const slv_run *R, const char *title, dlops_op A, int nbar);
+/* Seconds since slv_begin. */
+DLOPS_INTERN double slv_elapsed(const slv_run *R);
+/* PyLops' x[0] of the log: element 0 of rank 0's local block (first component when stacked).
+ * Local; writes a formatted value ("%11.4e" real, "%1.2e%+1.2ej" complex) into buf. */
+DLOPS_INTERN void slv_fmt_x0(dlops_darray x, int real_fmt_is_short, char *buf, size_t len, int *is_complex);
+DLOPS_INTERN double slv_x0_real(dlops_darray x);
+/* Fill result and the stop bookkeeping. */
+DLOPS_INTERN void slv_result(const slv_run *R, dlops_solver_result *res, int64_t iters, int reason, double r1, double r2);
+
+/* Check operator and vectors, make the working copies: xw = copy of x (A's domain), yw = copy of
+ * y (A's range; y may be NULL). square: the domain and range layouts must agree. */
+DLOPS_INTERN int slv_setup(const char *name, dlops_op A, dlops_darray y, dlops_darray x, int square, dlops_darray *xw,
+                           dlops_darray *yw);
+
+/* ---- element-wise kernels on the host copy of local data ---- */
+/* fn(arg, dtype, n, in, out): in and out may be the same buffer. */
+typedef void (*slv_map_fn)(void *arg, dlops_dtype t, int64_t n, const void *in, void *out);
+/* out = fn(in) leaf by leaf (same layout; out may be in). Not collective. */
+DLOPS_INTERN int slv_map(dlops_darray in, dlops_darray out, slv_map_fn fn, void *arg);
+/* out = threshold(in, t) of kind (DLOPS_THRESH_*); kind 10 = L0 prox (|x| <= t -> 0), 11 = box
+ * clip(lo = t, hi = t2). Not collective. */
+DLOPS_INTERN int slv_threshold(dlops_darray in, dlops_darray out, int kind, double t, double t2);
+/* out = sign(in) (x/|x| for complex, 0 at 0): then Re vdot(out, in) = ||in||_1. */
+DLOPS_INTERN int slv_sign(dlops_darray in, dlops_darray out);
+/* out = 1 where in != 0 else 0 (dot(out, out) = number of non-zeros). */
+DLOPS_INTERN int slv_nonzero(dlops_darray in, dlops_darray out);
+/* out = 1 where in is outside [lo, hi] (or NaN) else 0. */
+DLOPS_INTERN int slv_outside(dlops_darray in, dlops_darray out, double lo, double hi);
+/* Uniform [0,1) values (+ i [0,1) for complex) from seed as a function of the global index. */
+DLOPS_INTERN int slv_random_fill(dlops_darray x, unsigned long long seed);
+
+/* ---- proximal internals used by the solvers ---- */
+/* Up to 3 dot products whose weighted real parts give a prox's value; temporaries owned. */
+typedef struct {
+  int n;
+  dlops_darray xs[3], ys[3];
+  int conj[3];
+  double coef[3];
+  dlops_darray tmp[3];
+  int ntmp;
+  int is_box;
+} slv_val;
+DLOPS_INTERN int slv_val_prepare(dlops_prox p, dlops_darray x, slv_val *v);
+DLOPS_INTERN double slv_val_finish(const slv_val *v, const dlops_scalar *r);
+DLOPS_INTERN void slv_val_free(slv_val *v);
+
+
+#endif

@@ -1,0 +1,321 @@
+/* dlops/solver.h: iterative solvers. Included by dlops.h.
+ *
+ * Every solver is written against the public darray and operator interfaces only, so the same
+ * code runs on every communication backend and memory space, and on plain and stacked arrays
+ * alike (the darray vector operations treat a stacked array as one vector).
+ *
+ * Conventions shared by all solvers:
+ *   - Every solver call is **collective** on the operator's context. Options must be the same on
+ *     every rank (they are not compared across ranks).
+ *   - x holds the starting guess x0 on input and the solution on output. The solver works on an
+ *     internal copy and writes x only at the end, so when a call fails (returns an error code)
+ *     the caller's arrays are untouched. A stop reason (converged, maximum iterations, NaN,
+ *     breakdown, stopped by the user) is not an error: the call returns DLOPS_SUCCESS, writes the
+ *     last iterate into x and reports the reason in dlops_solver_result.reason (the same on every
+ *     rank, because every decision is taken on globally reduced scalars).
+ *   - opts may be NULL (defaults, as dlops_solver_opts_default sets them); res may be NULL.
+ *   - Reductions: every scalar a solver needs comes from dlops_darray_dot/norm/multi_dot, each one
+ *     allreduce. The DLOPS_SOLVER_BLOCKING variant reproduces PyLops-MPI's recurrences and its
+ *     reduction pattern exactly (CG: 2 allreduces per iteration, CGLS: 5). The default
+ *     DLOPS_SOLVER_FUSED variant groups the dot products with dlops_darray_multi_dot (CG: 1 per
+ *     iteration, CGLS: 2, ISTA/FISTA: 1, power iteration: 1) with the same iterates up to rounding.
+ *     DLOPS_SOLVER_PIPELINED (CG only; the other solvers treat it as FUSED) is the
+ *     Ghysels-Vanroose pipelined CG: one reduction per iteration whose result is not needed until
+ *     after the next operator apply. The darray layer has no non-blocking multi_dot yet, so today
+ *     that reduction is still blocking: the recurrence is in place, the overlap awaits a
+ *     non-blocking multi_dot.
+ *   - Logging: opts.show = 1 (or the environment variable DLOPS_MONITOR=1) prints PyLops' show=True
+ *     log on rank 0 (stdout). A user monitor callback sees every iteration and may stop the solve.
+ */
+#ifndef DLOPS_SOLVER_H
+#define DLOPS_SOLVER_H
+
+#include "op.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Why a solver stopped (dlops_solver_result.reason). Not errors. */
+typedef enum {
+  DLOPS_SOLVER_RUNNING = 0,     /**< not stopped (never returned; the monitor sees it) */
+  DLOPS_CONVERGED_TOL = 1,      /**< the solver's tolerance test was met */
+  DLOPS_STOP_MAXIT = 2,         /**< niter iterations done */
+  DLOPS_DIVERGED_BREAKDOWN = 3, /**< a division by zero in the recurrence (e.g. p^H A p = 0 with a
+                                     non-zero residual, or an indefinite operator in CG) */
+  DLOPS_DIVERGED_NAN = 4,       /**< a NaN or Inf appeared in a norm or scalar (e.g. NaN in the data) */
+  DLOPS_STOPPED_BY_USER = 5,    /**< the monitor callback returned non-zero */
+  DLOPS_DIVERGED_RESIDUAL = 6   /**< ISTA/FISTA with monitorres: the residual norm increased (x is
+                                     the iterate before the increase) */
+} dlops_stop_reason;
+
+/** Static name of a stop reason ("converged_tol", ...); "?" when out of range. Not collective. */
+DLOPS_EXTERN const char *dlops_stop_reason_name(int reason);
+
+/** Reduction strategy (dlops_solver_opts.variant). */
+typedef enum {
+  DLOPS_SOLVER_BLOCKING = 0,  /**< PyLops-MPI's recurrence and reductions exactly (parity runs) */
+  DLOPS_SOLVER_FUSED = 1,     /**< dot products fused in few reductions (default) */
+  DLOPS_SOLVER_PIPELINED = 2  /**< CG: Ghysels-Vanroose pipelined recurrence; others: as FUSED */
+} dlops_solver_variant;
+
+/** Thresholding of ISTA/FISTA (dlops_solver_opts.threshkind), PyLops' definitions. */
+typedef enum {
+  DLOPS_THRESH_SOFT = 0, /**< max(|x|-t, 0) * x/|x| (prox of t*||x||_1) */
+  DLOPS_THRESH_HARD = 1, /**< x where |x| > sqrt(2t), else 0 (prox of t*||x||_0) */
+  DLOPS_THRESH_HALF = 2  /**< half thresholding (prox of t*||x||_1/2^1/2, Chen et al. 2016) */
+} dlops_thresh_kind;
+
+/** Acceleration of dlops_solve_proximal_gradient (dlops_solver_opts.acceleration). */
+typedef enum {
+  DLOPS_ACCEL_NONE = 0,         /**< plain proximal gradient */
+  DLOPS_ACCEL_VANDENBERGHE = 1, /**< omega = i / (i + 3) */
+  DLOPS_ACCEL_FISTA = 2         /**< omega = (t_old - 1) / t, t = (1 + sqrt(1 + 4 t^2)) / 2 */
+} dlops_accel_kind;
+
+/** What a monitor callback sees after every iteration (and once for the starting point, iter 0).
+ *  Values are global (reduced) and identical on every rank; fields a solver does not compute
+ *  are NaN. */
+typedef struct {
+  int64_t iter;      /**< iterations completed (0 = the starting point) */
+  int solver;        /**< which solver: 0 cg, 1 cgls, 2 lsqr, 3 power, 4 ista, 5 fista, 6 proximal
+                          gradient, 7 admm */
+  double r1norm;     /**< CG: ||y - A x||; CGLS/LSQR: ||y - A x||; ISTA/FISTA: 0.5 ||y - A x||^2
+                          (PyLops "r2norm" column); power: |eigenvalue estimate|; PG/ADMM: f(x) */
+  double r2norm;     /**< CGLS/LSQR: sqrt(||y - A x||^2 + damp^2 ||x||^2); ISTA/FISTA: the cost
+                          (data + eps*||x||_1); PG: g(x); ADMM: g(A x); CG: ||y - A x|| */
+  double cost;       /**< the value stored in the cost history for this iteration */
+  double xupdate;    /**< ISTA/FISTA: ||x_k - x_{k-1}||; others NaN */
+  dlops_darray x;    /**< current iterate (borrowed, read only; do not destroy) */
+} dlops_solver_iter;
+
+/** Monitor callback: called on every rank after every iteration with the same values. Return 0
+ *  to continue, non-zero to stop (reason DLOPS_STOPPED_BY_USER). By default the decision is agreed
+ *  over ranks (one extra small allreduce per iteration while a monitor is attached), so a stop
+ *  requested on any rank stops every rank; set opts.monitor_agree = 0 to skip that reduction when
+ *  the callback decides identically everywhere (e.g. from the norms only).
+ *  Fortran: integer(c_int) function f(user, it) bind(C); type(c_ptr), value :: user;
+ *  type(dlops_solver_iter) :: it. */
+typedef int (*dlops_solver_monitor)(void *user, const dlops_solver_iter *it);
+
+/** Solver options: a plain struct (ints, int64s, doubles, pointers), bind(C)-compatible.
+ *  Always initialise with dlops_solver_opts_default, then change what you need. */
+typedef struct {
+  int64_t niter;         /**< maximum number of iterations (>= 0; default 10) */
+  double tol;            /**< tolerance; < 0 means the solver's PyLops default (the default):
+                              CG/CGLS 1e-4 on the SQUARED residual norm (PyLops' test kold > tol),
+                              ISTA/FISTA 1e-10 on ||x_k - x_{k-1}||, power iteration 1e-5 on the
+                              relative eigenvalue change, proximal gradient: no test (a value > 0
+                              stops when |1 - J_k / J_{k-1}| < tol), LSQR: unused (atol/btol) */
+  double damp;           /**< CGLS/LSQR damping (minimises ||y - A x||^2 + damp^2 ||x||^2); default 0 */
+  int variant;           /**< dlops_solver_variant; default DLOPS_SOLVER_FUSED */
+  int show;              /**< 1: rank-0 log in PyLops' show=True format (also DLOPS_MONITOR=1) */
+  int64_t itershow[3];   /**< log the first itershow[0], the last itershow[1] and every
+                              itershow[2]-th iteration (default 10, 10, 10) */
+  dlops_solver_monitor monitor; /**< per-iteration callback or NULL */
+  void *monitor_user;    /**< passed to monitor */
+  int monitor_agree;     /**< 1 (default): agree the monitor's stop decision over ranks */
+  double *cost;          /**< caller buffer of at least niter + 1 doubles for the cost history, or
+                              NULL; see each solver for what it stores (result.ncost entries) */
+  unsigned long long seed; /**< seed of random starting vectors (power iteration, ISTA/FISTA alpha);
+                              the values depend on the global index only, not on the rank count */
+  /* ---- CG/CGLS quirks ---- */
+  int pylops_quirks;     /**< CGLS, DLOPS_SOLVER_BLOCKING only: 1 (default) reproduces PyLops-MPI
+                              exactly, including its initial r0 = A^H s - damp*x0 and initial
+                              r2norm with damp instead of damp^2 (only differs when damp != 0 and
+                              x0 != 0); 0 uses damp^2 everywhere, as the fused variants always do */
+  /* ---- LSQR ---- */
+  double atol;           /**< LSQR stopping tolerance on ||A^H r|| (default 1e-8) */
+  double btol;           /**< LSQR stopping tolerance on ||r|| relative to ||y|| (default 1e-8) */
+  double conlim;         /**< LSQR limit on the condition estimate (default 1e8; 0 = none) */
+  /* ---- power iteration ---- */
+  int random_start;      /**< power iteration: 1 (default) starts from random values (seed); 0 uses
+                              the vector passed in */
+  int64_t power_niter;   /**< ISTA/FISTA: iterations of the power iteration for alpha (default 10) */
+  double power_tol;      /**< ISTA/FISTA: its tolerance (default 1e-5) */
+  /* ---- ISTA/FISTA ---- */
+  double eps;            /**< sparsity weight (default 0.1) */
+  double alpha;          /**< step; 0 (default) = 1 / lambda_max(A^H A) from the power iteration */
+  int threshkind;        /**< dlops_thresh_kind (default soft) */
+  const double *decay;   /**< niter factors applied to the threshold, or NULL (all ones) */
+  int monitorres;        /**< 1: stop with DLOPS_DIVERGED_RESIDUAL when ||y - A x|| increases */
+  double rtol;           /**< ISTA/FISTA: > 0 stops (DLOPS_CONVERGED_TOL) when cost_k / cost_0 < rtol
+                              (PyLops' CostToInitialCallback, which PyLops-MPI never honours); default 0 */
+  /* ---- proximal gradient / ADMM ---- */
+  double tau;            /**< step (proximal gradient) or penalty (ADMM); must be > 0 */
+  double epsg;           /**< weight of g in the proximal gradient (default 1) */
+  const double *epsg_array; /**< niter weights instead of epsg, or NULL */
+  double eta;            /**< relaxation of the proximal gradient (default 1) */
+  int acceleration;      /**< dlops_accel_kind (default none) */
+  int64_t inner_niter;   /**< ADMM: iterations of the inner CGLS (default 10) */
+  double inner_tol;      /**< ADMM: tolerance of the inner CGLS (default 1e-4, PyLops' cgls default) */
+  int gfirst;            /**< ADMM: 1 updates z before x (PyLops' gfirst) */
+  int use_z0;            /**< ADMM: 1 when z holds z0 on input; 0 (default) starts from z0 = A x0 */
+} dlops_solver_opts;
+
+/** Result of a solve. */
+typedef struct {
+  int64_t iterations; /**< iterations done */
+  int reason;         /**< dlops_stop_reason */
+  double r1norm;      /**< CG: ||y - A x||. CGLS: the SQUARED norm of the normal-equation residual
+                           ||A^H (y - A x) - damp^2 x||^2 (PyLops' r1norm = kold, kept for parity).
+                           LSQR: ||y - A x|| (scipy). Power: |eigenvalue|. ISTA/FISTA/PG/ADMM: the
+                           data term of the last cost */
+  double r2norm;      /**< CG: ||y - A x||. CGLS: sqrt(||y - A x||^2 + damp^2 ||x||^2) (PyLops'
+                           r2norm). LSQR: sqrt(r1norm^2 + damp^2 ||x||^2) (scipy). Others: the
+                           regularisation term of the last cost */
+  double cost;        /**< last value of the cost history (NaN when none was computed) */
+  int64_t ncost;      /**< entries written to opts.cost */
+  int istop;          /**< PyLops/scipy code: CGLS 1 (kold < tol) or 2; LSQR 0..7 as scipy */
+} dlops_solver_result;
+
+/** Fill opts with the defaults documented in dlops_solver_opts. Not collective. */
+DLOPS_EXTERN int dlops_solver_opts_default(dlops_solver_opts *opts);
+
+/** Conjugate gradient for A x = y with A Hermitian positive definite (PyLops-MPI cg).
+ *  Cost history: ||y - A x_k|| for k = 0..iterations (iterations + 1 entries). Stops when
+ *  ||r||^2 <= tol (DLOPS_CONVERGED_TOL) or after niter iterations. Variants: BLOCKING = PyLops-MPI
+ *  (2 reductions per iteration), FUSED = Chronopoulos-Gear (1), PIPELINED = Ghysels-Vanroose (1).
+ *  Setup reductions: 1 in every variant. Applies: BLOCKING 1 + iterations; FUSED/PIPELINED 2 +
+ *  iterations (the residual's image is carried by a recurrence).
+ *  @param[in]    A    square operator (domain layout = range layout)
+ *  @param[in]    y    right-hand side (A's range layout)
+ *  @param[inout] x    x0 on input, solution on output (A's domain layout)
+ *  @param[in]    opts options or NULL
+ *  @param[out]   res  result or NULL
+ *  Errors (every rank): DLOPS_ERR_ARG (null, niter < 0, bad variant), DLOPS_ERR_SIZE (layouts),
+ *  and any error of the operator. **Collective**. */
+DLOPS_EXTERN int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
+                                dlops_solver_result *res);
+
+/** CGLS for min ||y - A x||^2 + damp^2 ||x||^2 (PyLops-MPI cgls). Cost history: ||y - A x_k||
+ *  (iterations + 1 entries; PyLops' cost). Stops when the squared normal-equation residual
+ *  kold <= tol, or after niter iterations; istop = 1 if kold < tol else 2 as PyLops.
+ *  BLOCKING: 3 setup + 5 reductions per iteration (PyLops-MPI); FUSED: 1 setup + 2 per
+ *  iteration (norms for the log included). Same arguments and errors as dlops_solve_cg
+ *  (A may be rectangular: y has A's range layout, x its domain layout). **Collective**. */
+DLOPS_EXTERN int dlops_solve_cgls(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
+                                  dlops_solver_result *res);
+
+/** LSQR (Paige & Saunders 1982, as scipy/PyLops lsqr) for min ||y - A x||^2 + damp^2 ||x||^2.
+ *  Stops on atol/btol/conlim as scipy (istop 1..7, reason DLOPS_CONVERGED_TOL) or after niter
+ *  iterations. Cost history: the r1norm estimate per iteration (iterations + 1 entries). 2
+ *  reductions per iteration (||u||, ||v||), 2 in the setup. Arguments and errors as
+ *  dlops_solve_cgls. **Collective**. */
+DLOPS_EXTERN int dlops_solve_lsqr(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
+                                  dlops_solver_result *res);
+
+/** Power iteration for the eigenvalue of largest modulus of a square operator (PyLops-MPI
+ *  power_iteration): b = A b / ||A b|| with the Rayleigh quotient b^H A b, stopping when
+ *  |lambda_k - lambda_{k-1}| < tol |lambda_k|. opts.random_start = 1 (default) starts from
+ *  uniform [0, 1) values (+ i [0, 1) for complex) drawn from opts.seed as a function of the global
+ *  index (same start on any rank count); 0 starts from b as given. Cost history: the eigenvalue
+ *  modulus per iteration. BLOCKING: 2 reductions per iteration, FUSED: 1 (+ 1 setup).
+ *  @param[in]    A       square operator
+ *  @param[inout] b       start (when random_start = 0) and on output the eigenvector estimate
+ *  @param[in]    opts    options or NULL (tol default 1e-5)
+ *  @param[out]   maxeig  the eigenvalue estimate (complex for complex operators)
+ *  @param[out]   res     result or NULL; iterations counts as PyLops' iiter + 1
+ *  **Collective**. */
+DLOPS_EXTERN int dlops_solve_power(dlops_op A, dlops_darray b, const dlops_solver_opts *opts, dlops_scalar *maxeig,
+                                   dlops_solver_result *res);
+
+/** ISTA for min 0.5 ||y - A x||^2 + eps ||x||_1 (soft; hard/half for the L0/L1/2 penalties),
+ *  PyLops-MPI ista. alpha = opts.alpha, or 1/lambda_max(A^H A) from power iteration (power_niter,
+ *  power_tol, seed) when 0. Threshold at iteration k: decay[k] * eps * alpha / 2. Stops when
+ *  ||x_k - x_{k-1}|| <= tol (default 1e-10), after niter iterations, on NaN/Inf in the cost, or
+ *  with monitorres when the residual increases. Cost history: 0.5 ||y - A x_{k-1}||^2 + eps
+ *  ||x_k||_1 for k = 1..iterations (iterations entries, PyLops' cost; the data term is the
+ *  residual the step used, as in PyLops). BLOCKING: 3 reductions per iteration (4 with
+ *  monitorres); FUSED: 1. Arguments as dlops_solve_cgls; DLOPS_ERR_ARG for a bad threshkind.
+ *  **Collective**. */
+DLOPS_EXTERN int dlops_solve_ista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
+                                  dlops_solver_result *res);
+
+/** FISTA (Beck & Teboulle), PyLops-MPI fista: as dlops_solve_ista with the momentum sequence t.
+ *  Cost history: 0.5 ||y - A x_k||^2 + eps ||x_k||_1 (iterations entries). BLOCKING: 3 applies
+ *  and 3 reductions per iteration (PyLops-MPI recomputes A x_k for the cost); FUSED: 2 applies
+ *  (A z_{k+1} comes from A x_k and A x_{k-1} by linearity) and 1 reduction. **Collective**. */
+DLOPS_EXTERN int dlops_solve_fista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
+                                   dlops_solver_result *res);
+
+/* ------------------------------------------------------------------ proximal operators */
+/** Opaque proximal operator: a function f with its proximal map prox_{tau f}(x) =
+ *  argmin_z f(z) + ||z - x||^2 / (2 tau), and for L2 its gradient. */
+typedef struct dlops_prox_s *dlops_prox;
+
+/** f(x) = sigma ||x||_1; prox: soft threshold at tau*sigma (pyproximal L1). Not collective. */
+DLOPS_EXTERN int dlops_prox_create_l1(double sigma, dlops_prox *p);
+/** L0 (pyproximal L0): value = number of non-zeros (as pyproximal: sigma does not scale it);
+ *  prox: hard threshold, x_i = 0 where |x_i| <= tau*sigma. Not collective. */
+DLOPS_EXTERN int dlops_prox_create_l0(double sigma, dlops_prox *p);
+/** Indicator of the box lower <= x <= upper (real types; +-INFINITY allowed); prox: clip.
+ *  Value: 0 inside, +INFINITY outside (pyproximal returns a bool instead). Not collective. */
+DLOPS_EXTERN int dlops_prox_create_box(double lower, double upper, dlops_prox *p);
+
+/** Inner solver of the L2 prox with an operator (dlops_prox_l2_params.solver). */
+typedef enum { DLOPS_L2_SOLVER_CGLS = 0, DLOPS_L2_SOLVER_CG = 1 } dlops_l2_solver;
+
+/** Parameters of the L2 proximal operator (PyLops-MPI MPIL2). */
+typedef struct {
+  double sigma;       /**< weight (default 1) */
+  double alpha;       /**< weight of the linear term q (default 1) */
+  int qgrad;          /**< 1 (default): the gradient includes alpha*q */
+  int64_t niter;      /**< iterations of the inner solver (default 10) */
+  int warm;           /**< 1 (default): the inner solver starts from the previous prox result */
+  int solver;         /**< dlops_l2_solver (default CGLS) */
+  int variant;        /**< dlops_solver_variant of the inner solver (default FUSED) */
+} dlops_prox_l2_params;
+
+/** Defaults of dlops_prox_l2_params. Not collective. */
+DLOPS_EXTERN int dlops_prox_l2_params_default(dlops_prox_l2_params *prm);
+
+/** f(x) = sigma/2 ||Op x - b||^2 + alpha q^H x (Op and b may be NULL: sigma/2 ||x - b||^2 or
+ *  sigma/2 ||x||^2; q may be NULL). With Op, the prox solves (I + tau sigma Op^H Op) x =
+ *  x_in + tau sigma Op^H b - tau alpha q with CG, or the equivalent stacked least-squares
+ *  problem with CGLS, starting from x0 (copied; required with Op; warm start updates it).
+ *  The prox keeps references to Op, b, q. prm may be NULL (defaults). Not collective. */
+DLOPS_EXTERN int dlops_prox_create_l2(dlops_op Op, dlops_darray b, dlops_darray q, dlops_darray x0,
+                                      const dlops_prox_l2_params *prm, dlops_prox *p);
+
+/** Destroy and set *p to NULL (NULL is a no-op). Not collective. */
+DLOPS_EXTERN int dlops_prox_destroy(dlops_prox *p);
+
+/** value = f(x). **Collective** (one allreduce; L1/L0/box read the local data on the host). */
+DLOPS_EXTERN int dlops_prox_value(dlops_prox p, dlops_darray x, double *value);
+
+/** out = prox_{tau f}(x) (out may be x). tau > 0 else DLOPS_ERR_ARG. **Collective** for L2 with
+ *  an operator (it runs the inner solver), local otherwise. Separable proxes act on the host copy
+ *  of the local data. */
+DLOPS_EXTERN int dlops_prox_apply(dlops_prox p, dlops_darray x, double tau, dlops_darray out);
+
+/** g = grad f(x) (L2 only; others fail with DLOPS_ERR_UNSUPPORTED). **Collective** when f has an
+ *  operator. */
+DLOPS_EXTERN int dlops_prox_grad(dlops_prox p, dlops_darray x, dlops_darray g);
+
+/** Proximal gradient (PyLops-MPI/pyproximal ProximalGradient) for min f(x) + epsg g(x) with f
+ *  smooth (proxf must have a gradient: L2) and g proximable:
+ *  x_{k+1} = prox_{tau epsg_k g}(y_k - tau grad f(y_k)) (eta = 1; else relaxed), y from the
+ *  acceleration. opts.tau > 0 required. With opts.tol > 0 stops when |1 - J_k/J_{k-1}| < tol, J =
+ *  f + epsg g. Cost history (J per iteration, iterations entries) and the log are computed only
+ *  when asked for (tol > 0, show, monitor or a cost buffer): 1 fused reduction per iteration
+ *  then (2 in BLOCKING), none otherwise (separable g, L2 f without q). **Collective**. */
+DLOPS_EXTERN int dlops_solve_proximal_gradient(dlops_prox proxf, dlops_prox proxg, dlops_darray x,
+                                               const dlops_solver_opts *opts, dlops_solver_result *res);
+
+/** ADMM with an L2 misfit (PyLops-MPI/pyproximal ADMML2): min 0.5 ||Op x - b||^2 + g(A x), with
+ *  x_{k+1} = argmin ||Op x - b||^2 + ||A x - z_k + u_k||^2/tau by inner CGLS (inner_niter,
+ *  inner_tol, warm started from x_k), z_{k+1} = prox_{tau g}(A x_{k+1} + u_k), u += A x - z.
+ *  opts.tau > 0. Runs niter iterations. Cost history: 0.5 ||Op x - b||^2 + g(A x) per iteration
+ *  (only computed when asked for, as in dlops_solve_proximal_gradient).
+ *  @param[inout] x  x0 on input, solution on output (Op's and A's domain layout)
+ *  @param[inout] z  z0 on input when opts.use_z0, A x on output (A's range layout); may be NULL
+ *                   (then use_z0 must be 0)
+ *  **Collective**. */
+DLOPS_EXTERN int dlops_solve_admm_l2(dlops_prox proxg, dlops_op Op, dlops_darray b, dlops_op A, dlops_darray x,
+                                     dlops_darray z, const dlops_solver_opts *opts, dlops_solver_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -240,10 +240,29 @@ struct dlops_pending_s {
   dlops_request req;
 };
 
-/* Local partial sums of the n pairs into r[2n]; sets *masked when some leaf has a mask. With a
- * mask, the per-leaf reductions are done here (blocking) and *done is set. */
+/* 1 if every leaf has the same mask colours on every rank: then all their groups are the same
+ * ranks in the same order and one reduction on any of them covers every leaf. */
+static int same_groups(dlops_darray *lv, int nl) {
+  for (int i = 1; i < nl; i++)
+    if (memcmp(lv[i]->colors, lv[0]->colors, sizeof(int) * (size_t)lv[0]->ctx->size)) return 0;
+  return 1;
+}
+
+/* 1 if some leaf of x is complex (a stacked array may mix real and complex components). */
+static int any_complex(dlops_darray x) {
+  if (!x->nparts) return is_complex(x->dtype);
+  for (int i = 0; i < x->nparts; i++)
+    if (any_complex(x->parts[i])) return 1;
+  return 0;
+}
+
+/* Local partial sums of the n pairs into r[2n]. When every leaf lives on the same groups (no
+ * mask, or the same mask everywhere), *red is the communicator r must still be reduced on (the
+ * world when unmasked); otherwise the per-leaf reductions are done here (blocking) and *red is
+ * NULL. */
 static int multi_dot_local(int n, const dlops_darray *xs, const dlops_darray *ys, const int *conj_first, double *r,
-                           int *done) {
+                           dlops_comm **red) {
+  *red = NULL;
   dlops_ctx ctx = xs[0] ? xs[0]->ctx : NULL;
   for (int k = 0; k < n; k++) {
     DLOPS_CHECK(xs[k] && ys[k], ctx, DLOPS_ERR_ARG, "multi_dot: pair %d has a null darray", k);
@@ -262,27 +281,26 @@ static int multi_dot_local(int n, const dlops_darray *xs, const dlops_darray *ys
     return DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate %d partial sums", nl);
   }
   dlops_darray *ly = lx + nl;
-  int a = 0, b = 0, masked = 0;
+  int a = 0, b = 0;
   for (int k = 0; k < n; k++) {
     int a0 = a;
     collect_leaves(xs[k], lx, &a);
     collect_leaves(ys[k], ly, &b);
     for (int i = a0; i < a; i++) owner[i] = k;
   }
-  for (int i = 0; i < nl; i++) {
-    masked |= lx[i]->color >= 0;
+  for (int i = 0; i < nl; i++)
     leaf_dot(lx[i], ly[i], conj_first ? conj_first[owner[i]] : 0, &buf[2 * i], &buf[2 * i + 1]);
-  }
   memset(r, 0, sizeof(double) * 2 * (size_t)n);
   int err = 0;
-  if (masked) /* masked leaves reduce within their own groups */
+  int uniform = same_groups(lx, nl);
+  if (!uniform) /* leaves with different masks reduce within their own groups */
     for (int i = 0; i < nl && !err; i++)
       err = dlops_comm_allreduce(lx[i]->group, DLOPS_IN_PLACE, &buf[2 * i], 2, DLOPS_CT_F64, DLOPS_OP_SUM);
   for (int i = 0; i < nl; i++) {
     r[2 * owner[i]] += buf[2 * i];
     r[2 * owner[i] + 1] += buf[2 * i + 1];
   }
-  *done = masked;
+  if (uniform) *red = lx[0]->group;
   free(lx);
   free(owner);
   free(buf);
@@ -292,7 +310,7 @@ static int multi_dot_local(int n, const dlops_darray *xs, const dlops_darray *ys
 static void multi_dot_store(int n, const dlops_darray *xs, const double *r, dlops_scalar *result) {
   for (int k = 0; k < n; k++) {
     result[k].re = r[2 * k];
-    result[k].im = is_complex(xs[k]->dtype) ? r[2 * k + 1] : 0.0;
+    result[k].im = any_complex(xs[k]) ? r[2 * k + 1] : 0.0;
   }
 }
 
@@ -302,10 +320,10 @@ int dlops_darray_multi_dot(int n, const dlops_darray *xs, const dlops_darray *ys
   double stackbuf[16];
   double *r = n <= 8 ? stackbuf : malloc(sizeof(double) * 2 * (size_t)n);
   DLOPS_CHECK(r, xs[0] ? xs[0]->ctx : NULL, DLOPS_ERR_MEM, "cannot allocate %d sums", n);
-  int done = 0;
-  int err = multi_dot_local(n, xs, ys, conj_first, r, &done);
-  if (!err && !done) /* one allreduce of n complex values */
-    err = dlops_comm_allreduce(xs[0]->ctx->world, DLOPS_IN_PLACE, r, 2 * n, DLOPS_CT_F64, DLOPS_OP_SUM);
+  dlops_comm *red = NULL;
+  int err = multi_dot_local(n, xs, ys, conj_first, r, &red);
+  if (!err && red) /* one allreduce of n complex values */
+    err = dlops_comm_allreduce(red, DLOPS_IN_PLACE, r, 2 * n, DLOPS_CT_F64, DLOPS_OP_SUM);
   if (!err) multi_dot_store(n, xs, r, result);
   if (r != stackbuf) free(r);
   return err;
@@ -326,16 +344,20 @@ int dlops_darray_multi_dot_begin(int n, const dlops_darray *xs, const dlops_darr
     free(cplx);
     return DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate a pending reduction");
   }
-  int done = 0;
-  int err = multi_dot_local(n, xs, ys, conj_first, r, &done);
-  if (!err && !done) err = dlops_comm_iallreduce(ctx->world, DLOPS_IN_PLACE, r, 2 * n, DLOPS_CT_F64, DLOPS_OP_SUM, &p->req);
+  dlops_comm *red = NULL;
+  int err = multi_dot_local(n, xs, ys, conj_first, r, &red);
+  /* masked arrays: the group communicator belongs to the arrays, so reduce now (blocking) */
+  if (!err && red == ctx->world)
+    err = dlops_comm_iallreduce(ctx->world, DLOPS_IN_PLACE, r, 2 * n, DLOPS_CT_F64, DLOPS_OP_SUM, &p->req);
+  else if (!err && red)
+    err = dlops_comm_allreduce(red, DLOPS_IN_PLACE, r, 2 * n, DLOPS_CT_F64, DLOPS_OP_SUM);
   if (err) {
     free(p);
     free(r);
     free(cplx);
     return err;
   }
-  for (int k = 0; k < n; k++) cplx[k] = is_complex(xs[k]->dtype);
+  for (int k = 0; k < n; k++) cplx[k] = any_complex(xs[k]);
   p->ctx = ctx;
   p->n = n;
   p->r = r;
@@ -434,13 +456,12 @@ int dlops_darray_norm(dlops_darray x, double ord, double *result) {
     free(part);
     return DLOPS_ERROR(x->ctx, DLOPS_ERR_MEM, "cannot allocate partial norms");
   }
-  int k = 0, masked = 0;
+  int k = 0;
   collect_leaves(x, lv, &k);
   norm_kind nk = kind_of(ord);
   dlops_redop op = nk == NK_MAX ? DLOPS_OP_MAX : nk == NK_MIN ? DLOPS_OP_MIN : DLOPS_OP_SUM;
   double local = nk == NK_MIN ? INFINITY : 0.0;
   for (int i = 0; i < nl; i++) {
-    masked |= lv[i]->color >= 0;
     part[i] = leaf_norm_part(lv[i], ord);
     if (op == DLOPS_OP_SUM)
       local += part[i];
@@ -451,8 +472,8 @@ int dlops_darray_norm(dlops_darray x, double ord, double *result) {
   }
   int err = 0;
   double s = local;
-  if (!masked) {
-    err = dlops_comm_allreduce(x->ctx->world, DLOPS_IN_PLACE, &s, 1, DLOPS_CT_F64, op);
+  if (same_groups(lv, nl)) { /* no mask, or the same mask on every leaf: one reduction */
+    err = dlops_comm_allreduce(lv[0]->group, DLOPS_IN_PLACE, &s, 1, DLOPS_CT_F64, op);
   } else {
     s = nk == NK_MIN ? INFINITY : 0.0;
     for (int i = 0; i < nl && !err; i++) {

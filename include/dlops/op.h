@@ -91,7 +91,8 @@ DLOPS_EXTERN int dlops_op_create_user(dlops_darray domain, dlops_darray range, d
  * On any context; on a one-rank context they are local operators. On P ranks, vectors are
  * 1-D SCATTER with the default split (the operator is applied block-locally for diagonal,
  * identity and zero). */
-/** Dense matrix (nrows x ncols, row-major, copied) applied with BLAS. One-rank context only. */
+/** Dense matrix (nrows x ncols, row-major, copied) applied with BLAS gemv; the adjoint is the
+ *  conjugate transpose. One-rank context only (nrows, ncols <= INT_MAX: 32-bit BLAS). */
 DLOPS_EXTERN int dlops_op_create_matrix(dlops_ctx ctx, int64_t nrows, int64_t ncols, dlops_dtype dtype,
                                         const void *a, dlops_op *A);
 /** Diagonal operator, d holds this rank's part (the local elements of the default split of n). */
@@ -126,7 +127,10 @@ DLOPS_EXTERN int dlops_op_create_laplacian(dlops_ctx ctx, int ndim, const int64_
 DLOPS_EXTERN int dlops_op_create_gradient(dlops_ctx ctx, int ndim, const int64_t *dims, const double *sampling,
                                           dlops_deriv_kind kind, int edge, dlops_dtype dtype, dlops_op *A);
 /** 1-D convolution with filter h[nh] along axis of an N-D model, centred at offset (PyLops
- *  Convolve1D, "direct" method). One-rank context, or axis > 0 on a distributed model. */
+ *  Convolve1D, "direct" method): y[i] = sum_q x[q] h[i + offset - q] along axis, with
+ *  dimsd[axis] = max(dims[axis], nh) (PyLops' long-filter case when nh > dims[axis]); offset
+ *  <= nh - 1 (short filter) or <= dims[axis] - 1 (long). The adjoint is the exact correlation
+ *  with conj(h). One-rank context, or axis > 0 on a distributed model (no communication). */
 DLOPS_EXTERN int dlops_op_create_convolve1d(dlops_ctx ctx, int ndim, const int64_t *dims, int axis, const void *h,
                                             int64_t nh, int64_t offset, dlops_dtype dtype, dlops_op *A);
 /** Transpose of the axes of an N-D model (y = x.transpose(perm)). One-rank context. */
@@ -135,22 +139,27 @@ DLOPS_EXTERN int dlops_op_create_transpose_axes(dlops_ctx ctx, int ndim, const i
 
 /* ------------------------------------------------------------------ distributed composition */
 /** Block-diagonal operator (PyLops-MPI MPIBlockDiag): each rank passes its own local operators
- *  (one-rank contexts), applied to consecutive pieces of its local block. Domain/range: 1-D
- *  SCATTER with local sizes = sums of the local operators' cols/rows. mask_color as in
- *  dlops_darray_create_ext (-1: none). **Collective**. */
+ *  (one-rank contexts; a rank may pass none), applied to consecutive pieces of its local block.
+ *  Domain/range: 1-D SCATTER with local sizes = sums of the local operators' cols/rows. mask_color
+ *  as in dlops_darray_create_ext (-1: none). Applies communicate nothing. **Collective**. */
 DLOPS_EXTERN int dlops_op_create_blockdiag(dlops_ctx ctx, int nops, const dlops_op *ops, int mask_color, dlops_op *A);
 /** Stacked block diagonal of distributed operators: stacked domain and range. Not collective. */
 DLOPS_EXTERN int dlops_op_create_stacked_blockdiag(int nops, const dlops_op *ops, dlops_op *A);
 /** Vertical stack (PyLops-MPI MPIVStack): local operators with equal column counts on every
- *  rank; domain 1-D BROADCAST (size = ncols), range 1-D SCATTER (local sizes = sums of rows).
- *  The adjoint sums over ranks (one allreduce) into a BROADCAST array. **Collective**. */
+ *  rank (a rank may pass none); domain 1-D BROADCAST (size = ncols), range 1-D SCATTER (local
+ *  sizes = sums of rows). Forward: no communication; the adjoint sums over ranks with exactly
+ *  one allreduce of ncols elements into a BROADCAST array. Column counts or dtypes that differ
+ *  between ranks fail on every rank (DLOPS_ERR_SIZE / DLOPS_ERR_ARG). **Collective**. */
 DLOPS_EXTERN int dlops_op_create_vstack(dlops_ctx ctx, int nops, const dlops_op *ops, dlops_op *A);
-/** Horizontal stack (PyLops-MPI MPIHStack): domain SCATTER, range BROADCAST. **Collective**. */
+/** Horizontal stack (PyLops-MPI MPIHStack): local operators with equal row counts on every
+ *  rank; domain SCATTER (local sizes = sums of cols), range BROADCAST (size = nrows). Forward:
+ *  one allreduce of nrows elements; adjoint: no communication. **Collective**. */
 DLOPS_EXTERN int dlops_op_create_hstack(dlops_ctx ctx, int nops, const dlops_op *ops, dlops_op *A);
 /** Stack of distributed operators with the same domain: range is stacked (MPIStackedVStack). */
 DLOPS_EXTERN int dlops_op_create_stacked_vstack(int nops, const dlops_op *ops, dlops_op *A);
 /** A local operator applied independently to every rank's copy of a (UNSAFE_)BROADCAST array
- *  (PyLops-MPI MPILinearOperator wrapping a pylops operator). **Collective**. */
+ *  (PyLops-MPI MPILinearOperator wrapping a pylops operator). Applies communicate nothing; the
+ *  local operators of all ranks must have the same shape and dtype. **Collective**. */
 DLOPS_EXTERN int dlops_op_create_replicated(dlops_ctx ctx, dlops_op local, dlops_partition partition, dlops_op *A);
 /** N-D Cartesian halo exchange (PyLops-MPI MPIHalo): model dims split over a process grid
  *  (grid[ndim], NULL = (1,...,1,P)) with ceil blocks; halo[2*ndim] widths (minus, plus) per

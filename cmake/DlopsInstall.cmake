@@ -36,3 +36,10 @@ if(NOT DLOPS_PC_LIBS_PRIVATE MATCHES " -lm( |$)")
 endif()
 configure_file(cmake/dlops.pc.in ${CMAKE_CURRENT_BINARY_DIR}/dlops.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/dlops.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# pkg-config: dlops-fortran (module files are compiler-specific: the .pc names the compiler).
+if(TARGET dlops_fortran)
+  set(DLOPS_PC_FORTRAN_MODDIR ${CMAKE_INSTALL_INCLUDEDIR}/dlops/mod/${CMAKE_Fortran_COMPILER_ID}-${CMAKE_Fortran_COMPILER_VERSION})
+  configure_file(cmake/dlops-fortran.pc.in ${CMAKE_CURRENT_BINARY_DIR}/dlops-fortran.pc @ONLY)
+  install(FILES ${CMAKE_CURRENT_BINARY_DIR}/dlops-fortran.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+endif()

@@ -27,7 +27,8 @@ export PKG_CONFIG_PATH="$libdir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 pkg-config --exists dlops
 mpicc -std=c11 "$src/consumer/main.c" $(pkg-config --cflags --libs dlops) -lm -Wl,-rpath,"$prefix/$(basename "$(dirname "$libdir")")" -o "$work/consumer_pc"
 "$mpiexec" -n 2 "$@" "$work/consumer_pc"
-if [ "$fortran" = ON ] && pkg-config --exists dlops-fortran; then
+if [ "$fortran" = ON ]; then
+  pkg-config --exists dlops-fortran
   mpif90 "$src/consumer/main.F90" $(pkg-config --cflags --libs dlops-fortran) -Wl,-rpath,"$prefix/$(basename "$(dirname "$libdir")")" -o "$work/consumer_pc_f"
   "$mpiexec" -n 2 "$@" "$work/consumer_pc_f"
 fi

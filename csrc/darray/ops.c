@@ -35,14 +35,25 @@ static int check_usable(dlops_darray x) {
   return DLOPS_SUCCESS;
 }
 
+/* Element types of two arrays of the same layout, compared leaf by leaf (the components of
+ * stacked arrays may differ in type, so the first component's type says nothing). */
+static int check_dtypes(dlops_darray x, dlops_darray y, const char *op) {
+  if (x->nparts) {
+    for (int i = 0; i < x->nparts; i++) DLOPS_CALL(check_dtypes(x->parts[i], y->parts[i], op));
+    return DLOPS_SUCCESS;
+  }
+  DLOPS_CHECK(x->dtype == y->dtype, x->ctx, DLOPS_ERR_ARG, "%s: element types differ (%s and %s)", op,
+              dlops_dtype_name(x->dtype), dlops_dtype_name(y->dtype));
+  return DLOPS_SUCCESS;
+}
+
+/* Validates the whole tree before any component is touched, so a failing call changes nothing. */
 static int check_pair(dlops_darray x, dlops_darray y, int same_dtype, const char *op) {
   DLOPS_CALL(check_usable(x));
   DLOPS_CALL(check_usable(y));
   DLOPS_CHECK(dlops_darray_same_layout(x, y), x->ctx, DLOPS_ERR_SIZE,
               "%s: the arrays have different layouts (global shape, axis, partition, split, mask or stacking)", op);
-  if (same_dtype)
-    DLOPS_CHECK(x->dtype == y->dtype, x->ctx, DLOPS_ERR_ARG, "%s: element types differ (%s and %s)", op,
-                dlops_dtype_name(x->dtype), dlops_dtype_name(y->dtype));
+  if (same_dtype) DLOPS_CALL(check_dtypes(x, y, op));
   return DLOPS_SUCCESS;
 }
 
@@ -128,7 +139,8 @@ int dlops_darray_copy(dlops_darray x, dlops_darray y) {
 }
 
 static int real_coef(dlops_darray x, dlops_scalar a, const char *what) {
-  DLOPS_CHECK(is_complex(x->dtype) || a.im == 0.0, x->ctx, DLOPS_ERR_ARG,
+  for (int i = 0; i < x->nparts; i++) DLOPS_CALL(real_coef(x->parts[i], a, what)); /* every component */
+  DLOPS_CHECK(x->nparts || is_complex(x->dtype) || a.im == 0.0, x->ctx, DLOPS_ERR_ARG,
               "%s: complex coefficient (%g%+gi) for a real (%s) array", what, a.re, a.im, dlops_dtype_name(x->dtype));
   return DLOPS_SUCCESS;
 }

@@ -116,7 +116,7 @@ int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t *gshape, int
     const int64_t *a = all, *b = all + (size_t)r * DESC_LEN;
     for (int k = DESC_NDIM; k <= DESC_HASMASK && !err; k++)
       if (a[k] != b[k])
-        err = DLOPS_ERROR(ctx, k == DESC_DTYPE ? DLOPS_ERR_ARG : DLOPS_ERR_SIZE,
+        err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE,
                           "ranks disagree on the array's %s: rank 0 has %lld, rank %d has %lld%s", what[k],
                           (long long)a[k], r, (long long)b[k],
                           k >= DESC_HASN ? " (all ranks must pass -1, or none)" : "");

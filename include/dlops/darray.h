@@ -193,7 +193,8 @@ DLOPS_EXTERN int dlops_darray_ghost_shape(dlops_darray x, int64_t cells_front, i
  *  DLOPS_ERR_STATE; open/write failures give DLOPS_ERR_IO on every rank. Every rank must pass
  *  the same path. **Collective**. */
 DLOPS_EXTERN int dlops_darray_write_npy(dlops_darray x, const char *path);
-/** Read a .npy file (C order, little endian, dtype <f4 <f8 <c8 <c16) into a new array
+/** Read a .npy file (C order, little endian, dtype <f4 <f8 <c8 <c16, 1 to 8 dimensions: 0-d
+ *  files are refused) into a new array
  *  distributed along axis with the given partition (default split); each rank reads its own
  *  part with MPI-IO. Files that are not .npy, truncated, big-endian or Fortran-ordered fail
  *  with DLOPS_ERR_IO or DLOPS_ERR_UNSUPPORTED on every rank. **Collective**. */

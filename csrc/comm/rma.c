@@ -1,0 +1,685 @@
+/* MPI-3 one-sided (RMA) backend of the communication interface (host memory).
+ *
+ * Windows: each communicator owns one window made with MPI_Win_allocate, created on first use
+ * and reused by every later call. Its memory on every rank is
+ *     [ header: P int64 offset slots | 1 int64 arrival counter | padding ][ data: cap bytes ]
+ * with the same cap on every rank. A call that needs more than cap bytes grows the window
+ * collectively (free, then allocate max(need over ranks, 2 cap)); nothing else allocates windows.
+ * The window is freed with the communicator (collective over it).
+ *
+ * Data movement:
+ *   - bcast, allgatherv: the owners copy their block into their window; the others MPI_Get it
+ *     straight into the destination buffer.
+ *   - allreduce, reduce: contributions are copied into the windows and reduced locally *in rank
+ *     order* (r = c0; r op= c1; ... op= c(P-1)), so every element is computed the same way on
+ *     every rank whatever the rank count or sync mode. Small vectors: every rank (or the root)
+ *     gets all contributions. Large vectors: reduce-scatter then allgather — rank r gets segment r
+ *     of every contribution, reduces it, and MPI_Puts the result into the others' windows.
+ *   - alltoallv, neighbour exchange: receivers tell each sender where to write (an offset put into
+ *     a header slot of the sender's window), then senders MPI_Put their data into the receivers'
+ *     windows, which copy it out. Self messages are local copies.
+ *
+ * Synchronisation (spec sync=...):
+ *   - fence: MPI_Win_fence epochs (NOPRECEDE to open, NOSUCCEED to close).
+ *   - pscw: post/start/complete/wait with the groups of ranks that actually exchange data: only
+ *     the root for bcast/reduce targets, only the peers with non-zero counts for alltoallv and
+ *     neighbour exchange.
+ *   - lock_all: passive target. MPI_Win_lock_all once when the window is created; collectives
+ *     complete with MPI_Win_flush_all and a barrier; alltoallv/neighbour exchange use a barrier-
+ *     free notification scheme: offsets travel as tagged atomic words (MPI_Accumulate REPLACE),
+ *     and after its puts are flushed a sender increments the receiver's arrival counter
+ *     (MPI_Accumulate SUM); each side polls its own window with MPI_Fetch_and_op(NO_OP).
+ *
+ * Every operation, including neighbour exchange, must be called by every rank of the
+ * communicator (with n = 0 where a rank has nothing to exchange): the window size is agreed with
+ * one small allreduce and may grow collectively, and fences are collective.
+ * Counts above c->max_chunk elements are moved in several MPI_Put/MPI_Get calls.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/ctx_impl.h"
+#include "comm.h"
+
+#define RMA_MIN_CAP ((MPI_Aint)4096)
+/* allreduce/reduce gather every contribution when count * size * P is at most this (tests can
+ * change it with the environment variable DLOPS_RMA_SMALL_BYTES, e.g. 0 to always take the
+ * reduce-scatter path when count >= P) */
+#define RMA_SMALL_BYTES ((int64_t)65536)
+/* alltoallv/neighbour offsets travel as (tag << RMA_TAG_SHIFT) | offset */
+#define RMA_TAG_SHIFT 40
+#define RMA_OFF_MASK ((INT64_C(1) << RMA_TAG_SHIFT) - 1)
+
+typedef struct {
+  dlops_rma_sync sync;
+  MPI_Win win;       /* MPI_WIN_NULL until first use */
+  char *base;        /* window memory on this rank */
+  MPI_Aint hdr;      /* header bytes: the data area starts here */
+  MPI_Aint cap;      /* data bytes per rank, the same on every rank */
+  MPI_Group group;   /* group of c->mpi */
+  MPI_Group others;  /* every rank but this one */
+  int posted, started;
+  int64_t seq;       /* alltoallv/neighbour calls so far (lock_all tags) */
+  int64_t arrivals;  /* arrival notifications expected so far on this window (lock_all) */
+  int64_t small;     /* small-reduction threshold in bytes */
+} rma_state;
+
+static const char *const sync_name[] = {"fence", "pscw", "lock_all"};
+
+static rma_state *st(dlops_comm *c) { return (rma_state *)c->impl; }
+
+#define MPICALL(c, expr)                                                                  \
+  do {                                                                                    \
+    int rma_e_ = (expr);                                                                  \
+    if (rma_e_ != MPI_SUCCESS)                                                            \
+      return dlops_error_mpi((c)->ctx, rma_e_, __FILE__, __LINE__, __func__, #expr);      \
+  } while (0)
+
+/* ---------------------------------------------------------------- window life cycle */
+static int win_free(dlops_comm *c, rma_state *s) {
+  if (s->win == MPI_WIN_NULL) return DLOPS_SUCCESS;
+  int e = MPI_SUCCESS;
+  if (s->sync == DLOPS_SYNC_LOCK_ALL) e = MPI_Win_unlock_all(s->win);
+  int e2 = MPI_Win_free(&s->win);
+  s->win = MPI_WIN_NULL;
+  s->base = NULL;
+  s->cap = 0;
+  if (e == MPI_SUCCESS) e = e2;
+  if (e != MPI_SUCCESS) return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Win_free");
+  return DLOPS_SUCCESS;
+}
+
+static int win_alloc(dlops_comm *c, rma_state *s, MPI_Aint cap) {
+  MPI_Info info;
+  MPI_Info_create(&info);
+  MPI_Info_set(info, "same_disp_unit", "true");
+  char *base = NULL;
+  int e = MPI_Win_allocate(s->hdr + cap, 1, info, c->mpi, &base, &s->win);
+  MPI_Info_free(&info);
+  if (e != MPI_SUCCESS) {
+    s->win = MPI_WIN_NULL;
+    return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Win_allocate");
+  }
+  MPI_Win_set_errhandler(s->win, MPI_ERRORS_RETURN);
+  s->base = base;
+  s->cap = cap;
+  s->arrivals = 0;
+  memset(base, 0, (size_t)s->hdr);
+  if (s->sync == DLOPS_SYNC_LOCK_ALL) {
+    MPICALL(c, MPI_Win_lock_all(MPI_MODE_NOCHECK, s->win));
+    MPICALL(c, MPI_Win_sync(s->win));
+    /* nobody touches a window before its owner has cleared the header */
+    MPICALL(c, MPI_Barrier(c->mpi));
+  }
+  return DLOPS_SUCCESS;
+}
+
+/* Make sure every rank's data area holds need bytes. global = 1 when need is the same on every
+ * rank (computed from arguments all ranks share); otherwise the maximum is agreed first. */
+static int ensure(dlops_comm *c, rma_state *s, int64_t need, int global) {
+  if (!global) MPICALL(c, MPI_Allreduce(MPI_IN_PLACE, &need, 1, MPI_INT64_T, MPI_MAX, c->mpi));
+  if (s->win != MPI_WIN_NULL && need <= (int64_t)s->cap) return DLOPS_SUCCESS;
+  MPI_Aint ncap = s->win == MPI_WIN_NULL ? RMA_MIN_CAP : 2 * s->cap;
+  if ((MPI_Aint)need > ncap) ncap = (MPI_Aint)need;
+  ncap = (ncap + 63) / 64 * 64;
+  DLOPS_CALL(win_free(c, s));
+  return win_alloc(c, s, ncap);
+}
+
+/* ---------------------------------------------------------------- groups and epochs */
+/* Group of the listed ranks (MPI_GROUP_EMPTY when n = 0). */
+static int make_group(dlops_comm *c, rma_state *s, int n, const int *ranks, MPI_Group *g) {
+  *g = MPI_GROUP_EMPTY;
+  if (n > 0) MPICALL(c, MPI_Group_incl(s->group, n, ranks, g));
+  return DLOPS_SUCCESS;
+}
+
+static void drop_group(rma_state *s, MPI_Group *g) {
+  if (*g != MPI_GROUP_EMPTY && *g != MPI_GROUP_NULL && *g != s->others && *g != s->group) MPI_Group_free(g);
+  *g = MPI_GROUP_EMPTY;
+}
+
+/* Open an epoch in which this rank accesses the ranks of acc and is accessed by those of exp.
+ * Window stores made before this call are visible to the other ranks' accesses. */
+static int ep_open(dlops_comm *c, rma_state *s, MPI_Group acc, MPI_Group exp) {
+  switch (s->sync) {
+    case DLOPS_SYNC_FENCE: MPICALL(c, MPI_Win_fence(MPI_MODE_NOPRECEDE, s->win)); break;
+    case DLOPS_SYNC_PSCW:
+      if (exp != MPI_GROUP_EMPTY) {
+        MPICALL(c, MPI_Win_post(exp, 0, s->win));
+        s->posted = 1;
+      }
+      if (acc != MPI_GROUP_EMPTY) {
+        MPICALL(c, MPI_Win_start(acc, 0, s->win));
+        s->started = 1;
+      }
+      break;
+    case DLOPS_SYNC_LOCK_ALL:
+      MPICALL(c, MPI_Win_sync(s->win));
+      MPICALL(c, MPI_Barrier(c->mpi));
+      break;
+  }
+  return DLOPS_SUCCESS;
+}
+
+/* Close the epoch: this rank's accesses are complete at both ends, and accesses to this rank's
+ * window by others are complete and visible here. */
+static int ep_close(dlops_comm *c, rma_state *s) {
+  switch (s->sync) {
+    case DLOPS_SYNC_FENCE: MPICALL(c, MPI_Win_fence(MPI_MODE_NOSUCCEED, s->win)); break;
+    case DLOPS_SYNC_PSCW:
+      if (s->started) {
+        s->started = 0;
+        MPICALL(c, MPI_Win_complete(s->win));
+      }
+      if (s->posted) {
+        s->posted = 0;
+        MPICALL(c, MPI_Win_wait(s->win));
+      }
+      break;
+    case DLOPS_SYNC_LOCK_ALL:
+      MPICALL(c, MPI_Win_flush_all(s->win));
+      MPICALL(c, MPI_Barrier(c->mpi));
+      MPICALL(c, MPI_Win_sync(s->win));
+      break;
+  }
+  return DLOPS_SUCCESS;
+}
+
+/* Close the epoch and open the next one. Only valid when this rank makes no window stores in
+ * between (fence then needs a single MPI_Win_fence). */
+static int ep_next(dlops_comm *c, rma_state *s, MPI_Group acc, MPI_Group exp) {
+  switch (s->sync) {
+    case DLOPS_SYNC_FENCE: MPICALL(c, MPI_Win_fence(0, s->win)); break;
+    case DLOPS_SYNC_PSCW:
+      DLOPS_CALL(ep_close(c, s));
+      DLOPS_CALL(ep_open(c, s, acc, exp));
+      break;
+    case DLOPS_SYNC_LOCK_ALL:
+      MPICALL(c, MPI_Win_flush_all(s->win));
+      MPICALL(c, MPI_Barrier(c->mpi));
+      MPICALL(c, MPI_Win_sync(s->win));
+      break;
+  }
+  return DLOPS_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- transfers */
+/* MPI_Put (put = 1) or MPI_Get of count elements between buf and the target's window at byte
+ * displacement disp, in chunks of at most c->max_chunk elements. */
+static int xfer(dlops_comm *c, rma_state *s, int put, void *buf, int target, MPI_Aint disp, int64_t count,
+                dlops_ctype t) {
+  size_t es = dlops_ctype_size(t);
+  MPI_Datatype dt = dlops_ctype_mpi(t);
+  for (int64_t off = 0; off < count; off += c->max_chunk) {
+    int n = (int)(count - off < c->max_chunk ? count - off : c->max_chunk);
+    char *b = (char *)buf + (size_t)off * es;
+    MPI_Aint d = disp + (MPI_Aint)off * (MPI_Aint)es;
+    if (put)
+      MPICALL(c, MPI_Put(b, n, dt, target, d, n, dt, s->win));
+    else
+      MPICALL(c, MPI_Get(b, n, dt, target, d, n, dt, s->win));
+  }
+  return DLOPS_SUCCESS;
+}
+
+/* dst[i] = dst[i] op src[i]. Max/min propagate NaN, as the darray norms do locally. */
+#define COMBINE(T, NAN_)                                                        \
+  do {                                                                          \
+    T *d = (T *)dst;                                                            \
+    const T *q = (const T *)src;                                                \
+    if (op == DLOPS_OP_SUM)                                                     \
+      for (int64_t i = 0; i < n; i++) d[i] += q[i];                             \
+    else if (op == DLOPS_OP_MAX)                                                \
+      for (int64_t i = 0; i < n; i++) {                                         \
+        if (q[i] > d[i] || NAN_(q[i])) d[i] = q[i];                           \
+      }                                                                         \
+    else                                                                        \
+      for (int64_t i = 0; i < n; i++) {                                         \
+        if (q[i] < d[i] || NAN_(q[i])) d[i] = q[i];                           \
+      }                                                                         \
+  } while (0)
+
+#define NOT_NAN(x) 0
+
+static void combine(void *dst, const void *src, int64_t n, dlops_ctype t, dlops_redop op) {
+  switch (t) {
+    case DLOPS_CT_F32: COMBINE(float, isnan); break;
+    case DLOPS_CT_F64: COMBINE(double, isnan); break;
+    case DLOPS_CT_I32: COMBINE(int32_t, NOT_NAN); break;
+    case DLOPS_CT_I64: COMBINE(int64_t, NOT_NAN); break;
+    default: COMBINE(unsigned char, NOT_NAN); break;
+  }
+}
+
+/* Segment r of count elements over P ranks (PyLops-MPI split). */
+static int64_t seg_len(int64_t n, int P, int r) { return n / P + (r < n % P ? 1 : 0); }
+static int64_t seg_off(int64_t n, int P, int r) { return (int64_t)r * (n / P) + (r < n % P ? r : n % P); }
+
+/* ---------------------------------------------------------------- reductions */
+/* Reduce in rank order; root < 0: result on every rank (allreduce). in holds this rank's
+ * contribution (may equal out); out may be NULL where root >= 0 and this rank is not root. */
+static int reduce_common(dlops_comm *c, const void *in, void *out, int64_t count, dlops_ctype t, dlops_redop op,
+                         int root) {
+  rma_state *s = st(c);
+  const int P = c->size, me = c->rank;
+  const size_t es = dlops_ctype_size(t);
+  const int64_t bytes = count * (int64_t)es;
+  const int want = root < 0 || me == root;
+  DLOPS_CALL(ensure(c, s, bytes, 1));
+  char *win = s->base + s->hdr;
+  memcpy(win, in, (size_t)bytes);
+  int err = DLOPS_SUCCESS;
+  int small = bytes * P <= s->small || count < P;
+  MPI_Group rootg = MPI_GROUP_EMPTY;
+  if (root >= 0 && me != root) DLOPS_CALL(make_group(c, s, 1, &root, &rootg));
+
+  if (small) {
+    char *tmp = NULL;
+    if (want) {
+      tmp = malloc((size_t)(bytes * P));
+      if (!tmp) err = DLOPS_ERROR(c->ctx, DLOPS_ERR_MEM, "cannot allocate %lld bytes", (long long)(bytes * P));
+    }
+    int e = ep_open(c, s, want ? s->others : MPI_GROUP_EMPTY, root < 0 ? s->others : rootg);
+    for (int r = 0; r < P && !e && tmp; r++)
+      if (r != me) e = xfer(c, s, 0, tmp + (size_t)r * (size_t)bytes, r, s->hdr, count, t);
+    int e2 = ep_close(c, s);
+    if (!e) e = e2;
+    if (!err) err = e;
+    if (!err && tmp) {
+      memcpy(tmp + (size_t)me * (size_t)bytes, win, (size_t)bytes);
+      memcpy(out, tmp, (size_t)bytes);
+      for (int r = 1; r < P; r++) combine(out, tmp + (size_t)r * (size_t)bytes, count, t, op);
+    }
+    free(tmp);
+    drop_group(s, &rootg);
+    return err;
+  }
+
+  /* Reduce-scatter: rank me reduces segment me of every contribution. */
+  const int64_t lo = seg_off(count, P, me), len = seg_len(count, P, me);
+  const size_t sb = (size_t)len * es;
+  char *tmp = malloc(sb * (size_t)P + 1);
+  if (!tmp) err = DLOPS_ERROR(c->ctx, DLOPS_ERR_MEM, "cannot allocate %lld bytes", (long long)(sb * (size_t)P));
+  int e = ep_open(c, s, s->others, s->others);
+  for (int r = 0; r < P && !e && tmp; r++) {
+    if (r != me)
+      e = xfer(c, s, 0, tmp + (size_t)r * sb, r, s->hdr + (MPI_Aint)lo * (MPI_Aint)es, len, t);
+    else
+      memcpy(tmp + (size_t)r * sb, win + (size_t)lo * es, sb);
+  }
+  /* then allgather (or gather to root) of the reduced segments, by puts into the windows */
+  MPI_Group acc2 = root < 0 ? s->others : (me == root ? MPI_GROUP_EMPTY : rootg);
+  MPI_Group exp2 = (root < 0 || me == root) ? s->others : MPI_GROUP_EMPTY;
+  int e2 = ep_next(c, s, acc2, exp2);
+  if (!e) e = e2;
+  if (!e && tmp) {
+    for (int r = 1; r < P; r++) combine(tmp, tmp + (size_t)r * sb, len, t, op);
+    for (int r = 0; r < P && !e; r++) {
+      if (r == me || !(root < 0 || r == root)) continue;
+      e = xfer(c, s, 1, tmp, r, s->hdr + (MPI_Aint)lo * (MPI_Aint)es, len, t);
+    }
+  }
+  e2 = ep_close(c, s);
+  if (!e) e = e2;
+  if (!err) err = e;
+  if (!err && want) {
+    for (int r = 0; r < P; r++) {
+      int64_t rl = seg_off(count, P, r), rn = seg_len(count, P, r);
+      if (r == me)
+        memcpy((char *)out + (size_t)lo * es, tmp, sb);
+      else
+        memcpy((char *)out + (size_t)rl * es, win + (size_t)rl * es, (size_t)rn * es);
+    }
+  }
+  free(tmp);
+  drop_group(s, &rootg);
+  return err;
+}
+
+static int rma_allreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op) {
+  const void *in = send == DLOPS_IN_PLACE ? recv : send;
+  if (count == 0) return DLOPS_SUCCESS;
+  if (c->size == 1) {
+    if (in != recv) memcpy(recv, in, (size_t)count * dlops_ctype_size(t));
+    return DLOPS_SUCCESS;
+  }
+  return reduce_common(c, in, recv, count, t, op, -1);
+}
+
+static int rma_reduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
+                      int root) {
+  const void *in = send == DLOPS_IN_PLACE ? recv : send;
+  if (count == 0) return DLOPS_SUCCESS;
+  if (c->size == 1) {
+    if (in != recv) memcpy(recv, in, (size_t)count * dlops_ctype_size(t));
+    return DLOPS_SUCCESS;
+  }
+  return reduce_common(c, in, recv, count, t, op, root);
+}
+
+/* ---------------------------------------------------------------- bcast, allgatherv */
+static int rma_bcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root) {
+  if (count == 0 || c->size == 1) return DLOPS_SUCCESS;
+  rma_state *s = st(c);
+  const size_t es = dlops_ctype_size(t);
+  DLOPS_CALL(ensure(c, s, count * (int64_t)es, 1));
+  const int me = c->rank;
+  if (me == root) memcpy(s->base + s->hdr, buf, (size_t)count * es);
+  MPI_Group rootg = MPI_GROUP_EMPTY;
+  if (me != root) DLOPS_CALL(make_group(c, s, 1, &root, &rootg));
+  int e = ep_open(c, s, rootg, me == root ? s->others : MPI_GROUP_EMPTY);
+  if (!e && me != root) e = xfer(c, s, 0, buf, root, s->hdr, count, t);
+  int e2 = ep_close(c, s);
+  drop_group(s, &rootg);
+  return e ? e : e2;
+}
+
+static int rma_allgatherv(dlops_comm *c, const void *send, int64_t scount, void *recv, const int64_t *rcounts,
+                          const int64_t *rdispls, dlops_ctype t) {
+  rma_state *s = st(c);
+  const int P = c->size, me = c->rank;
+  const size_t es = dlops_ctype_size(t);
+  char *mine = (char *)recv + (size_t)rdispls[me] * es;
+  if (P == 1) {
+    if (scount > 0 && (const char *)send != mine) memmove(mine, send, (size_t)scount * es);
+    return DLOPS_SUCCESS;
+  }
+  int64_t maxc = 0;
+  for (int r = 0; r < P; r++) maxc = rcounts[r] > maxc ? rcounts[r] : maxc;
+  if (maxc == 0) return DLOPS_SUCCESS;
+  DLOPS_CALL(ensure(c, s, maxc * (int64_t)es, 1));
+  if (scount > 0) memcpy(s->base + s->hdr, send, (size_t)scount * es);
+  int *ranks = malloc(sizeof(int) * (size_t)P);
+  DLOPS_CHECK(ranks, c->ctx, DLOPS_ERR_MEM, "cannot allocate %d ranks", P);
+  int na = 0;
+  for (int r = 0; r < P; r++)
+    if (r != me && rcounts[r] > 0) ranks[na++] = r;
+  MPI_Group acc = MPI_GROUP_EMPTY;
+  int e = na == P - 1 ? DLOPS_SUCCESS : make_group(c, s, na, ranks, &acc);
+  if (na == P - 1) acc = s->others;
+  free(ranks);
+  DLOPS_CALL(e);
+  e = ep_open(c, s, acc, scount > 0 ? s->others : MPI_GROUP_EMPTY);
+  for (int r = 0; r < P && !e; r++)
+    if (r != me && rcounts[r] > 0) e = xfer(c, s, 0, (char *)recv + (size_t)rdispls[r] * es, r, s->hdr, rcounts[r], t);
+  int e2 = ep_close(c, s);
+  drop_group(s, &acc);
+  if (!e) e = e2;
+  if (!e && scount > 0) memcpy(mine, s->base + s->hdr, (size_t)scount * es);
+  return e;
+}
+
+/* ---------------------------------------------------------------- alltoallv, neighbour */
+/* Exchange of (peer, send, scount, recv, rcount) messages; every rank of c calls it. Messages to
+ * the same peer travel back to back in list order (the k-th send to q matches q's k-th receive
+ * from this rank, with equal counts). */
+static int exchange(dlops_comm *c, int n, const dlops_nbr_msg *m, dlops_ctype t) {
+  rma_state *s = st(c);
+  const int P = c->size, me = c->rank;
+  const size_t es = dlops_ctype_size(t);
+  /* self messages are local copies */
+  for (int i = 0; i < n; i++) {
+    if (m[i].peer != me) continue;
+    int64_t cnt = m[i].scount < m[i].rcount ? m[i].scount : m[i].rcount;
+    if (cnt > 0 && m[i].recvbuf != m[i].sendbuf) memmove(m[i].recvbuf, m[i].sendbuf, (size_t)cnt * es);
+  }
+  if (P == 1) return DLOPS_SUCCESS;
+
+  /* distinct peers, in order of first appearance, with byte totals each way */
+  int *slot = malloc(sizeof(int) * (size_t)P);
+  int *peer = malloc(sizeof(int) * (size_t)(n + 1));
+  int64_t *in_b = calloc((size_t)(4 * (n + 1)), sizeof(int64_t));
+  int err = (slot && peer && in_b) ? 0 : DLOPS_ERROR(c->ctx, DLOPS_ERR_MEM, "cannot allocate %d peers", n);
+  int64_t *out_b = in_b + (n + 1), *roff = in_b + 2 * (n + 1), *toff = in_b + 3 * (n + 1);
+  int np = 0;
+  int64_t need = 0;
+  if (!err) {
+    for (int r = 0; r < P; r++) slot[r] = -1;
+    for (int i = 0; i < n; i++) {
+      int q = m[i].peer;
+      if (q == me) continue;
+      if (slot[q] < 0) {
+        slot[q] = np;
+        peer[np++] = q;
+      }
+      in_b[slot[q]] += m[i].rcount * (int64_t)es;
+      out_b[slot[q]] += m[i].scount * (int64_t)es;
+    }
+    for (int k = 0; k < np; k++) {
+      roff[k] = need;
+      need += in_b[k];
+    }
+    if (need > RMA_OFF_MASK)
+      err = DLOPS_ERROR(c->ctx, DLOPS_ERR_UNSUPPORTED, "rma exchange of %lld bytes exceeds the 2^40-byte limit",
+                        (long long)need);
+  }
+  /* agree on the window size; a failed rank asks for -1 so that everyone returns */
+  int64_t ask[2] = {err ? 1 : 0, need};
+  int e = MPI_Allreduce(MPI_IN_PLACE, ask, 2, MPI_INT64_T, MPI_MAX, c->mpi);
+  if (e != MPI_SUCCESS) err = dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Allreduce");
+  if (!err && ask[0])
+    err = DLOPS_ERROR(c->ctx, DLOPS_ERR_MEM, "rma exchange failed on another rank (out of memory or too large)");
+  if (!err && ask[1] == 0) goto done; /* nothing moves between ranks */
+  if (!err) err = ensure(c, s, ask[1], 1);
+  if (err) goto done;
+
+  s->seq++;
+  const int64_t tag = (s->seq % ((INT64_C(1) << 22) - 1)) + 1;
+  int64_t *val = toff; /* phase A values, then the learned target offsets */
+  for (int k = 0; k < np; k++) val[k] = (tag << RMA_TAG_SHIFT) | roff[k];
+  char *data = s->base + s->hdr;
+  const MPI_Aint cnt_disp = (MPI_Aint)P * 8;
+
+  if (s->sync == DLOPS_SYNC_LOCK_ALL) {
+    /* phase A: tell each sender where to write (tagged atomic word in its header slot [me]) */
+    for (int k = 0; k < np && !err; k++)
+      if (in_b[k] > 0) {
+        e = MPI_Accumulate(&val[k], 1, MPI_INT64_T, peer[k], (MPI_Aint)me * 8, 1, MPI_INT64_T, MPI_REPLACE, s->win);
+        if (e) err = dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Accumulate");
+      }
+    if (!err && (e = MPI_Win_flush_all(s->win)) != MPI_SUCCESS)
+      err = dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Win_flush_all");
+    /* phase B: wait for each receiver's offset, put, flush, then bump its arrival counter */
+    const int64_t one = 1, dummy = 0;
+    int64_t off = 0, got = 0;
+    for (int k = 0; k < np && !err; k++) {
+      if (out_b[k] == 0) continue;
+      do {
+        e = MPI_Fetch_and_op(&dummy, &got, MPI_INT64_T, me, (MPI_Aint)peer[k] * 8, MPI_NO_OP, s->win);
+        if (!e) e = MPI_Win_flush(me, s->win);
+      } while (!e && (got >> RMA_TAG_SHIFT) != tag);
+      if (e) {
+        err = dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "polling an offset slot");
+        break;
+      }
+      off = got & RMA_OFF_MASK;
+      for (int i = 0; i < n && !err; i++) {
+        if (m[i].peer != peer[k] || m[i].scount == 0) continue;
+        err = xfer(c, s, 1, (void *)m[i].sendbuf, peer[k], s->hdr + (MPI_Aint)off, m[i].scount, t);
+        off += m[i].scount * (int64_t)es;
+      }
+      if (!err && (e = MPI_Win_flush(peer[k], s->win)) != MPI_SUCCESS)
+        err = dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Win_flush");
+      if (!err && (e = MPI_Accumulate(&one, 1, MPI_INT64_T, peer[k], cnt_disp, 1, MPI_INT64_T, MPI_SUM, s->win)))
+        err = dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Accumulate");
+    }
+    if (!err && (e = MPI_Win_flush_all(s->win)) != MPI_SUCCESS)
+      err = dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Win_flush_all");
+    /* wait until every sender has said its data landed */
+    for (int k = 0; k < np; k++)
+      if (in_b[k] > 0) s->arrivals++;
+    do {
+      if (err) break;
+      e = MPI_Fetch_and_op(&dummy, &got, MPI_INT64_T, me, cnt_disp, MPI_NO_OP, s->win);
+      if (!e) e = MPI_Win_flush(me, s->win);
+      if (e) err = dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "polling the arrival counter");
+    } while (got < s->arrivals);
+    if (!err && (e = MPI_Win_sync(s->win)) != MPI_SUCCESS)
+      err = dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Win_sync");
+  } else {
+    /* groups: who writes offsets to whom (phase A) and data (phase B) */
+    int *ra = malloc(sizeof(int) * (size_t)(2 * np + 1));
+    MPI_Group gin = MPI_GROUP_EMPTY, gout = MPI_GROUP_EMPTY;
+    if (!ra) err = DLOPS_ERROR(c->ctx, DLOPS_ERR_MEM, "cannot allocate groups");
+    if (!err) {
+      int ni = 0, no = 0;
+      for (int k = 0; k < np; k++) {
+        if (in_b[k] > 0) ra[ni++] = peer[k];
+      }
+      for (int k = 0; k < np; k++)
+        if (out_b[k] > 0) ra[np + no++] = peer[k];
+      if (s->sync == DLOPS_SYNC_PSCW) {
+        err = make_group(c, s, ni, ra, &gin);
+        if (!err) err = make_group(c, s, no, ra + np, &gout);
+      }
+    }
+    free(ra);
+    /* Every rank goes through all epochs, so a local error cannot hang the others. */
+    e = ep_open(c, s, gin, gout);
+    if (err) e = err;
+    for (int k = 0; k < np && !e; k++)
+      if (in_b[k] > 0) {
+        int me_e = MPI_Put(&val[k], 1, MPI_INT64_T, peer[k], (MPI_Aint)me * 8, 1, MPI_INT64_T, s->win);
+        if (me_e) e = dlops_error_mpi(c->ctx, me_e, __FILE__, __LINE__, __func__, "MPI_Put");
+      }
+    int e2 = ep_next(c, s, gout, gin);
+    if (!e) e = e2;
+    const int64_t *hdr = (const int64_t *)s->base;
+    for (int k = 0; k < np && !e; k++) {
+      if (out_b[k] == 0) continue;
+      int64_t w = hdr[peer[k]];
+      if ((w >> RMA_TAG_SHIFT) != tag) {
+        e = DLOPS_ERROR(c->ctx, DLOPS_ERR_INTERNAL, "rma exchange: rank %d sent no offset (counts do not match?)",
+                        peer[k]);
+        break;
+      }
+      int64_t off = w & RMA_OFF_MASK;
+      for (int i = 0; i < n && !e; i++) {
+        if (m[i].peer != peer[k] || m[i].scount == 0) continue;
+        e = xfer(c, s, 1, (void *)m[i].sendbuf, peer[k], s->hdr + (MPI_Aint)off, m[i].scount, t);
+        off += m[i].scount * (int64_t)es;
+      }
+    }
+    e2 = ep_close(c, s);
+    if (!e) e = e2;
+    if (!err) err = e;
+    drop_group(s, &gin);
+    drop_group(s, &gout);
+  }
+  /* copy what arrived out of the window, in list order per peer */
+  if (!err) {
+    for (int k = 0; k < np; k++) toff[k] = roff[k];
+    for (int i = 0; i < n; i++) {
+      int q = m[i].peer;
+      if (q == me || m[i].rcount == 0) continue;
+      int k = slot[q];
+      memcpy(m[i].recvbuf, data + toff[k], (size_t)m[i].rcount * es);
+      toff[k] += m[i].rcount * (int64_t)es;
+    }
+  }
+done:
+  free(slot);
+  free(peer);
+  free(in_b);
+  return err;
+}
+
+static int rma_alltoallv(dlops_comm *c, const void *send, const int64_t *scounts, const int64_t *sdispls,
+                         void *recv, const int64_t *rcounts, const int64_t *rdispls, dlops_ctype t) {
+  const size_t es = dlops_ctype_size(t);
+  dlops_nbr_msg *m = malloc(sizeof *m * (size_t)c->size);
+  DLOPS_CHECK(m, c->ctx, DLOPS_ERR_MEM, "cannot allocate %d messages", c->size);
+  int n = 0;
+  for (int r = 0; r < c->size; r++) {
+    if (scounts[r] == 0 && rcounts[r] == 0) continue;
+    m[n].peer = r;
+    m[n].sendbuf = scounts[r] > 0 ? (const char *)send + (size_t)sdispls[r] * es : NULL;
+    m[n].scount = scounts[r];
+    m[n].recvbuf = rcounts[r] > 0 ? (char *)recv + (size_t)rdispls[r] * es : NULL;
+    m[n].rcount = rcounts[r];
+    n++;
+  }
+  int err = exchange(c, n, m, t);
+  free(m);
+  return err;
+}
+
+static int rma_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t) {
+  return exchange(c, n, msgs, t);
+}
+
+/* ---------------------------------------------------------------- construction */
+static int state_init(dlops_comm *c, dlops_rma_sync sync) {
+  rma_state *s = calloc(1, sizeof *s);
+  DLOPS_CHECK(s, c->ctx, DLOPS_ERR_MEM, "cannot allocate the rma state");
+  s->sync = sync;
+  s->win = MPI_WIN_NULL;
+  s->group = s->others = MPI_GROUP_NULL;
+  s->hdr = ((MPI_Aint)(c->size + 1) * 8 + 63) / 64 * 64;
+  s->small = RMA_SMALL_BYTES;
+  const char *env = getenv("DLOPS_RMA_SMALL_BYTES");
+  if (env && env[0]) s->small = atoll(env);
+  int e = MPI_Comm_group(c->mpi, &s->group);
+  if (e == MPI_SUCCESS) {
+    int me = c->rank;
+    e = MPI_Group_excl(s->group, 1, &me, &s->others);
+  }
+  if (e != MPI_SUCCESS) {
+    if (s->group != MPI_GROUP_NULL) MPI_Group_free(&s->group);
+    free(s);
+    return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Comm_group");
+  }
+  c->impl = s;
+  return DLOPS_SUCCESS;
+}
+
+static void rma_finalize(dlops_comm *c) {
+  rma_state *s = st(c);
+  if (!s) return;
+  win_free(c, s);
+  if (s->others != MPI_GROUP_NULL && s->others != MPI_GROUP_EMPTY) MPI_Group_free(&s->others);
+  if (s->group != MPI_GROUP_NULL) MPI_Group_free(&s->group);
+  free(s);
+  c->impl = NULL;
+}
+
+static int rma_split_init(dlops_comm *parent, dlops_comm *out) {
+  return state_init(out, st(parent)->sync);
+}
+
+static const dlops_comm_ops rma_ops = {
+    .name = "rma",
+    .allreduce = rma_allreduce,
+    .allgatherv = rma_allgatherv,
+    .bcast = rma_bcast,
+    .reduce = rma_reduce,
+    .alltoallv = rma_alltoallv,
+    .neighbor = rma_neighbor,
+    .split_init = rma_split_init,
+    .finalize = rma_finalize,
+};
+
+int dlops_comm_rma_create(dlops_ctx ctx, MPI_Comm mpi, dlops_counters *counters, dlops_comm **out) {
+  *out = NULL;
+  DLOPS_CHECK(ctx->mem == DLOPS_MEM_HOST, ctx, DLOPS_ERR_UNSUPPORTED,
+              "comm=rma works on host memory only: use mem=host, or comm=mpi/nccl for device memory");
+  dlops_comm *c = NULL;
+  DLOPS_CALL(dlops_comm_create(ctx, mpi, &rma_ops, counters, &c));
+  int err = state_init(c, ctx->sync);
+  if (err) {
+    /* the caller frees mpi when no communicator came back */
+    c->mpi = MPI_COMM_NULL;
+    dlops_comm_destroy(&c); /* drops the counters reference dlops_comm_create took */
+    return err;
+  }
+  if (ctx->log && c->rank == 0)
+    fprintf(stderr, "[dlops] rma backend: sync=%s, one window per communicator, grown on demand\n",
+            sync_name[ctx->sync]);
+  *out = c;
+  return DLOPS_SUCCESS;
+}

@@ -41,6 +41,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__unix__) || defined(__APPLE__)
+#include <sched.h>
+#define RMA_YIELD() sched_yield()
+#else
+#define RMA_YIELD() ((void)0)
+#endif
 
 #include "../core/ctx_impl.h"
 #include "comm.h"
@@ -489,10 +495,12 @@ static int exchange(dlops_comm *c, int n, const dlops_nbr_msg *m, dlops_ctype t)
     int64_t off = 0, got = 0;
     for (int k = 0; k < np && !err; k++) {
       if (out_b[k] == 0) continue;
-      do {
+      for (int spin = 0;; spin++) {
         e = MPI_Fetch_and_op(&dummy, &got, MPI_INT64_T, me, (MPI_Aint)peer[k] * 8, MPI_NO_OP, s->win);
         if (!e) e = MPI_Win_flush(me, s->win);
-      } while (!e && (got >> RMA_TAG_SHIFT) != tag);
+        if (e || (got >> RMA_TAG_SHIFT) == tag) break;
+        if (spin > 64) RMA_YIELD(); /* shared-memory windows poll without MPI progress: let the peer run */
+      }
       if (e) {
         err = dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "polling an offset slot");
         break;
@@ -513,12 +521,13 @@ static int exchange(dlops_comm *c, int n, const dlops_nbr_msg *m, dlops_ctype t)
     /* wait until every sender has said its data landed */
     for (int k = 0; k < np; k++)
       if (in_b[k] > 0) s->arrivals++;
-    do {
-      if (err) break;
+    for (int spin = 0; !err; spin++) {
       e = MPI_Fetch_and_op(&dummy, &got, MPI_INT64_T, me, cnt_disp, MPI_NO_OP, s->win);
       if (!e) e = MPI_Win_flush(me, s->win);
       if (e) err = dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "polling the arrival counter");
-    } while (got < s->arrivals);
+      if (err || got >= s->arrivals) break;
+      if (spin > 64) RMA_YIELD();
+    }
     if (!err && (e = MPI_Win_sync(s->win)) != MPI_SUCCESS)
       err = dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Win_sync");
   } else {

@@ -77,7 +77,8 @@ int64_t dlops_deriv_prog_build(int second, dlops_deriv_kind kind, int order, int
         }
       }
     } else { /* centered, order 5 */
-      if (edge && n < 3) return 3;
+      /* n = 3 would assign y[1] twice (PyLops does), which is not adjoint-consistent */
+      if (edge && n < 4) return 4;
       if (!adjoint) {
         ST(2, n - 2, M_SET, E_C5, -2, -1, 1, 2);
         if (edge) {

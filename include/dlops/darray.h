@@ -70,7 +70,9 @@ DLOPS_EXTERN int dlops_darray_create_stacked(int n, const dlops_darray *parts, d
  *  currently not collective at all). */
 DLOPS_EXTERN int dlops_darray_duplicate(dlops_darray x, dlops_darray *y);
 
-/** Destroy an array (drop this reference) and set *x to NULL. Not collective. */
+/** Destroy an array (drop this reference) and set *x to NULL. Not collective, except that
+ *  dropping the last array of a mask group frees the group's communicator, which is collective
+ *  over that group (destroy masked arrays in the same order on every rank). */
 DLOPS_EXTERN int dlops_darray_destroy(dlops_darray *x);
 
 /* ---- queries (not collective) ---- */

@@ -1,11 +1,18 @@
 !> module dlops: the Fortran interface of dlops (distributed arrays, operators, solvers).
 !>
 !> Built on ISO_C_BINDING only: no hidden string lengths, no mpif.h. Every public C function of
-!> include/dlops (base.h, ctx.h, darray.h) has a wrapper here with the same name and the same arguments in the same
-!> order, with these Fortran conventions:
+!> include/dlops (base.h, ctx.h, darray.h, op.h, dense.h, solver.h) has a wrapper here with the
+!> same name and the same arguments in the same order (counts that are array sizes, such as ndim
+!> or nops, are taken from the arrays), with these Fortran conventions:
 !>
-!> * Handles are derived types the compiler checks: type(dlops_ctx), type(dlops_darray). A fresh
-!>   handle is null; destroy sets it back to null.
+!> * Handles are derived types the compiler checks: type(dlops_ctx), type(dlops_darray),
+!>   type(dlops_op), type(dlops_prox). A fresh handle is null; destroy sets it back to null.
+!> * Callbacks (user operators, solver monitors) are bind(C) procedures with the abstract
+!>   interfaces dlops_op_callback, dlops_user_destroy and dlops_solver_monitor.
+!> * C structs (dlops_solver_opts, dlops_solver_result, dlops_solver_iter,
+!>   dlops_prox_l2_params) are bind(C) derived types with the same fields.
+!> * Pointer arguments C allows to be NULL are optional arguments here (pass the ones that
+!>   follow by keyword), or null handles for handle arguments.
 !> * Every subroutine has an optional last argument `ierr` (integer, intent(out)). When present
 !>   it receives the error code (DLOPS_SUCCESS = 0 on success). When absent and the call fails,
 !>   the wrapper prints the dlops message on the error unit and executes `error stop`. Collective
@@ -15,7 +22,8 @@
 !>   `type(MPI_Comm)` (`use mpi_f08`). They cross to C as MPI_Fint.
 !> * Strings are ordinary Fortran character variables (trailing blanks are ignored); strings
 !>   coming back are `character(len=:), allocatable`.
-!> * Scalars (fill, scale, axpby) may be real or complex of either kind, or type(dlops_scalar);
+!> * Scalars (fill, scale, axpby, scaled operators) may be real or complex of either kind, or
+!>   type(dlops_scalar);
 !>   dot products come back as real(c_double), complex(c_double_complex) or type(dlops_scalar).
 !>
 !> Array layout (read this once):
@@ -73,6 +81,21 @@ module dlops
   !> ieee_value(1d0, ieee_positive_inf) works too)
   real(c_double), parameter, public :: DLOPS_NORM_INF = huge(1.0_c_double)
   real(c_double), parameter, public :: DLOPS_NORM_MINUS_INF = -huge(1.0_c_double)
+  !> derivative kinds (dlops_deriv_kind)
+  integer(c_int), parameter, public :: DLOPS_DERIV_FORWARD = 0, DLOPS_DERIV_BACKWARD = 1, DLOPS_DERIV_CENTERED = 2
+  !> dense product forms (dlops_matmul_kind)
+  integer(c_int), parameter, public :: DLOPS_MATMUL_BLOCK = 0, DLOPS_MATMUL_SUMMA = 1
+  !> solver stop reasons (dlops_stop_reason; not errors)
+  integer(c_int), parameter, public :: DLOPS_SOLVER_RUNNING = 0, DLOPS_CONVERGED_TOL = 1, DLOPS_STOP_MAXIT = 2, &
+       DLOPS_DIVERGED_BREAKDOWN = 3, DLOPS_DIVERGED_NAN = 4, DLOPS_STOPPED_BY_USER = 5, DLOPS_DIVERGED_RESIDUAL = 6
+  !> solver reduction strategies (dlops_solver_variant)
+  integer(c_int), parameter, public :: DLOPS_SOLVER_BLOCKING = 0, DLOPS_SOLVER_FUSED = 1, DLOPS_SOLVER_PIPELINED = 2
+  !> ISTA/FISTA thresholding (dlops_thresh_kind)
+  integer(c_int), parameter, public :: DLOPS_THRESH_SOFT = 0, DLOPS_THRESH_HARD = 1, DLOPS_THRESH_HALF = 2
+  !> proximal-gradient acceleration (dlops_accel_kind)
+  integer(c_int), parameter, public :: DLOPS_ACCEL_NONE = 0, DLOPS_ACCEL_VANDENBERGHE = 1, DLOPS_ACCEL_FISTA = 2
+  !> inner solver of the L2 proximal operator (dlops_l2_solver)
+  integer(c_int), parameter, public :: DLOPS_L2_SOLVER_CGLS = 0, DLOPS_L2_SOLVER_CG = 1
 
   ! ------------------------------------------------------------------ types
   !> a context: duplicated communicator, backends, counters
@@ -96,6 +119,111 @@ module dlops
     integer(c_int64_t) :: calls = 0, messages = 0, bytes = 0
     real(c_double) :: seconds = 0
   end type dlops_comm_counter
+  !> a linear operator (include/dlops/op.h); reference counted in C: composing keeps a
+  !> reference, so a handle may be destroyed as soon as it has been composed
+  type, bind(C), public :: dlops_op
+    type(c_ptr) :: ptr = c_null_ptr
+  end type dlops_op
+  !> a proximal operator (include/dlops/solver.h)
+  type, bind(C), public :: dlops_prox
+    type(c_ptr) :: ptr = c_null_ptr
+  end type dlops_prox
+  !> what a solver monitor sees after every iteration, as C's dlops_solver_iter (fields a
+  !> solver does not compute are NaN; x is borrowed: read it, never destroy it)
+  type, bind(C), public :: dlops_solver_iter
+    integer(c_int64_t) :: iter
+    integer(c_int) :: solver
+    real(c_double) :: r1norm, r2norm, cost, xupdate
+    type(dlops_darray) :: x
+  end type dlops_solver_iter
+  !> solver options, as C's dlops_solver_opts (field by field; see include/dlops/solver.h for
+  !> the meaning of each). Always fill it with dlops_solver_opts_default first. The pointer
+  !> fields take c_funloc / c_loc values: monitor = c_funloc(f) of a bind(C) function with the
+  !> interface dlops_solver_monitor (or use dlops_solver_opts_set_monitor), cost = c_loc(buf(1))
+  !> of a TARGET real(c_double) buffer of at least niter + 1 entries, decay / epsg_array likewise.
+  type, bind(C), public :: dlops_solver_opts
+    integer(c_int64_t) :: niter
+    real(c_double) :: tol
+    real(c_double) :: damp
+    integer(c_int) :: variant
+    integer(c_int) :: show
+    integer(c_int64_t) :: itershow(3)
+    type(c_funptr) :: monitor
+    type(c_ptr) :: monitor_user
+    integer(c_int) :: monitor_agree
+    type(c_ptr) :: cost
+    integer(c_long_long) :: seed
+    integer(c_int) :: pylops_quirks
+    real(c_double) :: atol
+    real(c_double) :: btol
+    real(c_double) :: conlim
+    integer(c_int) :: random_start
+    integer(c_int64_t) :: power_niter
+    real(c_double) :: power_tol
+    real(c_double) :: eps
+    real(c_double) :: alpha
+    integer(c_int) :: threshkind
+    type(c_ptr) :: decay
+    integer(c_int) :: monitorres
+    real(c_double) :: rtol
+    real(c_double) :: tau
+    real(c_double) :: epsg
+    type(c_ptr) :: epsg_array
+    real(c_double) :: eta
+    integer(c_int) :: acceleration
+    integer(c_int64_t) :: inner_niter
+    real(c_double) :: inner_tol
+    integer(c_int) :: gfirst
+    integer(c_int) :: use_z0
+  end type dlops_solver_opts
+  !> result of a solve, as C's dlops_solver_result (reason: DLOPS_CONVERGED_TOL, ...)
+  type, bind(C), public :: dlops_solver_result
+    integer(c_int64_t) :: iterations = 0
+    integer(c_int) :: reason = 0
+    real(c_double) :: r1norm = 0, r2norm = 0, cost = 0
+    integer(c_int64_t) :: ncost = 0
+    integer(c_int) :: istop = 0
+  end type dlops_solver_result
+  !> parameters of the L2 proximal operator, as C's dlops_prox_l2_params (fill with
+  !> dlops_prox_l2_params_default first)
+  type, bind(C), public :: dlops_prox_l2_params
+    real(c_double) :: sigma
+    real(c_double) :: alpha
+    integer(c_int) :: qgrad
+    integer(c_int64_t) :: niter
+    integer(c_int) :: warm
+    integer(c_int) :: solver
+    integer(c_int) :: variant
+  end type dlops_prox_l2_params
+
+  ! ------------------------------------------------------------------ callback interfaces
+  abstract interface
+    !> A user operator's apply (y = A x: xin = x, yout = y) or adjoint (x = A^H y: xin = y,
+    !> yout = x) callback. Write a bind(C) function with this interface; read xin and write
+    !> yout through dlops_darray_get_local / restore_local (or any darray call, collective ones
+    !> included: applies are collective). Return 0 on success, non-zero to make the apply fail
+    !> with DLOPS_ERR_ARG. The callback must not stop the program and must not destroy xin or yout.
+    function dlops_op_callback(user, xin, yout) bind(C) result(rc)
+      import :: c_ptr, c_int, dlops_darray
+      type(c_ptr), value :: user
+      type(dlops_darray), value :: xin, yout
+      integer(c_int) :: rc
+    end function dlops_op_callback
+    !> Called with the user pointer when a user operator is freed (optional).
+    subroutine dlops_user_destroy(user) bind(C)
+      import :: c_ptr
+      type(c_ptr), value :: user
+    end subroutine dlops_user_destroy
+    !> A solver monitor: called on every rank after every iteration (iter 0 = the start) with the
+    !> same values. Return 0 to continue, non-zero to stop (DLOPS_STOPPED_BY_USER).
+    function dlops_solver_monitor(user, it) bind(C) result(rc)
+      import :: c_ptr, c_int, dlops_solver_iter
+      type(c_ptr), value :: user
+      type(dlops_solver_iter), intent(in) :: it
+      integer(c_int) :: rc
+    end function dlops_solver_monitor
+  end interface
+  public :: dlops_op_callback, dlops_user_destroy, dlops_solver_monitor
 
   ! ------------------------------------------------------------------ public procedures
   public :: dlops_error_string, dlops_dtype_name, dlops_dtype_size, dlops_last_error
@@ -123,6 +251,26 @@ module dlops
   public :: dlops_darray_scatter, dlops_darray_gather, dlops_darray_redistribute
   public :: dlops_darray_add_ghost_cells, dlops_darray_ghost_shape
   public :: dlops_darray_write_npy, dlops_darray_read_npy
+  ! operators (op.h)
+  public :: dlops_op_apply, dlops_op_apply_adjoint, dlops_op_create_vecs, dlops_op_destroy
+  public :: dlops_op_get_shape, dlops_op_get_dims, dlops_op_get_dimsd, dlops_op_get_dtype, dlops_op_get_ctx
+  public :: dlops_op_get_name, dlops_op_dottest
+  public :: dlops_op_create_product, dlops_op_create_sum, dlops_op_create_scaled, dlops_op_create_adjoint
+  public :: dlops_op_create_transpose, dlops_op_create_conj, dlops_op_create_power, dlops_op_create_user
+  public :: dlops_op_create_matrix, dlops_op_create_diagonal, dlops_op_create_identity, dlops_op_create_zero
+  public :: dlops_op_create_first_derivative, dlops_op_create_second_derivative, dlops_op_create_laplacian
+  public :: dlops_op_create_gradient, dlops_op_create_convolve1d, dlops_op_create_transpose_axes
+  public :: dlops_op_create_blockdiag, dlops_op_create_stacked_blockdiag, dlops_op_create_vstack
+  public :: dlops_op_create_hstack, dlops_op_create_stacked_vstack, dlops_op_create_replicated, dlops_op_create_halo
+  ! dense products (dense.h)
+  public :: dlops_ceil_block, dlops_op_create_matmul, dlops_op_matmul_get_layout
+  public :: dlops_pdgemm, dlops_psgemm, dlops_pzgemm, dlops_pcgemm
+  ! solvers (solver.h)
+  public :: dlops_stop_reason_name, dlops_solver_opts_default, dlops_solver_opts_set_monitor
+  public :: dlops_solve_cg, dlops_solve_cgls, dlops_solve_lsqr, dlops_solve_power, dlops_solve_ista, dlops_solve_fista
+  public :: dlops_prox_create_l1, dlops_prox_create_l0, dlops_prox_create_box, dlops_prox_l2_params_default
+  public :: dlops_prox_create_l2, dlops_prox_destroy, dlops_prox_value, dlops_prox_apply, dlops_prox_grad
+  public :: dlops_solve_proximal_gradient, dlops_solve_admm_l2
 
   ! ------------------------------------------------------------------ generic interfaces
   !> dlops_ctx_create(comm, spec, ctx [, ierr]): create a context on comm (integer or
@@ -194,6 +342,66 @@ module dlops
   interface dlops_darray_norm
     module procedure dlops_darray_norm_r8, dlops_darray_norm_i
   end interface dlops_darray_norm
+
+  ! ------------------------------------------------------------------ operators: generic interfaces
+  !> dlops_op_dottest(A, rtol, seed, passed [, relerr] [, ierr]): seed is any integer kind
+  interface dlops_op_dottest
+    module procedure dlops_op_dottest_i8, dlops_op_dottest_i4
+  end interface dlops_op_dottest
+  !> dlops_op_create_scaled(A, alpha, C [, ierr]): alpha real or complex of any kind, an
+  !> integer, or type(dlops_scalar) (complex alpha only for complex A)
+  interface dlops_op_create_scaled
+    module procedure dlops_op_create_scaled_s, dlops_op_create_scaled_i, dlops_op_create_scaled_r4, &
+         dlops_op_create_scaled_r8, dlops_op_create_scaled_c4, dlops_op_create_scaled_c8
+  end interface dlops_op_create_scaled
+  !> sizes (nrows, ncols, n) may be default integer or integer(c_int64_t)
+  interface dlops_op_create_identity
+    module procedure dlops_op_create_identity_i8, dlops_op_create_identity_i4
+  end interface dlops_op_create_identity
+  interface dlops_op_create_zero
+    module procedure dlops_op_create_zero_i8, dlops_op_create_zero_i4
+  end interface dlops_op_create_zero
+  !> dims (C order) may be default integer or integer(c_int64_t)
+  interface dlops_op_create_first_derivative
+    module procedure dlops_op_create_first_derivative_i8, dlops_op_create_first_derivative_i4
+  end interface dlops_op_create_first_derivative
+  interface dlops_op_create_second_derivative
+    module procedure dlops_op_create_second_derivative_i8, dlops_op_create_second_derivative_i4
+  end interface dlops_op_create_second_derivative
+  interface dlops_op_create_laplacian
+    module procedure dlops_op_create_laplacian_i8, dlops_op_create_laplacian_i4
+  end interface dlops_op_create_laplacian
+  interface dlops_op_create_gradient
+    module procedure dlops_op_create_gradient_i8, dlops_op_create_gradient_i4
+  end interface dlops_op_create_gradient
+  interface dlops_op_create_transpose_axes
+    module procedure dlops_op_create_transpose_axes_i8, dlops_op_create_transpose_axes_i4
+  end interface dlops_op_create_transpose_axes
+  interface dlops_op_create_halo
+    module procedure dlops_op_create_halo_i8, dlops_op_create_halo_i4
+  end interface dlops_op_create_halo
+  !> dlops_ceil_block(n, q, t, start, len [, ierr]): start and len have the kind of n
+  interface dlops_ceil_block
+    module procedure dlops_ceil_block_i8, dlops_ceil_block_i4
+  end interface dlops_ceil_block
+  !> ScaLAPACK-shaped products: m, n, k, nb may be default integer or integer(c_int64_t)
+  interface dlops_pdgemm
+    module procedure dlops_pdgemm_i8, dlops_pdgemm_i4
+  end interface dlops_pdgemm
+  interface dlops_psgemm
+    module procedure dlops_psgemm_i8, dlops_psgemm_i4
+  end interface dlops_psgemm
+  interface dlops_pzgemm
+    module procedure dlops_pzgemm_i8, dlops_pzgemm_i4
+  end interface dlops_pzgemm
+  interface dlops_pcgemm
+    module procedure dlops_pcgemm_i8, dlops_pcgemm_i4
+  end interface dlops_pcgemm
+  !> dlops_solve_power(A, b, opts, maxeig, res [, ierr]): maxeig real(c_double) (real
+  !> operators), complex(c_double_complex) or type(dlops_scalar)
+  interface dlops_solve_power
+    module procedure dlops_solve_power_s, dlops_solve_power_r8, dlops_solve_power_c8
+  end interface dlops_solve_power
 
   ! BEGIN GENERATED INTERFACES (fortran/gen_kinds.py)
   !> dlops_darray_get_local(x, ptr [, ierr]): point ptr at this rank's local block (host memory).
@@ -298,6 +506,65 @@ module dlops
     module procedure f_add_ghost_cells_c64
     module procedure f_add_ghost_cells_c128
   end interface dlops_darray_add_ghost_cells
+  !> dlops_op_create_matrix(ctx, nrows, ncols, dtype, values, A [, ierr]): dense nrows x ncols
+  !> matrix applied with BLAS gemv (adjoint: conjugate transpose). values holds the matrix in C
+  !> (row-major) order, of the kind of dtype: a Fortran matrix m(nrows, ncols) is passed as
+  !> transpose(m) (or any array whose memory is m row by row). Copied. nrows, ncols: default
+  !> integer or integer(c_int64_t). One-rank context only.
+  interface dlops_op_create_matrix
+    module procedure f_op_matrix_f32_i8
+    module procedure f_op_matrix_f32_i4
+    module procedure f_op_matrix_f64_i8
+    module procedure f_op_matrix_f64_i4
+    module procedure f_op_matrix_c64_i8
+    module procedure f_op_matrix_c64_i4
+    module procedure f_op_matrix_c128_i8
+    module procedure f_op_matrix_c128_i4
+  end interface dlops_op_create_matrix
+  !> dlops_op_create_diagonal(ctx, n, dtype, d, A [, ierr]): diagonal operator of global size n;
+  !> d holds this rank's part (the local elements of the default split of n), of the kind of
+  !> dtype. Copied. **Collective** (checks).
+  interface dlops_op_create_diagonal
+    module procedure f_op_diagonal_f32_i8
+    module procedure f_op_diagonal_f32_i4
+    module procedure f_op_diagonal_f64_i8
+    module procedure f_op_diagonal_f64_i4
+    module procedure f_op_diagonal_c64_i8
+    module procedure f_op_diagonal_c64_i4
+    module procedure f_op_diagonal_c128_i8
+    module procedure f_op_diagonal_c128_i4
+  end interface dlops_op_create_diagonal
+  !> dlops_op_create_convolve1d(ctx, dims, axis, h, offset, dtype, A [, ierr]): 1-D convolution
+  !> with the filter h(:) (of the kind of dtype) along C axis `axis` of a model of C shape dims,
+  !> centred at offset (PyLops Convolve1D, "direct"). dims and offset: default integer or
+  !> integer(c_int64_t). One-rank context, or axis > 0 on a distributed model.
+  interface dlops_op_create_convolve1d
+    module procedure f_op_convolve1d_f32_i8
+    module procedure f_op_convolve1d_f32_i4
+    module procedure f_op_convolve1d_f64_i8
+    module procedure f_op_convolve1d_f64_i4
+    module procedure f_op_convolve1d_c64_i8
+    module procedure f_op_convolve1d_c64_i4
+    module procedure f_op_convolve1d_c128_i8
+    module procedure f_op_convolve1d_c128_i4
+  end interface dlops_op_create_convolve1d
+  !> dlops_op_create_matmul(ctx, kind, pr, pc, N, K, M, A_local, nb, dtype, A [, ierr]):
+  !> distributed Y = A X (DLOPS_MATMUL_BLOCK or DLOPS_MATMUL_SUMMA, grid pr x pc, 0 x 0 = the
+  !> most square grid). A_local is this rank's tile of A in C (row-major) order, of the kind of
+  !> dtype: a Fortran tile t(rows, cols) is passed as transpose(t); a zero-size array when the
+  !> tile is empty. Copied. The vectors' local parts are the X and Y tiles, row-major too, so a
+  !> rank-1 pointer from dlops_darray_get_local reshaped to (cols, rows) is the transposed tile.
+  !> N, K, M, nb: default integer or integer(c_int64_t). **Collective**.
+  interface dlops_op_create_matmul
+    module procedure f_op_matmul_f32_i8
+    module procedure f_op_matmul_f32_i4
+    module procedure f_op_matmul_f64_i8
+    module procedure f_op_matmul_f64_i4
+    module procedure f_op_matmul_c64_i8
+    module procedure f_op_matmul_c64_i4
+    module procedure f_op_matmul_c128_i8
+    module procedure f_op_matmul_c128_i4
+  end interface dlops_op_create_matmul
   ! END GENERATED INTERFACES
 
   ! ------------------------------------------------------------------ the C functions
@@ -673,6 +940,505 @@ module dlops
       type(dlops_darray), intent(inout) :: x
       integer(c_int) :: rc
     end function c_darray_read_npy
+  end interface
+
+  ! ------------------------------------------------------------------ the C functions: operators, dense, solvers
+  interface
+    function c_op_apply(a, x, y) bind(C, name='dlops_op_apply') result(rc)
+      import :: c_int, c_ptr
+      type(c_ptr), value :: a, x, y
+      integer(c_int) :: rc
+    end function c_op_apply
+    function c_op_apply_adjoint(a, y, x) bind(C, name='dlops_op_apply_adjoint') result(rc)
+      import :: c_int, c_ptr
+      type(c_ptr), value :: a, y, x
+      integer(c_int) :: rc
+    end function c_op_apply_adjoint
+    function c_op_create_vecs(a, x, y) bind(C, name='dlops_op_create_vecs') result(rc)
+      import :: c_int, c_ptr, dlops_darray
+      type(c_ptr), value :: a
+      type(dlops_darray), intent(inout), optional :: x, y
+      integer(c_int) :: rc
+    end function c_op_create_vecs
+    function c_op_destroy(a) bind(C, name='dlops_op_destroy') result(rc)
+      import :: c_int, dlops_op
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_destroy
+    function c_op_get_shape(a, nr, nc) bind(C, name='dlops_op_get_shape') result(rc)
+      import :: c_int, c_int64_t, c_ptr
+      type(c_ptr), value :: a
+      integer(c_int64_t), intent(out) :: nr, nc
+      integer(c_int) :: rc
+    end function c_op_get_shape
+    function c_op_get_dims(a, nd, dims) bind(C, name='dlops_op_get_dims') result(rc)
+      import :: c_int, c_int64_t, c_ptr
+      type(c_ptr), value :: a
+      integer(c_int), intent(out) :: nd
+      integer(c_int64_t), intent(out) :: dims(*)
+      integer(c_int) :: rc
+    end function c_op_get_dims
+    function c_op_get_dimsd(a, nd, dims) bind(C, name='dlops_op_get_dimsd') result(rc)
+      import :: c_int, c_int64_t, c_ptr
+      type(c_ptr), value :: a
+      integer(c_int), intent(out) :: nd
+      integer(c_int64_t), intent(out) :: dims(*)
+      integer(c_int) :: rc
+    end function c_op_get_dimsd
+    function c_op_get_dtype(a, t) bind(C, name='dlops_op_get_dtype') result(rc)
+      import :: c_int, c_ptr
+      type(c_ptr), value :: a
+      integer(c_int), intent(out) :: t
+      integer(c_int) :: rc
+    end function c_op_get_dtype
+    function c_op_get_ctx(a, ctx) bind(C, name='dlops_op_get_ctx') result(rc)
+      import :: c_int, c_ptr, dlops_ctx
+      type(c_ptr), value :: a
+      type(dlops_ctx), intent(out) :: ctx
+      integer(c_int) :: rc
+    end function c_op_get_ctx
+    function c_op_get_name(a, s) bind(C, name='dlops_op_get_name') result(rc)
+      import :: c_int, c_ptr
+      type(c_ptr), value :: a
+      type(c_ptr), intent(out) :: s
+      integer(c_int) :: rc
+    end function c_op_get_name
+    function c_op_dottest(a, rtol, seed, passed, relerr) bind(C, name='dlops_op_dottest') result(rc)
+      import :: c_int, c_ptr, c_double, c_long_long
+      type(c_ptr), value :: a
+      real(c_double), value :: rtol
+      integer(c_long_long), value :: seed
+      integer(c_int), intent(out) :: passed
+      real(c_double), intent(out) :: relerr
+      integer(c_int) :: rc
+    end function c_op_dottest
+    function c_op_create_product(a, b, c) bind(C, name='dlops_op_create_product') result(rc)
+      import :: c_int, c_ptr, dlops_op
+      type(c_ptr), value :: a, b
+      type(dlops_op), intent(inout) :: c
+      integer(c_int) :: rc
+    end function c_op_create_product
+    function c_op_create_sum(a, b, c) bind(C, name='dlops_op_create_sum') result(rc)
+      import :: c_int, c_ptr, dlops_op
+      type(c_ptr), value :: a, b
+      type(dlops_op), intent(inout) :: c
+      integer(c_int) :: rc
+    end function c_op_create_sum
+    function c_op_create_scaled(a, alpha, c) bind(C, name='dlops_op_create_scaled') result(rc)
+      import :: c_int, c_ptr, dlops_op, dlops_scalar
+      type(c_ptr), value :: a
+      type(dlops_scalar), value :: alpha
+      type(dlops_op), intent(inout) :: c
+      integer(c_int) :: rc
+    end function c_op_create_scaled
+    function c_op_create_adjoint(a, c) bind(C, name='dlops_op_create_adjoint') result(rc)
+      import :: c_int, c_ptr, dlops_op
+      type(c_ptr), value :: a
+      type(dlops_op), intent(inout) :: c
+      integer(c_int) :: rc
+    end function c_op_create_adjoint
+    function c_op_create_transpose(a, c) bind(C, name='dlops_op_create_transpose') result(rc)
+      import :: c_int, c_ptr, dlops_op
+      type(c_ptr), value :: a
+      type(dlops_op), intent(inout) :: c
+      integer(c_int) :: rc
+    end function c_op_create_transpose
+    function c_op_create_conj(a, c) bind(C, name='dlops_op_create_conj') result(rc)
+      import :: c_int, c_ptr, dlops_op
+      type(c_ptr), value :: a
+      type(dlops_op), intent(inout) :: c
+      integer(c_int) :: rc
+    end function c_op_create_conj
+    function c_op_create_power(a, p, c) bind(C, name='dlops_op_create_power') result(rc)
+      import :: c_int, c_ptr, dlops_op
+      type(c_ptr), value :: a
+      integer(c_int), value :: p
+      type(dlops_op), intent(inout) :: c
+      integer(c_int) :: rc
+    end function c_op_create_power
+    function c_op_create_user(dom, rng, f, fa, user, destroy, a) bind(C, name='dlops_op_create_user') result(rc)
+      import :: c_int, c_ptr, c_funptr, dlops_op
+      type(c_ptr), value :: dom, rng
+      type(c_funptr), value :: f, fa
+      type(c_ptr), value :: user
+      type(c_funptr), value :: destroy
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_create_user
+    function c_op_create_matrix(ctx, nr, nc, t, m, a) bind(C, name='dlops_op_create_matrix') result(rc)
+      import :: c_int, c_int64_t, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int64_t), value :: nr, nc
+      integer(c_int), value :: t
+      type(c_ptr), value :: m
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_create_matrix
+    function c_op_create_diagonal(ctx, n, t, d, a) bind(C, name='dlops_op_create_diagonal') result(rc)
+      import :: c_int, c_int64_t, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int64_t), value :: n
+      integer(c_int), value :: t
+      type(c_ptr), value :: d
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_create_diagonal
+    function c_op_create_identity(ctx, nr, nc, t, a) bind(C, name='dlops_op_create_identity') result(rc)
+      import :: c_int, c_int64_t, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int64_t), value :: nr, nc
+      integer(c_int), value :: t
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_create_identity
+    function c_op_create_zero(ctx, nr, nc, t, a) bind(C, name='dlops_op_create_zero') result(rc)
+      import :: c_int, c_int64_t, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int64_t), value :: nr, nc
+      integer(c_int), value :: t
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_create_zero
+    function c_op_create_first_derivative(ctx, nd, dims, axis, dx, kind, order, edge, t, a) &
+         bind(C, name='dlops_op_create_first_derivative') result(rc)
+      import :: c_int, c_int64_t, c_ptr, c_double, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: nd
+      integer(c_int64_t), intent(in) :: dims(*)
+      integer(c_int), value :: axis
+      real(c_double), value :: dx
+      integer(c_int), value :: kind, order, edge, t
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_create_first_derivative
+    function c_op_create_second_derivative(ctx, nd, dims, axis, dx, kind, edge, t, a) &
+         bind(C, name='dlops_op_create_second_derivative') result(rc)
+      import :: c_int, c_int64_t, c_ptr, c_double, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: nd
+      integer(c_int64_t), intent(in) :: dims(*)
+      integer(c_int), value :: axis
+      real(c_double), value :: dx
+      integer(c_int), value :: kind, edge, t
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_create_second_derivative
+    function c_op_create_laplacian(ctx, nd, dims, naxes, axes, weights, sampling, kind, edge, t, a) &
+         bind(C, name='dlops_op_create_laplacian') result(rc)
+      import :: c_int, c_int64_t, c_ptr, c_double, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: nd
+      integer(c_int64_t), intent(in) :: dims(*)
+      integer(c_int), value :: naxes
+      integer(c_int), intent(in) :: axes(*)
+      real(c_double), intent(in) :: weights(*), sampling(*)
+      integer(c_int), value :: kind, edge, t
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_create_laplacian
+    function c_op_create_gradient(ctx, nd, dims, sampling, kind, edge, t, a) bind(C, name='dlops_op_create_gradient') &
+         result(rc)
+      import :: c_int, c_int64_t, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: nd
+      integer(c_int64_t), intent(in) :: dims(*)
+      type(c_ptr), value :: sampling
+      integer(c_int), value :: kind, edge, t
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_create_gradient
+    function c_op_create_convolve1d(ctx, nd, dims, axis, h, nh, offset, t, a) bind(C, name='dlops_op_create_convolve1d') &
+         result(rc)
+      import :: c_int, c_int64_t, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: nd
+      integer(c_int64_t), intent(in) :: dims(*)
+      integer(c_int), value :: axis
+      type(c_ptr), value :: h
+      integer(c_int64_t), value :: nh, offset
+      integer(c_int), value :: t
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_create_convolve1d
+    function c_op_create_transpose_axes(ctx, nd, dims, perm, t, a) bind(C, name='dlops_op_create_transpose_axes') &
+         result(rc)
+      import :: c_int, c_int64_t, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: nd
+      integer(c_int64_t), intent(in) :: dims(*)
+      integer(c_int), intent(in) :: perm(*)
+      integer(c_int), value :: t
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_create_transpose_axes
+    function c_op_create_blockdiag(ctx, n, ops, mask, a) bind(C, name='dlops_op_create_blockdiag') result(rc)
+      import :: c_int, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: n
+      type(dlops_op), intent(in) :: ops(*)
+      integer(c_int), value :: mask
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_create_blockdiag
+    function c_op_create_stacked_blockdiag(n, ops, a) bind(C, name='dlops_op_create_stacked_blockdiag') result(rc)
+      import :: c_int, dlops_op
+      integer(c_int), value :: n
+      type(dlops_op), intent(in) :: ops(*)
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_create_stacked_blockdiag
+    function c_op_create_vstack(ctx, n, ops, a) bind(C, name='dlops_op_create_vstack') result(rc)
+      import :: c_int, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: n
+      type(dlops_op), intent(in) :: ops(*)
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_create_vstack
+    function c_op_create_hstack(ctx, n, ops, a) bind(C, name='dlops_op_create_hstack') result(rc)
+      import :: c_int, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: n
+      type(dlops_op), intent(in) :: ops(*)
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_create_hstack
+    function c_op_create_stacked_vstack(n, ops, a) bind(C, name='dlops_op_create_stacked_vstack') result(rc)
+      import :: c_int, dlops_op
+      integer(c_int), value :: n
+      type(dlops_op), intent(in) :: ops(*)
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_create_stacked_vstack
+    function c_op_create_replicated(ctx, local, part, a) bind(C, name='dlops_op_create_replicated') result(rc)
+      import :: c_int, c_ptr, dlops_op
+      type(c_ptr), value :: ctx, local
+      integer(c_int), value :: part
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_create_replicated
+    function c_op_create_halo(ctx, nd, dims, halo, grid, t, a) bind(C, name='dlops_op_create_halo') result(rc)
+      import :: c_int, c_int64_t, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: nd
+      integer(c_int64_t), intent(in) :: dims(*), halo(*)
+      type(c_ptr), value :: grid
+      integer(c_int), value :: t
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_create_halo
+    ! dense.h
+    function c_ceil_block(n, q, t, start, len) bind(C, name='dlops_ceil_block') result(rc)
+      import :: c_int, c_int64_t
+      integer(c_int64_t), value :: n
+      integer(c_int), value :: q, t
+      integer(c_int64_t), intent(out) :: start, len
+      integer(c_int) :: rc
+    end function c_ceil_block
+    function c_op_create_matmul(ctx, kind, pr, pc, n, k, m, al, nb, t, a) bind(C, name='dlops_op_create_matmul') &
+         result(rc)
+      import :: c_int, c_int64_t, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: kind, pr, pc
+      integer(c_int64_t), value :: n, k, m
+      type(c_ptr), value :: al
+      integer(c_int64_t), value :: nb
+      integer(c_int), value :: t
+      type(dlops_op), intent(inout) :: a
+      integer(c_int) :: rc
+    end function c_op_create_matmul
+    function c_op_matmul_get_layout(a, pr, pc, i, j, as, xs, ys) bind(C, name='dlops_op_matmul_get_layout') result(rc)
+      import :: c_int, c_int64_t, c_ptr
+      type(c_ptr), value :: a
+      integer(c_int), intent(out) :: pr, pc, i, j
+      integer(c_int64_t), intent(out) :: as(2), xs(2), ys(2)
+      integer(c_int) :: rc
+    end function c_op_matmul_get_layout
+    function c_pdgemm(ctx, pr, pc, m, n, k, alpha, a, da, b, db, beta, c, dc, nb) bind(C, name='dlops_pdgemm') result(rc)
+      import :: c_int, c_int64_t, c_ptr, c_double
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: pr, pc
+      integer(c_int64_t), value :: m, n, k
+      real(c_double), value :: alpha
+      type(c_ptr), value :: a
+      integer(c_int), intent(in) :: da(*)
+      type(c_ptr), value :: b
+      integer(c_int), intent(in) :: db(*)
+      real(c_double), value :: beta
+      type(c_ptr), value :: c
+      integer(c_int), intent(in) :: dc(*)
+      integer(c_int64_t), value :: nb
+      integer(c_int) :: rc
+    end function c_pdgemm
+    function c_psgemm(ctx, pr, pc, m, n, k, alpha, a, da, b, db, beta, c, dc, nb) bind(C, name='dlops_psgemm') result(rc)
+      import :: c_int, c_int64_t, c_ptr, c_float
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: pr, pc
+      integer(c_int64_t), value :: m, n, k
+      real(c_float), value :: alpha
+      type(c_ptr), value :: a
+      integer(c_int), intent(in) :: da(*)
+      type(c_ptr), value :: b
+      integer(c_int), intent(in) :: db(*)
+      real(c_float), value :: beta
+      type(c_ptr), value :: c
+      integer(c_int), intent(in) :: dc(*)
+      integer(c_int64_t), value :: nb
+      integer(c_int) :: rc
+    end function c_psgemm
+    function c_pzgemm(ctx, pr, pc, m, n, k, alpha, a, da, b, db, beta, c, dc, nb) bind(C, name='dlops_pzgemm') result(rc)
+      import :: c_int, c_int64_t, c_ptr, dlops_scalar
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: pr, pc
+      integer(c_int64_t), value :: m, n, k
+      type(dlops_scalar), value :: alpha
+      type(c_ptr), value :: a
+      integer(c_int), intent(in) :: da(*)
+      type(c_ptr), value :: b
+      integer(c_int), intent(in) :: db(*)
+      type(dlops_scalar), value :: beta
+      type(c_ptr), value :: c
+      integer(c_int), intent(in) :: dc(*)
+      integer(c_int64_t), value :: nb
+      integer(c_int) :: rc
+    end function c_pzgemm
+    function c_pcgemm(ctx, pr, pc, m, n, k, alpha, a, da, b, db, beta, c, dc, nb) bind(C, name='dlops_pcgemm') result(rc)
+      import :: c_int, c_int64_t, c_ptr, dlops_scalar
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: pr, pc
+      integer(c_int64_t), value :: m, n, k
+      type(dlops_scalar), value :: alpha
+      type(c_ptr), value :: a
+      integer(c_int), intent(in) :: da(*)
+      type(c_ptr), value :: b
+      integer(c_int), intent(in) :: db(*)
+      type(dlops_scalar), value :: beta
+      type(c_ptr), value :: c
+      integer(c_int), intent(in) :: dc(*)
+      integer(c_int64_t), value :: nb
+      integer(c_int) :: rc
+    end function c_pcgemm
+    ! solver.h
+    function c_stop_reason_name(r) bind(C, name='dlops_stop_reason_name') result(s)
+      import :: c_int, c_ptr
+      integer(c_int), value :: r
+      type(c_ptr) :: s
+    end function c_stop_reason_name
+    function c_solver_opts_default(o) bind(C, name='dlops_solver_opts_default') result(rc)
+      import :: c_int, dlops_solver_opts
+      type(dlops_solver_opts), intent(out) :: o
+      integer(c_int) :: rc
+    end function c_solver_opts_default
+    function c_solve_cg(a, y, x, o, r) bind(C, name='dlops_solve_cg') result(rc)
+      import :: c_int, c_ptr, dlops_solver_opts, dlops_solver_result
+      type(c_ptr), value :: a, y, x
+      type(dlops_solver_opts), intent(in), optional :: o
+      type(dlops_solver_result), intent(out), optional :: r
+      integer(c_int) :: rc
+    end function c_solve_cg
+    function c_solve_cgls(a, y, x, o, r) bind(C, name='dlops_solve_cgls') result(rc)
+      import :: c_int, c_ptr, dlops_solver_opts, dlops_solver_result
+      type(c_ptr), value :: a, y, x
+      type(dlops_solver_opts), intent(in), optional :: o
+      type(dlops_solver_result), intent(out), optional :: r
+      integer(c_int) :: rc
+    end function c_solve_cgls
+    function c_solve_lsqr(a, y, x, o, r) bind(C, name='dlops_solve_lsqr') result(rc)
+      import :: c_int, c_ptr, dlops_solver_opts, dlops_solver_result
+      type(c_ptr), value :: a, y, x
+      type(dlops_solver_opts), intent(in), optional :: o
+      type(dlops_solver_result), intent(out), optional :: r
+      integer(c_int) :: rc
+    end function c_solve_lsqr
+    function c_solve_ista(a, y, x, o, r) bind(C, name='dlops_solve_ista') result(rc)
+      import :: c_int, c_ptr, dlops_solver_opts, dlops_solver_result
+      type(c_ptr), value :: a, y, x
+      type(dlops_solver_opts), intent(in), optional :: o
+      type(dlops_solver_result), intent(out), optional :: r
+      integer(c_int) :: rc
+    end function c_solve_ista
+    function c_solve_fista(a, y, x, o, r) bind(C, name='dlops_solve_fista') result(rc)
+      import :: c_int, c_ptr, dlops_solver_opts, dlops_solver_result
+      type(c_ptr), value :: a, y, x
+      type(dlops_solver_opts), intent(in), optional :: o
+      type(dlops_solver_result), intent(out), optional :: r
+      integer(c_int) :: rc
+    end function c_solve_fista
+    function c_solve_power(a, b, o, e, r) bind(C, name='dlops_solve_power') result(rc)
+      import :: c_int, c_ptr, dlops_solver_opts, dlops_solver_result, dlops_scalar
+      type(c_ptr), value :: a, b
+      type(dlops_solver_opts), intent(in), optional :: o
+      type(dlops_scalar), intent(out) :: e
+      type(dlops_solver_result), intent(out), optional :: r
+      integer(c_int) :: rc
+    end function c_solve_power
+    function c_prox_create_l1(sigma, p) bind(C, name='dlops_prox_create_l1') result(rc)
+      import :: c_int, c_double, dlops_prox
+      real(c_double), value :: sigma
+      type(dlops_prox), intent(inout) :: p
+      integer(c_int) :: rc
+    end function c_prox_create_l1
+    function c_prox_create_l0(sigma, p) bind(C, name='dlops_prox_create_l0') result(rc)
+      import :: c_int, c_double, dlops_prox
+      real(c_double), value :: sigma
+      type(dlops_prox), intent(inout) :: p
+      integer(c_int) :: rc
+    end function c_prox_create_l0
+    function c_prox_create_box(lo, hi, p) bind(C, name='dlops_prox_create_box') result(rc)
+      import :: c_int, c_double, dlops_prox
+      real(c_double), value :: lo, hi
+      type(dlops_prox), intent(inout) :: p
+      integer(c_int) :: rc
+    end function c_prox_create_box
+    function c_prox_l2_params_default(p) bind(C, name='dlops_prox_l2_params_default') result(rc)
+      import :: c_int, dlops_prox_l2_params
+      type(dlops_prox_l2_params), intent(out) :: p
+      integer(c_int) :: rc
+    end function c_prox_l2_params_default
+    function c_prox_create_l2(op, b, q, x0, prm, p) bind(C, name='dlops_prox_create_l2') result(rc)
+      import :: c_int, c_ptr, dlops_prox_l2_params, dlops_prox
+      type(c_ptr), value :: op, b, q, x0
+      type(dlops_prox_l2_params), intent(in), optional :: prm
+      type(dlops_prox), intent(inout) :: p
+      integer(c_int) :: rc
+    end function c_prox_create_l2
+    function c_prox_destroy(p) bind(C, name='dlops_prox_destroy') result(rc)
+      import :: c_int, dlops_prox
+      type(dlops_prox), intent(inout) :: p
+      integer(c_int) :: rc
+    end function c_prox_destroy
+    function c_prox_value(p, x, v) bind(C, name='dlops_prox_value') result(rc)
+      import :: c_int, c_ptr, c_double
+      type(c_ptr), value :: p, x
+      real(c_double), intent(out) :: v
+      integer(c_int) :: rc
+    end function c_prox_value
+    function c_prox_apply(p, x, tau, out) bind(C, name='dlops_prox_apply') result(rc)
+      import :: c_int, c_ptr, c_double
+      type(c_ptr), value :: p, x
+      real(c_double), value :: tau
+      type(c_ptr), value :: out
+      integer(c_int) :: rc
+    end function c_prox_apply
+    function c_prox_grad(p, x, g) bind(C, name='dlops_prox_grad') result(rc)
+      import :: c_int, c_ptr
+      type(c_ptr), value :: p, x, g
+      integer(c_int) :: rc
+    end function c_prox_grad
+    function c_solve_proximal_gradient(pf, pg, x, o, r) bind(C, name='dlops_solve_proximal_gradient') result(rc)
+      import :: c_int, c_ptr, dlops_solver_opts, dlops_solver_result
+      type(c_ptr), value :: pf, pg, x
+      type(dlops_solver_opts), intent(in), optional :: o
+      type(dlops_solver_result), intent(out), optional :: r
+      integer(c_int) :: rc
+    end function c_solve_proximal_gradient
+    function c_solve_admm_l2(pg, op, b, a, x, z, o, r) bind(C, name='dlops_solve_admm_l2') result(rc)
+      import :: c_int, c_ptr, dlops_solver_opts, dlops_solver_result
+      type(c_ptr), value :: pg, op, b, a, x, z
+      type(dlops_solver_opts), intent(in), optional :: o
+      type(dlops_solver_result), intent(out), optional :: r
+      integer(c_int) :: rc
+    end function c_solve_admm_l2
   end interface
 
   ! ------------------------------------------------------------------ private state
@@ -1849,6 +2615,1250 @@ contains
          'dlops_darray_read_npy', ierr)
   end subroutine dlops_darray_read_npy
 
+  ! ================================================================== operators: core (op.h)
+  !> y = A x. x must have A's domain layout and y its range layout (DLOPS_ERR_SIZE otherwise).
+  !> **Collective**.
+  subroutine dlops_op_apply(A, x, y, ierr)
+    type(dlops_op), intent(in) :: A
+    type(dlops_darray), intent(in) :: x, y
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_apply(A%ptr, x%ptr, y%ptr), 'dlops_op_apply', ierr)
+  end subroutine dlops_op_apply
+
+  !> x = A^H y. **Collective**.
+  subroutine dlops_op_apply_adjoint(A, y, x, ierr)
+    type(dlops_op), intent(in) :: A
+    type(dlops_darray), intent(in) :: y, x
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_apply_adjoint(A%ptr, y%ptr, x%ptr), 'dlops_op_apply_adjoint', ierr)
+  end subroutine dlops_op_apply_adjoint
+
+  !> dlops_op_create_vecs(A [, x] [, y] [, ierr]): new zero-filled arrays with A's domain (x)
+  !> and range (y) layouts; either may be left out (pass the others by keyword). Not collective
+  !> for unmasked layouts.
+  subroutine dlops_op_create_vecs(A, x, y, ierr)
+    type(dlops_op), intent(in) :: A
+    type(dlops_darray), intent(inout), optional :: x, y
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_create_vecs(A%ptr, x, y), 'dlops_op_create_vecs', ierr)
+  end subroutine dlops_op_create_vecs
+
+  !> Drop a reference to A and null the handle (a null handle is a no-op). Not collective.
+  subroutine dlops_op_destroy(A, ierr)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_destroy(A), 'dlops_op_destroy', ierr)
+  end subroutine dlops_op_destroy
+
+  !> Global shape: nrows = range size, ncols = domain size. Not collective.
+  subroutine dlops_op_get_shape(A, nrows, ncols, ierr)
+    type(dlops_op), intent(in) :: A
+    integer(c_int64_t), intent(out) :: nrows, ncols
+    integer, intent(out), optional :: ierr
+    nrows = 0
+    ncols = 0
+    call f_check(c_op_get_shape(A%ptr, nrows, ncols), 'dlops_op_get_shape', ierr)
+  end subroutine dlops_op_get_shape
+
+  !> dims: the model shape (PyLops' dims) in C order, allocated to its number of entries. Not
+  !> collective.
+  subroutine dlops_op_get_dims(A, dims, ierr)
+    type(dlops_op), intent(in) :: A
+    integer(c_int64_t), allocatable, intent(out) :: dims(:)
+    integer, intent(out), optional :: ierr
+    integer(c_int64_t) :: s(DLOPS_MAX_NDIM)
+    integer(c_int) :: nd, rc
+    nd = 0
+    s = 0
+    rc = c_op_get_dims(A%ptr, nd, s)
+    if (rc /= DLOPS_SUCCESS) nd = 0
+    dims = s(1:max(0, min(nd, DLOPS_MAX_NDIM)))
+    call f_check(rc, 'dlops_op_get_dims', ierr)
+  end subroutine dlops_op_get_dims
+
+  !> dimsd: the data shape (PyLops' dimsd) in C order, allocated. Not collective.
+  subroutine dlops_op_get_dimsd(A, dimsd, ierr)
+    type(dlops_op), intent(in) :: A
+    integer(c_int64_t), allocatable, intent(out) :: dimsd(:)
+    integer, intent(out), optional :: ierr
+    integer(c_int64_t) :: s(DLOPS_MAX_NDIM)
+    integer(c_int) :: nd, rc
+    nd = 0
+    s = 0
+    rc = c_op_get_dimsd(A%ptr, nd, s)
+    if (rc /= DLOPS_SUCCESS) nd = 0
+    dimsd = s(1:max(0, min(nd, DLOPS_MAX_NDIM)))
+    call f_check(rc, 'dlops_op_get_dimsd', ierr)
+  end subroutine dlops_op_get_dimsd
+
+  !> Element type (DLOPS_F32, ...). Not collective.
+  subroutine dlops_op_get_dtype(A, dtype, ierr)
+    type(dlops_op), intent(in) :: A
+    integer, intent(out) :: dtype
+    integer, intent(out), optional :: ierr
+    integer(c_int) :: v
+    v = 0
+    call f_check(c_op_get_dtype(A%ptr, v), 'dlops_op_get_dtype', ierr)
+    dtype = int(v)
+  end subroutine dlops_op_get_dtype
+
+  !> The operator's context (borrowed: do not destroy). Not collective.
+  subroutine dlops_op_get_ctx(A, ctx, ierr)
+    type(dlops_op), intent(in) :: A
+    type(dlops_ctx), intent(out) :: ctx
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_get_ctx(A%ptr, ctx), 'dlops_op_get_ctx', ierr)
+  end subroutine dlops_op_get_ctx
+
+  !> Short name of the operator kind ("blockdiag", "product", "user", ...). Not collective.
+  subroutine dlops_op_get_name(A, name, ierr)
+    type(dlops_op), intent(in) :: A
+    character(len=:), allocatable, intent(out) :: name
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: s
+    integer(c_int) :: rc
+    s = c_null_ptr
+    rc = c_op_get_name(A%ptr, s)
+    name = f_string(s)
+    call f_check(rc, 'dlops_op_get_name', ierr)
+  end subroutine dlops_op_get_name
+
+  !> dlops_op_dottest(A, rtol, seed, passed [, relerr] [, ierr]): checks <A u, v> = <u, A^H v>
+  !> on random u, v drawn from seed, to relative tolerance rtol. passed is the same on every
+  !> rank; relerr receives the relative difference. **Collective**.
+  subroutine dlops_op_dottest_i8(A, rtol, seed, passed, relerr, ierr)
+    type(dlops_op), intent(in) :: A
+    real(c_double), intent(in) :: rtol
+    integer(c_int64_t), intent(in) :: seed
+    logical, intent(out) :: passed
+    real(c_double), intent(out), optional :: relerr
+    integer, intent(out), optional :: ierr
+    integer(c_int) :: p
+    real(c_double) :: e
+    p = 0
+    e = 0
+    call f_check(c_op_dottest(A%ptr, rtol, int(seed, c_long_long), p, e), 'dlops_op_dottest', ierr)
+    passed = p /= 0
+    if (present(relerr)) relerr = e
+  end subroutine dlops_op_dottest_i8
+  subroutine dlops_op_dottest_i4(A, rtol, seed, passed, relerr, ierr)
+    type(dlops_op), intent(in) :: A
+    real(c_double), intent(in) :: rtol
+    integer, intent(in) :: seed
+    logical, intent(out) :: passed
+    real(c_double), intent(out), optional :: relerr
+    integer, intent(out), optional :: ierr
+    call dlops_op_dottest_i8(A, rtol, int(seed, c_int64_t), passed, relerr, ierr)
+  end subroutine dlops_op_dottest_i4
+
+  ! ================================================================== operators: algebra (not collective)
+  !> C = A B (A's domain layout must equal B's range layout).
+  subroutine dlops_op_create_product(A, B, C, ierr)
+    type(dlops_op), intent(in) :: A, B
+    type(dlops_op), intent(inout) :: C
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_create_product(A%ptr, B%ptr, C), 'dlops_op_create_product', ierr)
+  end subroutine dlops_op_create_product
+
+  !> C = A + B (same layouts).
+  subroutine dlops_op_create_sum(A, B, C, ierr)
+    type(dlops_op), intent(in) :: A, B
+    type(dlops_op), intent(inout) :: C
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_create_sum(A%ptr, B%ptr, C), 'dlops_op_create_sum', ierr)
+  end subroutine dlops_op_create_sum
+
+  !> dlops_op_create_scaled(A, alpha, C [, ierr]): C = alpha A.
+  subroutine dlops_op_create_scaled_s(A, alpha, C, ierr)
+    type(dlops_op), intent(in) :: A
+    type(dlops_scalar), intent(in) :: alpha
+    type(dlops_op), intent(inout) :: C
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_create_scaled(A%ptr, alpha, C), 'dlops_op_create_scaled', ierr)
+  end subroutine dlops_op_create_scaled_s
+  subroutine dlops_op_create_scaled_i(A, alpha, C, ierr)
+    type(dlops_op), intent(in) :: A
+    integer, intent(in) :: alpha
+    type(dlops_op), intent(inout) :: C
+    integer, intent(out), optional :: ierr
+    call dlops_op_create_scaled_s(A, f_scalar_i(alpha), C, ierr)
+  end subroutine dlops_op_create_scaled_i
+  subroutine dlops_op_create_scaled_r4(A, alpha, C, ierr)
+    type(dlops_op), intent(in) :: A
+    real(c_float), intent(in) :: alpha
+    type(dlops_op), intent(inout) :: C
+    integer, intent(out), optional :: ierr
+    call dlops_op_create_scaled_s(A, f_scalar_r4(alpha), C, ierr)
+  end subroutine dlops_op_create_scaled_r4
+  subroutine dlops_op_create_scaled_r8(A, alpha, C, ierr)
+    type(dlops_op), intent(in) :: A
+    real(c_double), intent(in) :: alpha
+    type(dlops_op), intent(inout) :: C
+    integer, intent(out), optional :: ierr
+    call dlops_op_create_scaled_s(A, f_scalar_r8(alpha), C, ierr)
+  end subroutine dlops_op_create_scaled_r8
+  subroutine dlops_op_create_scaled_c4(A, alpha, C, ierr)
+    type(dlops_op), intent(in) :: A
+    complex(c_float_complex), intent(in) :: alpha
+    type(dlops_op), intent(inout) :: C
+    integer, intent(out), optional :: ierr
+    call dlops_op_create_scaled_s(A, f_scalar_c4(alpha), C, ierr)
+  end subroutine dlops_op_create_scaled_c4
+  subroutine dlops_op_create_scaled_c8(A, alpha, C, ierr)
+    type(dlops_op), intent(in) :: A
+    complex(c_double_complex), intent(in) :: alpha
+    type(dlops_op), intent(inout) :: C
+    integer, intent(out), optional :: ierr
+    call dlops_op_create_scaled_s(A, f_scalar_c8(alpha), C, ierr)
+  end subroutine dlops_op_create_scaled_c8
+
+  !> C = A^H.
+  subroutine dlops_op_create_adjoint(A, C, ierr)
+    type(dlops_op), intent(in) :: A
+    type(dlops_op), intent(inout) :: C
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_create_adjoint(A%ptr, C), 'dlops_op_create_adjoint', ierr)
+  end subroutine dlops_op_create_adjoint
+
+  !> C = A^T (= conj(A^H)).
+  subroutine dlops_op_create_transpose(A, C, ierr)
+    type(dlops_op), intent(in) :: A
+    type(dlops_op), intent(inout) :: C
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_create_transpose(A%ptr, C), 'dlops_op_create_transpose', ierr)
+  end subroutine dlops_op_create_transpose
+
+  !> C = conj(A).
+  subroutine dlops_op_create_conj(A, C, ierr)
+    type(dlops_op), intent(in) :: A
+    type(dlops_op), intent(inout) :: C
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_create_conj(A%ptr, C), 'dlops_op_create_conj', ierr)
+  end subroutine dlops_op_create_conj
+
+  !> C = A^p, p >= 0 (A square with equal domain and range layouts; p = 0 is the identity).
+  subroutine dlops_op_create_power(A, p, C, ierr)
+    type(dlops_op), intent(in) :: A
+    integer, intent(in) :: p
+    type(dlops_op), intent(inout) :: C
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_create_power(A%ptr, int(p, c_int), C), 'dlops_op_create_power', ierr)
+  end subroutine dlops_op_create_power
+
+  ! ================================================================== user operators
+  !> dlops_op_create_user(domain, range, apply, apply_adjoint, user, destroy, A [, ierr]):
+  !> an operator from Fortran callbacks. domain and range are template arrays fixing the
+  !> layouts (the operator keeps references to them, never their data; destroy your handles when
+  !> you like). apply and apply_adjoint are bind(C) functions with the interface
+  !> dlops_op_callback; apply_adjoint may be left out (the adjoint then fails with
+  !> DLOPS_ERR_UNSUPPORTED). user is passed to the callbacks (c_loc of a TARGET variable, or
+  !> c_null_ptr); destroy (a bind(C) subroutine with the interface dlops_user_destroy, may be
+  !> left out) is called with user when the operator is freed. When leaving an optional
+  !> procedure out, pass the following arguments by keyword (A=...). Not collective.
+  subroutine dlops_op_create_user(domain, range, apply, apply_adjoint, user, destroy, A, ierr)
+    type(dlops_darray), intent(in) :: domain, range
+    procedure(dlops_op_callback) :: apply
+    procedure(dlops_op_callback), optional :: apply_adjoint
+    type(c_ptr), intent(in) :: user
+    procedure(dlops_user_destroy), optional :: destroy
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_funptr) :: fa, fd
+    fa = c_null_funptr
+    fd = c_null_funptr
+    if (present(apply_adjoint)) fa = c_funloc(apply_adjoint)
+    if (present(destroy)) fd = c_funloc(destroy)
+    call f_check(c_op_create_user(domain%ptr, range%ptr, c_funloc(apply), fa, user, fd, A), 'dlops_op_create_user', ierr)
+  end subroutine dlops_op_create_user
+
+  ! ================================================================== basic operators
+  !> Common tail of the creators taking a typed buffer: kind_ok tells whether the buffer's kind
+  !> matches dtype, have whether it holds at least the elements the operator reads. A bad buffer
+  !> becomes a bad dtype (kind) or a null pointer (size) so that C fails on every rank (its
+  !> checks are agreed), and the Fortran-side message replaces C's on the ranks that found it.
+  subroutine f_buffer_args(where, dtype, kind_dtype, n, need, cp, t, msg)
+    character(len=*), intent(in) :: where
+    integer, intent(in) :: dtype
+    integer(c_int), intent(in) :: kind_dtype
+    integer(c_int64_t), intent(in) :: n, need
+    type(c_ptr), intent(inout) :: cp
+    integer(c_int), intent(out) :: t
+    character(len=:), allocatable, intent(out) :: msg
+    t = int(dtype, c_int)
+    msg = ''
+    if (dtype /= kind_dtype) then
+      msg = where // ': dtype is ' // dlops_dtype_name(dtype) // ' but the buffer is ' // f_kind_name(kind_dtype) // &
+           ' (pass a buffer of kind ' // f_kind_name(int(dtype, c_int)) // ')'
+      t = -1
+    else if (n < need) then
+      msg = where // ': the buffer has ' // f_itoa(n) // ' elements, this rank needs ' // f_itoa(need)
+      cp = c_null_ptr
+    else if (.not. c_associated(cp)) then
+      cp = c_loc(f_empty)
+    end if
+  end subroutine f_buffer_args
+
+  !> Finish a creator that went through f_buffer_args.
+  function f_buffer_rc(rc, msg) result(r)
+    integer(c_int), intent(in) :: rc
+    character(len=*), intent(in) :: msg
+    integer(c_int) :: r
+    r = rc
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) r = f_error(rc, msg)
+  end function f_buffer_rc
+
+  function f_matrix(ctx, nrows, ncols, dtype, kd, cp, n, A) result(rc)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: nrows, ncols, n
+    integer, intent(in) :: dtype
+    integer(c_int), intent(in) :: kd
+    type(c_ptr), intent(in) :: cp
+    type(dlops_op), intent(inout) :: A
+    integer(c_int) :: rc, t
+    type(c_ptr) :: p
+    character(len=:), allocatable :: msg
+    p = cp
+    call f_buffer_args('dlops_op_create_matrix', dtype, kd, n, max(0_c_int64_t, nrows) * max(0_c_int64_t, ncols), &
+         p, t, msg)
+    rc = f_buffer_rc(c_op_create_matrix(ctx%ptr, nrows, ncols, t, p, A), msg)
+  end function f_matrix
+
+  function f_diagonal(ctx, n, dtype, kd, cp, nbuf, A) result(rc)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: n, nbuf
+    integer, intent(in) :: dtype
+    integer(c_int), intent(in) :: kd
+    type(c_ptr), intent(in) :: cp
+    type(dlops_op), intent(inout) :: A
+    integer(c_int) :: rc, t, p, r
+    integer(c_int64_t) :: need
+    type(c_ptr) :: q
+    character(len=:), allocatable :: msg
+    integer(c_int) :: e1, e2
+    p = 1
+    r = 0
+    need = 0
+    e1 = c_ctx_get_size(ctx%ptr, p)
+    e2 = c_ctx_get_rank(ctx%ptr, r)
+    if (e1 == DLOPS_SUCCESS .and. e2 == DLOPS_SUCCESS .and. n >= 0 .and. p > 0) then
+      need = n / p
+      if (r < mod(n, int(p, c_int64_t))) need = need + 1
+    end if
+    q = cp
+    call f_buffer_args('dlops_op_create_diagonal', dtype, kd, nbuf, need, q, t, msg)
+    rc = f_buffer_rc(c_op_create_diagonal(ctx%ptr, n, t, q, A), msg)
+  end function f_diagonal
+
+  function f_convolve1d(ctx, dims, axis, kd, cp, nh, offset, dtype, A) result(rc)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: dims(:), nh, offset
+    integer, intent(in) :: axis, dtype
+    integer(c_int), intent(in) :: kd
+    type(c_ptr), intent(in) :: cp
+    type(dlops_op), intent(inout) :: A
+    integer(c_int) :: rc, t
+    type(c_ptr) :: q
+    character(len=:), allocatable :: msg
+    q = cp
+    call f_buffer_args('dlops_op_create_convolve1d', dtype, kd, nh, nh, q, t, msg)
+    rc = f_buffer_rc(c_op_create_convolve1d(ctx%ptr, int(size(dims), c_int), dims, int(axis, c_int), q, nh, offset, &
+         t, A), msg)
+  end function f_convolve1d
+
+  !> Identity nrows x ncols (copies min(nrows, ncols) leading entries; PyLops' Identity(N, M));
+  !> rectangular only on a one-rank context. Vectors: 1-D SCATTER, default split.
+  subroutine dlops_op_create_identity_i8(ctx, nrows, ncols, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: nrows, ncols
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_create_identity(ctx%ptr, nrows, ncols, int(dtype, c_int), A), 'dlops_op_create_identity', ierr)
+  end subroutine dlops_op_create_identity_i8
+  subroutine dlops_op_create_identity_i4(ctx, nrows, ncols, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: nrows, ncols
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call dlops_op_create_identity_i8(ctx, int(nrows, c_int64_t), int(ncols, c_int64_t), dtype, A, ierr)
+  end subroutine dlops_op_create_identity_i4
+
+  !> Zero operator nrows x ncols.
+  subroutine dlops_op_create_zero_i8(ctx, nrows, ncols, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: nrows, ncols
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_create_zero(ctx%ptr, nrows, ncols, int(dtype, c_int), A), 'dlops_op_create_zero', ierr)
+  end subroutine dlops_op_create_zero_i8
+  subroutine dlops_op_create_zero_i4(ctx, nrows, ncols, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: nrows, ncols
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call dlops_op_create_zero_i8(ctx, int(nrows, c_int64_t), int(ncols, c_int64_t), dtype, A, ierr)
+  end subroutine dlops_op_create_zero_i4
+
+  ! ================================================================== derivative family
+  !> dlops_op_create_first_derivative(ctx, dims, axis, sampling, kind, order, edge, dtype, A
+  !> [, ierr]): first derivative along C axis `axis` (0-based) of an N-D model of C shape dims
+  !> (a Fortran field u(n1, ..., nk) has dims = dlops_shape_from_fortran(shape(u)) and its
+  !> dimension d is axis dlops_axis_from_fortran(d, k)), distributed along axis 0 (the slowest,
+  !> i.e. the last Fortran dimension). kind DLOPS_DERIV_FORWARD/BACKWARD/CENTERED, order 3 or 5
+  !> (centered), edge (centered): PyLops' stencils. **Collective**.
+  subroutine dlops_op_create_first_derivative_i8(ctx, dims, axis, sampling, kind, order, edge, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    real(c_double), intent(in) :: sampling
+    integer, intent(in) :: kind, order
+    logical, intent(in) :: edge
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_create_first_derivative(ctx%ptr, int(size(dims), c_int), dims, int(axis, c_int), sampling, &
+         int(kind, c_int), int(order, c_int), merge(1_c_int, 0_c_int, edge), int(dtype, c_int), A), &
+         'dlops_op_create_first_derivative', ierr)
+  end subroutine dlops_op_create_first_derivative_i8
+  subroutine dlops_op_create_first_derivative_i4(ctx, dims, axis, sampling, kind, order, edge, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    real(c_double), intent(in) :: sampling
+    integer, intent(in) :: kind, order
+    logical, intent(in) :: edge
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call dlops_op_create_first_derivative_i8(ctx, int(dims, c_int64_t), axis, sampling, kind, order, edge, dtype, A, &
+         ierr)
+  end subroutine dlops_op_create_first_derivative_i4
+
+  !> dlops_op_create_second_derivative(ctx, dims, axis, sampling, kind, edge, dtype, A [, ierr]):
+  !> second derivative along C axis `axis` (as the first derivative). **Collective**.
+  subroutine dlops_op_create_second_derivative_i8(ctx, dims, axis, sampling, kind, edge, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    real(c_double), intent(in) :: sampling
+    integer, intent(in) :: kind
+    logical, intent(in) :: edge
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_create_second_derivative(ctx%ptr, int(size(dims), c_int), dims, int(axis, c_int), sampling, &
+         int(kind, c_int), merge(1_c_int, 0_c_int, edge), int(dtype, c_int), A), 'dlops_op_create_second_derivative', ierr)
+  end subroutine dlops_op_create_second_derivative_i8
+  subroutine dlops_op_create_second_derivative_i4(ctx, dims, axis, sampling, kind, edge, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    real(c_double), intent(in) :: sampling
+    integer, intent(in) :: kind
+    logical, intent(in) :: edge
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call dlops_op_create_second_derivative_i8(ctx, int(dims, c_int64_t), axis, sampling, kind, edge, dtype, A, ierr)
+  end subroutine dlops_op_create_second_derivative_i4
+
+  !> dlops_op_create_laplacian(ctx, dims, axes, weights, sampling, kind, edge, dtype, A [, ierr]):
+  !> sum over k of weights(k) * second derivative along C axis axes(k) with sampling(k)
+  !> (PyLops-MPI MPILaplacian); axes, weights and sampling have the same size. **Collective**.
+  subroutine dlops_op_create_laplacian_i8(ctx, dims, axes, weights, sampling, kind, edge, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: dims(:)
+    integer, intent(in) :: axes(:)
+    real(c_double), intent(in) :: weights(:), sampling(:)
+    integer, intent(in) :: kind
+    logical, intent(in) :: edge
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    integer(c_int) :: rc
+    if (size(weights) /= size(axes) .or. size(sampling) /= size(axes)) then
+      rc = f_error(DLOPS_ERR_ARG, 'dlops_op_create_laplacian: axes, weights and sampling must have the same size')
+      ! still enter the collective call (with no axes) so that every rank fails together
+      if (c_op_create_laplacian(ctx%ptr, int(size(dims), c_int), dims, -1_c_int, [0_c_int], [0.0_c_double], &
+           [0.0_c_double], int(kind, c_int), 0_c_int, int(dtype, c_int), A) == DLOPS_SUCCESS) &
+           rc = f_error(DLOPS_ERR_INTERNAL, 'dlops_op_create_laplacian: a bad axis count was accepted')
+    else
+      rc = c_op_create_laplacian(ctx%ptr, int(size(dims), c_int), dims, int(size(axes), c_int), int(axes, c_int), &
+           weights, sampling, int(kind, c_int), merge(1_c_int, 0_c_int, edge), int(dtype, c_int), A)
+    end if
+    call f_check(rc, 'dlops_op_create_laplacian', ierr)
+  end subroutine dlops_op_create_laplacian_i8
+  subroutine dlops_op_create_laplacian_i4(ctx, dims, axes, weights, sampling, kind, edge, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: dims(:)
+    integer, intent(in) :: axes(:)
+    real(c_double), intent(in) :: weights(:), sampling(:)
+    integer, intent(in) :: kind
+    logical, intent(in) :: edge
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call dlops_op_create_laplacian_i8(ctx, int(dims, c_int64_t), axes, weights, sampling, kind, edge, dtype, A, ierr)
+  end subroutine dlops_op_create_laplacian_i4
+
+  !> dlops_op_create_gradient(ctx, dims, sampling, kind, edge, dtype, A [, ierr]): first
+  !> derivatives along every C axis (sampling(size(dims))); the range is a stacked array of
+  !> size(dims) components (PyLops-MPI MPIGradient). **Collective**.
+  subroutine dlops_op_create_gradient_i8(ctx, dims, sampling, kind, edge, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: dims(:)
+    real(c_double), intent(in) :: sampling(:)
+    integer, intent(in) :: kind
+    logical, intent(in) :: edge
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    real(c_double), target :: s(max(1, size(dims)))
+    type(c_ptr) :: sp
+    integer(c_int) :: rc
+    ! a sampling array of the wrong size goes to C as NULL, which fails on every rank
+    s = 0
+    sp = c_null_ptr
+    if (size(sampling) == size(dims)) then
+      s(1:size(sampling)) = sampling
+      sp = c_loc(s)
+    end if
+    rc = c_op_create_gradient(ctx%ptr, int(size(dims), c_int), dims, sp, int(kind, c_int), merge(1_c_int, 0_c_int, edge), &
+         int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. size(sampling) /= size(dims)) &
+         rc = f_error(rc, 'dlops_op_create_gradient: sampling has ' // f_itoa(int(size(sampling), c_int64_t)) // &
+         ' entries, one per axis (' // f_itoa(int(size(dims), c_int64_t)) // ') is needed')
+    call f_check(rc, 'dlops_op_create_gradient', ierr)
+  end subroutine dlops_op_create_gradient_i8
+  subroutine dlops_op_create_gradient_i4(ctx, dims, sampling, kind, edge, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: dims(:)
+    real(c_double), intent(in) :: sampling(:)
+    integer, intent(in) :: kind
+    logical, intent(in) :: edge
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call dlops_op_create_gradient_i8(ctx, int(dims, c_int64_t), sampling, kind, edge, dtype, A, ierr)
+  end subroutine dlops_op_create_gradient_i4
+
+  !> dlops_op_create_transpose_axes(ctx, dims, perm, dtype, A [, ierr]): y = x.transpose(perm)
+  !> in C terms (dims in C order, perm of 0-based C axes). One-rank context.
+  subroutine dlops_op_create_transpose_axes_i8(ctx, dims, perm, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: dims(:)
+    integer, intent(in) :: perm(:)
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    integer(c_int) :: rc
+    if (size(perm) /= size(dims)) then
+      rc = f_error(DLOPS_ERR_ARG, 'dlops_op_create_transpose_axes: perm has ' // f_itoa(int(size(perm), c_int64_t)) // &
+           ' entries but dims has ' // f_itoa(int(size(dims), c_int64_t)))
+    else
+      rc = c_op_create_transpose_axes(ctx%ptr, int(size(dims), c_int), dims, int(perm, c_int), int(dtype, c_int), A)
+    end if
+    call f_check(rc, 'dlops_op_create_transpose_axes', ierr)
+  end subroutine dlops_op_create_transpose_axes_i8
+  subroutine dlops_op_create_transpose_axes_i4(ctx, dims, perm, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: dims(:)
+    integer, intent(in) :: perm(:)
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call dlops_op_create_transpose_axes_i8(ctx, int(dims, c_int64_t), perm, dtype, A, ierr)
+  end subroutine dlops_op_create_transpose_axes_i4
+
+  ! ================================================================== distributed composition
+  !> Block-diagonal operator (PyLops-MPI MPIBlockDiag): ops(:) are this rank's local operators
+  !> (one-rank contexts; size 0 allowed), applied to consecutive pieces of its local block.
+  !> mask_color as in dlops_darray_create_ext (-1: none). **Collective**.
+  subroutine dlops_op_create_blockdiag(ctx, ops, mask_color, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    type(dlops_op), intent(in) :: ops(:)
+    integer, intent(in) :: mask_color
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(dlops_op) :: o(max(1, size(ops)))
+    o(1:size(ops)) = ops
+    call f_check(c_op_create_blockdiag(ctx%ptr, int(size(ops), c_int), o, int(mask_color, c_int), A), &
+         'dlops_op_create_blockdiag', ierr)
+  end subroutine dlops_op_create_blockdiag
+
+  !> Stacked block diagonal of distributed operators (stacked domain and range). Not collective.
+  subroutine dlops_op_create_stacked_blockdiag(ops, A, ierr)
+    type(dlops_op), intent(in) :: ops(:)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(dlops_op) :: o(max(1, size(ops)))
+    o(1:size(ops)) = ops
+    call f_check(c_op_create_stacked_blockdiag(int(size(ops), c_int), o, A), 'dlops_op_create_stacked_blockdiag', ierr)
+  end subroutine dlops_op_create_stacked_blockdiag
+
+  !> Vertical stack (PyLops-MPI MPIVStack) of this rank's local operators (equal column counts
+  !> on every rank; size 0 allowed): domain BROADCAST, range SCATTER. **Collective**.
+  subroutine dlops_op_create_vstack(ctx, ops, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    type(dlops_op), intent(in) :: ops(:)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(dlops_op) :: o(max(1, size(ops)))
+    o(1:size(ops)) = ops
+    call f_check(c_op_create_vstack(ctx%ptr, int(size(ops), c_int), o, A), 'dlops_op_create_vstack', ierr)
+  end subroutine dlops_op_create_vstack
+
+  !> Horizontal stack (PyLops-MPI MPIHStack): domain SCATTER, range BROADCAST. **Collective**.
+  subroutine dlops_op_create_hstack(ctx, ops, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    type(dlops_op), intent(in) :: ops(:)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(dlops_op) :: o(max(1, size(ops)))
+    o(1:size(ops)) = ops
+    call f_check(c_op_create_hstack(ctx%ptr, int(size(ops), c_int), o, A), 'dlops_op_create_hstack', ierr)
+  end subroutine dlops_op_create_hstack
+
+  !> Stack of distributed operators with the same domain; the range is stacked
+  !> (MPIStackedVStack). Not collective.
+  subroutine dlops_op_create_stacked_vstack(ops, A, ierr)
+    type(dlops_op), intent(in) :: ops(:)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(dlops_op) :: o(max(1, size(ops)))
+    o(1:size(ops)) = ops
+    call f_check(c_op_create_stacked_vstack(int(size(ops), c_int), o, A), 'dlops_op_create_stacked_vstack', ierr)
+  end subroutine dlops_op_create_stacked_vstack
+
+  !> A local operator applied to every rank's copy of a BROADCAST (or UNSAFE_BROADCAST,
+  !> `partition`) array. **Collective**.
+  subroutine dlops_op_create_replicated(ctx, local, partition, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    type(dlops_op), intent(in) :: local
+    integer, intent(in) :: partition
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_create_replicated(ctx%ptr, local%ptr, int(partition, c_int), A), 'dlops_op_create_replicated', ierr)
+  end subroutine dlops_op_create_replicated
+
+  !> dlops_op_create_halo(ctx, dims, halo, grid, dtype, A [, ierr]): N-D Cartesian halo
+  !> exchange (PyLops-MPI MPIHalo), all in C order: dims(ndim), halo(2*ndim) = (minus, plus)
+  !> widths per axis, grid(ndim) the process grid, or a size-0 array for (1, ..., 1, P).
+  !> **Collective**.
+  subroutine dlops_op_create_halo_i8(ctx, dims, halo, grid, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: dims(:), halo(:)
+    integer, intent(in) :: grid(:)
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    integer(c_int), target :: g(max(1, size(dims)))
+    integer(c_int64_t) :: h(max(1, 2 * size(dims)))
+    type(c_ptr) :: gp
+    integer(c_int) :: rc
+    character(len=:), allocatable :: msg
+    msg = ''
+    ! short arrays are padded so that C never reads past them: a zero grid entry fails on every rank
+    h = 0
+    h(1:min(size(h), size(halo))) = halo(1:min(size(h), size(halo)))
+    g = 0
+    gp = c_null_ptr
+    if (size(grid) > 0) then
+      g(1:min(size(g), size(grid))) = int(grid(1:min(size(g), size(grid))), c_int)
+      gp = c_loc(g)
+    end if
+    if (size(halo) /= 2 * size(dims)) then
+      msg = 'dlops_op_create_halo: halo has ' // f_itoa(int(size(halo), c_int64_t)) // ' entries, 2*ndim = ' // &
+           f_itoa(int(2 * size(dims), c_int64_t)) // ' are needed'
+    else if (size(grid) /= 0 .and. size(grid) /= size(dims)) then
+      msg = 'dlops_op_create_halo: grid has ' // f_itoa(int(size(grid), c_int64_t)) // ' entries, ndim = ' // &
+           f_itoa(int(size(dims), c_int64_t)) // ' (or none) are needed'
+      g = 0
+      gp = c_loc(g)
+    end if
+    if (len(msg) > 0) h = -1  ! a negative width fails on every rank
+    rc = c_op_create_halo(ctx%ptr, int(size(dims), c_int), dims, h, gp, int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_halo', ierr)
+  end subroutine dlops_op_create_halo_i8
+  subroutine dlops_op_create_halo_i4(ctx, dims, halo, grid, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: dims(:), halo(:)
+    integer, intent(in) :: grid(:)
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call dlops_op_create_halo_i8(ctx, int(dims, c_int64_t), int(halo, c_int64_t), grid, dtype, A, ierr)
+  end subroutine dlops_op_create_halo_i4
+
+  ! ================================================================== dense products (dense.h)
+  !> dlops_ceil_block(n, q, t, start, len [, ierr]): the ceil-block range [start, start + len)
+  !> (0-based, C meaning) of part t (0-based) of n split into q parts. Not collective.
+  subroutine dlops_ceil_block_i8(n, q, t, start, len, ierr)
+    integer(c_int64_t), intent(in) :: n
+    integer, intent(in) :: q, t
+    integer(c_int64_t), intent(out) :: start, len
+    integer, intent(out), optional :: ierr
+    start = 0
+    len = 0
+    call f_check(c_ceil_block(n, int(q, c_int), int(t, c_int), start, len), 'dlops_ceil_block', ierr)
+  end subroutine dlops_ceil_block_i8
+  subroutine dlops_ceil_block_i4(n, q, t, start, len, ierr)
+    integer, intent(in) :: n
+    integer, intent(in) :: q, t
+    integer, intent(out) :: start, len
+    integer, intent(out), optional :: ierr
+    integer(c_int64_t) :: s, l
+    call dlops_ceil_block_i8(int(n, c_int64_t), q, t, s, l, ierr)
+    start = int(s)
+    len = int(l)
+  end subroutine dlops_ceil_block_i4
+
+  !> Elements of this rank's A tile for dlops_op_create_matmul (0 when it cannot tell: C then
+  !> reports the bad arguments).
+  function f_matmul_tile(ctx, kind, pr_in, pc_in, N, K) result(need)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: kind, pr_in, pc_in
+    integer(c_int64_t), intent(in) :: N, K
+    integer(c_int64_t) :: need, s, an, ak
+    integer(c_int) :: p, me
+    integer :: pr, pc, i, j
+    need = 0
+    p = 0
+    me = 0
+    if (c_ctx_get_size(ctx%ptr, p) /= DLOPS_SUCCESS) return
+    if (c_ctx_get_rank(ctx%ptr, me) /= DLOPS_SUCCESS) return
+    pr = pr_in
+    pc = pc_in
+    if (pr == 0 .and. pc == 0) then  ! the most square grid, as C picks it
+      pr = int(sqrt(real(p, c_double)))
+      do while (pr > 1 .and. mod(int(p), pr) /= 0)
+        pr = pr - 1
+      end do
+      pr = max(pr, 1)
+      pc = int(p) / pr
+    end if
+    if (pr < 1 .or. pc < 1 .or. N < 0 .or. K < 0) return
+    if (int(me) >= pr * pc) return
+    i = int(me) / pc
+    j = mod(int(me), pc)
+    an = 0
+    ak = 0
+    if (kind == DLOPS_MATMUL_BLOCK) then
+      if (c_ceil_block(N, int(pc, c_int), int(j, c_int), s, an) /= DLOPS_SUCCESS) return
+      ak = K
+    else
+      if (c_ceil_block(N, int(pr, c_int), int(i, c_int), s, an) /= DLOPS_SUCCESS) return
+      if (c_ceil_block(K, int(pc, c_int), int(j, c_int), s, ak) /= DLOPS_SUCCESS) return
+    end if
+    need = an * ak
+  end function f_matmul_tile
+
+  function f_matmul(ctx, kind, pr, pc, N, K, M, kd, cp, na, nb, dtype, A) result(rc)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: kind, pr, pc, dtype
+    integer(c_int64_t), intent(in) :: N, K, M, na, nb
+    integer(c_int), intent(in) :: kd
+    type(c_ptr), intent(in) :: cp
+    type(dlops_op), intent(inout) :: A
+    integer(c_int) :: rc, t
+    type(c_ptr) :: q
+    character(len=:), allocatable :: msg
+    q = cp
+    call f_buffer_args('dlops_op_create_matmul', dtype, kd, na, f_matmul_tile(ctx, kind, pr, pc, N, K), q, t, msg)
+    rc = f_buffer_rc(c_op_create_matmul(ctx%ptr, int(kind, c_int), int(pr, c_int), int(pc, c_int), N, K, M, q, nb, t, &
+         A), msg)
+  end function f_matmul
+
+  !> dlops_op_matmul_get_layout(A [, pr] [, pc] [, i] [, j] [, a_shape] [, x_shape] [, y_shape]
+  !> [, ierr]): grid (pr, pc), this rank's 0-based grid position (i, j) (-1 when idle) and the
+  !> C shapes (rows, cols) of its tiles of A, X and Y. The tiles are row-major, so as Fortran
+  !> arrays they have the reversed shapes (cols, rows). Not collective.
+  subroutine dlops_op_matmul_get_layout(A, pr, pc, i, j, a_shape, x_shape, y_shape, ierr)
+    type(dlops_op), intent(in) :: A
+    integer, intent(out), optional :: pr, pc, i, j
+    integer(c_int64_t), intent(out), optional :: a_shape(2), x_shape(2), y_shape(2)
+    integer, intent(out), optional :: ierr
+    integer(c_int) :: v(4)
+    integer(c_int64_t) :: s(2, 3)
+    v = 0
+    s = 0
+    call f_check(c_op_matmul_get_layout(A%ptr, v(1), v(2), v(3), v(4), s(:, 1), s(:, 2), s(:, 3)), &
+         'dlops_op_matmul_get_layout', ierr)
+    if (present(pr)) pr = int(v(1))
+    if (present(pc)) pc = int(v(2))
+    if (present(i)) i = int(v(3))
+    if (present(j)) j = int(v(4))
+    if (present(a_shape)) a_shape = s(:, 1)
+    if (present(x_shape)) x_shape = s(:, 2)
+    if (present(y_shape)) y_shape = s(:, 3)
+  end subroutine dlops_op_matmul_get_layout
+
+  !> ScaLAPACK's numroc: local count of a block-cyclic dimension.
+  pure function f_numroc(n, nb, iproc, isrc, nprocs) result(r)
+    integer(c_int64_t), intent(in) :: n
+    integer(c_int), intent(in) :: nb, iproc, isrc, nprocs
+    integer(c_int64_t) :: r, nblocks, extra
+    integer :: mydist
+    r = 0
+    if (nb < 1 .or. nprocs < 1 .or. n <= 0) return
+    mydist = modulo(int(iproc - isrc), int(nprocs))
+    nblocks = n / nb
+    r = (nblocks / nprocs) * nb
+    extra = mod(nblocks, int(nprocs, c_int64_t))
+    if (mydist < extra) then
+      r = r + nb
+    else if (mydist == extra) then
+      r = r + mod(n, int(nb, c_int64_t))
+    end if
+  end function f_numroc
+
+  !> Checks the arguments of a p?gemm that C cannot check (descriptor lengths, local array sizes)
+  !> and prepares what goes to C: 9-entry descriptors and data pointers, a null pointer for an
+  !> array smaller than its local block (C then fails on every rank). Returns the message ('' if
+  !> none).
+  function f_pgemm_args(where, ctx, pr, pc, m, n, k, desca, descb, descc, na, nb_, nc, da, db, dc, pa, pb, pcc) &
+       result(msg)
+    character(len=*), intent(in) :: where
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: pr, pc
+    integer(c_int64_t), intent(in) :: m, n, k, na, nb_, nc
+    integer, intent(in) :: desca(:), descb(:), descc(:)
+    integer(c_int), intent(out) :: da(9), db(9), dc(9)
+    type(c_ptr), intent(inout) :: pa, pb, pcc
+    character(len=:), allocatable :: msg
+    integer(c_int) :: me
+    integer :: myrow, mycol
+    integer(c_int64_t) :: need
+    msg = ''
+    da = 0
+    db = 0
+    dc = 0
+    da(1:min(9, size(desca))) = int(desca(1:min(9, size(desca))), c_int)
+    db(1:min(9, size(descb))) = int(descb(1:min(9, size(descb))), c_int)
+    dc(1:min(9, size(descc))) = int(descc(1:min(9, size(descc))), c_int)
+    if (size(desca) < 9 .or. size(descb) < 9 .or. size(descc) < 9) then
+      msg = where // ': descriptors have 9 entries'
+      ! zero block sizes make C fail on every rank
+      da = 0
+      return
+    end if
+    me = 0
+    if (c_ctx_get_rank(ctx%ptr, me) /= DLOPS_SUCCESS) return
+    if (pr < 1 .or. pc < 1 .or. int(me) >= pr * pc) return
+    myrow = int(me) / pc
+    mycol = mod(int(me), pc)
+    ! local blocks: lld x (local columns), column-major
+    need = int(max(da(9), 0), c_int64_t) * f_numroc(k, da(6), int(mycol, c_int), da(8), int(pc, c_int))
+    if (f_numroc(m, da(5), int(myrow, c_int), da(7), int(pr, c_int)) == 0) need = 0
+    if (na < need) then
+      msg = where // ': the local array a has ' // f_itoa(na) // ' elements, this rank needs ' // f_itoa(need)
+      pa = c_null_ptr
+    end if
+    need = int(max(db(9), 0), c_int64_t) * f_numroc(n, db(6), int(mycol, c_int), db(8), int(pc, c_int))
+    if (f_numroc(k, db(5), int(myrow, c_int), db(7), int(pr, c_int)) == 0) need = 0
+    if (nb_ < need) then
+      msg = where // ': the local array b has ' // f_itoa(nb_) // ' elements, this rank needs ' // f_itoa(need)
+      pb = c_null_ptr
+    end if
+    need = int(max(dc(9), 0), c_int64_t) * f_numroc(n, dc(6), int(mycol, c_int), dc(8), int(pc, c_int))
+    if (f_numroc(m, dc(5), int(myrow, c_int), dc(7), int(pr, c_int)) == 0) need = 0
+    if (nc < need) then
+      msg = where // ': the local array c has ' // f_itoa(nc) // ' elements, this rank needs ' // f_itoa(need)
+      pcc = c_null_ptr
+    end if
+  end function f_pgemm_args
+
+  !> dlops_pdgemm(ctx, pr, pc, m, n, k, alpha, a, desca, b, descb, beta, c, descc, nb [, ierr]):
+  !> ScaLAPACK-shaped C = alpha A B + beta C (no transposes) on block-cyclic matrices: desca,
+  !> descb, descc are ScaLAPACK descriptors (9 integers: dtype=1, ctxt (ignored), m, n, mb, nb,
+  !> rsrc, csrc, lld); a, b, c are this rank's local arrays, column-major as in ScaLAPACK, so a
+  !> Fortran array a(lld, local_cols) is passed as it is. The grid pr x pc uses the context's
+  !> first pr*pc ranks in row-major order. nb: panel width (0 = the natural block width).
+  !> **Collective**. dlops_psgemm (real(c_float)), dlops_pzgemm (complex(c_double_complex)) and
+  !> dlops_pcgemm (complex(c_float_complex)) take the same arguments.
+  subroutine dlops_pdgemm_i8(ctx, pr, pc, m, n, k, alpha, a, desca, b, descb, beta, c, descc, nb, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: pr, pc
+    integer(c_int64_t), intent(in) :: m, n, k
+    real(c_double), intent(in) :: alpha, beta
+    real(c_double), intent(in), target, contiguous :: a(..), b(..)
+    real(c_double), intent(inout), target, contiguous :: c(..)
+    integer, intent(in) :: desca(:), descb(:), descc(:)
+    integer(c_int64_t), intent(in) :: nb
+    integer, intent(out), optional :: ierr
+    integer(c_int) :: da(9), db(9), dc(9), rc
+    type(c_ptr) :: pa, pb, pcc
+    character(len=:), allocatable :: msg
+    pa = c_loc(f_empty)
+    pb = c_loc(f_empty)
+    pcc = c_loc(f_empty)
+    if (size(a) > 0) pa = c_loc(a)
+    if (size(b) > 0) pb = c_loc(b)
+    if (size(c) > 0) pcc = c_loc(c)
+    msg = f_pgemm_args('dlops_pdgemm', ctx, pr, pc, m, n, k, desca, descb, descc, size(a, kind=c_int64_t), &
+         size(b, kind=c_int64_t), size(c, kind=c_int64_t), da, db, dc, pa, pb, pcc)
+    rc = c_pdgemm(ctx%ptr, int(pr, c_int), int(pc, c_int), m, n, k, alpha, pa, da, pb, db, beta, pcc, dc, nb)
+    call f_check(f_buffer_rc(rc, msg), 'dlops_pdgemm', ierr)
+  end subroutine dlops_pdgemm_i8
+  subroutine dlops_pdgemm_i4(ctx, pr, pc, m, n, k, alpha, a, desca, b, descb, beta, c, descc, nb, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: pr, pc
+    integer, intent(in) :: m, n, k
+    real(c_double), intent(in) :: alpha, beta
+    real(c_double), intent(in), target, contiguous :: a(..), b(..)
+    real(c_double), intent(inout), target, contiguous :: c(..)
+    integer, intent(in) :: desca(:), descb(:), descc(:)
+    integer, intent(in) :: nb
+    integer, intent(out), optional :: ierr
+    call dlops_pdgemm_i8(ctx, pr, pc, int(m, c_int64_t), int(n, c_int64_t), int(k, c_int64_t), alpha, a, desca, b, &
+         descb, beta, c, descc, int(nb, c_int64_t), ierr)
+  end subroutine dlops_pdgemm_i4
+
+  subroutine dlops_psgemm_i8(ctx, pr, pc, m, n, k, alpha, a, desca, b, descb, beta, c, descc, nb, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: pr, pc
+    integer(c_int64_t), intent(in) :: m, n, k
+    real(c_float), intent(in) :: alpha, beta
+    real(c_float), intent(in), target, contiguous :: a(..), b(..)
+    real(c_float), intent(inout), target, contiguous :: c(..)
+    integer, intent(in) :: desca(:), descb(:), descc(:)
+    integer(c_int64_t), intent(in) :: nb
+    integer, intent(out), optional :: ierr
+    integer(c_int) :: da(9), db(9), dc(9), rc
+    type(c_ptr) :: pa, pb, pcc
+    character(len=:), allocatable :: msg
+    pa = c_loc(f_empty)
+    pb = c_loc(f_empty)
+    pcc = c_loc(f_empty)
+    if (size(a) > 0) pa = c_loc(a)
+    if (size(b) > 0) pb = c_loc(b)
+    if (size(c) > 0) pcc = c_loc(c)
+    msg = f_pgemm_args('dlops_psgemm', ctx, pr, pc, m, n, k, desca, descb, descc, size(a, kind=c_int64_t), &
+         size(b, kind=c_int64_t), size(c, kind=c_int64_t), da, db, dc, pa, pb, pcc)
+    rc = c_psgemm(ctx%ptr, int(pr, c_int), int(pc, c_int), m, n, k, alpha, pa, da, pb, db, beta, pcc, dc, nb)
+    call f_check(f_buffer_rc(rc, msg), 'dlops_psgemm', ierr)
+  end subroutine dlops_psgemm_i8
+  subroutine dlops_psgemm_i4(ctx, pr, pc, m, n, k, alpha, a, desca, b, descb, beta, c, descc, nb, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: pr, pc
+    integer, intent(in) :: m, n, k
+    real(c_float), intent(in) :: alpha, beta
+    real(c_float), intent(in), target, contiguous :: a(..), b(..)
+    real(c_float), intent(inout), target, contiguous :: c(..)
+    integer, intent(in) :: desca(:), descb(:), descc(:)
+    integer, intent(in) :: nb
+    integer, intent(out), optional :: ierr
+    call dlops_psgemm_i8(ctx, pr, pc, int(m, c_int64_t), int(n, c_int64_t), int(k, c_int64_t), alpha, a, desca, b, &
+         descb, beta, c, descc, int(nb, c_int64_t), ierr)
+  end subroutine dlops_psgemm_i4
+
+  subroutine dlops_pzgemm_i8(ctx, pr, pc, m, n, k, alpha, a, desca, b, descb, beta, c, descc, nb, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: pr, pc
+    integer(c_int64_t), intent(in) :: m, n, k
+    complex(c_double_complex), intent(in) :: alpha, beta
+    complex(c_double_complex), intent(in), target, contiguous :: a(..), b(..)
+    complex(c_double_complex), intent(inout), target, contiguous :: c(..)
+    integer, intent(in) :: desca(:), descb(:), descc(:)
+    integer(c_int64_t), intent(in) :: nb
+    integer, intent(out), optional :: ierr
+    integer(c_int) :: da(9), db(9), dc(9), rc
+    type(c_ptr) :: pa, pb, pcc
+    character(len=:), allocatable :: msg
+    pa = c_loc(f_empty)
+    pb = c_loc(f_empty)
+    pcc = c_loc(f_empty)
+    if (size(a) > 0) pa = c_loc(a)
+    if (size(b) > 0) pb = c_loc(b)
+    if (size(c) > 0) pcc = c_loc(c)
+    msg = f_pgemm_args('dlops_pzgemm', ctx, pr, pc, m, n, k, desca, descb, descc, size(a, kind=c_int64_t), &
+         size(b, kind=c_int64_t), size(c, kind=c_int64_t), da, db, dc, pa, pb, pcc)
+    rc = c_pzgemm(ctx%ptr, int(pr, c_int), int(pc, c_int), m, n, k, f_scalar_c8(alpha), pa, da, pb, db, &
+         f_scalar_c8(beta), pcc, dc, nb)
+    call f_check(f_buffer_rc(rc, msg), 'dlops_pzgemm', ierr)
+  end subroutine dlops_pzgemm_i8
+  subroutine dlops_pzgemm_i4(ctx, pr, pc, m, n, k, alpha, a, desca, b, descb, beta, c, descc, nb, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: pr, pc
+    integer, intent(in) :: m, n, k
+    complex(c_double_complex), intent(in) :: alpha, beta
+    complex(c_double_complex), intent(in), target, contiguous :: a(..), b(..)
+    complex(c_double_complex), intent(inout), target, contiguous :: c(..)
+    integer, intent(in) :: desca(:), descb(:), descc(:)
+    integer, intent(in) :: nb
+    integer, intent(out), optional :: ierr
+    call dlops_pzgemm_i8(ctx, pr, pc, int(m, c_int64_t), int(n, c_int64_t), int(k, c_int64_t), alpha, a, desca, b, &
+         descb, beta, c, descc, int(nb, c_int64_t), ierr)
+  end subroutine dlops_pzgemm_i4
+
+  subroutine dlops_pcgemm_i8(ctx, pr, pc, m, n, k, alpha, a, desca, b, descb, beta, c, descc, nb, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: pr, pc
+    integer(c_int64_t), intent(in) :: m, n, k
+    complex(c_float_complex), intent(in) :: alpha, beta
+    complex(c_float_complex), intent(in), target, contiguous :: a(..), b(..)
+    complex(c_float_complex), intent(inout), target, contiguous :: c(..)
+    integer, intent(in) :: desca(:), descb(:), descc(:)
+    integer(c_int64_t), intent(in) :: nb
+    integer, intent(out), optional :: ierr
+    integer(c_int) :: da(9), db(9), dc(9), rc
+    type(c_ptr) :: pa, pb, pcc
+    character(len=:), allocatable :: msg
+    pa = c_loc(f_empty)
+    pb = c_loc(f_empty)
+    pcc = c_loc(f_empty)
+    if (size(a) > 0) pa = c_loc(a)
+    if (size(b) > 0) pb = c_loc(b)
+    if (size(c) > 0) pcc = c_loc(c)
+    msg = f_pgemm_args('dlops_pcgemm', ctx, pr, pc, m, n, k, desca, descb, descc, size(a, kind=c_int64_t), &
+         size(b, kind=c_int64_t), size(c, kind=c_int64_t), da, db, dc, pa, pb, pcc)
+    rc = c_pcgemm(ctx%ptr, int(pr, c_int), int(pc, c_int), m, n, k, f_scalar_c4(alpha), pa, da, pb, db, &
+         f_scalar_c4(beta), pcc, dc, nb)
+    call f_check(f_buffer_rc(rc, msg), 'dlops_pcgemm', ierr)
+  end subroutine dlops_pcgemm_i8
+  subroutine dlops_pcgemm_i4(ctx, pr, pc, m, n, k, alpha, a, desca, b, descb, beta, c, descc, nb, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: pr, pc
+    integer, intent(in) :: m, n, k
+    complex(c_float_complex), intent(in) :: alpha, beta
+    complex(c_float_complex), intent(in), target, contiguous :: a(..), b(..)
+    complex(c_float_complex), intent(inout), target, contiguous :: c(..)
+    integer, intent(in) :: desca(:), descb(:), descc(:)
+    integer, intent(in) :: nb
+    integer, intent(out), optional :: ierr
+    call dlops_pcgemm_i8(ctx, pr, pc, int(m, c_int64_t), int(n, c_int64_t), int(k, c_int64_t), alpha, a, desca, b, &
+         descb, beta, c, descc, int(nb, c_int64_t), ierr)
+  end subroutine dlops_pcgemm_i4
+
+  ! ================================================================== solvers (solver.h)
+  !> Static name of a stop reason ("converged_tol", ...; "?" when out of range). Local.
+  function dlops_stop_reason_name(reason) result(s)
+    integer, intent(in) :: reason
+    character(len=:), allocatable :: s
+    s = f_string(c_stop_reason_name(int(reason, c_int)))
+  end function dlops_stop_reason_name
+
+  !> Fill opts with the defaults documented in include/dlops/solver.h. Not collective.
+  subroutine dlops_solver_opts_default(opts, ierr)
+    type(dlops_solver_opts), intent(out) :: opts
+    integer, intent(out), optional :: ierr
+    call f_check(c_solver_opts_default(opts), 'dlops_solver_opts_default', ierr)
+  end subroutine dlops_solver_opts_default
+
+  !> Attach a monitor (a bind(C) function with the interface dlops_solver_monitor) and its user
+  !> pointer (c_loc of a TARGET variable, or c_null_ptr) to opts. Local.
+  subroutine dlops_solver_opts_set_monitor(opts, monitor, user)
+    type(dlops_solver_opts), intent(inout) :: opts
+    procedure(dlops_solver_monitor) :: monitor
+    type(c_ptr), intent(in) :: user
+    opts%monitor = c_funloc(monitor)
+    opts%monitor_user = user
+  end subroutine dlops_solver_opts_set_monitor
+
+  !> dlops_solve_cg(A, y, x, opts, res [, ierr]): conjugate gradient for A x = y (A Hermitian
+  !> positive definite). x holds x0 on input and the solution on output. opts and res may be
+  !> left out (defaults; no result): pass what follows by keyword then. A stop reason is not an
+  !> error: see res%reason. **Collective**.
+  subroutine dlops_solve_cg(A, y, x, opts, res, ierr)
+    type(dlops_op), intent(in) :: A
+    type(dlops_darray), intent(in) :: y, x
+    type(dlops_solver_opts), intent(in), optional :: opts
+    type(dlops_solver_result), intent(out), optional :: res
+    integer, intent(out), optional :: ierr
+    call f_check(c_solve_cg(A%ptr, y%ptr, x%ptr, opts, res), 'dlops_solve_cg', ierr)
+  end subroutine dlops_solve_cg
+
+  !> dlops_solve_cgls(A, y, x, opts, res [, ierr]): CGLS for min ||y - A x||^2 + damp^2 ||x||^2
+  !> (A may be rectangular). **Collective**.
+  subroutine dlops_solve_cgls(A, y, x, opts, res, ierr)
+    type(dlops_op), intent(in) :: A
+    type(dlops_darray), intent(in) :: y, x
+    type(dlops_solver_opts), intent(in), optional :: opts
+    type(dlops_solver_result), intent(out), optional :: res
+    integer, intent(out), optional :: ierr
+    call f_check(c_solve_cgls(A%ptr, y%ptr, x%ptr, opts, res), 'dlops_solve_cgls', ierr)
+  end subroutine dlops_solve_cgls
+
+  !> dlops_solve_lsqr(A, y, x, opts, res [, ierr]): LSQR (scipy/PyLops). **Collective**.
+  subroutine dlops_solve_lsqr(A, y, x, opts, res, ierr)
+    type(dlops_op), intent(in) :: A
+    type(dlops_darray), intent(in) :: y, x
+    type(dlops_solver_opts), intent(in), optional :: opts
+    type(dlops_solver_result), intent(out), optional :: res
+    integer, intent(out), optional :: ierr
+    call f_check(c_solve_lsqr(A%ptr, y%ptr, x%ptr, opts, res), 'dlops_solve_lsqr', ierr)
+  end subroutine dlops_solve_lsqr
+
+  !> dlops_solve_ista(A, y, x, opts, res [, ierr]): ISTA for 0.5 ||y - A x||^2 + eps ||x||_1
+  !> (soft; hard/half thresholds with opts%threshkind). **Collective**.
+  subroutine dlops_solve_ista(A, y, x, opts, res, ierr)
+    type(dlops_op), intent(in) :: A
+    type(dlops_darray), intent(in) :: y, x
+    type(dlops_solver_opts), intent(in), optional :: opts
+    type(dlops_solver_result), intent(out), optional :: res
+    integer, intent(out), optional :: ierr
+    call f_check(c_solve_ista(A%ptr, y%ptr, x%ptr, opts, res), 'dlops_solve_ista', ierr)
+  end subroutine dlops_solve_ista
+
+  !> dlops_solve_fista(A, y, x, opts, res [, ierr]): FISTA. **Collective**.
+  subroutine dlops_solve_fista(A, y, x, opts, res, ierr)
+    type(dlops_op), intent(in) :: A
+    type(dlops_darray), intent(in) :: y, x
+    type(dlops_solver_opts), intent(in), optional :: opts
+    type(dlops_solver_result), intent(out), optional :: res
+    integer, intent(out), optional :: ierr
+    call f_check(c_solve_fista(A%ptr, y%ptr, x%ptr, opts, res), 'dlops_solve_fista', ierr)
+  end subroutine dlops_solve_fista
+
+  !> dlops_solve_power(A, b, opts, maxeig, res [, ierr]): power iteration for the eigenvalue of
+  !> largest modulus of a square operator; b: start (opts%random_start = 0) and eigenvector
+  !> estimate. opts may be left out (pass maxeig= by keyword then). **Collective**.
+  subroutine dlops_solve_power_s(A, b, opts, maxeig, res, ierr)
+    type(dlops_op), intent(in) :: A
+    type(dlops_darray), intent(in) :: b
+    type(dlops_solver_opts), intent(in), optional :: opts
+    type(dlops_scalar), intent(out) :: maxeig
+    type(dlops_solver_result), intent(out), optional :: res
+    integer, intent(out), optional :: ierr
+    call f_check(c_solve_power(A%ptr, b%ptr, opts, maxeig, res), 'dlops_solve_power', ierr)
+  end subroutine dlops_solve_power_s
+  subroutine dlops_solve_power_c8(A, b, opts, maxeig, res, ierr)
+    type(dlops_op), intent(in) :: A
+    type(dlops_darray), intent(in) :: b
+    type(dlops_solver_opts), intent(in), optional :: opts
+    complex(c_double_complex), intent(out) :: maxeig
+    type(dlops_solver_result), intent(out), optional :: res
+    integer, intent(out), optional :: ierr
+    type(dlops_scalar) :: s
+    call f_check(c_solve_power(A%ptr, b%ptr, opts, s, res), 'dlops_solve_power', ierr)
+    maxeig = cmplx(s%re, s%im, c_double_complex)
+  end subroutine dlops_solve_power_c8
+  subroutine dlops_solve_power_r8(A, b, opts, maxeig, res, ierr)
+    type(dlops_op), intent(in) :: A
+    type(dlops_darray), intent(in) :: b
+    type(dlops_solver_opts), intent(in), optional :: opts
+    real(c_double), intent(out) :: maxeig
+    type(dlops_solver_result), intent(out), optional :: res
+    integer, intent(out), optional :: ierr
+    type(dlops_scalar) :: s
+    integer(c_int) :: rc, t
+    t = -1
+    rc = c_op_get_dtype(A%ptr, t)
+    if (rc == DLOPS_SUCCESS .and. (t == DLOPS_C64 .or. t == DLOPS_C128)) &
+         rc = f_error(DLOPS_ERR_ARG, 'dlops_solve_power: a real maxeig was passed for a complex (' // &
+         dlops_dtype_name(int(t)) // ') operator: pass a complex(c_double_complex) or type(dlops_scalar) maxeig')
+    if (rc == DLOPS_SUCCESS) rc = c_solve_power(A%ptr, b%ptr, opts, s, res)
+    maxeig = s%re
+    call f_check(rc, 'dlops_solve_power', ierr)
+  end subroutine dlops_solve_power_r8
+
+  ! ------------------------------------------------------------------ proximal operators
+  !> f(x) = sigma ||x||_1 (soft threshold). Not collective.
+  subroutine dlops_prox_create_l1(sigma, p, ierr)
+    real(c_double), intent(in) :: sigma
+    type(dlops_prox), intent(inout) :: p
+    integer, intent(out), optional :: ierr
+    call f_check(c_prox_create_l1(sigma, p), 'dlops_prox_create_l1', ierr)
+  end subroutine dlops_prox_create_l1
+
+  !> L0 (hard threshold at tau*sigma). Not collective.
+  subroutine dlops_prox_create_l0(sigma, p, ierr)
+    real(c_double), intent(in) :: sigma
+    type(dlops_prox), intent(inout) :: p
+    integer, intent(out), optional :: ierr
+    call f_check(c_prox_create_l0(sigma, p), 'dlops_prox_create_l0', ierr)
+  end subroutine dlops_prox_create_l0
+
+  !> Indicator of the box lower <= x <= upper (+-huge or IEEE infinities allowed). Not collective.
+  subroutine dlops_prox_create_box(lower, upper, p, ierr)
+    real(c_double), intent(in) :: lower, upper
+    type(dlops_prox), intent(inout) :: p
+    integer, intent(out), optional :: ierr
+    call f_check(c_prox_create_box(lower, upper, p), 'dlops_prox_create_box', ierr)
+  end subroutine dlops_prox_create_box
+
+  !> Defaults of dlops_prox_l2_params. Not collective.
+  subroutine dlops_prox_l2_params_default(prm, ierr)
+    type(dlops_prox_l2_params), intent(out) :: prm
+    integer, intent(out), optional :: ierr
+    call f_check(c_prox_l2_params_default(prm), 'dlops_prox_l2_params_default', ierr)
+  end subroutine dlops_prox_l2_params_default
+
+  !> dlops_prox_create_l2(Op, b, q, x0, prm, p [, ierr]): f(x) = sigma/2 ||Op x - b||^2 +
+  !> alpha q^H x. Op, b, q and x0 may be null handles (type(dlops_op)() / type(dlops_darray)()),
+  !> see the C documentation; prm may be left out (defaults; pass p= by keyword). Not collective.
+  subroutine dlops_prox_create_l2(Op, b, q, x0, prm, p, ierr)
+    type(dlops_op), intent(in) :: Op
+    type(dlops_darray), intent(in) :: b, q, x0
+    type(dlops_prox_l2_params), intent(in), optional :: prm
+    type(dlops_prox), intent(inout) :: p
+    integer, intent(out), optional :: ierr
+    call f_check(c_prox_create_l2(Op%ptr, b%ptr, q%ptr, x0%ptr, prm, p), 'dlops_prox_create_l2', ierr)
+  end subroutine dlops_prox_create_l2
+
+  !> Destroy and null the handle (a null handle is a no-op). Not collective.
+  subroutine dlops_prox_destroy(p, ierr)
+    type(dlops_prox), intent(inout) :: p
+    integer, intent(out), optional :: ierr
+    call f_check(c_prox_destroy(p), 'dlops_prox_destroy', ierr)
+  end subroutine dlops_prox_destroy
+
+  !> value = f(x). **Collective**.
+  subroutine dlops_prox_value(p, x, value, ierr)
+    type(dlops_prox), intent(in) :: p
+    type(dlops_darray), intent(in) :: x
+    real(c_double), intent(out) :: value
+    integer, intent(out), optional :: ierr
+    value = 0
+    call f_check(c_prox_value(p%ptr, x%ptr, value), 'dlops_prox_value', ierr)
+  end subroutine dlops_prox_value
+
+  !> out = prox_{tau f}(x) (out may be x; tau > 0). **Collective** for L2 with an operator.
+  subroutine dlops_prox_apply(p, x, tau, out, ierr)
+    type(dlops_prox), intent(in) :: p
+    type(dlops_darray), intent(in) :: x
+    real(c_double), intent(in) :: tau
+    type(dlops_darray), intent(in) :: out
+    integer, intent(out), optional :: ierr
+    call f_check(c_prox_apply(p%ptr, x%ptr, tau, out%ptr), 'dlops_prox_apply', ierr)
+  end subroutine dlops_prox_apply
+
+  !> g = grad f(x) (L2 only). **Collective** when f has an operator.
+  subroutine dlops_prox_grad(p, x, g, ierr)
+    type(dlops_prox), intent(in) :: p
+    type(dlops_darray), intent(in) :: x, g
+    integer, intent(out), optional :: ierr
+    call f_check(c_prox_grad(p%ptr, x%ptr, g%ptr), 'dlops_prox_grad', ierr)
+  end subroutine dlops_prox_grad
+
+  !> dlops_solve_proximal_gradient(proxf, proxg, x, opts, res [, ierr]): min f(x) + epsg g(x)
+  !> (f an L2 prox; opts%tau > 0 required, so opts is needed in practice). **Collective**.
+  subroutine dlops_solve_proximal_gradient(proxf, proxg, x, opts, res, ierr)
+    type(dlops_prox), intent(in) :: proxf, proxg
+    type(dlops_darray), intent(in) :: x
+    type(dlops_solver_opts), intent(in), optional :: opts
+    type(dlops_solver_result), intent(out), optional :: res
+    integer, intent(out), optional :: ierr
+    call f_check(c_solve_proximal_gradient(proxf%ptr, proxg%ptr, x%ptr, opts, res), 'dlops_solve_proximal_gradient', &
+         ierr)
+  end subroutine dlops_solve_proximal_gradient
+
+  !> dlops_solve_admm_l2(proxg, Op, b, A, x, z, opts, res [, ierr]): ADMM with an L2 misfit;
+  !> z may be a null handle (type(dlops_darray)()). **Collective**.
+  subroutine dlops_solve_admm_l2(proxg, Op, b, A, x, z, opts, res, ierr)
+    type(dlops_prox), intent(in) :: proxg
+    type(dlops_op), intent(in) :: Op, A
+    type(dlops_darray), intent(in) :: b, x, z
+    type(dlops_solver_opts), intent(in), optional :: opts
+    type(dlops_solver_result), intent(out), optional :: res
+    integer, intent(out), optional :: ierr
+    call f_check(c_solve_admm_l2(proxg%ptr, Op%ptr, b%ptr, A%ptr, x%ptr, z%ptr, opts, res), 'dlops_solve_admm_l2', ierr)
+  end subroutine dlops_solve_admm_l2
+
   ! BEGIN GENERATED PROCEDURES (fortran/gen_kinds.py)
   subroutine f_get_local_f32_1(x, ptr, ierr)
     type(dlops_darray), intent(in) :: x
@@ -1982,6 +3992,120 @@ contains
          'dlops_darray_add_ghost_cells', ierr)
   end subroutine f_add_ghost_cells_f32
 
+  subroutine f_op_matrix_f32_i8(ctx, nrows, ncols, dtype, values, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: nrows, ncols
+    integer, intent(in) :: dtype
+    real(c_float), intent(in), target, contiguous :: values(..)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(values) > 0) cp = c_loc(values)
+    call f_check(f_matrix(ctx, int(nrows, c_int64_t), int(ncols, c_int64_t), dtype, DLOPS_F32, cp, &
+         size(values, kind=c_int64_t), A), 'dlops_op_create_matrix', ierr)
+  end subroutine f_op_matrix_f32_i8
+  subroutine f_op_diagonal_f32_i8(ctx, n, dtype, d, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: n
+    integer, intent(in) :: dtype
+    real(c_float), intent(in), target, contiguous :: d(..)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(d) > 0) cp = c_loc(d)
+    call f_check(f_diagonal(ctx, int(n, c_int64_t), dtype, DLOPS_F32, cp, size(d, kind=c_int64_t), A), &
+         'dlops_op_create_diagonal', ierr)
+  end subroutine f_op_diagonal_f32_i8
+  subroutine f_op_convolve1d_f32_i8(ctx, dims, axis, h, offset, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    real(c_float), intent(in), target, contiguous :: h(:)
+    integer(c_int64_t), intent(in) :: offset
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(h) > 0) cp = c_loc(h)
+    call f_check(f_convolve1d(ctx, int(dims, c_int64_t), axis, DLOPS_F32, cp, size(h, kind=c_int64_t), &
+         int(offset, c_int64_t), dtype, A), 'dlops_op_create_convolve1d', ierr)
+  end subroutine f_op_convolve1d_f32_i8
+  subroutine f_op_matmul_f32_i8(ctx, kind, pr, pc, N, K, M, A_local, nb, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: kind, pr, pc
+    integer(c_int64_t), intent(in) :: N, K, M
+    real(c_float), intent(in), target, contiguous :: A_local(..)
+    integer(c_int64_t), intent(in) :: nb
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(A_local) > 0) cp = c_loc(A_local)
+    call f_check(f_matmul(ctx, kind, pr, pc, int(N, c_int64_t), int(K, c_int64_t), int(M, c_int64_t), DLOPS_F32, cp, &
+         size(A_local, kind=c_int64_t), int(nb, c_int64_t), dtype, A), 'dlops_op_create_matmul', ierr)
+  end subroutine f_op_matmul_f32_i8
+
+  subroutine f_op_matrix_f32_i4(ctx, nrows, ncols, dtype, values, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: nrows, ncols
+    integer, intent(in) :: dtype
+    real(c_float), intent(in), target, contiguous :: values(..)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(values) > 0) cp = c_loc(values)
+    call f_check(f_matrix(ctx, int(nrows, c_int64_t), int(ncols, c_int64_t), dtype, DLOPS_F32, cp, &
+         size(values, kind=c_int64_t), A), 'dlops_op_create_matrix', ierr)
+  end subroutine f_op_matrix_f32_i4
+  subroutine f_op_diagonal_f32_i4(ctx, n, dtype, d, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: n
+    integer, intent(in) :: dtype
+    real(c_float), intent(in), target, contiguous :: d(..)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(d) > 0) cp = c_loc(d)
+    call f_check(f_diagonal(ctx, int(n, c_int64_t), dtype, DLOPS_F32, cp, size(d, kind=c_int64_t), A), &
+         'dlops_op_create_diagonal', ierr)
+  end subroutine f_op_diagonal_f32_i4
+  subroutine f_op_convolve1d_f32_i4(ctx, dims, axis, h, offset, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    real(c_float), intent(in), target, contiguous :: h(:)
+    integer, intent(in) :: offset
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(h) > 0) cp = c_loc(h)
+    call f_check(f_convolve1d(ctx, int(dims, c_int64_t), axis, DLOPS_F32, cp, size(h, kind=c_int64_t), &
+         int(offset, c_int64_t), dtype, A), 'dlops_op_create_convolve1d', ierr)
+  end subroutine f_op_convolve1d_f32_i4
+  subroutine f_op_matmul_f32_i4(ctx, kind, pr, pc, N, K, M, A_local, nb, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: kind, pr, pc
+    integer, intent(in) :: N, K, M
+    real(c_float), intent(in), target, contiguous :: A_local(..)
+    integer, intent(in) :: nb
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(A_local) > 0) cp = c_loc(A_local)
+    call f_check(f_matmul(ctx, kind, pr, pc, int(N, c_int64_t), int(K, c_int64_t), int(M, c_int64_t), DLOPS_F32, cp, &
+         size(A_local, kind=c_int64_t), int(nb, c_int64_t), dtype, A), 'dlops_op_create_matmul', ierr)
+  end subroutine f_op_matmul_f32_i4
+
   subroutine f_get_local_f64_1(x, ptr, ierr)
     type(dlops_darray), intent(in) :: x
     real(c_double), pointer, intent(out) :: ptr(:)
@@ -2113,6 +4237,120 @@ contains
     call f_check(f_ghost(x, cells_front, cells_back, DLOPS_F64, cp, size(ghosted, kind=c_int64_t)), &
          'dlops_darray_add_ghost_cells', ierr)
   end subroutine f_add_ghost_cells_f64
+
+  subroutine f_op_matrix_f64_i8(ctx, nrows, ncols, dtype, values, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: nrows, ncols
+    integer, intent(in) :: dtype
+    real(c_double), intent(in), target, contiguous :: values(..)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(values) > 0) cp = c_loc(values)
+    call f_check(f_matrix(ctx, int(nrows, c_int64_t), int(ncols, c_int64_t), dtype, DLOPS_F64, cp, &
+         size(values, kind=c_int64_t), A), 'dlops_op_create_matrix', ierr)
+  end subroutine f_op_matrix_f64_i8
+  subroutine f_op_diagonal_f64_i8(ctx, n, dtype, d, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: n
+    integer, intent(in) :: dtype
+    real(c_double), intent(in), target, contiguous :: d(..)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(d) > 0) cp = c_loc(d)
+    call f_check(f_diagonal(ctx, int(n, c_int64_t), dtype, DLOPS_F64, cp, size(d, kind=c_int64_t), A), &
+         'dlops_op_create_diagonal', ierr)
+  end subroutine f_op_diagonal_f64_i8
+  subroutine f_op_convolve1d_f64_i8(ctx, dims, axis, h, offset, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    real(c_double), intent(in), target, contiguous :: h(:)
+    integer(c_int64_t), intent(in) :: offset
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(h) > 0) cp = c_loc(h)
+    call f_check(f_convolve1d(ctx, int(dims, c_int64_t), axis, DLOPS_F64, cp, size(h, kind=c_int64_t), &
+         int(offset, c_int64_t), dtype, A), 'dlops_op_create_convolve1d', ierr)
+  end subroutine f_op_convolve1d_f64_i8
+  subroutine f_op_matmul_f64_i8(ctx, kind, pr, pc, N, K, M, A_local, nb, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: kind, pr, pc
+    integer(c_int64_t), intent(in) :: N, K, M
+    real(c_double), intent(in), target, contiguous :: A_local(..)
+    integer(c_int64_t), intent(in) :: nb
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(A_local) > 0) cp = c_loc(A_local)
+    call f_check(f_matmul(ctx, kind, pr, pc, int(N, c_int64_t), int(K, c_int64_t), int(M, c_int64_t), DLOPS_F64, cp, &
+         size(A_local, kind=c_int64_t), int(nb, c_int64_t), dtype, A), 'dlops_op_create_matmul', ierr)
+  end subroutine f_op_matmul_f64_i8
+
+  subroutine f_op_matrix_f64_i4(ctx, nrows, ncols, dtype, values, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: nrows, ncols
+    integer, intent(in) :: dtype
+    real(c_double), intent(in), target, contiguous :: values(..)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(values) > 0) cp = c_loc(values)
+    call f_check(f_matrix(ctx, int(nrows, c_int64_t), int(ncols, c_int64_t), dtype, DLOPS_F64, cp, &
+         size(values, kind=c_int64_t), A), 'dlops_op_create_matrix', ierr)
+  end subroutine f_op_matrix_f64_i4
+  subroutine f_op_diagonal_f64_i4(ctx, n, dtype, d, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: n
+    integer, intent(in) :: dtype
+    real(c_double), intent(in), target, contiguous :: d(..)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(d) > 0) cp = c_loc(d)
+    call f_check(f_diagonal(ctx, int(n, c_int64_t), dtype, DLOPS_F64, cp, size(d, kind=c_int64_t), A), &
+         'dlops_op_create_diagonal', ierr)
+  end subroutine f_op_diagonal_f64_i4
+  subroutine f_op_convolve1d_f64_i4(ctx, dims, axis, h, offset, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    real(c_double), intent(in), target, contiguous :: h(:)
+    integer, intent(in) :: offset
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(h) > 0) cp = c_loc(h)
+    call f_check(f_convolve1d(ctx, int(dims, c_int64_t), axis, DLOPS_F64, cp, size(h, kind=c_int64_t), &
+         int(offset, c_int64_t), dtype, A), 'dlops_op_create_convolve1d', ierr)
+  end subroutine f_op_convolve1d_f64_i4
+  subroutine f_op_matmul_f64_i4(ctx, kind, pr, pc, N, K, M, A_local, nb, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: kind, pr, pc
+    integer, intent(in) :: N, K, M
+    real(c_double), intent(in), target, contiguous :: A_local(..)
+    integer, intent(in) :: nb
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(A_local) > 0) cp = c_loc(A_local)
+    call f_check(f_matmul(ctx, kind, pr, pc, int(N, c_int64_t), int(K, c_int64_t), int(M, c_int64_t), DLOPS_F64, cp, &
+         size(A_local, kind=c_int64_t), int(nb, c_int64_t), dtype, A), 'dlops_op_create_matmul', ierr)
+  end subroutine f_op_matmul_f64_i4
 
   subroutine f_get_local_c64_1(x, ptr, ierr)
     type(dlops_darray), intent(in) :: x
@@ -2246,6 +4484,120 @@ contains
          'dlops_darray_add_ghost_cells', ierr)
   end subroutine f_add_ghost_cells_c64
 
+  subroutine f_op_matrix_c64_i8(ctx, nrows, ncols, dtype, values, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: nrows, ncols
+    integer, intent(in) :: dtype
+    complex(c_float_complex), intent(in), target, contiguous :: values(..)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(values) > 0) cp = c_loc(values)
+    call f_check(f_matrix(ctx, int(nrows, c_int64_t), int(ncols, c_int64_t), dtype, DLOPS_C64, cp, &
+         size(values, kind=c_int64_t), A), 'dlops_op_create_matrix', ierr)
+  end subroutine f_op_matrix_c64_i8
+  subroutine f_op_diagonal_c64_i8(ctx, n, dtype, d, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: n
+    integer, intent(in) :: dtype
+    complex(c_float_complex), intent(in), target, contiguous :: d(..)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(d) > 0) cp = c_loc(d)
+    call f_check(f_diagonal(ctx, int(n, c_int64_t), dtype, DLOPS_C64, cp, size(d, kind=c_int64_t), A), &
+         'dlops_op_create_diagonal', ierr)
+  end subroutine f_op_diagonal_c64_i8
+  subroutine f_op_convolve1d_c64_i8(ctx, dims, axis, h, offset, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    complex(c_float_complex), intent(in), target, contiguous :: h(:)
+    integer(c_int64_t), intent(in) :: offset
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(h) > 0) cp = c_loc(h)
+    call f_check(f_convolve1d(ctx, int(dims, c_int64_t), axis, DLOPS_C64, cp, size(h, kind=c_int64_t), &
+         int(offset, c_int64_t), dtype, A), 'dlops_op_create_convolve1d', ierr)
+  end subroutine f_op_convolve1d_c64_i8
+  subroutine f_op_matmul_c64_i8(ctx, kind, pr, pc, N, K, M, A_local, nb, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: kind, pr, pc
+    integer(c_int64_t), intent(in) :: N, K, M
+    complex(c_float_complex), intent(in), target, contiguous :: A_local(..)
+    integer(c_int64_t), intent(in) :: nb
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(A_local) > 0) cp = c_loc(A_local)
+    call f_check(f_matmul(ctx, kind, pr, pc, int(N, c_int64_t), int(K, c_int64_t), int(M, c_int64_t), DLOPS_C64, cp, &
+         size(A_local, kind=c_int64_t), int(nb, c_int64_t), dtype, A), 'dlops_op_create_matmul', ierr)
+  end subroutine f_op_matmul_c64_i8
+
+  subroutine f_op_matrix_c64_i4(ctx, nrows, ncols, dtype, values, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: nrows, ncols
+    integer, intent(in) :: dtype
+    complex(c_float_complex), intent(in), target, contiguous :: values(..)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(values) > 0) cp = c_loc(values)
+    call f_check(f_matrix(ctx, int(nrows, c_int64_t), int(ncols, c_int64_t), dtype, DLOPS_C64, cp, &
+         size(values, kind=c_int64_t), A), 'dlops_op_create_matrix', ierr)
+  end subroutine f_op_matrix_c64_i4
+  subroutine f_op_diagonal_c64_i4(ctx, n, dtype, d, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: n
+    integer, intent(in) :: dtype
+    complex(c_float_complex), intent(in), target, contiguous :: d(..)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(d) > 0) cp = c_loc(d)
+    call f_check(f_diagonal(ctx, int(n, c_int64_t), dtype, DLOPS_C64, cp, size(d, kind=c_int64_t), A), &
+         'dlops_op_create_diagonal', ierr)
+  end subroutine f_op_diagonal_c64_i4
+  subroutine f_op_convolve1d_c64_i4(ctx, dims, axis, h, offset, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    complex(c_float_complex), intent(in), target, contiguous :: h(:)
+    integer, intent(in) :: offset
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(h) > 0) cp = c_loc(h)
+    call f_check(f_convolve1d(ctx, int(dims, c_int64_t), axis, DLOPS_C64, cp, size(h, kind=c_int64_t), &
+         int(offset, c_int64_t), dtype, A), 'dlops_op_create_convolve1d', ierr)
+  end subroutine f_op_convolve1d_c64_i4
+  subroutine f_op_matmul_c64_i4(ctx, kind, pr, pc, N, K, M, A_local, nb, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: kind, pr, pc
+    integer, intent(in) :: N, K, M
+    complex(c_float_complex), intent(in), target, contiguous :: A_local(..)
+    integer, intent(in) :: nb
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(A_local) > 0) cp = c_loc(A_local)
+    call f_check(f_matmul(ctx, kind, pr, pc, int(N, c_int64_t), int(K, c_int64_t), int(M, c_int64_t), DLOPS_C64, cp, &
+         size(A_local, kind=c_int64_t), int(nb, c_int64_t), dtype, A), 'dlops_op_create_matmul', ierr)
+  end subroutine f_op_matmul_c64_i4
+
   subroutine f_get_local_c128_1(x, ptr, ierr)
     type(dlops_darray), intent(in) :: x
     complex(c_double_complex), pointer, intent(out) :: ptr(:)
@@ -2377,6 +4729,120 @@ contains
     call f_check(f_ghost(x, cells_front, cells_back, DLOPS_C128, cp, size(ghosted, kind=c_int64_t)), &
          'dlops_darray_add_ghost_cells', ierr)
   end subroutine f_add_ghost_cells_c128
+
+  subroutine f_op_matrix_c128_i8(ctx, nrows, ncols, dtype, values, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: nrows, ncols
+    integer, intent(in) :: dtype
+    complex(c_double_complex), intent(in), target, contiguous :: values(..)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(values) > 0) cp = c_loc(values)
+    call f_check(f_matrix(ctx, int(nrows, c_int64_t), int(ncols, c_int64_t), dtype, DLOPS_C128, cp, &
+         size(values, kind=c_int64_t), A), 'dlops_op_create_matrix', ierr)
+  end subroutine f_op_matrix_c128_i8
+  subroutine f_op_diagonal_c128_i8(ctx, n, dtype, d, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: n
+    integer, intent(in) :: dtype
+    complex(c_double_complex), intent(in), target, contiguous :: d(..)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(d) > 0) cp = c_loc(d)
+    call f_check(f_diagonal(ctx, int(n, c_int64_t), dtype, DLOPS_C128, cp, size(d, kind=c_int64_t), A), &
+         'dlops_op_create_diagonal', ierr)
+  end subroutine f_op_diagonal_c128_i8
+  subroutine f_op_convolve1d_c128_i8(ctx, dims, axis, h, offset, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    complex(c_double_complex), intent(in), target, contiguous :: h(:)
+    integer(c_int64_t), intent(in) :: offset
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(h) > 0) cp = c_loc(h)
+    call f_check(f_convolve1d(ctx, int(dims, c_int64_t), axis, DLOPS_C128, cp, size(h, kind=c_int64_t), &
+         int(offset, c_int64_t), dtype, A), 'dlops_op_create_convolve1d', ierr)
+  end subroutine f_op_convolve1d_c128_i8
+  subroutine f_op_matmul_c128_i8(ctx, kind, pr, pc, N, K, M, A_local, nb, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: kind, pr, pc
+    integer(c_int64_t), intent(in) :: N, K, M
+    complex(c_double_complex), intent(in), target, contiguous :: A_local(..)
+    integer(c_int64_t), intent(in) :: nb
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(A_local) > 0) cp = c_loc(A_local)
+    call f_check(f_matmul(ctx, kind, pr, pc, int(N, c_int64_t), int(K, c_int64_t), int(M, c_int64_t), DLOPS_C128, cp, &
+         size(A_local, kind=c_int64_t), int(nb, c_int64_t), dtype, A), 'dlops_op_create_matmul', ierr)
+  end subroutine f_op_matmul_c128_i8
+
+  subroutine f_op_matrix_c128_i4(ctx, nrows, ncols, dtype, values, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: nrows, ncols
+    integer, intent(in) :: dtype
+    complex(c_double_complex), intent(in), target, contiguous :: values(..)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(values) > 0) cp = c_loc(values)
+    call f_check(f_matrix(ctx, int(nrows, c_int64_t), int(ncols, c_int64_t), dtype, DLOPS_C128, cp, &
+         size(values, kind=c_int64_t), A), 'dlops_op_create_matrix', ierr)
+  end subroutine f_op_matrix_c128_i4
+  subroutine f_op_diagonal_c128_i4(ctx, n, dtype, d, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: n
+    integer, intent(in) :: dtype
+    complex(c_double_complex), intent(in), target, contiguous :: d(..)
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(d) > 0) cp = c_loc(d)
+    call f_check(f_diagonal(ctx, int(n, c_int64_t), dtype, DLOPS_C128, cp, size(d, kind=c_int64_t), A), &
+         'dlops_op_create_diagonal', ierr)
+  end subroutine f_op_diagonal_c128_i4
+  subroutine f_op_convolve1d_c128_i4(ctx, dims, axis, h, offset, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    complex(c_double_complex), intent(in), target, contiguous :: h(:)
+    integer, intent(in) :: offset
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(h) > 0) cp = c_loc(h)
+    call f_check(f_convolve1d(ctx, int(dims, c_int64_t), axis, DLOPS_C128, cp, size(h, kind=c_int64_t), &
+         int(offset, c_int64_t), dtype, A), 'dlops_op_create_convolve1d', ierr)
+  end subroutine f_op_convolve1d_c128_i4
+  subroutine f_op_matmul_c128_i4(ctx, kind, pr, pc, N, K, M, A_local, nb, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: kind, pr, pc
+    integer, intent(in) :: N, K, M
+    complex(c_double_complex), intent(in), target, contiguous :: A_local(..)
+    integer, intent(in) :: nb
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp
+    cp = c_null_ptr
+    if (size(A_local) > 0) cp = c_loc(A_local)
+    call f_check(f_matmul(ctx, kind, pr, pc, int(N, c_int64_t), int(K, c_int64_t), int(M, c_int64_t), DLOPS_C128, cp, &
+         size(A_local, kind=c_int64_t), int(nb, c_int64_t), dtype, A), 'dlops_op_create_matmul', ierr)
+  end subroutine f_op_matmul_c128_i4
   ! END GENERATED PROCEDURES
 
 end module dlops

@@ -110,11 +110,14 @@ typedef enum { DLOPS_DERIV_FORWARD = 0, DLOPS_DERIV_BACKWARD = 1, DLOPS_DERIV_CE
 /** First derivative along axis of an N-D model of shape dims (model distributed along axis 0
  *  with the N-D axis-0 split; on one rank: local). kind forward/backward/centered, order 3 or 5
  *  (centered only), edge (centered only): PyLops' stencils exactly. Derivatives along axis 0 on
- *  several ranks exchange only the ghost rows the stencil needs. **Collective** (checks). */
+ *  several ranks exchange only the ghost rows the stencil needs (from whichever ranks own them,
+ *  so ranks owning 0 or 1 rows are fine). With edge, dims[axis] must be >= 2 (order 3) or >= 4
+ *  (order 5), else DLOPS_ERR_SIZE. **Collective** (checks). */
 DLOPS_EXTERN int dlops_op_create_first_derivative(dlops_ctx ctx, int ndim, const int64_t *dims, int axis,
                                                   double sampling, dlops_deriv_kind kind, int order, int edge,
                                                   dlops_dtype dtype, dlops_op *A);
-/** Second derivative along axis (kinds forward/backward/centered, edge for centered). */
+/** Second derivative along axis (kinds forward/backward/centered, edge for centered; with edge
+ *  dims[axis] must be >= 3). */
 DLOPS_EXTERN int dlops_op_create_second_derivative(dlops_ctx ctx, int ndim, const int64_t *dims, int axis,
                                                    double sampling, dlops_deriv_kind kind, int edge,
                                                    dlops_dtype dtype, dlops_op *A);
@@ -164,7 +167,11 @@ DLOPS_EXTERN int dlops_op_create_replicated(dlops_ctx ctx, dlops_op local, dlops
 /** N-D Cartesian halo exchange (PyLops-MPI MPIHalo): model dims split over a process grid
  *  (grid[ndim], NULL = (1,...,1,P)) with ceil blocks; halo[2*ndim] widths (minus, plus) per
  *  axis. Forward: local block -> local block extended by halos (filled from neighbours, zero at
- *  global edges); adjoint: crop. **Collective**. */
+ *  global edges); adjoint: crop. Ranks sit on the grid in row-major order (rank = Cartesian
+ *  rank). Widths are per rank: if all 2*ndim entries are equal (PyLops-MPI's scalar halo), the
+ *  sides on the global boundary are trimmed to 0; otherwise (its tuple halo) they are kept and
+ *  stay zero. A width larger than the local block (with a neighbour on that side) or different
+ *  from the neighbour's opposite width is DLOPS_ERR_SIZE on every rank. **Collective**. */
 DLOPS_EXTERN int dlops_op_create_halo(dlops_ctx ctx, int ndim, const int64_t *dims, const int64_t *halo,
                                       const int *grid, dlops_dtype dtype, dlops_op *A);
 

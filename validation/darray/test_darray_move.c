@@ -244,7 +244,7 @@ static void ghost_case(dlops_ctx ctx, int nd, const int64_t *gshape, int axis, d
   for (int q = 0; q < gi; q++) off += gsz[q];
   int64_t front = fr[gi], back = bk[gi];
   snprintf(what, sizeof what, "ghost %s: shape (%lld,%lld%s) axis %d mask %d %s front %lld back %lld", label,
-           (long long)gshape[0], (long long)gshape[1], nd > 2 ? ",..." : "", axis, kind, dlops_dtype_name(t),
+           (long long)gshape[0], nd > 1 ? (long long)gshape[1] : 0LL, nd > 2 ? ",..." : "", axis, kind, dlops_dtype_name(t),
            (long long)front, (long long)back);
   dlops_darray x = NULL;
   T_CALL(dlops_darray_create_ext(ctx, nd, gshape, axis, DLOPS_SCATTER, t, sizes ? sizes[me] : -1, c[me], DLOPS_MEM_HOST,

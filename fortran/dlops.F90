@@ -3342,7 +3342,7 @@ contains
       pc = int(p) / pr
     end if
     if (pr < 1 .or. pc < 1 .or. N < 0 .or. K < 0) return
-    if (int(me) >= pr * pc) return
+    if (pr * pc > int(p) .or. int(me) >= pr * pc) return
     i = int(me) / pc
     j = mod(int(me), pc)
     an = 0
@@ -3442,8 +3442,9 @@ contains
     dc(1:min(9, size(descc))) = int(descc(1:min(9, size(descc))), c_int)
     if (size(desca) < 9 .or. size(descb) < 9 .or. size(descc) < 9) then
       msg = where // ': descriptors have 9 entries'
-      ! zero block sizes make C fail on every rank
-      da = 0
+      ! zero block sizes make C fail with DLOPS_ERR_ARG on every rank
+      da = [1_c_int, 0_c_int, int(min(m, huge(1_c_int) + 0_c_int64_t), c_int), &
+           int(min(k, huge(1_c_int) + 0_c_int64_t), c_int), 0_c_int, 0_c_int, 0_c_int, 0_c_int, 1_c_int]
       return
     end if
     me = 0

@@ -1,6 +1,7 @@
 /* C side of the Fortran tests: the same computations done through the C API, so the Fortran
  * test can compare what its wrappers give with what C gives on the same data. */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,4 +88,44 @@ int fref_compute(MPI_Fint fcomm, int dtype, int ndim, const int64_t *cshape, int
   dlops_darray_destroy(&x);
   dlops_ctx_destroy(&ctx);
   return err;
+}
+
+/* Sizes and field offsets of the solver structs and the solver constants, in the order the
+ * Fortran solver test lists them (it computes the same from its bind(C) types). */
+int fref_solver_layout(int64_t *v, int n);
+int fref_solver_layout(int64_t *v, int n) {
+  const int64_t c[] = {
+      (int64_t)sizeof(dlops_solver_opts), offsetof(dlops_solver_opts, niter), offsetof(dlops_solver_opts, tol),
+      offsetof(dlops_solver_opts, damp), offsetof(dlops_solver_opts, variant), offsetof(dlops_solver_opts, show),
+      offsetof(dlops_solver_opts, itershow), offsetof(dlops_solver_opts, monitor),
+      offsetof(dlops_solver_opts, monitor_user), offsetof(dlops_solver_opts, monitor_agree),
+      offsetof(dlops_solver_opts, cost), offsetof(dlops_solver_opts, seed), offsetof(dlops_solver_opts, pylops_quirks),
+      offsetof(dlops_solver_opts, atol), offsetof(dlops_solver_opts, btol), offsetof(dlops_solver_opts, conlim),
+      offsetof(dlops_solver_opts, random_start), offsetof(dlops_solver_opts, power_niter),
+      offsetof(dlops_solver_opts, power_tol), offsetof(dlops_solver_opts, eps), offsetof(dlops_solver_opts, alpha),
+      offsetof(dlops_solver_opts, threshkind), offsetof(dlops_solver_opts, decay),
+      offsetof(dlops_solver_opts, monitorres), offsetof(dlops_solver_opts, rtol), offsetof(dlops_solver_opts, tau),
+      offsetof(dlops_solver_opts, epsg), offsetof(dlops_solver_opts, epsg_array), offsetof(dlops_solver_opts, eta),
+      offsetof(dlops_solver_opts, acceleration), offsetof(dlops_solver_opts, inner_niter),
+      offsetof(dlops_solver_opts, inner_tol), offsetof(dlops_solver_opts, gfirst), offsetof(dlops_solver_opts, use_z0),
+      (int64_t)sizeof(dlops_solver_result), offsetof(dlops_solver_result, iterations),
+      offsetof(dlops_solver_result, reason), offsetof(dlops_solver_result, r1norm),
+      offsetof(dlops_solver_result, r2norm), offsetof(dlops_solver_result, cost), offsetof(dlops_solver_result, ncost),
+      offsetof(dlops_solver_result, istop),
+      (int64_t)sizeof(dlops_solver_iter), offsetof(dlops_solver_iter, iter), offsetof(dlops_solver_iter, solver),
+      offsetof(dlops_solver_iter, r1norm), offsetof(dlops_solver_iter, r2norm), offsetof(dlops_solver_iter, cost),
+      offsetof(dlops_solver_iter, xupdate), offsetof(dlops_solver_iter, x),
+      (int64_t)sizeof(dlops_prox_l2_params), offsetof(dlops_prox_l2_params, sigma),
+      offsetof(dlops_prox_l2_params, alpha), offsetof(dlops_prox_l2_params, qgrad),
+      offsetof(dlops_prox_l2_params, niter), offsetof(dlops_prox_l2_params, warm),
+      offsetof(dlops_prox_l2_params, solver), offsetof(dlops_prox_l2_params, variant),
+      (int64_t)sizeof(dlops_op), (int64_t)sizeof(dlops_prox),
+      DLOPS_SOLVER_RUNNING, DLOPS_CONVERGED_TOL, DLOPS_STOP_MAXIT, DLOPS_DIVERGED_BREAKDOWN, DLOPS_DIVERGED_NAN,
+      DLOPS_STOPPED_BY_USER, DLOPS_DIVERGED_RESIDUAL, DLOPS_SOLVER_BLOCKING, DLOPS_SOLVER_FUSED,
+      DLOPS_SOLVER_PIPELINED, DLOPS_THRESH_SOFT, DLOPS_THRESH_HARD, DLOPS_THRESH_HALF, DLOPS_ACCEL_NONE,
+      DLOPS_ACCEL_VANDENBERGHE, DLOPS_ACCEL_FISTA, DLOPS_L2_SOLVER_CGLS, DLOPS_L2_SOLVER_CG, DLOPS_DERIV_FORWARD,
+      DLOPS_DERIV_BACKWARD, DLOPS_DERIV_CENTERED, DLOPS_MATMUL_BLOCK, DLOPS_MATMUL_SUMMA};
+  int m = (int)(sizeof c / sizeof c[0]);
+  for (int i = 0; i < m && i < n; i++) v[i] = c[i];
+  return m;
 }

@@ -268,7 +268,7 @@ contains
     integer, intent(in) :: pr, pc, m, n, k
     logical, intent(in) :: cplx
     complex(c_double_complex) :: Ag(m, k), Bg(k, n), Cg(m, n), ref(m, n), alpha, beta
-    complex(c_double_complex), allocatable :: al(:, :), bl(:, :), cl(:, :), expect(:, :)
+    complex(c_double_complex), allocatable :: al(:, :), bl(:, :), cl(:, :), expect(:, :), expr(:, :)
     real(c_double), allocatable :: ar(:, :), br(:, :), cr(:, :)
     integer :: da(9), db(9), dc(9), myrow, mycol, ierr
     character(len=60) :: what
@@ -292,6 +292,32 @@ contains
     call distribute(Cg, mb, nb, rsrc, csrc, pr, pc, myrow, mycol, cl, dc)
     call distribute(ref, mb, nb, rsrc, csrc, pr, pc, myrow, mycol, expect, dc)
     if (cplx) then
+      ! single precision first (from the same data), then double
+      block
+        complex(c_float_complex), allocatable :: as(:, :), bs(:, :), cs(:, :)
+        real(c_float), allocatable :: ars(:, :), brs(:, :), crs(:, :)
+        real(c_double) :: e
+        as = cmplx(al, kind=c_float_complex)
+        bs = cmplx(bl, kind=c_float_complex)
+        cs = cmplx(cl, kind=c_float_complex)
+        call dlops_pcgemm(ctx, pr, pc, m, n, k, cmplx(alpha, kind=c_float_complex), as, da, bs, db, &
+             cmplx(beta, kind=c_float_complex), cs, dc, 0, ierr)
+        call check_err(ierr, DLOPS_SUCCESS, 'pcgemm ' // trim(what))
+        e = maxval(abs(cmplx(cs, kind=c_double_complex) - expect)) / &
+             max(1.0_c_double, maxval(abs(expect)))
+        call check(e < 1e-5_c_double, 'pcgemm ' // trim(what) // ': single precision result')
+        ! psgemm on the real parts
+        ars = real(al, c_float)
+        brs = real(bl, c_float)
+        crs = real(cl, c_float)
+        call distribute(cmplx(1.5_c_double * matmul(real(Ag, c_double), real(Bg, c_double)) - &
+             0.75_c_double * real(Cg, c_double), 0, c_double_complex), mb, nb, rsrc, csrc, pr, pc, myrow, mycol, &
+             expr, dc)
+        call dlops_psgemm(ctx, pr, pc, m, n, k, 1.5_c_float, ars, da, brs, db, -0.75_c_float, crs, dc, 0, ierr)
+        call check_err(ierr, DLOPS_SUCCESS, 'psgemm ' // trim(what))
+        e = maxval(abs(crs - real(expr, c_double))) / max(1.0_c_double, maxval(abs(expr)))
+        call check(e < 1e-5_c_double, 'psgemm ' // trim(what) // ': single precision result')
+      end block
       call dlops_pzgemm(ctx, pr, pc, m, n, k, alpha, al, da, bl, db, beta, cl, dc, 0, ierr)
       call check_err(ierr, DLOPS_SUCCESS, trim(what))
       call check_close_arr(reshape(cl, [size(cl)]), reshape(expect, [size(expect)]), trim(what))

@@ -372,7 +372,25 @@ contains
       call check_err(ierr, DLOPS_ERR_ARG, 'prox with tau < 0')
     end block
     call dlops_prox_destroy(p)
+    ! L0: hard threshold at tau*sigma
+    call dlops_prox_create_l0(0.5_c_double, p)
+    call dlops_prox_apply(p, x, 1.0_c_double, z)
+    call dlops_darray_gather(z, zg, -1)
+    call check(all(zg == merge(xg, 0.0_c_double, abs(xg) > 0.5_c_double)), 'l0 prox')
+    call dlops_prox_destroy(p)
+    ! ADMM: min 1/2 ||I x - b||^2 + box(I x) = clip(b)
     call dlops_op_create_identity(ctx, n, n, DLOPS_F64, I)
+    call dlops_prox_create_box(-0.3_c_double, 0.5_c_double, p)
+    call dlops_darray_fill(z, 0)
+    call dlops_solver_opts_default(opts)
+    opts%niter = 60
+    opts%tau = 1
+    opts%inner_niter = 20
+    opts%inner_tol = 0
+    call dlops_solve_admm_l2(p, I, x, I, z, dlops_darray(), opts)
+    call dlops_darray_gather(z, zg, -1)
+    call check(maxval(abs(zg - min(max(xg, -0.3_c_double), 0.5_c_double))) < 1e-6_c_double, 'admm_l2 with a box')
+    call dlops_prox_destroy(p)
     call dlops_op_destroy(I)
     call dlops_darray_destroy(x)
     call dlops_darray_destroy(z)

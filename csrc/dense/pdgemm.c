@@ -51,6 +51,8 @@ static int pgemm(dlops_ctx ctx, dlops_dtype t, int pr, int pc, int64_t m, int64_
   DLOPS_CHECK_COLL(m >= 0 && n >= 0 && k >= 0 && m <= INT_MAX && n <= INT_MAX && k <= INT_MAX, ctx, err, DLOPS_ERR_ARG,
                    "bad sizes m=%lld n=%lld k=%lld", (long long)m, (long long)n, (long long)k);
   DLOPS_CHECK_COLL(nbmax >= 0, ctx, err, DLOPS_ERR_ARG, "nb = %lld must be >= 0", (long long)nbmax);
+  DLOPS_CHECK_COLL(desca && descb && descc, ctx, err, DLOPS_ERR_ARG, "null descriptor");
+  DLOPS_CALL(dlops_comm_agree(ctx->world, err));
   if (!err) err = check_desc(ctx, desca, "A", m, k, pr, pc);
   if (!err) err = check_desc(ctx, descb, "B", k, n, pr, pc);
   if (!err) err = check_desc(ctx, descc, "C", m, n, pr, pc);

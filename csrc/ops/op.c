@@ -477,17 +477,20 @@ typedef struct {
   void (*destroy)(void *);
 } user_data;
 
+/* A callback may fail on some ranks only: the outcome is agreed (one small metadata allreduce
+ * per apply on multi-rank contexts) so every rank returns the same code. */
+static int user_result(dlops_op C, int rc, const char *which) {
+  int err = rc ? DLOPS_ERROR(C->ctx, DLOPS_ERR_ARG, "user operator: %s callback returned %d", which, rc) : 0;
+  if (C->ctx->size == 1) return err;
+  return dlops_comm_agree(C->ctx->world, err);
+}
 static int user_fwd(dlops_op C, dlops_darray x, dlops_darray y) {
   user_data *d = C->data;
-  int rc = d->f(d->user, x, y);
-  DLOPS_CHECK(rc == 0, C->ctx, DLOPS_ERR_ARG, "user operator: apply callback returned %d", rc);
-  return DLOPS_SUCCESS;
+  return user_result(C, d->f(d->user, x, y), "apply");
 }
 static int user_adj(dlops_op C, dlops_darray y, dlops_darray x) {
   user_data *d = C->data;
-  int rc = d->fa(d->user, y, x);
-  DLOPS_CHECK(rc == 0, C->ctx, DLOPS_ERR_ARG, "user operator: adjoint callback returned %d", rc);
-  return DLOPS_SUCCESS;
+  return user_result(C, d->fa(d->user, y, x), "adjoint");
 }
 static void user_destroy(dlops_op C) {
   user_data *d = C->data;

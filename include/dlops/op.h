@@ -74,8 +74,9 @@ DLOPS_EXTERN int dlops_op_create_power(dlops_op A, int p, dlops_op *C);
 
 /* ------------------------------------------------------------------ user operators */
 /** Callback applying a user operator: forward (y = A x) or adjoint (x = A^H y, arguments
- *  swapped: in = y, out = x). Returns 0 on success, non-zero to signal an error (reported as
- *  DLOPS_ERR_ARG... with the callback's code in the message). Fortran: a bind(C) function
+ *  swapped: in = y, out = x). Returns 0 on success, non-zero to signal an error: the apply then
+ *  returns DLOPS_ERR_ARG on every rank (the outcome is agreed over the context) with the
+ *  callback's code in the message. Fortran: a bind(C) function
  *  taking (type(c_ptr), value :: user; type(dlops_darray), value :: in, out). */
 typedef int (*dlops_op_callback)(void *user, dlops_darray in, dlops_darray out);
 

@@ -79,8 +79,12 @@ DLOPS_INTERN int dlops_error_nccl(dlops_ctx ctx, ncclResult_t r, ncclComm_t comm
   } while (0)
 #endif
 
-/** Rank of this process among the ranks of comm on the same node, and their number.
- *  **Collective** on comm (MPI_Comm_split_type with MPI_COMM_TYPE_SHARED). */
-DLOPS_INTERN int dlops_cuda_node_layout(dlops_ctx ctx, MPI_Comm comm, int *local_rank, int *local_size);
+/** Give each rank of comm its own CUDA device: node-local rank (MPI_Comm_split_type shared)
+ *  modulo the devices this rank sees, then check over the node (device UUIDs) that no two ranks
+ *  got the same one. Fails with DLOPS_ERR_UNSUPPORTED and the reason when there is no device or
+ *  fewer distinct devices than ranks on the node. **Collective** on comm; the result is the same
+ *  on the ranks of a node but may differ between nodes (the caller agrees on it). Outputs: the
+ *  number of ranks on this node and of devices this rank sees. */
+DLOPS_INTERN int dlops_cuda_select_device_per_rank(dlops_ctx ctx, MPI_Comm comm, int *local_size, int *ndevices);
 
 #endif

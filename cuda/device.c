@@ -18,16 +18,74 @@ int dlops_error_cublas(dlops_ctx ctx, cublasStatus_t s, const char *file, int li
                          name ? name : "unknown cuBLAS status", text ? text : "no description");
 }
 
-int dlops_cuda_node_layout(dlops_ctx ctx, MPI_Comm comm, int *local_rank, int *local_size) {
-  int rank = 0;
+int dlops_cuda_select_device_per_rank(dlops_ctx ctx, MPI_Comm comm, int *local_size, int *ndevices) {
+  int rank = 0, lrank = 0, lsize = 1, ndev = 0, err = DLOPS_SUCCESS;
   MPI_Comm node = MPI_COMM_NULL;
   DLOPS_CALL_MPI(ctx, MPI_Comm_rank(comm, &rank));
   DLOPS_CALL_MPI(ctx, MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node));
-  int e = MPI_Comm_rank(node, local_rank);
-  if (e == MPI_SUCCESS) e = MPI_Comm_size(node, local_size);
+  MPI_Comm_rank(node, &lrank);
+  MPI_Comm_size(node, &lsize);
+  *local_size = lsize;
+  /* This rank's device: node-local rank modulo the devices it sees (one each when the launcher
+   * gives every rank its own CUDA_VISIBLE_DEVICES). */
+  struct {
+    int ok;
+    unsigned char uuid[16];
+  } mine, *all = NULL;
+  memset(&mine, 0, sizeof mine);
+  cudaError_t e = cudaGetDeviceCount(&ndev);
+  if (e != cudaSuccess) {
+    (void)cudaGetLastError();
+    err = DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "no usable CUDA device: cudaGetDeviceCount failed: %s (%s)",
+                      cudaGetErrorName(e), cudaGetErrorString(e));
+  } else if (ndev <= 0) {
+    err = DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "no usable CUDA device: 0 devices visible");
+  }
+  *ndevices = ndev;
+  int dev = ndev > 0 ? lrank % ndev : 0;
+  struct cudaDeviceProp prop;
+  DLOPS_CUDA_ERR(ctx, err, cudaSetDevice(dev));
+  DLOPS_CUDA_ERR(ctx, err, cudaGetDeviceProperties(&prop, dev));
+  if (!err) {
+    mine.ok = 1;
+    memcpy(mine.uuid, prop.uuid.bytes, sizeof mine.uuid);
+  }
+  /* Compare the devices of all ranks on the node (UUIDs: unique even across visibility masks). */
+  all = malloc(sizeof *all * (size_t)lsize);
+  int have = all != NULL;
+  int mpierr = MPI_Allreduce(MPI_IN_PLACE, &have, 1, MPI_INT, MPI_MIN, node);
+  if (mpierr == MPI_SUCCESS && have)
+    mpierr = MPI_Allgather(&mine, (int)sizeof mine, MPI_BYTE, all, (int)sizeof mine, MPI_BYTE, node);
+  if (!err && mpierr != MPI_SUCCESS)
+    err = dlops_error_mpi(ctx, mpierr, __FILE__, __LINE__, __func__, "device exchange on the node");
+  if (!err && !have) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate %d device ids", lsize);
+  if (!err) {
+    int distinct = 0, all_ok = 1, dup_a = -1, dup_b = -1;
+    for (int i = 0; i < lsize; i++) {
+      if (!all[i].ok) {
+        all_ok = 0; /* that rank reports its own error; the caller agrees on it */
+        continue;
+      }
+      int seen = 0;
+      for (int j = 0; j < i && !seen; j++)
+        if (all[j].ok && !memcmp(all[i].uuid, all[j].uuid, sizeof all[i].uuid)) {
+          seen = 1;
+          if (dup_a < 0) {
+            dup_a = j;
+            dup_b = i;
+          }
+        }
+      distinct += !seen;
+    }
+    if (all_ok && dup_a >= 0)
+      err = DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,
+                        "NCCL needs one GPU per rank: %d ranks share this node but only %d distinct CUDA device%s "
+                        "visible to them (node-local ranks %d and %d would share one); run at most %d ranks per node",
+                        lsize, distinct, distinct == 1 ? " is" : "s are", dup_a, dup_b, distinct);
+  }
+  free(all);
   MPI_Comm_free(&node);
-  if (e != MPI_SUCCESS) return dlops_error_mpi(ctx, e, __FILE__, __LINE__, __func__, "MPI_Comm_rank/size (node)");
-  return DLOPS_SUCCESS;
+  return err;
 }
 
 /* Node-local rank of this process as the launcher reports it, or -1. Local (no communication). */

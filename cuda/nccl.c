@@ -318,23 +318,9 @@ static void discard(dlops_comm **c) {
 
 int dlops_comm_nccl_create(dlops_ctx ctx, MPI_Comm mpi, dlops_counters *counters, dlops_comm **out) {
   *out = NULL;
-  /* Every rank gets here (the spec was agreed), so the node layout collective is safe. */
-  int lrank = 0, lsize = 1, ndev = 0;
-  int err = dlops_cuda_node_layout(ctx, mpi, &lrank, &lsize);
-  if (!err) {
-    cudaError_t e = cudaGetDeviceCount(&ndev);
-    if (e != cudaSuccess) {
-      (void)cudaGetLastError();
-      err = DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "comm=nccl needs a CUDA device: cudaGetDeviceCount failed: %s (%s)",
-                        cudaGetErrorName(e), cudaGetErrorString(e));
-    } else if (ndev < lsize) {
-      err = DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,
-                        "comm=nccl needs one GPU per rank: %d ranks share this node but %d CUDA device%s visible "
-                        "(run at most %d ranks per node, or use comm=mpi)",
-                        lsize, ndev, ndev == 1 ? " is" : "s are", ndev);
-    }
-  }
-  DLOPS_CUDA_ERR(ctx, err, cudaSetDevice(lrank));
+  /* Every rank gets here (the spec was agreed), so the node-wide device check is safe. */
+  int lsize = 1, ndev = 0;
+  int err = dlops_cuda_select_device_per_rank(ctx, mpi, &lsize, &ndev);
   dlops_comm *c = NULL;
   if (!err) err = dlops_comm_create(ctx, mpi, &nccl_ops, counters, &c);
   err = agree_on(ctx, mpi, counters, err);
@@ -346,8 +332,8 @@ int dlops_comm_nccl_create(dlops_ctx ctx, MPI_Comm mpi, dlops_counters *counters
   if (ctx && ctx->log && c->rank == 0) {
     int v = 0;
     (void)ncclGetVersion(&v);
-    fprintf(stderr, "[dlops] nccl: NCCL version code %d, %d ranks, %d on this node (%d devices)\n", v, c->size, lsize,
-            ndev);
+    fprintf(stderr, "[dlops] nccl: NCCL version code %d, %d ranks, %d on this node (%d visible devices each)\n", v,
+            c->size, lsize, ndev);
   }
   *out = c;
   return DLOPS_SUCCESS;

@@ -73,9 +73,10 @@ typedef enum {
   DLOPS_ACCEL_FISTA = 2         /**< omega = (t_old - 1) / t, t = (1 + sqrt(1 + 4 t^2)) / 2 */
 } dlops_accel_kind;
 
-/** What a monitor callback sees after every iteration (and once for the starting point, iter 0).
- *  Values are global (reduced) and identical on every rank; fields a solver does not compute
- *  are NaN. */
+/** What a monitor callback sees after every iteration (CG, CGLS and LSQR also once for the
+ *  starting point, iter 0). Values are global (reduced) and identical on every rank; fields a
+ *  solver does not compute are NaN. The proximal gradient and ADMM call the monitor only because
+ *  it asks for the cost (see dlops_solve_proximal_gradient). */
 typedef struct {
   int64_t iter;      /**< iterations completed (0 = the starting point) */
   int solver;        /**< which solver: 0 cg, 1 cgls, 2 lsqr, 3 power, 4 ista, 5 fista, 6 proximal
@@ -139,8 +140,9 @@ typedef struct {
   int threshkind;        /**< dlops_thresh_kind (default soft) */
   const double *decay;   /**< niter factors applied to the threshold, or NULL (all ones) */
   int monitorres;        /**< 1: stop with DLOPS_DIVERGED_RESIDUAL when ||y - A x|| increases */
-  double rtol;           /**< ISTA/FISTA: > 0 stops (DLOPS_CONVERGED_TOL) when cost_k / cost_0 < rtol
-                              (PyLops' CostToInitialCallback, which PyLops-MPI never honours); default 0 */
+  double rtol;           /**< ISTA/FISTA: > 0 stops (DLOPS_CONVERGED_TOL) when cost_k / cost_1 < rtol,
+                              cost_1 the first recorded cost (PyLops' CostToInitialCallback, which
+                              PyLops-MPI never honours); default 0 */
   /* ---- proximal gradient / ADMM ---- */
   double tau;            /**< step (proximal gradient) or penalty (ADMM); must be > 0 */
   double epsg;           /**< weight of g in the proximal gradient (default 1) */
@@ -220,7 +222,8 @@ DLOPS_EXTERN int dlops_solve_lsqr(dlops_op A, dlops_darray y, dlops_darray x, co
 DLOPS_EXTERN int dlops_solve_power(dlops_op A, dlops_darray b, const dlops_solver_opts *opts, dlops_scalar *maxeig,
                                    dlops_solver_result *res);
 
-/** ISTA for min 0.5 ||y - A x||^2 + eps ||x||_1 (soft; hard/half for the L0/L1/2 penalties),
+/** ISTA for min 0.5 ||y - A x||^2 + (eps/2) ||x||_1 in PyLops' scaling (threshold eps*alpha/2; soft;
+ *  hard/half for the L0/L1/2 penalties; the cost history reports data + eps ||x||_1 as PyLops),
  *  PyLops-MPI ista. alpha = opts.alpha, or 1/lambda_max(A^H A) from power iteration (power_niter,
  *  power_tol, seed) when 0. Threshold at iteration k: decay[k] * eps * alpha / 2. Stops when
  *  ||x_k - x_{k-1}|| <= tol (default 1e-10), after niter iterations, on NaN/Inf in the cost, or
@@ -249,7 +252,8 @@ DLOPS_EXTERN int dlops_prox_create_l1(double sigma, dlops_prox *p);
 /** L0 (pyproximal L0): value = number of non-zeros (as pyproximal: sigma does not scale it);
  *  prox: hard threshold, x_i = 0 where |x_i| <= tau*sigma. Not collective. */
 DLOPS_EXTERN int dlops_prox_create_l0(double sigma, dlops_prox *p);
-/** Indicator of the box lower <= x <= upper (real types; +-INFINITY allowed); prox: clip.
+/** Indicator of the box lower <= x <= upper (real types; the prox of a complex array clips the
+ *  real part and drops the imaginary one; +-INFINITY allowed); prox: clip.
  *  Value: 0 inside, +INFINITY outside (pyproximal returns a bool instead). Not collective. */
 DLOPS_EXTERN int dlops_prox_create_box(double lower, double upper, dlops_prox *p);
 
@@ -270,11 +274,14 @@ typedef struct {
 /** Defaults of dlops_prox_l2_params. Not collective. */
 DLOPS_EXTERN int dlops_prox_l2_params_default(dlops_prox_l2_params *prm);
 
-/** f(x) = sigma/2 ||Op x - b||^2 + alpha q^H x (Op and b may be NULL: sigma/2 ||x - b||^2 or
+/** f(x) = sigma/2 ||Op x - b||^2 + alpha Re(q . x) (Op and b may be NULL: sigma/2 ||x - b||^2 or
  *  sigma/2 ||x||^2; q may be NULL). With Op, the prox solves (I + tau sigma Op^H Op) x =
  *  x_in + tau sigma Op^H b - tau alpha q with CG, or the equivalent stacked least-squares
- *  problem with CGLS, starting from x0 (copied; required with Op; warm start updates it).
- *  The prox keeps references to Op, b, q. prm may be NULL (defaults). Not collective. */
+ *  problem [sqrt(tau sigma) Op; I] x ~ [sqrt(tau sigma) b; x_in - tau alpha q] with CGLS (PyLops-MPI
+ *  MPIL2, inner tol 1e-4), starting from x0 (required with Op; warm start updates the prox's copy).
+ *  The prox keeps a reference to Op and private copies of b, q and x0 (the caller may destroy
+ *  its own). prm may be NULL (defaults). Not collective, except with Op and the CG form
+ *  (sigma Op^H b is computed at creation: **collective** then). */
 DLOPS_EXTERN int dlops_prox_create_l2(dlops_op Op, dlops_darray b, dlops_darray q, dlops_darray x0,
                                       const dlops_prox_l2_params *prm, dlops_prox *p);
 

@@ -742,6 +742,20 @@ int main(int argc, char **argv) {
   ctx = dlops_test_init(&argc, &argv);
   dlops_ctx_get_rank(ctx, &rank_);
   dlops_ctx_get_size(ctx, &nproc);
+  if (argc > 1 && strcmp(argv[1], "envlog") == 0) {
+    /* run by CTest with DLOPS_MONITOR=1: the log must appear although opts.show = 0 */
+    dlops_op S = make_tridiag(ctx, 20, DLOPS_F64);
+    dlops_darray x, y;
+    T_REQUIRE(dlops_op_create_vecs(S, &x, &y));
+    fill(y, 1);
+    dlops_solver_opts o;
+    dlops_solver_opts_default(&o);
+    o.niter = 3, o.tol = 0;
+    T_CALL(dlops_solve_cg(S, y, x, &o, NULL));
+    dlops_darray_destroy(&x), dlops_darray_destroy(&y);
+    dlops_op_destroy(&S);
+    return dlops_test_finish(ctx);
+  }
   test_cg(DLOPS_F64);
   test_cg(DLOPS_C128);
   test_cg(DLOPS_F32);

@@ -286,6 +286,50 @@ int main(int argc, char **argv) {
     dlops_prox_destroy(&pf), dlops_prox_destroy(&pg);
     dlops_darray_destroy(&zero);
   }
+  /* the same runs on the library's own operators: blockdiag of dense matrices (MPIBlockDiag of
+   * MatrixMult), the local matrices on one-rank contexts */
+  {
+    dlops_ctx self = NULL;
+    T_REQUIRE(dlops_ctx_create(MPI_COMM_SELF, "comm=mpi", &self));
+    dlops_op loc[2][NB], Mb = NULL, Sb = NULL;
+    int nl = 0;
+    for (int k = 0; k < NB; k++) {
+      if (!mine(k)) continue;
+      char nm[8];
+      snprintf(nm, sizeof nm, "M%d", k);
+      double *a = need(nm, NULL);
+      T_REQUIRE(dlops_op_create_matrix(self, NROW[k], NCOL[k], DLOPS_F64, a, &loc[0][nl]));
+      free(a);
+      snprintf(nm, sizeof nm, "S%d", k);
+      a = need(nm, NULL);
+      T_REQUIRE(dlops_op_create_matrix(self, NCOL[k], NCOL[k], DLOPS_F64, a, &loc[1][nl]));
+      free(a);
+      nl++;
+    }
+    T_REQUIRE(dlops_op_create_blockdiag(ctx, nl, loc[0], -1, &Mb));
+    T_REQUIRE(dlops_op_create_blockdiag(ctx, nl, loc[1], -1, &Sb));
+    for (int k = 0; k < nl; k++) dlops_op_destroy(&loc[0][k]), dlops_op_destroy(&loc[1][k]);
+    dlops_darray yb = vec_from(Mb, 0, "y"), ysb = vec_from(Sb, 0, "ys"), x0b = vec_from(Mb, 1, "x0"), xb = vec_from(Mb, 1, NULL);
+    dlops_solver_opts o;
+    dlops_solver_result r;
+    dlops_solver_opts_default(&o);
+    o.variant = DLOPS_SOLVER_BLOCKING, o.niter = 50, o.tol = 0, o.cost = cost;
+    T_CALL(dlops_darray_copy(x0b, xb));
+    T_CALL(dlops_solve_cg(Sb, ysb, xb, &o, &r));
+    compare("cg (blockdiag of matrix)", xb, cost, r.ncost, "cg_x", "cg_cost", 1e-10);
+    o.damp = 0.3;
+    T_CALL(dlops_darray_copy(x0b, xb));
+    T_CALL(dlops_solve_cgls(Mb, yb, xb, &o, &r));
+    compare("cgls (blockdiag of matrix)", xb, cost, r.ncost, "cgls_x", "cgls_cost", 1e-10);
+    dlops_solver_opts_default(&o);
+    o.variant = DLOPS_SOLVER_BLOCKING, o.niter = 50, o.tol = 0, o.eps = 0.5, o.alpha = 0.005, o.cost = cost;
+    T_CALL(dlops_darray_fill(xb, (dlops_scalar){0, 0}));
+    T_CALL(dlops_solve_fista(Mb, yb, xb, &o, &r));
+    compare("fista soft (blockdiag of matrix)", xb, cost, r.ncost, "fista_soft_x", "fista_soft_cost", 1e-8);
+    dlops_darray_destroy(&yb), dlops_darray_destroy(&ysb), dlops_darray_destroy(&x0b), dlops_darray_destroy(&xb);
+    dlops_op_destroy(&Mb), dlops_op_destroy(&Sb);
+    dlops_ctx_destroy(&self);
+  }
   if (rank_ == 0) {
     printf("relative difference to PyLops-MPI (max of x and cost history) on %d ranks:\n", nproc);
     for (int i = 0; i < nrep; i++) printf("  %-40s %.3e\n", rname[i], report[i]);

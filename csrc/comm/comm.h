@@ -119,8 +119,9 @@ DLOPS_INTERN int dlops_comm_reduce(dlops_comm *c, const void *send, void *recv, 
 DLOPS_INTERN int dlops_comm_alltoallv(dlops_comm *c, const void *send, const int64_t *scounts,
                                       const int64_t *sdispls, void *recv, const int64_t *rcounts,
                                       const int64_t *rdispls, dlops_ctype t);
-/** Neighbour exchange: collective over the peers involved only (each pair must be listed by
- *  both sides with matching counts). */
+/** Neighbour exchange. Collective over c: every rank calls it, with n = 0 when it has nothing to
+ *  exchange (the RMA backend sizes its window collectively); data moves only between the pairs
+ *  listed, and each pair must be listed by both sides with matching counts. */
 DLOPS_INTERN int dlops_comm_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t);
 /** Start a broadcast; buf must stay untouched until dlops_comm_wait. Counted when started. */
 DLOPS_INTERN int dlops_comm_ibcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root,

@@ -162,7 +162,8 @@ static int deriv_run(dlops_op A, dlops_darray x, dlops_darray y, int adj) {
   const size_t rb = (size_t)d->inner * dlops_dtype_size(A->dtype);
   const char *xd = x->data;
   for (int64_t k = 0; k < c->nsrows; k++) memcpy((char *)c->sbuf + (size_t)k * rb, xd + (size_t)c->srows[k] * rb, rb);
-  if (c->nmsg) DLOPS_CALL(dlops_comm_neighbor(A->ctx->world, c->nmsg, c->msg, (dlops_ctype)A->dtype));
+  /* every rank calls the exchange, with no message when it has none (comm.h contract) */
+  DLOPS_CALL(dlops_comm_neighbor(A->ctx->world, c->nmsg, c->msg, (dlops_ctype)A->dtype));
   if (d->nrows == 0) return DLOPS_SUCCESS;
   const int64_t nr = d->nrows;
   for (int64_t k = 0; k < nr + 2 * R; k++) {

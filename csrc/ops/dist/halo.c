@@ -84,7 +84,7 @@ static int halo_fwd(dlops_op A, dlops_darray x, dlops_darray y) {
       copy_region(nd, d->ext, off, sub, es, y->data, d->buf[1], 0);
       m[nm++] = (dlops_nbr_msg){d->nbp[ax], d->buf[1], d->hp[ax] * other, d->buf[3], d->hp[ax] * other};
     }
-    if (!nm) continue;
+    /* every rank calls the exchange for every axis, with no message when it has none */
     DLOPS_CALL(dlops_comm_neighbor(A->ctx->world, nm, m, (dlops_ctype)A->dtype));
     if (d->hm[ax] && d->nbm[ax] >= 0) {
       sub[ax] = d->hm[ax];

@@ -233,6 +233,29 @@ int dlops_darray_gather(dlops_darray x, void *global, int root) {
 }
 
 /* ---------------------------------------------------------------- redistribute */
+/* The part of a global array (shape gshape) held by block X (rows [xo, xo + xn) of axis ax)
+ * that block Y (rows [yo, yo + yn) of axis ay) also holds, as a box in X's local coordinates.
+ * Returns its number of elements (0 when they do not meet). */
+static int64_t common_box(const int64_t *gshape, int nd, int ax, int64_t xo, int64_t xn, int ay, int64_t yo,
+                          int64_t yn, int64_t *start, int64_t *count) {
+  int64_t n = 1;
+  for (int d = 0; d < nd; d++) {
+    int64_t lo = 0, hi = gshape[d];
+    if (d == ax) {
+      lo = xo;
+      hi = xo + xn;
+    }
+    if (d == ay) {
+      lo = lo > yo ? lo : yo;
+      hi = hi < yo + yn ? hi : yo + yn;
+    }
+    count[d] = hi > lo ? hi - lo : 0;
+    start[d] = d == ax ? lo - xo : lo;
+    n *= count[d];
+  }
+  return n;
+}
+
 int dlops_darray_redistribute(dlops_darray x, int new_axis, dlops_darray *out) {
   DLOPS_CALL(check_plain_usable(x, "redistribute"));
   DLOPS_CHECK(out, x->ctx, DLOPS_ERR_ARG, "null output handle pointer");
@@ -261,36 +284,20 @@ int dlops_darray_redistribute(dlops_darray x, int new_axis, dlops_darray *out) {
   int err = (!members || !cnt) ? DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate counts") : 0;
   char *sbuf = NULL, *rbuf = NULL;
   int64_t *sc = cnt, *sd = cnt + gp, *rc = cnt + 2 * gp, *rd = cnt + 3 * gp;
-  int a = x->axis, b = new_axis;
+  const int a = x->axis, b = new_axis, nd = x->ndim;
+  int64_t start[DLOPS_MAX_NDIM], c[DLOPS_MAX_NDIM];
   if (!err) {
     int k = 0;
     for (int r = 0; r < P; r++)
       if (x->colors[r] == x->color) members[k++] = r;
+    /* send to r: my x block ∩ r's y block; receive from r: my y block ∩ r's x block */
     int64_t st = 0, rt = 0;
     for (int q = 0; q < gp; q++) {
       int r = members[q];
-      /* what I send to r: my x block restricted to r's y range on axis b */
-      int64_t s1[DLOPS_MAX_NDIM], s2[DLOPS_MAX_NDIM];
-      memcpy(s1, x->lshape, sizeof s1);
-      if (b != a) s1[b] = y->axis_sizes[r];
-      else {
-        int64_t lo = x->offset > y->axis_offsets[r] ? x->offset : y->axis_offsets[r];
-        int64_t hi1 = x->offset + x->lshape[a], hi2 = y->axis_offsets[r] + y->axis_sizes[r];
-        s1[a] = (hi1 < hi2 ? hi1 : hi2) - lo;
-        if (s1[a] < 0) s1[a] = 0;
-      }
-      memcpy(s2, y->lshape, sizeof s2);
-      if (b != a) s2[a] = x->axis_sizes[r];
-      else {
-        int64_t lo = y->offset > x->axis_offsets[r] ? y->offset : x->axis_offsets[r];
-        int64_t hi1 = y->offset + y->lshape[a], hi2 = x->axis_offsets[r] + x->axis_sizes[r];
-        s2[a] = (hi1 < hi2 ? hi1 : hi2) - lo;
-        if (s2[a] < 0) s2[a] = 0;
-      }
-      sc[q] = prod(s1, x->ndim);
+      sc[q] = common_box(x->gshape, nd, a, x->offset, x->lshape[a], b, y->axis_offsets[r], y->axis_sizes[r], start, c);
       sd[q] = st;
       st += sc[q];
-      rc[q] = prod(s2, x->ndim);
+      rc[q] = common_box(x->gshape, nd, b, y->offset, y->lshape[b], a, x->axis_offsets[r], x->axis_sizes[r], start, c);
       rd[q] = rt;
       rt += rc[q];
     }
@@ -299,28 +306,16 @@ int dlops_darray_redistribute(dlops_darray x, int new_axis, dlops_darray *out) {
     if (!sbuf || !rbuf) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate exchange buffers");
     for (int q = 0; q < gp && !err; q++) {
       int r = members[q];
-      int64_t start[DLOPS_MAX_NDIM] = {0}, c[DLOPS_MAX_NDIM];
-      memcpy(c, x->lshape, sizeof c);
-      int64_t lo = y->axis_offsets[r] > (b == a ? x->offset : 0) ? y->axis_offsets[r] : (b == a ? x->offset : 0);
-      int64_t hi = y->axis_offsets[r] + y->axis_sizes[r];
-      if (b == a && x->offset + x->lshape[a] < hi) hi = x->offset + x->lshape[a];
-      c[b] = hi - lo > 0 ? hi - lo : 0;
-      start[b] = lo - (b == a ? x->offset : 0);
-      if (c[b] > 0) box_copy(x->data, x->lshape, x->ndim, start, c, es, sbuf + (size_t)sd[q] * es, 1);
+      if (common_box(x->gshape, nd, a, x->offset, x->lshape[a], b, y->axis_offsets[r], y->axis_sizes[r], start, c))
+        box_copy(x->data, x->lshape, nd, start, c, es, sbuf + (size_t)sd[q] * es, 1);
     }
   }
   err = dlops_comm_agree(ctx->world, err);
   if (!err) err = dlops_comm_alltoallv(g, sbuf, sc, sd, rbuf, rc, rd, (dlops_ctype)x->dtype);
   for (int q = 0; q < gp && !err; q++) {
     int r = members[q];
-    int64_t start[DLOPS_MAX_NDIM] = {0}, c[DLOPS_MAX_NDIM];
-    memcpy(c, y->lshape, sizeof c);
-    int64_t lo = x->axis_offsets[r] > (b == a ? y->offset : 0) ? x->axis_offsets[r] : (b == a ? y->offset : 0);
-    int64_t hi = x->axis_offsets[r] + x->axis_sizes[r];
-    if (b == a && y->offset + y->lshape[a] < hi) hi = y->offset + y->lshape[a];
-    c[a] = hi - lo > 0 ? hi - lo : 0;
-    start[a] = lo - (b == a ? y->offset : 0);
-    if (c[a] > 0) box_copy(y->data, y->lshape, y->ndim, start, c, es, rbuf + (size_t)rd[q] * es, 0);
+    if (common_box(x->gshape, nd, b, y->offset, y->lshape[b], a, x->axis_offsets[r], x->axis_sizes[r], start, c))
+      box_copy(y->data, y->lshape, nd, start, c, es, rbuf + (size_t)rd[q] * es, 0);
   }
   free(sbuf);
   free(rbuf);

@@ -98,3 +98,35 @@ function(dlops_add_serial_test)
   set_tests_properties(${T_NAME} PROPERTIES LABELS "unit;${T_LABELS}" TIMEOUT 120
     SKIP_RETURN_CODE 77 SKIP_REGULAR_EXPRESSION "\\[DLOPS-SKIP\\]" ENVIRONMENT "${DLOPS_TEST_ENV}")
 endfunction()
+
+# Parity with PyLops-MPI (label parity):
+#   dlops_add_parity_tests(NAME n TARGET t SCRIPT s.py [LABELS ...] [GEN_NP 4])
+# registers n_golden.* (t compares with the committed golden/ folder next to the script, always)
+# and, when DLOPS_PYTHON is set, n_pylops_gen (runs `mpiexec -n GEN_NP python s.py OUTDIR` to
+# write fresh references; it skips with "[DLOPS-SKIP] ..." when pylops_mpi cannot be imported)
+# followed by n_live.* (t compares with those; it skips when they are missing).
+function(dlops_add_parity_tests)
+  cmake_parse_arguments(T "" "NAME;TARGET;SCRIPT;GEN_NP" "LABELS" ${ARGN})
+  if(NOT T_GEN_NP)
+    set(T_GEN_NP 4)
+  endif()
+  get_filename_component(_dir ${T_SCRIPT} DIRECTORY)
+  dlops_add_mpi_tests(NAME ${T_NAME}_golden TARGET ${T_TARGET} LABELS parity ${T_LABELS} ARGS ${_dir}/golden)
+  if(NOT DLOPS_PYTHON)
+    return()
+  endif()
+  set(_live ${CMAKE_CURRENT_BINARY_DIR}/live)
+  add_test(NAME ${T_NAME}_pylops_gen
+           COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${T_GEN_NP} ${_dlops_mpiexec_extra} ${MPIEXEC_PREFLAGS}
+                   ${DLOPS_PYTHON} ${T_SCRIPT} ${_live})
+  string(JOIN ";" _labels parity ${T_LABELS} mpi np${T_GEN_NP})
+  set_tests_properties(${T_NAME}_pylops_gen PROPERTIES LABELS "${_labels}" PROCESSORS ${T_GEN_NP} TIMEOUT 600
+    SKIP_RETURN_CODE 77 SKIP_REGULAR_EXPRESSION "\\[DLOPS-SKIP\\]" ENVIRONMENT "${DLOPS_TEST_ENV}"
+    FIXTURES_SETUP ${T_NAME}_pylops)
+  dlops_add_mpi_tests(NAME ${T_NAME}_live TARGET ${T_TARGET} LABELS parity ${T_LABELS} ARGS ${_live})
+  foreach(b IN LISTS DLOPS_TEST_BACKENDS)
+    foreach(np IN LISTS DLOPS_TEST_NP)
+      set_tests_properties(${T_NAME}_live.${b}.np${np} PROPERTIES FIXTURES_REQUIRED ${T_NAME}_pylops)
+    endforeach()
+  endforeach()
+endfunction()

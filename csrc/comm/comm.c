@@ -189,8 +189,9 @@ int dlops_comm_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_c
   DLOPS_CHECK(n >= 0 && (n == 0 || msgs), c->ctx, DLOPS_ERR_ARG, "bad neighbour list (n=%d)", n);
   int f;
   dlops_ctype rt = real_of(t, &f);
-  dlops_nbr_msg *m = NULL;
-  if (n > 0) {
+  /* the translated copy lives on the stack for the usual few neighbours (no allocation per apply) */
+  dlops_nbr_msg local[16], *m = local;
+  if (n > 16) {
     m = malloc(sizeof *m * (size_t)n);
     DLOPS_CHECK(m, c->ctx, DLOPS_ERR_MEM, "cannot allocate %d messages", n);
   }
@@ -212,7 +213,7 @@ int dlops_comm_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_c
   }
   double t0 = MPI_Wtime();
   if (!err) err = PICK(c, neighbor, 5)(c, n, m, rt);
-  free(m);
+  if (m != local) free(m);
   DLOPS_CALL(err);
   dlops_counter_add(c, DLOPS_COMM_NEIGHBOR, nm, bytes, MPI_Wtime() - t0);
   return DLOPS_SUCCESS;

@@ -86,8 +86,8 @@ static int p2p_exchange(dlops_comm *c, int n, const dlops_nbr_msg *m, dlops_ctyp
     if (m[i].scount > 0) nreq += (m[i].scount + c->max_chunk - 1) / c->max_chunk;
     if (m[i].rcount > 0) nreq += (m[i].rcount + c->max_chunk - 1) / c->max_chunk;
   }
-  MPI_Request *req = NULL;
-  if (nreq > 0) {
+  MPI_Request lreq[32], *req = lreq; /* no allocation for the usual few neighbours */
+  if (nreq > 32) {
     req = malloc(sizeof *req * (size_t)nreq);
     DLOPS_CHECK(req, c->ctx, DLOPS_ERR_MEM, "cannot allocate %lld requests", (long long)nreq);
   }
@@ -118,7 +118,7 @@ static int p2p_exchange(dlops_comm *c, int n, const dlops_nbr_msg *m, dlops_ctyp
     int e2 = MPI_Waitall((int)k, req, MPI_STATUSES_IGNORE);
     if (e == MPI_SUCCESS) e = e2;
   }
-  free(req);
+  if (req != lreq) free(req);
   if (e != MPI_SUCCESS) return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "point-to-point exchange");
   return DLOPS_SUCCESS;
 }

@@ -253,14 +253,16 @@ static void fill_block(const double *m2, int64_t nx, int64_t nz, int64_t y0, int
   }
 }
 
-/* Deterministic pseudo-noise in [-1, 1) from a global index (splitmix64), the same on any
- * number of ranks. */
-static double noise(uint64_t i) {
-  uint64_t z = i + 0x9e3779b97f4a7c15ull;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  z ^= z >> 31;
-  return 2.0 * ((double)(z >> 11) / 9007199254740992.0) - 1.0;
+/* Deterministic pseudo-noise in [-1, 1) from a global index (a 32-bit integer hash), the same
+ * on any number of ranks. Every product stays below 2^63, so the Fortran twin computes the same
+ * values with signed 64-bit integers. */
+static double noise(int64_t i) {
+  const int64_t m32 = 4294967296LL;
+  int64_t h = ((i + 1) % m32) * 2654435761LL % m32;
+  h = ((h ^ (h >> 16)) * 73244475LL) % m32;
+  h = ((h ^ (h >> 16)) * 73244475LL) % m32;
+  h ^= h >> 16;
+  return 2.0 * (double)h / (double)m32 - 1.0;
 }
 
 /* Ricker wavelet of peak frequency f0 sampled at dt on t = -(nw/2)dt .. (nw/2)dt. */
@@ -483,7 +485,7 @@ int main(int argc, char **argv) {
     int64_t nloc, off = y0 * nx * nz; /* the data has the model's layout (W D is square) */
     CHECK(dlops_darray_get_local_size(d, &nloc));
     CHECK(dlops_darray_get_local(d, DLOPS_MEM_HOST, (void **)&p));
-    for (int64_t i = 0; i < nloc; i++) p[i] += sigma * sqrt(3.0) * noise((uint64_t)(off + i));
+    for (int64_t i = 0; i < nloc; i++) p[i] += sigma * sqrt(3.0) * noise(off + i);
     CHECK(dlops_darray_restore_local(d, (void **)&p));
   }
 

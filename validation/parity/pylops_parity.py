@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
 """PyLops-MPI reference outputs for dlops' parity tests (validation/parity).
 
-Cases (CASES below): first/second derivatives (every kind, centered orders 3 and 5, edge),
-Laplacian and Gradient. For each case the inputs are drawn deterministically with
-numpy.random.default_rng(seed) (x: model, y: data; complex cases draw real and imaginary
+Cases (cases() below): first/second derivatives (every kind, centered orders 3 and 5, edge),
+Laplacian and Gradient; MPIBlockDiag, MPIStackedBlockDiag, MPIVStack, MPIHStack and
+MPIStackedVStack of pylops MatrixMult blocks (f64, c128, f32). For each case the inputs are
+drawn deterministically with numpy.random.default_rng(seed) (x: model, y: data; complex cases draw real and imaginary
 parts), PyLops-MPI applies the operator forward to x and adjoint to y, and rank 0 writes
 
     <dir>/cases.txt            one line per case: key=value tokens (name, op, dtype, dims, axis,
-                               kind, order, edge, sampling, axes, weights)
+                               kind, order, edge, sampling, axes, weights; stack cases: name,
+                               op, dtype, blocks, blocks2)
     <dir>/<name>_x.npy         model (global, flattened), <name>_y.npy data (global, flattened;
                                for the Gradient: the components concatenated)
     <dir>/<name>_fwd.npy       PyLops-MPI's op @ x (asarray), <name>_adj.npy op.H @ y
+    <dir>/<name>_mat.npy       stack cases only: the dense blocks, row-major, concatenated in the
+                               order of the case's "blocks" then "blocks2" tokens (RxC each);
+                               rank r of P owns the blocks rank_blocks(K, P, r) of each list
 
 Usage:
     python pylops_parity.py gen <dir>
@@ -60,7 +65,45 @@ def cases():
     for kind, edge in (("forward", 0), ("backward", 0), ("centered", 0), ("centered", 1)):
         out.append(dict(name=f"grad_{kind}_e{edge}", op="GRAD", dtype="f64", dims=(16, 5, 4),
                         sampling=(0.4, 1.0, 2.0), kind=kind, order=3, edge=edge))
+    # Stacks of dense local blocks (pylops MatrixMult / dlops_op_create_matrix). A case lists the
+    # global blocks (rows x cols) in order; rank r of P owns blocks rank_blocks(K, P, r) (the
+    # default split of K blocks), so the global operator is the same at every P while the ranks'
+    # local sizes differ. K >= 4: every rank owns at least one block at P <= 4 (PyLops-MPI cannot
+    # concatenate an empty block list).
+    bd = ((3, 2), (2, 3), (4, 4), (1, 2), (3, 2), (2, 3))
+    bd_rows = ((2, 2), (1, 3), (3, 4), (2, 2), (1, 2), (3, 3))  # same cols as bd: same domain layout
+    bd2 = ((2, 2), (3, 1), (1, 3), (2, 2), (2, 1))
+    vs = ((3, 4), (1, 4), (2, 4), (4, 4), (2, 4))
+    hs = ((3, 2), (3, 4), (3, 1), (3, 3), (3, 2))
+    for dt in ("f64", "c128", "f32"):
+        out.append(dict(name=f"blockdiag_{dt}", op="BD", dtype=dt, blocks=bd))
+        out.append(dict(name=f"stacked_blockdiag_{dt}", op="SBD", dtype=dt, blocks=bd, blocks2=bd2))
+        out.append(dict(name=f"vstack_{dt}", op="VS", dtype=dt, blocks=vs))
+        out.append(dict(name=f"hstack_{dt}", op="HS", dtype=dt, blocks=hs))
+        out.append(dict(name=f"stacked_vstack_{dt}", op="SVS", dtype=dt, blocks=bd, blocks2=bd_rows))
     return out
+
+
+STACK_OPS = ("BD", "SBD", "VS", "HS", "SVS")
+
+
+def rank_blocks(K, P, r):
+    """Indices of the global blocks rank r of P owns: the default split of K blocks."""
+    q, m = divmod(K, P)
+    start = r * q + min(r, m)
+    return range(start, start + q + (1 if r < m else 0))
+
+
+def block_mats(mats, groups):
+    """Split the flat matrix array into the row-major blocks of groups (list of block lists)."""
+    res, off = [], 0
+    for blocks in groups:
+        g = []
+        for (m, n) in blocks:
+            g.append(mats[off:off + m * n].reshape(m, n))
+            off += m * n
+        res.append(g)
+    return res
 
 
 NPTYPE = {"f32": "float32", "f64": "float64", "c64": "complex64", "c128": "complex128"}
@@ -74,6 +117,12 @@ def draw(rng, n, dtype):
 
 
 def spec_line(c):
+    if c["op"] in STACK_OPS:
+        toks = [f"name={c['name']}", f"op={c['op']}", f"dtype={c['dtype']}"]
+        for key in ("blocks", "blocks2"):
+            if key in c:
+                toks.append(f"{key}=" + ",".join(f"{m}x{n}" for m, n in c[key]))
+        return " ".join(toks)
     toks = [f"name={c['name']}", f"op={c['op']}", f"dtype={c['dtype']}",
             "dims=" + ",".join(str(d) for d in c["dims"]), f"kind={c['kind']}", f"order={c['order']}",
             f"edge={c['edge']}", "sampling=" + ",".join(repr(float(s)) for s in c["sampling"])]
@@ -96,6 +145,9 @@ def gen(outdir):
     comm.Barrier()
     lines = []
     for i, c in enumerate(cases()):
+        if c["op"] in STACK_OPS:
+            gen_stack(pm, comm, i, c, outdir, lines)
+            continue
         dt = NPTYPE[c["dtype"]]
         dims = tuple(c["dims"])
         n = int(np.prod(dims))
@@ -130,6 +182,67 @@ def gen(outdir):
         with open(os.path.join(outdir, "cases.txt"), "w") as f:
             f.write("\n".join(lines) + "\n")
         print(f"pylops_parity: wrote {len(lines)} cases to {outdir} (PyLops-MPI on {comm.Get_size()} ranks)")
+
+
+def gen_stack(pm, comm, i, c, outdir, lines):
+    """One stack case (op BD, SBD, VS, HS or SVS): PyLops-MPI on the ranks of comm."""
+    import pylops
+
+    dt = NPTYPE[c["dtype"]]
+    P, rank = comm.Get_size(), comm.Get_rank()
+    groups = [c["blocks"]] + ([c["blocks2"]] if "blocks2" in c else [])
+    rng = np.random.default_rng(1000 + i)
+    mats = draw(rng, sum(m * n for g in groups for m, n in g), c["dtype"])
+    dense = block_mats(mats, groups)
+
+    def local_ops(gi):
+        return [pylops.MatrixMult(dense[gi][k], dtype=dt) for k in rank_blocks(len(groups[gi]), P, rank)]
+
+    def bcast(v):
+        d = pm.DistributedArray(global_shape=v.size, partition=pm.Partition.BROADCAST, dtype=dt)
+        d[:] = v
+        return d
+
+    def scat(v):
+        return pm.DistributedArray.to_dist(v.copy())
+
+    rows = [sum(m for m, _ in g) for g in groups]
+    cols = [sum(n for _, n in g) for g in groups]
+    op = c["op"]
+    if op == "BD":
+        Op = pm.MPIBlockDiag(local_ops(0), dtype=dt)
+    elif op == "SBD":
+        Op = pm.MPIStackedBlockDiag([pm.MPIBlockDiag(local_ops(0), dtype=dt), pm.MPIBlockDiag(local_ops(1), dtype=dt)])
+    elif op == "VS":
+        Op = pm.MPIVStack(local_ops(0), dtype=dt)
+    elif op == "HS":
+        Op = pm.MPIHStack(local_ops(0), dtype=dt)
+    else:
+        Op = pm.MPIStackedVStack([pm.MPIBlockDiag(local_ops(0), dtype=dt), pm.MPIBlockDiag(local_ops(1), dtype=dt)])
+    # model / data sizes: VS shares the blocks' column count, HS their row count
+    nx = {"SBD": sum(cols), "VS": groups[0][0][1]}.get(op, cols[0])
+    ny = {"SBD": sum(rows), "SVS": sum(rows), "HS": groups[0][0][0]}.get(op, rows[0])
+    x = draw(rng, nx, c["dtype"])
+    y = draw(rng, ny, c["dtype"])
+    if op == "SBD":
+        xd = pm.StackedDistributedArray([scat(x[:cols[0]]), scat(x[cols[0]:])])
+        yd = pm.StackedDistributedArray([scat(y[:rows[0]]), scat(y[rows[0]:])])
+    elif op == "SVS":
+        xd, yd = scat(x), pm.StackedDistributedArray([scat(y[:rows[0]]), scat(y[rows[0]:])])
+    elif op == "VS":
+        xd, yd = bcast(x), scat(y)  # forward on a BROADCAST model, adjoint -> BROADCAST
+    elif op == "HS":
+        xd, yd = scat(x), bcast(y)  # forward -> BROADCAST, adjoint on a BROADCAST data vector
+    else:
+        xd, yd = scat(x), scat(y)
+    if tuple(Op.shape) != (ny, nx):
+        raise RuntimeError(f"{c['name']}: PyLops-MPI shape {Op.shape}, expected {(ny, nx)}")
+    fwd = np.asarray((Op @ xd).asarray()).ravel().astype(dt)
+    adj = np.asarray((Op.H @ yd).asarray()).ravel().astype(dt)
+    if rank == 0:
+        for tag, arr in (("x", x), ("y", y), ("fwd", fwd), ("adj", adj), ("mat", mats)):
+            np.save(os.path.join(outdir, f"{c['name']}_{tag}.npy"), arr)
+        lines.append(spec_line(c))
 
 
 def live(outdir, mpiexec, maxnp, flags):

@@ -3,6 +3,12 @@
  * PyLops-MPI's outputs <name>_fwd.npy / <name>_adj.npy: max|dlops - pylops| / max|pylops| must be
  * <= 1e-12 (f64, c128) or 1e-5 (f32, c64).
  *
+ * Stack cases (op BD, SBD, VS, HS, SVS: blockdiag, stacked_blockdiag, vstack, hstack,
+ * stacked_vstack) are built from the dense blocks of <name>_mat.npy (dlops_op_create_matrix on
+ * MPI_COMM_SELF): of each block list of K blocks, rank r of P owns the default split of the K
+ * blocks (the same rule as rank_blocks() in pylops_parity.py), so the global operator is the
+ * same at every P and the ranks' local sizes differ.
+ *
  *   test_parity <dir>   golden files (validation/parity/golden), or the live directory of the
  *                       CTest fixture: <dir>/np<P>/ (PyLops-MPI run on P ranks) when present,
  *                       else <dir>/np1/; <dir>/SKIP (pylops_mpi not importable) skips.
@@ -12,6 +18,8 @@
 
 #include "../deriv/deriv_test_util.h"
 
+#define MAXBLK 32
+
 typedef struct {
   char name[128], op[8], kind[16];
   dlops_dtype dtype;
@@ -19,7 +27,32 @@ typedef struct {
   int64_t dims[DLOPS_MAX_NDIM];
   int axes[DLOPS_MAX_NDIM];
   double sampling[DLOPS_MAX_NDIM], weights[DLOPS_MAX_NDIM];
+  int nblk[2];               /* stack cases: block lists "blocks" and "blocks2" */
+  int64_t bm[2][MAXBLK], bn[2][MAXBLK]; /* rows x cols of each block */
 } pcase;
+
+static int is_stack_op(const char *op) {
+  return !strcmp(op, "BD") || !strcmp(op, "SBD") || !strcmp(op, "VS") || !strcmp(op, "HS") || !strcmp(op, "SVS");
+}
+
+/* "3x2,2x4,..." -> rows/cols; returns the count, -1 if malformed or more than MAXBLK. */
+static int parse_blocks(const char *v, int64_t *m, int64_t *n) {
+  int k = 0;
+  while (*v) {
+    char *e;
+    if (k == MAXBLK) return -1;
+    m[k] = strtoll(v, &e, 10);
+    if (e == v || *e != 'x') return -1;
+    v = e + 1;
+    n[k] = strtoll(v, &e, 10);
+    if (e == v || m[k] < 0 || n[k] < 0) return -1;
+    k++;
+    if (*e == ',') e++;
+    else if (*e) return -1;
+    v = e;
+  }
+  return k;
+}
 
 /* Read a .npy file: returns malloc'ed data, *n elements, *t its dtype; NULL on failure. */
 static void *read_npy(const char *path, int64_t *n, dlops_dtype *t) {
@@ -103,8 +136,71 @@ static int parse_case(char *line, pcase *c) {
     else if (!strcmp(k, "axes")) c->naxes = parse_list_int(v, c->axes);
     else if (!strcmp(k, "sampling")) c->nsamp = parse_list_dbl(v, c->sampling);
     else if (!strcmp(k, "weights")) c->nweights = parse_list_dbl(v, c->weights);
+    else if (!strcmp(k, "blocks") || !strcmp(k, "blocks2")) {
+      int g = k[6] == '2';
+      if ((c->nblk[g] = parse_blocks(v, c->bm[g], c->bn[g])) < 0) return -1;
+    }
   }
-  return c->name[0] && c->op[0] && c->ndim > 0 ? 0 : -1;
+  if (!c->name[0] || !c->op[0]) return -1;
+  if (is_stack_op(c->op)) {
+    int two = !strcmp(c->op, "SBD") || !strcmp(c->op, "SVS");
+    return c->nblk[0] > 0 && (!two || c->nblk[1] > 0) ? 0 : -1;
+  }
+  return c->ndim > 0 ? 0 : -1;
+}
+
+/* Number of elements of the dense blocks of the case (both lists). */
+static int64_t mat_count(const pcase *c) {
+  int64_t s = 0;
+  for (int g = 0; g < 2; g++)
+    for (int k = 0; k < c->nblk[g]; k++) s += c->bm[g][k] * c->bn[g][k];
+  return s;
+}
+
+/* Blockdiag (vstack, hstack: kind "BD", "VS", "HS") of this rank's blocks of list g: the default
+ * split of the list's K blocks over the P ranks; mats holds every block of both lists. */
+static int create_rank_stack(dlops_ctx ctx, dlops_ctx self, const pcase *c, int g, const char *kind,
+                             const void *mats, dlops_op *A) {
+  int P, r;
+  dlops_ctx_get_size(ctx, &P);
+  dlops_ctx_get_rank(ctx, &r);
+  int K = c->nblk[g], q = K / P, m = K % P;
+  int first = r * q + (r < m ? r : m), cnt = q + (r < m);
+  size_t es = dlops_dtype_size(c->dtype);
+  int64_t off = 0;
+  for (int gg = 0; gg < g; gg++)
+    for (int k = 0; k < c->nblk[gg]; k++) off += c->bm[gg][k] * c->bn[gg][k];
+  for (int k = 0; k < first; k++) off += c->bm[g][k] * c->bn[g][k];
+  dlops_op ops[MAXBLK];
+  int nops = 0, err = 0;
+  for (int k = first; k < first + cnt && !err; k++) {
+    err = dlops_op_create_matrix(self, c->bm[g][k], c->bn[g][k], c->dtype, (const char *)mats + (size_t)off * es,
+                                 &ops[nops]);
+    if (!err) nops++;
+    off += c->bm[g][k] * c->bn[g][k];
+  }
+  /* the collective create runs even after a failed local create, so no rank is left waiting */
+  int cerr = !strcmp(kind, "VS")   ? dlops_op_create_vstack(ctx, nops, ops, A)
+             : !strcmp(kind, "HS") ? dlops_op_create_hstack(ctx, nops, ops, A)
+                                   : dlops_op_create_blockdiag(ctx, nops, ops, -1, A);
+  if (!err) err = cerr;
+  if (err) dlops_op_destroy(A);
+  for (int k = 0; k < nops; k++) dlops_op_destroy(&ops[k]);
+  return err;
+}
+
+static int create_stack_case(dlops_ctx ctx, dlops_ctx self, const pcase *c, const void *mats, dlops_op *A) {
+  if (!strcmp(c->op, "BD") || !strcmp(c->op, "VS") || !strcmp(c->op, "HS"))
+    return create_rank_stack(ctx, self, c, 0, c->op, mats, A);
+  dlops_op pair[2] = {NULL, NULL};
+  int err = create_rank_stack(ctx, self, c, 0, "BD", mats, &pair[0]);
+  if (!err) err = create_rank_stack(ctx, self, c, 1, "BD", mats, &pair[1]);
+  if (!err)
+    err = !strcmp(c->op, "SBD") ? dlops_op_create_stacked_blockdiag(2, pair, A)
+                                : dlops_op_create_stacked_vstack(2, pair, A);
+  dlops_op_destroy(&pair[0]);
+  dlops_op_destroy(&pair[1]);
+  return err;
 }
 
 static int create_case(dlops_ctx ctx, const pcase *c, dlops_op *A) {
@@ -158,6 +254,8 @@ int main(int argc, char **argv) {
     memcpy(dir, sub, sizeof dir);
   }
   if (me == 0) printf("parity against %s\n", dir);
+  dlops_ctx self = NULL;
+  T_REQUIRE(dlops_ctx_create(MPI_COMM_SELF, "comm=mpi", &self));
   char line[2048];
   int ncase = 0;
   while (fgets(line, sizeof line, f)) {
@@ -168,11 +266,11 @@ int main(int argc, char **argv) {
       continue;
     }
     ncase++;
-    void *arr[4] = {NULL, NULL, NULL, NULL};
-    int64_t n[4] = {0, 0, 0, 0};
-    static const char *const tag[4] = {"x", "y", "fwd", "adj"};
-    int ok = 1;
-    for (int k = 0; k < 4; k++) {
+    void *arr[5] = {NULL, NULL, NULL, NULL, NULL};
+    int64_t n[5] = {0, 0, 0, 0, 0};
+    static const char *const tag[5] = {"x", "y", "fwd", "adj", "mat"};
+    int ok = 1, stack = is_stack_op(c.op);
+    for (int k = 0; k < 4 + stack; k++) {
       char p[1400];
       dlops_dtype t;
       snprintf(p, sizeof p, "%s/%s_%s.npy", dir, c.name, tag[k]);
@@ -180,8 +278,18 @@ int main(int argc, char **argv) {
       T_CHECK(arr[k] && t == c.dtype, "%s: cannot read %s (or dtype differs)", c.name, p);
       ok &= arr[k] && t == c.dtype;
     }
+    if (stack && ok) {
+      T_CHECK(n[4] == mat_count(&c), "%s: %lld block entries, the blocks need %lld", c.name, (long long)n[4],
+              (long long)mat_count(&c));
+      ok = n[4] == mat_count(&c);
+    }
     dlops_op A = NULL;
-    T_CALL(create_case(ctx, &c, &A));
+    /* every rank reads the same files, so ok agrees and no rank skips a collective create */
+    if (stack) {
+      if (ok) T_CALL(create_stack_case(ctx, self, &c, arr[4], &A));
+    } else {
+      T_CALL(create_case(ctx, &c, &A));
+    }
     if (ok && A) {
       int64_t nr, nc;
       dlops_op_get_shape(A, &nr, &nc);
@@ -201,9 +309,10 @@ int main(int argc, char **argv) {
       }
     }
     dlops_op_destroy(&A);
-    for (int k = 0; k < 4; k++) free(arr[k]);
+    for (int k = 0; k < 5; k++) free(arr[k]);
   }
   fclose(f);
+  dlops_ctx_destroy(&self);
   T_CHECK(ncase > 0, "no cases in %s", path);
   return dlops_test_finish(ctx);
 }

@@ -66,8 +66,7 @@ DLOPS_EXTERN int dlops_darray_create_ext(dlops_ctx ctx, int ndim, const int64_t 
 DLOPS_EXTERN int dlops_darray_create_stacked(int n, const dlops_darray *parts, dlops_darray *x);
 
 /** Create an array with the layout (shape, split, mask, dtype, memory, stacking) of x, filled
- *  with zeros. **Collective** only when x has a mask (the group communicator is reused, so
- *  currently not collective at all). */
+ *  with zeros. Not collective (a masked copy shares the original's group communicator). */
 DLOPS_EXTERN int dlops_darray_duplicate(dlops_darray x, dlops_darray *y);
 
 /** Destroy an array (drop this reference) and set *x to NULL. Not collective, except that
@@ -172,8 +171,8 @@ DLOPS_EXTERN int dlops_darray_scatter(dlops_darray x, const void *global, int ro
  *  group. Stacked arrays give the concatenation of their flattened components. **Collective**. */
 DLOPS_EXTERN int dlops_darray_gather(dlops_darray x, void *global, int root);
 /** New SCATTER array with the same global data distributed (default split) along new_axis:
- *  an all-to-all exchange. x must be SCATTER and unmasked-or-masked alike; the result keeps the
- *  mask. **Collective**. */
+ *  one all-to-all exchange within each mask group. x must be SCATTER (masked or not); the result
+ *  keeps the mask. **Collective**. */
 DLOPS_EXTERN int dlops_darray_redistribute(dlops_darray x, int new_axis, dlops_darray *y);
 /** Local block extended with ghost slices along the distributed axis, as PyLops-MPI's
  *  add_ghost_cells: rank r > 0 receives cells_front slices from rank r-1 (prepended), rank

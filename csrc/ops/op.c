@@ -228,7 +228,17 @@ static void alg_destroy(dlops_op C) {
   free(d);
 }
 
-static int alg_new(const char *name, dlops_op A, dlops_op B, dlops_darray dom, dlops_darray rng, dlops_op *C) {
+static void copy_dims(dlops_op C, dlops_op A, int swap) {
+  C->ndims = swap ? A->ndimsd : A->ndims;
+  memcpy(C->dims, swap ? A->dimsd : A->dims, sizeof C->dims);
+  C->ndimsd = swap ? A->ndims : A->ndimsd;
+  memcpy(C->dimsd, swap ? A->dims : A->dimsd, sizeof C->dimsd);
+}
+
+/* New algebra operator on A (and B) with workspaces shaped like w1 and w2 (either may be NULL),
+ * allocated once here so applies allocate nothing. */
+static int alg_new(const char *name, dlops_op A, dlops_op B, dlops_darray dom, dlops_darray rng, dlops_darray w1,
+                   dlops_darray w2, dlops_op *C) {
   DLOPS_CALL(dlops_op_new(name, dom, rng, A->dtype, C));
   alg_data *d = calloc(1, sizeof *d);
   if (!d) {
@@ -243,7 +253,10 @@ static int alg_new(const char *name, dlops_op A, dlops_op B, dlops_darray dom, d
   }
   (*C)->data = d;
   (*C)->destroy = alg_destroy;
-  return DLOPS_SUCCESS;
+  int err = w1 ? dlops_darray_duplicate(w1, &d->t1) : 0;
+  if (!err && w2) err = dlops_darray_duplicate(w2, &d->t2);
+  if (err) dlops_op_destroy(C);
+  return err;
 }
 
 #define CHECK_OP(A)                                                                     \
@@ -271,13 +284,7 @@ int dlops_op_create_product(dlops_op A, dlops_op B, dlops_op *C) {
               dlops_dtype_name(A->dtype), dlops_dtype_name(B->dtype));
   DLOPS_CHECK(dlops_darray_same_layout(A->dom, B->rng), A->ctx, DLOPS_ERR_SIZE,
               "product A*B: A's domain layout (%s) differs from B's range layout (%s)", A->name, B->name);
-  DLOPS_CALL(alg_new("product", A, B, B->dom, A->rng, C));
-  alg_data *d = (*C)->data;
-  int err = dlops_darray_duplicate(B->rng, &d->t1);
-  if (err) {
-    dlops_op_destroy(C);
-    return err;
-  }
+  DLOPS_CALL(alg_new("product", A, B, B->dom, A->rng, B->rng, NULL, C));
   (*C)->apply = A->apply && B->apply ? prod_fwd : NULL;
   (*C)->apply_adjoint = prod_adj;
   (*C)->ndims = B->ndims;
@@ -311,20 +318,10 @@ int dlops_op_create_sum(dlops_op A, dlops_op B, dlops_op *C) {
               dlops_dtype_name(A->dtype), dlops_dtype_name(B->dtype));
   DLOPS_CHECK(dlops_darray_same_layout(A->dom, B->dom) && dlops_darray_same_layout(A->rng, B->rng), A->ctx,
               DLOPS_ERR_SIZE, "sum A+B: the operators (%s, %s) have different domain or range layouts", A->name, B->name);
-  DLOPS_CALL(alg_new("sum", A, B, A->dom, A->rng, C));
-  alg_data *d = (*C)->data;
-  int err = dlops_darray_duplicate(A->rng, &d->t1);
-  if (!err) err = dlops_darray_duplicate(A->dom, &d->t2);
-  if (err) {
-    dlops_op_destroy(C);
-    return err;
-  }
+  DLOPS_CALL(alg_new("sum", A, B, A->dom, A->rng, A->rng, A->dom, C));
   (*C)->apply = sum_fwd;
   (*C)->apply_adjoint = sum_adj;
-  (*C)->ndims = A->ndims;
-  memcpy((*C)->dims, A->dims, sizeof A->dims);
-  (*C)->ndimsd = A->ndimsd;
-  memcpy((*C)->dimsd, A->dimsd, sizeof A->dimsd);
+  copy_dims(*C, A, 0);
   return DLOPS_SUCCESS;
 }
 
@@ -341,19 +338,13 @@ static int scaled_adj(dlops_op C, dlops_darray y, dlops_darray x) {
   dlops_scalar ca = {d->alpha.re, -d->alpha.im};
   return dlops_darray_scale(x, ca);
 }
-static void copy_dims(dlops_op C, dlops_op A, int swap) {
-  C->ndims = swap ? A->ndimsd : A->ndims;
-  memcpy(C->dims, swap ? A->dimsd : A->dims, sizeof C->dims);
-  C->ndimsd = swap ? A->ndims : A->ndimsd;
-  memcpy(C->dimsd, swap ? A->dims : A->dimsd, sizeof C->dimsd);
-}
 int dlops_op_create_scaled(dlops_op A, dlops_scalar alpha, dlops_op *C) {
   CHECK_OP(A);
   DLOPS_CHECK(C, A->ctx, DLOPS_ERR_ARG, "null output pointer");
   *C = NULL;
   DLOPS_CHECK(alpha.im == 0.0 || A->dtype == DLOPS_C64 || A->dtype == DLOPS_C128, A->ctx, DLOPS_ERR_ARG,
               "scaled: complex factor for a real (%s) operator", dlops_dtype_name(A->dtype));
-  DLOPS_CALL(alg_new("scaled", A, NULL, A->dom, A->rng, C));
+  DLOPS_CALL(alg_new("scaled", A, NULL, A->dom, A->rng, NULL, NULL, C));
   ((alg_data *)(*C)->data)->alpha = alpha;
   (*C)->apply = scaled_fwd;
   (*C)->apply_adjoint = scaled_adj;
@@ -376,7 +367,7 @@ int dlops_op_create_adjoint(dlops_op A, dlops_op *C) {
   CHECK_OP(A);
   DLOPS_CHECK(C, A->ctx, DLOPS_ERR_ARG, "null output pointer");
   *C = NULL;
-  DLOPS_CALL(alg_new("adjoint", A, NULL, A->rng, A->dom, C));
+  DLOPS_CALL(alg_new("adjoint", A, NULL, A->rng, A->dom, NULL, NULL, C));
   (*C)->apply = adj_fwd;
   (*C)->apply_adjoint = adj_adj;
   copy_dims(*C, A, 1);
@@ -403,14 +394,7 @@ int dlops_op_create_conj(dlops_op A, dlops_op *C) {
   CHECK_OP(A);
   DLOPS_CHECK(C, A->ctx, DLOPS_ERR_ARG, "null output pointer");
   *C = NULL;
-  DLOPS_CALL(alg_new("conj", A, NULL, A->dom, A->rng, C));
-  alg_data *d = (*C)->data;
-  int err = dlops_darray_duplicate(A->rng, &d->t1);
-  if (!err) err = dlops_darray_duplicate(A->dom, &d->t2);
-  if (err) {
-    dlops_op_destroy(C);
-    return err;
-  }
+  DLOPS_CALL(alg_new("conj", A, NULL, A->dom, A->rng, A->rng, A->dom, C));
   (*C)->apply = conj_fwd;
   (*C)->apply_adjoint = conj_adj;
   copy_dims(*C, A, 0);
@@ -455,15 +439,8 @@ int dlops_op_create_power(dlops_op A, int p, dlops_op *C) {
   DLOPS_CHECK(p >= 0, A->ctx, DLOPS_ERR_ARG, "power: exponent %d must be >= 0", p);
   DLOPS_CHECK(dlops_darray_same_layout(A->dom, A->rng), A->ctx, DLOPS_ERR_SIZE,
               "power: operator %s is not square (domain and range layouts differ)", A->name);
-  DLOPS_CALL(alg_new("power", A, NULL, A->dom, A->rng, C));
-  alg_data *d = (*C)->data;
-  d->p = p;
-  int err = dlops_darray_duplicate(A->dom, &d->t1);
-  if (!err) err = dlops_darray_duplicate(A->dom, &d->t2);
-  if (err) {
-    dlops_op_destroy(C);
-    return err;
-  }
+  DLOPS_CALL(alg_new("power", A, NULL, A->dom, A->rng, A->dom, A->dom, C));
+  ((alg_data *)(*C)->data)->p = p;
   (*C)->apply = pow_fwd;
   (*C)->apply_adjoint = pow_adj;
   copy_dims(*C, A, 0);

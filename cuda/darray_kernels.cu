@@ -1,10 +1,10 @@
 // Device element kernels of distributed-array vector operations. Each kernel is a grid-stride
-// loop around one of the DLOPS_HD inline functions of csrc/darray/kernels.h, so the GPU runs
+// loop around one of the DLOPS_HD inline functions of csrc/mem/kernels.h, so the GPU runs
 // exactly the arithmetic the host loops run (and that validation/gpu/test_kernels_host.c checks
 // on the CPU). The launchers are declared in darray_kernels.h.
 #include "darray_kernels.h"
 
-#include "../csrc/darray/kernels.h"
+#include "../csrc/mem/kernels.h"
 
 namespace {
 

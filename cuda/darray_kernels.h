@@ -1,6 +1,6 @@
 /* Host launchers of the device element kernels of distributed-array vector operations
  * (never installed). Usable from C and CUDA C++. The kernels (cuda/darray_kernels.cu) call the
- * same DLOPS_HD inline functions as the host loops (csrc/darray/kernels.h), in grid-stride loops.
+ * same DLOPS_HD inline functions as the host loops (csrc/mem/kernels.h), in grid-stride loops.
  *
  * Every launcher is local and asynchronous on `stream`: it enqueues one kernel and returns.
  * n counts elements (complex elements for DLOPS_C64/DLOPS_C128); n == 0 enqueues nothing.

@@ -329,6 +329,9 @@ int dlops_comm_nccl_create(dlops_ctx ctx, MPI_Comm mpi, dlops_counters *counters
     discard(&c); /* the caller frees mpi */
     return err;
   }
+  /* NCCL takes device buffers as they are; host buffers go to two-sided MPI (comm.h) */
+  c->device_direct = 1;
+  c->host_ok = 0;
   if (ctx && ctx->log && c->rank == 0) {
     int v = 0;
     (void)ncclGetVersion(&v);

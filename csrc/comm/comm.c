@@ -59,52 +59,191 @@ static void note_delegation(dlops_comm *c, int bit, const char *what) {
     fprintf(stderr, "[dlops] backend '%s' has no %s: using two-sided MPI for it\n", c->ops->name, what);
 }
 
-#define PICK(c, field, bit)                                                      \
-  ((c)->ops->field ? (c)->ops->field                                             \
-                   : (note_delegation((c), (bit), #field), dlops_comm_mpi_ops.field))
+/* The entry of table ops, or two-sided MPI's when the backend lacks it (logged once). */
+#define PICKFROM(ops, c, field, bit) \
+  ((ops)->field ? (ops)->field : (note_delegation((c), (bit), #field), dlops_comm_mpi_ops.field))
 
 static int check_type(dlops_comm *c, dlops_ctype t) {
   DLOPS_CHECK(t >= 0 && t < DLOPS_CT_NUM, c->ctx, DLOPS_ERR_ARG, "invalid transport type %d", (int)t);
   return DLOPS_SUCCESS;
 }
 
-int dlops_comm_allreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t,
-                         dlops_redop op) {
+/* ---------------------------------------------------------------- memory spaces and staging */
+int dlops_comm_direct(const dlops_comm *c, dlops_memspace mem) {
+  return mem == DLOPS_MEM_HOST ? c->host_ok : c->device_direct;
+}
+
+/* The table that gets a call on buffers of space mem (after staging, device buffers are host
+ * buffers): the backend's, or two-sided MPI for host buffers a device-only backend refuses. */
+static const dlops_comm_ops *route(dlops_comm *c, dlops_memspace mem) {
+  if (mem == DLOPS_MEM_DEVICE && c->device_direct) return c->ops;
+  if (c->host_ok) return c->ops;
+  note_delegation(c, 9, "host-memory path");
+  return &dlops_comm_mpi_ops;
+}
+
+static int staged(const dlops_comm *c, dlops_memspace mem) { return mem == DLOPS_MEM_DEVICE && !c->device_direct; }
+
+static int check_mem(dlops_comm *c, dlops_memspace mem) {
+  DLOPS_CHECK(mem == DLOPS_MEM_HOST || mem == DLOPS_MEM_DEVICE, c->ctx, DLOPS_ERR_ARG, "invalid memory space %d",
+              (int)mem);
+  DLOPS_CHECK(mem == DLOPS_MEM_HOST || (c->ctx && c->ctx->mems[DLOPS_MEM_DEVICE]), c->ctx, DLOPS_ERR_INTERNAL,
+              "device buffers on a context without device memory");
+  return DLOPS_SUCCESS;
+}
+
+static dlops_mem *devmem(dlops_comm *c) { return c->ctx->mems[DLOPS_MEM_DEVICE]; }
+
+/* A free staging buffer of at least bytes: its index, kept until stage_release. */
+static int stage_acquire(dlops_comm *c, size_t bytes, int *slot) {
+  dlops_mem *m = devmem(c);
+  int k = -1;
+  for (int i = 0; i < c->nstage && k < 0; i++)
+    if (!c->stage[i].busy && c->stage[i].cap >= bytes) k = i;
+  for (int i = 0; i < c->nstage && k < 0; i++)
+    if (!c->stage[i].busy) k = i;
+  if (k < 0) {
+    dlops_stage_slot *ns = realloc(c->stage, sizeof *ns * (size_t)(c->nstage + 1));
+    DLOPS_CHECK(ns, c->ctx, DLOPS_ERR_MEM, "cannot allocate a staging slot");
+    c->stage = ns;
+    k = c->nstage++;
+    c->stage[k] = (dlops_stage_slot){NULL, 0, 0};
+  }
+  dlops_stage_slot *s = &c->stage[k];
+  if (s->cap < bytes) {
+    if (s->p) m->ops->host_free(m, s->p);
+    s->p = NULL;
+    s->cap = 0;
+    size_t cap = bytes < 4096 ? 4096 : bytes;
+    DLOPS_CALL(m->ops->host_alloc(m, cap, &s->p));
+    s->cap = cap;
+  }
+  s->busy = 1;
+  *slot = k;
+  return DLOPS_SUCCESS;
+}
+static void stage_release(dlops_comm *c, int slot) {
+  if (slot >= 0 && slot < c->nstage) c->stage[slot].busy = 0;
+}
+
+/* Copy between device memory and a staging buffer (to_host: device -> host). */
+static int stage_copy(dlops_comm *c, void *host, const void *dev_src, void *dev_dst, size_t bytes, int to_host) {
+  if (!bytes) return DLOPS_SUCCESS;
+  dlops_mem *m = devmem(c);
+  if (to_host) return m->ops->copy(m, host, DLOPS_MEM_HOST, dev_src, DLOPS_MEM_DEVICE, bytes, DLOPS_MEM_COPY_COMM);
+  return m->ops->copy(m, dev_dst, DLOPS_MEM_DEVICE, host, DLOPS_MEM_HOST, bytes, DLOPS_MEM_COPY_COMM);
+}
+
+/* Copy the blocks (counts, displs, in elements of es bytes) of n peers between a device buffer
+ * and a staging buffer with the same layout, merging adjacent blocks into one copy. */
+static int stage_blocks(dlops_comm *c, char *host, char *dev, int n, const int64_t *counts, const int64_t *displs,
+                        size_t es, int to_host) {
+  int64_t lo = -1, hi = -1;
+  for (int r = 0; r <= n; r++) {
+    int64_t b = r < n ? displs[r] : -1, e = r < n ? displs[r] + counts[r] : -1;
+    if (r < n && counts[r] <= 0) continue;
+    if (r < n && lo >= 0 && b == hi) {
+      hi = e;
+      continue;
+    }
+    if (lo >= 0)
+      DLOPS_CALL(stage_copy(c, host + (size_t)lo * es, dev + (size_t)lo * es, dev + (size_t)lo * es,
+                            (size_t)(hi - lo) * es, to_host));
+    lo = b;
+    hi = e;
+  }
+  return DLOPS_SUCCESS;
+}
+
+/* Elements a block layout spans (max displs + counts). */
+static int64_t extent_of(int n, const int64_t *counts, const int64_t *displs) {
+  int64_t e = 0;
+  for (int r = 0; r < n; r++)
+    if (counts[r] > 0 && displs[r] + counts[r] > e) e = displs[r] + counts[r];
+  return e;
+}
+
+/* ---------------------------------------------------------------- payload calls */
+int dlops_comm_allreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
+                         dlops_memspace mem) {
   DLOPS_CALL(check_type(c, t));
+  DLOPS_CALL(check_mem(c, mem));
   DLOPS_CHECK(count >= 0, c->ctx, DLOPS_ERR_ARG, "negative count %lld", (long long)count);
   int f;
   dlops_ctype rt = real_of(t, &f);
   DLOPS_CHECK(f == 1 || op == DLOPS_OP_SUM, c->ctx, DLOPS_ERR_ARG, "max/min reductions are not defined for complex data");
+  const dlops_comm_ops *ops = route(c, mem);
   double t0 = MPI_Wtime();
-  DLOPS_CALL(PICK(c, allreduce, 0)(c, send, recv, count * f, rt, op));
+  if (staged(c, mem)) {
+    size_t b = (size_t)count * dlops_ctype_size(t);
+    int in_place = send == DLOPS_IN_PLACE, k;
+    DLOPS_CALL(stage_acquire(c, in_place ? b : 2 * b, &k));
+    char *hr = c->stage[k].p, *hs = in_place ? NULL : hr + b;
+    int err = stage_copy(c, in_place ? hr : hs, in_place ? recv : send, NULL, b, 1);
+    if (!err) err = PICKFROM(ops, c, allreduce, 0)(c, in_place ? DLOPS_IN_PLACE : hs, hr, count * f, rt, op);
+    if (!err) err = stage_copy(c, hr, NULL, recv, b, 0);
+    stage_release(c, k);
+    DLOPS_CALL(err);
+  } else {
+    DLOPS_CALL(PICKFROM(ops, c, allreduce, 0)(c, send, recv, count * f, rt, op));
+  }
   dlops_counter_add(c, DLOPS_COMM_ALLREDUCE, nchunks(c, count * f), count * (int64_t)dlops_ctype_size(t),
                     MPI_Wtime() - t0);
   return DLOPS_SUCCESS;
 }
 
 int dlops_comm_reduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
-                      int root) {
+                      int root, dlops_memspace mem) {
   DLOPS_CALL(check_type(c, t));
+  DLOPS_CALL(check_mem(c, mem));
   DLOPS_CHECK(count >= 0, c->ctx, DLOPS_ERR_ARG, "negative count %lld", (long long)count);
   DLOPS_CHECK(root >= 0 && root < c->size, c->ctx, DLOPS_ERR_ARG, "root %d out of range [0,%d)", root, c->size);
   int f;
   dlops_ctype rt = real_of(t, &f);
   DLOPS_CHECK(f == 1 || op == DLOPS_OP_SUM, c->ctx, DLOPS_ERR_ARG, "max/min reductions are not defined for complex data");
+  const dlops_comm_ops *ops = route(c, mem);
   double t0 = MPI_Wtime();
-  DLOPS_CALL(PICK(c, reduce, 1)(c, send, recv, count * f, rt, op, root));
+  if (staged(c, mem)) {
+    size_t b = (size_t)count * dlops_ctype_size(t);
+    int in_place = send == DLOPS_IN_PLACE, k;
+    DLOPS_CALL(stage_acquire(c, 2 * b, &k));
+    char *hr = c->stage[k].p, *hs = hr + b;
+    /* in place: the input is in recv (on every rank) */
+    int err = stage_copy(c, hs, in_place ? recv : send, NULL, b, 1);
+    if (!err) err = PICKFROM(ops, c, reduce, 1)(c, hs, c->rank == root ? hr : NULL, count * f, rt, op, root);
+    if (!err && c->rank == root) err = stage_copy(c, hr, NULL, recv, b, 0);
+    stage_release(c, k);
+    DLOPS_CALL(err);
+  } else {
+    DLOPS_CALL(PICKFROM(ops, c, reduce, 1)(c, send, recv, count * f, rt, op, root));
+  }
   dlops_counter_add(c, DLOPS_COMM_REDUCE, nchunks(c, count * f), count * (int64_t)dlops_ctype_size(t),
                     MPI_Wtime() - t0);
   return DLOPS_SUCCESS;
 }
 
-int dlops_comm_bcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root) {
+int dlops_comm_bcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root, dlops_memspace mem) {
   DLOPS_CALL(check_type(c, t));
+  DLOPS_CALL(check_mem(c, mem));
   DLOPS_CHECK(count >= 0, c->ctx, DLOPS_ERR_ARG, "negative count %lld", (long long)count);
   DLOPS_CHECK(root >= 0 && root < c->size, c->ctx, DLOPS_ERR_ARG, "root %d out of range [0,%d)", root, c->size);
   int f;
   dlops_ctype rt = real_of(t, &f);
+  const dlops_comm_ops *ops = route(c, mem);
   double t0 = MPI_Wtime();
-  DLOPS_CALL(PICK(c, bcast, 2)(c, buf, count * f, rt, root));
+  if (staged(c, mem)) {
+    size_t b = (size_t)count * dlops_ctype_size(t);
+    int k;
+    DLOPS_CALL(stage_acquire(c, b, &k));
+    char *h = c->stage[k].p;
+    int err = c->rank == root ? stage_copy(c, h, buf, NULL, b, 1) : 0;
+    if (!err) err = PICKFROM(ops, c, bcast, 2)(c, h, count * f, rt, root);
+    if (!err && c->rank != root) err = stage_copy(c, h, NULL, buf, b, 0);
+    stage_release(c, k);
+    DLOPS_CALL(err);
+  } else {
+    DLOPS_CALL(PICKFROM(ops, c, bcast, 2)(c, buf, count * f, rt, root));
+  }
   int me = c->rank == root && c->size > 1;
   dlops_counter_add(c, DLOPS_COMM_BCAST, me ? nchunks(c, count * f) : 0,
                     me ? count * (int64_t)dlops_ctype_size(t) : 0, MPI_Wtime() - t0);
@@ -122,19 +261,35 @@ static int scaled(dlops_comm *c, const int64_t *in, int f, int64_t **out) {
 }
 
 int dlops_comm_allgatherv(dlops_comm *c, const void *send, int64_t scount, void *recv, const int64_t *rcounts,
-                          const int64_t *rdispls, dlops_ctype t) {
+                          const int64_t *rdispls, dlops_ctype t, dlops_memspace mem) {
   DLOPS_CALL(check_type(c, t));
+  DLOPS_CALL(check_mem(c, mem));
   DLOPS_CHECK(rcounts && rdispls, c->ctx, DLOPS_ERR_ARG, "allgatherv needs counts and displacements");
   DLOPS_CHECK(scount == rcounts[c->rank], c->ctx, DLOPS_ERR_SIZE,
               "allgatherv: send count %lld differs from this rank's receive count %lld", (long long)scount,
               (long long)rcounts[c->rank]);
   int f;
   dlops_ctype rt = real_of(t, &f);
+  const dlops_comm_ops *ops = route(c, mem);
   int64_t *rc = NULL, *rd = NULL;
   int err = scaled(c, rcounts, f, &rc);
   if (!err) err = scaled(c, rdispls, f, &rd);
   double t0 = MPI_Wtime();
-  if (!err) err = PICK(c, allgatherv, 3)(c, send, scount * f, recv, rc, rd, rt);
+  if (!err && staged(c, mem)) {
+    const size_t es = dlops_ctype_size(t), sb = (size_t)scount * es;
+    const size_t rb = (size_t)extent_of(c->size, rcounts, rdispls) * es;
+    int k = -1;
+    err = stage_acquire(c, rb + sb, &k);
+    if (!err) {
+      char *hr = c->stage[k].p, *hs = hr + rb;
+      err = stage_copy(c, hs, send, NULL, sb, 1);
+      if (!err) err = PICKFROM(ops, c, allgatherv, 3)(c, hs, scount * f, hr, rc, rd, rt);
+      if (!err) err = stage_blocks(c, hr, recv, c->size, rcounts, rdispls, es, 0);
+      stage_release(c, k);
+    }
+  } else if (!err) {
+    err = PICKFROM(ops, c, allgatherv, 3)(c, send, scount * f, recv, rc, rd, rt);
+  }
   free(rc);
   free(rd);
   DLOPS_CALL(err);
@@ -143,32 +298,76 @@ int dlops_comm_allgatherv(dlops_comm *c, const void *send, int64_t scount, void 
   return DLOPS_SUCCESS;
 }
 
-int dlops_comm_allgather(dlops_comm *c, const void *send, int64_t count, void *recv, dlops_ctype t) {
+int dlops_comm_allgather(dlops_comm *c, const void *send, int64_t count, void *recv, dlops_ctype t,
+                         dlops_memspace mem) {
   int64_t *cnt = malloc(sizeof(int64_t) * 2 * (size_t)c->size);
   DLOPS_CHECK(cnt, c->ctx, DLOPS_ERR_MEM, "cannot allocate %d counts", c->size);
   for (int i = 0; i < c->size; i++) {
     cnt[i] = count;
     cnt[c->size + i] = count * i;
   }
-  int err = dlops_comm_allgatherv(c, send, count, recv, cnt, cnt + c->size, t);
+  int err = dlops_comm_allgatherv(c, send, count, recv, cnt, cnt + c->size, t, mem);
   free(cnt);
   return err;
 }
 
+/* Copy of a self message in its own memory space. */
+static int self_copy(dlops_comm *c, void *dst, const void *src, size_t bytes, dlops_memspace mem) {
+  if (!bytes || dst == src) return DLOPS_SUCCESS;
+  dlops_mem *m = c->ctx->mems[mem];
+  return m->ops->copy(m, dst, mem, src, mem, bytes, 0);
+}
+
 int dlops_comm_alltoallv(dlops_comm *c, const void *send, const int64_t *scounts, const int64_t *sdispls,
-                         void *recv, const int64_t *rcounts, const int64_t *rdispls, dlops_ctype t) {
+                         void *recv, const int64_t *rcounts, const int64_t *rdispls, dlops_ctype t,
+                         dlops_memspace mem) {
   DLOPS_CALL(check_type(c, t));
+  DLOPS_CALL(check_mem(c, mem));
   DLOPS_CHECK(scounts && sdispls && rcounts && rdispls, c->ctx, DLOPS_ERR_ARG,
               "alltoallv needs counts and displacements");
   int f;
   dlops_ctype rt = real_of(t, &f);
+  const dlops_comm_ops *ops = route(c, mem);
+  const size_t es = dlops_ctype_size(t);
+  const int me = c->rank;
+  /* the self block is copied here, in its own space; the backend gets zero counts for it */
   int64_t *sc = NULL, *sd = NULL, *rc = NULL, *rd = NULL;
   int err = scaled(c, scounts, f, &sc);
   if (!err) err = scaled(c, sdispls, f, &sd);
   if (!err) err = scaled(c, rcounts, f, &rc);
   if (!err) err = scaled(c, rdispls, f, &rd);
   double t0 = MPI_Wtime();
-  if (!err) err = PICK(c, alltoallv, 4)(c, send, sc, sd, recv, rc, rd, rt);
+  if (!err) {
+    int64_t n = scounts[me] < rcounts[me] ? scounts[me] : rcounts[me];
+    if (n > 0)
+      err = self_copy(c, (char *)recv + (size_t)rdispls[me] * es, (const char *)send + (size_t)sdispls[me] * es,
+                      (size_t)n * es, mem);
+    sc[me] = rc[me] = 0;
+  }
+  if (!err && staged(c, mem)) {
+    int64_t *cnt = malloc(sizeof(int64_t) * 2 * (size_t)c->size);
+    int k = -1;
+    err = cnt ? 0 : DLOPS_ERROR(c->ctx, DLOPS_ERR_MEM, "cannot allocate counts");
+    if (!err) {
+      /* the same layouts in host memory, without the self block */
+      for (int r = 0; r < c->size; r++) {
+        cnt[r] = r == me ? 0 : scounts[r];
+        cnt[c->size + r] = r == me ? 0 : rcounts[r];
+      }
+      size_t sb = (size_t)extent_of(c->size, cnt, sdispls) * es, rb = (size_t)extent_of(c->size, cnt + c->size, rdispls) * es;
+      err = stage_acquire(c, sb + rb, &k);
+      if (!err) {
+        char *hs = c->stage[k].p, *hr = hs + sb;
+        err = stage_blocks(c, hs, (char *)send, c->size, cnt, sdispls, es, 1);
+        if (!err) err = PICKFROM(ops, c, alltoallv, 4)(c, hs, sc, sd, hr, rc, rd, rt);
+        if (!err) err = stage_blocks(c, hr, recv, c->size, cnt + c->size, rdispls, es, 0);
+        stage_release(c, k);
+      }
+    }
+    free(cnt);
+  } else if (!err) {
+    err = PICKFROM(ops, c, alltoallv, 4)(c, send, sc, sd, recv, rc, rd, rt);
+  }
   free(sc);
   free(sd);
   free(rc);
@@ -184,53 +383,120 @@ int dlops_comm_alltoallv(dlops_comm *c, const void *send, const int64_t *scounts
   return DLOPS_SUCCESS;
 }
 
-int dlops_comm_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t) {
+int dlops_comm_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t, dlops_memspace mem) {
   DLOPS_CALL(check_type(c, t));
+  DLOPS_CALL(check_mem(c, mem));
   DLOPS_CHECK(n >= 0 && (n == 0 || msgs), c->ctx, DLOPS_ERR_ARG, "bad neighbour list (n=%d)", n);
   int f;
   dlops_ctype rt = real_of(t, &f);
+  const dlops_comm_ops *ops = route(c, mem);
+  const size_t es = dlops_ctype_size(t);
+  const int stg = staged(c, mem);
   /* the translated copy lives on the stack for the usual few neighbours (no allocation per apply) */
   dlops_nbr_msg local[16], *m = local;
   if (n > 16) {
     m = malloc(sizeof *m * (size_t)n);
     DLOPS_CHECK(m, c->ctx, DLOPS_ERR_MEM, "cannot allocate %d messages", n);
   }
-  int err = DLOPS_SUCCESS;
-  int64_t nm = 0, bytes = 0;
+  int err = DLOPS_SUCCESS, nr = 0;
+  int64_t nm = 0, bytes = 0, stage_elems = 0;
   for (int i = 0; i < n; i++) {
-    m[i] = msgs[i];
-    m[i].scount *= f;
-    m[i].rcount *= f;
     if (msgs[i].peer < 0 || msgs[i].peer >= c->size || msgs[i].scount < 0 || msgs[i].rcount < 0) {
       err = DLOPS_ERROR(c->ctx, DLOPS_ERR_ARG, "neighbour message %d: peer %d (size %d), counts %lld/%lld", i,
                         msgs[i].peer, c->size, (long long)msgs[i].scount, (long long)msgs[i].rcount);
       break;
     }
-    if (msgs[i].peer != c->rank && msgs[i].scount > 0) {
-      nm += nchunks(c, m[i].scount);
-      bytes += msgs[i].scount * (int64_t)dlops_ctype_size(t);
+    if (msgs[i].peer == c->rank) continue; /* self messages: copied below */
+    m[nr] = msgs[i];
+    m[nr].scount *= f;
+    m[nr].rcount *= f;
+    stage_elems += msgs[i].scount + msgs[i].rcount;
+    nr++;
+    if (msgs[i].scount > 0) {
+      nm += nchunks(c, msgs[i].scount * f);
+      bytes += msgs[i].scount * (int64_t)es;
     }
   }
+  for (int i = 0; i < n && !err; i++)
+    if (msgs[i].peer == c->rank) {
+      int64_t cnt = msgs[i].scount < msgs[i].rcount ? msgs[i].scount : msgs[i].rcount;
+      if (cnt > 0) err = self_copy(c, msgs[i].recvbuf, msgs[i].sendbuf, (size_t)cnt * es, mem);
+    }
   double t0 = MPI_Wtime();
-  if (!err) err = PICK(c, neighbor, 5)(c, n, m, rt);
+  int k = -1;
+  if (!err && stg) {
+    /* send and receive buffers of every message in one staging buffer */
+    err = stage_acquire(c, (size_t)stage_elems * es, &k);
+    char *h = err ? NULL : c->stage[k].p;
+    for (int i = 0; i < nr && !err; i++) {
+      size_t sb = (size_t)(m[i].scount / f) * es, rb = (size_t)(m[i].rcount / f) * es;
+      err = stage_copy(c, h, m[i].sendbuf, NULL, sb, 1);
+      m[i].sendbuf = h;
+      m[i].recvbuf = h + sb; /* the device address is recovered from msgs below */
+      h += sb + rb;
+    }
+  }
+  if (!err) err = PICKFROM(ops, c, neighbor, 5)(c, nr, m, rt);
+  if (!err && stg)
+    for (int i = 0, j = 0; i < n && !err; i++) {
+      if (msgs[i].peer == c->rank) continue;
+      err = stage_copy(c, m[j].recvbuf, NULL, msgs[i].recvbuf, (size_t)msgs[i].rcount * es, 0);
+      j++;
+    }
+  if (k >= 0) stage_release(c, k);
   if (m != local) free(m);
   DLOPS_CALL(err);
   dlops_counter_add(c, DLOPS_COMM_NEIGHBOR, nm, bytes, MPI_Wtime() - t0);
   return DLOPS_SUCCESS;
 }
 
-int dlops_comm_ibcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root, dlops_request *req) {
+/* Non-blocking calls on staged device buffers: the staging buffer belongs to the request until
+ * dlops_comm_wait, which copies the result to the device. */
+static int istage_begin(dlops_comm *c, dlops_request *req, size_t bytes, const void *dev_in, void *dev_out,
+                        void **host) {
+  int k;
+  DLOPS_CALL(stage_acquire(c, bytes, &k));
+  *host = c->stage[k].p;
+  int err = dev_in ? stage_copy(c, *host, dev_in, NULL, bytes, 1) : 0;
+  if (err) {
+    stage_release(c, k);
+    return err;
+  }
+  req->stage = k + 1;
+  req->stage_dst = dev_out;
+  req->stage_bytes = bytes;
+  return DLOPS_SUCCESS;
+}
+static void istage_abort(dlops_comm *c, dlops_request *req) {
+  if (req->stage) stage_release(c, req->stage - 1);
+  req->stage = 0;
+}
+
+int dlops_comm_ibcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root, dlops_request *req,
+                      dlops_memspace mem) {
   DLOPS_CALL(check_type(c, t));
+  DLOPS_CALL(check_mem(c, mem));
   DLOPS_CHECK(req, c->ctx, DLOPS_ERR_ARG, "null request");
   DLOPS_CHECK(count >= 0, c->ctx, DLOPS_ERR_ARG, "negative count %lld", (long long)count);
   DLOPS_CHECK(root >= 0 && root < c->size, c->ctx, DLOPS_ERR_ARG, "root %d out of range [0,%d)", root, c->size);
   int f;
   dlops_ctype rt = real_of(t, &f);
+  req->stage = 0;
   double t0 = MPI_Wtime();
   /* A backend with its own ibcast must also provide wait (and the other way round). */
-  const dlops_comm_ops *ops = c->ops->ibcast && c->ops->wait ? c->ops : &dlops_comm_mpi_ops;
-  if (ops != c->ops) note_delegation(c, 6, "ibcast");
-  DLOPS_CALL(ops->ibcast(c, buf, count * f, rt, root, req));
+  const dlops_comm_ops *base = route(c, mem);
+  const dlops_comm_ops *ops = base->ibcast && base->wait ? base : &dlops_comm_mpi_ops;
+  if (ops != base) note_delegation(c, 6, "ibcast");
+  void *b = buf;
+  if (staged(c, mem)) {
+    size_t bytes = (size_t)count * dlops_ctype_size(t);
+    DLOPS_CALL(istage_begin(c, req, bytes, c->rank == root ? buf : NULL, c->rank == root ? NULL : buf, &b));
+  }
+  int err = ops->ibcast(c, b, count * f, rt, root, req);
+  if (err) {
+    istage_abort(c, req);
+    return err;
+  }
   req->by = ops;
   int me = c->rank == root && c->size > 1;
   dlops_counter_add(c, DLOPS_COMM_BCAST, me ? nchunks(c, count * f) : 0, me ? count * (int64_t)dlops_ctype_size(t) : 0,
@@ -239,17 +505,33 @@ int dlops_comm_ibcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, in
 }
 
 int dlops_comm_iallreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
-                          dlops_request *req) {
+                          dlops_request *req, dlops_memspace mem) {
   DLOPS_CALL(check_type(c, t));
+  DLOPS_CALL(check_mem(c, mem));
   DLOPS_CHECK(req, c->ctx, DLOPS_ERR_ARG, "null request");
   DLOPS_CHECK(count >= 0, c->ctx, DLOPS_ERR_ARG, "negative count %lld", (long long)count);
   int f;
   dlops_ctype rt = real_of(t, &f);
   DLOPS_CHECK(f == 1 || op == DLOPS_OP_SUM, c->ctx, DLOPS_ERR_ARG, "max/min reductions are not defined for complex data");
+  req->stage = 0;
   double t0 = MPI_Wtime();
-  const dlops_comm_ops *ops = c->ops->iallreduce && c->ops->wait ? c->ops : &dlops_comm_mpi_ops;
-  if (ops != c->ops) note_delegation(c, 7, "iallreduce");
-  DLOPS_CALL(ops->iallreduce(c, send, recv, count * f, rt, op, req));
+  const dlops_comm_ops *base = route(c, mem);
+  const dlops_comm_ops *ops = base->iallreduce && base->wait ? base : &dlops_comm_mpi_ops;
+  if (ops != base) note_delegation(c, 7, "iallreduce");
+  const void *s = send;
+  void *r = recv;
+  if (staged(c, mem)) {
+    size_t bytes = (size_t)count * dlops_ctype_size(t);
+    void *h;
+    DLOPS_CALL(istage_begin(c, req, bytes, send == DLOPS_IN_PLACE ? recv : send, recv, &h));
+    s = DLOPS_IN_PLACE;
+    r = h;
+  }
+  int err = ops->iallreduce(c, s, r, count * f, rt, op, req);
+  if (err) {
+    istage_abort(c, req);
+    return err;
+  }
   req->by = ops;
   dlops_counter_add(c, DLOPS_COMM_ALLREDUCE, nchunks(c, count * f), count * (int64_t)dlops_ctype_size(t),
                     MPI_Wtime() - t0);
@@ -257,18 +539,35 @@ int dlops_comm_iallreduce(dlops_comm *c, const void *send, void *recv, int64_t c
 }
 
 int dlops_comm_ireduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
-                       int root, dlops_request *req) {
+                       int root, dlops_request *req, dlops_memspace mem) {
   DLOPS_CALL(check_type(c, t));
+  DLOPS_CALL(check_mem(c, mem));
   DLOPS_CHECK(req, c->ctx, DLOPS_ERR_ARG, "null request");
   DLOPS_CHECK(count >= 0, c->ctx, DLOPS_ERR_ARG, "negative count %lld", (long long)count);
   DLOPS_CHECK(root >= 0 && root < c->size, c->ctx, DLOPS_ERR_ARG, "root %d out of range [0,%d)", root, c->size);
   int f;
   dlops_ctype rt = real_of(t, &f);
   DLOPS_CHECK(f == 1 || op == DLOPS_OP_SUM, c->ctx, DLOPS_ERR_ARG, "max/min reductions are not defined for complex data");
+  req->stage = 0;
   double t0 = MPI_Wtime();
-  const dlops_comm_ops *ops = c->ops->ireduce && c->ops->wait ? c->ops : &dlops_comm_mpi_ops;
-  if (ops != c->ops) note_delegation(c, 8, "ireduce");
-  DLOPS_CALL(ops->ireduce(c, send, recv, count * f, rt, op, root, req));
+  const dlops_comm_ops *base = route(c, mem);
+  const dlops_comm_ops *ops = base->ireduce && base->wait ? base : &dlops_comm_mpi_ops;
+  if (ops != base) note_delegation(c, 8, "ireduce");
+  const void *s = send;
+  void *r = recv;
+  if (staged(c, mem)) {
+    /* the input goes to the staging buffer; on the root the result comes back to recv */
+    size_t bytes = (size_t)count * dlops_ctype_size(t);
+    void *h;
+    DLOPS_CALL(istage_begin(c, req, bytes, send == DLOPS_IN_PLACE ? recv : send, c->rank == root ? recv : NULL, &h));
+    s = DLOPS_IN_PLACE; /* off the root the mpi backend reads the input from recv */
+    r = h;
+  }
+  int err = ops->ireduce(c, s, r, count * f, rt, op, root, req);
+  if (err) {
+    istage_abort(c, req);
+    return err;
+  }
   req->by = ops;
   dlops_counter_add(c, DLOPS_COMM_REDUCE, nchunks(c, count * f), count * (int64_t)dlops_ctype_size(t),
                     MPI_Wtime() - t0);
@@ -281,6 +580,11 @@ int dlops_comm_wait(dlops_comm *c, dlops_request *req, dlops_comm_kind kind) {
   double t0 = MPI_Wtime();
   int err = req->by->wait(c, req);
   req->by = NULL;
+  if (req->stage) {
+    if (!err && req->stage_dst) err = stage_copy(c, c->stage[req->stage - 1].p, NULL, req->stage_dst, req->stage_bytes, 0);
+    stage_release(c, req->stage - 1);
+    req->stage = 0;
+  }
   if ((int)kind >= 0 && kind < DLOPS_COMM_NUM_KINDS) c->counters->k[kind].seconds += MPI_Wtime() - t0;
   return err;
 }
@@ -298,6 +602,8 @@ int dlops_comm_create(dlops_ctx ctx, MPI_Comm mpi, const dlops_comm_ops *ops, dl
   c->counters = counters;
   counters->refcount++;
   c->max_chunk = INT_MAX;
+  c->host_ok = 1;
+  c->device_direct = 0; /* backends that take device buffers say so when they are created */
   const char *env = getenv("DLOPS_COMM_MAX_CHUNK");
   if (env) {
     long long v = atoll(env);
@@ -311,6 +617,11 @@ void dlops_comm_destroy(dlops_comm **cp) {
   if (!cp || !*cp) return;
   dlops_comm *c = *cp;
   if (c->ops && c->ops->finalize) c->ops->finalize(c);
+  for (int i = 0; i < c->nstage; i++) {
+    dlops_mem *m = c->ctx ? c->ctx->mems[DLOPS_MEM_DEVICE] : NULL;
+    if (m && c->stage[i].p) m->ops->host_free(m, c->stage[i].p);
+  }
+  free(c->stage);
   if (c->mpi != MPI_COMM_NULL) MPI_Comm_free(&c->mpi);
   if (c->counters && --c->counters->refcount == 0) free(c->counters);
   free(c);
@@ -334,6 +645,8 @@ int dlops_comm_split(dlops_comm *c, int color, int key, dlops_comm **out) {
     return err;
   }
   s->max_chunk = c->max_chunk;
+  s->host_ok = c->host_ok;
+  s->device_direct = c->device_direct;
   if (c->ops->split_init) err = c->ops->split_init(c, s);
   if (err) {
     dlops_comm_destroy(&s);

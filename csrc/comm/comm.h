@@ -7,6 +7,19 @@
  *
  * Backends see only real or integer transport types and 64-bit counts; they chunk counts above
  * the per-message limit (INT_MAX, or DLOPS_COMM_MAX_CHUNK for testing) themselves.
+ *
+ * Memory spaces. Every payload call names the memory space of its buffers (all buffers of one
+ * call live in the same space). The front end decides what each backend gets:
+ *   - a backend that takes device buffers (NCCL; two-sided MPI when the MPI library is
+ *     CUDA-aware and the memory table allows it, unless the spec says stage=always) gets them
+ *     as they are;
+ *   - otherwise device buffers are staged through host buffers that the communicator keeps and
+ *     reuses (pinned where the memory table provides it): device-to-host copies of what is
+ *     sent, the backend call on host memory, host-to-device copies of what is received. These
+ *     copies are counted as the memory space's comm_h2d / comm_d2h traffic;
+ *   - host buffers given to a backend that takes only device buffers (NCCL) go to two-sided MPI.
+ * Self messages of neighbour exchanges and all-to-alls are copied by the front end in their own
+ * memory space; backends never see them.
  */
 #ifndef DLOPS_COMM_H
 #define DLOPS_COMM_H
@@ -54,6 +67,11 @@ typedef struct {
   int n;           /* number of active requests */
   const struct dlops_comm_ops_s *by; /* the table that started it (its wait completes it) */
   void *impl;      /* backend-private */
+  /* staging of a device buffer (front end): slot + 1 (0: none), where the result goes */
+  int stage;
+  void *stage_dst;
+  const void *stage_src;
+  size_t stage_bytes;
 } dlops_request;
 
 /** Counters shared by a context and all communicators split from it. */
@@ -85,6 +103,13 @@ typedef struct dlops_comm_ops_s {
   void (*finalize)(dlops_comm *c); /* free backend-private data (not the MPI communicator) */
 } dlops_comm_ops;
 
+/** A reusable host buffer for staging device messages. */
+typedef struct {
+  void *p;
+  size_t cap;
+  int busy;
+} dlops_stage_slot;
+
 struct dlops_comm_s {
   const dlops_comm_ops *ops;
   dlops_ctx ctx;          /* for error messages and logging */
@@ -93,11 +118,18 @@ struct dlops_comm_s {
   dlops_counters *counters;
   int64_t max_chunk;      /* max elements per message (INT_MAX, or smaller for tests) */
   int delegated_logged;   /* bit mask: which delegations were logged */
+  int device_direct;      /* the backend is handed device buffers as they are */
+  int host_ok;            /* the backend takes host buffers (else they go to two-sided MPI) */
+  int nstage;             /* staging buffers (grown on demand, freed with the communicator) */
+  dlops_stage_slot *stage;
   void *impl;             /* backend-private */
 };
 
 /* ---- backend constructors ---- */
 DLOPS_INTERN extern const dlops_comm_ops dlops_comm_mpi_ops;
+/** 1 if the MPI library can be handed CUDA device pointers (Open MPI's MPIX_Query_cuda_support;
+ *  0 where the library cannot tell). Local. */
+DLOPS_INTERN int dlops_mpi_cuda_aware(void);
 
 /** Build a communicator object on an MPI communicator it takes ownership of. */
 DLOPS_INTERN int dlops_comm_create(dlops_ctx ctx, MPI_Comm mpi, const dlops_comm_ops *ops, dlops_counters *counters,
@@ -108,33 +140,41 @@ DLOPS_INTERN void dlops_comm_destroy(dlops_comm **c);
 DLOPS_INTERN size_t dlops_ctype_size(dlops_ctype t);
 DLOPS_INTERN MPI_Datatype dlops_ctype_mpi(dlops_ctype t);
 DLOPS_INTERN int dlops_comm_allreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t,
-                                      dlops_redop op);
+                                      dlops_redop op, dlops_memspace mem);
 DLOPS_INTERN int dlops_comm_allgatherv(dlops_comm *c, const void *send, int64_t scount, void *recv,
-                                       const int64_t *rcounts, const int64_t *rdispls, dlops_ctype t);
+                                       const int64_t *rcounts, const int64_t *rdispls, dlops_ctype t,
+                                       dlops_memspace mem);
 /** Equal-count allgather: recv holds size*count elements. */
-DLOPS_INTERN int dlops_comm_allgather(dlops_comm *c, const void *send, int64_t count, void *recv, dlops_ctype t);
-DLOPS_INTERN int dlops_comm_bcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root);
+DLOPS_INTERN int dlops_comm_allgather(dlops_comm *c, const void *send, int64_t count, void *recv, dlops_ctype t,
+                                      dlops_memspace mem);
+DLOPS_INTERN int dlops_comm_bcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root,
+                                  dlops_memspace mem);
 DLOPS_INTERN int dlops_comm_reduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t,
-                                   dlops_redop op, int root);
+                                   dlops_redop op, int root, dlops_memspace mem);
 DLOPS_INTERN int dlops_comm_alltoallv(dlops_comm *c, const void *send, const int64_t *scounts,
                                       const int64_t *sdispls, void *recv, const int64_t *rcounts,
-                                      const int64_t *rdispls, dlops_ctype t);
+                                      const int64_t *rdispls, dlops_ctype t, dlops_memspace mem);
 /** Neighbour exchange. Collective over c: every rank calls it, with n = 0 when it has nothing to
  *  exchange (the RMA backend sizes its window collectively); data moves only between the pairs
  *  listed, and each pair must be listed by both sides with matching counts. */
-DLOPS_INTERN int dlops_comm_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t);
+DLOPS_INTERN int dlops_comm_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t,
+                                     dlops_memspace mem);
 /** Start a broadcast; buf must stay untouched until dlops_comm_wait. Counted when started. */
 DLOPS_INTERN int dlops_comm_ibcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root,
-                                   dlops_request *req);
+                                   dlops_request *req, dlops_memspace mem);
 /** Start an allreduce (send may be DLOPS_IN_PLACE); recv is valid after dlops_comm_wait. */
 DLOPS_INTERN int dlops_comm_iallreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t,
-                                       dlops_redop op, dlops_request *req);
+                                       dlops_redop op, dlops_request *req, dlops_memspace mem);
 /** Start a reduce to root (send may be DLOPS_IN_PLACE on the root: recv holds the input). */
 DLOPS_INTERN int dlops_comm_ireduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t,
-                                    dlops_redop op, int root, dlops_request *req);
+                                    dlops_redop op, int root, dlops_request *req, dlops_memspace mem);
 /** Complete a non-blocking operation (no-op for a request that is not active). The wait time
  *  is added to the kind's seconds. */
 DLOPS_INTERN int dlops_comm_wait(dlops_comm *c, dlops_request *req, dlops_comm_kind kind);
+
+/** 1 if a payload in memory space mem goes to the backend without staging (reductions of
+ *  device partial sums then stay on the device). */
+DLOPS_INTERN int dlops_comm_direct(const dlops_comm *c, dlops_memspace mem);
 
 /** Split by colour (MPI_Comm_split semantics), same backend, shared counters. */
 DLOPS_INTERN int dlops_comm_split(dlops_comm *c, int color, int key, dlops_comm **out);

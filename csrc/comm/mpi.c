@@ -6,6 +6,18 @@
 
 #include "comm.h"
 
+#if defined(OPEN_MPI) && OPEN_MPI
+#include <mpi-ext.h>
+#endif
+
+int dlops_mpi_cuda_aware(void) {
+#if defined(MPIX_CUDA_AWARE_SUPPORT) && MPIX_CUDA_AWARE_SUPPORT
+  return MPIX_Query_cuda_support() == 1; /* compiled with CUDA support, and enabled at run time */
+#else
+  return 0;
+#endif
+}
+
 static MPI_Op mpi_op(dlops_redop op) { return op == DLOPS_OP_SUM ? MPI_SUM : op == DLOPS_OP_MAX ? MPI_MAX : MPI_MIN; }
 
 static int mpi_allreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op) {

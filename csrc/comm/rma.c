@@ -1,4 +1,5 @@
-/* MPI-3 one-sided (RMA) backend of the communication interface (host memory).
+/* MPI-3 one-sided (RMA) backend of the communication interface (host memory; the front end
+ * stages device buffers through host memory, comm.h).
  *
  * Windows: each communicator owns one window made with MPI_Win_allocate, created on first use
  * and reused by every later call. Its memory on every rank is
@@ -675,9 +676,8 @@ static const dlops_comm_ops rma_ops = {
 
 int dlops_comm_rma_create(dlops_ctx ctx, MPI_Comm mpi, dlops_counters *counters, dlops_comm **out) {
   *out = NULL;
-  DLOPS_CHECK(ctx->mem == DLOPS_MEM_HOST, ctx, DLOPS_ERR_UNSUPPORTED,
-              "comm=rma works on host memory only: use mem=host, or comm=mpi/nccl for device memory");
   dlops_comm *c = NULL;
+  /* windows live in host memory: device buffers are staged by the front end (comm.h) */
   DLOPS_CALL(dlops_comm_create(ctx, mpi, &rma_ops, counters, &c));
   int err = state_init(c, ctx->sync);
   if (err) {

@@ -33,9 +33,11 @@ static const backend_entry backends[DLOPS_NUM_BACKENDS] = {
      "(set NCCL_ROOT if CMake does not find it)"},
 };
 
-static const char *const mem_names[] = {"host", "device"};
+/* mem=: the public spaces, plus the emulated device of test builds (reported as "device"). */
+static const char *const mem_names[] = {"host", "device", "emu"};
 static const char *const sync_names[] = {"fence", "pscw", "lock_all"};
-static const char *const key_names[] = {"comm", "mem", "sync", "log", "errors"};
+static const char *const key_names[] = {"comm", "mem", "sync", "log", "errors", "stage"};
+static const char *const stage_names[] = {"auto", "always"};
 static const char *const error_names[] = {"return", "abort"};
 
 int dlops_backends_describe(char *buf, size_t len) {
@@ -52,12 +54,18 @@ int dlops_backends_describe(char *buf, size_t len) {
   }
   if (used < len)
     used += (size_t)snprintf(buf + used, len - used,
-                             "memory (mem=NAME): host%s\nother keys: sync=fence|pscw|lock_all (rma), log=0|1, "
-                             "errors=return|abort\n",
+                             "memory (mem=NAME): host, device (%s)%s\nother keys: sync=fence|pscw|lock_all (rma), "
+                             "log=0|1, errors=return|abort, stage=auto|always (device buffers through host memory "
+                             "even with CUDA-aware MPI)\n",
 #ifdef DLOPS_HAVE_CUDA
-                             ", device"
+                             "the CUDA memory space is not implemented yet",
 #else
-                             " (device needs -DDLOPS_ENABLE_CUDA=ON)"
+                             "needs -DDLOPS_ENABLE_CUDA=ON",
+#endif
+#ifdef DLOPS_HAVE_EMU
+                             ", emu (emulated device for tests)"
+#else
+                             ""
 #endif
     );
   (void)used;
@@ -140,9 +148,13 @@ static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
       ctx->backend = (dlops_backend_id)v;
       comm_given = 1;
     } else if (!strcmp(key, "mem")) {
-      DLOPS_CALL(lookup(ctx, key, val, mem_names, 2, &v));
-      ctx->mem = (dlops_memspace)v;
+      DLOPS_CALL(lookup(ctx, key, val, mem_names, 3, &v));
+      ctx->emu = v == 2;
+      ctx->mem = v == 0 ? DLOPS_MEM_HOST : DLOPS_MEM_DEVICE;
       mem_given = 1;
+    } else if (!strcmp(key, "stage")) {
+      DLOPS_CALL(lookup(ctx, key, val, stage_names, 2, &v));
+      ctx->stage_always = v;
     } else if (!strcmp(key, "sync")) {
       DLOPS_CALL(lookup(ctx, key, val, sync_names, 3, &v));
       ctx->sync = (dlops_rma_sync)v;
@@ -154,8 +166,9 @@ static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
       DLOPS_CALL(lookup(ctx, key, val, error_names, 2, &v));
       ctx->abort_on_error = v;
     } else {
-      return DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "unknown spec key '%s': did you mean '%s'? (valid: comm, mem, sync, log, errors)",
-                         key, nearest(key, key_names, 5));
+      return DLOPS_ERROR(ctx, DLOPS_ERR_ARG,
+                         "unknown spec key '%s': did you mean '%s'? (valid: comm, mem, sync, log, errors, stage)", key,
+                         nearest(key, key_names, 6));
     }
   }
   (void)comm_given;
@@ -165,16 +178,28 @@ static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
   const backend_entry *b = &backends[ctx->backend];
   DLOPS_CHECK(b->compiled, ctx, DLOPS_ERR_UNSUPPORTED, "backend '%s' (%s) is not built into this dlops: %s", b->name,
               b->what, b->how_to_enable);
-  if (ctx->mem == DLOPS_MEM_DEVICE) {
+  if (ctx->emu) {
+#ifndef DLOPS_HAVE_EMU
+    return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,
+                       "mem=emu is the emulated device of test builds: reconfigure with -DDLOPS_ENABLE_EMU=ON");
+#endif
+    DLOPS_CHECK(ctx->backend != DLOPS_BACKEND_NCCL, ctx, DLOPS_ERR_ARG,
+                "comm=nccl needs real device memory (NCCL cannot reach the emulated device): use comm=mpi or comm=rma "
+                "with mem=emu");
+  } else if (ctx->mem == DLOPS_MEM_DEVICE) {
 #ifdef DLOPS_HAVE_CUDA
     DLOPS_CALL(dlops_cuda_probe(ctx));
+    return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,
+                       "mem=device: this version of dlops has no CUDA memory space yet (it has the memory-space "
+                       "layer, the CUDA table is the next step), so arrays cannot live on the GPU: use mem=host");
 #else
     return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,
                        "mem=device needs a CUDA build of dlops: reconfigure with -DDLOPS_ENABLE_CUDA=ON");
 #endif
   }
-  snprintf(ctx->spec, sizeof ctx->spec, "comm=%s mem=%s%s%s", b->name, mem_names[ctx->mem],
-           ctx->backend == DLOPS_BACKEND_RMA ? " sync=" : "", ctx->backend == DLOPS_BACKEND_RMA ? sync_names[ctx->sync] : "");
+  snprintf(ctx->spec, sizeof ctx->spec, "comm=%s mem=%s%s%s%s", b->name, mem_names[ctx->emu ? 2 : ctx->mem],
+           ctx->backend == DLOPS_BACKEND_RMA ? " sync=" : "", ctx->backend == DLOPS_BACKEND_RMA ? sync_names[ctx->sync] : "",
+           ctx->stage_always ? " stage=always" : "");
   return DLOPS_SUCCESS;
 }
 
@@ -182,6 +207,7 @@ static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
 static void free_ctx(dlops_ctx ctx) {
   if (!ctx) return;
   dlops_comm_destroy(&ctx->world);
+  for (int k = 0; k < DLOPS_NUM_MEMSPACES; k++) dlops_mem_destroy(&ctx->mems[k]);
   if (ctx->counters && --ctx->counters->refcount == 0) free(ctx->counters);
   if (ctx->comm != MPI_COMM_NULL) MPI_Comm_free(&ctx->comm);
   free(ctx);
@@ -251,6 +277,13 @@ int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
                         "on every rank", ctx->spec);
   }
   if (!err) {
+    /* the memory spaces (local; agreed below with the backend) */
+    err = dlops_mem_create(ctx, &dlops_mem_host_ops, &ctx->mems[DLOPS_MEM_HOST]);
+#ifdef DLOPS_HAVE_EMU
+    if (!err && ctx->emu) err = dlops_mem_create(ctx, &dlops_mem_emu_ops, &ctx->mems[DLOPS_MEM_DEVICE]);
+#endif
+  }
+  if (!err) {
     /* Backend communicator on its own duplicate, so backend traffic never mixes with metadata. */
     MPI_Comm world = MPI_COMM_NULL;
     e = MPI_Comm_dup(ctx->comm, &world);
@@ -258,7 +291,14 @@ int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
     if (!err) {
       MPI_Comm_set_errhandler(world, MPI_ERRORS_RETURN);
       switch (ctx->backend) {
-        case DLOPS_BACKEND_MPI: err = dlops_comm_create(ctx, world, &dlops_comm_mpi_ops, ctx->counters, &ctx->world); break;
+        case DLOPS_BACKEND_MPI:
+          err = dlops_comm_create(ctx, world, &dlops_comm_mpi_ops, ctx->counters, &ctx->world);
+          /* device buffers go straight to MPI only when the memory table allows it (not the
+           * emulated device), the library is CUDA-aware, and the spec does not say stage=always */
+          if (!err && ctx->mems[DLOPS_MEM_DEVICE])
+            ctx->world->device_direct = ctx->mems[DLOPS_MEM_DEVICE]->ops->mpi_direct && !ctx->stage_always &&
+                                        dlops_mpi_cuda_aware();
+          break;
 #ifdef DLOPS_HAVE_RMA
         case DLOPS_BACKEND_RMA: err = dlops_comm_rma_create(ctx, world, ctx->counters, &ctx->world); break;
 #endif
@@ -346,6 +386,21 @@ int dlops_ctx_get_counter(dlops_ctx ctx, dlops_comm_kind kind, dlops_comm_counte
 int dlops_ctx_reset_counters(dlops_ctx ctx) {
   DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context");
   memset(ctx->counters->k, 0, sizeof ctx->counters->k);
+  for (int k = 0; k < DLOPS_NUM_MEMSPACES; k++)
+    if (ctx->mems[k]) memset(&ctx->mems[k]->cnt, 0, sizeof ctx->mems[k]->cnt);
+  return DLOPS_SUCCESS;
+}
+
+int dlops_ctx_get_memspace(dlops_ctx ctx, dlops_memspace *mem) {
+  CTX_OK(ctx, mem);
+  *mem = ctx->mem;
+  return DLOPS_SUCCESS;
+}
+
+int dlops_ctx_get_mem_counter(dlops_ctx ctx, dlops_mem_counter *out) {
+  CTX_OK(ctx, out);
+  memset(out, 0, sizeof *out);
+  if (ctx->mems[DLOPS_MEM_DEVICE]) *out = ctx->mems[DLOPS_MEM_DEVICE]->cnt;
   return DLOPS_SUCCESS;
 }
 

@@ -3,6 +3,7 @@
 #define DLOPS_CORE_CTX_IMPL_H
 
 #include "../comm/comm.h"
+#include "../mem/mem.h"
 #include "error.h"
 
 typedef enum { DLOPS_BACKEND_MPI = 0, DLOPS_BACKEND_RMA = 1, DLOPS_BACKEND_NCCL = 2, DLOPS_NUM_BACKENDS = 3 } dlops_backend_id;
@@ -12,11 +13,14 @@ struct dlops_ctx_s {
   MPI_Comm comm; /* duplicate of the user's communicator, MPI_ERRORS_RETURN */
   int rank, size;
   dlops_backend_id backend;
-  dlops_memspace mem;
+  dlops_memspace mem;  /* default space of the context's arrays */
+  dlops_mem *mems[DLOPS_NUM_MEMSPACES]; /* memory objects: [HOST] always, [DEVICE] with mem=device/emu */
+  int stage_always;    /* stage=always: never hand device buffers to MPI, even CUDA-aware MPI */
   dlops_rma_sync sync;
   int log;            /* print backend notes on rank 0 */
   int abort_on_error; /* errors=abort: print and MPI_Abort at the failing call */
   char spec[256];     /* canonical spec */
+  int emu;            /* mem=emu (the emulated device of test builds) */
   dlops_comm *world;  /* the backend communicator on comm (its own duplicate) */
   dlops_counters *counters;
   char errmsg[DLOPS_MSG_LEN];

@@ -11,16 +11,6 @@ const char *dlops_partition_name(dlops_partition p) {
   return partition_names[p];
 }
 
-static const char *const dtype_names[] = {"f32", "f64", "c64", "c128"};
-const char *dlops_dtype_name(dlops_dtype t) {
-  if ((int)t < 0 || t >= DLOPS_NUM_DTYPES) return "?";
-  return dtype_names[t];
-}
-size_t dlops_dtype_size(dlops_dtype t) {
-  static const size_t s[] = {4, 8, 8, 16};
-  if ((int)t < 0 || t >= DLOPS_NUM_DTYPES) return 0;
-  return s[t];
-}
 
 static void shape_str(char *buf, size_t len, int ndim, const int64_t *s) {
   size_t u = (size_t)snprintf(buf, len, "(");
@@ -42,8 +32,22 @@ static void free_plain(dlops_darray x) {
   free(x->axis_offsets);
   free(x->colors);
   free(x->group_offsets);
-  if (x->owns_data) free(x->data);
+  if (x->owns_data && x->data) x->m->ops->free(x->m, x->data);
+  free(x->mirror);
   group_release(&x->grp);
+}
+
+dlops_mem *dlops_darray_mem_of(dlops_ctx ctx, dlops_memspace mem, const char *what) {
+  if ((int)mem < 0 || mem >= DLOPS_NUM_MEMSPACES) {
+    DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "%s: unknown memory space %d", what, (int)mem);
+    return NULL;
+  }
+  if (!ctx->mems[mem])
+    DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,
+                "%s: the context has no %s memory (its spec is \"%s\": create it with mem=device, or mem=emu in "
+                "test builds)",
+                what, dlops_memspace_name(mem), ctx->spec);
+  return ctx->mems[mem];
 }
 
 /* Descriptor every rank sends at creation, to agree on the layout. */
@@ -80,10 +84,11 @@ int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t *gshape, int
   DLOPS_CHECK_COLL((int)part >= 0 && (int)part <= 2, ctx, err, DLOPS_ERR_ARG, "unknown partition %d", (int)part);
   DLOPS_CHECK_COLL((int)dtype >= 0 && dtype < DLOPS_NUM_DTYPES, ctx, err, DLOPS_ERR_ARG, "unknown element type %d",
                    (int)dtype);
-  DLOPS_CHECK_COLL(mem == DLOPS_MEM_HOST || mem == DLOPS_MEM_DEVICE, ctx, err, DLOPS_ERR_ARG, "unknown memory space %d",
-                   (int)mem);
-  DLOPS_CHECK_COLL(mem == DLOPS_MEM_HOST, ctx, err, DLOPS_ERR_UNSUPPORTED,
-                   "distributed arrays in device memory are not available in this version of dlops (host only)");
+  dlops_mem *mobj = NULL;
+  if (!err) {
+    mobj = dlops_darray_mem_of(ctx, mem, "darray_create");
+    if (!mobj) err = (int)mem < 0 || mem >= DLOPS_NUM_MEMSPACES ? DLOPS_ERR_ARG : DLOPS_ERR_UNSUPPORTED;
+  }
   DLOPS_CHECK_COLL(local_n >= -1, ctx, err, DLOPS_ERR_ARG, "local size %lld must be >= 0 (or -1 for the default split)",
                    (long long)local_n);
   DLOPS_CHECK_COLL(color >= -1, ctx, err, DLOPS_ERR_ARG, "mask colour %d must be >= 0 (or -1 for no mask)", color);
@@ -201,6 +206,7 @@ int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t *gshape, int
     x->partition = part;
     x->dtype = dtype;
     x->mem = mem;
+    x->m = mobj;
     x->color = color;
     x->grp = grp;
     grp = NULL;
@@ -234,10 +240,9 @@ int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t *gshape, int
     x->nlocal = 1;
     x->owns_data = 1;
     for (int d = 0; d < ndim; d++) x->nlocal *= x->lshape[d];
-    if (!err) x->data = calloc((size_t)(x->nlocal > 0 ? x->nlocal : 1), dlops_dtype_size(dtype));
-    if (!err && !x->data)
-      err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate %lld elements of %s", (long long)x->nlocal,
-                        dlops_dtype_name(dtype));
+    if (!err && mobj->ops->alloc(mobj, (size_t)x->nlocal * dlops_dtype_size(dtype), &x->data))
+      err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate %lld elements of %s in %s memory", (long long)x->nlocal,
+                        dlops_dtype_name(dtype), mobj->ops->name);
   }
   free(all);
   free(sizes);
@@ -255,14 +260,16 @@ int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t *gshape, int
   return DLOPS_SUCCESS;
 }
 
-int dlops_darray_create_view(dlops_ctx ctx, int64_t n, dlops_dtype dtype, void *data, dlops_darray *out) {
+int dlops_darray_create_view(dlops_ctx ctx, int64_t n, dlops_dtype dtype, dlops_memspace mem, void *data,
+                             dlops_darray *out) {
   DLOPS_CHECK(ctx && out, ctx, DLOPS_ERR_ARG, "null context or output pointer");
   DLOPS_CHECK(ctx->size == 1, ctx, DLOPS_ERR_INTERNAL, "views live on one-rank contexts (this one has %d ranks)",
               ctx->size);
-  DLOPS_CHECK(n >= 0 && (data || n == 0), ctx, DLOPS_ERR_INTERNAL, "bad view (n = %lld)", (long long)n);
+  DLOPS_CHECK(n >= 0 && data, ctx, DLOPS_ERR_INTERNAL, "bad view (n = %lld)", (long long)n);
+  dlops_mem *mobj = dlops_darray_mem_of(ctx, mem, "view");
+  if (!mobj) return DLOPS_ERR_INTERNAL;
   dlops_darray x = calloc(1, sizeof *x);
   DLOPS_CHECK(x, ctx, DLOPS_ERR_MEM, "cannot allocate a view");
-  static char dummy[16];
   x->ctx = ctx;
   x->refcount = 1;
   x->ndim = 1;
@@ -270,7 +277,8 @@ int dlops_darray_create_view(dlops_ctx ctx, int64_t n, dlops_dtype dtype, void *
   x->axis = 0;
   x->partition = DLOPS_SCATTER;
   x->dtype = dtype;
-  x->mem = DLOPS_MEM_HOST;
+  x->mem = mem;
+  x->m = mobj;
   x->color = -1;
   x->group = ctx->world;
   x->axis_sizes = malloc(sizeof(int64_t));
@@ -287,7 +295,7 @@ int dlops_darray_create_view(dlops_ctx ctx, int64_t n, dlops_dtype dtype, void *
   x->group_offsets[0] = 0;
   x->group_offsets[1] = n;
   x->nlocal = n;
-  x->data = data ? data : dummy;
+  x->data = data;
   x->owns_data = 0;
   *out = x;
   return DLOPS_SUCCESS;
@@ -295,7 +303,8 @@ int dlops_darray_create_view(dlops_ctx ctx, int64_t n, dlops_dtype dtype, void *
 
 int dlops_darray_create(dlops_ctx ctx, int ndim, const int64_t *global_shape, int axis, dlops_partition partition,
                         dlops_dtype dtype, dlops_darray *x) {
-  return dlops_darray_create_impl(ctx, ndim, global_shape, axis, partition, dtype, -1, -1, DLOPS_MEM_HOST, x);
+  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context");
+  return dlops_darray_create_impl(ctx, ndim, global_shape, axis, partition, dtype, -1, -1, ctx->mem, x);
 }
 
 int dlops_darray_create_ext(dlops_ctx ctx, int ndim, const int64_t *global_shape, int axis, dlops_partition partition,
@@ -311,6 +320,10 @@ int dlops_darray_create_stacked(int n, const dlops_darray *parts, dlops_darray *
     DLOPS_CHECK(parts[i] && parts[i]->refcount > 0, NULL, DLOPS_ERR_ARG, "component %d is a null or destroyed darray", i);
     DLOPS_CHECK(parts[i]->ctx == parts[0]->ctx, parts[0]->ctx, DLOPS_ERR_ARG,
                 "component %d lives on another context than component 0", i);
+    DLOPS_CHECK(dlops_darray_same_space(parts[i], parts[0]), parts[0]->ctx, DLOPS_ERR_ARG,
+                "component %d lives in %s memory, component 0 in %s memory: the components of a stacked array must "
+                "share one memory space",
+                i, parts[i]->m->ops->name, parts[0]->m->ops->name);
   }
   dlops_darray x = calloc(1, sizeof *x);
   DLOPS_CHECK(x, parts[0]->ctx, DLOPS_ERR_MEM, "cannot allocate a stacked darray");
@@ -324,6 +337,7 @@ int dlops_darray_create_stacked(int n, const dlops_darray *parts, dlops_darray *
   x->nparts = n;
   x->dtype = parts[0]->dtype;
   x->mem = parts[0]->mem;
+  x->m = parts[0]->m;
   x->color = -1;
   for (int i = 0; i < n; i++) {
     x->parts[i] = parts[i];
@@ -353,13 +367,15 @@ int dlops_darray_duplicate(dlops_darray x, dlops_darray *out) {
   y->refcount = 1;
   y->borrowed = 0;
   y->owns_data = 1;
+  y->mirror = NULL;
+  y->data = NULL;
   int gs = x->group->size;
   const int P = x->ctx->size;
   y->axis_sizes = malloc(sizeof(int64_t) * (size_t)P);
   y->axis_offsets = malloc(sizeof(int64_t) * (size_t)P);
   y->colors = malloc(sizeof(int) * (size_t)P);
   y->group_offsets = malloc(sizeof(int64_t) * (size_t)(gs + 1));
-  y->data = calloc((size_t)(x->nlocal > 0 ? x->nlocal : 1), dlops_dtype_size(x->dtype));
+  if (y->m->ops->alloc(y->m, (size_t)x->nlocal * dlops_dtype_size(x->dtype), &y->data)) y->data = NULL;
   if (!y->axis_sizes || !y->axis_offsets || !y->colors || !y->group_offsets || !y->data) {
     y->grp = NULL;
     free_plain(y);
@@ -401,7 +417,7 @@ int dlops_darray_same_layout(dlops_darray x, dlops_darray y) {
     return 1;
   }
   if (x->ctx != y->ctx || x->ndim != y->ndim || x->axis != y->axis || x->partition != y->partition ||
-      x->color != y->color || x->mem != y->mem)
+      x->color != y->color || !dlops_darray_same_space(x, y))
     return 0;
   for (int d = 0; d < x->ndim; d++)
     if (x->gshape[d] != y->gshape[d]) return 0;
@@ -529,24 +545,72 @@ int dlops_darray_stacked_get(dlops_darray x, int i, dlops_darray *part) {
 }
 
 /* ---------------------------------------------------------------- local access */
-int dlops_darray_get_local(dlops_darray x, dlops_memspace mem, void **ptr) {
+int dlops_darray_host_data(dlops_darray x, int read, void **p) {
+  if (x->m->ops->space == DLOPS_MEM_HOST) {
+    *p = x->data;
+    return DLOPS_SUCCESS;
+  }
+  size_t bytes = (size_t)x->nlocal * dlops_dtype_size(x->dtype);
+  if (!x->mirror) {
+    x->mirror = malloc(bytes ? bytes : 1);
+    DLOPS_CHECK(x->mirror, x->ctx, DLOPS_ERR_MEM, "cannot allocate a host copy of %lld elements", (long long)x->nlocal);
+  }
+  if (read && bytes) DLOPS_CALL(x->m->ops->copy(x->m, x->mirror, DLOPS_MEM_HOST, x->data, DLOPS_MEM_DEVICE, bytes, 0));
+  *p = x->mirror;
+  return DLOPS_SUCCESS;
+}
+
+int dlops_darray_host_commit(dlops_darray x) {
+  if (x->m->ops->space == DLOPS_MEM_HOST || !x->nlocal) return DLOPS_SUCCESS;
+  return x->m->ops->copy(x->m, x->data, DLOPS_MEM_DEVICE, x->mirror, DLOPS_MEM_HOST,
+                         (size_t)x->nlocal * dlops_dtype_size(x->dtype), 0);
+}
+
+static int borrow(dlops_darray x, dlops_memspace mem, int read_only, void **ptr) {
   Q_BEGIN(x, ptr);
   DLOPS_CHECK(!x->nparts, x->ctx, DLOPS_ERR_STATE, "a stacked darray has no single local block: get a component");
   DLOPS_CHECK(!x->borrowed, x->ctx, DLOPS_ERR_STATE, "local data already borrowed: restore it first");
-  DLOPS_CHECK(mem == x->mem, x->ctx, DLOPS_ERR_UNSUPPORTED, "the array lives in %s memory; a %s view is not available",
-              x->mem == DLOPS_MEM_HOST ? "host" : "device", mem == DLOPS_MEM_HOST ? "host" : "device");
-  x->borrowed = 1;
-  *ptr = x->data;
+  DLOPS_CHECK(mem == DLOPS_MEM_HOST || mem == DLOPS_MEM_DEVICE, x->ctx, DLOPS_ERR_ARG, "unknown memory space %d",
+              (int)mem);
+  if (mem == x->mem) {
+    *ptr = x->data;
+    x->borrowed = DLOPS_BORROW_DATA;
+    return DLOPS_SUCCESS;
+  }
+  DLOPS_CHECK(mem == DLOPS_MEM_HOST, x->ctx, DLOPS_ERR_UNSUPPORTED,
+              "the array lives in host memory and has no device copy (create it on a context with mem=device)");
+  DLOPS_CALL(dlops_darray_host_data(x, 1, ptr));
+  x->borrowed = read_only ? DLOPS_BORROW_MIRROR_READ : DLOPS_BORROW_MIRROR;
   return DLOPS_SUCCESS;
+}
+
+int dlops_darray_get_local(dlops_darray x, dlops_memspace mem, void **ptr) { return borrow(x, mem, 0, ptr); }
+
+int dlops_darray_get_local_read(dlops_darray x, dlops_memspace mem, const void **ptr) {
+  void *p = NULL;
+  int err = borrow(x, mem, 1, ptr ? &p : NULL);
+  if (ptr) *ptr = p;
+  return err;
 }
 
 int dlops_darray_restore_local(dlops_darray x, void **ptr) {
   Q_BEGIN(x, ptr);
   DLOPS_CHECK(x->borrowed, x->ctx, DLOPS_ERR_STATE, "local data was not borrowed");
-  DLOPS_CHECK(*ptr == x->data, x->ctx, DLOPS_ERR_ARG, "pointer does not belong to this darray");
+  const void *mine = x->borrowed == DLOPS_BORROW_DATA ? x->data : x->mirror;
+  DLOPS_CHECK(*ptr == mine, x->ctx, DLOPS_ERR_ARG, "pointer does not belong to this darray");
+  int mode = x->borrowed;
   x->borrowed = 0;
   *ptr = NULL;
+  if (mode == DLOPS_BORROW_MIRROR) DLOPS_CALL(dlops_darray_host_commit(x));
   return DLOPS_SUCCESS;
+}
+
+int dlops_darray_restore_local_read(dlops_darray x, const void **ptr) {
+  DLOPS_CHECK(ptr, x ? x->ctx : NULL, DLOPS_ERR_ARG, "null output pointer");
+  void *p = (void *)*ptr;
+  int err = dlops_darray_restore_local(x, &p);
+  *ptr = p;
+  return err;
 }
 
 int dlops_darray_sync_broadcast(dlops_darray x) {
@@ -557,5 +621,5 @@ int dlops_darray_sync_broadcast(dlops_darray x) {
     return DLOPS_SUCCESS;
   }
   if (x->partition != DLOPS_BROADCAST) return DLOPS_SUCCESS;
-  return dlops_comm_bcast(x->group, x->data, x->nlocal, (dlops_ctype)x->dtype, 0);
+  return dlops_comm_bcast(x->group, x->data, x->nlocal, (dlops_ctype)x->dtype, 0, x->mem);
 }

@@ -23,7 +23,8 @@ struct dlops_darray_s {
   int axis;
   dlops_partition partition;
   dlops_dtype dtype;
-  dlops_memspace mem;
+  dlops_memspace mem;   /* public space of the data (stacked: of the components) */
+  dlops_mem *m;         /* the memory object the data lives in (a context's host or device one) */
   int color;            /* mask colour, -1 when unmasked */
   dlops_comm *group;    /* ranks holding one replica: ctx->world, or grp->comm when masked */
   struct dlops_group_s *grp; /* shared, reference-counted split for masked arrays (NULL if none) */
@@ -33,10 +34,14 @@ struct dlops_darray_s {
   int64_t *group_offsets; /* [group->size + 1] offsets along axis of the group's ranks */
   int64_t offset;       /* this rank's start along the axis within its group */
   int64_t nlocal;       /* elements stored here */
-  void *data;           /* host or device, nlocal elements of dtype (never NULL) */
-  int borrowed;         /* get_local outstanding */
+  void *data;           /* in m's space, nlocal elements of dtype (never NULL) */
+  void *mirror;         /* device arrays: host buffer of nlocal elements for host access (lazy) */
+  int borrowed;         /* get_local outstanding: DLOPS_BORROW_* */
   int owns_data;        /* 0 for views of memory owned elsewhere (dlops_darray_create_view) */
 };
+
+/* borrow states of get_local */
+enum { DLOPS_BORROW_NONE = 0, DLOPS_BORROW_DATA = 1, DLOPS_BORROW_MIRROR = 2, DLOPS_BORROW_MIRROR_READ = 3 };
 
 /* Validate a handle (non-NULL, alive). */
 #define DLOPS_CHECK_DARRAY(x)                                                            \
@@ -64,10 +69,27 @@ DLOPS_INTERN int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t
                                           dlops_partition part, dlops_dtype dtype, int64_t local_n, int color,
                                           dlops_memspace mem, dlops_darray *out);
 
-/** Internal: a 1-D SCATTER array of n elements on a one-rank context wrapping memory owned by the
- *  caller (no copy, never freed by dlops). Operators use it to hand slices of a distributed
- *  array's local block to local operators. Not collective. */
-DLOPS_INTERN int dlops_darray_create_view(dlops_ctx ctx1, int64_t n, dlops_dtype dtype, void *data, dlops_darray *out);
+/** Internal: a 1-D SCATTER array of n elements on a one-rank context wrapping memory of space
+ *  mem owned by the caller (no copy, never freed by dlops). Operators use it to hand slices of a
+ *  distributed array's local block to local operators. Not collective. */
+DLOPS_INTERN int dlops_darray_create_view(dlops_ctx ctx1, int64_t n, dlops_dtype dtype, dlops_memspace mem, void *data,
+                                          dlops_darray *out);
+
+/** Internal: this rank's block in host memory: the data itself for host arrays; for device
+ *  arrays the host mirror, filled from the device when read is set. Local. */
+DLOPS_INTERN int dlops_darray_host_data(dlops_darray x, int read, void **p);
+/** Internal: after writing the host block of dlops_darray_host_data, copy the mirror back to
+ *  the device (no-op for host arrays). Local. */
+DLOPS_INTERN int dlops_darray_host_commit(dlops_darray x);
+
+/** Internal: the memory object of space mem on ctx, or NULL with an error recorded. Local. */
+DLOPS_INTERN dlops_mem *dlops_darray_mem_of(dlops_ctx ctx, dlops_memspace mem, const char *what);
+
+/** Internal: 1 if two arrays (leaves) live in the same memory space of the same kind. */
+static inline int dlops_darray_same_space(const struct dlops_darray_s *x, const struct dlops_darray_s *y) {
+  return x->mem == y->mem && x->m->ops == y->m->ops;
+}
+static inline const char *dlops_memspace_name(dlops_memspace m) { return m == DLOPS_MEM_HOST ? "host" : "device"; }
 
 /** Internal: 1 if x and y have the same layout (shape, axis, partition, split, mask, stacking). */
 DLOPS_INTERN int dlops_darray_same_layout(dlops_darray x, dlops_darray y);

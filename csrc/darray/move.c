@@ -4,41 +4,11 @@
 
 #include "darray_impl.h"
 
-/* Copy an N-D box between a full array and a contiguous buffer (C order).
+/* Copy an N-D box between a full array and a contiguous buffer (C order), in host memory.
  * pack = 1: full[start .. start+count) -> buf; pack = 0: buf -> full[...]. */
-static void box_copy(char *full, const int64_t *shape, int ndim, const int64_t *start, const int64_t *count,
-                     size_t es, char *buf, int pack) {
-  int64_t total = 1;
-  for (int d = 0; d < ndim; d++) total *= count[d];
-  if (total == 0) return;
-  int64_t strides[DLOPS_MAX_NDIM];
-  strides[ndim - 1] = 1;
-  for (int d = ndim - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];
-  /* merge trailing dimensions that are fully covered into one contiguous run */
-  int last = ndim - 1;
-  int64_t run = count[last];
-  while (last > 0 && count[last] == shape[last] && start[last] == 0) {
-    last--;
-    run *= count[last];
-  }
-  int64_t idx[DLOPS_MAX_NDIM] = {0};
-  int64_t nruns = total / run;
-  size_t bytes = (size_t)run * es;
-  char *b = buf;
-  for (int64_t k = 0; k < nruns; k++) {
-    int64_t off = 0;
-    for (int d = 0; d <= last; d++) off += (start[d] + idx[d]) * strides[d];
-    char *f = full + (size_t)off * es;
-    if (pack)
-      memcpy(b, f, bytes);
-    else
-      memcpy(f, b, bytes);
-    b += bytes;
-    for (int d = last - 1; d >= 0; d--) {
-      if (++idx[d] < count[d]) break;
-      idx[d] = 0;
-    }
-  }
+static void box_copy(dlops_ctx ctx, char *full, const int64_t *shape, int ndim, const int64_t *start,
+                     const int64_t *count, size_t es, char *buf, int pack) {
+  (void)dlops_mem_box(ctx->mems[DLOPS_MEM_HOST], es, ndim, shape, start, count, full, buf, pack); /* cannot fail */
 }
 
 static int64_t prod(const int64_t *s, int n) {
@@ -62,22 +32,24 @@ static int64_t slab_elems(dlops_darray x) {
 }
 
 /* ---------------------------------------------------------------- scatter */
-static int scatter_plain(dlops_darray x, const char *global, int root) {
+/* Scatter into the host block h of x (the data, or the mirror of a device array); every path
+ * writes all of h. */
+static int scatter_host(dlops_darray x, const char *global, int root, char *h) {
   dlops_ctx ctx = x->ctx;
   size_t es = dlops_dtype_size(x->dtype);
   const int P = ctx->size;
   if (x->partition != DLOPS_SCATTER) {
     if (root < 0) {
-      memcpy(x->data, global, (size_t)x->nlocal * es);
+      memcpy(h, global, (size_t)x->nlocal * es);
       return DLOPS_SUCCESS;
     }
-    if (ctx->rank == root) memcpy(x->data, global, (size_t)x->nlocal * es);
-    return dlops_comm_bcast(ctx->world, x->data, x->nlocal, (dlops_ctype)x->dtype, root);
+    if (ctx->rank == root) memcpy(h, global, (size_t)x->nlocal * es);
+    return dlops_comm_bcast(ctx->world, h, x->nlocal, (dlops_ctype)x->dtype, root, DLOPS_MEM_HOST);
   }
   int64_t start[DLOPS_MAX_NDIM] = {0};
   if (root < 0) {
     start[x->axis] = x->offset;
-    box_copy((char *)global, x->gshape, x->ndim, start, x->lshape, es, x->data, 1);
+    box_copy(ctx, (char *)global, x->gshape, x->ndim, start, x->lshape, es, h, 1);
     return DLOPS_SUCCESS;
   }
   int64_t *cnt = calloc((size_t)(4 * P), sizeof(int64_t));
@@ -100,14 +72,24 @@ static int scatter_plain(dlops_darray x, const char *global, int root) {
       memcpy(cshape, x->gshape, sizeof cshape);
       cshape[x->axis] = x->axis_sizes[r];
       start[x->axis] = x->axis_offsets[r];
-      box_copy((char *)global, x->gshape, x->ndim, start, cshape, es, pack + (size_t)sd[r] * es, 1);
+      box_copy(ctx, (char *)global, x->gshape, x->ndim, start, cshape, es, pack + (size_t)sd[r] * es, 1);
     }
   }
   rc[root] = x->nlocal;
   err = dlops_comm_agree(ctx->world, err);
-  if (!err) err = dlops_comm_alltoallv(ctx->world, pack, sc, sd, x->data, rc, rd, (dlops_ctype)x->dtype);
+  if (!err) err = dlops_comm_alltoallv(ctx->world, pack, sc, sd, h, rc, rd, (dlops_ctype)x->dtype, DLOPS_MEM_HOST);
   free(pack);
   free(cnt);
+  return err;
+}
+
+static int scatter_plain(dlops_darray x, const char *global, int root) {
+  void *h = NULL;
+  int err = dlops_darray_host_data(x, 0, &h);
+  /* a failed allocation of the host copy must not leave the other ranks in the exchange */
+  err = dlops_comm_agree(x->ctx->world, err);
+  if (!err) err = scatter_host(x, global, root, h);
+  if (!err) err = dlops_darray_host_commit(x);
   return err;
 }
 
@@ -140,13 +122,13 @@ int dlops_darray_scatter(dlops_darray x, const void *global, int root) {
 }
 
 /* ---------------------------------------------------------------- gather */
-static int gather_plain(dlops_darray x, char *global, int root) {
+static int gather_host(dlops_darray x, char *global, int root, const char *h) {
   dlops_ctx ctx = x->ctx;
   size_t es = dlops_dtype_size(x->dtype);
   dlops_comm *g = x->group;
   const int P = ctx->size;
   if (x->partition != DLOPS_SCATTER) {
-    if (root < 0 || ctx->rank == root) memcpy(global, x->data, (size_t)x->nlocal * es);
+    if (root < 0 || ctx->rank == root) memcpy(global, h, (size_t)x->nlocal * es);
     return DLOPS_SUCCESS;
   }
   /* Group members in group order are the context ranks of the same colour, ascending. */
@@ -186,11 +168,11 @@ static int gather_plain(dlops_darray x, char *global, int root) {
   char *dst = direct ? global : tmp;
   if (!err) {
     if (root < 0) {
-      err = dlops_comm_allgatherv(g, x->data, x->nlocal, dst, rc, rd, (dlops_ctype)x->dtype);
+      err = dlops_comm_allgatherv(g, h, x->nlocal, dst, rc, rd, (dlops_ctype)x->dtype, DLOPS_MEM_HOST);
     } else if (groot >= 0) {
       sc[groot] = x->nlocal;
       if (g->rank != groot) memset(rc, 0, sizeof(int64_t) * (size_t)gp);
-      err = dlops_comm_alltoallv(g, x->data, sc, sd, dst, rc, rd, (dlops_ctype)x->dtype);
+      err = dlops_comm_alltoallv(g, h, sc, sd, dst, rc, rd, (dlops_ctype)x->dtype, DLOPS_MEM_HOST);
       if (g->rank != groot) /* restore counts for the unpack loop (unused off root) */
         for (int q = 0; q < gp; q++) rc[q] = slab * x->axis_sizes[members[q]];
     }
@@ -201,13 +183,20 @@ static int gather_plain(dlops_darray x, char *global, int root) {
       memcpy(cshape, x->gshape, sizeof cshape);
       cshape[x->axis] = x->axis_sizes[members[q]];
       start[x->axis] = x->axis_offsets[members[q]];
-      box_copy(global, x->gshape, x->ndim, start, cshape, es, tmp + (size_t)rd[q] * es, 0);
+      box_copy(ctx, global, x->gshape, x->ndim, start, cshape, es, tmp + (size_t)rd[q] * es, 0);
     }
   }
   free(tmp);
   free(members);
   free(cnt);
   return err;
+}
+
+static int gather_plain(dlops_darray x, char *global, int root) {
+  void *h = NULL;
+  int err = dlops_darray_host_data(x, 1, &h);
+  err = dlops_comm_agree(x->ctx->world, err);
+  return err ? err : gather_host(x, global, root, h);
 }
 
 static int gather_rec(dlops_darray x, char **global, int root) {
@@ -271,7 +260,11 @@ int dlops_darray_redistribute(dlops_darray x, int new_axis, dlops_darray *out) {
   DLOPS_CALL(dlops_darray_create_impl(ctx, x->ndim, x->gshape, new_axis, DLOPS_SCATTER, x->dtype, -1, x->color, x->mem,
                                       &y));
   if (new_axis == x->axis && !memcmp(x->axis_sizes, y->axis_sizes, sizeof(int64_t) * (size_t)ctx->size)) {
-    memcpy(y->data, x->data, (size_t)x->nlocal * dlops_dtype_size(x->dtype));
+    int e = dlops_mem_copy(y->m, y->data, x->m, x->data, (size_t)x->nlocal * dlops_dtype_size(x->dtype), 0);
+    if (e) {
+      dlops_darray_destroy(&y);
+      return e;
+    }
     *out = y;
     return DLOPS_SUCCESS;
   }
@@ -301,24 +294,27 @@ int dlops_darray_redistribute(dlops_darray x, int new_axis, dlops_darray *out) {
       rd[q] = rt;
       rt += rc[q];
     }
-    sbuf = malloc((size_t)(st > 0 ? st : 1) * es);
-    rbuf = malloc((size_t)(rt > 0 ? rt : 1) * es);
+    /* the exchange buffers live where the data lives: packing, exchange and unpacking never
+     * leave the array's memory space (the communication layer stages device buffers if it must) */
+    dlops_mem *m = x->m;
+    if (m->ops->alloc(m, (size_t)st * es, (void **)&sbuf)) sbuf = NULL;
+    if (sbuf && m->ops->alloc(m, (size_t)rt * es, (void **)&rbuf)) rbuf = NULL;
     if (!sbuf || !rbuf) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate exchange buffers");
     for (int q = 0; q < gp && !err; q++) {
       int r = members[q];
       if (common_box(x->gshape, nd, a, x->offset, x->lshape[a], b, y->axis_offsets[r], y->axis_sizes[r], start, c))
-        box_copy(x->data, x->lshape, nd, start, c, es, sbuf + (size_t)sd[q] * es, 1);
+        err = dlops_mem_box(m, es, nd, x->lshape, start, c, x->data, sbuf + (size_t)sd[q] * es, 1);
     }
   }
   err = dlops_comm_agree(ctx->world, err);
-  if (!err) err = dlops_comm_alltoallv(g, sbuf, sc, sd, rbuf, rc, rd, (dlops_ctype)x->dtype);
+  if (!err) err = dlops_comm_alltoallv(g, sbuf, sc, sd, rbuf, rc, rd, (dlops_ctype)x->dtype, x->mem);
   for (int q = 0; q < gp && !err; q++) {
     int r = members[q];
     if (common_box(x->gshape, nd, b, y->offset, y->lshape[b], a, x->axis_offsets[r], x->axis_sizes[r], start, c))
-      box_copy(y->data, y->lshape, nd, start, c, es, rbuf + (size_t)rd[q] * es, 0);
+      err = dlops_mem_box(y->m, es, nd, y->lshape, start, c, y->data, rbuf + (size_t)rd[q] * es, 0);
   }
-  free(sbuf);
-  free(rbuf);
+  if (sbuf) x->m->ops->free(x->m, sbuf);
+  if (rbuf) x->m->ops->free(x->m, rbuf);
   free(members);
   free(cnt);
   if (err) {
@@ -385,6 +381,10 @@ int dlops_darray_add_ghost_cells(dlops_darray x, int64_t front, int64_t back, vo
   int64_t recv_prev = r > 0 ? front : 0, recv_next = r + 1 < P ? back : 0;
   free(t);
   free(ln);
+  /* device arrays work on a host copy of the block (ghosted is host memory) */
+  void *hx = NULL;
+  if (!err) err = dlops_darray_host_data(x, 1, &hx);
+  if (x->mem == DLOPS_MEM_DEVICE) err = dlops_comm_agree(g, err); /* the host copy may fail to allocate */
   /* the check above is uniform within a mask group; other groups must fail with it too */
   if (x->grp) err = dlops_comm_agree(ctx->world, err);
   if (err) return err;
@@ -398,7 +398,7 @@ int dlops_darray_add_ghost_cells(dlops_darray x, int64_t front, int64_t back, vo
   int64_t c[DLOPS_MAX_NDIM];
   memcpy(c, x->lshape, sizeof c);
   start[ax] = recv_prev;
-  box_copy(ghosted, gshape, x->ndim, start, c, es, x->data, 0);
+  box_copy(ctx, ghosted, gshape, x->ndim, start, c, es, hx, 0);
   int64_t slab = prod(x->lshape, x->ndim) / (x->lshape[ax] ? x->lshape[ax] : 1);
   if (x->lshape[ax] == 0) {
     slab = 1;
@@ -413,22 +413,22 @@ int dlops_darray_add_ghost_cells(dlops_darray x, int64_t front, int64_t back, vo
   memset(start, 0, sizeof start);
   c[ax] = send_next;
   start[ax] = x->lshape[ax] - send_next;
-  box_copy(x->data, x->lshape, x->ndim, start, c, es, sn, 1);
+  box_copy(ctx, hx, x->lshape, x->ndim, start, c, es, sn, 1);
   c[ax] = send_prev;
   start[ax] = 0;
-  box_copy(x->data, x->lshape, x->ndim, start, c, es, sp, 1);
+  box_copy(ctx, hx, x->lshape, x->ndim, start, c, es, sp, 1);
   dlops_nbr_msg m[2];
   int nm = 0;
   if (r > 0) m[nm++] = (dlops_nbr_msg){r - 1, sp, send_prev * slab, rp, recv_prev * slab};
   if (r + 1 < P) m[nm++] = (dlops_nbr_msg){r + 1, sn, send_next * slab, rn, recv_next * slab};
-  err = dlops_comm_neighbor(g, nm, m, (dlops_ctype)x->dtype);
+  err = dlops_comm_neighbor(g, nm, m, (dlops_ctype)x->dtype, DLOPS_MEM_HOST);
   if (!err) {
     c[ax] = recv_prev;
     start[ax] = 0;
-    box_copy(ghosted, gshape, x->ndim, start, c, es, rp, 0);
+    box_copy(ctx, ghosted, gshape, x->ndim, start, c, es, rp, 0);
     c[ax] = recv_next;
     start[ax] = recv_prev + x->lshape[ax];
-    box_copy(ghosted, gshape, x->ndim, start, c, es, rn, 0);
+    box_copy(ctx, ghosted, gshape, x->ndim, start, c, es, rn, 0);
   }
   free(buf);
   return err;

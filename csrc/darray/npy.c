@@ -531,8 +531,6 @@ int dlops_darray_write_npy(dlops_darray x, const char *path) {
                    "write_npy: a stacked darray has no single global shape; write each component to its own file");
   DLOPS_CHECK_COLL(x->nparts || !x->borrowed, ctx, err, DLOPS_ERR_STATE,
                    "write_npy: local data is borrowed: restore it first");
-  DLOPS_CHECK_COLL(x->nparts || x->mem == DLOPS_MEM_HOST, ctx, err, DLOPS_ERR_UNSUPPORTED,
-                   "write_npy: only host-memory arrays can be written");
   DLOPS_CHECK_COLL(host_is_little_endian(), ctx, err, DLOPS_ERR_UNSUPPORTED,
                    "write_npy: .npy I/O needs a little-endian host");
   DLOPS_CALL(dlops_comm_agree(ctx->world, err));
@@ -548,6 +546,9 @@ int dlops_darray_write_npy(dlops_darray x, const char *path) {
    * (UNSAFE_)BROADCAST - rank 0 writes everything */
   int writer = x->partition == DLOPS_SCATTER ? x->color == x->colors[0] : ctx->rank == 0;
   slab_io s = {0, MPI_BYTE, MPI_BYTE, 0, 0};
+  /* MPI-IO writes from host memory: device arrays go through their host copy */
+  void *hx = NULL;
+  if (!err && writer) err = dlops_darray_host_data(x, 1, &hx);
   if (!err && writer) {
     int e = slab_build(x->ndim, x->gshape, x->lshape, x->axis, x->offset, es, hbytes, ctx->world->max_chunk, &s);
     if (e != MPI_SUCCESS) err = io_error(ctx, e, "write_npy: cannot build the MPI datatypes for", path);
@@ -586,7 +587,7 @@ int dlops_darray_write_npy(dlops_darray x, const char *path) {
     }
     if (!err) {
       MPI_Status st;
-      e = MPI_File_write_all(fh, x->data, s.count, s.mtype, &st);
+      e = MPI_File_write_all(fh, hx ? hx : x->data, s.count, s.mtype, &st);
       if (e != MPI_SUCCESS) err = io_error(ctx, e, "write_npy: cannot write the data of", path);
       err = dlops_comm_agree(ctx->world, err);
     }
@@ -637,7 +638,7 @@ int dlops_darray_read_npy(dlops_ctx ctx, const char *path, int axis, dlops_parti
                    "read_npy: axis %d out of range for the %d-dimensional array in '%s'", axis, ndim, path);
   DLOPS_CALL(dlops_comm_agree(ctx->world, err));
   dlops_darray y = NULL;
-  DLOPS_CALL(dlops_darray_create_impl(ctx, ndim, shape, ax, partition, dtype, -1, -1, DLOPS_MEM_HOST, &y));
+  DLOPS_CALL(dlops_darray_create_impl(ctx, ndim, shape, ax, partition, dtype, -1, -1, ctx->mem, &y));
   int64_t total = 1;
   for (int d = 0; d < ndim; d++) total *= shape[d];
   if (total == 0) {
@@ -650,6 +651,9 @@ int dlops_darray_read_npy(dlops_ctx ctx, const char *path, int axis, dlops_parti
   slab_io s = {0, MPI_BYTE, MPI_BYTE, 0, 0};
   int e = slab_build(ndim, shape, y->lshape, ax, y->offset, es, data_offset, ctx->world->max_chunk, &s);
   if (e != MPI_SUCCESS) err = io_error(ctx, e, "read_npy: cannot build the MPI datatypes for", path);
+  /* MPI-IO reads into host memory: device arrays through their host copy, copied over at the end */
+  void *hy = NULL;
+  if (!err) err = dlops_darray_host_data(y, 0, &hy);
   err = dlops_comm_agree(ctx->world, err);
   MPI_File fh = MPI_FILE_NULL;
   if (!err) {
@@ -663,7 +667,7 @@ int dlops_darray_read_npy(dlops_ctx ctx, const char *path, int axis, dlops_parti
       err = dlops_comm_agree(ctx->world, err);
       if (!err) {
         MPI_Status st;
-        e = MPI_File_read_all(fh, y->data, s.count, s.mtype, &st);
+        e = MPI_File_read_all(fh, hy, s.count, s.mtype, &st);
         if (e != MPI_SUCCESS) {
           err = io_error(ctx, e, "read_npy: cannot read the data of", path);
         } else {
@@ -682,6 +686,7 @@ int dlops_darray_read_npy(dlops_ctx ctx, const char *path, int axis, dlops_parti
     }
   }
   slab_free(&s);
+  if (!err) err = dlops_comm_agree(ctx->world, dlops_darray_host_commit(y));
   if (err) {
     dlops_darray_destroy(&y);
     return err;

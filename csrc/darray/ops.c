@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "darray_impl.h"
-#include "kernels.h"
 
 /* ---------------------------------------------------------------- helpers */
 static int is_complex(dlops_dtype t) { return t == DLOPS_C64 || t == DLOPS_C128; }
@@ -51,6 +50,9 @@ static int check_dtypes(dlops_darray x, dlops_darray y, const char *op) {
 static int check_pair(dlops_darray x, dlops_darray y, int same_dtype, const char *op) {
   DLOPS_CALL(check_usable(x));
   DLOPS_CALL(check_usable(y));
+  DLOPS_CHECK(x->ctx != y->ctx || dlops_darray_same_space(x, y), x->ctx, DLOPS_ERR_ARG,
+              "%s: the arrays live in different memory spaces (%s and %s): copy one of them first", op,
+              x->m->ops->name, y->m->ops->name);
   DLOPS_CHECK(dlops_darray_same_layout(x, y), x->ctx, DLOPS_ERR_SIZE,
               "%s: the arrays have different layouts (global shape, axis, partition, split, mask or stacking)", op);
   if (same_dtype) DLOPS_CALL(check_dtypes(x, y, op));
@@ -73,50 +75,15 @@ static void reduce_range(dlops_darray x, int64_t *lo, int64_t *hi) {
   *hi = *lo + dlops_split_size(x->gshape[0], P, r) * inner;
 }
 
-/* Read element i of a buffer of dtype t as (re, im). */
-static inline void load(const void *p, dlops_dtype t, int64_t i, double *re, double *im) {
-  switch (t) {
-    case DLOPS_F32: *re = ((const float *)p)[i]; *im = 0; break;
-    case DLOPS_F64: *re = ((const double *)p)[i]; *im = 0; break;
-    case DLOPS_C64: *re = ((const float *)p)[2 * i]; *im = ((const float *)p)[2 * i + 1]; break;
-    default: *re = ((const double *)p)[2 * i]; *im = ((const double *)p)[2 * i + 1]; break;
-  }
-}
-static inline void store(void *p, dlops_dtype t, int64_t i, double re, double im) {
-  switch (t) {
-    case DLOPS_F32: ((float *)p)[i] = (float)re; break;
-    case DLOPS_F64: ((double *)p)[i] = re; break;
-    case DLOPS_C64: ((float *)p)[2 * i] = (float)re; ((float *)p)[2 * i + 1] = (float)im; break;
-    default: ((double *)p)[2 * i] = re; ((double *)p)[2 * i + 1] = im; break;
-  }
-}
-
-/* Accurate summation: plain sums over blocks of 128, Kahan-compensated across blocks. */
-typedef struct {
-  double sum, comp, block;
-  int n;
-} acc_t;
-static inline void acc_add(acc_t *a, double v) {
-  a->block += v;
-  if (++a->n == 128) {
-    double y = a->block - a->comp, t = a->sum + y;
-    a->comp = (t - a->sum) - y;
-    a->sum = t;
-    a->block = 0;
-    a->n = 0;
-  }
-}
-static inline double acc_get(const acc_t *a) { return a->sum + (a->block - a->comp); }
-
 /* ---------------------------------------------------------------- element-wise operations */
+/* Every operation runs in the memory space of its leaf, through the space's table. */
 int dlops_darray_fill(dlops_darray x, dlops_scalar v) {
   DLOPS_CALL(check_usable(x));
   if (x->nparts) {
     for (int i = 0; i < x->nparts; i++) DLOPS_CALL(dlops_darray_fill(x->parts[i], v));
     return DLOPS_SUCCESS;
   }
-  for (int64_t i = 0; i < x->nlocal; i++) store(x->data, x->dtype, i, v.re, v.im);
-  return DLOPS_SUCCESS;
+  return x->m->ops->fill(x->m, x->dtype, x->nlocal, v, x->data);
 }
 
 int dlops_darray_copy(dlops_darray x, dlops_darray y) {
@@ -126,16 +93,8 @@ int dlops_darray_copy(dlops_darray x, dlops_darray y) {
     for (int i = 0; i < x->nparts; i++) DLOPS_CALL(dlops_darray_copy(x->parts[i], y->parts[i]));
     return DLOPS_SUCCESS;
   }
-  if (x->dtype == y->dtype) {
-    memcpy(y->data, x->data, (size_t)x->nlocal * dlops_dtype_size(x->dtype));
-    return DLOPS_SUCCESS;
-  }
-  for (int64_t i = 0; i < x->nlocal; i++) {
-    double re, im;
-    load(x->data, x->dtype, i, &re, &im);
-    store(y->data, y->dtype, i, re, im);
-  }
-  return DLOPS_SUCCESS;
+  if (x->dtype == y->dtype) return dlops_mem_copy(y->m, y->data, x->m, x->data, (size_t)x->nlocal * dlops_dtype_size(x->dtype), 0);
+  return x->m->ops->convert(x->m, x->nlocal, x->dtype, x->data, y->dtype, y->data);
 }
 
 static int real_coef(dlops_darray x, dlops_scalar a, const char *what) {
@@ -153,18 +112,7 @@ int dlops_darray_axpby(dlops_scalar a, dlops_darray x, dlops_scalar b, dlops_dar
     for (int i = 0; i < x->nparts; i++) DLOPS_CALL(dlops_darray_axpby(a, x->parts[i], b, y->parts[i]));
     return DLOPS_SUCCESS;
   }
-  int64_t n = x->nlocal;
-  switch (x->dtype) {
-    case DLOPS_F32: for (int64_t i = 0; i < n; i++) dlops_k_axpby_rs(y->data, x->data, i, a.re, b.re); break;
-    case DLOPS_F64: for (int64_t i = 0; i < n; i++) dlops_k_axpby_rd(y->data, x->data, i, a.re, b.re); break;
-    case DLOPS_C64:
-      for (int64_t i = 0; i < n; i++) dlops_k_axpby_cs(y->data, x->data, i, a.re, a.im, b.re, b.im);
-      break;
-    default:
-      for (int64_t i = 0; i < n; i++) dlops_k_axpby_cd(y->data, x->data, i, a.re, a.im, b.re, b.im);
-      break;
-  }
-  return DLOPS_SUCCESS;
+  return x->m->ops->axpby(x->m, x->dtype, x->nlocal, a, x->data, b, y->data);
 }
 
 int dlops_darray_scale(dlops_darray x, dlops_scalar a) {
@@ -174,14 +122,7 @@ int dlops_darray_scale(dlops_darray x, dlops_scalar a) {
     for (int i = 0; i < x->nparts; i++) DLOPS_CALL(dlops_darray_scale(x->parts[i], a));
     return DLOPS_SUCCESS;
   }
-  int64_t n = x->nlocal;
-  switch (x->dtype) {
-    case DLOPS_F32: for (int64_t i = 0; i < n; i++) dlops_k_scale_rs(x->data, i, a.re); break;
-    case DLOPS_F64: for (int64_t i = 0; i < n; i++) dlops_k_scale_rd(x->data, i, a.re); break;
-    case DLOPS_C64: for (int64_t i = 0; i < n; i++) dlops_k_scale_cs(x->data, i, a.re, a.im); break;
-    default: for (int64_t i = 0; i < n; i++) dlops_k_scale_cd(x->data, i, a.re, a.im); break;
-  }
-  return DLOPS_SUCCESS;
+  return x->m->ops->scale(x->m, x->dtype, x->nlocal, a, x->data);
 }
 
 int dlops_darray_conj(dlops_darray x) {
@@ -190,11 +131,8 @@ int dlops_darray_conj(dlops_darray x) {
     for (int i = 0; i < x->nparts; i++) DLOPS_CALL(dlops_darray_conj(x->parts[i]));
     return DLOPS_SUCCESS;
   }
-  if (x->dtype == DLOPS_C64)
-    for (int64_t i = 0; i < x->nlocal; i++) dlops_k_conj_cs(x->data, i);
-  else if (x->dtype == DLOPS_C128)
-    for (int64_t i = 0; i < x->nlocal; i++) dlops_k_conj_cd(x->data, i);
-  return DLOPS_SUCCESS;
+  if (!is_complex(x->dtype)) return DLOPS_SUCCESS;
+  return x->m->ops->conj(x->m, x->dtype, x->nlocal, x->data);
 }
 
 int dlops_darray_pointwise_mult(dlops_darray x, dlops_darray y, dlops_darray z) {
@@ -204,43 +142,94 @@ int dlops_darray_pointwise_mult(dlops_darray x, dlops_darray y, dlops_darray z) 
     for (int i = 0; i < x->nparts; i++) DLOPS_CALL(dlops_darray_pointwise_mult(x->parts[i], y->parts[i], z->parts[i]));
     return DLOPS_SUCCESS;
   }
-  int64_t n = x->nlocal;
-  switch (x->dtype) {
-    case DLOPS_F32: for (int64_t i = 0; i < n; i++) dlops_k_mult_rs(z->data, x->data, y->data, i); break;
-    case DLOPS_F64: for (int64_t i = 0; i < n; i++) dlops_k_mult_rd(z->data, x->data, y->data, i); break;
-    case DLOPS_C64: for (int64_t i = 0; i < n; i++) dlops_k_mult_cs(z->data, x->data, y->data, i); break;
-    default: for (int64_t i = 0; i < n; i++) dlops_k_mult_cd(z->data, x->data, y->data, i); break;
-  }
-  return DLOPS_SUCCESS;
+  return x->m->ops->mult(x->m, x->dtype, x->nlocal, x->data, 0, y->data, z->data);
 }
 
-/* ---------------------------------------------------------------- dot products */
-/* Local partial of sum conj?(x_i) y_i over the reduction range of a leaf. */
-static void leaf_dot(dlops_darray x, dlops_darray y, int conj, double *re, double *im) {
-  int64_t lo, hi;
-  reduce_range(x, &lo, &hi);
-  acc_t ar = {0, 0, 0, 0}, ai = {0, 0, 0, 0};
-  if (!is_complex(x->dtype)) {
-    if (x->dtype == DLOPS_F64) {
-      const double *a = x->data, *b = y->data;
-      for (int64_t i = lo; i < hi; i++) acc_add(&ar, a[i] * b[i]);
-    } else {
-      const float *a = x->data, *b = y->data;
-      for (int64_t i = lo; i < hi; i++) acc_add(&ar, (double)a[i] * (double)b[i]);
-    }
-  } else {
-    double s = conj ? -1.0 : 1.0;
-    for (int64_t i = lo; i < hi; i++) {
-      double xr, xi, yr, yi;
-      load(x->data, x->dtype, i, &xr, &xi);
-      load(y->data, y->dtype, i, &yr, &yi);
-      xi *= s;
-      acc_add(&ar, xr * yr - xi * yi);
-      acc_add(&ai, xr * yi + xi * yr);
-    }
+int dlops_darray_map(dlops_map_kind kind, double p0, double p1, dlops_darray x, dlops_darray y) {
+  DLOPS_CHECK(x && y, NULL, DLOPS_ERR_ARG, "map: null darray handle");
+  DLOPS_CHECK((int)kind >= 0 && kind < DLOPS_NUM_MAPS, x->ctx, DLOPS_ERR_ARG, "map: unknown map kind %d", (int)kind);
+  DLOPS_CALL(check_pair(x, y, 1, "map"));
+  if (x->nparts) {
+    for (int i = 0; i < x->nparts; i++) DLOPS_CALL(dlops_darray_map(kind, p0, p1, x->parts[i], y->parts[i]));
+    return DLOPS_SUCCESS;
   }
-  *re = acc_get(&ar);
-  *im = acc_get(&ai);
+  return x->m->ops->map(x->m, kind, p0, p1, x->dtype, x->nlocal, x->data, y->data);
+}
+
+/* Random values as a function of the global position: base is the global flat index of the
+ * leaf's first element in the concatenation. */
+static int fill_random_rec(dlops_darray x, uint64_t seed, double lo, double hi, uint64_t *base) {
+  if (x->nparts) {
+    for (int i = 0; i < x->nparts; i++) DLOPS_CALL(fill_random_rec(x->parts[i], seed, lo, hi, base));
+    return DLOPS_SUCCESS;
+  }
+  dlops_mem_rand r;
+  memset(&r, 0, sizeof r);
+  r.ndim = x->ndim;
+  r.axis = x->axis;
+  memcpy(r.gshape, x->gshape, sizeof r.gshape);
+  memcpy(r.lshape, x->lshape, sizeof r.lshape);
+  r.offset = x->partition == DLOPS_SCATTER ? x->offset : 0;
+  r.base = *base;
+  r.seed = seed;
+  r.lo = lo;
+  r.hi = hi;
+  uint64_t g = 1;
+  for (int d = 0; d < x->ndim; d++) g *= (uint64_t)x->gshape[d];
+  *base += g;
+  return x->m->ops->random(x->m, x->dtype, &r, x->data);
+}
+
+int dlops_darray_fill_random(dlops_darray x, unsigned long long seed, double lo, double hi) {
+  DLOPS_CALL(check_usable(x));
+  DLOPS_CHECK(isfinite(lo) && isfinite(hi) && lo <= hi, x->ctx, DLOPS_ERR_ARG,
+              "fill_random: need finite lo <= hi (got %g, %g)", lo, hi);
+  uint64_t base = 0;
+  return fill_random_rec(x, seed, lo, hi, &base);
+}
+
+/* ---------------------------------------------------------------- reductions */
+/* Local partials of nl leaves into the host array out, per doubles per leaf: dot products of
+ * (lx[i], ly[i]) (per = 2) or norm partials of lx[i] of order ord (ly = NULL, per = 1), over
+ * the leaves' reduction ranges. Device leaves compute into their space's scratch buffer, which
+ * reaches the host in one copy: a reduction of device arrays costs one device-to-host copy of
+ * its scalars, and the sums over ranks then run on the host (no device round trip). */
+static int leaf_partials(int nl, dlops_darray *lx, dlops_darray *ly, const int *conj, double ord, double *out) {
+  const int per = ly ? 2 : 1;
+  dlops_mem *dev = NULL;
+  double *scr = NULL;
+  int ndev = 0;
+  for (int i = 0; i < nl; i++) {
+    dlops_darray x = lx[i];
+    const int on_dev = x->m->ops->space == DLOPS_MEM_DEVICE;
+    if (on_dev && !dev) {
+      dev = x->m;
+      void *p = NULL;
+      DLOPS_CALL(dlops_mem_scratch(dev, sizeof(double) * (size_t)(per * nl), &p));
+      scr = p;
+    }
+    double *dst = on_dev ? scr + per * i : out + per * i;
+    ndev += on_dev;
+    int64_t lo, hi;
+    reduce_range(x, &lo, &hi);
+    const size_t off = (size_t)lo * dlops_dtype_size(x->dtype);
+    if (ly)
+      DLOPS_CALL(x->m->ops->dot(x->m, x->dtype, hi - lo, (char *)x->data + off, (char *)ly[i]->data + off,
+                                conj ? conj[i] : 0, dst));
+    else
+      DLOPS_CALL(x->m->ops->norm(x->m, x->dtype, hi - lo, (char *)x->data + off, ord, dst));
+  }
+  if (!ndev) return DLOPS_SUCCESS;
+  if (ndev == nl) /* the usual case: every leaf on the device, one copy straight into out */
+    return dev->ops->copy(dev, out, DLOPS_MEM_HOST, scr, DLOPS_MEM_DEVICE, sizeof(double) * (size_t)(per * nl), 0);
+  double *tmp = malloc(sizeof(double) * (size_t)(per * nl));
+  DLOPS_CHECK(tmp, dev->ctx, DLOPS_ERR_MEM, "cannot allocate %d partial sums", nl);
+  int err = dev->ops->copy(dev, tmp, DLOPS_MEM_HOST, scr, DLOPS_MEM_DEVICE, sizeof(double) * (size_t)(per * nl), 0);
+  for (int i = 0; i < nl && !err; i++)
+    if (lx[i]->m->ops->space == DLOPS_MEM_DEVICE)
+      for (int k = 0; k < per; k++) out[per * i + k] = tmp[per * i + k];
+  free(tmp);
+  return err;
 }
 
 struct dlops_pending_s {
@@ -300,14 +289,19 @@ static int multi_dot_local(int n, const dlops_darray *xs, const dlops_darray *ys
     collect_leaves(ys[k], ly, &b);
     for (int i = a0; i < a; i++) owner[i] = k;
   }
-  for (int i = 0; i < nl; i++)
-    leaf_dot(lx[i], ly[i], conj_first ? conj_first[owner[i]] : 0, &buf[2 * i], &buf[2 * i + 1]);
+  int *cj = malloc(sizeof(int) * (size_t)nl);
+  int err = cj ? 0 : DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate %d flags", nl);
+  for (int i = 0; i < nl && !err; i++) cj[i] = conj_first ? conj_first[owner[i]] : 0;
+  if (!err) err = leaf_partials(nl, lx, ly, cj, 0.0, buf);
+  free(cj);
   memset(r, 0, sizeof(double) * 2 * (size_t)n);
-  int err = 0;
   int uniform = same_groups(lx, nl);
-  if (!uniform) /* leaves with different masks reduce within their own groups */
-    for (int i = 0; i < nl && !err; i++)
-      err = dlops_comm_allreduce(lx[i]->group, DLOPS_IN_PLACE, &buf[2 * i], 2, DLOPS_CT_F64, DLOPS_OP_SUM);
+  if (!uniform) /* leaves with different masks reduce within their own groups (all of them, always) */
+    for (int i = 0; i < nl; i++) {
+      int e2 = dlops_comm_allreduce(lx[i]->group, DLOPS_IN_PLACE, &buf[2 * i], 2, DLOPS_CT_F64, DLOPS_OP_SUM,
+                                    DLOPS_MEM_HOST);
+      if (!err) err = e2;
+    }
   for (int i = 0; i < nl; i++) {
     r[2 * owner[i]] += buf[2 * i];
     r[2 * owner[i] + 1] += buf[2 * i + 1];
@@ -335,7 +329,7 @@ int dlops_darray_multi_dot(int n, const dlops_darray *xs, const dlops_darray *ys
   dlops_comm *red = NULL;
   int err = multi_dot_local(n, xs, ys, conj_first, r, &red);
   if (!err && red) /* one allreduce of n complex values */
-    err = dlops_comm_allreduce(red, DLOPS_IN_PLACE, r, 2 * n, DLOPS_CT_F64, DLOPS_OP_SUM);
+    err = dlops_comm_allreduce(red, DLOPS_IN_PLACE, r, 2 * n, DLOPS_CT_F64, DLOPS_OP_SUM, DLOPS_MEM_HOST);
   if (!err) multi_dot_store(n, xs, r, result);
   if (r != stackbuf) free(r);
   return err;
@@ -360,9 +354,10 @@ int dlops_darray_multi_dot_begin(int n, const dlops_darray *xs, const dlops_darr
   int err = multi_dot_local(n, xs, ys, conj_first, r, &red);
   /* masked arrays: the group communicator belongs to the arrays, so reduce now (blocking) */
   if (!err && red == ctx->world)
-    err = dlops_comm_iallreduce(ctx->world, DLOPS_IN_PLACE, r, 2 * n, DLOPS_CT_F64, DLOPS_OP_SUM, &p->req);
+    err = dlops_comm_iallreduce(ctx->world, DLOPS_IN_PLACE, r, 2 * n, DLOPS_CT_F64, DLOPS_OP_SUM, &p->req,
+                                DLOPS_MEM_HOST);
   else if (!err && red)
-    err = dlops_comm_allreduce(red, DLOPS_IN_PLACE, r, 2 * n, DLOPS_CT_F64, DLOPS_OP_SUM);
+    err = dlops_comm_allreduce(red, DLOPS_IN_PLACE, r, 2 * n, DLOPS_CT_F64, DLOPS_OP_SUM, DLOPS_MEM_HOST);
   if (err) {
     free(p);
     free(r);
@@ -418,37 +413,6 @@ static norm_kind kind_of(double ord) {
   return NK_POW;
 }
 
-static double leaf_norm_part(dlops_darray x, double ord) {
-  int64_t lo, hi;
-  reduce_range(x, &lo, &hi);
-  norm_kind k = kind_of(ord);
-  acc_t acc = {0, 0, 0, 0};
-  double m = k == NK_MIN ? INFINITY : 0.0;
-  for (int64_t i = lo; i < hi; i++) {
-    double re, im, a;
-    load(x->data, x->dtype, i, &re, &im);
-    if (k == NK_COUNT) {
-      acc_add(&acc, (re != 0.0 || im != 0.0) ? 1.0 : 0.0);
-      continue;
-    }
-    if (k == NK_POW && ord == 2.0) {
-      acc_add(&acc, re * re + im * im);
-      continue;
-    }
-    a = im == 0.0 ? fabs(re) : hypot(re, im);
-    if (k == NK_MAX) {
-      if (a > m || isnan(a)) m = a;
-    } else if (k == NK_MIN) {
-      if (a < m || isnan(a)) m = a;
-    } else if (ord == 1.0) {
-      acc_add(&acc, a);
-    } else {
-      acc_add(&acc, pow(a, ord));
-    }
-  }
-  return (k == NK_MAX || k == NK_MIN) ? m : acc_get(&acc);
-}
-
 static double norm_finish(double s, double ord) {
   norm_kind k = kind_of(ord);
   if (k != NK_POW) return s;
@@ -473,8 +437,8 @@ int dlops_darray_norm(dlops_darray x, double ord, double *result) {
   norm_kind nk = kind_of(ord);
   dlops_redop op = nk == NK_MAX ? DLOPS_OP_MAX : nk == NK_MIN ? DLOPS_OP_MIN : DLOPS_OP_SUM;
   double local = nk == NK_MIN ? INFINITY : 0.0;
-  for (int i = 0; i < nl; i++) {
-    part[i] = leaf_norm_part(lv[i], ord);
+  int err = leaf_partials(nl, lv, NULL, NULL, ord, part);
+  for (int i = 0; i < nl && !err; i++) {
     if (op == DLOPS_OP_SUM)
       local += part[i];
     else if (op == DLOPS_OP_MAX)
@@ -482,14 +446,19 @@ int dlops_darray_norm(dlops_darray x, double ord, double *result) {
     else
       local = (part[i] < local || isnan(part[i])) ? part[i] : local;
   }
-  int err = 0;
   double s = local;
+  if (err) {
+    /* a local failure (allocation, device) still joins the reduction below, so no rank waits */
+    s = nk == NK_MIN ? INFINITY : 0.0;
+  }
   if (same_groups(lv, nl)) { /* no mask, or the same mask on every leaf: one reduction */
-    err = dlops_comm_allreduce(lv[0]->group, DLOPS_IN_PLACE, &s, 1, DLOPS_CT_F64, op);
+    int e2 = dlops_comm_allreduce(lv[0]->group, DLOPS_IN_PLACE, &s, 1, DLOPS_CT_F64, op, DLOPS_MEM_HOST);
+    if (!err) err = e2;
   } else {
     s = nk == NK_MIN ? INFINITY : 0.0;
-    for (int i = 0; i < nl && !err; i++) {
-      err = dlops_comm_allreduce(lv[i]->group, DLOPS_IN_PLACE, &part[i], 1, DLOPS_CT_F64, op);
+    for (int i = 0; i < nl; i++) { /* every rank joins every reduction, even after a local failure */
+      int e2 = dlops_comm_allreduce(lv[i]->group, DLOPS_IN_PLACE, &part[i], 1, DLOPS_CT_F64, op, DLOPS_MEM_HOST);
+      if (!err) err = e2;
       if (op == DLOPS_OP_SUM)
         s += part[i];
       else if (op == DLOPS_OP_MAX)

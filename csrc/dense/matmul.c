@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "../ops/op_impl.h"
-#include "gemm.h"
 
 int dlops_ceil_block(int64_t n, int q, int t, int64_t *start, int64_t *len) {
   DLOPS_CHECK(n >= 0 && q >= 1 && t >= 0 && t < q && start && len, NULL, DLOPS_ERR_ARG,
@@ -45,24 +44,30 @@ typedef struct {
   int64_t part_len;
   dlops_request *reqs;   /* one per reduction destination */
   int64_t *cnt;          /* allgatherv counts and displacements (block) */
+  dlops_mem *m;          /* the memory space of the vectors: A tile, panels and partials live there */
 } mm_data;
 
-static void mm_destroy(dlops_op A) {
-  mm_data *d = A->data;
+static void mm_free(mm_data *d) {
   if (!d) return;
   dlops_comm_destroy(&d->row);
   dlops_comm_destroy(&d->col);
-  free(d->a);
-  free(d->pan[0]);
-  free(d->pan[1]);
-  free(d->part);
+  void *bufs[4] = {d->a, d->pan[0], d->pan[1], d->part};
+  for (int k = 0; k < 4; k++)
+    if (bufs[k]) d->m->ops->free(d->m, bufs[k]);
   free(d->reqs);
   free(d->cnt);
   free(d);
 }
+static void mm_destroy(dlops_op A) { mm_free(A->data); }
+
+/* The local product of the memory space, row-major. */
+static int gemm(mm_data *d, dlops_dtype t, char opa, char opb, int64_t m, int64_t n, int64_t k, const void *a,
+                int64_t lda, const void *b, int64_t ldb, void *c, int64_t ldc) {
+  const dlops_scalar one = {1.0, 0.0}, zero = {0.0, 0.0};
+  return d->m->ops->gemm(d->m, t, opa, opb, (int)m, (int)n, (int)k, one, a, (int)lda, b, (int)ldb, zero, c, (int)ldc);
+}
 
 static size_t esize(dlops_dtype t) { return dlops_dtype_size(t); }
-static const dlops_scalar ONE = {1.0, 0.0}, ZERO = {0.0, 0.0};
 
 /* ---------------------------------------------------------------- 1D block */
 static int block_fwd(dlops_op op, dlops_darray x, dlops_darray y) {
@@ -71,14 +76,13 @@ static int block_fwd(dlops_op op, dlops_darray x, dlops_darray y) {
   /* T = A_loc X_loc (an x m_i), gathered along the grid row into Y (N x m_i) */
   int64_t mi = d->xc;
   void *t = d->part;
-  dlops_gemm(op->dtype, CblasRowMajor, 'N', 'N', (int)d->an, (int)mi, (int)d->K, ONE, d->a, (int)d->K, x->data,
-             (int)mi, ZERO, t, (int)mi);
+  DLOPS_CALL(gemm(d, op->dtype, 'N', 'N', d->an, mi, d->K, d->a, d->K, x->data, mi, t, mi));
   int64_t *cnt = d->cnt;
   for (int q = 0; q < d->pc; q++) {
     cnt[q] = cb_len(d->N, d->pc, q) * mi;
     cnt[d->pc + q] = cb_start(d->N, d->pc, q) * mi;
   }
-  return dlops_comm_allgatherv(d->row, t, d->an * mi, y->data, cnt, cnt + d->pc, (dlops_ctype)op->dtype);
+  return dlops_comm_allgatherv(d->row, t, d->an * mi, y->data, cnt, cnt + d->pc, (dlops_ctype)op->dtype, y->mem);
 }
 
 static int block_adj(dlops_op op, dlops_darray y, dlops_darray x) {
@@ -87,9 +91,11 @@ static int block_adj(dlops_op op, dlops_darray y, dlops_darray x) {
   size_t es = esize(op->dtype);
   int64_t mi = d->xc;
   const char *rows = (const char *)y->data + (size_t)(cb_start(d->N, d->pc, d->j) * mi) * es;
-  dlops_gemm(op->dtype, CblasRowMajor, 'C', 'N', (int)d->K, (int)mi, (int)d->an, ONE, d->a, (int)d->K, rows, (int)mi,
-             ZERO, x->data, (int)mi);
-  return dlops_comm_allreduce(d->row, DLOPS_IN_PLACE, x->data, d->K * mi, (dlops_ctype)op->dtype, DLOPS_OP_SUM);
+  int err = gemm(d, op->dtype, 'C', 'N', d->K, mi, d->an, d->a, d->K, rows, mi, x->data, mi);
+  /* a local failure still joins the reduction, so the row's other ranks do not wait */
+  int cerr = dlops_comm_allreduce(d->row, DLOPS_IN_PLACE, x->data, d->K * mi, (dlops_ctype)op->dtype, DLOPS_OP_SUM,
+                                  x->mem);
+  return err ? err : cerr;
 }
 
 /* ---------------------------------------------------------------- 2D SUMMA, A stationary
@@ -101,7 +107,7 @@ static int block_adj(dlops_op op, dlops_darray y, dlops_darray x) {
  * this: Y panels broadcast along grid rows, partials of A_ij^H reduced down grid columns.
  *   in_split  (q_in parts, on comm bc, roots = parts): M split of the input tiles
  *   out_split (q_out parts, on comm rc): M split of the output tiles */
-static int summa_run(dlops_op op, const void *in, void *out, int adj) {
+static int summa_run(dlops_op op, const void *in, void *out, dlops_memspace mem, int adj) {
   mm_data *d = op->data;
   if (d->i < 0) return DLOPS_SUCCESS;
   dlops_dtype t = op->dtype;
@@ -140,13 +146,12 @@ static int summa_run(dlops_op op, const void *in, void *out, int adj) {
     int64_t w_ = pend - pc0 < nb ? pend - pc0 : nb;                                                        \
     cur_c0[slot] = pc0;                                                                                    \
     cur_w[slot] = w_;                                                                                      \
-    if (me_in == pq && inner > 0) { /* pack my columns [pc0, pc0+w) of the input tile */                   \
+    if (!err && me_in == pq && inner > 0) { /* pack my columns [pc0, pc0+w) of the input tile */          \
       const char *src = (const char *)in + (size_t)(pc0 - cb_start(M, qin, pq)) * es;                     \
-      for (int64_t r_ = 0; r_ < inner; r_++)                                                               \
-        memcpy((char *)d->pan[slot] + (size_t)(r_ * w_) * es, src + (size_t)(r_ * my_in_cols) * es,         \
-               (size_t)w_ * es);                                                                           \
+      dlops_mem_strided s_ = {2, {inner, w_}, {w_, 1}, {my_in_cols, 1}};                                   \
+      err = d->m->ops->strided(d->m, es, &s_, d->pan[slot], src);                                          \
     }                                                                                                      \
-    if (!err && inner > 0) err = dlops_comm_ibcast(bc, d->pan[slot], inner * w_, ct, pq, &breq[slot]);   \
+    if (!err && inner > 0) err = dlops_comm_ibcast(bc, d->pan[slot], inner * w_, ct, pq, &breq[slot], mem); \
     pc0 += w_;                                                                                             \
     while (pq < qin && pc0 >= pend) {                                                                      \
       pq++;                                                                                                \
@@ -171,13 +176,11 @@ static int summa_run(dlops_op op, const void *in, void *out, int adj) {
       char *chunk = W + (size_t)(outr * js) * es;
       const char *pb = (const char *)d->pan[s] + (size_t)(lo - c0) * es;
       if (inner == 0) {
-        for (int64_t r = 0; r < outr; r++) memset(chunk + (size_t)(r * jl + (lo - js)) * es, 0, (size_t)(hi - lo) * es);
-      } else if (adj) {
-        dlops_gemm(t, CblasRowMajor, 'C', 'N', (int)outr, (int)(hi - lo), (int)inner, ONE, d->a, (int)d->ak, pb,
-                   (int)w, ZERO, chunk + (size_t)(lo - js) * es, (int)jl);
+        for (int64_t r = 0; r < outr && !err; r++)
+          err = d->m->ops->fill(d->m, t, hi - lo, (dlops_scalar){0.0, 0.0}, chunk + (size_t)(r * jl + (lo - js)) * es);
       } else {
-        dlops_gemm(t, CblasRowMajor, 'N', 'N', (int)outr, (int)(hi - lo), (int)inner, ONE, d->a, (int)d->ak, pb,
-                   (int)w, ZERO, chunk + (size_t)(lo - js) * es, (int)jl);
+        err = gemm(d, t, adj ? 'C' : 'N', 'N', outr, hi - lo, inner, d->a, d->ak, pb, w, chunk + (size_t)(lo - js) * es,
+                   jl);
       }
     }
     /* reduce every output chunk that is now complete */
@@ -185,16 +188,18 @@ static int summa_run(dlops_op op, const void *in, void *out, int adj) {
       int J = next_out++;
       int64_t js = cb_start(M, qout, J), jl = cb_len(M, qout, J);
       char *chunk = W + (size_t)(outr * js) * es;
-      err = dlops_comm_ireduce(rc, chunk, me_out == J ? out : NULL, outr * jl, ct, DLOPS_OP_SUM, J, &d->reqs[J]);
+      err = dlops_comm_ireduce(rc, chunk, me_out == J ? out : NULL, outr * jl, ct, DLOPS_OP_SUM, J, &d->reqs[J], mem);
     }
   }
   /* chunks with no columns left (empty blocks at the end), then complete everything */
   while (!err && next_out < qout) {
     int J = next_out++;
     int64_t js = cb_start(M, qout, J), jl = cb_len(M, qout, J);
-    if (npan == 0 && jl > 0 && outr > 0) memset(W + (size_t)(outr * js) * es, 0, (size_t)(outr * jl) * es);
-    err = dlops_comm_ireduce(rc, W + (size_t)(outr * js) * es, me_out == J ? out : NULL, outr * jl, ct, DLOPS_OP_SUM, J,
-                             &d->reqs[J]);
+    if (npan == 0 && jl > 0 && outr > 0)
+      err = d->m->ops->fill(d->m, t, outr * jl, (dlops_scalar){0.0, 0.0}, W + (size_t)(outr * js) * es);
+    if (!err)
+      err = dlops_comm_ireduce(rc, W + (size_t)(outr * js) * es, me_out == J ? out : NULL, outr * jl, ct, DLOPS_OP_SUM,
+                               J, &d->reqs[J], mem);
   }
   for (int s = 0; s < 2; s++) {
     int e2 = dlops_comm_wait(bc, &breq[s], DLOPS_COMM_BCAST);
@@ -208,8 +213,8 @@ static int summa_run(dlops_op op, const void *in, void *out, int adj) {
   return err;
 }
 
-static int summa_fwd(dlops_op op, dlops_darray x, dlops_darray y) { return summa_run(op, x->data, y->data, 0); }
-static int summa_adj(dlops_op op, dlops_darray y, dlops_darray x) { return summa_run(op, y->data, x->data, 1); }
+static int summa_fwd(dlops_op op, dlops_darray x, dlops_darray y) { return summa_run(op, x->data, y->data, x->mem, 0); }
+static int summa_adj(dlops_op op, dlops_darray y, dlops_darray x) { return summa_run(op, y->data, x->data, x->mem, 1); }
 
 /* ---------------------------------------------------------------- creation */
 static void squarest(int P, int *pr, int *pc) {
@@ -263,6 +268,7 @@ int dlops_op_create_matmul(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc
   d->K = K;
   d->M = M;
   d->nb = nb > 0 ? nb : 256;
+  d->m = ctx->mems[ctx->mem]; /* the vectors' memory space (dlops_op_vec1d below) */
   int active = me < pr * pc;
   d->i = active ? me / pc : -1;
   d->j = active ? me % pc : -1;
@@ -290,15 +296,13 @@ int dlops_op_create_matmul(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc
   /* A tile and workspaces */
   if (!err && active) {
     size_t alen = (size_t)(d->an * d->ak);
-    d->a = malloc((alen ? alen : 1) * es);
-    if (!d->a) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate the A tile");
-    if (!err && alen) {
-      if (A_local)
-        memcpy(d->a, A_local, alen * es);
-      else
-        err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "A_local is NULL but this rank's tile has %lld x %lld elements",
-                          (long long)d->an, (long long)d->ak);
-    }
+    dlops_mem *m = d->m;
+    if (alen && !A_local)
+      err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "A_local is NULL but this rank's tile has %lld x %lld elements",
+                        (long long)d->an, (long long)d->ak);
+    if (!err) err = m->ops->alloc(m, alen * es, &d->a);
+    /* the tile goes where the vectors live (A_local is host memory) */
+    if (!err && alen) err = m->ops->copy(m, d->a, m->ops->space, A_local, DLOPS_MEM_HOST, alen * es, 0);
     if (!err) {
       int64_t part, nreq;
       if (kind == DLOPS_MATMUL_BLOCK) {
@@ -310,31 +314,32 @@ int dlops_op_create_matmul(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc
         part = (d->an > d->ak ? d->an : d->ak) * M;
         nreq = pr > pc ? pr : pc;
         int64_t pan = (d->an > d->ak ? d->an : d->ak) * d->nb;
-        d->pan[0] = malloc((size_t)(pan ? pan : 1) * es);
-        d->pan[1] = malloc((size_t)(pan ? pan : 1) * es);
-        if (!d->pan[0] || !d->pan[1]) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate panels");
+        err = m->ops->alloc(m, (size_t)pan * es, &d->pan[0]);
+        if (!err) err = m->ops->alloc(m, (size_t)pan * es, &d->pan[1]);
       }
-      d->part = malloc((size_t)(part ? part : 1) * es);
+      if (!err) err = m->ops->alloc(m, (size_t)part * es, &d->part);
       d->reqs = calloc((size_t)nreq, sizeof(dlops_request));
-      if (!d->part || !d->reqs) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate workspaces");
+      if (!err && !d->reqs) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate workspaces");
     }
   }
   /* vector templates */
   dlops_darray dom = NULL, rng = NULL;
   int64_t xn = K * M, yn = N * M;
-  if (!dlops_comm_agree(ctx->world, err)) {
+  /* the agreed code (the lowest failing rank's) is what every rank returns */
+  err = dlops_comm_agree(ctx->world, err);
+  if (!err) {
     int color = -1;
     if (kind == DLOPS_MATMUL_BLOCK) color = active ? d->j : 0; /* idle ranks join group 0, empty */
     err = dlops_op_vec1d(ctx, xn, active ? d->xr * d->xc : 0, DLOPS_SCATTER, dtype, color, &dom);
     if (!err) err = dlops_op_vec1d(ctx, yn, active ? d->yr * d->yc : 0, DLOPS_SCATTER, dtype, color, &rng);
-  } else {
-    err = err ? err : DLOPS_ERR_INTERNAL;
   }
-  if (!err) err = dlops_op_new(kind == DLOPS_MATMUL_BLOCK ? "matmul_block" : "matmul_summa", dom, rng, dtype, Aop);
+  if (!err)
+    err = dlops_op_new(kind == DLOPS_MATMUL_BLOCK ? "matmul_block" : "matmul_summa", dom, rng, dtype, DLOPS_SPACES_ALL,
+                       Aop);
   dlops_darray_destroy(&dom);
   dlops_darray_destroy(&rng);
   if (err) {
-    mm_destroy(&(struct dlops_op_s){.data = d});
+    mm_free(d);
     return err;
   }
   dlops_op A = *Aop;

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "../core/ctx_impl.h"
-#include "gemm.h"
 
 enum { D_TYPE, D_CTXT, D_M, D_N, D_MB, D_NB, D_RSRC, D_CSRC, D_LLD };
 
@@ -45,6 +44,7 @@ static int pgemm(dlops_ctx ctx, dlops_dtype t, int pr, int pc, int64_t m, int64_
                  const int *descc, int64_t nbmax) {
   DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context");
   const int P = ctx->size, me = ctx->rank;
+  dlops_mem *hm = ctx->mems[DLOPS_MEM_HOST]; /* ScaLAPACK descriptors describe host memory */
   int err = 0;
   DLOPS_CHECK_COLL(pr >= 1 && pc >= 1 && (int64_t)pr * pc <= P, ctx, err, DLOPS_ERR_ARG,
                    "process grid %d x %d does not fit in %d ranks", pr, pc, P);
@@ -155,8 +155,8 @@ static int pgemm(dlops_ctx ctx, dlops_dtype t, int pr, int pc, int64_t m, int64_
       for (int64_t q_ = 0; q_ < nloc; q_++)                                                                     \
         memcpy(bp[sl] + (size_t)(q_ * w_) * es, (const char *)b + (size_t)(q_ * lldb + lr_) * es, (size_t)w_ * es); \
     }                                                                                                           \
-    if (!err) err = dlops_comm_ibcast(row, ap[sl], mloc * w_, ct, oa_, &ra[sl]);                               \
-    if (!err) err = dlops_comm_ibcast(col, bp[sl], w_ * nloc, ct, ob_, &rb[sl]);                               \
+    if (!err) err = dlops_comm_ibcast(row, ap[sl], mloc * w_, ct, oa_, &ra[sl], DLOPS_MEM_HOST);                               \
+    if (!err) err = dlops_comm_ibcast(col, bp[sl], w_ * nloc, ct, ob_, &rb[sl], DLOPS_MEM_HOST);                               \
     knext = k0_ + w_;                                                                                           \
   } while (0)
     if (knext < k) {
@@ -168,9 +168,10 @@ static int pgemm(dlops_ctx ctx, dlops_dtype t, int pr, int pc, int64_t m, int64_
       if (more) POST_PANEL(nxt);
       if (!err) err = dlops_comm_wait(row, &ra[s], DLOPS_COMM_BCAST);
       if (!err) err = dlops_comm_wait(col, &rb[s], DLOPS_COMM_BCAST);
-      if (!err)
-        dlops_gemm(t, CblasColMajor, 'N', 'N', (int)mloc, (int)nloc, (int)pw[s], alpha, ap[s], (int)mloc, bp[s],
-                   (int)pw[s], (dlops_scalar){1.0, 0.0}, c, (int)lldc);
+      /* column-major C += A B is the row-major C^T += B^T A^T of the host memory space */
+      if (!err && mloc > 0)
+        err = hm->ops->gemm(hm, t, 'N', 'N', (int)nloc, (int)mloc, (int)pw[s], alpha, bp[s], (int)pw[s], ap[s],
+                            (int)mloc, (dlops_scalar){1.0, 0.0}, c, (int)lldc);
       s = nxt;
       have = more;
     }

@@ -7,9 +7,16 @@
 #include "op_impl.h"
 
 /* ---------------------------------------------------------------- creation helpers */
-int dlops_op_new(const char *name, dlops_darray dom, dlops_darray rng, dlops_dtype dtype, dlops_op *out) {
+int dlops_op_new(const char *name, dlops_darray dom, dlops_darray rng, dlops_dtype dtype, unsigned spaces,
+                 dlops_op *out) {
   DLOPS_CHECK(dom && rng && out, NULL, DLOPS_ERR_INTERNAL, "dlops_op_new: null argument");
   *out = NULL;
+  const dlops_darray t[2] = {dom, rng};
+  for (int k = 0; k < 2; k++)
+    DLOPS_CHECK(spaces & (1u << t[k]->mem), dom->ctx, DLOPS_ERR_UNSUPPORTED,
+                "%s: this operator has no %s-memory implementation, and its %s lives in %s memory (create it on a "
+                "context with mem=host)",
+                name, dlops_memspace_name(t[k]->mem), k ? "range" : "domain", dlops_memspace_name(t[k]->mem));
   dlops_op A = calloc(1, sizeof *A);
   DLOPS_CHECK(A, dom->ctx, DLOPS_ERR_MEM, "cannot allocate an operator");
   A->ctx = dom->ctx;
@@ -20,6 +27,7 @@ int dlops_op_new(const char *name, dlops_darray dom, dlops_darray rng, dlops_dty
   dom->refcount++;
   rng->refcount++;
   A->dtype = dtype;
+  A->spaces = spaces;
   int64_t n;
   dlops_darray_get_global_size(dom, &n);
   A->ndims = 1;
@@ -33,7 +41,25 @@ int dlops_op_new(const char *name, dlops_darray dom, dlops_darray rng, dlops_dty
 
 int dlops_op_vec1d(dlops_ctx ctx, int64_t n, int64_t local_n, dlops_partition part, dlops_dtype dtype, int color,
                    dlops_darray *out) {
-  return dlops_darray_create_impl(ctx, 1, &n, 0, part, dtype, local_n, color, DLOPS_MEM_HOST, out);
+  return dlops_darray_create_impl(ctx, 1, &n, 0, part, dtype, local_n, color, ctx->mem, out);
+}
+
+int dlops_op_alloc_like(dlops_darray t, dlops_dtype dtype, int64_t n, const void *src, void **p) {
+  size_t bytes = (size_t)(n > 0 ? n : 0) * dlops_dtype_size(dtype);
+  DLOPS_CALL(t->m->ops->alloc(t->m, bytes, p));
+  if (src && bytes) {
+    int err = t->m->ops->copy(t->m, *p, t->mem, src, DLOPS_MEM_HOST, bytes, 0);
+    if (err) {
+      t->m->ops->free(t->m, *p);
+      *p = NULL;
+      return err;
+    }
+  }
+  return DLOPS_SUCCESS;
+}
+
+void dlops_op_free_like(dlops_darray t, void *p) {
+  if (t && p) t->m->ops->free(t->m, p);
 }
 
 void dlops_nd_split(dlops_ctx ctx, int ndim, const int64_t *dims, int64_t *rows, int64_t *row0, int64_t *nelem) {
@@ -49,6 +75,13 @@ void dlops_nd_split(dlops_ctx ctx, int ndim, const int64_t *dims, int64_t *rows,
 static int check_vec(dlops_op A, dlops_darray v, dlops_darray tmpl, const char *what) {
   DLOPS_CHECK(v, A->ctx, DLOPS_ERR_ARG, "%s: null %s array", A->name, what);
   DLOPS_CHECK(v->refcount > 0, A->ctx, DLOPS_ERR_STATE, "%s: %s array already destroyed", A->name, what);
+  DLOPS_CHECK(A->spaces & (1u << v->mem), A->ctx, DLOPS_ERR_UNSUPPORTED,
+              "%s: this operator has no %s-memory implementation, but the %s array lives in %s memory", A->name,
+              dlops_memspace_name(v->mem), what, dlops_memspace_name(v->mem));
+  DLOPS_CHECK(dlops_darray_same_space(v, tmpl), A->ctx, DLOPS_ERR_UNSUPPORTED,
+              "%s: the %s array lives in %s memory, the operator works on %s memory (create the arrays with "
+              "dlops_op_create_vecs)",
+              A->name, what, v->m->ops->name, tmpl->m->ops->name);
   DLOPS_CHECK(v->dtype == A->dtype, A->ctx, DLOPS_ERR_ARG, "%s: %s array is %s but the operator is %s", A->name, what,
               dlops_dtype_name(v->dtype), dlops_dtype_name(A->dtype));
   DLOPS_CHECK(dlops_darray_same_layout(v, tmpl), A->ctx, DLOPS_ERR_SIZE,
@@ -140,41 +173,6 @@ int dlops_op_get_name(dlops_op A, const char **name) {
 }
 
 /* ---------------------------------------------------------------- dot test */
-static uint64_t mix(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-static double urand(uint64_t seed, uint64_t i) {
-  return (double)(mix(seed * 0x9E3779B97F4A7C15ULL + i + 1) >> 11) / 9007199254740992.0 * 2.0 - 1.0;
-}
-
-/* Fill with values that depend on the global position only, so replicas agree. */
-static void fill_random(dlops_darray x, uint64_t seed) {
-  if (x->nparts) {
-    for (int i = 0; i < x->nparts; i++) fill_random(x->parts[i], seed + 7919u * (uint64_t)(i + 1));
-    return;
-  }
-  int64_t inner = 1, outer = 1;
-  for (int d = x->axis + 1; d < x->ndim; d++) inner *= x->lshape[d];
-  for (int d = 0; d < x->axis; d++) outer *= x->lshape[d];
-  int64_t ln = x->lshape[x->axis], gn = x->gshape[x->axis];
-  int cplx = x->dtype == DLOPS_C64 || x->dtype == DLOPS_C128;
-  for (int64_t o = 0; o < outer; o++)
-    for (int64_t a = 0; a < ln; a++)
-      for (int64_t i = 0; i < inner; i++) {
-        int64_t l = (o * ln + a) * inner + i;
-        uint64_t g = (uint64_t)((o * gn + x->offset + a) * inner + i);
-        double re = urand(seed, 2 * g), im = cplx ? urand(seed, 2 * g + 1) : 0.0;
-        switch (x->dtype) {
-          case DLOPS_F32: ((float *)x->data)[l] = (float)re; break;
-          case DLOPS_F64: ((double *)x->data)[l] = re; break;
-          case DLOPS_C64: ((float *)x->data)[2 * l] = (float)re; ((float *)x->data)[2 * l + 1] = (float)im; break;
-          default: ((double *)x->data)[2 * l] = re; ((double *)x->data)[2 * l + 1] = im; break;
-        }
-      }
-}
-
 int dlops_op_dottest(dlops_op A, double rtol, unsigned long long seed, int *passed, double *relerr) {
   DLOPS_CHECK(A && A->refcount > 0, NULL, DLOPS_ERR_ARG, "null or destroyed operator");
   DLOPS_CHECK(passed, A->ctx, DLOPS_ERR_ARG, "null output pointer");
@@ -183,9 +181,9 @@ int dlops_op_dottest(dlops_op A, double rtol, unsigned long long seed, int *pass
   int err = dlops_op_create_vecs(A, &u, &v);
   if (!err) err = dlops_op_create_vecs(A, &AHv, &Au);
   if (!err) {
-    fill_random(u, seed);
-    fill_random(v, seed + 104729u);
-    err = dlops_op_apply(A, u, Au);
+    err = dlops_darray_fill_random(u, seed, -1.0, 1.0);
+    if (!err) err = dlops_darray_fill_random(v, seed + 104729u, -1.0, 1.0);
+    if (!err) err = dlops_op_apply(A, u, Au);
   }
   if (!err) err = dlops_op_apply_adjoint(A, v, AHv);
   dlops_scalar yy = {0, 0}, xx = {0, 0};
@@ -239,7 +237,7 @@ static void copy_dims(dlops_op C, dlops_op A, int swap) {
  * allocated once here so applies allocate nothing. */
 static int alg_new(const char *name, dlops_op A, dlops_op B, dlops_darray dom, dlops_darray rng, dlops_darray w1,
                    dlops_darray w2, dlops_op *C) {
-  DLOPS_CALL(dlops_op_new(name, dom, rng, A->dtype, C));
+  DLOPS_CALL(dlops_op_new(name, dom, rng, A->dtype, B ? A->spaces & B->spaces : A->spaces, C));
   alg_data *d = calloc(1, sizeof *d);
   if (!d) {
     dlops_op_destroy(C);
@@ -482,9 +480,13 @@ int dlops_op_create_user(dlops_darray domain, dlops_darray range, dlops_op_callb
   DLOPS_CHECK(domain->ctx == range->ctx, domain->ctx, DLOPS_ERR_ARG, "domain and range live on different contexts");
   DLOPS_CHECK(domain->dtype == range->dtype, domain->ctx, DLOPS_ERR_ARG, "domain (%s) and range (%s) dtypes differ",
               dlops_dtype_name(domain->dtype), dlops_dtype_name(range->dtype));
+  /* the callbacks handle the arrays of the space the user made the templates in */
+  DLOPS_CHECK(dlops_darray_same_space(domain, range), domain->ctx, DLOPS_ERR_ARG,
+              "user operator: domain (%s memory) and range (%s memory) live in different memory spaces",
+              domain->m->ops->name, range->m->ops->name);
   user_data *d = calloc(1, sizeof *d);
   DLOPS_CHECK(d, domain->ctx, DLOPS_ERR_MEM, "cannot allocate operator data");
-  int err = dlops_op_new("user", domain, range, domain->dtype, A);
+  int err = dlops_op_new("user", domain, range, domain->dtype, 1u << domain->mem, A);
   if (err) {
     free(d);
     return err;

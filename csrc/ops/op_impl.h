@@ -2,7 +2,15 @@
  *
  * Every operator kind provides apply (y = A x) and apply_adjoint (x = A^H y) working on arrays
  * whose layouts dlops_op_apply has already checked against the templates dom and rng; they
- * must not allocate in steady state (allocate workspaces at creation). */
+ * must not allocate in steady state (allocate workspaces at creation).
+ *
+ * Memory spaces: an operator reaches array data only through darray functions or the memory
+ * table of its arrays (x->m->ops, csrc/mem/mem.h), never by dereferencing x->data on the host,
+ * and declares the spaces it supports (spaces, a bit mask of 1 << dlops_memspace). Its templates
+ * live in the default space of the context it was created on; dlops_op_new refuses templates in
+ * a space the kind does not support, and dlops_op_apply refuses arrays of another space, with
+ * DLOPS_ERR_UNSUPPORTED naming the operator and the space. Workspaces and coefficients
+ * (filters, matrices, diagonals) live in the templates' space (dlops_op_alloc_like). */
 #ifndef DLOPS_OPS_OP_IMPL_H
 #define DLOPS_OPS_OP_IMPL_H
 
@@ -14,6 +22,7 @@ struct dlops_op_s {
   const char *name;      /* static string */
   dlops_darray dom, rng; /* layout templates (references, shared between operators: never write their data) */
   dlops_dtype dtype;
+  unsigned spaces;       /* memory spaces the kind supports: bits 1 << dlops_memspace */
   int ndims, ndimsd;
   int64_t dims[DLOPS_MAX_NDIM], dimsd[DLOPS_MAX_NDIM];
   int (*apply)(dlops_op A, dlops_darray x, dlops_darray y);
@@ -22,12 +31,25 @@ struct dlops_op_s {
   void *data;
 };
 
-/** New operator with the given templates (references taken) and name; dims/dimsd default to
- *  (ncols,) and (nrows,). The caller then sets apply/apply_adjoint/destroy/data. Not collective. */
-DLOPS_INTERN int dlops_op_new(const char *name, dlops_darray dom, dlops_darray rng, dlops_dtype dtype, dlops_op *out);
+/** Memory-space masks for dlops_op_new. */
+#define DLOPS_SPACES_HOST (1u << DLOPS_MEM_HOST)
+#define DLOPS_SPACES_ALL ((1u << DLOPS_MEM_HOST) | (1u << DLOPS_MEM_DEVICE))
 
-/** 1-D SCATTER array of global size n with this rank's size local_n (-1: default split) on ctx.
- *  **Collective** (it is a darray creation). */
+/** New operator with the given templates (references taken), name and supported memory spaces;
+ *  dims/dimsd default to (ncols,) and (nrows,). Fails with DLOPS_ERR_UNSUPPORTED when the
+ *  templates live in a space outside spaces (the outcome is the same on every rank: the space is
+ *  the context's). The caller then sets apply/apply_adjoint/destroy/data. Not collective. */
+DLOPS_INTERN int dlops_op_new(const char *name, dlops_darray dom, dlops_darray rng, dlops_dtype dtype, unsigned spaces,
+                              dlops_op *out);
+
+/** Allocate n elements of dtype in the memory space of template t (zero-filled) and, when src
+ *  is not NULL, copy n elements from host memory src into it. Free with dlops_op_free_like.
+ *  Not collective. */
+DLOPS_INTERN int dlops_op_alloc_like(dlops_darray t, dlops_dtype dtype, int64_t n, const void *src, void **p);
+DLOPS_INTERN void dlops_op_free_like(dlops_darray t, void *p);
+
+/** 1-D SCATTER array of global size n with this rank's size local_n (-1: default split) on ctx,
+ *  in the context's default memory space. **Collective** (it is a darray creation). */
 DLOPS_INTERN int dlops_op_vec1d(dlops_ctx ctx, int64_t n, int64_t local_n, dlops_partition part, dlops_dtype dtype,
                                 int color, dlops_darray *out);
 

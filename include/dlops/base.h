@@ -35,11 +35,28 @@ typedef enum {
   DLOPS_NUM_DTYPES = 4
 } dlops_dtype;
 
-/** Memory spaces. */
+/** Memory spaces. A context's spec chooses where its arrays live by default (mem=host,
+ *  mem=device; mem=emu in test builds, an emulated device whose arrays report
+ *  DLOPS_MEM_DEVICE). */
 typedef enum {
-  DLOPS_MEM_HOST = 0,  /**< ordinary host memory */
-  DLOPS_MEM_DEVICE = 1 /**< CUDA device memory (needs a CUDA build and a GPU) */
+  DLOPS_MEM_HOST = 0,   /**< ordinary host memory */
+  DLOPS_MEM_DEVICE = 1, /**< device memory (CUDA builds on a GPU, or the emulated device of test builds) */
+  DLOPS_NUM_MEMSPACES = 2
 } dlops_memspace;
+
+/** Element maps of dlops_darray_map (y = f(x) element by element, parameters p0, p1). The
+ *  arithmetic is done in double precision; |x| is the modulus for complex types. */
+typedef enum {
+  DLOPS_MAP_SOFT_THRESHOLD = 0, /**< max(|x| - p0, 0) * x/|x| (prox of p0*||x||_1) */
+  DLOPS_MAP_HARD_THRESHOLD = 1, /**< x where |x| > sqrt(2 p0), else 0 (prox of p0*||x||_0) */
+  DLOPS_MAP_HALF_THRESHOLD = 2, /**< half thresholding with threshold p0 (Chen et al. 2016) */
+  DLOPS_MAP_HARD_CUT = 3,       /**< x where |x| > p0, else 0 */
+  DLOPS_MAP_CLIP = 4,           /**< min(max(Re x, p0), p1) (projection on the box [p0, p1]; imaginary part 0) */
+  DLOPS_MAP_SIGN = 5,           /**< x/|x|, 0 at 0 (NaN stays NaN) */
+  DLOPS_MAP_NONZERO = 6,        /**< 1 where x != 0, else 0 */
+  DLOPS_MAP_OUTSIDE = 7,        /**< 1 where Re x is outside [p0, p1] (or NaN), else 0 */
+  DLOPS_NUM_MAPS = 8
+} dlops_map_kind;
 
 /** Error codes. Every dlops function returns one; 0 is success. */
 typedef enum {

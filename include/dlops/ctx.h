@@ -21,7 +21,9 @@ typedef struct dlops_ctx_s *dlops_ctx;
  *
  *  @param[in]  comm  the communicator the context lives on
  *  @param[in]  spec  backend selection, space- or comma-separated key=value tokens:
- *                    `comm=mpi|rma|nccl`, `mem=host|device`, `sync=fence|pscw|lock_all` (rma),
+ *                    `comm=mpi|rma|nccl`, `mem=host|device` (`emu` in test builds: an emulated
+ *                    device whose memory the host cannot read, for testing without a GPU),
+ *                    `sync=fence|pscw|lock_all` (rma),
  *                    `log=0|1` (print backend notes on rank 0). NULL or "" reads the environment
  *                    variable DLOPS_SPEC, and the default is "comm=mpi mem=host". The token "help"
  *                    prints the backends of this build on rank 0 and the call then proceeds with
@@ -97,8 +99,33 @@ DLOPS_EXTERN const char *dlops_comm_kind_name(dlops_comm_kind kind);
  *  Not collective. */
 DLOPS_EXTERN int dlops_ctx_get_counter(dlops_ctx ctx, dlops_comm_kind kind, dlops_comm_counter *out);
 
-/** Reset all counters of this rank to zero. Not collective. */
+/** Reset all counters of this rank to zero (communication and memory). Not collective. */
 DLOPS_EXTERN int dlops_ctx_reset_counters(dlops_ctx ctx);
+
+/** Default memory space of the context's arrays (from its spec: mem=host, or mem=device /
+ *  mem=emu which give DLOPS_MEM_DEVICE). Not collective. */
+DLOPS_EXTERN int dlops_ctx_get_memspace(dlops_ctx ctx, dlops_memspace *mem);
+
+/** Memory traffic of this rank on a context's device memory space (all zero on host-only
+ *  contexts). Transfers are copies between host and device memory:
+ *  - kernels: kernel launches (every element operation, reduction, stencil, product... on
+ *    device data is one);
+ *  - h2d, h2d_bytes / d2h, d2h_bytes: host-to-device / device-to-host copies, all of them;
+ *  - comm_h2d, comm_h2d_bytes / comm_d2h, comm_d2h_bytes: the part of those made by the
+ *    communication layer to stage messages through host memory (backends that cannot take
+ *    device buffers: two-sided MPI without CUDA-aware MPI, RMA).
+ *  A reduction (dot, norm) of device arrays costs one d2h copy of its scalars. */
+typedef struct {
+  int64_t kernels;
+  int64_t h2d, h2d_bytes;
+  int64_t d2h, d2h_bytes;
+  int64_t comm_h2d, comm_h2d_bytes;
+  int64_t comm_d2h, comm_d2h_bytes;
+} dlops_mem_counter;
+
+/** Read this rank's memory counters of ctx (reset with dlops_ctx_reset_counters). Not
+ *  collective. */
+DLOPS_EXTERN int dlops_ctx_get_mem_counter(dlops_ctx ctx, dlops_mem_counter *out);
 
 /** Print a table of counters (sum over ranks of calls/messages/bytes, max of seconds) on rank 0
  *  to stream (stdout if NULL). **Collective**. The reductions it does are not counted. */

@@ -50,12 +50,14 @@ DLOPS_EXTERN const char *dlops_partition_name(dlops_partition p);
 DLOPS_EXTERN int dlops_darray_create(dlops_ctx ctx, int ndim, const int64_t *global_shape, int axis,
                                      dlops_partition partition, dlops_dtype dtype, dlops_darray *x);
 
-/** Create with explicit options, filled with zeros. **Collective**.
+/** Create with explicit options, filled with zeros. **Collective**. (dlops_darray_create puts
+ *  the array in the context's default memory space, dlops_ctx_get_memspace.)
  *  @param[in] local_n    this rank's size along the distributed axis, or -1 for the default split
  *                        (SCATTER only; the sizes of a group must add up to the global size; -1
  *                        must be given by all ranks or none)
  *  @param[in] mask_color this rank's group colour (>= 0), or -1 for no mask (all ranks or none)
- *  @param[in] mem        memory space (DLOPS_MEM_DEVICE needs a CUDA build and a GPU)
+ *  @param[in] mem        memory space: DLOPS_MEM_HOST, or DLOPS_MEM_DEVICE on a context created
+ *                        with mem=device (or mem=emu); else DLOPS_ERR_UNSUPPORTED
  *  Other parameters as dlops_darray_create. */
 DLOPS_EXTERN int dlops_darray_create_ext(dlops_ctx ctx, int ndim, const int64_t *global_shape, int axis,
                                          dlops_partition partition, dlops_dtype dtype, int64_t local_n,
@@ -103,22 +105,40 @@ DLOPS_EXTERN int dlops_darray_stacked_count(dlops_darray x, int *n);
 /** Borrowed handle of component i of a stacked array (do not destroy it). */
 DLOPS_EXTERN int dlops_darray_stacked_get(dlops_darray x, int i, dlops_darray *part);
 
-/* ---- local data access (not collective) ---- */
+/* ---- local data access (not collective) ----
+ * An array lives in one memory space (dlops_darray_get_memspace). Asking for its own space gives
+ * the data itself: for a device array, DLOPS_MEM_DEVICE gives the device pointer. Asking a
+ * device array for DLOPS_MEM_HOST gives a host copy (a mirror kept with the array):
+ *   - dlops_darray_get_local copies the device data to the mirror, and
+ *     dlops_darray_restore_local copies the mirror back to the device (whether or not it was
+ *     written): one device-to-host and one host-to-device copy of the local block;
+ *   - dlops_darray_get_local_read copies to the mirror and restore copies nothing back: use it
+ *     to read results. Writes through a read-only borrow are lost at the next borrow.
+ * The mirror is a snapshot: it is filled at every borrow and never read by dlops otherwise.
+ * A host array asked for DLOPS_MEM_DEVICE fails with DLOPS_ERR_UNSUPPORTED (no device copy). */
 /** Borrow a pointer to this rank's local block (C order, local shape) in memory space mem.
  *  Must be returned with dlops_darray_restore_local before the array is used by dlops again.
  *  A rank with no elements gets a valid non-NULL pointer that must not be dereferenced.
  *  Fails with DLOPS_ERR_STATE for stacked arrays or when the data is already borrowed. */
 DLOPS_EXTERN int dlops_darray_get_local(dlops_darray x, dlops_memspace mem, void **ptr);
-/** Return a pointer obtained from dlops_darray_get_local; sets *ptr to NULL. For BROADCAST
- *  arrays this does not broadcast: call dlops_darray_sync_broadcast after writing. */
+/** Return a pointer obtained from dlops_darray_get_local (or _read); sets *ptr to NULL. A host
+ *  borrow of a device array (get_local) is copied back to the device here. For BROADCAST arrays
+ *  this does not broadcast: call dlops_darray_sync_broadcast after writing. */
 DLOPS_EXTERN int dlops_darray_restore_local(dlops_darray x, void **ptr);
+/** Borrow this rank's local block for reading only: as dlops_darray_get_local, but a host
+ *  borrow of a device array is not copied back when restored. Not collective. */
+DLOPS_EXTERN int dlops_darray_get_local_read(dlops_darray x, dlops_memspace mem, const void **ptr);
+/** Return a pointer obtained from dlops_darray_get_local_read; sets *ptr to NULL. Not collective. */
+DLOPS_EXTERN int dlops_darray_restore_local_read(dlops_darray x, const void **ptr);
 /** Make every replica of a BROADCAST array equal to the copy on rank 0 (of each mask group).
  *  **Collective**. No-op for other partitions. */
 DLOPS_EXTERN int dlops_darray_sync_broadcast(dlops_darray x);
 
-/* ---- vector operations (Collective only where noted). Operands must have the same layout:
- * same global shape, axis, partition, split, mask and stacking, else DLOPS_ERR_SIZE; element
- * types must match except where noted, else DLOPS_ERR_ARG. ---- */
+/* ---- vector operations (Collective only where noted). Operands must live in the same memory
+ * space, else DLOPS_ERR_ARG (they run where the data is: host loops or device kernels); they
+ * must have the same layout: same global shape, axis, partition, split, mask and stacking, else
+ * DLOPS_ERR_SIZE; element types must match except where noted, else DLOPS_ERR_ARG. Reductions of
+ * device arrays (dot, norm) copy their few partial sums to the host once per call. ---- */
 /** x[i] = value for every element. Not collective. */
 DLOPS_EXTERN int dlops_darray_fill(dlops_darray x, dlops_scalar value);
 /** y = x (same layout; dtypes may differ: values are converted as numpy casts do, complex to
@@ -132,6 +152,16 @@ DLOPS_EXTERN int dlops_darray_scale(dlops_darray x, dlops_scalar alpha);
 DLOPS_EXTERN int dlops_darray_conj(dlops_darray x);
 /** z = x .* y element by element (z may alias x or y). Not collective. */
 DLOPS_EXTERN int dlops_darray_pointwise_mult(dlops_darray x, dlops_darray y, dlops_darray z);
+/** y = f(x) element by element for an element map kind (dlops_map_kind, parameters p0, p1: the
+ *  threshold, or the box [p0, p1]); y may be x. Same layout and dtype. Runs where the data lives
+ *  (host or device). Not collective. */
+DLOPS_EXTERN int dlops_darray_map(dlops_map_kind kind, double p0, double p1, dlops_darray x, dlops_darray y);
+/** Fill x with pseudo-random values uniform in [lo, hi) (complex: real and imaginary parts
+ *  independently) that depend only on seed and the global position of each element (for a
+ *  stacked array, its position in the concatenation of the flattened components): the same
+ *  seed gives the same global array at every rank count, and replicas agree. lo <= hi, both
+ *  finite. Runs where the data lives. Not collective. */
+DLOPS_EXTERN int dlops_darray_fill_random(dlops_darray x, unsigned long long seed, double lo, double hi);
 /** result = sum_i x_i*y_i (dot) over the whole array, reduced over the mask group.
  *  **Collective**. Real arrays give result.im = 0. BROADCAST arrays count each element once. */
 DLOPS_EXTERN int dlops_darray_dot(dlops_darray x, dlops_darray y, dlops_scalar *result);
@@ -160,13 +190,14 @@ DLOPS_EXTERN int dlops_darray_multi_dot_begin(int n, const dlops_darray *xs, con
 DLOPS_EXTERN int dlops_darray_multi_dot_end(dlops_pending *req);
 
 /* ---- global data movement (Collective) ---- */
-/** Fill x from a global array (C order, global shape, element type of x).
+/** Fill x from a global array in host memory (C order, global shape, element type of x; device
+ *  arrays receive their block from the host).
  *  root >= 0: only rank root's global is read (may be NULL elsewhere) and sent to the owners;
  *  root = -1: every rank holds the same global array and keeps its own slab (no communication,
  *  PyLops-MPI's to_dist). Masked arrays: root is a rank of the context and every group is
  *  filled from it. **Collective**. */
 DLOPS_EXTERN int dlops_darray_scatter(dlops_darray x, const void *global, int root);
-/** Gather the global array (C order) into global: on rank root only (others may pass NULL), or
+/** Gather the global array (C order) into host memory global: on rank root only (others may pass NULL), or
  *  on every rank when root = -1 (PyLops-MPI's asarray). Masked arrays gather within this rank's
  *  group. Stacked arrays give the concatenation of their flattened components. **Collective**. */
 DLOPS_EXTERN int dlops_darray_gather(dlops_darray x, void *global, int root);
@@ -179,7 +210,8 @@ DLOPS_EXTERN int dlops_darray_redistribute(dlops_darray x, int new_axis, dlops_d
  *  r < P-1 receives cells_back slices from rank r+1 (appended); global edges get nothing. Each
  *  rank gives its own cells_front/cells_back; a rank asked for more slices than it owns fails
  *  with DLOPS_ERR_SIZE on every rank. ghosted must hold nghost elements where
- *  dlops_darray_ghost_shape gives the shape. SCATTER arrays only. **Collective**. */
+ *  dlops_darray_ghost_shape gives the shape, in host memory (device arrays are copied to the
+ *  host first). SCATTER arrays only. **Collective**. */
 DLOPS_EXTERN int dlops_darray_add_ghost_cells(dlops_darray x, int64_t cells_front, int64_t cells_back,
                                               void *ghosted);
 /** Shape (ndim entries) of the ghosted local block for given cells. Not collective. */

@@ -117,8 +117,8 @@ static void test_reductions(dlops_comm *cm, dlops_comm *cr, int iter) {
             memcpy(om, in, nb);
             memcpy(orr, in, nb);
           }
-          T_CALL(dlops_comm_allreduce(cm, snd, om, n, t, (dlops_redop)op));
-          T_CALL(dlops_comm_allreduce(cr, snd, orr, n, t, (dlops_redop)op));
+          T_CALL(dlops_comm_allreduce(cm, snd, om, n, t, (dlops_redop)op, DLOPS_MEM_HOST));
+          T_CALL(dlops_comm_allreduce(cr, snd, orr, n, t, (dlops_redop)op, DLOPS_MEM_HOST));
           int ok_r = 1, ok_m = 1;
           for (int64_t i = 0; i < n; i++) {
             if (memcmp((char *)orr + (size_t)i * es, (char *)ser + (size_t)i * es, es)) ok_r = 0;
@@ -138,7 +138,7 @@ static void test_reductions(dlops_comm *cm, dlops_comm *cr, int iter) {
               dlops_comm *c = k ? cr : cm;
               void *dst = (me == root || inplace) ? rr : NULL;
               if (inplace) memcpy(rr, in, nb);
-              T_CALL(dlops_comm_reduce(c, snd, dst, n, t, (dlops_redop)op, root));
+              T_CALL(dlops_comm_reduce(c, snd, dst, n, t, (dlops_redop)op, root, DLOPS_MEM_HOST));
               if (me == root) {
                 int ok = 1;
                 for (int64_t i = 0; i < n; i++) {
@@ -160,7 +160,7 @@ static void test_reductions(dlops_comm *cm, dlops_comm *cr, int iter) {
   for (int k = 0; k < 2; k++) {
     double z[6];
     for (int i = 0; i < 6; i++) z[i] = contrib(99, me, i);
-    T_CALL(dlops_comm_allreduce(k ? cr : cm, DLOPS_IN_PLACE, z, 3, DLOPS_CT_C128, DLOPS_OP_SUM));
+    T_CALL(dlops_comm_allreduce(k ? cr : cm, DLOPS_IN_PLACE, z, 3, DLOPS_CT_C128, DLOPS_OP_SUM, DLOPS_MEM_HOST));
     double ser[6];
     serial_reduce(99, 6, DLOPS_CT_F64, DLOPS_OP_SUM, ser);
     for (int i = 0; i < 6; i++)
@@ -190,7 +190,7 @@ static void test_bcast_allgatherv(dlops_comm *cm, dlops_comm *cr, int iter) {
         size_t es = dlops_ctype_size(t);
         void *b = calloc((size_t)(n + 1), es);
         for (int64_t i = 0; i < n; i++) put_val(b, i, t, me == root ? tagv(root, -1, i % 5000) : -1.0);
-        T_CALL(dlops_comm_bcast(k ? cr : cm, b, n, t, root));
+        T_CALL(dlops_comm_bcast(k ? cr : cm, b, n, t, root, DLOPS_MEM_HOST));
         int ok = 1;
         for (int64_t i = 0; i < n; i++) ok &= get_val(b, i, t) == roundtrip(t, tagv(root, -1, i % 5000));
         T_CHECK(ok, "bcast(%s) %s n=%lld root %d: wrong data", k ? "rma" : "mpi", tname[t], (long long)n, root);
@@ -215,7 +215,7 @@ static void test_bcast_allgatherv(dlops_comm *cm, dlops_comm *cr, int iter) {
         memcpy(recv + rd[me], send, sizeof(double) * (size_t)rc[me]);
         s = recv + rd[me];
       }
-      T_CALL(dlops_comm_allgatherv(k ? cr : cm, s, rc[me], recv, rc, rd, DLOPS_CT_F64));
+      T_CALL(dlops_comm_allgatherv(k ? cr : cm, s, rc[me], recv, rc, rd, DLOPS_CT_F64, DLOPS_MEM_HOST));
       int ok = 1;
       for (int r = 0; r < P; r++) {
         if (recv[rd[r] - 1] != -7) ok = 0;
@@ -250,7 +250,7 @@ static void test_alltoallv(dlops_comm *cm, dlops_comm *cr, int iter) {
     for (int r = 0; r < P; r++)
       for (int64_t i = 0; i < sc[r]; i++) s[sd[r] + i] = tagv(me, r, i);
     for (int64_t i = 0; i <= rt; i++) rv[i] = -3;
-    T_CALL(dlops_comm_alltoallv(k ? cr : cm, s, sc, sd, rv, rc, rd, DLOPS_CT_F64));
+    T_CALL(dlops_comm_alltoallv(k ? cr : cm, s, sc, sd, rv, rc, rd, DLOPS_CT_F64, DLOPS_MEM_HOST));
     int ok = 1;
     for (int r = 0; r < P; r++) {
       ok &= rv[rd[r] - 1] == -3 && rv[rd[r] - 2] == -3;
@@ -275,7 +275,7 @@ static void test_alltoallv(dlops_comm *cm, dlops_comm *cr, int iter) {
       }
     float s[8], rv[64];
     for (int i = 0; i <= me; i++) s[i] = (float)(me * 10 + i);
-    T_CALL(dlops_comm_alltoallv(k ? cr : cm, s, sc, sd, me == root ? rv : NULL, rc, rd, DLOPS_CT_F32));
+    T_CALL(dlops_comm_alltoallv(k ? cr : cm, s, sc, sd, me == root ? rv : NULL, rc, rd, DLOPS_CT_F32, DLOPS_MEM_HOST));
     if (me == root) {
       int ok = 1;
       for (int r = 0; r < P; r++)
@@ -328,7 +328,7 @@ static void test_neighbor(dlops_comm *cm, dlops_comm *cr, int iter, const char *
     }
     for (int j = 0; j < nm; j++)
       for (int64_t i = 0; i < m[j].scount; i++) ((double *)m[j].sendbuf)[i] = tagv(r, m[j].peer, i) + j * 0.5;
-    T_CALL(dlops_comm_neighbor(c, nm, m, DLOPS_CT_F64));
+    T_CALL(dlops_comm_neighbor(c, nm, m, DLOPS_CT_F64, DLOPS_MEM_HOST));
     int ok = 1;
     for (int j = 0; j < nm; j++) {
       int q = m[j].peer;
@@ -371,8 +371,8 @@ int main(int argc, char **argv) {
     for (int iter = 0; iter < 2; iter++) test_neighbor(sm, sr, iter, "split");
     double v[3] = {me, 2.0 * me, -me}, w[3];
     memcpy(w, v, sizeof v);
-    T_CALL(dlops_comm_allreduce(sm, DLOPS_IN_PLACE, v, 3, DLOPS_CT_F64, DLOPS_OP_SUM));
-    T_CALL(dlops_comm_allreduce(sr, DLOPS_IN_PLACE, w, 3, DLOPS_CT_F64, DLOPS_OP_SUM));
+    T_CALL(dlops_comm_allreduce(sm, DLOPS_IN_PLACE, v, 3, DLOPS_CT_F64, DLOPS_OP_SUM, DLOPS_MEM_HOST));
+    T_CALL(dlops_comm_allreduce(sr, DLOPS_IN_PLACE, w, 3, DLOPS_CT_F64, DLOPS_OP_SUM, DLOPS_MEM_HOST));
     double s = 0;
     for (int r = me % 2; r < P; r += 2) s += r;
     T_CHECK(w[0] == s && w[1] == 2 * s && w[2] == -s, "split allreduce: %g %g %g, expected %g", w[0], w[1], w[2], s);

@@ -1,6 +1,6 @@
 /* GPU test (label gpu): a context with mem=device, then the device element kernels
  * (cuda/darray_kernels.cu, linked from the same objects as libdlops) against the host loops of
- * the same inline functions (csrc/darray/kernels.h) on the same data, for every element type;
+ * the same inline functions (csrc/mem/kernels.h) on the same data, for every element type;
  * plus the launchers' argument checks.
  *
  * Without a CUDA build or a usable device, dlops_ctx_create fails with DLOPS_ERR_UNSUPPORTED on
@@ -10,7 +10,7 @@
 #ifdef DLOPS_TEST_CUDA
 #include <cuda_runtime.h>
 
-#include "../../csrc/darray/kernels.h"
+#include "../../csrc/mem/kernels.h"
 #include "../../cuda/darray_kernels.h"
 
 enum { OP_AXPBY, OP_SCALE, OP_CONJ, OP_MULT, NUM_OPS };

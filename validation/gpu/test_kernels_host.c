@@ -1,4 +1,4 @@
-/* CPU check of the element kernels the GPU runs (csrc/darray/kernels.h, called by
+/* CPU check of the element kernels the GPU runs (csrc/mem/kernels.h, called by
  * cuda/darray_kernels.cu): every inline function against straightforward C99 complex arithmetic
  * in double, for float and double, real and complex, including the aliasing the device kernels
  * rely on (y = a*y + b*y, z = x .* z, ...) and that a kernel touches only its own element.
@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "darray/kernels.h"
+#include "mem/kernels.h"
 
 static long npass = 0, nfail = 0;
 

@@ -142,7 +142,7 @@ int dlops_op_create_blockdiag(dlops_ctx ctx, int nops, const dlops_op *ops, int 
     err = dlops_lview_create(ops[i]->dom, &d->vx[i]);
     if (!err) err = dlops_lview_create(ops[i]->rng, &d->vy[i]);
   }
-  if (!err) err = dlops_op_new("blockdiag", dom, rng, dtype, A);
+  if (!err) err = dlops_op_new("blockdiag", dom, rng, dtype, DLOPS_SPACES_ALL, A);
   dlops_darray_destroy(&dom);
   dlops_darray_destroy(&rng);
   err = dlops_comm_agree(ctx->world, err);
@@ -227,7 +227,9 @@ int dlops_op_create_stacked_blockdiag(int nops, const dlops_op *ops, dlops_op *A
   dlops_darray dom = NULL, rng = NULL;
   int err = dlops_darray_create_stacked(nops, t, &dom);
   if (!err) err = dlops_darray_create_stacked(nops, t + nops, &rng);
-  if (!err) err = dlops_op_new("stacked_blockdiag", dom, rng, ops[0]->dtype, A);
+  unsigned sp = DLOPS_SPACES_ALL;
+  for (int i = 0; i < nops; i++) sp &= ops[i]->spaces;
+  if (!err) err = dlops_op_new("stacked_blockdiag", dom, rng, ops[0]->dtype, sp, A);
   free(t);
   dlops_darray_destroy(&dom);
   dlops_darray_destroy(&rng);

@@ -25,36 +25,35 @@
 typedef struct {
   int nmsg;
   dlops_nbr_msg *msg;
-  int64_t nsrows;
+  int64_t nsrows, nrrows;
   int64_t *srows; /* local rows packed into sbuf, in order */
   int64_t gmap[2 * R]; /* ghost position -> row index in rbuf (-1: not needed) */
-  void *sbuf, *rbuf;
+  void *sbuf, *rbuf; /* in the vectors' memory space */
 } xchg;
 
 typedef struct {
-  dlops_deriv_prog prog[2]; /* forward, adjoint */
-  int dist;                 /* axis 0 over several ranks */
-  int64_t outer, len, inner;
-  int64_t row0, nrows;
-  const void **rows; /* workspace: len + 2R pointers */
+  dlops_stencil_prog prog[2]; /* forward, adjoint */
+  int dist;                   /* axis 0 over several ranks */
+  dlops_stencil_args args;    /* the local geometry (ghost fields set per direction) */
   xchg xc[2];
+  dlops_darray tmpl;          /* the vectors' template: where the buffers live */
 } deriv_data;
 
-static void xchg_free(xchg *c) {
+static void xchg_free(dlops_darray t, xchg *c) {
   free(c->msg);
   free(c->srows);
-  free(c->sbuf);
-  free(c->rbuf);
+  dlops_op_free_like(t, c->sbuf);
+  dlops_op_free_like(t, c->rbuf);
 }
 
-static void deriv_destroy(dlops_op A) {
-  deriv_data *d = A->data;
+static void deriv_free(deriv_data *d) {
   if (!d) return;
-  free(d->rows);
-  xchg_free(&d->xc[0]);
-  xchg_free(&d->xc[1]);
+  xchg_free(d->tmpl, &d->xc[0]);
+  xchg_free(d->tmpl, &d->xc[1]);
+  dlops_darray_destroy(&d->tmpl);
   free(d);
 }
+static void deriv_destroy(dlops_op A) { deriv_free(A->data); }
 
 /* Owner of global row g under the default split of n over P. */
 static int owner_of(int64_t g, int64_t n, int P) {
@@ -64,7 +63,7 @@ static int owner_of(int64_t g, int64_t n, int P) {
 }
 
 /* Ghost rows (outside its own rows, ascending) that rank r reads through prog: at most 2R. */
-static int needed_rows(const dlops_deriv_prog *p, int64_t n, int P, int r, int64_t *out) {
+static int needed_rows(const dlops_stencil_prog *p, int64_t n, int P, int r, int64_t *out) {
   int64_t o = dlops_split_offset(n, P, r), e = o + dlops_split_size(n, P, r);
   int cnt = 0;
   if (e == o) return 0;
@@ -90,7 +89,8 @@ static int needed_rows(const dlops_deriv_prog *p, int64_t n, int P, int r, int64
 /* Build the exchange of one direction: this rank receives the rows it needs from their owners
  * and sends every other rank the rows it needs that this rank owns. Every rank derives all of
  * it from (n, P, program), so the lists match without communication. */
-static int xchg_build(dlops_ctx ctx, const dlops_deriv_prog *p, int64_t inner, dlops_dtype t, xchg *c) {
+static int xchg_build(dlops_ctx ctx, const dlops_stencil_prog *p, int64_t inner, dlops_darray tmpl, xchg *c) {
+  const dlops_dtype t = tmpl->dtype;
   const int P = ctx->size, me = ctx->rank;
   const int64_t n = p->n, o = dlops_split_offset(n, P, me), e = o + dlops_split_size(n, P, me);
   const size_t rb = (size_t)inner * dlops_dtype_size(t);
@@ -118,8 +118,10 @@ static int xchg_build(dlops_ctx ctx, const dlops_deriv_prog *p, int64_t inner, d
     c->nmsg = nm;
     c->msg = calloc((size_t)(nm ? nm : 1), sizeof *c->msg);
     c->srows = malloc(sizeof *c->srows * (size_t)(c->nsrows ? c->nsrows : 1));
-    c->sbuf = malloc(c->nsrows ? (size_t)c->nsrows * rb : 1);
-    c->rbuf = malloc(nneed ? (size_t)nneed * rb : 1);
+    c->nrrows = nneed;
+    /* packed rows and ghost rows live where the vectors live */
+    if (dlops_op_alloc_like(tmpl, t, c->nsrows * inner, NULL, &c->sbuf)) c->sbuf = NULL;
+    if (dlops_op_alloc_like(tmpl, t, nneed * inner, NULL, &c->rbuf)) c->rbuf = NULL;
     if (!c->msg || !c->srows || !c->sbuf || !c->rbuf)
       err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "derivative: cannot allocate ghost-row buffers");
   }
@@ -153,30 +155,22 @@ static int xchg_build(dlops_ctx ctx, const dlops_deriv_prog *p, int64_t inner, d
 
 static int deriv_run(dlops_op A, dlops_darray x, dlops_darray y, int adj) {
   deriv_data *d = A->data;
-  const dlops_deriv_prog *p = &d->prog[adj];
-  if (!d->dist) {
-    dlops_deriv_block(p, A->dtype, d->outer, d->inner, x->data, y->data, d->rows);
-    return DLOPS_SUCCESS;
-  }
+  const dlops_stencil_prog *p = &d->prog[adj];
+  dlops_mem *m = x->m;
+  if (!d->dist) return m->ops->stencil(m, A->dtype, p, &d->args, x->data, y->data);
   xchg *c = &d->xc[adj];
-  const size_t rb = (size_t)d->inner * dlops_dtype_size(A->dtype);
-  const char *xd = x->data;
-  for (int64_t k = 0; k < c->nsrows; k++) memcpy((char *)c->sbuf + (size_t)k * rb, xd + (size_t)c->srows[k] * rb, rb);
+  const size_t rb = (size_t)d->args.inner * dlops_dtype_size(A->dtype);
+  for (int64_t k = 0; k < c->nsrows; k++) /* pack the rows the neighbours read */
+    DLOPS_CALL(dlops_mem_copy(m, (char *)c->sbuf + (size_t)k * rb, m, (const char *)x->data + (size_t)c->srows[k] * rb,
+                              rb, 0));
   /* every rank calls the exchange, with no message when it has none (comm.h contract) */
-  DLOPS_CALL(dlops_comm_neighbor(A->ctx->world, c->nmsg, c->msg, (dlops_ctype)A->dtype));
-  if (d->nrows == 0) return DLOPS_SUCCESS;
-  const int64_t nr = d->nrows;
-  for (int64_t k = 0; k < nr + 2 * R; k++) {
-    int64_t l = k - R; /* local row */
-    if (l >= 0 && l < nr) {
-      d->rows[k] = xd + (size_t)l * rb;
-    } else {
-      int pos = l < 0 ? (int)k : (int)(R + (l - nr));
-      d->rows[k] = c->gmap[pos] >= 0 ? (const char *)c->rbuf + (size_t)c->gmap[pos] * rb : NULL;
-    }
-  }
-  dlops_deriv_rows(p, A->dtype, d->row0, d->row0 + nr, d->rows, y->data, d->inner);
-  return DLOPS_SUCCESS;
+  DLOPS_CALL(dlops_comm_neighbor(A->ctx->world, c->nmsg, c->msg, (dlops_ctype)A->dtype, x->mem));
+  if (d->args.nrows == 0) return DLOPS_SUCCESS;
+  dlops_stencil_args a = d->args;
+  a.ghost = c->rbuf;
+  a.nghost = c->nrrows;
+  for (int k = 0; k < 2 * R; k++) a.gmap[k] = c->gmap[k];
+  return m->ops->stencil(m, A->dtype, p, &a, x->data, y->data);
 }
 static int deriv_fwd(dlops_op A, dlops_darray x, dlops_darray y) { return deriv_run(A, x, y, 0); }
 static int deriv_adj(dlops_op A, dlops_darray y, dlops_darray x) { return deriv_run(A, y, x, 1); }
@@ -265,32 +259,31 @@ static int deriv_create(dlops_ctx ctx, int second, int ndim, const int64_t *dims
   /* layout and local geometry */
   int64_t rows, row0, nelem;
   dlops_nd_split(ctx, ndim, dims, &rows, &row0, &nelem);
-  d->row0 = row0;
-  d->nrows = rows;
   d->dist = ctx->size > 1 && axis == 0;
-  d->inner = 1;
-  for (int k = axis + 1; k < ndim; k++) d->inner *= dims[k];
-  d->len = dims[axis];
-  d->outer = 1;
-  for (int k = 0; k < axis; k++) d->outer *= k == 0 ? rows : dims[k];
-  if (axis == 0) d->outer = 1;
-  int64_t nrow_tab = (d->dist ? rows : d->len) + 2 * R;
-  d->rows = malloc(sizeof *d->rows * (size_t)nrow_tab);
-  err = d->rows ? 0 : DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "%s: cannot allocate row table", what);
-  if (!err && d->dist) {
-    err = xchg_build(ctx, &d->prog[0], d->inner, dtype, &d->xc[0]);
-    if (!err) err = xchg_build(ctx, &d->prog[1], d->inner, dtype, &d->xc[1]);
-  }
-  err = dlops_comm_agree(ctx->world, err);
+  int64_t inner = 1, outer = 1;
+  for (int k = axis + 1; k < ndim; k++) inner *= dims[k];
+  for (int k = 0; k < axis; k++) outer *= k == 0 ? rows : dims[k];
+  d->args.inner = inner;
+  d->args.outer = axis == 0 ? 1 : outer;
+  d->args.row0 = d->dist ? row0 : 0;             /* distributed axis 0: this rank's rows */
+  d->args.nrows = d->dist ? rows : dims[axis];   /* otherwise the whole (local) axis */
+  for (int k = 0; k < 2 * R; k++) d->args.gmap[k] = -1;
   dlops_darray v = NULL;
-  if (!err) err = dlops_op_vec1d(ctx, total, nelem, DLOPS_SCATTER, dtype, -1, &v);
-  if (!err) err = dlops_op_new(what, v, v, dtype, A);
+  err = dlops_op_vec1d(ctx, total, nelem, DLOPS_SCATTER, dtype, -1, &v);
+  if (!err) {
+    d->tmpl = v;
+    v->refcount++;
+  }
+  if (!err && d->dist) {
+    err = xchg_build(ctx, &d->prog[0], inner, v, &d->xc[0]);
+    if (!err) err = xchg_build(ctx, &d->prog[1], inner, v, &d->xc[1]);
+  }
+  if (!err) err = dlops_op_new(what, v, v, dtype, DLOPS_SPACES_ALL, A);
+  err = dlops_comm_agree(ctx->world, err);
   dlops_darray_destroy(&v);
   if (err) {
-    free(d->rows);
-    xchg_free(&d->xc[0]);
-    xchg_free(&d->xc[1]);
-    free(d);
+    if (A && *A) dlops_op_destroy(A);
+    deriv_free(d);
     return err;
   }
   dlops_op op = *A;

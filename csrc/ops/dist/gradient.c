@@ -66,7 +66,7 @@ int dlops_op_create_gradient(dlops_ctx ctx, int ndim, const int64_t *dims, const
     for (int k = 0; k < ndim; k++) parts[k] = d->D[0]->dom;
     err = dlops_darray_create_stacked(ndim, parts, &rng);
   }
-  if (!err) err = dlops_op_new("gradient", d->D[0]->dom, rng, dtype, A);
+  if (!err) err = dlops_op_new("gradient", d->D[0]->dom, rng, dtype, d->D[0]->spaces, A);
   dlops_darray_destroy(&rng);
   if (err) {
     for (int k = 0; k < d->n; k++) dlops_op_destroy(&d->D[k]);

@@ -25,47 +25,34 @@ typedef struct {
   int ndim;
   int64_t loc[DLOPS_MAX_NDIM], ext[DLOPS_MAX_NDIM], hm[DLOPS_MAX_NDIM], hp[DLOPS_MAX_NDIM];
   int nbm[DLOPS_MAX_NDIM], nbp[DLOPS_MAX_NDIM]; /* neighbour ranks, -1 at the global boundary */
-  void *buf[4];                                   /* send minus, send plus, recv minus, recv plus */
+  void *buf[4];     /* send minus, send plus, recv minus, recv plus: in the vectors' memory space */
+  dlops_darray tmpl; /* where the buffers live */
 } halo_data;
 
-static void halo_destroy(dlops_op A) {
-  halo_data *d = A->data;
+static void halo_free(halo_data *d) {
   if (!d) return;
-  for (int k = 0; k < 4; k++) free(d->buf[k]);
+  for (int k = 0; k < 4; k++) dlops_op_free_like(d->tmpl, d->buf[k]);
+  dlops_darray_destroy(&d->tmpl);
   free(d);
 }
+static void halo_destroy(dlops_op A) { halo_free(A->data); }
 
-/* Copy the block of shape sub (C order) between a dense array of shape sub (packed) and the
- * region of an array of shape full starting at off. to_full: packed -> full. */
-static void copy_region(int ndim, const int64_t *full, const int64_t *off, const int64_t *sub, size_t es, char *fa,
-                        char *pa, int to_full) {
-  int64_t nsub = 1;
-  for (int k = 0; k < ndim; k++) nsub *= sub[k];
-  if (nsub == 0) return;
-  int64_t idx[DLOPS_MAX_NDIM] = {0};
-  const int64_t last = sub[ndim - 1];
-  const size_t rowb = (size_t)last * es;
-  for (int64_t r = 0; r < nsub / last; r++) {
-    int64_t fo = 0;
-    for (int k = 0; k < ndim; k++) fo = fo * full[k] + off[k] + (k == ndim - 1 ? 0 : idx[k]);
-    char *f = fa + (size_t)fo * es, *p = pa + (size_t)r * rowb;
-    if (to_full) memcpy(f, p, rowb);
-    else memcpy(p, f, rowb);
-    for (int k = ndim - 2; k >= 0; k--) {
-      if (++idx[k] < sub[k]) break;
-      idx[k] = 0;
-    }
-  }
+/* Copy the block of shape sub (C order) between a packed buffer and the region of an array of
+ * shape full starting at off, in the memory space of m. to_full: packed -> full. */
+static int copy_region(dlops_mem *m, int ndim, const int64_t *full, const int64_t *off, const int64_t *sub, size_t es,
+                       void *fa, void *pa, int to_full) {
+  return dlops_mem_box(m, es, ndim, full, off, sub, fa, pa, !to_full);
 }
 
 static int halo_fwd(dlops_op A, dlops_darray x, dlops_darray y) {
   halo_data *d = A->data;
   const int nd = d->ndim;
   const size_t es = dlops_dtype_size(A->dtype);
-  memset(y->data, 0, (size_t)y->nlocal * es);
-  copy_region(nd, d->ext, d->hm, d->loc, es, y->data, x->data, 1);
+  dlops_mem *m = y->m;
+  DLOPS_CALL(dlops_darray_fill(y, (dlops_scalar){0.0, 0.0}));
+  DLOPS_CALL(copy_region(m, nd, d->ext, d->hm, d->loc, es, y->data, x->data, 1));
   for (int ax = 0; ax < nd; ax++) {
-    dlops_nbr_msg m[2];
+    dlops_nbr_msg msg[2];
     int nm = 0;
     int64_t sub[DLOPS_MAX_NDIM], off[DLOPS_MAX_NDIM] = {0};
     memcpy(sub, d->ext, sizeof sub);
@@ -75,26 +62,26 @@ static int halo_fwd(dlops_op A, dlops_darray x, dlops_darray y) {
     if (d->hm[ax] && d->nbm[ax] >= 0) {
       sub[ax] = d->hm[ax];
       off[ax] = d->hm[ax];
-      copy_region(nd, d->ext, off, sub, es, y->data, d->buf[0], 0);
-      m[nm++] = (dlops_nbr_msg){d->nbm[ax], d->buf[0], d->hm[ax] * other, d->buf[2], d->hm[ax] * other};
+      DLOPS_CALL(copy_region(m, nd, d->ext, off, sub, es, y->data, d->buf[0], 0));
+      msg[nm++] = (dlops_nbr_msg){d->nbm[ax], d->buf[0], d->hm[ax] * other, d->buf[2], d->hm[ax] * other};
     }
     if (d->hp[ax] && d->nbp[ax] >= 0) {
       sub[ax] = d->hp[ax];
       off[ax] = d->ext[ax] - 2 * d->hp[ax];
-      copy_region(nd, d->ext, off, sub, es, y->data, d->buf[1], 0);
-      m[nm++] = (dlops_nbr_msg){d->nbp[ax], d->buf[1], d->hp[ax] * other, d->buf[3], d->hp[ax] * other};
+      DLOPS_CALL(copy_region(m, nd, d->ext, off, sub, es, y->data, d->buf[1], 0));
+      msg[nm++] = (dlops_nbr_msg){d->nbp[ax], d->buf[1], d->hp[ax] * other, d->buf[3], d->hp[ax] * other};
     }
     /* every rank calls the exchange for every axis, with no message when it has none */
-    DLOPS_CALL(dlops_comm_neighbor(A->ctx->world, nm, m, (dlops_ctype)A->dtype));
+    DLOPS_CALL(dlops_comm_neighbor(A->ctx->world, nm, msg, (dlops_ctype)A->dtype, y->mem));
     if (d->hm[ax] && d->nbm[ax] >= 0) {
       sub[ax] = d->hm[ax];
       off[ax] = 0;
-      copy_region(nd, d->ext, off, sub, es, y->data, d->buf[2], 1);
+      DLOPS_CALL(copy_region(m, nd, d->ext, off, sub, es, y->data, d->buf[2], 1));
     }
     if (d->hp[ax] && d->nbp[ax] >= 0) {
       sub[ax] = d->hp[ax];
       off[ax] = d->ext[ax] - d->hp[ax];
-      copy_region(nd, d->ext, off, sub, es, y->data, d->buf[3], 1);
+      DLOPS_CALL(copy_region(m, nd, d->ext, off, sub, es, y->data, d->buf[3], 1));
     }
   }
   return DLOPS_SUCCESS;
@@ -102,8 +89,7 @@ static int halo_fwd(dlops_op A, dlops_darray x, dlops_darray y) {
 
 static int halo_adj(dlops_op A, dlops_darray y, dlops_darray x) {
   halo_data *d = A->data;
-  copy_region(d->ndim, d->ext, d->hm, d->loc, dlops_dtype_size(A->dtype), y->data, x->data, 0);
-  return DLOPS_SUCCESS;
+  return copy_region(y->m, d->ndim, d->ext, d->hm, d->loc, dlops_dtype_size(A->dtype), y->data, x->data, 0);
 }
 
 /* Table entry per rank (allgathered): local dims and widths per axis. */
@@ -229,20 +215,23 @@ int dlops_op_create_halo(dlops_ctx ctx, int ndim, const int64_t *dims, const int
     int64_t w = d->hm[k] > d->hp[k] ? d->hm[k] : d->hp[k];
     if (w * other > slab) slab = w * other;
   }
-  for (int k = 0; k < 4 && !err; k++) {
-    d->buf[k] = malloc((size_t)(slab ? slab : 1) * dlops_dtype_size(dtype));
-    if (!d->buf[k]) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "halo: cannot allocate exchange buffers");
-  }
-  err = dlops_comm_agree(ctx->world, err);
   dlops_darray dom = NULL, rng = NULL;
+  err = dlops_comm_agree(ctx->world, err);
   if (!err) err = dlops_op_vec1d(ctx, total, nloc, DLOPS_SCATTER, dtype, -1, &dom);
   if (!err) err = dlops_op_vec1d(ctx, ntot, next, DLOPS_SCATTER, dtype, -1, &rng);
-  if (!err) err = dlops_op_new("halo", dom, rng, dtype, A);
+  if (!err) {
+    d->tmpl = rng;
+    rng->refcount++;
+  }
+  for (int k = 0; k < 4 && !err; k++) /* exchange buffers where the vectors live */
+    err = dlops_op_alloc_like(rng, dtype, slab, NULL, &d->buf[k]);
+  if (!err) err = dlops_op_new("halo", dom, rng, dtype, DLOPS_SPACES_ALL, A);
+  err = dlops_comm_agree(ctx->world, err);
   dlops_darray_destroy(&dom);
   dlops_darray_destroy(&rng);
   if (err) {
-    for (int k = 0; k < 4; k++) free(d->buf[k]);
-    free(d);
+    if (*A) dlops_op_destroy(A);
+    halo_free(d);
     return err;
   }
   dlops_op op = *A;

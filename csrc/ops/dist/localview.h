@@ -10,8 +10,9 @@
 #include "../op_impl.h"
 
 /** Check that op is usable as local operator number i of a composition named what: alive, on a
- *  one-rank context, plain (unstacked) unmasked host templates. Returns 0 or records an error on
- *  ctx (the composition's context) and returns its code. Not collective. */
+ *  one-rank context, plain (unstacked) unmasked templates in the composition's memory space (the
+ *  default space of ctx, of the same kind). Returns 0 or records an error on ctx (the
+ *  composition's context) and returns its code. Not collective. */
 static inline int dlops_lview_check_op(dlops_ctx ctx, const char *what, int i, dlops_op op) {
   DLOPS_CHECK(op && op->refcount > 0, ctx, DLOPS_ERR_ARG, "%s: local operator %d is null or destroyed", what, i);
   DLOPS_CHECK(op->ctx->size == 1, ctx, DLOPS_ERR_ARG,
@@ -22,8 +23,12 @@ static inline int dlops_lview_check_op(dlops_ctx ctx, const char *what, int i, d
   for (int k = 0; k < 2; k++) {
     DLOPS_CHECK(!t[k]->nparts, ctx, DLOPS_ERR_ARG, "%s: local operator %d (%s) has a stacked %s", what, i, op->name,
                 k ? "range" : "domain");
-    DLOPS_CHECK(t[k]->color < 0 && t[k]->mem == DLOPS_MEM_HOST, ctx, DLOPS_ERR_ARG,
-                "%s: local operator %d (%s) needs unmasked host vectors", what, i, op->name);
+    DLOPS_CHECK(t[k]->color < 0, ctx, DLOPS_ERR_ARG, "%s: local operator %d (%s) needs unmasked vectors", what, i,
+                op->name);
+    DLOPS_CHECK(t[k]->m->ops == ctx->mems[ctx->mem]->ops, ctx, DLOPS_ERR_UNSUPPORTED,
+                "%s: local operator %d (%s) works on %s memory, the composition on %s memory: create the local "
+                "operators on contexts with the same mem= as this one",
+                what, i, op->name, t[k]->m->ops->name, ctx->mems[ctx->mem]->ops->name);
   }
   return DLOPS_SUCCESS;
 }
@@ -32,7 +37,7 @@ static inline int dlops_lview_check_op(dlops_ctx ctx, const char *what, int i, d
  *  pointing nowhere yet. Not collective. */
 static inline int dlops_lview_create(dlops_darray tmpl, dlops_darray *out) {
   /* tmpl->data only gives the view a valid address until it is pointed at real data */
-  DLOPS_CALL(dlops_darray_create_view(tmpl->ctx, tmpl->nlocal, tmpl->dtype, tmpl->data, out));
+  DLOPS_CALL(dlops_darray_create_view(tmpl->ctx, tmpl->nlocal, tmpl->dtype, tmpl->mem, tmpl->data, out));
   dlops_darray v = *out;
   if (tmpl->ndim != 1 || tmpl->partition != DLOPS_SCATTER) {
     /* same element count, other shape or partition: copy the layout fields same_layout compares */
@@ -52,19 +57,10 @@ static inline void dlops_lview_point(dlops_darray v, void *base, int64_t off) {
   v->data = (char *)base + (size_t)off * dlops_dtype_size(v->dtype);
 }
 
-/** y[0:n] += x[0:n] for n elements of dtype t. */
-static inline void dlops_lview_add(dlops_dtype t, void *y, const void *x, int64_t n) {
-  if (t == DLOPS_F32 || t == DLOPS_C64) {
-    int64_t m = t == DLOPS_C64 ? 2 * n : n;
-    float *a = y;
-    const float *b = x;
-    for (int64_t i = 0; i < m; i++) a[i] += b[i];
-  } else {
-    int64_t m = t == DLOPS_C128 ? 2 * n : n;
-    double *a = y;
-    const double *b = x;
-    for (int64_t i = 0; i < m; i++) a[i] += b[i];
-  }
+/** y[0:n] += x[0:n] for n elements of dtype t, in the memory space of m. */
+static inline int dlops_lview_add(dlops_mem *m, dlops_dtype t, void *y, const void *x, int64_t n) {
+  const dlops_scalar one = {1.0, 0.0};
+  return m->ops->axpby(m, t, n, one, x, one, y);
 }
 
 #endif

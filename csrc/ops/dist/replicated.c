@@ -72,7 +72,7 @@ int dlops_op_create_replicated(dlops_ctx ctx, dlops_op local, dlops_partition pa
     err = dlops_lview_create(local->dom, &d->vx);
   }
   if (!err) err = dlops_lview_create(local->rng, &d->vy);
-  if (!err) err = dlops_op_new("replicated", dom, rng, local->dtype, A);
+  if (!err) err = dlops_op_new("replicated", dom, rng, local->dtype, local->spaces, A);
   dlops_darray_destroy(&dom);
   dlops_darray_destroy(&rng);
   err = dlops_comm_agree(ctx->world, err);

@@ -23,7 +23,8 @@ typedef struct {
   int64_t *soff;  /* offset of each operator's piece in the local SCATTER block */
   int64_t nb;     /* size of the BROADCAST side */
   dlops_darray *vs, *vb; /* views: SCATTER side (pieces), BROADCAST side (whole array or workspace) */
-  void *w;        /* nb elements: partial results of operators 1..nops-1 */
+  void *w;        /* nb elements: partial results of operators 1..nops-1, in the vectors' space */
+  dlops_darray tmpl; /* the BROADCAST-side template: where w lives */
 } st_data;
 
 static void st_free(st_data *d) {
@@ -37,7 +38,8 @@ static void st_free(st_data *d) {
   free(d->soff);
   free(d->vs);
   free(d->vb);
-  free(d->w);
+  dlops_op_free_like(d->tmpl, d->w);
+  dlops_darray_destroy(&d->tmpl);
   free(d);
 }
 static void st_destroy(dlops_op A) { st_free(A->data); }
@@ -68,7 +70,7 @@ static int st_reduce(dlops_op A, dlops_darray s, dlops_darray b) {
   st_data *d = A->data;
   const char *what = d->hstack ? "hstack" : "vstack";
   int err = 0;
-  if (d->nops == 0) memset(b->data, 0, (size_t)d->nb * dlops_dtype_size(A->dtype));
+  if (d->nops == 0) err = dlops_darray_fill(b, (dlops_scalar){0.0, 0.0});
   for (int i = 0; i < d->nops && !err; i++) {
     dlops_op op = d->ops[i];
     dlops_lview_point(d->vb[i], i == 0 ? b->data : d->w, 0);
@@ -85,11 +87,12 @@ static int st_reduce(dlops_op A, dlops_darray s, dlops_darray b) {
       else
         err = op->apply_adjoint(op, d->vs[i], d->vb[i]);
     }
-    if (!err && i > 0) dlops_lview_add(A->dtype, b->data, d->w, d->nb);
+    if (!err && i > 0) err = dlops_lview_add(b->m, A->dtype, b->data, d->w, d->nb);
   }
   /* A local failure must not leave the other ranks waiting in the reduction: it still takes part
    * (with whatever b holds) and reports its own error afterwards. */
-  int cerr = dlops_comm_allreduce(A->ctx->world, DLOPS_IN_PLACE, b->data, d->nb, (dlops_ctype)A->dtype, DLOPS_OP_SUM);
+  int cerr = dlops_comm_allreduce(A->ctx->world, DLOPS_IN_PLACE, b->data, d->nb, (dlops_ctype)A->dtype, DLOPS_OP_SUM,
+                                  b->mem);
   return err ? err : cerr;
 }
 
@@ -175,7 +178,11 @@ static int st_create(int hstack, dlops_ctx ctx, int nops, const dlops_op *ops, d
       d->soff = calloc(k, sizeof *d->soff);
       d->vs = calloc(k, sizeof *d->vs);
       d->vb = calloc(k, sizeof *d->vb);
-      d->w = malloc((size_t)(nb > 0 ? nb : 1) * dlops_dtype_size(dtype));
+      if (dlops_op_alloc_like(bv, dtype, nb, NULL, &d->w)) d->w = NULL;
+      else {
+        d->tmpl = bv;
+        bv->refcount++;
+      }
     }
     if (!d || !d->ops || !d->soff || !d->vs || !d->vb || !d->w)
       err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "%s: cannot allocate operator data", what);
@@ -195,7 +202,7 @@ static int st_create(int hstack, dlops_ctx ctx, int nops, const dlops_op *ops, d
     err = dlops_lview_create(bt, &d->vb[i]);
     if (!err) err = dlops_lview_create(stt, &d->vs[i]);
   }
-  if (!err) err = dlops_op_new(what, hstack ? sv : bv, hstack ? bv : sv, dtype, A);
+  if (!err) err = dlops_op_new(what, hstack ? sv : bv, hstack ? bv : sv, dtype, DLOPS_SPACES_ALL, A);
   dlops_darray_destroy(&bv);
   dlops_darray_destroy(&sv);
   err = dlops_comm_agree(ctx->world, err);
@@ -293,7 +300,9 @@ int dlops_op_create_stacked_vstack(int nops, const dlops_op *ops, dlops_op *A) {
   dlops_darray rng = NULL;
   int err = dlops_darray_duplicate(ops[0]->dom, &d->t);
   if (!err) err = dlops_darray_create_stacked(nops, t, &rng);
-  if (!err) err = dlops_op_new("stacked_vstack", ops[0]->dom, rng, ops[0]->dtype, A);
+  unsigned sp = DLOPS_SPACES_ALL;
+  for (int i = 0; i < nops; i++) sp &= ops[i]->spaces;
+  if (!err) err = dlops_op_new("stacked_vstack", ops[0]->dom, rng, ops[0]->dtype, sp, A);
   free(t);
   dlops_darray_destroy(&rng);
   if (err) {

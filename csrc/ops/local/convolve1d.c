@@ -16,110 +16,25 @@
 #include "../op_impl.h"
 
 typedef struct {
-  void *h;
-  int64_t nh, off;
-  int64_t outer, n, ny, inner; /* local block: outer x n x inner (model), outer x ny x inner (data) */
+  void *h;             /* the filter, in the vectors' memory space */
+  dlops_mem_conv g;    /* local blocks: outer x n x inner (model), outer x ny x inner (data) */
 } conv_data;
 
-static void conv_destroy(dlops_op A) {
-  conv_data *d = A->data;
+static void conv_free(dlops_darray t, conv_data *d) {
   if (!d) return;
-  free(d->h);
+  dlops_op_free_like(t, d->h);
   free(d);
 }
-
-static inline int64_t imax(int64_t a, int64_t b) { return a > b ? a : b; }
-static inline int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
-
-/* Real kernels: forward y = h * x, adjoint x = h (*) y (correlation). */
-#define CONV_REAL(S, T)                                                                              \
-  static void conv_fwd_##S(const conv_data *d, const T *h, const T *x, T *y) {                       \
-    for (int64_t o = 0; o < d->outer; o++)                                                           \
-      for (int64_t i = 0; i < d->ny; i++) {                                                          \
-        T *yr = y + (o * d->ny + i) * d->inner;                                                      \
-        for (int64_t k = 0; k < d->inner; k++) yr[k] = 0;                                            \
-        int64_t jlo = imax(0, i + d->off - d->n + 1), jhi = imin(d->nh - 1, i + d->off);              \
-        for (int64_t j = jlo; j <= jhi; j++) {                                                       \
-          const T *xr = x + (o * d->n + i + d->off - j) * d->inner;                                  \
-          const T hj = h[j];                                                                         \
-          for (int64_t k = 0; k < d->inner; k++) yr[k] += hj * xr[k];                                \
-        }                                                                                            \
-      }                                                                                              \
-  }                                                                                                  \
-  static void conv_adj_##S(const conv_data *d, const T *h, const T *y, T *x) {                       \
-    for (int64_t o = 0; o < d->outer; o++)                                                           \
-      for (int64_t q = 0; q < d->n; q++) {                                                           \
-        T *xr = x + (o * d->n + q) * d->inner;                                                       \
-        for (int64_t k = 0; k < d->inner; k++) xr[k] = 0;                                            \
-        int64_t jlo = imax(0, d->off - q), jhi = imin(d->nh - 1, d->ny - 1 + d->off - q);             \
-        for (int64_t j = jlo; j <= jhi; j++) {                                                       \
-          const T *yr = y + (o * d->ny + q - d->off + j) * d->inner;                                 \
-          const T hj = h[j];                                                                         \
-          for (int64_t k = 0; k < d->inner; k++) xr[k] += hj * yr[k];                                \
-        }                                                                                            \
-      }                                                                                              \
-  }
-
-/* Complex kernels on (re, im) pairs; the adjoint uses conj(h). */
-#define CONV_CPLX(S, T)                                                                              \
-  static void conv_fwd_##S(const conv_data *d, const T *h, const T *x, T *y) {                       \
-    for (int64_t o = 0; o < d->outer; o++)                                                           \
-      for (int64_t i = 0; i < d->ny; i++) {                                                          \
-        T *yr = y + 2 * (o * d->ny + i) * d->inner;                                                  \
-        for (int64_t k = 0; k < 2 * d->inner; k++) yr[k] = 0;                                        \
-        int64_t jlo = imax(0, i + d->off - d->n + 1), jhi = imin(d->nh - 1, i + d->off);              \
-        for (int64_t j = jlo; j <= jhi; j++) {                                                       \
-          const T *xr = x + 2 * (o * d->n + i + d->off - j) * d->inner;                              \
-          const T hr = h[2 * j], hi = h[2 * j + 1];                                                  \
-          for (int64_t k = 0; k < d->inner; k++) {                                                   \
-            yr[2 * k] += hr * xr[2 * k] - hi * xr[2 * k + 1];                                        \
-            yr[2 * k + 1] += hr * xr[2 * k + 1] + hi * xr[2 * k];                                    \
-          }                                                                                          \
-        }                                                                                            \
-      }                                                                                              \
-  }                                                                                                  \
-  static void conv_adj_##S(const conv_data *d, const T *h, const T *y, T *x) {                       \
-    for (int64_t o = 0; o < d->outer; o++)                                                           \
-      for (int64_t q = 0; q < d->n; q++) {                                                           \
-        T *xr = x + 2 * (o * d->n + q) * d->inner;                                                   \
-        for (int64_t k = 0; k < 2 * d->inner; k++) xr[k] = 0;                                       \
-        int64_t jlo = imax(0, d->off - q), jhi = imin(d->nh - 1, d->ny - 1 + d->off - q);             \
-        for (int64_t j = jlo; j <= jhi; j++) {                                                       \
-          const T *yr = y + 2 * (o * d->ny + q - d->off + j) * d->inner;                             \
-          const T hr = h[2 * j], hi = -h[2 * j + 1];                                                 \
-          for (int64_t k = 0; k < d->inner; k++) {                                                   \
-            xr[2 * k] += hr * yr[2 * k] - hi * yr[2 * k + 1];                                        \
-            xr[2 * k + 1] += hr * yr[2 * k + 1] + hi * yr[2 * k];                                    \
-          }                                                                                          \
-        }                                                                                            \
-      }                                                                                              \
-  }
-
-CONV_REAL(s, float)
-CONV_REAL(d, double)
-CONV_CPLX(c, float)
-CONV_CPLX(z, double)
+static void conv_destroy(dlops_op A) { conv_free(A->dom, A->data); }
 
 static int conv_apply(dlops_op A, dlops_darray x, dlops_darray y) {
   const conv_data *d = A->data;
-  switch (A->dtype) {
-    case DLOPS_F32: conv_fwd_s(d, d->h, x->data, y->data); break;
-    case DLOPS_F64: conv_fwd_d(d, d->h, x->data, y->data); break;
-    case DLOPS_C64: conv_fwd_c(d, d->h, x->data, y->data); break;
-    default: conv_fwd_z(d, d->h, x->data, y->data); break;
-  }
-  return DLOPS_SUCCESS;
+  return x->m->ops->conv1d(x->m, A->dtype, 0, &d->g, d->h, x->data, y->data);
 }
 
 static int conv_apply_adjoint(dlops_op A, dlops_darray y, dlops_darray x) {
   const conv_data *d = A->data;
-  switch (A->dtype) {
-    case DLOPS_F32: conv_adj_s(d, d->h, y->data, x->data); break;
-    case DLOPS_F64: conv_adj_d(d, d->h, y->data, x->data); break;
-    case DLOPS_C64: conv_adj_c(d, d->h, y->data, x->data); break;
-    default: conv_adj_z(d, d->h, y->data, x->data); break;
-  }
-  return DLOPS_SUCCESS;
+  return y->m->ops->conv1d(y->m, A->dtype, 1, &d->g, d->h, y->data, x->data);
 }
 
 int dlops_op_create_convolve1d(dlops_ctx ctx, int ndim, const int64_t *dims, int axis, const void *h, int64_t nh,
@@ -153,23 +68,20 @@ int dlops_op_create_convolve1d(dlops_ctx ctx, int ndim, const int64_t *dims, int
   conv_data *d = NULL;
   if (!err) {
     d = calloc(1, sizeof *d);
-    if (d) d->h = malloc((size_t)nh * dlops_dtype_size(dtype));
-    if (!d || !d->h) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "convolve1d: cannot allocate the filter");
+    if (!d) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "convolve1d: cannot allocate operator data");
   }
   err = dlops_comm_agree(ctx->world, err);
   if (err) {
-    if (d) free(d->h);
     free(d);
     return err;
   }
-  memcpy(d->h, h, (size_t)nh * dlops_dtype_size(dtype));
-  d->nh = nh;
-  d->off = offset;
-  d->n = n;
-  d->ny = nh > n ? nh : n;
+  d->g.nh = nh;
+  d->g.off = offset;
+  d->g.n = n;
+  d->g.ny = nh > n ? nh : n;
   int64_t dimsd[DLOPS_MAX_NDIM];
   memcpy(dimsd, dims, sizeof(int64_t) * (size_t)ndim);
-  dimsd[axis] = d->ny;
+  dimsd[axis] = d->g.ny;
   int64_t rows, nm, nd, gm = 1, gd = 1;
   dlops_nd_split(ctx, ndim, dims, &rows, NULL, &nm);
   dlops_nd_split(ctx, ndim, dimsd, NULL, NULL, &nd);
@@ -177,21 +89,24 @@ int dlops_op_create_convolve1d(dlops_ctx ctx, int ndim, const int64_t *dims, int
     gm *= dims[k];
     gd *= dimsd[k];
   }
-  d->outer = 1;
-  d->inner = 1;
-  for (int k = 0; k < axis; k++) d->outer *= k == 0 ? rows : dims[k];
-  for (int k = axis + 1; k < ndim; k++) d->inner *= dims[k];
+  d->g.outer = 1;
+  d->g.inner = 1;
+  for (int k = 0; k < axis; k++) d->g.outer *= k == 0 ? rows : dims[k];
+  for (int k = axis + 1; k < ndim; k++) d->g.inner *= dims[k];
   dlops_darray dom = NULL, rng = NULL;
   err = dlops_op_vec1d(ctx, gm, nm, DLOPS_SCATTER, dtype, -1, &dom);
   if (!err) err = dlops_op_vec1d(ctx, gd, nd, DLOPS_SCATTER, dtype, -1, &rng);
-  if (!err) err = dlops_op_new("convolve1d", dom, rng, dtype, A);
+  /* the filter lives where the vectors live */
+  if (!err) err = dlops_op_alloc_like(dom, dtype, nh, h, &d->h);
+  if (!err) err = dlops_op_new("convolve1d", dom, rng, dtype, DLOPS_SPACES_ALL, A);
+  err = dlops_comm_agree(ctx->world, err);
+  if (err) {
+    if (A && *A) dlops_op_destroy(A);
+    conv_free(dom, d);
+  }
   dlops_darray_destroy(&dom);
   dlops_darray_destroy(&rng);
-  if (err) {
-    free(d->h);
-    free(d);
-    return err;
-  }
+  if (err) return err;
   (*A)->data = d;
   (*A)->destroy = conv_destroy;
   (*A)->apply = conv_apply;

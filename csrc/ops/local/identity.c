@@ -9,31 +9,29 @@
 
 #include "../op_impl.h"
 
-/* Copy min(nin, nout) leading elements and zero the rest of the output. */
-static void copy_pad(dlops_dtype t, const void *in, int64_t nin, void *out, int64_t nout) {
+/* Copy min(nin, nout) leading elements and zero the rest of the output, in the arrays' space. */
+static int copy_pad(dlops_dtype t, dlops_darray in, dlops_darray out) {
   size_t es = dlops_dtype_size(t);
-  int64_t k = nin < nout ? nin : nout;
-  if (k) memcpy(out, in, (size_t)k * es);
-  if (nout > k) memset((char *)out + (size_t)k * es, 0, (size_t)(nout - k) * es);
+  int64_t k = in->nlocal < out->nlocal ? in->nlocal : out->nlocal;
+  DLOPS_CALL(dlops_mem_copy(out->m, out->data, in->m, in->data, (size_t)k * es, 0));
+  if (out->nlocal > k) {
+    const dlops_scalar zero = {0.0, 0.0};
+    DLOPS_CALL(out->m->ops->fill(out->m, t, out->nlocal - k, zero, (char *)out->data + (size_t)k * es));
+  }
+  return DLOPS_SUCCESS;
 }
 
-static int id_fwd(dlops_op A, dlops_darray x, dlops_darray y) {
-  copy_pad(A->dtype, x->data, x->nlocal, y->data, y->nlocal);
-  return DLOPS_SUCCESS;
-}
-static int id_adj(dlops_op A, dlops_darray y, dlops_darray x) {
-  copy_pad(A->dtype, y->data, y->nlocal, x->data, x->nlocal);
-  return DLOPS_SUCCESS;
-}
+static int id_fwd(dlops_op A, dlops_darray x, dlops_darray y) { return copy_pad(A->dtype, x, y); }
+static int id_adj(dlops_op A, dlops_darray y, dlops_darray x) { return copy_pad(A->dtype, y, x); }
 static int zero_fwd(dlops_op A, dlops_darray x, dlops_darray y) {
+  (void)A;
   (void)x;
-  if (y->nlocal) memset(y->data, 0, (size_t)y->nlocal * dlops_dtype_size(A->dtype));
-  return DLOPS_SUCCESS;
+  return dlops_darray_fill(y, (dlops_scalar){0.0, 0.0});
 }
 static int zero_adj(dlops_op A, dlops_darray y, dlops_darray x) {
+  (void)A;
   (void)y;
-  if (x->nlocal) memset(x->data, 0, (size_t)x->nlocal * dlops_dtype_size(A->dtype));
-  return DLOPS_SUCCESS;
+  return dlops_darray_fill(x, (dlops_scalar){0.0, 0.0});
 }
 
 static int create(const char *name, dlops_ctx ctx, int64_t nrows, int64_t ncols, dlops_dtype dtype, int is_id,
@@ -55,7 +53,7 @@ static int create(const char *name, dlops_ctx ctx, int64_t nrows, int64_t ncols,
   dlops_darray dom = NULL, rng = NULL;
   err = dlops_op_vec1d(ctx, ncols, -1, DLOPS_SCATTER, dtype, -1, &dom);
   if (!err) err = dlops_op_vec1d(ctx, nrows, -1, DLOPS_SCATTER, dtype, -1, &rng);
-  if (!err) err = dlops_op_new(name, dom, rng, dtype, A);
+  if (!err) err = dlops_op_new(name, dom, rng, dtype, DLOPS_SPACES_ALL, A);
   dlops_darray_destroy(&dom);
   dlops_darray_destroy(&rng);
   DLOPS_CALL(err);

@@ -6,55 +6,19 @@
 
 #include "../op_impl.h"
 
+/* y = x.transpose(perm) is a strided copy: y is walked contiguously (C order of dimsd) and x
+ * with the permuted strides; the adjoint is the inverse permutation. */
 typedef struct {
-  int ndim;
-  int64_t oshape[2][DLOPS_MAX_NDIM];  /* output shape: [0] forward (dimsd), [1] adjoint (dims) */
-  int64_t istride[2][DLOPS_MAX_NDIM]; /* stride in the input of each output axis */
+  dlops_mem_strided s[2]; /* [0] forward, [1] adjoint */
 } tr_data;
 
-/* Walk the output in C order; the input element of output index (i_0..i_{n-1}) is at
- * sum_k i_k * istride[k]. */
-static void permute(const tr_data *d, int dir, size_t es, const char *in, char *out) {
-  const int nd = d->ndim;
-  const int64_t *shape = d->oshape[dir], *st = d->istride[dir];
-  int64_t total = 1;
-  for (int k = 0; k < nd; k++) total *= shape[k];
-  if (total == 0) return;
-  int64_t idx[DLOPS_MAX_NDIM] = {0};
-  const int64_t last = shape[nd - 1], lst = st[nd - 1];
-  int64_t base = 0; /* input offset of (idx[0..nd-2], 0) */
-  for (int64_t o = 0; o < total; o += last) {
-    const char *src = in + (size_t)base * es;
-    char *dst = out + (size_t)o * es;
-    switch (es) {
-      case 4:
-        for (int64_t i = 0; i < last; i++) memcpy(dst + 4 * i, src + (size_t)(i * lst) * 4, 4);
-        break;
-      case 8:
-        for (int64_t i = 0; i < last; i++) memcpy(dst + 8 * i, src + (size_t)(i * lst) * 8, 8);
-        break;
-      default:
-        for (int64_t i = 0; i < last; i++) memcpy(dst + 16 * i, src + (size_t)(i * lst) * 16, 16);
-        break;
-    }
-    /* advance the multi-index over axes nd-2 .. 0 */
-    for (int k = nd - 2; k >= 0; k--) {
-      idx[k]++;
-      base += st[k];
-      if (idx[k] < shape[k]) break;
-      base -= idx[k] * st[k];
-      idx[k] = 0;
-    }
-  }
-}
-
 static int tr_fwd(dlops_op A, dlops_darray x, dlops_darray y) {
-  permute(A->data, 0, dlops_dtype_size(A->dtype), x->data, y->data);
-  return DLOPS_SUCCESS;
+  const tr_data *d = A->data;
+  return x->m->ops->strided(x->m, dlops_dtype_size(A->dtype), &d->s[0], y->data, x->data);
 }
 static int tr_adj(dlops_op A, dlops_darray y, dlops_darray x) {
-  permute(A->data, 1, dlops_dtype_size(A->dtype), y->data, x->data);
-  return DLOPS_SUCCESS;
+  const tr_data *d = A->data;
+  return y->m->ops->strided(y->m, dlops_dtype_size(A->dtype), &d->s[1], x->data, y->data);
 }
 static void tr_destroy(dlops_op A) { free(A->data); }
 
@@ -81,7 +45,6 @@ int dlops_op_create_transpose_axes(dlops_ctx ctx, int ndim, const int64_t *dims,
   }
   tr_data *d = calloc(1, sizeof *d);
   DLOPS_CHECK(d, ctx, DLOPS_ERR_MEM, "transpose_axes: cannot allocate operator data");
-  d->ndim = ndim;
   int64_t sx[DLOPS_MAX_NDIM], sy[DLOPS_MAX_NDIM], dimsd[DLOPS_MAX_NDIM], n = 1;
   for (int k = 0; k < ndim; k++) {
     dimsd[k] = dims[perm[k]];
@@ -92,16 +55,19 @@ int dlops_op_create_transpose_axes(dlops_ctx ctx, int ndim, const int64_t *dims,
     sx[k] = sx[k + 1] * dims[k + 1];
     sy[k] = sy[k + 1] * dimsd[k + 1];
   }
+  d->s[0].ndim = d->s[1].ndim = ndim;
   for (int k = 0; k < ndim; k++) {
-    d->oshape[0][k] = dimsd[k];
-    d->istride[0][k] = sx[perm[k]];
-    d->oshape[1][k] = dims[k];
-    d->istride[1][k] = sy[inv[k]];
+    d->s[0].shape[k] = dimsd[k]; /* forward: walk y = (dimsd) in C order */
+    d->s[0].dst_stride[k] = sy[k];
+    d->s[0].src_stride[k] = sx[perm[k]];
+    d->s[1].shape[k] = dims[k]; /* adjoint: walk x = (dims) in C order */
+    d->s[1].dst_stride[k] = sx[k];
+    d->s[1].src_stride[k] = sy[inv[k]];
   }
   dlops_darray dom = NULL, rng = NULL;
   int err = dlops_op_vec1d(ctx, n, -1, DLOPS_SCATTER, dtype, -1, &dom);
   if (!err) err = dlops_op_vec1d(ctx, n, -1, DLOPS_SCATTER, dtype, -1, &rng);
-  if (!err) err = dlops_op_new("transpose_axes", dom, rng, dtype, A);
+  if (!err) err = dlops_op_new("transpose_axes", dom, rng, dtype, DLOPS_SPACES_ALL, A);
   dlops_darray_destroy(&dom);
   dlops_darray_destroy(&rng);
   if (err) {

@@ -1,0 +1,559 @@
+/* The host memory space: plain loops over host memory. The per-element arithmetic comes from
+ * kernels.h and stencil.h, which the device kernels share; the emulated device (emu.c) runs
+ * these very functions on its opened pages. */
+#include <cblas.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+static inline int is_complex(dlops_dtype t) { return t == DLOPS_C64 || t == DLOPS_C128; }
+
+/* Element i of a buffer of dtype t as (re, im), and back. */
+static inline void load(const void *p, dlops_dtype t, int64_t i, double *re, double *im) {
+  switch (t) {
+    case DLOPS_F32: *re = ((const float *)p)[i]; *im = 0; break;
+    case DLOPS_F64: *re = ((const double *)p)[i]; *im = 0; break;
+    case DLOPS_C64: *re = ((const float *)p)[2 * i]; *im = ((const float *)p)[2 * i + 1]; break;
+    default: *re = ((const double *)p)[2 * i]; *im = ((const double *)p)[2 * i + 1]; break;
+  }
+}
+static inline void store(void *p, dlops_dtype t, int64_t i, double re, double im) {
+  switch (t) {
+    case DLOPS_F32: ((float *)p)[i] = (float)re; break;
+    case DLOPS_F64: ((double *)p)[i] = re; break;
+    case DLOPS_C64: ((float *)p)[2 * i] = (float)re; ((float *)p)[2 * i + 1] = (float)im; break;
+    default: ((double *)p)[2 * i] = re; ((double *)p)[2 * i + 1] = im; break;
+  }
+}
+
+/* ---------------------------------------------------------------- memory */
+static int h_alloc(dlops_mem *m, size_t bytes, void **p) {
+  *p = calloc(bytes ? bytes : 1, 1);
+  if (!*p) return DLOPS_ERROR(m->ctx, DLOPS_ERR_MEM, "cannot allocate %zu bytes of host memory", bytes);
+  return DLOPS_SUCCESS;
+}
+static void h_free(dlops_mem *m, void *p) {
+  (void)m;
+  free(p);
+}
+static int h_host_alloc(dlops_mem *m, size_t bytes, void **p) {
+  *p = malloc(bytes ? bytes : 1);
+  if (!*p) return DLOPS_ERROR(m->ctx, DLOPS_ERR_MEM, "cannot allocate %zu bytes of host memory", bytes);
+  return DLOPS_SUCCESS;
+}
+static int h_copy(dlops_mem *m, void *dst, dlops_memspace ds, const void *src, dlops_memspace ss, size_t bytes,
+                  int flags) {
+  (void)m;
+  (void)ds;
+  (void)ss;
+  (void)flags;
+  if (bytes && dst != src) memmove(dst, src, bytes);
+  return DLOPS_SUCCESS;
+}
+static int h_sync(dlops_mem *m) {
+  (void)m;
+  return DLOPS_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- element kernels */
+static int h_fill(dlops_mem *m, dlops_dtype t, int64_t n, dlops_scalar v, void *x) {
+  (void)m;
+  switch (t) {
+    case DLOPS_F32: {
+      float *a = x, s = (float)v.re;
+      for (int64_t i = 0; i < n; i++) a[i] = s;
+      break;
+    }
+    case DLOPS_F64: {
+      double *a = x;
+      for (int64_t i = 0; i < n; i++) a[i] = v.re;
+      break;
+    }
+    default:
+      for (int64_t i = 0; i < n; i++) store(x, t, i, v.re, v.im);
+      break;
+  }
+  return DLOPS_SUCCESS;
+}
+
+static int h_convert(dlops_mem *m, int64_t n, dlops_dtype tx, const void *x, dlops_dtype ty, void *y) {
+  (void)m;
+  if (tx == ty) {
+    if (n && x != y) memmove(y, x, (size_t)n * dlops_dtype_size(tx));
+    return DLOPS_SUCCESS;
+  }
+  for (int64_t i = 0; i < n; i++) {
+    double re, im;
+    load(x, tx, i, &re, &im);
+    store(y, ty, i, re, im);
+  }
+  return DLOPS_SUCCESS;
+}
+
+static int h_axpby(dlops_mem *m, dlops_dtype t, int64_t n, dlops_scalar a, const void *x, dlops_scalar b, void *y) {
+  (void)m;
+  switch (t) {
+    case DLOPS_F32: for (int64_t i = 0; i < n; i++) dlops_k_axpby_rs(y, x, i, a.re, b.re); break;
+    case DLOPS_F64: for (int64_t i = 0; i < n; i++) dlops_k_axpby_rd(y, x, i, a.re, b.re); break;
+    case DLOPS_C64: for (int64_t i = 0; i < n; i++) dlops_k_axpby_cs(y, x, i, a.re, a.im, b.re, b.im); break;
+    default: for (int64_t i = 0; i < n; i++) dlops_k_axpby_cd(y, x, i, a.re, a.im, b.re, b.im); break;
+  }
+  return DLOPS_SUCCESS;
+}
+
+static int h_scale(dlops_mem *m, dlops_dtype t, int64_t n, dlops_scalar a, void *x) {
+  (void)m;
+  switch (t) {
+    case DLOPS_F32: for (int64_t i = 0; i < n; i++) dlops_k_scale_rs(x, i, a.re); break;
+    case DLOPS_F64: for (int64_t i = 0; i < n; i++) dlops_k_scale_rd(x, i, a.re); break;
+    case DLOPS_C64: for (int64_t i = 0; i < n; i++) dlops_k_scale_cs(x, i, a.re, a.im); break;
+    default: for (int64_t i = 0; i < n; i++) dlops_k_scale_cd(x, i, a.re, a.im); break;
+  }
+  return DLOPS_SUCCESS;
+}
+
+static int h_conj(dlops_mem *m, dlops_dtype t, int64_t n, void *x) {
+  (void)m;
+  if (t == DLOPS_C64)
+    for (int64_t i = 0; i < n; i++) dlops_k_conj_cs(x, i);
+  else if (t == DLOPS_C128)
+    for (int64_t i = 0; i < n; i++) dlops_k_conj_cd(x, i);
+  return DLOPS_SUCCESS;
+}
+
+static int h_mult(dlops_mem *m, dlops_dtype t, int64_t n, const void *x, int conj_x, const void *y, void *z) {
+  (void)m;
+  switch (t) {
+    case DLOPS_F32: for (int64_t i = 0; i < n; i++) dlops_k_mult_rs(z, x, y, i); break;
+    case DLOPS_F64: for (int64_t i = 0; i < n; i++) dlops_k_mult_rd(z, x, y, i); break;
+    case DLOPS_C64:
+      if (conj_x)
+        for (int64_t i = 0; i < n; i++) dlops_k_mult_conj_cs(z, x, y, i);
+      else
+        for (int64_t i = 0; i < n; i++) dlops_k_mult_cs(z, x, y, i);
+      break;
+    default:
+      if (conj_x)
+        for (int64_t i = 0; i < n; i++) dlops_k_mult_conj_cd(z, x, y, i);
+      else
+        for (int64_t i = 0; i < n; i++) dlops_k_mult_cd(z, x, y, i);
+      break;
+  }
+  return DLOPS_SUCCESS;
+}
+
+static int h_map(dlops_mem *m, dlops_map_kind kind, double p0, double p1, dlops_dtype t, int64_t n, const void *in,
+                 void *out) {
+  (void)m;
+  const int c = is_complex(t);
+  for (int64_t i = 0; i < n; i++) {
+    double re, im, ore, oim;
+    load(in, t, i, &re, &im);
+    dlops_k_map(kind, p0, p1, c, re, im, &ore, &oim);
+    store(out, t, i, ore, oim);
+  }
+  return DLOPS_SUCCESS;
+}
+
+/* Accurate summation: plain sums over blocks of 128, Kahan-compensated across blocks. */
+typedef struct {
+  double sum, comp, block;
+  int n;
+} acc_t;
+static inline void acc_add(acc_t *a, double v) {
+  a->block += v;
+  if (++a->n == 128) {
+    double y = a->block - a->comp, t = a->sum + y;
+    a->comp = (t - a->sum) - y;
+    a->sum = t;
+    a->block = 0;
+    a->n = 0;
+  }
+}
+static inline double acc_get(const acc_t *a) { return a->sum + (a->block - a->comp); }
+
+static int h_dot(dlops_mem *m, dlops_dtype t, int64_t n, const void *x, const void *y, int conj_x, double *out) {
+  (void)m;
+  acc_t ar = {0, 0, 0, 0}, ai = {0, 0, 0, 0};
+  if (t == DLOPS_F64) {
+    const double *a = x, *b = y;
+    for (int64_t i = 0; i < n; i++) acc_add(&ar, a[i] * b[i]);
+  } else if (t == DLOPS_F32) {
+    const float *a = x, *b = y;
+    for (int64_t i = 0; i < n; i++) acc_add(&ar, (double)a[i] * (double)b[i]);
+  } else {
+    const double s = conj_x ? -1.0 : 1.0;
+    for (int64_t i = 0; i < n; i++) {
+      double xr, xi, yr, yi;
+      load(x, t, i, &xr, &xi);
+      load(y, t, i, &yr, &yi);
+      xi *= s;
+      acc_add(&ar, xr * yr - xi * yi);
+      acc_add(&ai, xr * yi + xi * yr);
+    }
+  }
+  out[0] = acc_get(&ar);
+  out[1] = acc_get(&ai);
+  return DLOPS_SUCCESS;
+}
+
+static int h_norm(dlops_mem *m, dlops_dtype t, int64_t n, const void *x, double ord, double *out) {
+  (void)m;
+  const int kmax = isinf(ord) && ord > 0, kmin = isinf(ord) && ord < 0, kcount = ord == 0;
+  acc_t acc = {0, 0, 0, 0};
+  double mm = kmin ? INFINITY : 0.0;
+  if (ord == 2.0 && t == DLOPS_F64) { /* the common case, without the element switch */
+    const double *a = x;
+    for (int64_t i = 0; i < n; i++) acc_add(&acc, a[i] * a[i]);
+    *out = acc_get(&acc);
+    return DLOPS_SUCCESS;
+  }
+  for (int64_t i = 0; i < n; i++) {
+    double re, im, a;
+    load(x, t, i, &re, &im);
+    if (kcount) {
+      acc_add(&acc, (re != 0.0 || im != 0.0) ? 1.0 : 0.0);
+      continue;
+    }
+    if (ord == 2.0) {
+      acc_add(&acc, re * re + im * im);
+      continue;
+    }
+    a = im == 0.0 ? fabs(re) : hypot(re, im);
+    if (kmax) {
+      if (a > mm || isnan(a)) mm = a;
+    } else if (kmin) {
+      if (a < mm || isnan(a)) mm = a;
+    } else if (ord == 1.0) {
+      acc_add(&acc, a);
+    } else {
+      acc_add(&acc, pow(a, ord));
+    }
+  }
+  *out = (kmax || kmin) ? mm : acc_get(&acc);
+  return DLOPS_SUCCESS;
+}
+
+static int h_random(dlops_mem *m, dlops_dtype t, const dlops_mem_rand *r, void *x) {
+  (void)m;
+  const int nd = r->ndim, c = is_complex(t);
+  int64_t nloc = 1;
+  for (int d = 0; d < nd; d++) nloc *= r->lshape[d];
+  int64_t idx[DLOPS_MAX_NDIM] = {0};
+  const double w = r->hi - r->lo;
+  for (int64_t l = 0; l < nloc; l++) {
+    uint64_t g = 0; /* global flat index of local element l (C order) */
+    for (int d = 0; d < nd; d++) g = g * (uint64_t)r->gshape[d] + (uint64_t)(idx[d] + (d == r->axis ? r->offset : 0));
+    g += r->base;
+    double re = r->lo + w * dlops_k_rand01(r->seed, 2 * g), im = c ? r->lo + w * dlops_k_rand01(r->seed, 2 * g + 1) : 0;
+    store(x, t, l, re, im);
+    for (int d = nd - 1; d >= 0; d--) {
+      if (++idx[d] < r->lshape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return DLOPS_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- strided copies */
+static int h_strided(dlops_mem *m, size_t es, const dlops_mem_strided *s, void *dst, const void *src) {
+  (void)m;
+  /* drop unit axes, then merge axes that are contiguous in both arrays */
+  int nd = 0;
+  int64_t sh[DLOPS_MAX_NDIM], ds[DLOPS_MAX_NDIM], ss[DLOPS_MAX_NDIM];
+  for (int k = 0; k < s->ndim; k++) {
+    if (s->shape[k] == 0) return DLOPS_SUCCESS;
+    if (s->shape[k] == 1) continue;
+    if (nd > 0 && ds[nd - 1] == s->dst_stride[k] * s->shape[k] && ss[nd - 1] == s->src_stride[k] * s->shape[k]) {
+      sh[nd - 1] *= s->shape[k];
+      ds[nd - 1] = s->dst_stride[k];
+      ss[nd - 1] = s->src_stride[k];
+      continue;
+    }
+    sh[nd] = s->shape[k];
+    ds[nd] = s->dst_stride[k];
+    ss[nd] = s->src_stride[k];
+    nd++;
+  }
+  if (nd == 0) { /* a single element */
+    memcpy(dst, src, es);
+    return DLOPS_SUCCESS;
+  }
+  const int last = nd - 1;
+  const int64_t run = sh[last], dl = ds[last], sl = ss[last];
+  const int contiguous = dl == 1 && sl == 1;
+  int64_t idx[DLOPS_MAX_NDIM] = {0}, doff = 0, soff = 0;
+  for (;;) {
+    char *d = (char *)dst + (size_t)doff * es;
+    const char *sp = (const char *)src + (size_t)soff * es;
+    if (contiguous) {
+      memcpy(d, sp, (size_t)run * es);
+    } else {
+      switch (es) {
+        case 4: for (int64_t i = 0; i < run; i++) memcpy(d + (size_t)(i * dl) * 4, sp + (size_t)(i * sl) * 4, 4); break;
+        case 8: for (int64_t i = 0; i < run; i++) memcpy(d + (size_t)(i * dl) * 8, sp + (size_t)(i * sl) * 8, 8); break;
+        case 16:
+          for (int64_t i = 0; i < run; i++) memcpy(d + (size_t)(i * dl) * 16, sp + (size_t)(i * sl) * 16, 16);
+          break;
+        default:
+          for (int64_t i = 0; i < run; i++) memcpy(d + (size_t)(i * dl) * es, sp + (size_t)(i * sl) * es, es);
+          break;
+      }
+    }
+    int k = last - 1;
+    for (; k >= 0; k--) {
+      idx[k]++;
+      doff += ds[k];
+      soff += ss[k];
+      if (idx[k] < sh[k]) break;
+      doff -= idx[k] * ds[k];
+      soff -= idx[k] * ss[k];
+      idx[k] = 0;
+    }
+    if (k < 0) break;
+  }
+  return DLOPS_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- stencils */
+#define R DLOPS_STENCIL_REACH
+
+/* Input row g of block o: local, a ghost row, or NULL when the program never reads it. mr is
+ * the number of reals per row. */
+#define DEFINE_STENCIL(T, S)                                                                                   \
+  static inline const T *row_##S(const dlops_stencil_args *a, const T *x, int64_t g, int64_t o, int64_t mr) {   \
+    if (g >= a->row0 && g < a->row0 + a->nrows) return x + (o * a->nrows + (g - a->row0)) * mr;                \
+    int64_t pos = g < a->row0 ? g - (a->row0 - R) : R + (g - (a->row0 + a->nrows));                             \
+    if (!a->ghost || pos < 0 || pos >= 2 * R || a->gmap[pos] < 0) return NULL;                                 \
+    return (const T *)a->ghost + a->gmap[pos] * mr;                                                             \
+  }                                                                                                             \
+  static void stencil_##S(const dlops_stencil_prog *p, const dlops_stencil_args *a, int cplx, const T *x, T *y) { \
+    const int64_t m = cplx ? 2 * a->inner : a->inner;                                                          \
+    for (int64_t o = 0; o < a->outer; o++)                                                                      \
+      for (int64_t i = a->row0; i < a->row0 + a->nrows; i++) {                                                  \
+        T *yr = y + (o * a->nrows + (i - a->row0)) * m;                                                         \
+        for (int64_t k = 0; k < m; k++) yr[k] = 0;                                                              \
+        for (int s = 0; s < p->nst; s++) {                                                                      \
+          const dlops_stencil_stmt *st = &p->st[s];                                                             \
+          if (i < st->lo || i >= st->hi) continue;                                                              \
+          const int no = dlops_stencil_nops(st->expr);                                                          \
+          const T *ra = row_##S(a, x, i + st->d[0], o, m);                                                      \
+          const T *rb = no > 1 ? row_##S(a, x, i + st->d[1], o, m) : ra;                                        \
+          const T *rc = no > 2 ? row_##S(a, x, i + st->d[2], o, m) : ra;                                        \
+          const T *rd = no > 3 ? row_##S(a, x, i + st->d[3], o, m) : ra;                                        \
+          STENCIL_EXPRS(S)                                                                                      \
+        }                                                                                                       \
+        if (cplx)                                                                                               \
+          for (int64_t k = 0; k < m; k++) yr[k] = dlops_stencil_finish_##S(1, yr[k], p->scale);                 \
+        else                                                                                                    \
+          for (int64_t k = 0; k < m; k++) yr[k] = dlops_stencil_finish_##S(0, yr[k], p->scale);                 \
+      }                                                                                                         \
+  }
+/* One statement on one row: the expression and the mode are constants in each loop, so the
+ * shared per-element function folds into straight-line code. */
+#define STENCIL_MODE(S, E, C)                                                                                  \
+  switch (st->mode) {                                                                                          \
+    case DLOPS_ST_SET:                                                                                         \
+      for (int64_t k = 0; k < m; k++) yr[k] = dlops_stencil_eval_##S(E, C, ra[k], rb[k], rc[k], rd[k]);       \
+      break;                                                                                                   \
+    case DLOPS_ST_ADD:                                                                                         \
+      for (int64_t k = 0; k < m; k++) yr[k] += dlops_stencil_eval_##S(E, C, ra[k], rb[k], rc[k], rd[k]);      \
+      break;                                                                                                   \
+    default:                                                                                                   \
+      for (int64_t k = 0; k < m; k++) yr[k] -= dlops_stencil_eval_##S(E, C, ra[k], rb[k], rc[k], rd[k]);      \
+      break;                                                                                                   \
+  }
+#define STENCIL_CASE(S, E)                                                                                     \
+  case E:                                                                                                      \
+    if (cplx) {                                                                                                \
+      STENCIL_MODE(S, E, 1)                                                                                    \
+    } else {                                                                                                   \
+      STENCIL_MODE(S, E, 0)                                                                                    \
+    }                                                                                                          \
+    break;
+#define STENCIL_EXPRS(S)                                                                                       \
+  switch (st->expr) {                                                                                          \
+    STENCIL_CASE(S, DLOPS_E_DIFF)                                                                              \
+    STENCIL_CASE(S, DLOPS_E_HALFDIFF)                                                                          \
+    STENCIL_CASE(S, DLOPS_E_C5)                                                                                \
+    STENCIL_CASE(S, DLOPS_E_X)                                                                                 \
+    STENCIL_CASE(S, DLOPS_E_HALF)                                                                              \
+    STENCIL_CASE(S, DLOPS_E_TWO)                                                                               \
+    STENCIL_CASE(S, DLOPS_E_DIV12)                                                                             \
+    STENCIL_CASE(S, DLOPS_E_TWOTHIRD)                                                                          \
+    STENCIL_CASE(S, DLOPS_E_SD)                                                                                \
+    STENCIL_CASE(S, DLOPS_E_AHALFB)                                                                            \
+    default: STENCIL_MODE(S, DLOPS_E_HALFAB, 0) break;                                                         \
+  }
+
+DEFINE_STENCIL(float, s)
+DEFINE_STENCIL(double, d)
+#undef R
+
+static int h_stencil(dlops_mem *m, dlops_dtype t, const dlops_stencil_prog *p, const dlops_stencil_args *a,
+                     const void *x, void *y) {
+  (void)m;
+  switch (t) {
+    case DLOPS_F32: stencil_s(p, a, 0, x, y); break;
+    case DLOPS_C64: stencil_s(p, a, 1, x, y); break;
+    case DLOPS_F64: stencil_d(p, a, 0, x, y); break;
+    default: stencil_d(p, a, 1, x, y); break;
+  }
+  return DLOPS_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- 1-D convolution */
+static inline int64_t imax(int64_t a, int64_t b) { return a > b ? a : b; }
+static inline int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
+
+/* y[i] = sum_q x[q] h[i + off - q] (forward), x[q] = sum_i conj(h[i + off - q]) y[i] (adjoint),
+ * along the middle axis of outer x n x inner blocks. */
+#define CONV_REAL(S, T)                                                                              \
+  static void conv_fwd_##S(const dlops_mem_conv *d, const T *h, const T *x, T *y) {                  \
+    for (int64_t o = 0; o < d->outer; o++)                                                           \
+      for (int64_t i = 0; i < d->ny; i++) {                                                          \
+        T *yr = y + (o * d->ny + i) * d->inner;                                                      \
+        for (int64_t k = 0; k < d->inner; k++) yr[k] = 0;                                            \
+        int64_t jlo = imax(0, i + d->off - d->n + 1), jhi = imin(d->nh - 1, i + d->off);              \
+        for (int64_t j = jlo; j <= jhi; j++) {                                                       \
+          const T *xr = x + (o * d->n + i + d->off - j) * d->inner;                                  \
+          const T hj = h[j];                                                                         \
+          for (int64_t k = 0; k < d->inner; k++) yr[k] += hj * xr[k];                                \
+        }                                                                                            \
+      }                                                                                              \
+  }                                                                                                  \
+  static void conv_adj_##S(const dlops_mem_conv *d, const T *h, const T *y, T *x) {                  \
+    for (int64_t o = 0; o < d->outer; o++)                                                           \
+      for (int64_t q = 0; q < d->n; q++) {                                                           \
+        T *xr = x + (o * d->n + q) * d->inner;                                                       \
+        for (int64_t k = 0; k < d->inner; k++) xr[k] = 0;                                            \
+        int64_t jlo = imax(0, d->off - q), jhi = imin(d->nh - 1, d->ny - 1 + d->off - q);             \
+        for (int64_t j = jlo; j <= jhi; j++) {                                                       \
+          const T *yr = y + (o * d->ny + q - d->off + j) * d->inner;                                 \
+          const T hj = h[j];                                                                         \
+          for (int64_t k = 0; k < d->inner; k++) xr[k] += hj * yr[k];                                \
+        }                                                                                            \
+      }                                                                                              \
+  }
+#define CONV_CPLX(S, T, C)                                                                           \
+  static void conv_fwd_##S(const dlops_mem_conv *d, const T *h, const T *x, T *y) {                  \
+    for (int64_t o = 0; o < d->outer; o++)                                                           \
+      for (int64_t i = 0; i < d->ny; i++) {                                                          \
+        T *yr = y + 2 * (o * d->ny + i) * d->inner;                                                  \
+        for (int64_t k = 0; k < 2 * d->inner; k++) yr[k] = 0;                                        \
+        int64_t jlo = imax(0, i + d->off - d->n + 1), jhi = imin(d->nh - 1, i + d->off);              \
+        for (int64_t j = jlo; j <= jhi; j++) {                                                       \
+          const T *xr = x + 2 * (o * d->n + i + d->off - j) * d->inner;                              \
+          for (int64_t k = 0; k < d->inner; k++) dlops_k_cmac_##C(yr, xr, k, h[2 * j], h[2 * j + 1]); \
+        }                                                                                            \
+      }                                                                                              \
+  }                                                                                                  \
+  static void conv_adj_##S(const dlops_mem_conv *d, const T *h, const T *y, T *x) {                  \
+    for (int64_t o = 0; o < d->outer; o++)                                                           \
+      for (int64_t q = 0; q < d->n; q++) {                                                           \
+        T *xr = x + 2 * (o * d->n + q) * d->inner;                                                   \
+        for (int64_t k = 0; k < 2 * d->inner; k++) xr[k] = 0;                                       \
+        int64_t jlo = imax(0, d->off - q), jhi = imin(d->nh - 1, d->ny - 1 + d->off - q);             \
+        for (int64_t j = jlo; j <= jhi; j++) {                                                       \
+          const T *yr = y + 2 * (o * d->ny + q - d->off + j) * d->inner;                             \
+          for (int64_t k = 0; k < d->inner; k++) dlops_k_cmac_##C(xr, yr, k, h[2 * j], -h[2 * j + 1]); \
+        }                                                                                            \
+      }                                                                                              \
+  }
+
+CONV_REAL(s, float)
+CONV_REAL(d, double)
+CONV_CPLX(c, float, s)
+CONV_CPLX(z, double, d)
+
+static int h_conv1d(dlops_mem *m, dlops_dtype t, int adj, const dlops_mem_conv *g, const void *h, const void *in,
+                    void *out) {
+  (void)m;
+  switch (t) {
+    case DLOPS_F32: adj ? conv_adj_s(g, h, in, out) : conv_fwd_s(g, h, in, out); break;
+    case DLOPS_F64: adj ? conv_adj_d(g, h, in, out) : conv_fwd_d(g, h, in, out); break;
+    case DLOPS_C64: adj ? conv_adj_c(g, h, in, out) : conv_fwd_c(g, h, in, out); break;
+    default: adj ? conv_adj_z(g, h, in, out) : conv_fwd_z(g, h, in, out); break;
+  }
+  return DLOPS_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- BLAS */
+static CBLAS_TRANSPOSE cblas_op(char op) { return op == 'N' ? CblasNoTrans : op == 'T' ? CblasTrans : CblasConjTrans; }
+
+static int h_gemv(dlops_mem *m, dlops_dtype t, char op, int rows, int cols, dlops_scalar alpha, const void *a, int lda,
+                  const void *x, dlops_scalar beta, void *y) {
+  (void)m;
+  if (rows <= 0 || cols <= 0) return DLOPS_SUCCESS;
+  const CBLAS_TRANSPOSE ta = cblas_op(op);
+  switch (t) {
+    case DLOPS_F32: cblas_sgemv(CblasRowMajor, ta, rows, cols, (float)alpha.re, a, lda, x, 1, (float)beta.re, y, 1); break;
+    case DLOPS_F64: cblas_dgemv(CblasRowMajor, ta, rows, cols, alpha.re, a, lda, x, 1, beta.re, y, 1); break;
+    case DLOPS_C64: {
+      const float al[2] = {(float)alpha.re, (float)alpha.im}, be[2] = {(float)beta.re, (float)beta.im};
+      cblas_cgemv(CblasRowMajor, ta, rows, cols, al, a, lda, x, 1, be, y, 1);
+      break;
+    }
+    default: {
+      const double al[2] = {alpha.re, alpha.im}, be[2] = {beta.re, beta.im};
+      cblas_zgemv(CblasRowMajor, ta, rows, cols, al, a, lda, x, 1, be, y, 1);
+      break;
+    }
+  }
+  return DLOPS_SUCCESS;
+}
+
+static int h_gemm(dlops_mem *m, dlops_dtype t, char opa, char opb, int rows, int cols, int inner, dlops_scalar alpha,
+                  const void *a, int lda, const void *b, int ldb, dlops_scalar beta, void *c, int ldc) {
+  (void)m;
+  if (rows <= 0 || cols <= 0) return DLOPS_SUCCESS;
+  const CBLAS_TRANSPOSE ta = cblas_op(opa), tb = cblas_op(opb);
+  /* BLAS requires lda >= 1 even for empty operands */
+  if (lda < 1) lda = 1;
+  if (ldb < 1) ldb = 1;
+  switch (t) {
+    case DLOPS_F32:
+      cblas_sgemm(CblasRowMajor, ta, tb, rows, cols, inner, (float)alpha.re, a, lda, b, ldb, (float)beta.re, c, ldc);
+      break;
+    case DLOPS_F64: cblas_dgemm(CblasRowMajor, ta, tb, rows, cols, inner, alpha.re, a, lda, b, ldb, beta.re, c, ldc); break;
+    case DLOPS_C64: {
+      const float al[2] = {(float)alpha.re, (float)alpha.im}, be[2] = {(float)beta.re, (float)beta.im};
+      cblas_cgemm(CblasRowMajor, ta, tb, rows, cols, inner, al, a, lda, b, ldb, be, c, ldc);
+      break;
+    }
+    default: {
+      const double al[2] = {alpha.re, alpha.im}, be[2] = {beta.re, beta.im};
+      cblas_zgemm(CblasRowMajor, ta, tb, rows, cols, inner, al, a, lda, b, ldb, be, c, ldc);
+      break;
+    }
+  }
+  return DLOPS_SUCCESS;
+}
+
+const dlops_mem_ops dlops_mem_host_ops = {
+    .name = "host",
+    .space = DLOPS_MEM_HOST,
+    .mpi_direct = 1,
+    .alloc = h_alloc,
+    .free = h_free,
+    .host_alloc = h_host_alloc,
+    .host_free = h_free,
+    .copy = h_copy,
+    .sync = h_sync,
+    .fill = h_fill,
+    .convert = h_convert,
+    .axpby = h_axpby,
+    .scale = h_scale,
+    .conj = h_conj,
+    .mult = h_mult,
+    .map = h_map,
+    .dot = h_dot,
+    .norm = h_norm,
+    .random = h_random,
+    .strided = h_strided,
+    .stencil = h_stencil,
+    .conv1d = h_conv1d,
+    .gemv = h_gemv,
+    .gemm = h_gemm,
+};

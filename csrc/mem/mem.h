@@ -1,0 +1,159 @@
+/* Memory spaces (internal, never installed).
+ *
+ * Where array data lives is the business of this layer alone. A memory space is a function
+ * table (dlops_mem_ops): allocation, copies in all four directions, fill, the element kernels of
+ * the darray layer and the solvers, N-D strided copies (ghost rows, redistribution, axis
+ * transposes, panels), and the local compute kernels of the operators (stencils, 1-D
+ * convolution, gemv/gemm). Every context owns one dlops_mem object per space it can use: the
+ * host one always, and a device one when its spec says mem=device (CUDA) or mem=emu (the
+ * emulated device of test builds). The darray layer is the only code above this one that hands
+ * it element pointers; operators reach data through darray functions or these tables.
+ *
+ * Implementations:
+ *   host.c  the loops (the arithmetic shared with device kernels lives in kernels.h/stencil.h)
+ *   emu.c   (DLOPS_HAVE_EMU) a device whose memory the host cannot touch: every allocation is
+ *           its own PROT_NONE mapping, opened (read-only for inputs, read-write for outputs) only
+ *           while one of the table's own kernels or copies runs; a stray host dereference of
+ *           device data faults. It runs the host kernels on the opened pages, so results are
+ *           bit-identical to the host space.
+ *   cuda/   the CUDA table (the GPU issue).
+ *
+ * Pointers given to a table's functions are in that table's space unless a function says
+ * otherwise (copy names both sides; host_alloc returns host memory). Sizes are element counts
+ * of the dtype passed, strides are in elements.
+ *
+ * Synchronisation points. Host and emu are synchronous: every call has finished when it
+ * returns. A device table may run kernels asynchronously on the context's queue (m->queue, one
+ * stream per context); it must then finish before: a copy whose destination is host memory
+ * returns (D2H copies synchronise), sync() returns, and any call that hands device memory to a
+ * library outside the queue (MPI, MPI-IO). Kernels and copies on the same queue are ordered.
+ *
+ * Counters (dlops_mem_counter): device tables count every kernel they launch and every copy
+ * between host and device (count and bytes); copies made by the communication layer to stage
+ * messages through host memory carry DLOPS_MEM_COPY_COMM and are also counted apart, so the
+ * traffic of the data path and of message staging can be told apart.
+ */
+#ifndef DLOPS_MEM_MEM_H
+#define DLOPS_MEM_MEM_H
+
+#include "../core/error.h"
+#include "stencil.h"
+
+typedef struct dlops_mem_s dlops_mem;
+
+/** N-D strided copy: for every index (i_0..i_{ndim-1}) < shape,
+ *  dst[sum i_k dst_stride[k]] = src[sum i_k src_stride[k]] (strides in elements). */
+typedef struct {
+  int ndim;
+  int64_t shape[DLOPS_MAX_NDIM];
+  int64_t dst_stride[DLOPS_MAX_NDIM];
+  int64_t src_stride[DLOPS_MAX_NDIM];
+} dlops_mem_strided;
+
+/** Random fill: the local block (lshape, starting at offset along axis) of an N-D array of
+ *  global shape gshape gets values that depend only on (seed, base + global flat index), so
+ *  replicas and every rank count give the same global array. Uniform in [lo, hi) (complex: real
+ *  and imaginary parts independently). */
+typedef struct {
+  int ndim, axis;
+  int64_t gshape[DLOPS_MAX_NDIM], lshape[DLOPS_MAX_NDIM];
+  int64_t offset;
+  uint64_t base, seed;
+  double lo, hi;
+} dlops_mem_rand;
+
+/** 1-D convolution geometry (see ops/local/convolve1d.c): model blocks outer x n x inner,
+ *  data blocks outer x ny x inner, filter of nh taps centred at off. */
+typedef struct {
+  int64_t outer, n, ny, inner, nh, off;
+} dlops_mem_conv;
+
+/** Where a copy goes: flags of dlops_mem_ops.copy. */
+enum { DLOPS_MEM_COPY_COMM = 1 /* staging of a message by the communication layer */ };
+
+typedef struct dlops_mem_ops_s {
+  const char *name;      /* "host", "emu", "cuda" */
+  dlops_memspace space;  /* the public space its arrays report (emu reports DEVICE) */
+  int mpi_direct;        /* MPI may be handed this space's pointers (host; CUDA-aware MPI decides for cuda) */
+  /* ---- memory ---- */
+  /** Allocate bytes (0 allowed: a valid, unique pointer), zero-filled. */
+  int (*alloc)(dlops_mem *m, size_t bytes, void **p);
+  void (*free)(dlops_mem *m, void *p);
+  /** Host memory for staging transfers (page-locked where that helps). */
+  int (*host_alloc)(dlops_mem *m, size_t bytes, void **p);
+  void (*host_free)(dlops_mem *m, void *p);
+  /** Copy bytes between any two of (host, this space); dst_space/src_space name the sides. */
+  int (*copy)(dlops_mem *m, void *dst, dlops_memspace dst_space, const void *src, dlops_memspace src_space,
+              size_t bytes, int flags);
+  /** Wait for everything queued on m. */
+  int (*sync)(dlops_mem *m);
+  /* ---- element kernels (n elements of dtype t) ---- */
+  int (*fill)(dlops_mem *m, dlops_dtype t, int64_t n, dlops_scalar v, void *x);
+  /** y = x converted from tx to ty (numpy's cast; complex to real keeps the real part). */
+  int (*convert)(dlops_mem *m, int64_t n, dlops_dtype tx, const void *x, dlops_dtype ty, void *y);
+  int (*axpby)(dlops_mem *m, dlops_dtype t, int64_t n, dlops_scalar a, const void *x, dlops_scalar b, void *y);
+  int (*scale)(dlops_mem *m, dlops_dtype t, int64_t n, dlops_scalar a, void *x);
+  int (*conj)(dlops_mem *m, dlops_dtype t, int64_t n, void *x);
+  /** z = op(x) .* y, op = conj when conj_x (z may alias x or y). */
+  int (*mult)(dlops_mem *m, dlops_dtype t, int64_t n, const void *x, int conj_x, const void *y, void *z);
+  /** out = map(in) element by element (dlops_map_kind, parameters p0, p1); out may be in. */
+  int (*map)(dlops_mem *m, dlops_map_kind kind, double p0, double p1, dlops_dtype t, int64_t n, const void *in,
+             void *out);
+  /** out[0..1] (in this space) = sum conj?(x_i) y_i, accurately summed in double. */
+  int (*dot)(dlops_mem *m, dlops_dtype t, int64_t n, const void *x, const void *y, int conj_x, double *out);
+  /** out[0] (in this space) = the partial of a norm of order ord: sum |x|^ord (ord = 2: of
+   *  squares, 1: of moduli, 0: count of non-zeros), max |x| (+inf), min |x| (-inf); NaN wins. */
+  int (*norm)(dlops_mem *m, dlops_dtype t, int64_t n, const void *x, double ord, double *out);
+  int (*random)(dlops_mem *m, dlops_dtype t, const dlops_mem_rand *r, void *x);
+  /** N-D strided copy of elements of es bytes. */
+  int (*strided)(dlops_mem *m, size_t es, const dlops_mem_strided *s, void *dst, const void *src);
+  /* ---- operator kernels ---- */
+  /** A stencil program over rows (stencil.h). */
+  int (*stencil)(dlops_mem *m, dlops_dtype t, const dlops_stencil_prog *p, const dlops_stencil_args *a,
+                 const void *x, void *y);
+  /** 1-D convolution: forward (adj = 0) in = model, out = data; adjoint the other way round. */
+  int (*conv1d)(dlops_mem *m, dlops_dtype t, int adj, const dlops_mem_conv *g, const void *h, const void *in,
+                void *out);
+  /** y = alpha op(A) x + beta y, A row-major rows x cols (lda), op = 'N', 'T' or 'C'. */
+  int (*gemv)(dlops_mem *m, dlops_dtype t, char op, int rows, int cols, dlops_scalar alpha, const void *a, int lda,
+              const void *x, dlops_scalar beta, void *y);
+  /** C = alpha op(A) op(B) + beta C, row-major, op = 'N', 'T' or 'C' (BLAS semantics). */
+  int (*gemm)(dlops_mem *m, dlops_dtype t, char opa, char opb, int rows, int cols, int inner, dlops_scalar alpha,
+              const void *a, int lda, const void *b, int ldb, dlops_scalar beta, void *c, int ldc);
+} dlops_mem_ops;
+
+struct dlops_mem_s {
+  const dlops_mem_ops *ops;
+  dlops_ctx ctx;          /* for error messages */
+  void *queue;            /* the context's stream (device tables), NULL otherwise */
+  dlops_mem_counter cnt;  /* this context's traffic in this space */
+  void *scratch;          /* small buffer in this space for reduction partials (grown on demand) */
+  size_t scratch_cap;
+};
+
+/* ---- tables ---- */
+DLOPS_INTERN extern const dlops_mem_ops dlops_mem_host_ops;
+#ifdef DLOPS_HAVE_EMU
+DLOPS_INTERN extern const dlops_mem_ops dlops_mem_emu_ops;
+#endif
+
+/** Create the memory object of ctx for a table. Not collective. */
+DLOPS_INTERN int dlops_mem_create(dlops_ctx ctx, const dlops_mem_ops *ops, dlops_mem **out);
+DLOPS_INTERN void dlops_mem_destroy(dlops_mem **m);
+
+/** A buffer of at least bytes in m's space, owned by m and reused (valid until the next call). */
+DLOPS_INTERN int dlops_mem_scratch(dlops_mem *m, size_t bytes, void **p);
+
+/** Count a copy between host and device (device tables call it from their copy). */
+DLOPS_INTERN void dlops_mem_count_copy(dlops_mem *m, dlops_memspace dst, dlops_memspace src, size_t bytes, int flags);
+
+/** Copy of an element range between two objects' spaces, for callers that hold the two memory
+ *  objects (the device one decides; host to host is memcpy). */
+DLOPS_INTERN int dlops_mem_copy(dlops_mem *dst_m, void *dst, dlops_mem *src_m, const void *src, size_t bytes, int flags);
+
+/** Strided copy helper: the box (count, starting at start) of an N-D array of shape full, to or
+ *  from a packed contiguous buffer; pack = 1: full -> buf. */
+DLOPS_INTERN int dlops_mem_box(dlops_mem *m, size_t es, int ndim, const int64_t *full, const int64_t *start,
+                               const int64_t *count, void *full_data, void *buf, int pack);
+
+#endif

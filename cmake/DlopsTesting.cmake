@@ -1,12 +1,16 @@
 # Test helpers. Every distributed test goes through dlops_add_mpi_test so rank counts,
 # launcher flags, labels, skip conventions and environment are the same everywhere.
 #
-#   dlops_add_mpi_test(NAME n TARGET t NP p [ARGS ...] [LABELS ...] [BACKEND mpi|rma|nccl] [GPU])
-#       one test "n.<backend>.np<p>" running t under mpiexec with p ranks, DLOPS_SPEC=comm=<backend>,
-#       labels: mpi np<p> <backend label> plus LABELS.
-#   dlops_add_mpi_tests(NAME n TARGET t [NPS ...] [BACKENDS ...] [ARGS ...] [LABELS ...] [GPU])
+#   dlops_add_mpi_test(NAME n TARGET t NP p [ARGS ...] [LABELS ...] [BACKEND mpi|rma|nccl] [GPU]
+#                      [SPEC tokens...] [VARIANT v])
+#       one test "n.<backend>[.v].np<p>" running t under mpiexec with p ranks, DLOPS_SPEC=comm=<backend>
+#       plus SPEC, labels: mpi np<p> <backend label> plus LABELS.
+#   dlops_add_mpi_tests(NAME n TARGET t [NPS ...] [BACKENDS ...] [ARGS ...] [LABELS ...] [GPU] [EMU])
 #       the above for every rank count (default DLOPS_TEST_NP = 1 2 3 4) and every host backend
-#       compiled in (mpi, and rma when DLOPS_ENABLE_RMA).
+#       compiled in (mpi, and rma when DLOPS_ENABLE_RMA). EMU (with DLOPS_ENABLE_EMU) registers
+#       each test a second time on the emulated device: "n.<backend>.emu.np<p>", spec mem=emu,
+#       label emu (the test's arrays, local operators and solvers then hold device data the host
+#       cannot touch).
 #   dlops_add_serial_test(NAME n TARGET t [ARGS ...] [LABELS ...])
 #       a test run without mpiexec (label unit).
 #
@@ -37,14 +41,18 @@ if(DLOPS_ENABLE_RMA)
 endif()
 
 function(dlops_add_mpi_test)
-  cmake_parse_arguments(T "GPU" "NAME;TARGET;NP;BACKEND;TIMEOUT" "ARGS;LABELS;SPEC" ${ARGN})
+  cmake_parse_arguments(T "GPU" "NAME;TARGET;NP;BACKEND;TIMEOUT;VARIANT" "ARGS;LABELS;SPEC" ${ARGN})
   if(NOT T_BACKEND)
     set(T_BACKEND mpi)
   endif()
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
   endif()
-  set(name ${T_NAME}.${T_BACKEND}.np${T_NP})
+  if(T_VARIANT)
+    set(name ${T_NAME}.${T_BACKEND}.${T_VARIANT}.np${T_NP})
+  else()
+    set(name ${T_NAME}.${T_BACKEND}.np${T_NP})
+  endif()
   add_test(NAME ${name}
            COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${T_NP} ${_dlops_mpiexec_extra} ${MPIEXEC_PREFLAGS}
                    $<TARGET_FILE:${T_TARGET}> ${MPIEXEC_POSTFLAGS} ${T_ARGS})
@@ -70,7 +78,7 @@ function(dlops_add_mpi_test)
 endfunction()
 
 function(dlops_add_mpi_tests)
-  cmake_parse_arguments(T "GPU" "NAME;TARGET;TIMEOUT" "NPS;BACKENDS;ARGS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "GPU;EMU" "NAME;TARGET;TIMEOUT" "NPS;BACKENDS;ARGS;LABELS" ${ARGN})
   if(NOT T_NPS)
     set(T_NPS ${DLOPS_TEST_NP})
   endif()
@@ -89,6 +97,10 @@ function(dlops_add_mpi_tests)
     foreach(np IN LISTS T_NPS)
       dlops_add_mpi_test(NAME ${T_NAME} TARGET ${T_TARGET} NP ${np} BACKEND ${b} ARGS ${T_ARGS}
                          LABELS ${T_LABELS} ${gpu} ${to})
+      if(T_EMU AND DLOPS_ENABLE_EMU)
+        dlops_add_mpi_test(NAME ${T_NAME} TARGET ${T_TARGET} NP ${np} BACKEND ${b} ARGS ${T_ARGS} VARIANT emu
+                           SPEC mem=emu LABELS ${T_LABELS} emu ${gpu} ${to})
+      endif()
     endforeach()
   endforeach()
 endfunction()
@@ -112,7 +124,7 @@ function(dlops_add_parity_tests)
     set(T_GEN_NP 4)
   endif()
   get_filename_component(_dir ${T_SCRIPT} DIRECTORY)
-  dlops_add_mpi_tests(NAME ${T_NAME}_golden TARGET ${T_TARGET} LABELS parity ${T_LABELS} ARGS ${_dir}/golden)
+  dlops_add_mpi_tests(NAME ${T_NAME}_golden TARGET ${T_TARGET} LABELS parity ${T_LABELS} ARGS ${_dir}/golden EMU)
   if(NOT DLOPS_PYTHON)
     return()
   endif()

@@ -65,7 +65,11 @@ module dlops
   integer(c_int), parameter, public :: DLOPS_F32 = 0, DLOPS_F64 = 1, DLOPS_C64 = 2, DLOPS_C128 = 3
   integer(c_int), parameter, public :: DLOPS_NUM_DTYPES = 4
   !> memory spaces (dlops_memspace)
-  integer(c_int), parameter, public :: DLOPS_MEM_HOST = 0, DLOPS_MEM_DEVICE = 1
+  integer(c_int), parameter, public :: DLOPS_MEM_HOST = 0, DLOPS_MEM_DEVICE = 1, DLOPS_NUM_MEMSPACES = 2
+  !> element maps of dlops_darray_map (dlops_map_kind)
+  integer(c_int), parameter, public :: DLOPS_MAP_SOFT_THRESHOLD = 0, DLOPS_MAP_HARD_THRESHOLD = 1, &
+       DLOPS_MAP_HALF_THRESHOLD = 2, DLOPS_MAP_HARD_CUT = 3, DLOPS_MAP_CLIP = 4, DLOPS_MAP_SIGN = 5, &
+       DLOPS_MAP_NONZERO = 6, DLOPS_MAP_OUTSIDE = 7, DLOPS_NUM_MAPS = 8
   !> error codes (dlops_error)
   integer(c_int), parameter, public :: DLOPS_SUCCESS = 0, DLOPS_ERR_ARG = 1, DLOPS_ERR_SIZE = 2, &
        DLOPS_ERR_STATE = 3, DLOPS_ERR_UNSUPPORTED = 4, DLOPS_ERR_MEM = 5, DLOPS_ERR_MPI = 6, &
@@ -119,6 +123,11 @@ module dlops
     integer(c_int64_t) :: calls = 0, messages = 0, bytes = 0
     real(c_double) :: seconds = 0
   end type dlops_comm_counter
+  !> memory traffic of a context's device space, as C's dlops_mem_counter
+  type, bind(C), public :: dlops_mem_counter
+    integer(c_int64_t) :: kernels = 0, h2d = 0, h2d_bytes = 0, d2h = 0, d2h_bytes = 0
+    integer(c_int64_t) :: comm_h2d = 0, comm_h2d_bytes = 0, comm_d2h = 0, comm_d2h_bytes = 0
+  end type dlops_mem_counter
   !> a linear operator (include/dlops/op.h); reference counted in C: composing keeps a
   !> reference, so a handle may be destroyed as soon as it has been composed
   type, bind(C), public :: dlops_op
@@ -233,6 +242,7 @@ module dlops
   public :: dlops_ctx_create, dlops_ctx_destroy, dlops_ctx_get_comm, dlops_ctx_get_rank, dlops_ctx_get_size
   public :: dlops_ctx_get_backend, dlops_ctx_get_spec, dlops_ctx_last_error, dlops_backends_describe
   public :: dlops_ctx_get_counter, dlops_ctx_reset_counters, dlops_ctx_print_counters
+  public :: dlops_ctx_get_memspace, dlops_ctx_get_mem_counter
   public :: dlops_darray_create, dlops_darray_create_ext, dlops_darray_create_stacked
   public :: dlops_darray_duplicate, dlops_darray_destroy
   public :: dlops_darray_get_ctx, dlops_darray_get_ndim, dlops_darray_get_global_shape
@@ -245,6 +255,8 @@ module dlops
   public :: dlops_darray_get_local_f32, dlops_darray_get_local_f64
   public :: dlops_darray_get_local_c64, dlops_darray_get_local_c128
   public :: dlops_darray_get_local_cptr, dlops_darray_restore_local_cptr, dlops_darray_sync_broadcast
+  public :: dlops_darray_get_local_read_cptr, dlops_darray_restore_local_read_cptr
+  public :: dlops_darray_map, dlops_darray_fill_random
   public :: dlops_darray_fill, dlops_darray_copy, dlops_darray_axpby, dlops_darray_scale
   public :: dlops_darray_conj, dlops_darray_pointwise_mult, dlops_darray_dot, dlops_darray_vdot
   public :: dlops_darray_norm, dlops_darray_multi_dot, dlops_darray_multi_dot_begin, dlops_darray_multi_dot_end
@@ -664,6 +676,18 @@ module dlops
       type(dlops_comm_counter), intent(out) :: out
       integer(c_int) :: rc
     end function c_ctx_get_counter
+    function c_ctx_get_memspace(ctx, mem) bind(C, name='dlops_ctx_get_memspace') result(rc)
+      import :: c_int, c_ptr
+      type(c_ptr), value :: ctx
+      integer(c_int), intent(out) :: mem
+      integer(c_int) :: rc
+    end function c_ctx_get_memspace
+    function c_ctx_get_mem_counter(ctx, out) bind(C, name='dlops_ctx_get_mem_counter') result(rc)
+      import :: c_int, c_ptr, dlops_mem_counter
+      type(c_ptr), value :: ctx
+      type(dlops_mem_counter), intent(out) :: out
+      integer(c_int) :: rc
+    end function c_ctx_get_mem_counter
     function c_ctx_reset_counters(ctx) bind(C, name='dlops_ctx_reset_counters') result(rc)
       import :: c_int, c_ptr
       type(c_ptr), value :: ctx
@@ -814,6 +838,33 @@ module dlops
       type(c_ptr), intent(inout) :: p
       integer(c_int) :: rc
     end function c_darray_restore_local
+    function c_darray_get_local_read(x, mem, p) bind(C, name='dlops_darray_get_local_read') result(rc)
+      import :: c_int, c_ptr
+      type(c_ptr), value :: x
+      integer(c_int), value :: mem
+      type(c_ptr), intent(out) :: p
+      integer(c_int) :: rc
+    end function c_darray_get_local_read
+    function c_darray_restore_local_read(x, p) bind(C, name='dlops_darray_restore_local_read') result(rc)
+      import :: c_int, c_ptr
+      type(c_ptr), value :: x
+      type(c_ptr), intent(inout) :: p
+      integer(c_int) :: rc
+    end function c_darray_restore_local_read
+    function c_darray_map(kind, p0, p1, x, y) bind(C, name='dlops_darray_map') result(rc)
+      import :: c_int, c_double, c_ptr
+      integer(c_int), value :: kind
+      real(c_double), value :: p0, p1
+      type(c_ptr), value :: x, y
+      integer(c_int) :: rc
+    end function c_darray_map
+    function c_darray_fill_random(x, seed, lo, hi) bind(C, name='dlops_darray_fill_random') result(rc)
+      import :: c_int, c_double, c_ptr, c_long_long
+      type(c_ptr), value :: x
+      integer(c_long_long), value :: seed
+      real(c_double), value :: lo, hi
+      integer(c_int) :: rc
+    end function c_darray_fill_random
     function c_darray_sync_broadcast(x) bind(C, name='dlops_darray_sync_broadcast') result(rc)
       import :: c_int, c_ptr
       type(c_ptr), value :: x
@@ -1777,6 +1828,26 @@ contains
     call f_check(c_ctx_reset_counters(ctx%ptr), 'dlops_ctx_reset_counters', ierr)
   end subroutine dlops_ctx_reset_counters
 
+  !> Default memory space of the context's arrays (DLOPS_MEM_HOST or DLOPS_MEM_DEVICE). Local.
+  subroutine dlops_ctx_get_memspace(ctx, mem, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(out) :: mem
+    integer, intent(out), optional :: ierr
+    integer(c_int) :: m
+    m = 0
+    call f_check(c_ctx_get_memspace(ctx%ptr, m), 'dlops_ctx_get_memspace', ierr)
+    mem = int(m)
+  end subroutine dlops_ctx_get_memspace
+
+  !> This rank's memory traffic on the context's device space (kernels, host<->device copies,
+  !> and the part of them made to stage messages); zero on host contexts. Local.
+  subroutine dlops_ctx_get_mem_counter(ctx, counter, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    type(dlops_mem_counter), intent(out) :: counter
+    integer, intent(out), optional :: ierr
+    call f_check(c_ctx_get_mem_counter(ctx%ptr, counter), 'dlops_ctx_get_mem_counter', ierr)
+  end subroutine dlops_ctx_get_mem_counter
+
   !> Print the table of counters (summed over ranks) on rank 0 to standard output. **Collective**.
   subroutine dlops_ctx_print_counters(ctx, ierr)
     type(dlops_ctx), intent(in) :: ctx
@@ -1796,8 +1867,13 @@ contains
     integer, intent(in) :: axis, partition, dtype
     type(dlops_darray), intent(inout) :: x
     integer, intent(out), optional :: ierr
+    integer(c_int) :: mem
+    mem = DLOPS_MEM_HOST ! the context's default space, as C's dlops_darray_create
+    if (c_associated(ctx%ptr)) then
+      if (c_ctx_get_memspace(ctx%ptr, mem) /= DLOPS_SUCCESS) mem = DLOPS_MEM_HOST
+    end if
     call f_check(c_darray_create_ext(ctx%ptr, int(size(shape), c_int), shape, int(axis, c_int), &
-         int(partition, c_int), int(dtype, c_int), -1_c_int64_t, -1_c_int, DLOPS_MEM_HOST, x), &
+         int(partition, c_int), int(dtype, c_int), -1_c_int64_t, -1_c_int, mem, x), &
          'dlops_darray_create', ierr)
   end subroutine dlops_darray_create_i8
   subroutine dlops_darray_create_i4(ctx, shape, axis, partition, dtype, x, ierr)
@@ -2048,6 +2124,46 @@ contains
     ptr = c_null_ptr
     call f_check(c_darray_get_local(x%ptr, int(mem, c_int), ptr), 'dlops_darray_get_local', ierr)
   end subroutine dlops_darray_get_local_cptr
+
+  !> Borrow the local block for reading only, as a C pointer in memory space mem: a host borrow of
+  !> a device array is a copy that is not written back. Return it with
+  !> dlops_darray_restore_local_read_cptr. Local.
+  subroutine dlops_darray_get_local_read_cptr(x, mem, ptr, ierr)
+    type(dlops_darray), intent(in) :: x
+    integer, intent(in) :: mem
+    type(c_ptr), intent(out) :: ptr
+    integer, intent(out), optional :: ierr
+    ptr = c_null_ptr
+    call f_check(c_darray_get_local_read(x%ptr, int(mem, c_int), ptr), 'dlops_darray_get_local_read', ierr)
+  end subroutine dlops_darray_get_local_read_cptr
+
+  !> Return a pointer from dlops_darray_get_local_read_cptr; nulls it. Local.
+  subroutine dlops_darray_restore_local_read_cptr(x, ptr, ierr)
+    type(dlops_darray), intent(in) :: x
+    type(c_ptr), intent(inout) :: ptr
+    integer, intent(out), optional :: ierr
+    call f_check(c_darray_restore_local_read(x%ptr, ptr), 'dlops_darray_restore_local_read', ierr)
+  end subroutine dlops_darray_restore_local_read_cptr
+
+  !> y = f(x) element by element for a map kind (DLOPS_MAP_*) with parameters p0, p1; y may be
+  !> x. Runs where the data lives. Local.
+  subroutine dlops_darray_map(kind, p0, p1, x, y, ierr)
+    integer, intent(in) :: kind
+    real(c_double), intent(in) :: p0, p1
+    type(dlops_darray), intent(in) :: x, y
+    integer, intent(out), optional :: ierr
+    call f_check(c_darray_map(int(kind, c_int), p0, p1, x%ptr, y%ptr), 'dlops_darray_map', ierr)
+  end subroutine dlops_darray_map
+
+  !> Fill x with values uniform in [lo, hi) that depend only on seed and the global position of
+  !> each element (the same at every rank count). Local.
+  subroutine dlops_darray_fill_random(x, seed, lo, hi, ierr)
+    type(dlops_darray), intent(in) :: x
+    integer(c_int64_t), intent(in) :: seed
+    real(c_double), intent(in) :: lo, hi
+    integer, intent(out), optional :: ierr
+    call f_check(c_darray_fill_random(x%ptr, int(seed, c_long_long), lo, hi), 'dlops_darray_fill_random', ierr)
+  end subroutine dlops_darray_fill_random
 
   !> Return a pointer from dlops_darray_get_local_cptr; nulls it. Local.
   subroutine dlops_darray_restore_local_cptr(x, ptr, ierr)

@@ -129,7 +129,7 @@ static int ista_fista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_so
     SLV_TRY(dlops_op_apply_adjoint(A, res_, g));
     SLV_TRY(dlops_darray_axpby(slv_s(1.0), v, slv_s(alpha), g));
     double th = (o->decay ? o->decay[it] : 1.0) * thresh;
-    SLV_TRY(slv_threshold(g, xw, o->threshkind, th, 0.0));
+    SLV_TRY(slv_threshold(g, xw, (dlops_map_kind)o->threshkind, th, 0.0)); /* DLOPS_THRESH_* = DLOPS_MAP_*_THRESHOLD */
     double w = 0.0;
     if (fista) {
       double told = t;

@@ -94,7 +94,8 @@ int slv_begin(slv_run *R, dlops_ctx ctx, const dlops_solver_opts *opts, int solv
     int P = 1;
     DLOPS_CALL(dlops_ctx_get_size(ctx, &P));
     int64_t n = P;
-    DLOPS_CALL(dlops_darray_create(ctx, 1, &n, 0, DLOPS_SCATTER, DLOPS_F64, &R->flag));
+    /* in host memory whatever the context's space: the agreement costs no device transfer */
+    DLOPS_CALL(dlops_darray_create_ext(ctx, 1, &n, 0, DLOPS_SCATTER, DLOPS_F64, 1, -1, DLOPS_MEM_HOST, &R->flag));
   }
   return DLOPS_SUCCESS;
 }
@@ -125,7 +126,7 @@ int slv_record(slv_run *R, int64_t iter, double r1, double r2, double cost, doub
     *stop = want;
     return DLOPS_SUCCESS;
   }
-  /* agree: every rank writes its wish into its own element, the max over ranks decides */
+  /* agree: every rank writes its wish into its own element (a host array), the max over ranks decides */
   void *p = NULL;
   int64_t nl = 0;
   DLOPS_CALL(dlops_darray_get_local_size(R->flag, &nl));
@@ -170,17 +171,18 @@ static void x0_value(dlops_darray x, double *re, double *im, int *cplx) {
   dlops_darray l = first_leaf(x);
   dlops_dtype t = DLOPS_F64;
   int64_t n = 0;
-  void *p = NULL;
+  const void *p = NULL;
   if (dlops_darray_get_dtype(l, &t) || dlops_darray_get_local_size(l, &n)) return;
   *cplx = t == DLOPS_C64 || t == DLOPS_C128;
-  if (n < 1 || dlops_darray_get_local(l, DLOPS_MEM_HOST, &p)) return;
+  /* read-only: a device array is copied to the host, never back (log lines only) */
+  if (n < 1 || dlops_darray_get_local_read(l, DLOPS_MEM_HOST, &p)) return;
   switch (t) {
-    case DLOPS_F32: *re = ((float *)p)[0]; break;
-    case DLOPS_F64: *re = ((double *)p)[0]; break;
-    case DLOPS_C64: *re = ((float *)p)[0]; *im = ((float *)p)[1]; break;
-    default: *re = ((double *)p)[0]; *im = ((double *)p)[1]; break;
+    case DLOPS_F32: *re = ((const float *)p)[0]; break;
+    case DLOPS_F64: *re = ((const double *)p)[0]; break;
+    case DLOPS_C64: *re = ((const float *)p)[0]; *im = ((const float *)p)[1]; break;
+    default: *re = ((const double *)p)[0]; *im = ((const double *)p)[1]; break;
   }
-  dlops_darray_restore_local(l, &p);
+  dlops_darray_restore_local_read(l, &p);
 }
 
 double slv_x0_real(dlops_darray x) {

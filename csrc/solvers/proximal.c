@@ -1,6 +1,6 @@
 /* Proximal operators (L1, L0, box, L2 as PyLops-MPI's MPIL2) and the solvers built on them:
  * proximal gradient (PyLops-MPI ProximalGradient) and ADMM with an L2 misfit (ADMML2).
- * Separable proxes act element-wise on the host copy of the local data; values are dot products
+ * Separable proxes act element by element where the data lives (dlops_darray_map); values are dot products
  * (||x||_1 = Re sign(x)^H x, count = ||nz(x)||^2, box violations = ||out(x)||^2) so that the
  * solvers can fuse them with other reductions in one multi_dot. */
 #include <stdio.h>
@@ -384,9 +384,9 @@ int dlops_prox_apply(dlops_prox p, dlops_darray x, double tau, dlops_darray out)
     DLOPS_CHECK(!e, ctx, DLOPS_ERR_SIZE, "%s prox: x and out have different layouts", prox_name(p));
   }
   switch (p->kind) {
-    case PROX_L1: return slv_threshold(x, out, DLOPS_THRESH_SOFT, tau * p->sigma, 0.0);
-    case PROX_L0: return slv_threshold(x, out, 10, tau * p->sigma, 0.0);
-    case PROX_BOX: return slv_threshold(x, out, 11, p->lower, p->upper);
+    case PROX_L1: return slv_threshold(x, out, DLOPS_MAP_SOFT_THRESHOLD, tau * p->sigma, 0.0);
+    case PROX_L0: return slv_threshold(x, out, DLOPS_MAP_HARD_CUT, tau * p->sigma, 0.0);
+    case PROX_BOX: return slv_threshold(x, out, DLOPS_MAP_CLIP, p->lower, p->upper);
     default: return l2_prox(p, x, tau, out);
   }
 }

@@ -72,14 +72,10 @@ DLOPS_INTERN void slv_result(const slv_run *R, dlops_solver_result *res, int64_t
 DLOPS_INTERN int slv_setup(const char *name, dlops_op A, dlops_darray y, dlops_darray x, int square, dlops_darray *xw,
                            dlops_darray *yw);
 
-/* ---- element-wise kernels on the host copy of local data ---- */
-/* fn(arg, dtype, n, in, out): in and out may be the same buffer. */
-typedef void (*slv_map_fn)(void *arg, dlops_dtype t, int64_t n, const void *in, void *out);
-/* out = fn(in) leaf by leaf (same layout; out may be in). Not collective. */
-DLOPS_INTERN int slv_map(dlops_darray in, dlops_darray out, slv_map_fn fn, void *arg);
-/* out = threshold(in, t) of kind (DLOPS_THRESH_*); kind 10 = L0 prox (|x| <= t -> 0), 11 = box
- * clip(lo = t, hi = t2). Not collective. */
-DLOPS_INTERN int slv_threshold(dlops_darray in, dlops_darray out, int kind, double t, double t2);
+/* ---- element maps (dlops_darray_map: they run where the data lives) ---- */
+/* out = threshold(in) of a map kind (DLOPS_MAP_SOFT/HARD/HALF_THRESHOLD at t, DLOPS_MAP_HARD_CUT
+ * at t for the L0 prox, DLOPS_MAP_CLIP to the box [t, t2]). Not collective. */
+DLOPS_INTERN int slv_threshold(dlops_darray in, dlops_darray out, dlops_map_kind kind, double t, double t2);
 /* out = sign(in) (x/|x| for complex, 0 at 0): then Re vdot(out, in) = ||in||_1. */
 DLOPS_INTERN int slv_sign(dlops_darray in, dlops_darray out);
 /* out = 1 where in != 0 else 0 (dot(out, out) = number of non-zeros). */

@@ -61,9 +61,9 @@ typedef enum {
 
 /** Thresholding of ISTA/FISTA (dlops_solver_opts.threshkind), PyLops' definitions. */
 typedef enum {
-  DLOPS_THRESH_SOFT = 0, /**< max(|x|-t, 0) * x/|x| (prox of t*||x||_1) */
-  DLOPS_THRESH_HARD = 1, /**< x where |x| > sqrt(2t), else 0 (prox of t*||x||_0) */
-  DLOPS_THRESH_HALF = 2  /**< half thresholding (prox of t*||x||_1/2^1/2, Chen et al. 2016) */
+  DLOPS_THRESH_SOFT = DLOPS_MAP_SOFT_THRESHOLD, /**< max(|x|-t, 0) * x/|x| (prox of t*||x||_1) */
+  DLOPS_THRESH_HARD = DLOPS_MAP_HARD_THRESHOLD, /**< x where |x| > sqrt(2t), else 0 (prox of t*||x||_0) */
+  DLOPS_THRESH_HALF = DLOPS_MAP_HALF_THRESHOLD  /**< half thresholding (prox of t*||x||_1/2^1/2, Chen et al. 2016) */
 } dlops_thresh_kind;
 
 /** Acceleration of dlops_solve_proximal_gradient (dlops_solver_opts.acceleration). */

@@ -220,7 +220,7 @@ static void test_stacked_masked(void) {
     double nrm[2][2];
     for (int k = 0; k < 2; k++) {
       dlops_darray x = NULL;
-      T_CALL(dlops_darray_create_ext(C[k], 1, &n, 0, DLOPS_SCATTER, t, -1, me % 2, DLOPS_MEM_HOST, &x));
+      T_CALL(dlops_darray_create_ext(C[k], 1, &n, 0, DLOPS_SCATTER, t, -1, me % 2, dlops_test_mem, &x));
       if (!x) continue;
       T_CALL(dlops_darray_scatter(x, g, 0));
       dlops_scalar d = {0, 0};
@@ -358,7 +358,7 @@ static void workload(dlops_ctx ctx) {
   void *g = global_data(54, DLOPS_C128, 5);
   dlops_darray x = NULL, y = NULL, m = NULL, b = NULL;
   T_CALL(dlops_darray_create(ctx, 2, s2, 0, DLOPS_SCATTER, DLOPS_C128, &x));
-  T_CALL(dlops_darray_create_ext(ctx, 2, s2, 1, DLOPS_SCATTER, DLOPS_F32, -1, me % 2, DLOPS_MEM_HOST, &m));
+  T_CALL(dlops_darray_create_ext(ctx, 2, s2, 1, DLOPS_SCATTER, DLOPS_F32, -1, me % 2, dlops_test_mem, &m));
   T_CALL(dlops_darray_create(ctx, 2, s2, 1, DLOPS_BROADCAST, DLOPS_F64, &b));
   if (!x || !m || !b) return;
   T_CALL(dlops_darray_scatter(x, me == 0 ? g : NULL, 0));

@@ -35,7 +35,7 @@ static void check_layout(dlops_ctx ctx, dlops_darray x, int ndim, const int64_t 
   T_CALL(dlops_darray_get_dtype(x, &dt));
   T_CHECK(dt == t, "%s: dtype %d != %d", what, (int)dt, (int)t);
   T_CALL(dlops_darray_get_memspace(x, &mem));
-  T_CHECK(mem == DLOPS_MEM_HOST, "%s: memspace %d", what, (int)mem);
+  T_CHECK(mem == dlops_test_mem, "%s: memspace %d (context: %d)", what, (int)mem, (int)dlops_test_mem);
   T_CALL(dlops_darray_get_mask_color(x, &col));
   T_CHECK(col == color, "%s: mask colour %d != %d", what, col, color);
   T_CALL(dlops_darray_get_local_size(x, &nl));
@@ -155,7 +155,7 @@ static void test_explicit_sizes(dlops_ctx ctx) {
       for (int ti = 0; ti < 4; ti++) {
         dlops_darray x = NULL;
         snprintf(what, sizeof what, "explicit sizes pattern %d axis %d %s", pat, ax, dlops_dtype_name(t_dtypes[ti]));
-        T_CALL(dlops_darray_create_ext(ctx, 2, shape, ax, DLOPS_SCATTER, t_dtypes[ti], sizes[me], -1, DLOPS_MEM_HOST, &x));
+        T_CALL(dlops_darray_create_ext(ctx, 2, shape, ax, DLOPS_SCATTER, t_dtypes[ti], sizes[me], -1, dlops_test_mem, &x));
         if (!x) continue;
         check_layout(ctx, x, 2, shape, ax, DLOPS_SCATTER, t_dtypes[ti], sizes, off, -1, what);
         T_CALL(dlops_darray_destroy(&x));
@@ -167,7 +167,7 @@ static void test_explicit_sizes(dlops_ctx ctx) {
   for (int pi = 1; pi < 3; pi++) {
     dlops_darray x = NULL;
     snprintf(what, sizeof what, "%s with local_n = n", dlops_partition_name((dlops_partition)pi));
-    T_CALL(dlops_darray_create_ext(ctx, 2, shape, 0, (dlops_partition)pi, DLOPS_F64, 7, -1, DLOPS_MEM_HOST, &x));
+    T_CALL(dlops_darray_create_ext(ctx, 2, shape, 0, (dlops_partition)pi, DLOPS_F64, 7, -1, dlops_test_mem, &x));
     for (int r = 0; r < P; r++) sizes[r] = 7;
     if (x) check_layout(ctx, x, 2, shape, 0, (dlops_partition)pi, DLOPS_F64, sizes, 0, -1, what);
     dlops_darray_destroy(&x);
@@ -191,7 +191,7 @@ static void test_masks(dlops_ctx ctx) {
           dlops_dtype t = t_dtypes[(s + ax) % 4];
           snprintf(what, sizeof what, "mask kind %d shape #%d axis %d %s", kind, s, ax, dlops_partition_name(part));
           dlops_darray x = NULL;
-          T_CALL(dlops_darray_create_ext(ctx, nds[s], shapes[s], ax, part, t, -1, colors[me], DLOPS_MEM_HOST, &x));
+          T_CALL(dlops_darray_create_ext(ctx, nds[s], shapes[s], ax, part, t, -1, colors[me], dlops_test_mem, &x));
           if (!x) continue;
           int64_t off = 0;
           default_layout(shapes[s][ax], part, colors, sizes, &off);
@@ -224,7 +224,7 @@ static void test_masks(dlops_ctx ctx) {
     }
     snprintf(what, sizeof what, "mask kind %d explicit sizes", kind);
     dlops_darray x = NULL;
-    T_CALL(dlops_darray_create_ext(ctx, 2, shape, 0, DLOPS_SCATTER, DLOPS_C128, sizes[me], colors[me], DLOPS_MEM_HOST, &x));
+    T_CALL(dlops_darray_create_ext(ctx, 2, shape, 0, DLOPS_SCATTER, DLOPS_C128, sizes[me], colors[me], dlops_test_mem, &x));
     if (x) check_layout(ctx, x, 2, shape, 0, DLOPS_SCATTER, DLOPS_C128, sizes, gi == 0 ? 0 : n, colors[me], what);
     dlops_darray_destroy(&x);
   }

@@ -54,10 +54,11 @@ static void test_create(dlops_ctx ctx) {
   T_EXPECT_ALL(dlops_darray_create(ctx, 2, s2, 0, DLOPS_SCATTER, (dlops_dtype)-1, &x), DLOPS_ERR_ARG);
   T_EXPECT_ALL(dlops_darray_create_ext(ctx, 2, s2, 0, DLOPS_SCATTER, DLOPS_F64, -1, -1, (dlops_memspace)2, &x),
                DLOPS_ERR_ARG);
-  T_EXPECT_ALL(dlops_darray_create_ext(ctx, 2, s2, 0, DLOPS_SCATTER, DLOPS_F64, -1, -1, DLOPS_MEM_DEVICE, &x),
-               DLOPS_ERR_UNSUPPORTED);
-  T_EXPECT_ALL(dlops_darray_create_ext(ctx, 2, s2, 0, DLOPS_SCATTER, DLOPS_F64, -2, -1, DLOPS_MEM_HOST, &x), DLOPS_ERR_ARG);
-  T_EXPECT_ALL(dlops_darray_create_ext(ctx, 2, s2, 0, DLOPS_SCATTER, DLOPS_F64, -1, -2, DLOPS_MEM_HOST, &x), DLOPS_ERR_ARG);
+  if (dlops_test_mem == DLOPS_MEM_HOST) /* a host context has no device memory */
+    T_EXPECT_ALL(dlops_darray_create_ext(ctx, 2, s2, 0, DLOPS_SCATTER, DLOPS_F64, -1, -1, DLOPS_MEM_DEVICE, &x),
+                 DLOPS_ERR_UNSUPPORTED);
+  T_EXPECT_ALL(dlops_darray_create_ext(ctx, 2, s2, 0, DLOPS_SCATTER, DLOPS_F64, -2, -1, dlops_test_mem, &x), DLOPS_ERR_ARG);
+  T_EXPECT_ALL(dlops_darray_create_ext(ctx, 2, s2, 0, DLOPS_SCATTER, DLOPS_F64, -1, -2, dlops_test_mem, &x), DLOPS_ERR_ARG);
   int64_t huge[2] = {INT64_MAX / 4, 8};
   T_EXPECT_ALL(dlops_darray_create(ctx, 2, huge, 0, DLOPS_SCATTER, DLOPS_C128, &x), DLOPS_ERR_ARG);
   /* only one rank passes a bad value: every rank fails */
@@ -67,12 +68,12 @@ static void test_create(dlops_ctx ctx) {
   T_CHECK(x == NULL, "failed create left a handle");
   /* sizes that do not add up: each rank gives 1 row of P + 1 */
   int64_t n1 = P + 1;
-  T_EXPECT_ALL(dlops_darray_create_ext(ctx, 1, &n1, 0, DLOPS_SCATTER, DLOPS_F64, 1, -1, DLOPS_MEM_HOST, &x), DLOPS_ERR_SIZE);
+  T_EXPECT_ALL(dlops_darray_create_ext(ctx, 1, &n1, 0, DLOPS_SCATTER, DLOPS_F64, 1, -1, dlops_test_mem, &x), DLOPS_ERR_SIZE);
   /* a BROADCAST array holds every row */
-  T_EXPECT_ALL(dlops_darray_create_ext(ctx, 2, s2, 0, DLOPS_BROADCAST, DLOPS_F64, 5, -1, DLOPS_MEM_HOST, &x), DLOPS_ERR_SIZE);
+  T_EXPECT_ALL(dlops_darray_create_ext(ctx, 2, s2, 0, DLOPS_BROADCAST, DLOPS_F64, 5, -1, dlops_test_mem, &x), DLOPS_ERR_SIZE);
   /* masked groups must each add up */
   int64_t n2 = 3;
-  T_EXPECT_ALL(dlops_darray_create_ext(ctx, 1, &n2, 0, DLOPS_SCATTER, DLOPS_F64, me == 0 ? 3 : 0, me % 2, DLOPS_MEM_HOST, &x),
+  T_EXPECT_ALL(dlops_darray_create_ext(ctx, 1, &n2, 0, DLOPS_SCATTER, DLOPS_F64, me == 0 ? 3 : 0, me % 2, dlops_test_mem, &x),
                P > 1 ? DLOPS_ERR_SIZE : DLOPS_SUCCESS);
   dlops_darray_destroy(&x);
   if (P > 1) {
@@ -90,11 +91,11 @@ static void test_create(dlops_ctx ctx) {
     T_EXPECT_ALL(dlops_darray_create(ctx, 2, s2, 0, DLOPS_SCATTER, me == 0 ? DLOPS_F32 : DLOPS_F64, &x), DLOPS_ERR_SIZE);
     T_CHECK(strstr(dlops_last_error(), "dtype") != NULL, "message does not name the dtype: %s", dlops_last_error());
     /* local_n / mask on some ranks only */
-    T_EXPECT_ALL(dlops_darray_create_ext(ctx, 2, s2, 0, DLOPS_SCATTER, DLOPS_F64, me == 0 ? 6 : -1, -1, DLOPS_MEM_HOST, &x),
+    T_EXPECT_ALL(dlops_darray_create_ext(ctx, 2, s2, 0, DLOPS_SCATTER, DLOPS_F64, me == 0 ? 6 : -1, -1, dlops_test_mem, &x),
                  DLOPS_ERR_SIZE);
-    T_EXPECT_ALL(dlops_darray_create_ext(ctx, 2, s2, 0, DLOPS_SCATTER, DLOPS_F64, me == 0 ? -1 : 0, -1, DLOPS_MEM_HOST, &x),
+    T_EXPECT_ALL(dlops_darray_create_ext(ctx, 2, s2, 0, DLOPS_SCATTER, DLOPS_F64, me == 0 ? -1 : 0, -1, dlops_test_mem, &x),
                  DLOPS_ERR_SIZE);
-    T_EXPECT_ALL(dlops_darray_create_ext(ctx, 2, s2, 0, DLOPS_SCATTER, DLOPS_F64, -1, me == 0 ? 0 : -1, DLOPS_MEM_HOST, &x),
+    T_EXPECT_ALL(dlops_darray_create_ext(ctx, 2, s2, 0, DLOPS_SCATTER, DLOPS_F64, -1, me == 0 ? 0 : -1, dlops_test_mem, &x),
                  DLOPS_ERR_SIZE);
     T_CHECK(x == NULL, "failed create left a handle");
   }
@@ -136,7 +137,13 @@ static void test_queries(dlops_ctx ctx) {
   T_EXPECT_ERR(dlops_darray_stacked_get(x, 0, &part), DLOPS_ERR_STATE);
   T_EXPECT_ERR(dlops_darray_get_local(NULL, DLOPS_MEM_HOST, &ptr), DLOPS_ERR_ARG);
   T_EXPECT_ERR(dlops_darray_get_local(x, DLOPS_MEM_HOST, NULL), DLOPS_ERR_ARG);
-  T_EXPECT_ERR(dlops_darray_get_local(x, DLOPS_MEM_DEVICE, &ptr), DLOPS_ERR_UNSUPPORTED);
+  {
+    dlops_darray hx = NULL; /* a host array has no device copy (on every context) */
+    T_REQUIRE(dlops_darray_create_ext(ctx, 1, &n, 0, DLOPS_SCATTER, DLOPS_F64, -1, -1, DLOPS_MEM_HOST, &hx));
+    T_EXPECT_ERR(dlops_darray_get_local(hx, DLOPS_MEM_DEVICE, &ptr), DLOPS_ERR_UNSUPPORTED);
+    T_EXPECT_ERR(dlops_darray_get_local(hx, (dlops_memspace)7, &ptr), DLOPS_ERR_ARG);
+    dlops_darray_destroy(&hx);
+  }
   T_EXPECT_ERR(dlops_darray_restore_local(NULL, &ptr), DLOPS_ERR_ARG);
   T_EXPECT_ERR(dlops_darray_duplicate(NULL, &part), DLOPS_ERR_ARG);
   T_EXPECT_ERR(dlops_darray_duplicate(x, NULL), DLOPS_ERR_ARG);
@@ -165,8 +172,8 @@ static void test_mismatch(dlops_ctx ctx) {
   T_REQUIRE(dlops_darray_create(ctx, 2, s, 1, DLOPS_SCATTER, DLOPS_F64, &axis));
   T_REQUIRE(dlops_darray_create(ctx, 2, s, 0, DLOPS_UNSAFE_BROADCAST, DLOPS_F64, &part));
   T_REQUIRE(dlops_darray_create(ctx, 2, s, 0, DLOPS_SCATTER, DLOPS_F32, &dtype));
-  T_REQUIRE(dlops_darray_create_ext(ctx, 2, s, 0, DLOPS_SCATTER, DLOPS_F64, me == P - 1 ? 6 : 0, -1, DLOPS_MEM_HOST, &split));
-  T_REQUIRE(dlops_darray_create_ext(ctx, 2, s, 0, DLOPS_SCATTER, DLOPS_F64, -1, me % 2, DLOPS_MEM_HOST, &mask));
+  T_REQUIRE(dlops_darray_create_ext(ctx, 2, s, 0, DLOPS_SCATTER, DLOPS_F64, me == P - 1 ? 6 : 0, -1, dlops_test_mem, &split));
+  T_REQUIRE(dlops_darray_create_ext(ctx, 2, s, 0, DLOPS_SCATTER, DLOPS_F64, -1, me % 2, dlops_test_mem, &mask));
   dlops_ctx ctx2 = NULL;
   T_REQUIRE(dlops_ctx_create(MPI_COMM_WORLD, NULL, &ctx2));
   T_REQUIRE(dlops_darray_create(ctx2, 2, s, 0, DLOPS_SCATTER, DLOPS_F64, &onother));

@@ -62,7 +62,7 @@ static void test_scatter_gather(dlops_ctx ctx) {
             size_t es = dlops_dtype_size(t);
             int na = ax < 0 ? ax + nd : ax;
             dlops_darray x = NULL;
-            T_CALL(dlops_darray_create_ext(ctx, nd, shapes[s], ax, part, t, -1, color_of(kind, me), DLOPS_MEM_HOST, &x));
+            T_CALL(dlops_darray_create_ext(ctx, nd, shapes[s], ax, part, t, -1, color_of(kind, me), dlops_test_mem, &x));
             if (!x) continue;
             int64_t len, off;
             my_slab(shapes[s][na], part, kind, &len, &off);
@@ -114,7 +114,7 @@ static void test_scatter_gather(dlops_ctx ctx) {
     }
     int64_t shape[2] = {3, n};
     dlops_darray x = NULL;
-    T_CALL(dlops_darray_create_ext(ctx, 2, shape, 1, DLOPS_SCATTER, DLOPS_C64, mine, -1, DLOPS_MEM_HOST, &x));
+    T_CALL(dlops_darray_create_ext(ctx, 2, shape, 1, DLOPS_SCATTER, DLOPS_C64, mine, -1, dlops_test_mem, &x));
     void *g = t_global(3 * n, DLOPS_C64, 7 + (unsigned long long)pat);
     T_CALL(dlops_darray_scatter(x, me == 0 ? g : NULL, 0));
     T_CHECK(local_matches(x, g, 2, shape, 1, off, mine, DLOPS_C64), "explicit sizes pattern %d: scatter", pat);
@@ -155,7 +155,7 @@ static void test_redistribute(dlops_ctx ctx) {
             my_slab(shapes[s][a], DLOPS_SCATTER, kind, &xlen, &xoff);
           }
           dlops_darray x = NULL;
-          T_CALL(dlops_darray_create_ext(ctx, nd, shapes[s], a, DLOPS_SCATTER, t, ln, color_of(kind, me), DLOPS_MEM_HOST,
+          T_CALL(dlops_darray_create_ext(ctx, nd, shapes[s], a, DLOPS_SCATTER, t, ln, color_of(kind, me), dlops_test_mem,
                                          &x));
           if (!x) continue;
           void *g = t_global(ng, t, 1000 + (unsigned long long)(s * 100 + a * 10 + kind));
@@ -247,7 +247,7 @@ static void ghost_case(dlops_ctx ctx, int nd, const int64_t *gshape, int axis, d
            (long long)gshape[0], nd > 1 ? (long long)gshape[1] : 0LL, nd > 2 ? ",..." : "", axis, kind, dlops_dtype_name(t),
            (long long)front, (long long)back);
   dlops_darray x = NULL;
-  T_CALL(dlops_darray_create_ext(ctx, nd, gshape, axis, DLOPS_SCATTER, t, sizes ? sizes[me] : -1, c[me], DLOPS_MEM_HOST,
+  T_CALL(dlops_darray_create_ext(ctx, nd, gshape, axis, DLOPS_SCATTER, t, sizes ? sizes[me] : -1, c[me], dlops_test_mem,
                                  &x));
   int64_t ng = t_prod(gshape, nd);
   void *g = t_global(ng, t, 77 + (unsigned long long)(fb * 5 + bb)); /* same on every rank */

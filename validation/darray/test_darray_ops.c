@@ -56,7 +56,7 @@ static dlops_darray make(dlops_ctx ctx, const layout_t *L, dlops_dtype t, int64_
     *off = t_split_off(n, gs, gi);
   }
   dlops_darray x = NULL;
-  T_REQUIRE(dlops_darray_create_ext(ctx, L->ndim, L->shape, L->axis, L->part, t, ln, color_of(L->mask, me), DLOPS_MEM_HOST,
+  T_REQUIRE(dlops_darray_create_ext(ctx, L->ndim, L->shape, L->axis, L->part, t, ln, color_of(L->mask, me), dlops_test_mem,
                                     &x));
   return x;
 }

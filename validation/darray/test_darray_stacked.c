@@ -25,7 +25,7 @@ typedef struct {
 static void build(dlops_ctx ctx, const dlops_dtype *types, stack_t *s) {
   for (int i = 0; i < NCOMP; i++)
     T_REQUIRE(dlops_darray_create_ext(ctx, comp_ndim[i], comp_shape[i], comp_axis[i], comp_part[i], types[i], -1,
-                                      comp_masked[i] ? me % 2 : -1, DLOPS_MEM_HOST, &s->comp[i]));
+                                      comp_masked[i] ? me % 2 : -1, dlops_test_mem, &s->comp[i]));
   T_REQUIRE(dlops_darray_create_stacked(2, s->comp, &s->inner));
   dlops_darray o[3] = {s->inner, s->comp[2], s->comp[3]};
   T_REQUIRE(dlops_darray_create_stacked(3, o, &s->outer));

@@ -44,7 +44,7 @@ static int64_t min_len(const dcfg *f) {
 int main(int argc, char **argv) {
   dlops_ctx ctx = dlops_test_init(&argc, &argv);
   dlops_ctx self = NULL;
-  T_REQUIRE(dlops_ctx_create(MPI_COMM_SELF, "comm=mpi", &self));
+  self = dlops_test_self_ctx(ctx);
   char label[256];
 
   /* ---- derivatives: every configuration, shape, axis and dtype */

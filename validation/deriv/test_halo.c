@@ -108,7 +108,7 @@ static void blk_free(void *p) {
 int main(int argc, char **argv) {
   dlops_ctx ctx = dlops_test_init(&argc, &argv);
   dlops_ctx self = NULL;
-  T_REQUIRE(dlops_ctx_create(MPI_COMM_SELF, "comm=mpi", &self));
+  self = dlops_test_self_ctx(ctx);
   int P, me;
   dlops_ctx_get_size(ctx, &P);
   dlops_ctx_get_rank(ctx, &me);

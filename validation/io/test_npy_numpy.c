@@ -116,7 +116,7 @@ static FILE *g_man = NULL;
 static void write_one(dlops_ctx ctx, const char *dir, dlops_dtype t, int ndim, const int64_t *shape, int axis,
                       dlops_partition part, int color, const char *what) {
   dlops_darray x = NULL;
-  int err = dlops_darray_create_ext(ctx, ndim, shape, axis, part, t, -1, color, DLOPS_MEM_HOST, &x);
+  int err = dlops_darray_create_ext(ctx, ndim, shape, axis, part, t, -1, color, dlops_test_mem, &x);
   T_CHECK(err == 0, "create %s: %s", what, dlops_last_error());
   if (err) return;
   int64_t n = npy_prod(ndim, shape);

@@ -95,7 +95,7 @@ static void check_read(dlops_ctx ctx, const char *path, int ndim, const int64_t 
 static void roundtrip(dlops_ctx ctx, dlops_ctx rctx, dlops_dtype t, int ndim, const int64_t *shape, int axis,
                       int64_t local_n, const char *what) {
   dlops_darray x = NULL;
-  int err = dlops_darray_create_ext(ctx, ndim, shape, axis, DLOPS_SCATTER, t, local_n, -1, DLOPS_MEM_HOST, &x);
+  int err = dlops_darray_create_ext(ctx, ndim, shape, axis, DLOPS_SCATTER, t, local_n, -1, dlops_test_mem, &x);
   T_CHECK(err == 0, "create %s: %s", what, dlops_last_error());
   if (err) return;
   size_t es = dlops_dtype_size(t);
@@ -151,7 +151,7 @@ static void shape_cases(dlops_ctx ctx, dlops_dtype t) {
 static void masked_case(dlops_ctx ctx) {
   int64_t s[] = {6, 5};
   dlops_darray x = NULL;
-  T_REQUIRE(dlops_darray_create_ext(ctx, 2, s, 0, DLOPS_SCATTER, DLOPS_F64, -1, g_rank % 2, DLOPS_MEM_HOST, &x));
+  T_REQUIRE(dlops_darray_create_ext(ctx, 2, s, 0, DLOPS_SCATTER, DLOPS_F64, -1, g_rank % 2, dlops_test_mem, &x));
   double global[30];
   dlops_test_fill(global, 30, DLOPS_F64, 77);
   T_CALL(dlops_darray_scatter(x, global, 0));

@@ -465,7 +465,7 @@ int main(int argc, char **argv) {
   world = dlops_test_init(&argc, &argv);
   dlops_ctx_get_rank(world, &rank);
   dlops_ctx_get_size(world, &P);
-  T_REQUIRE(dlops_ctx_create(MPI_COMM_SELF, "comm=mpi", &self));
+  self = dlops_test_self_ctx(world);
   for (int k = 0; k < 4; k++) {
     dlops_dtype t = all_dtypes[k];
     test_blockdiag_family(t);

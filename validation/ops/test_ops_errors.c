@@ -34,7 +34,7 @@ static void test_apply_errors(void) {
   int64_t n1 = nc + 1;
   T_CALL(dlops_darray_create(world, 1, &n1, 0, DLOPS_SCATTER, DLOPS_F64, &xbig));
   T_CALL(dlops_darray_create(world, 1, &nc, 0, DLOPS_BROADCAST, DLOPS_F64, &xb));
-  T_CALL(dlops_darray_create_ext(world, 1, &nc, 0, DLOPS_SCATTER, DLOPS_F32, 2, -1, DLOPS_MEM_HOST, &xf));
+  T_CALL(dlops_darray_create_ext(world, 1, &nc, 0, DLOPS_SCATTER, DLOPS_F32, 2, -1, dlops_test_mem, &xf));
   dlops_scalar seven = {7.0, 0.0};
   T_CALL(dlops_darray_fill(y, seven));
   /* mismatched layouts: DLOPS_ERR_SIZE; wrong dtype: DLOPS_ERR_ARG; y untouched */
@@ -251,7 +251,7 @@ int main(int argc, char **argv) {
   world = dlops_test_init(&argc, &argv);
   dlops_ctx_get_rank(world, &rank);
   dlops_ctx_get_size(world, &P);
-  T_REQUIRE(dlops_ctx_create(MPI_COMM_SELF, "comm=mpi", &self));
+  self = dlops_test_self_ctx(world);
   test_apply_errors();
   test_algebra_errors();
   test_basic_errors();

@@ -346,7 +346,7 @@ static void test_algebra(dlops_dtype t) {
 
 int main(int argc, char **argv) {
   world = dlops_test_init(&argc, &argv);
-  T_REQUIRE(dlops_ctx_create(MPI_COMM_SELF, "comm=mpi", &self));
+  self = dlops_test_self_ctx(world);
   for (int k = 0; k < 4; k++) {
     dlops_dtype t = all_dtypes[k];
     test_matrix(t);

@@ -255,7 +255,7 @@ int main(int argc, char **argv) {
   }
   if (me == 0) printf("parity against %s\n", dir);
   dlops_ctx self = NULL;
-  T_REQUIRE(dlops_ctx_create(MPI_COMM_SELF, "comm=mpi", &self));
+  self = dlops_test_self_ctx(ctx);
   char line[2048];
   int ncase = 0;
   while (fgets(line, sizeof line, f)) {

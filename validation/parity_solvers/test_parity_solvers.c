@@ -137,8 +137,8 @@ static dlops_op make_op(char kind) {
     nl += NCOL[k], ml += r;
   }
   dlops_darray d = NULL, g = NULL;
-  T_REQUIRE(dlops_darray_create_ext(ctx, 1, &n, 0, DLOPS_SCATTER, DLOPS_F64, nl, -1, DLOPS_MEM_HOST, &d));
-  T_REQUIRE(dlops_darray_create_ext(ctx, 1, &m, 0, DLOPS_SCATTER, DLOPS_F64, ml, -1, DLOPS_MEM_HOST, &g));
+  T_REQUIRE(dlops_darray_create_ext(ctx, 1, &n, 0, DLOPS_SCATTER, DLOPS_F64, nl, -1, dlops_test_mem, &d));
+  T_REQUIRE(dlops_darray_create_ext(ctx, 1, &m, 0, DLOPS_SCATTER, DLOPS_F64, ml, -1, dlops_test_mem, &g));
   dlops_op A = NULL;
   T_REQUIRE(dlops_op_create_user(d, g, bd_fwd, bd_adj, B, bd_free, &A));
   dlops_darray_destroy(&d), dlops_darray_destroy(&g);
@@ -290,7 +290,7 @@ int main(int argc, char **argv) {
    * MatrixMult), the local matrices on one-rank contexts */
   {
     dlops_ctx self = NULL;
-    T_REQUIRE(dlops_ctx_create(MPI_COMM_SELF, "comm=mpi", &self));
+    self = dlops_test_self_ctx(ctx);
     dlops_op loc[2][NB], Mb = NULL, Sb = NULL;
     int nl = 0;
     for (int k = 0; k < NB; k++) {

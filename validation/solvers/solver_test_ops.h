@@ -168,7 +168,7 @@ static void top_free(void *u) {
 
 static inline dlops_darray tvec(dlops_ctx ctx, int64_t n, int64_t local_n, dlops_dtype t) {
   dlops_darray x = NULL;
-  T_REQUIRE(dlops_darray_create_ext(ctx, 1, &n, 0, DLOPS_SCATTER, t, local_n, -1, DLOPS_MEM_HOST, &x));
+  T_REQUIRE(dlops_darray_create_ext(ctx, 1, &n, 0, DLOPS_SCATTER, t, local_n, -1, dlops_test_mem, &x));
   return x;
 }
 

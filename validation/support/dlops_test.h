@@ -25,6 +25,9 @@
 
 static long dlops_test_pass_ = 0, dlops_test_fail_ = 0;
 static int dlops_test_rank_ = 0;
+/* The memory space of the test context (mem=host, or device with mem=emu): tests create their
+ * arrays there, so the same test program checks host and (emulated) device data. */
+static dlops_memspace dlops_test_mem = DLOPS_MEM_HOST;
 
 #define T_CHECK(cond, ...)                                                              \
   do {                                                                                  \
@@ -78,7 +81,25 @@ static inline dlops_ctx dlops_test_init(int *argc, char ***argv) {
     }
     MPI_Abort(MPI_COMM_WORLD, 1);
   }
+  dlops_ctx_get_memspace(ctx, &dlops_test_mem);
   return ctx;
+}
+
+/* A one-rank context on MPI_COMM_SELF for local operators, with comm=mpi and the memory space
+ * of ctx (local operators must live where the distributed arrays live). */
+static inline dlops_ctx dlops_test_self_ctx(dlops_ctx ctx) {
+  const char *spec = "";
+  dlops_ctx_get_spec(ctx, &spec);
+  const char *m = strstr(spec, "mem=");
+  char buf[64];
+  snprintf(buf, sizeof buf, "comm=mpi %.*s", m ? (int)strcspn(m, " ") : 0, m ? m : "");
+  dlops_ctx self = NULL;
+  if (dlops_ctx_create(MPI_COMM_SELF, buf, &self)) {
+    fprintf(stderr, "[rank %d] FATAL: cannot create a one-rank context (\"%s\"): %s\n", dlops_test_rank_, buf,
+            dlops_last_error());
+    MPI_Abort(MPI_COMM_WORLD, 1);
+  }
+  return self;
 }
 
 static inline void dlops_test_skip(dlops_ctx ctx, const char *reason) {

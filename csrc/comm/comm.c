@@ -84,6 +84,10 @@ static const dlops_comm_ops *route(dlops_comm *c, dlops_memspace mem) {
 
 static int staged(const dlops_comm *c, dlops_memspace mem) { return mem == DLOPS_MEM_DEVICE && !c->device_direct; }
 
+/* On a one-rank communicator a collective on device buffers moves nothing between ranks: it is
+ * a copy in device memory (or nothing), done here rather than staged through the host. */
+static int alone(const dlops_comm *c, dlops_memspace mem) { return c->size == 1 && staged(c, mem); }
+
 static int check_mem(dlops_comm *c, dlops_memspace mem) {
   DLOPS_CHECK(mem == DLOPS_MEM_HOST || mem == DLOPS_MEM_DEVICE, c->ctx, DLOPS_ERR_ARG, "invalid memory space %d",
               (int)mem);
@@ -163,6 +167,13 @@ static int64_t extent_of(int n, const int64_t *counts, const int64_t *displs) {
   return e;
 }
 
+/* Copy of a self message in its own memory space. */
+static int self_copy(dlops_comm *c, void *dst, const void *src, size_t bytes, dlops_memspace mem) {
+  if (!bytes || dst == src) return DLOPS_SUCCESS;
+  dlops_mem *m = c->ctx->mems[mem];
+  return m->ops->copy(m, dst, mem, src, mem, bytes, 0);
+}
+
 /* ---------------------------------------------------------------- payload calls */
 int dlops_comm_allreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
                          dlops_memspace mem) {
@@ -174,7 +185,9 @@ int dlops_comm_allreduce(dlops_comm *c, const void *send, void *recv, int64_t co
   DLOPS_CHECK(f == 1 || op == DLOPS_OP_SUM, c->ctx, DLOPS_ERR_ARG, "max/min reductions are not defined for complex data");
   const dlops_comm_ops *ops = route(c, mem);
   double t0 = MPI_Wtime();
-  if (staged(c, mem)) {
+  if (alone(c, mem)) {
+    if (send != DLOPS_IN_PLACE) DLOPS_CALL(self_copy(c, recv, send, (size_t)count * dlops_ctype_size(t), mem));
+  } else if (staged(c, mem)) {
     size_t b = (size_t)count * dlops_ctype_size(t);
     int in_place = send == DLOPS_IN_PLACE, k;
     DLOPS_CALL(stage_acquire(c, in_place ? b : 2 * b, &k));
@@ -203,7 +216,9 @@ int dlops_comm_reduce(dlops_comm *c, const void *send, void *recv, int64_t count
   DLOPS_CHECK(f == 1 || op == DLOPS_OP_SUM, c->ctx, DLOPS_ERR_ARG, "max/min reductions are not defined for complex data");
   const dlops_comm_ops *ops = route(c, mem);
   double t0 = MPI_Wtime();
-  if (staged(c, mem)) {
+  if (alone(c, mem)) {
+    if (send != DLOPS_IN_PLACE) DLOPS_CALL(self_copy(c, recv, send, (size_t)count * dlops_ctype_size(t), mem));
+  } else if (staged(c, mem)) {
     size_t b = (size_t)count * dlops_ctype_size(t);
     int in_place = send == DLOPS_IN_PLACE, k;
     DLOPS_CALL(stage_acquire(c, 2 * b, &k));
@@ -231,7 +246,9 @@ int dlops_comm_bcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int
   dlops_ctype rt = real_of(t, &f);
   const dlops_comm_ops *ops = route(c, mem);
   double t0 = MPI_Wtime();
-  if (staged(c, mem)) {
+  if (alone(c, mem)) {
+    /* nothing to send */
+  } else if (staged(c, mem)) {
     size_t b = (size_t)count * dlops_ctype_size(t);
     int k;
     DLOPS_CALL(stage_acquire(c, b, &k));
@@ -275,7 +292,10 @@ int dlops_comm_allgatherv(dlops_comm *c, const void *send, int64_t scount, void 
   int err = scaled(c, rcounts, f, &rc);
   if (!err) err = scaled(c, rdispls, f, &rd);
   double t0 = MPI_Wtime();
-  if (!err && staged(c, mem)) {
+  if (!err && alone(c, mem)) {
+    err = self_copy(c, (char *)recv + (size_t)rdispls[0] * dlops_ctype_size(t), send,
+                    (size_t)scount * dlops_ctype_size(t), mem);
+  } else if (!err && staged(c, mem)) {
     const size_t es = dlops_ctype_size(t), sb = (size_t)scount * es;
     const size_t rb = (size_t)extent_of(c->size, rcounts, rdispls) * es;
     int k = -1;
@@ -309,13 +329,6 @@ int dlops_comm_allgather(dlops_comm *c, const void *send, int64_t count, void *r
   int err = dlops_comm_allgatherv(c, send, count, recv, cnt, cnt + c->size, t, mem);
   free(cnt);
   return err;
-}
-
-/* Copy of a self message in its own memory space. */
-static int self_copy(dlops_comm *c, void *dst, const void *src, size_t bytes, dlops_memspace mem) {
-  if (!bytes || dst == src) return DLOPS_SUCCESS;
-  dlops_mem *m = c->ctx->mems[mem];
-  return m->ops->copy(m, dst, mem, src, mem, bytes, 0);
 }
 
 int dlops_comm_alltoallv(dlops_comm *c, const void *send, const int64_t *scounts, const int64_t *sdispls,

@@ -8,32 +8,6 @@
 
 static int P, me;
 
-/* Hash of the last message without its "on rank N" part. */
-static unsigned long msg_hash(void) {
-  unsigned long h = 5381;
-  const char *m = dlops_last_error(), *r = strstr(m, " on rank ");
-  for (const char *p = m; *p; p++) {
-    if (p == r) {
-      p += 9;
-      while (*p >= '0' && *p <= '9') p++;
-      if (!*p) break;
-    }
-    h = h * 33u + (unsigned char)*p;
-  }
-  return h;
-}
-
-/* The error happened on every rank with the same code and the same message (up to the rank). */
-#define T_EXPECT_ALL(expr, code)                                                                    \
-  do {                                                                                              \
-    T_EXPECT_ERR(expr, code);                                                                       \
-    unsigned long h_ = msg_hash();                                                                  \
-    unsigned long mm_[2] = {h_, ~h_};                                                               \
-    MPI_Allreduce(MPI_IN_PLACE, mm_, 2, MPI_UNSIGNED_LONG, MPI_MAX, MPI_COMM_WORLD);                \
-    T_CHECK(mm_[0] == h_ && mm_[1] == ~h_, "%s: ranks report different messages (here: %s)", #expr, \
-            dlops_last_error());                                                                    \
-  } while (0)
-
 static void test_create(dlops_ctx ctx) {
   int64_t s2[2] = {6, 4}, bad[2] = {6, -1};
   dlops_darray x = (dlops_darray)0x1;

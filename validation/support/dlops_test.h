@@ -67,6 +67,33 @@ static dlops_memspace dlops_test_mem = DLOPS_MEM_HOST;
       T_CHECK(dlops_last_error()[0] != '\0', "%s failed without a message", #expr);      \
   } while (0)
 
+/* Hash of the last error message without its "on rank N" part. */
+static inline unsigned long dlops_test_msg_hash(void) {
+  unsigned long h = 5381;
+  const char *m = dlops_last_error(), *r = strstr(m, " on rank ");
+  for (const char *p = m; *p; p++) {
+    if (p == r) {
+      p += 9;
+      while (*p >= '0' && *p <= '9') p++;
+      if (!*p) break;
+    }
+    h = h * 33u + (unsigned char)*p;
+  }
+  return h;
+}
+
+/* The call failed on every rank with the same code and the same message (up to the rank):
+ * collective over MPI_COMM_WORLD, so a rank that did not fail (or hung) shows up. */
+#define T_EXPECT_ALL(expr, code)                                                                    \
+  do {                                                                                              \
+    T_EXPECT_ERR(expr, code);                                                                       \
+    unsigned long h_ = dlops_test_msg_hash();                                                       \
+    unsigned long mm_[2] = {h_, ~h_};                                                               \
+    MPI_Allreduce(MPI_IN_PLACE, mm_, 2, MPI_UNSIGNED_LONG, MPI_MAX, MPI_COMM_WORLD);                \
+    T_CHECK(mm_[0] == h_ && mm_[1] == ~h_, "%s: ranks report different messages (here: %s)", #expr, \
+            dlops_last_error());                                                                    \
+  } while (0)
+
 static inline dlops_ctx dlops_test_init(int *argc, char ***argv) {
   MPI_Init(argc, argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &dlops_test_rank_);

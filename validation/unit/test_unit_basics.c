@@ -163,7 +163,23 @@ static void test_specs(void) {
   bad_spec("mpj", DLOPS_ERR_ARG, "did you mean 'comm=mpi'");
   bad_spec("comm=mpi comm=bogus", DLOPS_ERR_ARG, "bogus");
   bad_spec("comm=nccl mem=host", DLOPS_ERR_ARG, "device");
-  bad_spec("mem=device", DLOPS_ERR_UNSUPPORTED, NULL);
+  {
+    /* device memory: without a CUDA build the message says how to get one; with CUDA but no GPU
+     * (or before the CUDA memory space exists) it says what is missing */
+    char buf[4096];
+    dlops_backends_describe(buf, sizeof buf);
+    int cuda = strstr(buf, "needs -DDLOPS_ENABLE_CUDA=ON") == NULL;
+    bad_spec("mem=device", DLOPS_ERR_UNSUPPORTED, cuda ? "device" : "reconfigure with -DDLOPS_ENABLE_CUDA=ON");
+    bad_spec("comm=mpi mem=device", DLOPS_ERR_UNSUPPORTED, cuda ? "device" : "-DDLOPS_ENABLE_CUDA=ON");
+    /* the emulated device of test builds (this test suite is one) */
+    T_CHECK(strstr(buf, "emu (emulated device for tests)") != NULL, "help does not list mem=emu: %s", buf);
+    good_spec("mem=emu", "comm=mpi mem=emu");
+    good_spec("comm=mpi mem=emu stage=always", "comm=mpi mem=emu stage=always");
+    good_spec("stage=auto mem=host", "comm=mpi mem=host");
+    if (built("rma")) good_spec("comm=rma mem=emu", "comm=rma mem=emu sync=lock_all");
+    bad_spec("mem=emu stage=sometimes", DLOPS_ERR_ARG, "did you mean");
+    if (built("nccl")) bad_spec("comm=nccl mem=emu", DLOPS_ERR_ARG, "emulated device");
+  }
   if (!built("nccl")) bad_spec("comm=nccl", DLOPS_ERR_UNSUPPORTED, "DLOPS_ENABLE_NCCL");
   if (!built("rma")) bad_spec("comm=rma", DLOPS_ERR_UNSUPPORTED, "DLOPS_ENABLE_RMA");
   /* the messages carry file:line context */

@@ -172,16 +172,36 @@ static inline void acc_add(acc_t *a, double v) {
   }
 }
 static inline double acc_get(const acc_t *a) { return a->sum + (a->block - a->comp); }
+/* Fold one finished block of 128 terms (the same arithmetic as the 128th acc_add). */
+static inline void acc_fold(acc_t *a, double block) {
+  double y = block - a->comp, t = a->sum + y;
+  a->comp = (t - a->sum) - y;
+  a->sum = t;
+}
+/* sum of x[i]*y[i] (or x[i]*x[i]) through acc_t, block by block: bit-identical to acc_add on
+ * every term, without a counter and a branch per term. */
+#define ACC_DOT(T, acc, x, y, n)                                        \
+  do {                                                                  \
+    int64_t i_ = 0;                                                     \
+    for (; i_ + 128 <= (n); i_ += 128) {                                \
+      double b_ = 0;                                                    \
+      for (int64_t k_ = i_; k_ < i_ + 128; k_++) b_ += (double)(x)[k_] * (double)(y)[k_]; \
+      acc_fold(&(acc), b_);                                             \
+    }                                                                   \
+    double b_ = 0;                                                      \
+    for (; i_ < (n); i_++) b_ += (double)(x)[i_] * (double)(y)[i_];     \
+    (acc).block = b_;                                                   \
+  } while (0)
 
 static int h_dot(dlops_mem *m, dlops_dtype t, int64_t n, const void *x, const void *y, int conj_x, double *out) {
   (void)m;
   acc_t ar = {0, 0, 0, 0}, ai = {0, 0, 0, 0};
   if (t == DLOPS_F64) {
     const double *a = x, *b = y;
-    for (int64_t i = 0; i < n; i++) acc_add(&ar, a[i] * b[i]);
+    ACC_DOT(double, ar, a, b, n);
   } else if (t == DLOPS_F32) {
     const float *a = x, *b = y;
-    for (int64_t i = 0; i < n; i++) acc_add(&ar, (double)a[i] * (double)b[i]);
+    ACC_DOT(float, ar, a, b, n);
   } else {
     const double s = conj_x ? -1.0 : 1.0;
     for (int64_t i = 0; i < n; i++) {
@@ -205,7 +225,7 @@ static int h_norm(dlops_mem *m, dlops_dtype t, int64_t n, const void *x, double 
   double mm = kmin ? INFINITY : 0.0;
   if (ord == 2.0 && t == DLOPS_F64) { /* the common case, without the element switch */
     const double *a = x;
-    for (int64_t i = 0; i < n; i++) acc_add(&acc, a[i] * a[i]);
+    ACC_DOT(double, acc, a, a, n);
     *out = acc_get(&acc);
     return DLOPS_SUCCESS;
   }
@@ -320,7 +340,18 @@ static int h_strided(dlops_mem *m, size_t es, const dlops_mem_strided *s, void *
 #define R DLOPS_STENCIL_REACH
 
 /* Input row g of block o: local, a ghost row, or NULL when the program never reads it. mr is
- * the number of reals per row. */
+ * the number of reals per row.
+ *
+ * The kernel runs statement by statement over the output rows it covers, so every output element
+ * still receives its statements in program order (the result is the same, bit for bit, as
+ * running all statements on one row before the next). Rows whose operands are all local form
+ * one contiguous range: there the statement is a single flat loop over rows x reals, which the
+ * compiler vectorises whatever the row length (a derivative along the last axis has rows of
+ * one element); only the rows next to ghost rows go through the per-row pointer lookup. The
+ * output is done in tiles of about STENCIL_TILE reals, each zeroed, run through every statement
+ * and divided by the sampling while it is in cache. */
+/* reals per tile of output rows: the tile stays in the L1 cache while every statement runs on it */
+#define STENCIL_TILE 256
 #define DEFINE_STENCIL(T, S)                                                                                   \
   static inline const T *row_##S(const dlops_stencil_args *a, const T *x, int64_t g, int64_t o, int64_t mr) {   \
     if (g >= a->row0 && g < a->row0 + a->nrows) return x + (o * a->nrows + (g - a->row0)) * mr;                \
@@ -330,38 +361,68 @@ static int h_strided(dlops_mem *m, size_t es, const dlops_mem_strided *s, void *
   }                                                                                                             \
   static void stencil_##S(const dlops_stencil_prog *p, const dlops_stencil_args *a, int cplx, const T *x, T *y) { \
     const int64_t m = cplx ? 2 * a->inner : a->inner;                                                          \
-    for (int64_t o = 0; o < a->outer; o++)                                                                      \
-      for (int64_t i = a->row0; i < a->row0 + a->nrows; i++) {                                                  \
-        T *yr = y + (o * a->nrows + (i - a->row0)) * m;                                                         \
-        for (int64_t k = 0; k < m; k++) yr[k] = 0;                                                              \
+    const int64_t r0 = a->row0, r1 = a->row0 + a->nrows;                                                        \
+    const int64_t tile = m >= STENCIL_TILE ? 1 : STENCIL_TILE / m; /* output rows per tile */                  \
+    for (int64_t o = 0; o < a->outer; o++) {                                                                    \
+      T *yo = y + o * a->nrows * m;                                                                             \
+      const T *xo = x + o * a->nrows * m;                                                                       \
+      for (int64_t t0 = r0; t0 < r1; t0 += tile) {                                                              \
+        const int64_t t1 = t0 + tile < r1 ? t0 + tile : r1;                                                     \
+        for (int64_t k = (t0 - r0) * m; k < (t1 - r0) * m; k++) yo[k] = 0;                                     \
         for (int s = 0; s < p->nst; s++) {                                                                      \
           const dlops_stencil_stmt *st = &p->st[s];                                                             \
-          if (i < st->lo || i >= st->hi) continue;                                                              \
           const int no = dlops_stencil_nops(st->expr);                                                          \
-          const T *ra = row_##S(a, x, i + st->d[0], o, m);                                                      \
-          const T *rb = no > 1 ? row_##S(a, x, i + st->d[1], o, m) : ra;                                        \
-          const T *rc = no > 2 ? row_##S(a, x, i + st->d[2], o, m) : ra;                                        \
-          const T *rd = no > 3 ? row_##S(a, x, i + st->d[3], o, m) : ra;                                        \
-          STENCIL_EXPRS(S)                                                                                      \
+          int dmin = st->d[0], dmax = st->d[0];                                                                 \
+          for (int q = 1; q < no; q++) {                                                                        \
+            dmin = st->d[q] < dmin ? st->d[q] : dmin;                                                           \
+            dmax = st->d[q] > dmax ? st->d[q] : dmax;                                                           \
+          }                                                                                                     \
+          const int64_t lo = st->lo > t0 ? st->lo : t0, hi = st->hi < t1 ? st->hi : t1;                         \
+          /* rows of [lo, hi) whose operands are all local: [flo, fhi) */                                      \
+          int64_t flo = r0 - dmin > lo ? r0 - dmin : lo, fhi = r1 - dmax < hi ? r1 - dmax : hi;                \
+          if (fhi < flo) fhi = flo;                                                                             \
+          for (int64_t i = lo; i < hi; i++) {                                                                   \
+            int64_t len = m;                                                                                    \
+            const T *ra, *rb, *rc, *rd;                                                                         \
+            T *yr = yo + (i - r0) * m;                                                                          \
+            if (i == flo && fhi > flo) { /* the local range: one flat loop */                                  \
+              len = (fhi - flo) * m;                                                                            \
+              const T *xi = xo + (i - r0) * m;                                                                  \
+              ra = xi + st->d[0] * m;                                                                           \
+              rb = no > 1 ? xi + st->d[1] * m : ra;                                                             \
+              rc = no > 2 ? xi + st->d[2] * m : ra;                                                             \
+              rd = no > 3 ? xi + st->d[3] * m : ra;                                                             \
+              i = fhi - 1;                                                                                      \
+            } else {                                                                                            \
+              ra = row_##S(a, x, i + st->d[0], o, m);                                                           \
+              rb = no > 1 ? row_##S(a, x, i + st->d[1], o, m) : ra;                                             \
+              rc = no > 2 ? row_##S(a, x, i + st->d[2], o, m) : ra;                                             \
+              rd = no > 3 ? row_##S(a, x, i + st->d[3], o, m) : ra;                                             \
+            }                                                                                                   \
+            STENCIL_EXPRS(S)                                                                                    \
+          }                                                                                                     \
         }                                                                                                       \
+        T *yt = yo + (t0 - r0) * m;                                                                             \
+        const int64_t nt = (t1 - t0) * m;                                                                       \
         if (cplx)                                                                                               \
-          for (int64_t k = 0; k < m; k++) yr[k] = dlops_stencil_finish_##S(1, yr[k], p->scale);                 \
+          for (int64_t k = 0; k < nt; k++) yt[k] = dlops_stencil_finish_##S(1, yt[k], p->scale);                \
         else                                                                                                    \
-          for (int64_t k = 0; k < m; k++) yr[k] = dlops_stencil_finish_##S(0, yr[k], p->scale);                 \
+          for (int64_t k = 0; k < nt; k++) yt[k] = dlops_stencil_finish_##S(0, yt[k], p->scale);                \
       }                                                                                                         \
+    }                                                                                                           \
   }
-/* One statement on one row: the expression and the mode are constants in each loop, so the
+/* One statement on len reals: the expression and the mode are constants in each loop, so the
  * shared per-element function folds into straight-line code. */
 #define STENCIL_MODE(S, E, C)                                                                                  \
   switch (st->mode) {                                                                                          \
     case DLOPS_ST_SET:                                                                                         \
-      for (int64_t k = 0; k < m; k++) yr[k] = dlops_stencil_eval_##S(E, C, ra[k], rb[k], rc[k], rd[k]);       \
+      for (int64_t k = 0; k < len; k++) yr[k] = dlops_stencil_eval_##S(E, C, ra[k], rb[k], rc[k], rd[k]);     \
       break;                                                                                                   \
     case DLOPS_ST_ADD:                                                                                         \
-      for (int64_t k = 0; k < m; k++) yr[k] += dlops_stencil_eval_##S(E, C, ra[k], rb[k], rc[k], rd[k]);      \
+      for (int64_t k = 0; k < len; k++) yr[k] += dlops_stencil_eval_##S(E, C, ra[k], rb[k], rc[k], rd[k]);    \
       break;                                                                                                   \
     default:                                                                                                   \
-      for (int64_t k = 0; k < m; k++) yr[k] -= dlops_stencil_eval_##S(E, C, ra[k], rb[k], rc[k], rd[k]);      \
+      for (int64_t k = 0; k < len; k++) yr[k] -= dlops_stencil_eval_##S(E, C, ra[k], rb[k], rc[k], rd[k]);    \
       break;                                                                                                   \
   }
 #define STENCIL_CASE(S, E)                                                                                     \

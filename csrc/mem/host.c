@@ -351,7 +351,7 @@ static int h_strided(dlops_mem *m, size_t es, const dlops_mem_strided *s, void *
  * output is done in tiles of about STENCIL_TILE reals, each zeroed, run through every statement
  * and divided by the sampling while it is in cache. */
 /* reals per tile of output rows: the tile stays in the L1 cache while every statement runs on it */
-#define STENCIL_TILE 256
+#define STENCIL_TILE 512
 #define DEFINE_STENCIL(T, S)                                                                                   \
   static inline const T *row_##S(const dlops_stencil_args *a, const T *x, int64_t g, int64_t o, int64_t mr) {   \
     if (g >= a->row0 && g < a->row0 + a->nrows) return x + (o * a->nrows + (g - a->row0)) * mr;                \
@@ -363,6 +363,20 @@ static int h_strided(dlops_mem *m, size_t es, const dlops_mem_strided *s, void *
     const int64_t m = cplx ? 2 * a->inner : a->inner;                                                          \
     const int64_t r0 = a->row0, r1 = a->row0 + a->nrows;                                                        \
     const int64_t tile = m >= STENCIL_TILE ? 1 : STENCIL_TILE / m; /* output rows per tile */                  \
+    /* per statement: its rows here, and those whose operands are all local */                               \
+    int64_t slo[DLOPS_STENCIL_MAXST], shi[DLOPS_STENCIL_MAXST], sflo[DLOPS_STENCIL_MAXST], sfhi[DLOPS_STENCIL_MAXST]; \
+    for (int s = 0; s < p->nst; s++) {                                                                          \
+      const dlops_stencil_stmt *st = &p->st[s];                                                                 \
+      int dmin = st->d[0], dmax = st->d[0];                                                                     \
+      for (int q = 1; q < dlops_stencil_nops(st->expr); q++) {                                                  \
+        dmin = st->d[q] < dmin ? st->d[q] : dmin;                                                               \
+        dmax = st->d[q] > dmax ? st->d[q] : dmax;                                                               \
+      }                                                                                                         \
+      slo[s] = st->lo > r0 ? st->lo : r0;                                                                       \
+      shi[s] = st->hi < r1 ? st->hi : r1;                                                                       \
+      sflo[s] = r0 - dmin > slo[s] ? r0 - dmin : slo[s];                                                        \
+      sfhi[s] = r1 - dmax < shi[s] ? r1 - dmax : shi[s];                                                        \
+    }                                                                                                           \
     for (int64_t o = 0; o < a->outer; o++) {                                                                    \
       T *yo = y + o * a->nrows * m;                                                                             \
       const T *xo = x + o * a->nrows * m;                                                                       \
@@ -372,14 +386,8 @@ static int h_strided(dlops_mem *m, size_t es, const dlops_mem_strided *s, void *
         for (int s = 0; s < p->nst; s++) {                                                                      \
           const dlops_stencil_stmt *st = &p->st[s];                                                             \
           const int no = dlops_stencil_nops(st->expr);                                                          \
-          int dmin = st->d[0], dmax = st->d[0];                                                                 \
-          for (int q = 1; q < no; q++) {                                                                        \
-            dmin = st->d[q] < dmin ? st->d[q] : dmin;                                                           \
-            dmax = st->d[q] > dmax ? st->d[q] : dmax;                                                           \
-          }                                                                                                     \
-          const int64_t lo = st->lo > t0 ? st->lo : t0, hi = st->hi < t1 ? st->hi : t1;                         \
-          /* rows of [lo, hi) whose operands are all local: [flo, fhi) */                                      \
-          int64_t flo = r0 - dmin > lo ? r0 - dmin : lo, fhi = r1 - dmax < hi ? r1 - dmax : hi;                \
+          const int64_t lo = slo[s] > t0 ? slo[s] : t0, hi = shi[s] < t1 ? shi[s] : t1;                         \
+          int64_t flo = sflo[s] > lo ? sflo[s] : lo, fhi = sfhi[s] < hi ? sfhi[s] : hi;                         \
           if (fhi < flo) fhi = flo;                                                                             \
           for (int64_t i = lo; i < hi; i++) {                                                                   \
             int64_t len = m;                                                                                    \

@@ -13,7 +13,9 @@ int fref_compute(MPI_Fint fcomm, int dtype, int ndim, const int64_t *cshape, int
 /* The C values of every constant the Fortran module defines, in the order the test expects. */
 int fref_constants(int *v, int n) {
   const int c[] = {DLOPS_F32, DLOPS_F64, DLOPS_C64, DLOPS_C128, DLOPS_NUM_DTYPES,
-                   DLOPS_MEM_HOST, DLOPS_MEM_DEVICE,
+                   DLOPS_MEM_HOST, DLOPS_MEM_DEVICE, DLOPS_NUM_MEMSPACES,
+                   DLOPS_MAP_SOFT_THRESHOLD, DLOPS_MAP_HARD_THRESHOLD, DLOPS_MAP_HALF_THRESHOLD, DLOPS_MAP_HARD_CUT,
+                   DLOPS_MAP_CLIP, DLOPS_MAP_SIGN, DLOPS_MAP_NONZERO, DLOPS_MAP_OUTSIDE, DLOPS_NUM_MAPS,
                    DLOPS_SUCCESS, DLOPS_ERR_ARG, DLOPS_ERR_SIZE, DLOPS_ERR_STATE, DLOPS_ERR_UNSUPPORTED, DLOPS_ERR_MEM,
                    DLOPS_ERR_MPI, DLOPS_ERR_CUDA, DLOPS_ERR_CUBLAS, DLOPS_ERR_NCCL, DLOPS_ERR_IO, DLOPS_ERR_INTERNAL,
                    DLOPS_NUM_ERRORS,
@@ -22,7 +24,7 @@ int fref_constants(int *v, int n) {
                    DLOPS_COMM_NEIGHBOR, DLOPS_COMM_SPLIT, DLOPS_COMM_META, DLOPS_COMM_NUM_KINDS,
                    DLOPS_MAX_NDIM, DLOPS_VERSION_MAJOR, DLOPS_VERSION_MINOR, DLOPS_VERSION_PATCH,
                    (int)sizeof(dlops_scalar), (int)sizeof(dlops_comm_counter), (int)sizeof(dlops_ctx),
-                   (int)sizeof(dlops_darray), (int)sizeof(dlops_pending)};
+                   (int)sizeof(dlops_darray), (int)sizeof(dlops_pending), (int)sizeof(dlops_mem_counter)};
   int m = (int)(sizeof c / sizeof c[0]);
   for (int i = 0; i < m && i < n; i++) v[i] = c[i];
   return m;

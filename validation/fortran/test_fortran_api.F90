@@ -29,7 +29,7 @@ module api_cases
   use fref_c
   implicit none
   private
-  public :: test_constants, test_context, test_layout, test_case, test_errors, test_misc
+  public :: test_constants, test_context, test_layout, test_case, test_errors, test_misc, test_memspaces
 
 contains
 
@@ -100,8 +100,10 @@ contains
   subroutine test_constants()
     integer(c_int) :: v(64)
     integer :: m, i
-    integer, parameter :: mine(41) = [DLOPS_F32, DLOPS_F64, DLOPS_C64, DLOPS_C128, DLOPS_NUM_DTYPES, &
-         DLOPS_MEM_HOST, DLOPS_MEM_DEVICE, &
+    integer, parameter :: mine(52) = [DLOPS_F32, DLOPS_F64, DLOPS_C64, DLOPS_C128, DLOPS_NUM_DTYPES, &
+         DLOPS_MEM_HOST, DLOPS_MEM_DEVICE, DLOPS_NUM_MEMSPACES, &
+         DLOPS_MAP_SOFT_THRESHOLD, DLOPS_MAP_HARD_THRESHOLD, DLOPS_MAP_HALF_THRESHOLD, DLOPS_MAP_HARD_CUT, &
+         DLOPS_MAP_CLIP, DLOPS_MAP_SIGN, DLOPS_MAP_NONZERO, DLOPS_MAP_OUTSIDE, DLOPS_NUM_MAPS, &
          DLOPS_SUCCESS, DLOPS_ERR_ARG, DLOPS_ERR_SIZE, DLOPS_ERR_STATE, DLOPS_ERR_UNSUPPORTED, DLOPS_ERR_MEM, &
          DLOPS_ERR_MPI, DLOPS_ERR_CUDA, DLOPS_ERR_CUBLAS, DLOPS_ERR_NCCL, DLOPS_ERR_IO, DLOPS_ERR_INTERNAL, &
          DLOPS_NUM_ERRORS, &
@@ -110,7 +112,7 @@ contains
          DLOPS_COMM_NEIGHBOR, DLOPS_COMM_SPLIT, DLOPS_COMM_META, DLOPS_COMM_NUM_KINDS, &
          DLOPS_MAX_NDIM, DLOPS_VERSION_MAJOR, DLOPS_VERSION_MINOR, DLOPS_VERSION_PATCH, &
          int(c_sizeof(dlops_scalar())), int(c_sizeof(dlops_comm_counter())), int(c_sizeof(dlops_ctx())), &
-         int(c_sizeof(dlops_darray())), int(c_sizeof(dlops_pending()))]
+         int(c_sizeof(dlops_darray())), int(c_sizeof(dlops_pending())), int(c_sizeof(dlops_mem_counter()))]
     character(len=8) :: s
     m = fref_constants(v, size(v, kind=c_int))
     call check(m == size(mine), 'number of constants compared with C')
@@ -535,6 +537,74 @@ contains
   end subroutine test_errors
 
   ! ------------------------------------------------------------------ everything else
+  ! ------------------------------------------------------------------ memory spaces
+  !> the context's memory space, device pointers as c_ptr, host copies, the memory counters,
+  !> element maps and random fills (the emu pass runs this on the emulated device)
+  subroutine test_memspaces(ctx)
+    type(dlops_ctx), intent(in) :: ctx
+    type(dlops_darray) :: x, y
+    type(dlops_mem_counter) :: mc
+    type(dlops_scalar) :: d
+    type(c_ptr) :: cp
+    real(c_double), pointer :: px(:), py(:), pr(:)
+    character(len=:), allocatable :: spec
+    integer :: mem, ierr, i, nl
+    logical :: ok
+    call dlops_ctx_get_memspace(ctx, mem)
+    call dlops_ctx_get_spec(ctx, spec)
+    if (index(spec, 'mem=host') > 0) then
+      call check(mem == DLOPS_MEM_HOST, 'host context memory space')
+    else
+      call check(mem == DLOPS_MEM_DEVICE, 'device context memory space')
+    end if
+    call dlops_darray_create(ctx, [4 * ftest_size + 3], 0, DLOPS_SCATTER, DLOPS_F64, x)
+    call dlops_darray_duplicate(x, y)
+    call dlops_darray_get_memspace(x, i)
+    call check(i == mem, 'dlops_darray_create follows the context memory space')
+    call dlops_darray_fill_random(x, 11_c_int64_t, -1.0_c_double, 1.0_c_double)
+    call dlops_darray_map(DLOPS_MAP_SIGN, 0.0_c_double, 0.0_c_double, x, y)
+    call dlops_darray_get_local(x, px)
+    call dlops_darray_get_local(y, py)
+    nl = size(px)
+    call check(all(px >= -1.0_c_double .and. px < 1.0_c_double), 'fill_random range')
+    call check(all(py == sign(1.0_c_double, px) .or. (px == 0 .and. py == 0)), 'map sign')
+    call dlops_darray_restore_local(y, py)
+    call dlops_darray_restore_local(x, px)
+    ! the data pointer of its own space, as a c_ptr (a device pointer on device contexts)
+    call dlops_darray_get_local_cptr(x, mem, cp)
+    call check(c_associated(cp), 'get_local_cptr in the array''s space')
+    call dlops_darray_restore_local_cptr(x, cp)
+    call check(.not. c_associated(cp), 'restore_local_cptr nulls the pointer')
+    ! read-only host copy: not written back
+    call dlops_darray_get_local_read_cptr(x, DLOPS_MEM_HOST, cp)
+    call c_f_pointer(cp, pr, [nl])
+    if (nl > 0) pr(1) = 42.0_c_double
+    call dlops_darray_restore_local_read_cptr(x, cp)
+    call dlops_darray_get_local(x, px)
+    if (mem == DLOPS_MEM_DEVICE .and. nl > 0) call check(px(1) /= 42.0_c_double, 'a read-only copy was written back')
+    call dlops_darray_restore_local(x, px)
+    ! counters: one device-to-host copy per reduction on device data, none on host data
+    call dlops_ctx_reset_counters(ctx)
+    call dlops_darray_dot(x, y, d)
+    call dlops_ctx_get_mem_counter(ctx, mc)
+    if (mem == DLOPS_MEM_DEVICE) then
+      call check(mc%d2h == 1 .and. mc%d2h_bytes == 16 .and. mc%h2d == 0 .and. mc%kernels == 1, 'dot device traffic')
+    else
+      call check(mc%d2h == 0 .and. mc%kernels == 0, 'dot on host arrays counts no device traffic')
+    end if
+    ! errors through ierr
+    call dlops_darray_map(99, 0.0_c_double, 0.0_c_double, x, y, ierr)
+    call check_err(ierr, DLOPS_ERR_ARG, 'map with an unknown kind')
+    call dlops_darray_fill_random(x, 1_c_int64_t, 1.0_c_double, 0.0_c_double, ierr)
+    call check_err(ierr, DLOPS_ERR_ARG, 'fill_random with lo > hi')
+    call dlops_darray_get_local_read_cptr(x, 5, cp, ierr)
+    call check_err(ierr, DLOPS_ERR_ARG, 'get_local_read_cptr with a bad memory space')
+    ok = .true.
+    call dlops_darray_destroy(x)
+    call dlops_darray_destroy(y)
+    call check(ok, 'memspaces')
+  end subroutine test_memspaces
+
   subroutine test_misc(ctx)
     type(dlops_ctx), intent(in) :: ctx
     type(dlops_ctx) :: c2
@@ -707,6 +777,7 @@ program test_fortran_api
   end do
   call test_errors(ctx)
   call test_misc(ctx)
+  call test_memspaces(ctx)
   call legacy_checks()
   call ftest_finish(ctx)
 end program test_fortran_api

@@ -48,7 +48,8 @@ DLOPS_EXTERN int dlops_ceil_block(int64_t n, int q, int t, int64_t *start, int64
  *                  n_i x k_j); copied, so the caller may free it; NULL allowed when empty
  *  @param nb       SUMMA panel width (columns of X/Y per broadcast); 0 picks a default (256)
  *  @param dtype    element type
- *  @param A        the operator (domain/range layouts as described above) */
+ *  @param A        the operator (domain/range layouts as described above); A_local is host
+ *                  memory, copied into the context's memory space (where the tile stays) */
 DLOPS_EXTERN int dlops_op_create_matmul(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc, int64_t N, int64_t K,
                                         int64_t M, const void *A_local, int64_t nb, dlops_dtype dtype, dlops_op *A);
 
@@ -65,8 +66,9 @@ DLOPS_EXTERN int dlops_op_matmul_get_layout(dlops_op A, int *pr, int *pc, int *i
  *  Algorithm: SUMMA with non-blocking, double-buffered panel broadcasts of width at most nb
  *  (0 = the natural block width), C stationary. Requirements (else DLOPS_ERR_UNSUPPORTED):
  *  A's row blocking equals C's (mb, rsrc) and B's column blocking equals C's (nb, csrc); the
- *  sub-matrix offsets ia, ja, ... are 1. **Collective**.
- *  Variants: dlops_pddgemm (double), dlops_psgemm (float), dlops_pcgemm / dlops_pzgemm
+ *  sub-matrix offsets ia, ja, ... are 1. The local arrays are host memory (ScaLAPACK's
+ *  convention), whatever the context's memory space. **Collective**.
+ *  Variants: dlops_pdgemm (double), dlops_psgemm (float), dlops_pcgemm / dlops_pzgemm
  *  (complex float / double; alpha and beta as dlops_scalar). */
 DLOPS_EXTERN int dlops_pdgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t n, int64_t k, double alpha,
                               const double *a, const int *desca, const double *b, const int *descb, double beta,

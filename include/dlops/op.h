@@ -17,6 +17,13 @@
  *   - Operators are reference counted: composing keeps a reference, so the caller may destroy
  *     its handles as soon as it has composed them.
  *   - Element types: an operator has one dtype; its vectors must have it too (DLOPS_ERR_ARG).
+ *   - Memory spaces: an operator works on the memory space its vectors were created in (the
+ *     default space of its context; a user operator: the space of the domain and range it is
+ *     given). Every built-in operator supports host and device memory (its coefficients and
+ *     workspaces live with its vectors, its kernels run where the data is). Arrays of another
+ *     space fail with DLOPS_ERR_UNSUPPORTED naming the operator and the space, on every rank,
+ *     before anything is read; compositions of local operators refuse, at creation, local
+ *     operators created on contexts of another memory space.
  */
 #ifndef DLOPS_OP_H
 #define DLOPS_OP_H

@@ -20,10 +20,17 @@
  *     DLOPS_SOLVER_FUSED variant groups the dot products with dlops_darray_multi_dot (CG: 1 per
  *     iteration, CGLS: 2, ISTA/FISTA: 1, power iteration: 1) with the same iterates up to rounding.
  *     DLOPS_SOLVER_PIPELINED (CG only; the other solvers treat it as FUSED) is the
- *     Ghysels-Vanroose pipelined CG: one reduction per iteration whose result is not needed until
- *     after the next operator apply. The darray layer has no non-blocking multi_dot yet, so today
- *     that reduction is still blocking: the recurrence is in place, the overlap awaits a
- *     non-blocking multi_dot.
+ *     Ghysels-Vanroose pipelined CG: one non-blocking reduction per iteration
+ *     (dlops_darray_multi_dot_begin/end) that overlaps the next operator apply.
+ *   - Memory spaces: the solvers run where the arrays live (host or device). With device arrays
+ *     an iteration copies nothing to the device and, to the host, only the scalars of its
+ *     reductions: one copy per reduction of 16 bytes per dot product and 8 per norm. Per
+ *     iteration: CG fused or pipelined 1 copy of 32 bytes, blocking 2 of 16; CGLS fused 2
+ *     copies, 48 bytes in all, blocking 5 copies, 72 bytes; ISTA/FISTA 1 copy of 48 bytes
+ *     (validation/mem/test_mem_transfers.c checks these with dlops_ctx_get_mem_counter).
+ *     Messages of operators that communicate are staged through host memory by backends that
+ *     cannot take device buffers, and counted apart (comm_h2d/comm_d2h). A monitor's stop
+ *     agreement uses a host array; the log (show) copies the first element's block to the host.
  *   - Logging: opts.show = 1 (or the environment variable DLOPS_MONITOR=1) prints PyLops' show=True
  *     log on rank 0 (stdout). A user monitor callback sees every iteration and may stop the solve.
  */

@@ -23,7 +23,7 @@ static const backend_entry backends[DLOPS_NUM_BACKENDS] = {
      0,
 #endif
      "reconfigure with -DDLOPS_ENABLE_RMA=ON"},
-    {"nccl", "NVIDIA NCCL on device memory (one GPU per rank)",
+    {"nccl", "NVIDIA NCCL on device memory (one GPU per rank; needs the CUDA memory space, not in this version)",
 #ifdef DLOPS_HAVE_NCCL
      1,
 #else
@@ -148,6 +148,7 @@ static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
       ctx->backend = (dlops_backend_id)v;
       comm_given = 1;
     } else if (!strcmp(key, "mem")) {
+      if (!strcmp(val, "gpu") || !strcmp(val, "cuda")) val = "device"; /* what people type for device */
       DLOPS_CALL(lookup(ctx, key, val, mem_names, 3, &v));
       ctx->emu = v == 2;
       ctx->mem = v == 0 ? DLOPS_MEM_HOST : DLOPS_MEM_DEVICE;
@@ -188,10 +189,12 @@ static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
                 "with mem=emu");
   } else if (ctx->mem == DLOPS_MEM_DEVICE) {
 #ifdef DLOPS_HAVE_CUDA
-    DLOPS_CALL(dlops_cuda_probe(ctx));
+    /* said before any device probe: no GPU or driver would make this work in this version */
     return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,
-                       "mem=device: this version of dlops has no CUDA memory space yet (it has the memory-space "
-                       "layer, the CUDA table is the next step), so arrays cannot live on the GPU: use mem=host");
+                       "%s: this version of dlops has no CUDA memory space yet (the memory-space layer is there, "
+                       "the CUDA table comes next), so arrays cannot live on a GPU: use mem=host%s",
+                       ctx->backend == DLOPS_BACKEND_NCCL ? "comm=nccl needs device memory, and" : "mem=device",
+                       ctx->backend == DLOPS_BACKEND_NCCL ? " with comm=mpi or comm=rma" : "");
 #else
     return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,
                        "mem=device needs a CUDA build of dlops: reconfigure with -DDLOPS_ENABLE_CUDA=ON");

@@ -408,16 +408,16 @@ int dlops_darray_destroy(dlops_darray *xp) {
   return DLOPS_SUCCESS;
 }
 
-int dlops_darray_same_layout(dlops_darray x, dlops_darray y) {
+static int layout_eq(dlops_darray x, dlops_darray y, int spaces) {
   if (x == y) return 1;
   if (x->nparts != y->nparts) return 0;
   if (x->nparts) {
     for (int i = 0; i < x->nparts; i++)
-      if (!dlops_darray_same_layout(x->parts[i], y->parts[i])) return 0;
+      if (!layout_eq(x->parts[i], y->parts[i], spaces)) return 0;
     return 1;
   }
   if (x->ctx != y->ctx || x->ndim != y->ndim || x->axis != y->axis || x->partition != y->partition ||
-      x->color != y->color || !dlops_darray_same_space(x, y))
+      x->color != y->color || (spaces && !dlops_darray_same_space(x, y)))
     return 0;
   for (int d = 0; d < x->ndim; d++)
     if (x->gshape[d] != y->gshape[d]) return 0;
@@ -425,6 +425,9 @@ int dlops_darray_same_layout(dlops_darray x, dlops_darray y) {
     if (x->axis_sizes[r] != y->axis_sizes[r]) return 0;
   return 1;
 }
+
+int dlops_darray_same_layout(dlops_darray x, dlops_darray y) { return layout_eq(x, y, 1); }
+int dlops_darray_same_shape(dlops_darray x, dlops_darray y) { return layout_eq(x, y, 0); }
 
 /* ---------------------------------------------------------------- queries */
 #define Q_BEGIN(x, p)                                                    \
@@ -578,7 +581,8 @@ static int borrow(dlops_darray x, dlops_memspace mem, int read_only, void **ptr)
     return DLOPS_SUCCESS;
   }
   DLOPS_CHECK(mem == DLOPS_MEM_HOST, x->ctx, DLOPS_ERR_UNSUPPORTED,
-              "the array lives in host memory and has no device copy (create it on a context with mem=device)");
+              "the array lives in host memory and has no device copy (create device arrays on a context with "
+              "mem=device, or mem=emu in test builds, and move data with dlops_darray_copy)");
   DLOPS_CALL(dlops_darray_host_data(x, 1, ptr));
   x->borrowed = read_only ? DLOPS_BORROW_MIRROR_READ : DLOPS_BORROW_MIRROR;
   return DLOPS_SUCCESS;

@@ -91,8 +91,11 @@ static inline int dlops_darray_same_space(const struct dlops_darray_s *x, const 
 }
 static inline const char *dlops_memspace_name(dlops_memspace m) { return m == DLOPS_MEM_HOST ? "host" : "device"; }
 
-/** Internal: 1 if x and y have the same layout (shape, axis, partition, split, mask, stacking). */
+/** Internal: 1 if x and y have the same layout (shape, axis, partition, split, mask, stacking)
+ *  and live in the same memory space. */
 DLOPS_INTERN int dlops_darray_same_layout(dlops_darray x, dlops_darray y);
+/** Internal: the same layout, in any memory spaces. */
+DLOPS_INTERN int dlops_darray_same_shape(dlops_darray x, dlops_darray y);
 
 /** Default PyLops-MPI split of n over P: size and offset of rank r. */
 static inline int64_t dlops_split_size(int64_t n, int P, int r) { return n / P + (r < n % P ? 1 : 0); }

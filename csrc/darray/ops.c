@@ -51,8 +51,9 @@ static int check_pair(dlops_darray x, dlops_darray y, int same_dtype, const char
   DLOPS_CALL(check_usable(x));
   DLOPS_CALL(check_usable(y));
   DLOPS_CHECK(x->ctx != y->ctx || dlops_darray_same_space(x, y), x->ctx, DLOPS_ERR_ARG,
-              "%s: the arrays live in different memory spaces (%s and %s): copy one of them first", op,
-              x->m->ops->name, y->m->ops->name);
+              "%s: the arrays live in different memory spaces (%s and %s): move one into the other's space "
+              "first with dlops_darray_copy",
+              op, x->m->ops->name, y->m->ops->name);
   DLOPS_CHECK(dlops_darray_same_layout(x, y), x->ctx, DLOPS_ERR_SIZE,
               "%s: the arrays have different layouts (global shape, axis, partition, split, mask or stacking)", op);
   if (same_dtype) DLOPS_CALL(check_dtypes(x, y, op));
@@ -86,15 +87,36 @@ int dlops_darray_fill(dlops_darray x, dlops_scalar v) {
   return x->m->ops->fill(x->m, x->dtype, x->nlocal, v, x->data);
 }
 
-int dlops_darray_copy(dlops_darray x, dlops_darray y) {
-  DLOPS_CALL(check_pair(x, y, 0, "copy"));
-  if (x == y) return DLOPS_SUCCESS;
+/* Copies between memory spaces keep the element type (a conversion runs in one space). */
+static int check_copy_types(dlops_darray x, dlops_darray y) {
   if (x->nparts) {
-    for (int i = 0; i < x->nparts; i++) DLOPS_CALL(dlops_darray_copy(x->parts[i], y->parts[i]));
+    for (int i = 0; i < x->nparts; i++) DLOPS_CALL(check_copy_types(x->parts[i], y->parts[i]));
     return DLOPS_SUCCESS;
   }
-  if (x->dtype == y->dtype) return dlops_mem_copy(y->m, y->data, x->m, x->data, (size_t)x->nlocal * dlops_dtype_size(x->dtype), 0);
+  DLOPS_CHECK(dlops_darray_same_space(x, y) || x->dtype == y->dtype, x->ctx, DLOPS_ERR_ARG,
+              "copy from %s to %s memory converts no element types (%s to %s): convert within one space first",
+              x->m->ops->name, y->m->ops->name, dlops_dtype_name(x->dtype), dlops_dtype_name(y->dtype));
+  return DLOPS_SUCCESS;
+}
+
+static int copy_rec(dlops_darray x, dlops_darray y) {
+  if (x == y) return DLOPS_SUCCESS;
+  if (x->nparts) {
+    for (int i = 0; i < x->nparts; i++) DLOPS_CALL(copy_rec(x->parts[i], y->parts[i]));
+    return DLOPS_SUCCESS;
+  }
+  if (x->dtype == y->dtype) /* within a space, or host <-> device */
+    return dlops_mem_copy(y->m, y->data, x->m, x->data, (size_t)x->nlocal * dlops_dtype_size(x->dtype), 0);
   return x->m->ops->convert(x->m, x->nlocal, x->dtype, x->data, y->dtype, y->data);
+}
+
+int dlops_darray_copy(dlops_darray x, dlops_darray y) {
+  DLOPS_CALL(check_usable(x));
+  DLOPS_CALL(check_usable(y));
+  DLOPS_CHECK(dlops_darray_same_shape(x, y), x->ctx, DLOPS_ERR_SIZE,
+              "copy: the arrays have different layouts (global shape, axis, partition, split, mask or stacking)");
+  DLOPS_CALL(check_copy_types(x, y));
+  return copy_rec(x, y);
 }
 
 static int real_coef(dlops_darray x, dlops_scalar a, const char *what) {

@@ -23,8 +23,9 @@ typedef struct dlops_ctx_s *dlops_ctx;
  *  @param[in]  spec  backend selection, space- or comma-separated key=value tokens:
  *                    `comm=mpi|rma|nccl`, `mem=host|device` (`emu` in test builds: an emulated
  *                    device whose memory the host cannot read, for testing without a GPU),
- *                    `sync=fence|pscw|lock_all` (rma),
- *                    `log=0|1` (print backend notes on rank 0). NULL or "" reads the environment
+ *                    `sync=fence|pscw|lock_all` (rma), `log=0|1` (print backend notes on rank 0),
+ *                    `errors=return|abort`, `stage=auto|always` (device buffers through host
+ *                    memory even when MPI is CUDA-aware). NULL or "" reads the environment
  *                    variable DLOPS_SPEC, and the default is "comm=mpi mem=host". The token "help"
  *                    prints the backends of this build on rank 0 and the call then proceeds with
  *                    the remaining tokens. Unknown keys or values fail with DLOPS_ERR_ARG and a

@@ -135,14 +135,17 @@ DLOPS_EXTERN int dlops_darray_restore_local_read(dlops_darray x, const void **pt
 DLOPS_EXTERN int dlops_darray_sync_broadcast(dlops_darray x);
 
 /* ---- vector operations (Collective only where noted). Operands must live in the same memory
- * space, else DLOPS_ERR_ARG (they run where the data is: host loops or device kernels); they
+ * space (except for dlops_darray_copy), else DLOPS_ERR_ARG (they run where the data is: host
+ * loops or device kernels); they
  * must have the same layout: same global shape, axis, partition, split, mask and stacking, else
  * DLOPS_ERR_SIZE; element types must match except where noted, else DLOPS_ERR_ARG. Reductions of
  * device arrays (dot, norm) copy their few partial sums to the host once per call. ---- */
 /** x[i] = value for every element. Not collective. */
 DLOPS_EXTERN int dlops_darray_fill(dlops_darray x, dlops_scalar value);
 /** y = x (same layout; dtypes may differ: values are converted as numpy casts do, complex to
- *  real keeps the real part). Not collective. */
+ *  real keeps the real part). x and y may live in different memory spaces (host and device):
+ *  this is how data moves between them, one copy of the local block; the element types must
+ *  then be the same. Not collective. */
 DLOPS_EXTERN int dlops_darray_copy(dlops_darray x, dlops_darray y);
 /** y = alpha*x + beta*y. Not collective. */
 DLOPS_EXTERN int dlops_darray_axpby(dlops_scalar alpha, dlops_darray x, dlops_scalar beta, dlops_darray y);

@@ -98,7 +98,8 @@ DLOPS_EXTERN int dlops_op_create_user(dlops_darray domain, dlops_darray range, d
 /* ------------------------------------------------------------------ basic operators
  * On any context; on a one-rank context they are local operators. On P ranks, vectors are
  * 1-D SCATTER with the default split (the operator is applied block-locally for diagonal,
- * identity and zero). */
+ * identity and zero). Coefficients (matrix entries, diagonals, filters) are read from host
+ * memory and copied into the context's memory space at creation. */
 /** Dense matrix (nrows x ncols, row-major, copied) applied with BLAS gemv; the adjoint is the
  *  conjugate transpose. One-rank context only (nrows, ncols <= INT_MAX: 32-bit BLAS). */
 DLOPS_EXTERN int dlops_op_create_matrix(dlops_ctx ctx, int64_t nrows, int64_t ncols, dlops_dtype dtype,

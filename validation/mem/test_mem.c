@@ -138,6 +138,26 @@ static void test_borrows(dlops_ctx ctx) {
   T_CHECK(c.d2h == 2 && c.d2h_bytes == 24, "norm: %lld d2h (%lld bytes), want 2 (24)", (long long)c.d2h,
           (long long)c.d2h_bytes);
   T_CHECK(fabs(nrm - 2.0 * sqrt((double)n)) < 1e-12 * nrm, "norm %g, want %g", nrm, 2.0 * sqrt((double)n));
+  /* copies between spaces: one copy of the local block each way, counted as such */
+  {
+    dlops_darray hc = NULL, dc = NULL;
+    T_REQUIRE(dlops_darray_create_ext(ctx, 1, &n, 0, DLOPS_SCATTER, DLOPS_F64, -1, -1, DLOPS_MEM_HOST, &hc));
+    T_REQUIRE(dlops_darray_duplicate(x, &dc));
+    T_CALL(dlops_ctx_reset_counters(ctx));
+    T_CALL(dlops_darray_copy(x, hc)); /* device -> host */
+    T_CALL(dlops_darray_scale(hc, (dlops_scalar){2.0, 0.0}));
+    T_CALL(dlops_darray_copy(hc, dc)); /* host -> device */
+    c = mc(ctx);
+    T_CHECK(c.d2h == one && c.h2d == one && c.d2h_bytes == b && c.h2d_bytes == b,
+            "copies between spaces: %lld d2h, %lld h2d (%lld, %lld bytes)", (long long)c.d2h, (long long)c.h2d,
+            (long long)c.d2h_bytes, (long long)c.h2d_bytes);
+    dlops_scalar s1, s2;
+    T_CALL(dlops_darray_dot(x, x, &s1));
+    T_CALL(dlops_darray_dot(dc, dc, &s2));
+    T_CHECK(s2.re == 4.0 * s1.re, "data moved through host and back: %g, want %g", s2.re, 4.0 * s1.re);
+    dlops_darray_destroy(&hc);
+    dlops_darray_destroy(&dc);
+  }
   /* the host path of the same context counts nothing */
   dlops_darray h = NULL, h2 = NULL;
   T_REQUIRE(dlops_darray_create_ext(ctx, 1, &n, 0, DLOPS_SCATTER, DLOPS_F64, -1, -1, DLOPS_MEM_HOST, &h));
@@ -303,7 +323,12 @@ static void test_bad(dlops_ctx ctx, dlops_ctx self) {
   double nrm;
   /* host and device arrays in one call: an argument error on every rank, nothing written */
   T_EXPECT_ALL(dlops_darray_axpby(one, h, one, d), DLOPS_ERR_ARG);
-  T_EXPECT_ALL(dlops_darray_copy(d, h), DLOPS_ERR_ARG);
+  {
+    dlops_darray hf = NULL; /* a copy between spaces moves data, but converts no element type */
+    T_REQUIRE(dlops_darray_create_ext(ctx, 1, &n, 0, DLOPS_SCATTER, DLOPS_F32, -1, -1, DLOPS_MEM_HOST, &hf));
+    T_EXPECT_ALL(dlops_darray_copy(d, hf), DLOPS_ERR_ARG);
+    dlops_darray_destroy(&hf);
+  }
   T_EXPECT_ALL(dlops_darray_pointwise_mult(d, h, d2), DLOPS_ERR_ARG);
   T_EXPECT_ALL(dlops_darray_dot(h, d, &r), DLOPS_ERR_ARG);
   T_EXPECT_ALL(dlops_darray_vdot(d, h, &r), DLOPS_ERR_ARG);

@@ -593,13 +593,17 @@ int dlops_darray_get_local(dlops_darray x, dlops_memspace mem, void **ptr) { ret
 int dlops_darray_get_local_read(dlops_darray x, dlops_memspace mem, const void **ptr) {
   void *p = NULL;
   int err = borrow(x, mem, 1, ptr ? &p : NULL);
-  if (ptr) *ptr = p;
+  if (!err) *ptr = p; /* on failure the caller's pointer is left as it was */
   return err;
 }
 
-int dlops_darray_restore_local(dlops_darray x, void **ptr) {
+static int restore(dlops_darray x, void **ptr, int read_only) {
   Q_BEGIN(x, ptr);
   DLOPS_CHECK(x->borrowed, x->ctx, DLOPS_ERR_STATE, "local data was not borrowed");
+  DLOPS_CHECK((x->borrowed == DLOPS_BORROW_MIRROR_READ) == read_only || x->borrowed == DLOPS_BORROW_DATA, x->ctx,
+              DLOPS_ERR_STATE, "%s", read_only ? "the block was borrowed with dlops_darray_get_local: return it with "
+              "dlops_darray_restore_local" : "the block was borrowed with dlops_darray_get_local_read: return it with "
+              "dlops_darray_restore_local_read");
   const void *mine = x->borrowed == DLOPS_BORROW_DATA ? x->data : x->mirror;
   DLOPS_CHECK(*ptr == mine, x->ctx, DLOPS_ERR_ARG, "pointer does not belong to this darray");
   int mode = x->borrowed;
@@ -609,10 +613,12 @@ int dlops_darray_restore_local(dlops_darray x, void **ptr) {
   return DLOPS_SUCCESS;
 }
 
+int dlops_darray_restore_local(dlops_darray x, void **ptr) { return restore(x, ptr, 0); }
+
 int dlops_darray_restore_local_read(dlops_darray x, const void **ptr) {
   DLOPS_CHECK(ptr, x ? x->ctx : NULL, DLOPS_ERR_ARG, "null output pointer");
   void *p = (void *)*ptr;
-  int err = dlops_darray_restore_local(x, &p);
+  int err = restore(x, &p, 1);
   *ptr = p;
   return err;
 }

@@ -75,6 +75,10 @@ DLOPS_INTERN int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t
 DLOPS_INTERN int dlops_darray_create_view(dlops_ctx ctx1, int64_t n, dlops_dtype dtype, dlops_memspace mem, void *data,
                                           dlops_darray *out);
 
+/** Internal: x (every leaf) is alive and not borrowed by get_local (DLOPS_ERR_STATE otherwise):
+ *  dlops must not read or write data the caller holds. Local. */
+DLOPS_INTERN int dlops_darray_check_usable(dlops_darray x);
+
 /** Internal: this rank's block in host memory: the data itself for host arrays; for device
  *  arrays the host mirror, filled from the device when read is set. Local. */
 DLOPS_INTERN int dlops_darray_host_data(dlops_darray x, int read, void **p);

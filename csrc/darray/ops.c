@@ -24,15 +24,16 @@ static void collect_leaves(dlops_darray x, dlops_darray *out, int *k) {
   for (int i = 0; i < x->nparts; i++) collect_leaves(x->parts[i], out, k);
 }
 
-static int check_usable(dlops_darray x) {
+int dlops_darray_check_usable(dlops_darray x) {
   DLOPS_CHECK_DARRAY(x);
   if (x->nparts) {
-    for (int i = 0; i < x->nparts; i++) DLOPS_CALL(check_usable(x->parts[i]));
+    for (int i = 0; i < x->nparts; i++) DLOPS_CALL(dlops_darray_check_usable(x->parts[i]));
     return DLOPS_SUCCESS;
   }
   DLOPS_CHECK(!x->borrowed, x->ctx, DLOPS_ERR_STATE, "local data is borrowed (dlops_darray_get_local): restore it first");
   return DLOPS_SUCCESS;
 }
+#define check_usable dlops_darray_check_usable
 
 /* Element types of two arrays of the same layout, compared leaf by leaf (the components of
  * stacked arrays may differ in type, so the first component's type says nothing). */
@@ -170,6 +171,12 @@ int dlops_darray_pointwise_mult(dlops_darray x, dlops_darray y, dlops_darray z) 
 int dlops_darray_map(dlops_map_kind kind, double p0, double p1, dlops_darray x, dlops_darray y) {
   DLOPS_CHECK(x && y, NULL, DLOPS_ERR_ARG, "map: null darray handle");
   DLOPS_CHECK((int)kind >= 0 && kind < DLOPS_NUM_MAPS, x->ctx, DLOPS_ERR_ARG, "map: unknown map kind %d", (int)kind);
+  const int box = kind == DLOPS_MAP_CLIP || kind == DLOPS_MAP_OUTSIDE;
+  const int thr = kind <= DLOPS_MAP_HARD_CUT;
+  DLOPS_CHECK(!box || (!isnan(p0) && !isnan(p1) && p0 <= p1), x->ctx, DLOPS_ERR_ARG,
+              "map: the box [%g, %g] needs p0 <= p1 (no NaN)", p0, p1);
+  DLOPS_CHECK(!thr || (p0 >= 0 && isfinite(p0)), x->ctx, DLOPS_ERR_ARG,
+              "map: the threshold %g must be finite and >= 0", p0);
   DLOPS_CALL(check_pair(x, y, 1, "map"));
   if (x->nparts) {
     for (int i = 0; i < x->nparts; i++) DLOPS_CALL(dlops_darray_map(kind, p0, p1, x->parts[i], y->parts[i]));
@@ -204,8 +211,8 @@ static int fill_random_rec(dlops_darray x, uint64_t seed, double lo, double hi, 
 
 int dlops_darray_fill_random(dlops_darray x, unsigned long long seed, double lo, double hi) {
   DLOPS_CALL(check_usable(x));
-  DLOPS_CHECK(isfinite(lo) && isfinite(hi) && lo <= hi, x->ctx, DLOPS_ERR_ARG,
-              "fill_random: need finite lo <= hi (got %g, %g)", lo, hi);
+  DLOPS_CHECK(isfinite(lo) && isfinite(hi) && lo <= hi && isfinite(hi - lo), x->ctx, DLOPS_ERR_ARG,
+              "fill_random: need finite lo <= hi with a finite width hi - lo (got %g, %g)", lo, hi);
   uint64_t base = 0;
   return fill_random_rec(x, seed, lo, hi, &base);
 }

@@ -78,6 +78,10 @@ static int check_vec(dlops_op A, dlops_darray v, dlops_darray tmpl, const char *
   DLOPS_CHECK(A->spaces & (1u << v->mem), A->ctx, DLOPS_ERR_UNSUPPORTED,
               "%s: this operator has no %s-memory implementation, but the %s array lives in %s memory", A->name,
               dlops_memspace_name(v->mem), what, dlops_memspace_name(v->mem));
+  /* a borrowed block is the caller's: an apply must neither read a stale device copy nor have
+   * its result overwritten when the borrow is restored */
+  if (dlops_darray_check_usable(v)) return DLOPS_ERROR(A->ctx, DLOPS_ERR_STATE, "%s: the %s array is borrowed "
+                                                       "(dlops_darray_get_local): restore it first", A->name, what);
   DLOPS_CHECK(dlops_darray_same_space(v, tmpl), A->ctx, DLOPS_ERR_UNSUPPORTED,
               "%s: the %s array lives in %s memory, the operator works on %s memory (create the arrays with "
               "dlops_op_create_vecs)",

@@ -27,15 +27,32 @@ int slv_setup(const char *name, dlops_op A, dlops_darray y, dlops_darray x, int 
   dlops_darray a = NULL, b = NULL;
   int err = dlops_op_create_vecs(A, &a, yw ? &b : NULL);
   if (err) return err;
-  /* layouts: the copies fail with DLOPS_ERR_SIZE on every rank (the layout tables are global) */
-  if (dlops_darray_copy(x, a)) {
-    err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "%s: x does not have the operator's domain layout (%s)", name,
-                      dlops_last_error());
+  /* the solve runs where the operator works: x and y must be there too (a copy between spaces
+   * would succeed, so the spaces are compared first) */
+  dlops_memspace ma = DLOPS_MEM_HOST, mx = DLOPS_MEM_HOST, my = DLOPS_MEM_HOST;
+  dlops_darray_get_memspace(a, &ma);
+  dlops_darray_get_memspace(x, &mx);
+  if (yw) dlops_darray_get_memspace(y, &my);
+  if (mx != ma || (yw && my != ma)) {
+    err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "%s: %s lives in %s memory but the operator works on %s memory", name,
+                      mx != ma ? "x" : "y", (mx != ma ? mx : my) == DLOPS_MEM_HOST ? "host" : "device",
+                      ma == DLOPS_MEM_HOST ? "host" : "device");
     goto fail;
   }
-  if (yw && dlops_darray_copy(y, b)) {
-    err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "%s: y does not have the operator's range layout (%s)", name,
-                      dlops_last_error());
+  /* layouts: the copies fail with DLOPS_ERR_SIZE on every rank (the layout tables are global);
+   * other failures (a borrowed array: DLOPS_ERR_STATE) keep their own code */
+  int e = dlops_darray_copy(x, a);
+  if (e) {
+    err = e != DLOPS_ERR_SIZE ? e
+                              : DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "%s: x does not have the operator's domain layout (%s)",
+                                            name, dlops_last_error());
+    goto fail;
+  }
+  e = yw ? dlops_darray_copy(y, b) : 0;
+  if (e) {
+    err = e != DLOPS_ERR_SIZE ? e
+                              : DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "%s: y does not have the operator's range layout (%s)",
+                                            name, dlops_last_error());
     goto fail;
   }
   if (square) {

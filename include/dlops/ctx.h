@@ -110,7 +110,8 @@ DLOPS_EXTERN int dlops_ctx_get_memspace(dlops_ctx ctx, dlops_memspace *mem);
 /** Memory traffic of this rank on a context's device memory space (all zero on host-only
  *  contexts). Transfers are copies between host and device memory:
  *  - kernels: kernel launches (every element operation, reduction, stencil, product... on
- *    device data is one);
+ *    device data is one; those of local operators inside a composition count on the context
+ *    of the composition's arrays);
  *  - h2d, h2d_bytes / d2h, d2h_bytes: host-to-device / device-to-host copies, all of them;
  *  - comm_h2d, comm_h2d_bytes / comm_d2h, comm_d2h_bytes: the part of those made by the
  *    communication layer to stage messages through host memory (backends that cannot take

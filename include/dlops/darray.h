@@ -128,7 +128,8 @@ DLOPS_EXTERN int dlops_darray_restore_local(dlops_darray x, void **ptr);
 /** Borrow this rank's local block for reading only: as dlops_darray_get_local, but a host
  *  borrow of a device array is not copied back when restored. Not collective. */
 DLOPS_EXTERN int dlops_darray_get_local_read(dlops_darray x, dlops_memspace mem, const void **ptr);
-/** Return a pointer obtained from dlops_darray_get_local_read; sets *ptr to NULL. Not collective. */
+/** Return a pointer obtained from dlops_darray_get_local_read; sets *ptr to NULL. Each kind of
+ *  borrow is returned by its own restore (else DLOPS_ERR_STATE). Not collective. */
 DLOPS_EXTERN int dlops_darray_restore_local_read(dlops_darray x, const void **ptr);
 /** Make every replica of a BROADCAST array equal to the copy on rank 0 (of each mask group).
  *  **Collective**. No-op for other partitions. */
@@ -156,14 +157,15 @@ DLOPS_EXTERN int dlops_darray_conj(dlops_darray x);
 /** z = x .* y element by element (z may alias x or y). Not collective. */
 DLOPS_EXTERN int dlops_darray_pointwise_mult(dlops_darray x, dlops_darray y, dlops_darray z);
 /** y = f(x) element by element for an element map kind (dlops_map_kind, parameters p0, p1: the
- *  threshold, or the box [p0, p1]); y may be x. Same layout and dtype. Runs where the data lives
- *  (host or device). Not collective. */
+ *  threshold p0 >= 0, finite; or the box [p0, p1], p0 <= p1; else DLOPS_ERR_ARG); y may be x.
+ *  Same layout and dtype. Runs where the data lives (host or device). Not collective. */
 DLOPS_EXTERN int dlops_darray_map(dlops_map_kind kind, double p0, double p1, dlops_darray x, dlops_darray y);
 /** Fill x with pseudo-random values uniform in [lo, hi) (complex: real and imaginary parts
  *  independently) that depend only on seed and the global position of each element (for a
  *  stacked array, its position in the concatenation of the flattened components): the same
- *  seed gives the same global array at every rank count, and replicas agree. lo <= hi, both
- *  finite. Runs where the data lives. Not collective. */
+ *  seed gives the same global array at every rank count, and replicas agree. lo <= hi with
+ *  hi - lo finite (lo == hi fills with lo), else DLOPS_ERR_ARG. Runs where the data lives.
+ *  Not collective. */
 DLOPS_EXTERN int dlops_darray_fill_random(dlops_darray x, unsigned long long seed, double lo, double hi);
 /** result = sum_i x_i*y_i (dot) over the whole array, reduced over the mask group.
  *  **Collective**. Real arrays give result.im = 0. BROADCAST arrays count each element once. */

@@ -21,9 +21,11 @@
  *     default space of its context; a user operator: the space of the domain and range it is
  *     given). Every built-in operator supports host and device memory (its coefficients and
  *     workspaces live with its vectors, its kernels run where the data is). Arrays of another
- *     space fail with DLOPS_ERR_UNSUPPORTED naming the operator and the space, on every rank,
- *     before anything is read; compositions of local operators refuse, at creation, local
- *     operators created on contexts of another memory space.
+ *     space fail with DLOPS_ERR_UNSUPPORTED naming the operator and the space, before anything
+ *     is read (on every rank that passes such arrays: apply does not communicate to agree on
+ *     its arguments); compositions of local operators refuse, at creation and on every rank,
+ *     local operators created on contexts of another memory space. An array borrowed with
+ *     dlops_darray_get_local is refused with DLOPS_ERR_STATE.
  */
 #ifndef DLOPS_OP_H
 #define DLOPS_OP_H

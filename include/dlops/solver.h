@@ -22,9 +22,9 @@
  *     DLOPS_SOLVER_PIPELINED (CG only; the other solvers treat it as FUSED) is the
  *     Ghysels-Vanroose pipelined CG: one non-blocking reduction per iteration
  *     (dlops_darray_multi_dot_begin/end) that overlaps the next operator apply.
- *   - Memory spaces: the solvers run where the arrays live (host or device). With device arrays
- *     an iteration copies nothing to the device and, to the host, only the scalars of its
- *     reductions: one copy per reduction of 16 bytes per dot product and 8 per norm. Per
+ *   - Memory spaces: the solvers run where the arrays live (host or device); x and y must live
+ *     where the operator works (DLOPS_ERR_ARG otherwise). With device arrays an iteration copies
+ *     no data to the device and, to the host, only the scalars of its reductions: one copy per reduction of 16 bytes per dot product and 8 per norm. Per
  *     iteration: CG fused or pipelined 1 copy of 32 bytes, blocking 2 of 16; CGLS fused 2
  *     copies, 48 bytes in all, blocking 5 copies, 72 bytes; ISTA/FISTA 1 copy of 48 bytes
  *     (validation/mem/test_mem_transfers.c checks these with dlops_ctx_get_mem_counter).

@@ -95,6 +95,7 @@ static void test_borrows(dlops_ctx ctx) {
           (long long)c.h2d, (long long)c.d2h);
   /* read-write host borrow: one copy each way */
   void *p = NULL;
+  static const double sentinel = 1.0;
   T_CALL(dlops_darray_get_local(x, DLOPS_MEM_HOST, &p));
   for (int64_t i = 0; i < nl; i++) ((double *)p)[i] = 10.0 * me + (double)i;
   T_CALL(dlops_darray_restore_local(x, &p));
@@ -116,11 +117,33 @@ static void test_borrows(dlops_ctx ctx) {
   T_CALL(dlops_darray_get_local_read(x, DLOPS_MEM_HOST, &q));
   if (nl > 0) T_CHECK(((const double *)q)[0] == 10.0 * me, "a read-only borrow was written back");
   T_CALL(dlops_darray_restore_local_read(x, &q));
-  /* borrow state: one at a time, matching restore */
+  /* borrow state: one at a time, returned by the matching restore; a failed borrow leaves the
+   * caller's pointer alone; dlops touches no borrowed block (an apply included) */
   T_CALL(dlops_darray_get_local(x, DLOPS_MEM_DEVICE, &p));
+  q = (const void *)&sentinel;
   T_EXPECT_ERR(dlops_darray_get_local_read(x, DLOPS_MEM_HOST, &q), DLOPS_ERR_STATE);
+  T_CHECK(q == (const void *)&sentinel, "a failed get_local_read changed the caller's pointer");
   T_EXPECT_ERR(dlops_darray_fill(x, (dlops_scalar){0.0, 0.0}), DLOPS_ERR_STATE);
   T_CALL(dlops_darray_restore_local(x, &p));
+  T_CALL(dlops_darray_get_local_read(x, DLOPS_MEM_HOST, &q));
+  p = (void *)q;
+  T_EXPECT_ERR(dlops_darray_restore_local(x, &p), DLOPS_ERR_STATE); /* a read borrow returns with _read */
+  T_CALL(dlops_darray_restore_local_read(x, &q));
+  {
+    dlops_op Id = NULL;
+    dlops_darray ix = NULL, iy = NULL;
+    T_REQUIRE(dlops_op_create_identity(ctx, n, n, DLOPS_F64, &Id));
+    T_REQUIRE(dlops_op_create_vecs(Id, &ix, &iy));
+    T_CALL(dlops_darray_get_local(iy, DLOPS_MEM_HOST, &p));
+    T_EXPECT_ERR(dlops_op_apply(Id, ix, iy), DLOPS_ERR_STATE);
+    T_CALL(dlops_darray_restore_local(iy, &p));
+    T_CALL(dlops_darray_get_local_read(ix, DLOPS_MEM_HOST, &q));
+    T_EXPECT_ERR(dlops_op_apply_adjoint(Id, iy, ix), DLOPS_ERR_STATE);
+    T_CALL(dlops_darray_restore_local_read(ix, &q));
+    dlops_darray_destroy(&ix);
+    dlops_darray_destroy(&iy);
+    dlops_op_destroy(&Id);
+  }
   /* reductions: one device-to-host copy of their scalars each, no host-to-device copy */
   dlops_darray y = NULL;
   T_REQUIRE(dlops_darray_duplicate(x, &y));
@@ -247,6 +270,11 @@ static void test_maps(dlops_ctx ctx, dlops_ctx self) {
   T_EXPECT_ERR(dlops_darray_map(DLOPS_MAP_SIGN, 0, 0, x, hy), DLOPS_ERR_ARG); /* spaces differ */
   T_EXPECT_ERR(dlops_darray_fill_random(x, 1, 1.0, 0.0), DLOPS_ERR_ARG);
   T_EXPECT_ERR(dlops_darray_fill_random(x, 1, 0.0, INFINITY), DLOPS_ERR_ARG);
+  T_EXPECT_ERR(dlops_darray_fill_random(x, 1, -1.7e308, 1.7e308), DLOPS_ERR_ARG); /* width overflows */
+  T_EXPECT_ERR(dlops_darray_map(DLOPS_MAP_SOFT_THRESHOLD, NAN, 0, x, y), DLOPS_ERR_ARG);
+  T_EXPECT_ERR(dlops_darray_map(DLOPS_MAP_HARD_THRESHOLD, -1.0, 0, x, y), DLOPS_ERR_ARG);
+  T_EXPECT_ERR(dlops_darray_map(DLOPS_MAP_CLIP, 2.0, 1.0, x, y), DLOPS_ERR_ARG);
+  T_EXPECT_ERR(dlops_darray_map(DLOPS_MAP_OUTSIDE, 0.0, NAN, x, y), DLOPS_ERR_ARG);
   dlops_darray_destroy(&x);
   dlops_darray_destroy(&y);
   dlops_darray_destroy(&hx);
@@ -358,6 +386,14 @@ static void test_bad(dlops_ctx ctx, dlops_ctx self) {
   T_EXPECT_ALL(dlops_op_apply(D, h, h2), DLOPS_ERR_UNSUPPORTED);
   T_CHECK(strstr(dlops_last_error(), "diagonal"), "the message does not name the operator: %s", dlops_last_error());
   T_CALL(dlops_op_apply(D, d, d2));
+  /* a solver given arrays of another space than its operator's */
+  {
+    dlops_solver_opts o;
+    dlops_solver_opts_default(&o);
+    o.niter = 2;
+    T_EXPECT_ALL(dlops_solve_cg(D, h, d, &o, NULL), DLOPS_ERR_ARG);
+    T_EXPECT_ALL(dlops_solve_cgls(D, d, h, &o, NULL), DLOPS_ERR_ARG);
+  }
   /* local operators of another space in a composition: refused at creation on every rank */
   dlops_ctx hostself = NULL;
   T_REQUIRE(dlops_ctx_create(MPI_COMM_SELF, "comm=mpi mem=host", &hostself));
@@ -372,6 +408,23 @@ static void test_bad(dlops_ctx ctx, dlops_ctx self) {
   T_REQUIRE(dlops_op_create_matrix(self, 2, 2, DLOPS_F64, a, &Ld));
   T_EXPECT_ERR(dlops_op_create_blockdiag(ctx, 1, me == P - 1 ? &L : &Ld, -1, &B), DLOPS_ERR_UNSUPPORTED);
   T_CHECK(B == NULL, "a failed blockdiag returned an operator");
+  /* the kernels local operators run on a composition's arrays count on the composition's context */
+  {
+    dlops_darray bx = NULL, by = NULL;
+    T_REQUIRE(dlops_op_create_blockdiag(ctx, 1, &Ld, -1, &B));
+    T_REQUIRE(dlops_op_create_vecs(B, &bx, &by));
+    T_CALL(dlops_ctx_reset_counters(ctx));
+    T_CALL(dlops_ctx_reset_counters(self));
+    T_CALL(dlops_op_apply(B, bx, by));
+    dlops_mem_counter cw, cs;
+    T_CALL(dlops_ctx_get_mem_counter(ctx, &cw));
+    T_CALL(dlops_ctx_get_mem_counter(self, &cs));
+    T_CHECK(cw.kernels == 1 && cs.kernels == 0, "blockdiag of one matrix: %lld kernels counted on the composition, "
+            "%lld on the local context; want 1 and 0", (long long)cw.kernels, (long long)cs.kernels);
+    dlops_darray_destroy(&bx);
+    dlops_darray_destroy(&by);
+    dlops_op_destroy(&B);
+  }
   dlops_op_destroy(&Ld);
   dlops_op_destroy(&L);
   dlops_ctx_destroy(&hostself);

@@ -139,8 +139,8 @@ int dlops_op_create_blockdiag(dlops_ctx ctx, int nops, const dlops_op *ops, int 
     d->noff[i] = no;
     mo += ops[i]->dom->nlocal;
     no += ops[i]->rng->nlocal;
-    err = dlops_lview_create(ops[i]->dom, &d->vx[i]);
-    if (!err) err = dlops_lview_create(ops[i]->rng, &d->vy[i]);
+    err = dlops_lview_create(ctx, ops[i]->dom, &d->vx[i]);
+    if (!err) err = dlops_lview_create(ctx, ops[i]->rng, &d->vy[i]);
   }
   if (!err) err = dlops_op_new("blockdiag", dom, rng, dtype, DLOPS_SPACES_ALL, A);
   dlops_darray_destroy(&dom);

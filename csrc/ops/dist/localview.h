@@ -34,11 +34,13 @@ static inline int dlops_lview_check_op(dlops_ctx ctx, const char *what, int i, d
 }
 
 /** A view with the layout of the one-rank template tmpl (checked by dlops_lview_check_op),
- *  pointing nowhere yet. Not collective. */
-static inline int dlops_lview_create(dlops_darray tmpl, dlops_darray *out) {
+ *  pointing nowhere yet. Its data is the composition's (context ctx), so the kernels the local
+ *  operator runs on it are counted on ctx's memory counters. Not collective. */
+static inline int dlops_lview_create(dlops_ctx ctx, dlops_darray tmpl, dlops_darray *out) {
   /* tmpl->data only gives the view a valid address until it is pointed at real data */
   DLOPS_CALL(dlops_darray_create_view(tmpl->ctx, tmpl->nlocal, tmpl->dtype, tmpl->mem, tmpl->data, out));
   dlops_darray v = *out;
+  v->m = ctx->mems[tmpl->mem]; /* the same kind of space (dlops_lview_check_op), the composition's object */
   if (tmpl->ndim != 1 || tmpl->partition != DLOPS_SCATTER) {
     /* same element count, other shape or partition: copy the layout fields same_layout compares */
     v->ndim = tmpl->ndim;

@@ -69,9 +69,9 @@ int dlops_op_create_replicated(dlops_ctx ctx, dlops_op local, dlops_partition pa
   if (!err) {
     d->op = local;
     local->refcount++;
-    err = dlops_lview_create(local->dom, &d->vx);
+    err = dlops_lview_create(ctx, local->dom, &d->vx);
   }
-  if (!err) err = dlops_lview_create(local->rng, &d->vy);
+  if (!err) err = dlops_lview_create(ctx, local->rng, &d->vy);
   if (!err) err = dlops_op_new("replicated", dom, rng, local->dtype, local->spaces, A);
   dlops_darray_destroy(&dom);
   dlops_darray_destroy(&rng);

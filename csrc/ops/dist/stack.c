@@ -199,8 +199,8 @@ static int st_create(int hstack, dlops_ctx ctx, int nops, const dlops_op *ops, d
     d->soff[i] = so;
     dlops_darray bt = hstack ? ops[i]->rng : ops[i]->dom, stt = hstack ? ops[i]->dom : ops[i]->rng;
     so += stt->nlocal;
-    err = dlops_lview_create(bt, &d->vb[i]);
-    if (!err) err = dlops_lview_create(stt, &d->vs[i]);
+    err = dlops_lview_create(ctx, bt, &d->vb[i]);
+    if (!err) err = dlops_lview_create(ctx, stt, &d->vs[i]);
   }
   if (!err) err = dlops_op_new(what, hstack ? sv : bv, hstack ? bv : sv, dtype, DLOPS_SPACES_ALL, A);
   dlops_darray_destroy(&bv);

@@ -7,3 +7,7 @@ export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 export DLOPS_VENV=${DLOPS_VENV:-$HOME/.cache/dlops-venv}
 DLOPS_JOBS=${DLOPS_JOBS:-$(nproc 2>/dev/null || echo 2)}
 export DLOPS_JOBS
+# ctest runs twice as many tests as cores: most of a test's time is MPI start-up and ranks
+# waiting for each other (oversubscribed, yielding), not computing. Affects scheduling only.
+DLOPS_TEST_JOBS=${DLOPS_TEST_JOBS:-$((2 * DLOPS_JOBS))}
+export DLOPS_TEST_JOBS

@@ -26,20 +26,26 @@ dlops_ctx world_ctx() {
   return ctx;
 }
 
-// memcpy rate (GB/s) for a copy that reads and writes `bytes` in total.
+// memcpy rate (GB/s) for a copy that reads and writes `bytes` in total: the best of three
+// timed runs of about 0.03 s each (a shared machine's passing load only ever slows a run down).
 double memcpy_gbs(size_t bytes) {
   size_t half = bytes / 2 > 64 ? bytes / 2 : 64;
   std::vector<char> a(half, 1), b(half, 0);
   std::memcpy(b.data(), a.data(), half);
-  int reps = 0;
-  double t0 = MPI_Wtime(), t = 0;
-  do {
-    std::memcpy(b.data(), a.data(), half);
-    a[reps % half] = (char)reps;  // keep the copies from being merged
-    reps++;
-    t = MPI_Wtime() - t0;
-  } while (t < 0.05);
-  return 2.0 * (double)half * reps / t * 1e-9;
+  double best = 0;
+  for (int trial = 0; trial < 3; trial++) {
+    int reps = 0;
+    double t0 = MPI_Wtime(), t = 0;
+    do {
+      std::memcpy(b.data(), a.data(), half);
+      a[reps % half] = (char)reps;  // keep the copies from being merged
+      reps++;
+      t = MPI_Wtime() - t0;
+    } while (t < 0.03);
+    double r = 2.0 * (double)half * reps / t * 1e-9;
+    best = r > best ? r : best;
+  }
+  return best;
 }
 
 void report(benchmark::State &state, double secs, long iters, int64_t nelem, double bytes, int errors) {

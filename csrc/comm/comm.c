@@ -517,74 +517,56 @@ int dlops_comm_ibcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, in
   return DLOPS_SUCCESS;
 }
 
-int dlops_comm_iallreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
-                          dlops_request *req, dlops_memspace mem) {
-  DLOPS_CALL(check_type(c, t));
-  DLOPS_CALL(check_mem(c, mem));
-  DLOPS_CHECK(req, c->ctx, DLOPS_ERR_ARG, "null request");
-  DLOPS_CHECK(count >= 0, c->ctx, DLOPS_ERR_ARG, "negative count %lld", (long long)count);
-  int f;
-  dlops_ctype rt = real_of(t, &f);
-  DLOPS_CHECK(f == 1 || op == DLOPS_OP_SUM, c->ctx, DLOPS_ERR_ARG, "max/min reductions are not defined for complex data");
-  req->stage = 0;
-  double t0 = MPI_Wtime();
-  const dlops_comm_ops *base = route(c, mem);
-  const dlops_comm_ops *ops = base->iallreduce && base->wait ? base : &dlops_comm_mpi_ops;
-  if (ops != base) note_delegation(c, 7, "iallreduce");
-  const void *s = send;
-  void *r = recv;
-  if (staged(c, mem)) {
-    size_t bytes = (size_t)count * dlops_ctype_size(t);
-    void *h;
-    DLOPS_CALL(istage_begin(c, req, bytes, send == DLOPS_IN_PLACE ? recv : send, recv, &h));
-    s = DLOPS_IN_PLACE;
-    r = h;
-  }
-  int err = ops->iallreduce(c, s, r, count * f, rt, op, req);
-  if (err) {
-    istage_abort(c, req);
-    return err;
-  }
-  req->by = ops;
-  dlops_counter_add(c, DLOPS_COMM_ALLREDUCE, nchunks(c, count * f), count * (int64_t)dlops_ctype_size(t),
-                    MPI_Wtime() - t0);
-  return DLOPS_SUCCESS;
-}
-
-int dlops_comm_ireduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
+/* Non-blocking allreduce (root < 0) or reduce to root: one front end for both. */
+static int ireduce_any(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
                        int root, dlops_request *req, dlops_memspace mem) {
   DLOPS_CALL(check_type(c, t));
   DLOPS_CALL(check_mem(c, mem));
   DLOPS_CHECK(req, c->ctx, DLOPS_ERR_ARG, "null request");
   DLOPS_CHECK(count >= 0, c->ctx, DLOPS_ERR_ARG, "negative count %lld", (long long)count);
-  DLOPS_CHECK(root >= 0 && root < c->size, c->ctx, DLOPS_ERR_ARG, "root %d out of range [0,%d)", root, c->size);
+  DLOPS_CHECK(root < c->size, c->ctx, DLOPS_ERR_ARG, "root %d out of range [0,%d)", root, c->size);
   int f;
   dlops_ctype rt = real_of(t, &f);
   DLOPS_CHECK(f == 1 || op == DLOPS_OP_SUM, c->ctx, DLOPS_ERR_ARG, "max/min reductions are not defined for complex data");
   req->stage = 0;
   double t0 = MPI_Wtime();
+  const int all = root < 0;
   const dlops_comm_ops *base = route(c, mem);
-  const dlops_comm_ops *ops = base->ireduce && base->wait ? base : &dlops_comm_mpi_ops;
-  if (ops != base) note_delegation(c, 8, "ireduce");
+  const int have = all ? base->iallreduce != NULL : base->ireduce != NULL;
+  const dlops_comm_ops *ops = have && base->wait ? base : &dlops_comm_mpi_ops;
+  if (ops != base) note_delegation(c, all ? 7 : 8, all ? "iallreduce" : "ireduce");
   const void *s = send;
   void *r = recv;
   if (staged(c, mem)) {
-    /* the input goes to the staging buffer; on the root the result comes back to recv */
+    /* the input goes to the staging buffer, reduced in place there (off the root the mpi backend
+     * reads an in-place input from recv); the result comes back to recv where there is one */
     size_t bytes = (size_t)count * dlops_ctype_size(t);
     void *h;
-    DLOPS_CALL(istage_begin(c, req, bytes, send == DLOPS_IN_PLACE ? recv : send, c->rank == root ? recv : NULL, &h));
-    s = DLOPS_IN_PLACE; /* off the root the mpi backend reads the input from recv */
+    DLOPS_CALL(istage_begin(c, req, bytes, send == DLOPS_IN_PLACE ? recv : send, all || c->rank == root ? recv : NULL,
+                            &h));
+    s = DLOPS_IN_PLACE;
     r = h;
   }
-  int err = ops->ireduce(c, s, r, count * f, rt, op, root, req);
+  int err = all ? ops->iallreduce(c, s, r, count * f, rt, op, req) : ops->ireduce(c, s, r, count * f, rt, op, root, req);
   if (err) {
     istage_abort(c, req);
     return err;
   }
   req->by = ops;
-  dlops_counter_add(c, DLOPS_COMM_REDUCE, nchunks(c, count * f), count * (int64_t)dlops_ctype_size(t),
-                    MPI_Wtime() - t0);
+  dlops_counter_add(c, all ? DLOPS_COMM_ALLREDUCE : DLOPS_COMM_REDUCE, nchunks(c, count * f),
+                    count * (int64_t)dlops_ctype_size(t), MPI_Wtime() - t0);
   return DLOPS_SUCCESS;
+}
+
+int dlops_comm_iallreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
+                          dlops_request *req, dlops_memspace mem) {
+  return ireduce_any(c, send, recv, count, t, op, -1, req, mem);
+}
+
+int dlops_comm_ireduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
+                       int root, dlops_request *req, dlops_memspace mem) {
+  DLOPS_CHECK(root >= 0 && root < c->size, c->ctx, DLOPS_ERR_ARG, "root %d out of range [0,%d)", root, c->size);
+  return ireduce_any(c, send, recv, count, t, op, root, req, mem);
 }
 
 int dlops_comm_wait(dlops_comm *c, dlops_request *req, dlops_comm_kind kind) {

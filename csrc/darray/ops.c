@@ -33,7 +33,6 @@ int dlops_darray_check_usable(dlops_darray x) {
   DLOPS_CHECK(!x->borrowed, x->ctx, DLOPS_ERR_STATE, "local data is borrowed (dlops_darray_get_local): restore it first");
   return DLOPS_SUCCESS;
 }
-#define check_usable dlops_darray_check_usable
 
 /* Element types of two arrays of the same layout, compared leaf by leaf (the components of
  * stacked arrays may differ in type, so the first component's type says nothing). */
@@ -49,8 +48,8 @@ static int check_dtypes(dlops_darray x, dlops_darray y, const char *op) {
 
 /* Validates the whole tree before any component is touched, so a failing call changes nothing. */
 static int check_pair(dlops_darray x, dlops_darray y, int same_dtype, const char *op) {
-  DLOPS_CALL(check_usable(x));
-  DLOPS_CALL(check_usable(y));
+  DLOPS_CALL(dlops_darray_check_usable(x));
+  DLOPS_CALL(dlops_darray_check_usable(y));
   DLOPS_CHECK(x->ctx != y->ctx || dlops_darray_same_space(x, y), x->ctx, DLOPS_ERR_ARG,
               "%s: the arrays live in different memory spaces (%s and %s): move one into the other's space "
               "first with dlops_darray_copy",
@@ -80,7 +79,7 @@ static void reduce_range(dlops_darray x, int64_t *lo, int64_t *hi) {
 /* ---------------------------------------------------------------- element-wise operations */
 /* Every operation runs in the memory space of its leaf, through the space's table. */
 int dlops_darray_fill(dlops_darray x, dlops_scalar v) {
-  DLOPS_CALL(check_usable(x));
+  DLOPS_CALL(dlops_darray_check_usable(x));
   if (x->nparts) {
     for (int i = 0; i < x->nparts; i++) DLOPS_CALL(dlops_darray_fill(x->parts[i], v));
     return DLOPS_SUCCESS;
@@ -112,8 +111,8 @@ static int copy_rec(dlops_darray x, dlops_darray y) {
 }
 
 int dlops_darray_copy(dlops_darray x, dlops_darray y) {
-  DLOPS_CALL(check_usable(x));
-  DLOPS_CALL(check_usable(y));
+  DLOPS_CALL(dlops_darray_check_usable(x));
+  DLOPS_CALL(dlops_darray_check_usable(y));
   DLOPS_CHECK(dlops_darray_same_shape(x, y), x->ctx, DLOPS_ERR_SIZE,
               "copy: the arrays have different layouts (global shape, axis, partition, split, mask or stacking)");
   DLOPS_CALL(check_copy_types(x, y));
@@ -139,7 +138,7 @@ int dlops_darray_axpby(dlops_scalar a, dlops_darray x, dlops_scalar b, dlops_dar
 }
 
 int dlops_darray_scale(dlops_darray x, dlops_scalar a) {
-  DLOPS_CALL(check_usable(x));
+  DLOPS_CALL(dlops_darray_check_usable(x));
   DLOPS_CALL(real_coef(x, a, "scale"));
   if (x->nparts) {
     for (int i = 0; i < x->nparts; i++) DLOPS_CALL(dlops_darray_scale(x->parts[i], a));
@@ -149,7 +148,7 @@ int dlops_darray_scale(dlops_darray x, dlops_scalar a) {
 }
 
 int dlops_darray_conj(dlops_darray x) {
-  DLOPS_CALL(check_usable(x));
+  DLOPS_CALL(dlops_darray_check_usable(x));
   if (x->nparts) {
     for (int i = 0; i < x->nparts; i++) DLOPS_CALL(dlops_darray_conj(x->parts[i]));
     return DLOPS_SUCCESS;
@@ -210,7 +209,7 @@ static int fill_random_rec(dlops_darray x, uint64_t seed, double lo, double hi, 
 }
 
 int dlops_darray_fill_random(dlops_darray x, unsigned long long seed, double lo, double hi) {
-  DLOPS_CALL(check_usable(x));
+  DLOPS_CALL(dlops_darray_check_usable(x));
   DLOPS_CHECK(isfinite(lo) && isfinite(hi) && lo <= hi && isfinite(hi - lo), x->ctx, DLOPS_ERR_ARG,
               "fill_random: need finite lo <= hi with a finite width hi - lo (got %g, %g)", lo, hi);
   uint64_t base = 0;
@@ -450,7 +449,7 @@ static double norm_finish(double s, double ord) {
 }
 
 int dlops_darray_norm(dlops_darray x, double ord, double *result) {
-  DLOPS_CALL(check_usable(x));
+  DLOPS_CALL(dlops_darray_check_usable(x));
   DLOPS_CHECK(result, x->ctx, DLOPS_ERR_ARG, "null result pointer");
   DLOPS_CHECK(!isnan(ord), x->ctx, DLOPS_ERR_ARG, "norm order is NaN");
   int nl = count_leaves(x);

@@ -394,6 +394,20 @@ static void test_bad(dlops_ctx ctx, dlops_ctx self) {
     T_EXPECT_ALL(dlops_solve_cg(D, h, d, &o, NULL), DLOPS_ERR_ARG);
     T_EXPECT_ALL(dlops_solve_cgls(D, d, h, &o, NULL), DLOPS_ERR_ARG);
   }
+  /* the new local calls with bad input on ONE rank: only that rank fails, and the next
+   * collective still completes everywhere (nothing was left half done) */
+  {
+    int e1 = dlops_darray_map(me == 0 ? (dlops_map_kind)99 : DLOPS_MAP_SIGN, 0, 0, d, d2);
+    int e2 = dlops_darray_fill_random(d2, 3, 0.0, me == P - 1 ? NAN : 1.0);
+    const void *q = NULL;
+    int e3 = dlops_darray_get_local_read(d, me == 0 ? (dlops_memspace)9 : DLOPS_MEM_HOST, &q);
+    if (!e3) T_CALL(dlops_darray_restore_local_read(d, &q));
+    T_CHECK((e1 == DLOPS_ERR_ARG) == (me == 0) && (e2 == DLOPS_ERR_ARG) == (me == P - 1) &&
+                (e3 == DLOPS_ERR_ARG) == (me == 0),
+            "one rank's bad local call: codes %d %d %d on rank %d", e1, e2, e3, me);
+    T_CALL(dlops_darray_norm(d, 2.0, &nrm));
+    T_CHECK(fabs(nrm - sqrt((double)n)) < 1e-12 * nrm, "norm after one rank's bad calls: %g", nrm);
+  }
   /* local operators of another space in a composition: refused at creation on every rank */
   dlops_ctx hostself = NULL;
   T_REQUIRE(dlops_ctx_create(MPI_COMM_SELF, "comm=mpi mem=host", &hostself));

@@ -184,6 +184,11 @@ module dlops
     real(c_double) :: inner_tol
     integer(c_int) :: gfirst
     integer(c_int) :: use_z0
+    ! checkpoints: checkpoint_prefix = c_loc of a TARGET NUL-terminated character buffer
+    ! (trim(path)//c_null_char), kept alive during the solve
+    integer(c_int64_t) :: checkpoint_every
+    type(c_ptr) :: checkpoint_prefix
+    integer(c_int) :: restart
   end type dlops_solver_opts
   !> result of a solve, as C's dlops_solver_result (reason: DLOPS_CONVERGED_TOL, ...)
   type, bind(C), public :: dlops_solver_result

@@ -33,6 +33,7 @@ static void print_step(const slv_run *R, int64_t it, dlops_darray x, double cost
 int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
                    dlops_solver_result *res) {
   slv_run R;
+  slv_ckpt K; /* checkpoint: the state each variant lists before its loop */
   dlops_darray xw = NULL, r = NULL, c = NULL, q = NULL, s = NULL, w = NULL, m = NULL, z = NULL, p = NULL;
   dlops_pending pend = NULL; /* pipelined variant: the reduction in flight */
   int m_ready = 0;           /* pipelined variant: m = A w already applied */
@@ -64,9 +65,14 @@ int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solve
     SLV_TRY(slv_record(&R, 0, sqrt(kold), sqrt(kold), sqrt(kold), NAN, 1, xw, &stop));
     if (!isfinite(kold)) reason = DLOPS_DIVERGED_NAN;
     else if (stop) reason = DLOPS_STOPPED_BY_USER;
+    slv_ckpt_init(&K);
+    slv_ckpt_arrays(&K, "x", &xw, "r", &r, "c", &c, NULL);
+    slv_ckpt_doubles(&K, "kold", &kold, NULL);
+    SLV_TRY(slv_ckpt_resume(&R, &K, &it, &reason));
     while (!reason) {
       if (!(kold > tol)) { reason = DLOPS_CONVERGED_TOL; break; }
       if (it >= o->niter) { reason = DLOPS_STOP_MAXIT; break; }
+      SLV_TRY(slv_ckpt_step(&R, &K, it)); /* between iterations: nothing in flight */
       int show = slv_showstep(&R, it);
       SLV_TRY(dlops_op_apply(A, c, q));           /* Opc */
       SLV_TRY(dlops_darray_vdot(q, c, &d));       /* |c . conj(Opc)| */
@@ -104,9 +110,14 @@ int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solve
     SLV_TRY(slv_record(&R, 0, sqrt(kold), sqrt(kold), sqrt(kold), NAN, 1, xw, &stop));
     if (!isfinite(kold) || !isfinite(delta)) reason = DLOPS_DIVERGED_NAN;
     else if (stop) reason = DLOPS_STOPPED_BY_USER;
+    slv_ckpt_init(&K); /* s = A r is recomputed before use */
+    slv_ckpt_arrays(&K, "x", &xw, "r", &r, "c", &c, "q", &q, NULL);
+    slv_ckpt_doubles(&K, "kold", &kold, "delta", &delta, "aold", &aold, "b", &b, NULL);
+    SLV_TRY(slv_ckpt_resume(&R, &K, &it, &reason));
     while (!reason) {
       if (!(kold > tol)) { reason = DLOPS_CONVERGED_TOL; break; }
       if (it >= o->niter) { reason = DLOPS_STOP_MAXIT; break; }
+      SLV_TRY(slv_ckpt_step(&R, &K, it)); /* between iterations: nothing in flight */
       int show = slv_showstep(&R, it);
       double den = it == 0 ? delta : delta - b * kold / aold; /* = c^H A c */
       if (!isfinite(den)) { reason = DLOPS_DIVERGED_NAN; break; }
@@ -151,9 +162,16 @@ int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solve
     SLV_TRY(slv_record(&R, 0, sqrt(kold), sqrt(kold), sqrt(kold), NAN, 1, xw, &stop));
     if (!isfinite(kold) || !isfinite(delta)) reason = DLOPS_DIVERGED_NAN;
     else if (stop) reason = DLOPS_STOPPED_BY_USER;
+    /* at the top of the loop the reduction has completed; m = A w is already applied (m_ready) */
+    slv_ckpt_init(&K);
+    slv_ckpt_arrays(&K, "x", &xw, "r", &r, "w", &w, "m", &m, "z", &z, "s", &s, "p", &p, NULL);
+    slv_ckpt_doubles(&K, "gamma", &gamma, "delta", &delta, "gold", &gold, "aold", &aold, "kold", &kold, NULL);
+    slv_ckpt_ints(&K, "m_ready", &m_ready, NULL);
+    SLV_TRY(slv_ckpt_resume(&R, &K, &it, &reason));
     while (!reason) {
       if (!(kold > tol)) { reason = DLOPS_CONVERGED_TOL; break; }
       if (it >= o->niter) { reason = DLOPS_STOP_MAXIT; break; }
+      SLV_TRY(slv_ckpt_step(&R, &K, it)); /* between iterations: nothing in flight */
       int show = slv_showstep(&R, it);
       if (!m_ready) SLV_TRY(dlops_op_apply(A, w, m));
       m_ready = 0;

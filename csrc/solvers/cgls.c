@@ -34,6 +34,7 @@ static void print_step(const slv_run *R, int64_t it, dlops_darray x, double cost
 int dlops_solve_cgls(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
                      dlops_solver_result *res) {
   slv_run R;
+  slv_ckpt K; /* checkpoint */
   dlops_darray xw = NULL, s = NULL, r = NULL, c = NULL, q = NULL;
   dlops_ctx ctx = NULL;
   DLOPS_CHECK(A, NULL, DLOPS_ERR_ARG, "cgls: null operator");
@@ -83,9 +84,15 @@ int dlops_solve_cgls(dlops_op A, dlops_darray y, dlops_darray x, const dlops_sol
   SLV_TRY(slv_record(&R, 0, cost, cost1, cost, NAN, 1, xw, &stop));
   if (!isfinite(kold) || !isfinite(cost1)) reason = DLOPS_DIVERGED_NAN;
   else if (stop) reason = DLOPS_STOPPED_BY_USER;
+  slv_ckpt_init(&K); /* r = A^H s - damp^2 x is recomputed before use */
+  slv_ckpt_arrays(&K, "x", &xw, "s", &s, "c", &c, "q", &q, NULL);
+  slv_ckpt_doubles(&K, "kold", &kold, "cost", &cost, "cost1", &cost1, NULL);
+  slv_ckpt_param(&K, "damp", damp);
+  SLV_TRY(slv_ckpt_resume(&R, &K, &it, &reason));
   while (!reason) {
     if (!(kold > tol)) { reason = DLOPS_CONVERGED_TOL; break; }
     if (it >= o->niter) { reason = DLOPS_STOP_MAXIT; break; }
+    SLV_TRY(slv_ckpt_step(&R, &K, it)); /* between iterations */
     int show = slv_showstep(&R, it);
     dlops_scalar qq, cc;
     if (blocking) {

@@ -35,6 +35,7 @@ static int ista_fista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_so
                       dlops_solver_result *res, int fista) {
   const char *name = fista ? "fista" : "ista";
   slv_run R;
+  slv_ckpt K; /* checkpoint */
   dlops_darray xw = NULL, yw = NULL, xold = NULL, res_ = NULL, Ax = NULL, g = NULL, sg = NULL, z = NULL, Axold = NULL,
                Az = NULL, resx = NULL;
   dlops_op AH = NULL, AHA = NULL;
@@ -105,9 +106,19 @@ static int ista_fista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_so
   }
   double t = 1.0, normresold = INFINITY, xupdate = INFINITY;
   double costdata = NAN, costreg = NAN, cost0 = NAN;
+  /* state: x, FISTA's z, and in the fused FISTA A z and A x_{k-1} (NULL arrays are skipped) */
+  slv_ckpt_init(&K);
+  slv_ckpt_arrays(&K, "x", &xw, "z", &z, "Az", &Az, "Axold", &Axold, NULL);
+  slv_ckpt_doubles(&K, "t", &t, "normresold", &normresold, "xupdate", &xupdate, "costdata", &costdata, "costreg",
+                   &costreg, "cost0", &cost0, NULL);
+  slv_ckpt_param(&K, "eps", o->eps);
+  slv_ckpt_param(&K, "alpha", alpha);
+  slv_ckpt_param(&K, "threshkind", o->threshkind);
+  SLV_TRY(slv_ckpt_resume(&R, &K, &it, &reason));
   while (!reason) {
     if (it >= o->niter) { reason = DLOPS_STOP_MAXIT; break; }
     if (!(xupdate > o->tol)) { reason = DLOPS_CONVERGED_TOL; break; }
+    SLV_TRY(slv_ckpt_step(&R, &K, it)); /* between iterations */
     int show = slv_showstep(&R, it);
     dlops_darray v = fista ? z : xw; /* the point the gradient is taken at */
     SLV_TRY(dlops_darray_copy(xw, xold));

@@ -35,6 +35,7 @@ static void sym_ortho(double a, double b, double *c, double *s, double *r) {
 int dlops_solve_lsqr(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
                      dlops_solver_result *res) {
   slv_run R;
+  slv_ckpt K; /* checkpoint */
   dlops_darray xw = NULL, u = NULL, ut = NULL, v = NULL, vt = NULL, w = NULL;
   dlops_ctx ctx = NULL;
   DLOPS_CHECK(A, NULL, DLOPS_ERR_ARG, "lsqr: null operator");
@@ -96,8 +97,18 @@ int dlops_solve_lsqr(dlops_op A, dlops_darray y, dlops_darray x, const dlops_sol
   SLV_TRY(slv_record(&R, 0, r1norm, r2norm, rnorm, NAN, 1, xw, &stop));
   if (!reason && stop) reason = DLOPS_STOPPED_BY_USER;
   if (!reason && arnorm == 0) reason = DLOPS_CONVERGED_TOL; /* x0 solves the problem (istop 0) */
+  slv_ckpt_init(&K); /* ut, vt are scratch */
+  slv_ckpt_arrays(&K, "x", &xw, "u", &u, "v", &v, "w", &w, NULL);
+  slv_ckpt_doubles(&K, "alfa", &alfa, "beta", &beta, "rhobar", &rhobar, "phibar", &phibar, "rnorm", &rnorm, "r1norm",
+                   &r1norm, "r2norm", &r2norm, "arnorm", &arnorm, "anorm", &anorm, "acond", &acond, "ddnorm", &ddnorm,
+                   "res2", &res2, "xnorm", &xnorm, "xxnorm", &xxnorm, "z", &z, "cs2", &cs2, "sn2", &sn2, "test1",
+                   &test1, "test2", &test2, "wnorm2", &wnorm2, "bnorm", &bnorm, NULL);
+  slv_ckpt_ints(&K, "istop", &istop, NULL);
+  slv_ckpt_param(&K, "damp", damp);
+  SLV_TRY(slv_ckpt_resume(&R, &K, &it, &reason));
   while (!reason) {
     if (it >= o->niter) { reason = DLOPS_STOP_MAXIT; istop = 7; break; }
+    SLV_TRY(slv_ckpt_step(&R, &K, it)); /* between iterations */
     int show = slv_showstep(&R, it);
     it++;
     /* u = A v - alfa u; beta = ||u|| */

@@ -51,6 +51,9 @@ int dlops_solver_opts_default(dlops_solver_opts *o) {
   o->inner_tol = 1e-4;
   o->gfirst = 0;
   o->use_z0 = 0;
+  o->checkpoint_every = 0;
+  o->checkpoint_prefix = NULL;
+  o->restart = 0;
   return DLOPS_SUCCESS;
 }
 

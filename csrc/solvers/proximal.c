@@ -454,6 +454,7 @@ int dlops_solve_proximal_gradient(dlops_prox proxf, dlops_prox proxg, dlops_darr
   DLOPS_CHECK(proxf->kind == PROX_L2, ctx, DLOPS_ERR_ARG, "proximal gradient: proxf must have a gradient (L2), got %s",
               prox_name(proxf));
   slv_run R;
+  slv_ckpt K; /* checkpoint */
   dlops_darray xw = NULL, y = NULL, xold = NULL, gr = NULL, v = NULL;
   int err = slv_begin(&R, ctx, opts, SLV_PG, "proximal gradient", 0.0);
   if (err) return err;
@@ -478,6 +479,14 @@ int dlops_solve_proximal_gradient(dlops_prox proxf, dlops_prox proxg, dlops_darr
   int reason = DLOPS_SOLVER_RUNNING, stop = 0;
   int64_t it = 0;
   double t = 1.0, pfg = INFINITY, pf = NAN, pg = NAN;
+  slv_ckpt_init(&K);
+  slv_ckpt_arrays(&K, "x", &xw, "y", &y, NULL);
+  slv_ckpt_doubles(&K, "t", &t, "pfg", &pfg, "pf", &pf, "pg", &pg, NULL);
+  slv_ckpt_param(&K, "tau", tau);
+  slv_ckpt_param(&K, "eta", o->eta);
+  slv_ckpt_param(&K, "epsg", o->epsg);
+  slv_ckpt_param(&K, "acceleration", o->acceleration);
+  SLV_TRY(slv_ckpt_resume(&R, &K, &it, &reason));
   if (R.show && R.rank == 0) {
     slv_print(&R, "Accelerated Proximal Gradient\n---------------------------------------------------------\n");
     slv_print(&R, "Proximal operator (f): %s\nProximal operator (g): %s\n", prox_name(proxf), prox_name(proxg));
@@ -490,6 +499,7 @@ int dlops_solve_proximal_gradient(dlops_prox proxf, dlops_prox proxg, dlops_darr
   }
   while (!reason) {
     if (it >= o->niter) { reason = DLOPS_STOP_MAXIT; break; }
+    SLV_TRY(slv_ckpt_step(&R, &K, it)); /* between iterations */
     double eg = o->epsg_array ? o->epsg_array[it] : o->epsg;
     SLV_TRY(dlops_darray_copy(xw, xold));
     if (o->eta == 1.0) {
@@ -554,6 +564,7 @@ int dlops_solve_admm_l2(dlops_prox proxg, dlops_op Op, dlops_darray b, dlops_op 
   dlops_ctx ctx = NULL;
   DLOPS_CALL(dlops_op_get_ctx(Op, &ctx));
   slv_run R;
+  slv_ckpt K; /* checkpoint */
   dlops_darray xw = NULL, bw = NULL, zw = NULL, u = NULL, Ax = NULL, v = NULL, breg = NULL, r = NULL;
   dlops_op Opreg = NULL;
   int err = slv_begin(&R, ctx, opts, SLV_ADMM, "admm", 0.0);
@@ -604,6 +615,12 @@ int dlops_solve_admm_l2(dlops_prox proxg, dlops_op Op, dlops_darray b, dlops_op 
   int reason = DLOPS_SOLVER_RUNNING, stop = 0;
   int64_t it = 0;
   double pf = NAN, pg = NAN;
+  slv_ckpt_init(&K); /* A x, v, r and the inner CGLS are recomputed each iteration */
+  slv_ckpt_arrays(&K, "x", &xw, "z", &zw, "u", &u, NULL);
+  slv_ckpt_doubles(&K, "pf", &pf, "pg", &pg, NULL);
+  slv_ckpt_param(&K, "tau", tau);
+  slv_ckpt_param(&K, "gfirst", o->gfirst);
+  SLV_TRY(slv_ckpt_resume(&R, &K, &it, &reason));
   if (R.show && R.rank == 0) {
     slv_print(&R, "ADMM\n---------------------------------------------------------\n");
     slv_print(&R, "Proximal operator (g): %s\ntau = %10e\tniter = %lld\n\n", prox_name(proxg), tau, (long long)o->niter);
@@ -611,6 +628,7 @@ int dlops_solve_admm_l2(dlops_prox proxg, dlops_op Op, dlops_darray b, dlops_op 
   }
   while (!reason) {
     if (it >= o->niter) { reason = DLOPS_STOP_MAXIT; break; }
+    SLV_TRY(slv_ckpt_step(&R, &K, it)); /* between iterations */
     if (o->gfirst) {
       SLV_TRY(dlops_op_apply(A, xw, Ax));
       SLV_TRY(dlops_darray_copy(Ax, v));

@@ -100,5 +100,43 @@ DLOPS_INTERN int slv_val_prepare(dlops_prox p, dlops_darray x, slv_val *v);
 DLOPS_INTERN double slv_val_finish(const slv_val *v, const dlops_scalar *r);
 DLOPS_INTERN void slv_val_free(slv_val *v);
 
+/* ---- checkpoints (checkpoint.c; opts.checkpoint_every, checkpoint_prefix, restart) ----
+ * A solver lists its state once, before its loop: the working arrays (by address, so arrays
+ * that the loop swaps are followed), the scalars of its recurrence (double, int64, int) and the
+ * problem parameters a restart must match (damp, tau, ...). slv_ckpt_resume then validates the
+ * options and, when opts.restart asks for it, overwrites the listed state (and the iteration
+ * counter, the cost history and the stop bookkeeping of R) from the checkpoint; slv_ckpt_step,
+ * called at the top of the loop once the stop tests have passed (nothing in flight), writes a
+ * checkpoint every checkpoint_every iterations. Both are collective and agree their errors. */
+#define SLV_CKPT_MAX 40
+typedef struct {
+  const char *name;
+  char kind; /* 'a' array (dlops_darray *), 'd' double *, 'l' int64_t *, 'i' int *, 'p' parameter */
+  void *p;
+  double param;
+} slv_ckpt_item;
+typedef struct {
+  int n, overflow;
+  slv_ckpt_item item[SLV_CKPT_MAX];
+  int64_t resumed; /* iteration restored from a checkpoint, -1 when none */
+  int64_t last;    /* iteration of the last checkpoint this solve wrote or read, -1 when none */
+} slv_ckpt;
+DLOPS_INTERN void slv_ckpt_init(slv_ckpt *K);
+/* NULL-terminated lists of (name, address) pairs; arrays whose handle is NULL are skipped. */
+DLOPS_INTERN void slv_ckpt_arrays(slv_ckpt *K, ...);
+DLOPS_INTERN void slv_ckpt_doubles(slv_ckpt *K, ...);
+DLOPS_INTERN void slv_ckpt_int64s(slv_ckpt *K, ...);
+DLOPS_INTERN void slv_ckpt_ints(slv_ckpt *K, ...);
+DLOPS_INTERN void slv_ckpt_param(slv_ckpt *K, const char *name, double value);
+/* Validate the checkpoint options; with restart, load the state: *it = the iteration, *reason =
+ * DLOPS_SOLVER_RUNNING. Nothing changes when there is nothing to load (restart 0, or 2 without a
+ * checkpoint). **Collective**. */
+DLOPS_INTERN int slv_ckpt_resume(slv_run *R, slv_ckpt *K, int64_t *it, int *reason);
+/* Write a checkpoint when it is a positive multiple of checkpoint_every. **Collective**. */
+DLOPS_INTERN int slv_ckpt_step(slv_run *R, slv_ckpt *K, int64_t it);
+/* The two steps themselves (slv_ckpt_step calls save when due). */
+DLOPS_INTERN int slv_ckpt_save(slv_run *R, slv_ckpt *K, int64_t it);
+DLOPS_INTERN int slv_ckpt_load(slv_run *R, slv_ckpt *K, int64_t *it, int *loaded);
+
 
 #endif

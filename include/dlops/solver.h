@@ -160,6 +160,39 @@ typedef struct {
   double inner_tol;      /**< ADMM: tolerance of the inner CGLS (default 1e-4, PyLops' cgls default) */
   int gfirst;            /**< ADMM: 1 updates z before x (PyLops' gfirst) */
   int use_z0;            /**< ADMM: 1 when z holds z0 on input; 0 (default) starts from z0 = A x0 */
+  /* ---- checkpoints (CG all variants, CGLS, LSQR, ISTA/FISTA, proximal gradient, ADMM) ----
+   * A checkpoint is the solver's state between two iterations: its working arrays as .npy files
+   * "<prefix>.<iter>.<name>.npy" (stacked arrays: one file per component, "<name>.<k>.npy"),
+   * written with dlops_darray_write_npy, then a small text sidecar "<prefix>.meta" that rank 0
+   * writes under a temporary name and renames once the arrays are complete. The sidecar holds a
+   * format version, the solver, variant, element type and global shapes, the problem parameters
+   * the iterates depend on (damp, eps, alpha, tau...), the iteration counter, the recurrence
+   * scalars as exact hexadecimal doubles, the stop bookkeeping and the cost history written so
+   * far (the entries of opts.cost; pass a cost buffer to both runs to get the whole history back).
+   * The sidecar names its own arrays, so a job killed while writing a checkpoint resumes from the
+   * previous complete one; the previous checkpoint's arrays are removed after the new sidecar is
+   * in place. A resumed solve with the same options, operator, rank count and backend repeats the
+   * same floating-point operations: its iterates, iteration count, cost history and result are
+   * bitwise those of an uninterrupted run (another rank count resumes correctly but rounds its
+   * reductions differently). State kept inside proximal operators (the warm start of an L2 prox
+   * with an operator) and user operators is not part of a checkpoint. The power iteration
+   * ignores these fields (it is not checkpointed), as do the inner solvers of ISTA and ADMM. */
+  int64_t checkpoint_every; /**< write a checkpoint after every checkpoint_every-th iteration
+                                 (0 = never, the default; < 0 is DLOPS_ERR_ARG) */
+  const char *checkpoint_prefix; /**< path prefix of the checkpoint files (required, non-empty,
+                                      when checkpoint_every > 0 or restart != 0; the same on every
+                                      rank); default NULL */
+  int restart;           /**< 0 (default): start from x0 (an existing checkpoint is overwritten).
+                              1: resume from the checkpoint at checkpoint_prefix; it must exist
+                              and match the problem, else the call fails on every rank with
+                              DLOPS_ERR_IO (sidecar missing, unreadable or corrupt, array file
+                              missing or not matching its sidecar) or DLOPS_ERR_ARG (another
+                              solver, variant, element type, global shape or problem parameter,
+                              or a checkpoint beyond niter). 2: as 1 when the sidecar exists,
+                              else start from x0 (a sidecar that exists but does not match still
+                              fails). x0 (and z0 for ADMM) are then ignored; the monitor is called
+                              for the iterations after the checkpoint (and for CG/CGLS/LSQR once
+                              for the starting point, iter 0, before the state is loaded). */
 } dlops_solver_opts;
 
 /** Result of a solve. */

@@ -213,6 +213,16 @@ static int e_random(dlops_mem *m, dlops_dtype t, const dlops_mem_rand *r, void *
   EMU_RUN(m, "random", 1, H.random(m, t, r, x));
 }
 
+static int e_dot_exact(dlops_mem *m, const void *x, const void *y, int64_t n, dlops_dtype t, int conj_x,
+                       dlops_exact *re, dlops_exact *im) {
+  region reg[4] = {{x, nbytes(t, n), 0}, {y, nbytes(t, n), 0}, {re, sizeof *re, 1}, {im, im ? sizeof *im : 0, 1}};
+  EMU_RUN(m, "dot_exact", 4, H.dot_exact(m, x, y, n, t, conj_x, re, im));
+}
+static int e_norm_exact(dlops_mem *m, const void *x, int64_t n, dlops_dtype t, double ord, dlops_exact *acc) {
+  region reg[2] = {{x, nbytes(t, n), 0}, {acc, sizeof *acc, 1}};
+  EMU_RUN(m, "norm_exact", 2, H.norm_exact(m, x, n, t, ord, acc));
+}
+
 /* Bytes spanned by a strided access (non-negative strides). */
 static size_t span(size_t es, int ndim, const int64_t *shape, const int64_t *stride) {
   int64_t last = 0;
@@ -286,4 +296,6 @@ const dlops_mem_ops dlops_mem_emu_ops = {
     .conv1d = e_conv1d,
     .gemv = e_gemv,
     .gemm = e_gemm,
+    .dot_exact = e_dot_exact,
+    .norm_exact = e_norm_exact,
 };

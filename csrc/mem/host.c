@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exact.h"
 #include "mem.h"
 
 static inline int is_complex(dlops_dtype t) { return t == DLOPS_C64 || t == DLOPS_C128; }
@@ -252,6 +253,129 @@ static int h_norm(dlops_mem *m, dlops_dtype t, int64_t n, const void *x, double 
     }
   }
   *out = (kmax || kmin) ? mm : acc_get(&acc);
+  return DLOPS_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- exact sums (exact.h)
+ * Each term is one rounded double added exactly. The loops spread consecutive terms over
+ * EXACT_WAYS accumulators (so the read-modify-writes of neighbouring terms, which often hit the
+ * same digits, do not wait on one another), fold them into the total every EXACT_CHUNK elements,
+ * long before a digit could overflow, and hand back the total normalised. */
+#define EXACT_WAYS 4
+#define EXACT_CHUNK (INT64_C(1) << 20)
+
+typedef struct {
+  dlops_exact w[EXACT_WAYS];
+} exact_ways;
+
+/* total += every way (each received at most adds raw adds since it was zeroed); ways zeroed. */
+static void exact_fold(dlops_exact *total, exact_ways *ws, int64_t adds) {
+  for (int j = 0; j < EXACT_WAYS; j++) {
+    ws->w[j].limb[DLOPS_EXACT_UNITS] = adds;
+    dlops_exact_merge(total, &ws->w[j]);
+    dlops_exact_zero(&ws->w[j]);
+  }
+  dlops_exact_normalize(total);
+}
+
+/* Run the body (the variadic part, which adds terms with EXACT_TERM(acc_ways, value)) for i in [0, n), TPE terms per
+ * element and accumulator at most, folding ways WS1 (and WS2) into totals T1 (T2). */
+#define EXACT_LOOP(n, TPE, WS1, T1, WS2, T2, ...)                                       \
+  do {                                                                                  \
+    for (int64_t c0_ = 0; c0_ < (n); c0_ += EXACT_CHUNK) {                              \
+      const int64_t c1_ = (n) - c0_ < EXACT_CHUNK ? (n) : c0_ + EXACT_CHUNK;            \
+      for (int64_t i = c0_; i < c1_; i++) {                                             \
+        const int j_ = (int)(i & (EXACT_WAYS - 1));                                     \
+        (void)j_;                                                                       \
+        __VA_ARGS__                                                                     \
+      }                                                                                 \
+      const int64_t adds_ = (TPE) * ((c1_ - c0_) / EXACT_WAYS + 1);                     \
+      exact_fold((T1), (WS1), adds_);                                                   \
+      if (WS2) exact_fold((T2), (WS2), adds_);                                          \
+    }                                                                                   \
+  } while (0)
+#define EXACT_TERM(ws, v) dlops_exact_add_raw((ws)->w[j_].limb, (v))
+
+static int h_dot_exact(dlops_mem *m, const void *x, const void *y, int64_t n, dlops_dtype t, int conj_x,
+                       dlops_exact *re, dlops_exact *im) {
+  (void)m;
+  exact_ways wr, wi;
+  dlops_exact tr, ti;
+  memset(&wr, 0, sizeof wr);
+  memset(&wi, 0, sizeof wi);
+  dlops_exact_zero(&tr);
+  dlops_exact_zero(&ti);
+  exact_ways *no = NULL, *pwi = &wi;
+  switch (t) {
+    case DLOPS_F64: {
+      const double *a = x, *b = y;
+      EXACT_LOOP(n, 1, &wr, &tr, no, &ti, EXACT_TERM(&wr, a[i] * b[i]););
+      break;
+    }
+    case DLOPS_F32: { /* the product of two floats is exact in double */
+      const float *a = x, *b = y;
+      EXACT_LOOP(n, 1, &wr, &tr, no, &ti, EXACT_TERM(&wr, (double)a[i] * (double)b[i]););
+      break;
+    }
+    default: {
+      /* conj?(x) y: each of the four products is rounded once and added exactly (no rounded
+       * difference, no room for a fused multiply-add: every space gets the same terms) */
+      const double s = conj_x ? -1.0 : 1.0;
+      EXACT_LOOP(n, 2, &wr, &tr, pwi, &ti, {
+        double xr, xi, yr, yi;
+        load(x, t, i, &xr, &xi);
+        load(y, t, i, &yr, &yi);
+        xi *= s;
+        EXACT_TERM(&wr, xr * yr);
+        EXACT_TERM(&wr, -(xi * yi));
+        EXACT_TERM(&wi, xr * yi);
+        EXACT_TERM(&wi, xi * yr);
+      });
+      break;
+    }
+  }
+  dlops_exact_normalize(&tr);
+  dlops_exact_normalize(&ti);
+  *re = tr;
+  if (im) *im = ti;
+  return DLOPS_SUCCESS;
+}
+
+static int h_norm_exact(dlops_mem *m, const void *x, int64_t n, dlops_dtype t, double ord, dlops_exact *acc) {
+  if (isinf(ord) || isnan(ord))
+    return DLOPS_ERROR(m->ctx, DLOPS_ERR_ARG, "norm_exact sums |x|^ord: order %g is not a sum (max/min norms are exact already)",
+                       ord);
+  exact_ways w;
+  dlops_exact tot;
+  memset(&w, 0, sizeof w);
+  dlops_exact_zero(&tot);
+  exact_ways *no = NULL;
+  if (ord == 2.0 && t == DLOPS_F64) {
+    const double *a = x;
+    EXACT_LOOP(n, 1, &w, &tot, no, &tot, EXACT_TERM(&w, a[i] * a[i]););
+  } else if (ord == 2.0) { /* re^2 and im^2 as two terms */
+    EXACT_LOOP(n, 2, &w, &tot, no, &tot, {
+      double re, im;
+      load(x, t, i, &re, &im);
+      EXACT_TERM(&w, re * re);
+      EXACT_TERM(&w, im * im);
+    });
+  } else if (ord == 0.0) {
+    EXACT_LOOP(n, 1, &w, &tot, no, &tot, {
+      double re, im;
+      load(x, t, i, &re, &im);
+      EXACT_TERM(&w, (re != 0.0 || im != 0.0) ? 1.0 : 0.0);
+    });
+  } else {
+    EXACT_LOOP(n, 1, &w, &tot, no, &tot, {
+      double re, im;
+      load(x, t, i, &re, &im);
+      const double a = im == 0.0 ? fabs(re) : hypot(re, im);
+      EXACT_TERM(&w, ord == 1.0 ? a : pow(a, ord));
+    });
+  }
+  dlops_exact_normalize(&tot);
+  *acc = tot;
   return DLOPS_SUCCESS;
 }
 
@@ -625,4 +749,6 @@ const dlops_mem_ops dlops_mem_host_ops = {
     .conv1d = h_conv1d,
     .gemv = h_gemv,
     .gemm = h_gemm,
+    .dot_exact = h_dot_exact,
+    .norm_exact = h_norm_exact,
 };

@@ -37,6 +37,7 @@
 #define DLOPS_MEM_MEM_H
 
 #include "../core/error.h"
+#include "exact.h"
 #include "stencil.h"
 
 typedef struct dlops_mem_s dlops_mem;
@@ -120,6 +121,19 @@ typedef struct dlops_mem_ops_s {
   /** C = alpha op(A) op(B) + beta C, row-major, op = 'N', 'T' or 'C' (BLAS semantics). */
   int (*gemm)(dlops_mem *m, dlops_dtype t, char opa, char opb, int rows, int cols, int inner, dlops_scalar alpha,
               const void *a, int lda, const void *b, int ldb, dlops_scalar beta, void *c, int ldc);
+  /* ---- exact partial sums (exact.h), for deterministic reductions ---- */
+  /** *re (and *im), accumulators in this space, = the exact sums of the real and imaginary parts
+   *  of conj?(x_i) y_i over n elements, normalised (overwritten, not added to). Real types add
+   *  x_i y_i rounded to double (exact for f32); complex ones add each of the four products
+   *  (xr yr, xi yi, xr yi, xi yr) rounded to double as a term of its own. im may be NULL for a
+   *  real t (it receives an exact zero otherwise). NULL (cuda) where a table lacks it. */
+  int (*dot_exact)(dlops_mem *m, const void *x, const void *y, int64_t n, dlops_dtype t, int conj_x,
+                   dlops_exact *re, dlops_exact *im);
+  /** *acc (in this space) = the exact sum of |x_i|^ord over n elements, normalised (overwritten):
+   *  ord 2 adds re^2 and im^2 as two terms, 1 adds |x| (hypot for complex), 0 adds 1 per
+   *  non-zero, any other finite p adds pow(|x|, p); each term rounded to double as the norm kernel
+   *  does. ord = +-inf or NaN is DLOPS_ERR_ARG (max/min need no exact sum). */
+  int (*norm_exact)(dlops_mem *m, const void *x, int64_t n, dlops_dtype t, double ord, dlops_exact *acc);
 } dlops_mem_ops;
 
 struct dlops_mem_s {

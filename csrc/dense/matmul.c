@@ -6,14 +6,15 @@
 #include <string.h>
 
 #include "../ops/op_impl.h"
+#include "agree.h"
 
 int dlops_ceil_block(int64_t n, int q, int t, int64_t *start, int64_t *len) {
   DLOPS_CHECK(n >= 0 && q >= 1 && t >= 0 && t < q && start && len, NULL, DLOPS_ERR_ARG,
               "ceil_block: bad arguments (n=%lld, q=%d, t=%d)", (long long)n, q, t);
-  int64_t b = (n + q - 1) / q;
-  int64_t s = b * t, e = s + b;
-  if (s > n) s = n;
-  if (e > n) e = n;
+  /* ceil(n / q) without n + q - 1; products and sums clamped at n instead of wrapping */
+  int64_t b = n / q + (n % q != 0), s, e;
+  if (!dense_mul(b, t, &s) || s > n) s = n;
+  if (!dense_add(s, b, &e) || e > n) e = n;
   *start = s;
   *len = e - s;
   return DLOPS_SUCCESS;
@@ -227,10 +228,11 @@ static void squarest(int P, int *pr, int *pc) {
 int dlops_op_create_matmul(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc, int64_t N, int64_t K, int64_t M,
                            const void *A_local, int64_t nb, dlops_dtype dtype, dlops_op *Aop) {
   DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context");
-  DLOPS_CHECK(Aop, ctx, DLOPS_ERR_ARG, "null output pointer");
-  *Aop = NULL;
   const int P = ctx->size, me = ctx->rank;
+  /* 1. local checks: none returns early, so every rank reaches the one agreement below */
   int err = 0;
+  DLOPS_CHECK_COLL(Aop, ctx, err, DLOPS_ERR_ARG, "null output pointer");
+  if (Aop) *Aop = NULL;
   if (pr == 0 && pc == 0) squarest(P, &pr, &pc);
   DLOPS_CHECK_COLL(kind == DLOPS_MATMUL_BLOCK || kind == DLOPS_MATMUL_SUMMA, ctx, err, DLOPS_ERR_ARG,
                    "unknown matmul kind %d", (int)kind);
@@ -242,89 +244,100 @@ int dlops_op_create_matmul(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc
                    "matrix dimensions above INT_MAX are not supported by the local BLAS");
   DLOPS_CHECK_COLL((int)dtype >= 0 && dtype < DLOPS_NUM_DTYPES, ctx, err, DLOPS_ERR_ARG, "unknown dtype %d", (int)dtype);
   DLOPS_CHECK_COLL(nb >= 0, ctx, err, DLOPS_ERR_ARG, "panel width nb = %lld must be >= 0", (long long)nb);
-  DLOPS_CALL(dlops_comm_agree(ctx->world, err));
-  /* every rank must describe the same product */
-  int64_t desc[7] = {kind, pr, pc, N, K, M, dtype}, *all = malloc(sizeof(int64_t) * 7 * (size_t)P);
-  DLOPS_CHECK(all, ctx, DLOPS_ERR_MEM, "cannot allocate");
-  err = dlops_comm_meta_allgather_i64(ctx->world, desc, 7, all);
-  for (int r = 1; r < P && !err; r++)
-    if (memcmp(all, all + 7 * r, sizeof desc))
-      err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE,
-                        "ranks disagree on the product: rank 0 has kind %lld grid %lldx%lld N=%lld K=%lld M=%lld dtype "
-                        "%lld, rank %d has kind %lld grid %lldx%lld N=%lld K=%lld M=%lld dtype %lld",
-                        (long long)all[0], (long long)all[1], (long long)all[2], (long long)all[3], (long long)all[4],
-                        (long long)all[5], (long long)all[6], r, (long long)all[7 * r], (long long)all[7 * r + 1],
-                        (long long)all[7 * r + 2], (long long)all[7 * r + 3], (long long)all[7 * r + 4],
-                        (long long)all[7 * r + 5], (long long)all[7 * r + 6]);
-  free(all);
-  DLOPS_CALL(err);
-
   mm_data *d = calloc(1, sizeof *d);
-  DLOPS_CHECK(d, ctx, DLOPS_ERR_MEM, "cannot allocate");
-  d->kind = kind;
-  d->pr = pr;
-  d->pc = pc;
-  d->N = N;
-  d->K = K;
-  d->M = M;
-  d->nb = nb > 0 ? nb : 256;
-  d->m = ctx->mems[ctx->mem]; /* the vectors' memory space (dlops_op_vec1d below) */
-  int active = me < pr * pc;
-  d->i = active ? me / pc : -1;
-  d->j = active ? me % pc : -1;
-  size_t es = esize(dtype);
-  if (active) {
-    if (kind == DLOPS_MATMUL_BLOCK) {
-      d->an = cb_len(N, pc, d->j);
-      d->ak = K;
-      d->xr = K;
-      d->xc = cb_len(M, pr, d->i);
-      d->yr = N;
-      d->yc = d->xc;
-    } else {
-      d->an = cb_len(N, pr, d->i);
-      d->ak = cb_len(K, pc, d->j);
-      d->xr = d->ak;
-      d->xc = cb_len(M, pr, d->i);
-      d->yr = d->an;
-      d->yc = cb_len(M, pc, d->j);
+  DLOPS_CHECK_COLL(d, ctx, err, DLOPS_ERR_MEM, "cannot allocate");
+  int active = 0;
+  size_t es = 0, abytes = 0, panbytes = 0, partbytes = 0;
+  int64_t xn = 0, yn = 0, nreq = 0;
+  if (!err) {
+    d->kind = kind;
+    d->pr = pr;
+    d->pc = pc;
+    d->N = N;
+    d->K = K;
+    d->M = M;
+    d->nb = nb > 0 ? nb : 256;
+    d->m = ctx->mems[ctx->mem]; /* the vectors' memory space (dlops_op_vec1d below) */
+    active = me < pr * pc;
+    d->i = active ? me / pc : -1;
+    d->j = active ? me % pc : -1;
+    es = esize(dtype);
+    if (active) {
+      if (kind == DLOPS_MATMUL_BLOCK) {
+        d->an = cb_len(N, pc, d->j);
+        d->ak = K;
+        d->xr = K;
+        d->xc = cb_len(M, pr, d->i);
+        d->yr = N;
+        d->yc = d->xc;
+      } else {
+        d->an = cb_len(N, pr, d->i);
+        d->ak = cb_len(K, pc, d->j);
+        d->xr = d->ak;
+        d->xc = cb_len(M, pr, d->i);
+        d->yr = d->an;
+        d->yc = cb_len(M, pc, d->j);
+      }
     }
+    /* every size product, overflow-checked (N, K, M <= INT_MAX: element counts fit, bytes may not) */
+    int64_t alen = 0, part = 0, pan = 0, tmp = 0;
+    int ok = dense_mul(K, M, &xn) && dense_mul(N, M, &yn) && dense_mul(d->an, d->ak, &alen) &&
+             dense_bytes(alen, es, &abytes) && dense_mul(d->xr, d->xc, &tmp) && dense_mul(d->yr, d->yc, &tmp);
+    if (ok && active) {
+      const int64_t wide = d->an > d->ak ? d->an : d->ak;
+      if (kind == DLOPS_MATMUL_BLOCK) {
+        ok = dense_mul(d->an, d->xc, &part);
+        nreq = 1;
+      } else {
+        ok = dense_mul(wide, M, &part) && dense_mul(wide, d->nb, &pan) && dense_bytes(pan, es, &panbytes);
+        nreq = pr > pc ? pr : pc;
+      }
+      ok = ok && dense_bytes(part, es, &partbytes);
+    }
+    DLOPS_CHECK_COLL(ok, ctx, err, DLOPS_ERR_SIZE,
+                     "the product N=%lld K=%lld M=%lld (nb %lld) on a %d x %d grid overflows the size arithmetic",
+                     (long long)N, (long long)K, (long long)M, (long long)d->nb, pr, pc);
+    DLOPS_CHECK_COLL(!active || alen == 0 || A_local, ctx, err, DLOPS_ERR_ARG,
+                     "A_local is NULL but this rank's tile has %lld x %lld elements", (long long)d->an,
+                     (long long)d->ak);
   }
-  /* grid communicators through the communication interface (idle ranks get none) */
-  err = dlops_comm_split(ctx->world, active ? d->i : -1, d->j, &d->row);
-  if (!err) err = dlops_comm_split(ctx->world, active ? d->j : -1, d->i, &d->col);
+  /* values that must be equal on all ranks */
+  const int64_t same[8] = {kind, pr, pc, N, K, M, dtype, nb > 0 ? nb : 256};
+  uint64_t cs = 0x6d61746d756cULL;
+  for (int q = 0; q < 8; q++) cs = dense_cs_i64(cs, same[q]);
+  /* 2. one agreement: the lowest failing rank's code and message on every rank, or a mismatch */
+  err = dense_agree(ctx, err, 0, cs, 0, NULL, "the product (kind, grid pr x pc, N, K, M, dtype, nb)");
+  if (err) {
+    free(d);
+    return err;
+  }
+
+  /* grid communicators through the communication interface (idle ranks get none); both
+   * splits run on every rank whatever the first returned */
+  int e1 = dlops_comm_split(ctx->world, active ? d->i : -1, d->j, &d->row);
+  int e2 = dlops_comm_split(ctx->world, active ? d->j : -1, d->i, &d->col);
+  err = e1 ? e1 : e2;
   /* A tile and workspaces */
   if (!err && active) {
-    size_t alen = (size_t)(d->an * d->ak);
     dlops_mem *m = d->m;
-    if (alen && !A_local)
-      err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "A_local is NULL but this rank's tile has %lld x %lld elements",
-                        (long long)d->an, (long long)d->ak);
-    if (!err) err = m->ops->alloc(m, alen * es, &d->a);
+    err = m->ops->alloc(m, abytes, &d->a);
     /* the tile goes where the vectors live (A_local is host memory) */
-    if (!err && alen) err = m->ops->copy(m, d->a, m->ops->space, A_local, DLOPS_MEM_HOST, alen * es, 0);
+    if (!err && abytes) err = m->ops->copy(m, d->a, m->ops->space, A_local, DLOPS_MEM_HOST, abytes, 0);
     if (!err) {
-      int64_t part, nreq;
       if (kind == DLOPS_MATMUL_BLOCK) {
-        part = d->an * d->xc;
-        nreq = 1;
         d->cnt = malloc(sizeof(int64_t) * 2 * (size_t)pc);
         if (!d->cnt) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate counts");
       } else {
-        part = (d->an > d->ak ? d->an : d->ak) * M;
-        nreq = pr > pc ? pr : pc;
-        int64_t pan = (d->an > d->ak ? d->an : d->ak) * d->nb;
-        err = m->ops->alloc(m, (size_t)pan * es, &d->pan[0]);
-        if (!err) err = m->ops->alloc(m, (size_t)pan * es, &d->pan[1]);
+        err = m->ops->alloc(m, panbytes, &d->pan[0]);
+        if (!err) err = m->ops->alloc(m, panbytes, &d->pan[1]);
       }
-      if (!err) err = m->ops->alloc(m, (size_t)part * es, &d->part);
+      if (!err) err = m->ops->alloc(m, partbytes, &d->part);
       d->reqs = calloc((size_t)nreq, sizeof(dlops_request));
       if (!err && !d->reqs) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate workspaces");
     }
   }
   /* vector templates */
   dlops_darray dom = NULL, rng = NULL;
-  int64_t xn = K * M, yn = N * M;
   /* the agreed code (the lowest failing rank's) is what every rank returns */
   err = dlops_comm_agree(ctx->world, err);
   if (!err) {
@@ -333,26 +346,37 @@ int dlops_op_create_matmul(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc
     err = dlops_op_vec1d(ctx, xn, active ? d->xr * d->xc : 0, DLOPS_SCATTER, dtype, color, &dom);
     if (!err) err = dlops_op_vec1d(ctx, yn, active ? d->yr * d->yc : 0, DLOPS_SCATTER, dtype, color, &rng);
   }
+  int enew = err;
   if (!err)
-    err = dlops_op_new(kind == DLOPS_MATMUL_BLOCK ? "matmul_block" : "matmul_summa", dom, rng, dtype, DLOPS_SPACES_ALL,
-                       Aop);
+    enew = dlops_op_new(kind == DLOPS_MATMUL_BLOCK ? "matmul_block" : "matmul_summa", dom, rng, dtype, DLOPS_SPACES_ALL,
+                        Aop);
   dlops_darray_destroy(&dom);
   dlops_darray_destroy(&rng);
+  if (!enew) {
+    dlops_op A = *Aop;
+    A->data = d;
+    A->destroy = mm_destroy;
+    A->apply = kind == DLOPS_MATMUL_BLOCK ? block_fwd : summa_fwd;
+    A->apply_adjoint = kind == DLOPS_MATMUL_BLOCK ? block_adj : summa_adj;
+    A->ndims = 2;
+    A->dims[0] = K;
+    A->dims[1] = M;
+    A->ndimsd = 2;
+    A->dimsd[0] = N;
+    A->dimsd[1] = M;
+  }
+  /* all or nothing: a local failure of dlops_op_new (an allocation) is agreed too, so the
+   * operator exists on every rank or on none */
+  if (!err) err = dlops_comm_agree(ctx->world, enew);
   if (err) {
-    mm_free(d);
+    if (!enew) {
+      dlops_op_destroy(Aop); /* frees d through mm_destroy */
+      *Aop = NULL;
+    } else {
+      mm_free(d);
+    }
     return err;
   }
-  dlops_op A = *Aop;
-  A->data = d;
-  A->destroy = mm_destroy;
-  A->apply = kind == DLOPS_MATMUL_BLOCK ? block_fwd : summa_fwd;
-  A->apply_adjoint = kind == DLOPS_MATMUL_BLOCK ? block_adj : summa_adj;
-  A->ndims = 2;
-  A->dims[0] = K;
-  A->dims[1] = M;
-  A->ndimsd = 2;
-  A->dimsd[0] = N;
-  A->dimsd[1] = M;
   return DLOPS_SUCCESS;
 }
 

@@ -4,9 +4,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/ctx_impl.h"
+#include "agree.h"
 
 enum { D_TYPE, D_CTXT, D_M, D_N, D_MB, D_NB, D_RSRC, D_CSRC, D_LLD };
+
+/* BLACS, when the program links it (ScaLAPACK users do): a weak reference, so libdlops never
+ * needs BLACS, and when the program has it the grid position of each rank is read from the
+ * descriptors' context instead of assumed. Without weak symbols the default order is assumed. */
+#if defined(__GNUC__) && defined(__ELF__)
+extern void Cblacs_gridinfo(int ictxt, int *nprow, int *npcol, int *myrow, int *mycol)
+    __attribute__((weak, visibility("default")));
+#define DLOPS_BLACS_PROBE 1
+#endif
+
+/* The BLACS grid of ictxt on this rank: 1 with its shape and this rank's position, 0 when BLACS
+ * is not linked or ictxt is not a grid this rank belongs to (BLACS answers -1 then). */
+static int blacs_grid(int ictxt, int *nprow, int *npcol, int *myrow, int *mycol) {
+  *nprow = *npcol = *myrow = *mycol = -1;
+#ifdef DLOPS_BLACS_PROBE
+  if (Cblacs_gridinfo && ictxt >= 0) Cblacs_gridinfo(ictxt, nprow, npcol, myrow, mycol);
+#else
+  (void)ictxt;
+#endif
+  return *nprow >= 1 && *npcol >= 1 && *myrow >= 0 && *mycol >= 0;
+}
 
 /* ScaLAPACK's NUMROC: how many of n rows/cols in blocks of nb land on process iproc of nprocs
  * when the first block sits on isrc. */
@@ -28,6 +49,8 @@ static int owner(int64_t g, int64_t nb, int src, int nprocs) { return (int)((g /
 
 static int check_desc(dlops_ctx ctx, const int *desc, const char *name, int64_t rows, int64_t cols, int pr, int pc) {
   DLOPS_CHECK(desc, ctx, DLOPS_ERR_ARG, "descriptor of %s is NULL", name);
+  DLOPS_CHECK(desc[D_TYPE] == 1, ctx, DLOPS_ERR_ARG, "descriptor of %s has type %d (1, block-cyclic, expected)", name,
+              desc[D_TYPE]);
   DLOPS_CHECK(desc[D_M] == rows && desc[D_N] == cols, ctx, DLOPS_ERR_SIZE,
               "descriptor of %s is %d x %d but the product needs %lld x %lld", name, desc[D_M], desc[D_N],
               (long long)rows, (long long)cols);
@@ -39,20 +62,99 @@ static int check_desc(dlops_ctx ctx, const int *desc, const char *name, int64_t 
   return DLOPS_SUCCESS;
 }
 
+/* The global fields of a descriptor (everything but the BLACS context and lld, which are local). */
+static uint64_t cs_desc(uint64_t h, const int *desc) {
+  if (!desc) return dense_cs_i64(h, -1);
+  const int f[7] = {D_TYPE, D_M, D_N, D_MB, D_NB, D_RSRC, D_CSRC};
+  for (int q = 0; q < 7; q++) h = dense_cs_i64(h, desc[f[q]]);
+  return h;
+}
+
+/* Local extents on grid position (myrow, mycol) and the checks that depend on them: leading
+ * dimensions, NULL local arrays, and the panel buffer size (overflow-checked). */
+typedef struct {
+  int64_t mloc, nloc, kloc_a, kloc_b, wmax, apan, bpan;
+  size_t bytes;
+} pg_local;
+
+static int local_extents(dlops_ctx ctx, dlops_dtype t, int pr, int pc, int myrow, int mycol, int64_t m, int64_t n,
+                         int64_t k, const void *a, const int *desca, const void *b, const int *descb, const void *c,
+                         const int *descc, int64_t nbmax, pg_local *L) {
+  L->mloc = numroc(m, descc[D_MB], myrow, descc[D_RSRC], pr);
+  L->nloc = numroc(n, descc[D_NB], mycol, descc[D_CSRC], pc);
+  L->kloc_a = numroc(k, desca[D_NB], mycol, desca[D_CSRC], pc);
+  L->kloc_b = numroc(k, descb[D_MB], myrow, descb[D_RSRC], pr);
+  const int64_t mloc = L->mloc, nloc = L->nloc, kloc_a = L->kloc_a, kloc_b = L->kloc_b;
+  DLOPS_CHECK(desca[D_LLD] >= (mloc > 1 ? mloc : 1) && descb[D_LLD] >= (kloc_b > 1 ? kloc_b : 1) &&
+                  descc[D_LLD] >= (mloc > 1 ? mloc : 1),
+              ctx, DLOPS_ERR_ARG, "leading dimensions (%d, %d, %d) too small for the local blocks (%lld, %lld, %lld rows)",
+              desca[D_LLD], descb[D_LLD], descc[D_LLD], (long long)mloc, (long long)kloc_b, (long long)mloc);
+  DLOPS_CHECK((c || mloc * nloc == 0) && (a || mloc * kloc_a == 0) && (b || kloc_b * nloc == 0), ctx, DLOPS_ERR_ARG,
+              "null local array with a non-empty local block (A %lld x %lld%s, B %lld x %lld%s, C %lld x %lld%s)",
+              (long long)mloc, (long long)kloc_a, a ? "" : " NULL", (long long)kloc_b, (long long)nloc, b ? "" : " NULL",
+              (long long)mloc, (long long)nloc, c ? "" : " NULL");
+  /* panel width: at most one block of A's columns / B's rows, at most nbmax */
+  int64_t wmax = desca[D_NB] < descb[D_MB] ? desca[D_NB] : descb[D_MB];
+  if (nbmax > 0 && nbmax < wmax) wmax = nbmax;
+  L->wmax = wmax;
+  int64_t pans, tot;
+  int ok = dense_mul(mloc, wmax, &L->apan) && dense_mul(wmax, nloc, &L->bpan) && dense_add(L->apan, L->bpan, &pans) &&
+           dense_mul(pans, 2, &tot) && dense_add(tot, 1, &tot) && dense_bytes(tot, dlops_dtype_size(t), &L->bytes);
+  DLOPS_CHECK(ok, ctx, DLOPS_ERR_SIZE, "panel buffers of %lld x %lld and %lld x %lld elements overflow the address space",
+              (long long)mloc, (long long)wmax, (long long)wmax, (long long)nloc);
+  return DLOPS_SUCCESS;
+}
+
+/* The grid positions of a BLACS grid: every rank with a position sends it; the positions must
+ * cover the pr x pc grid exactly once (ranks without one are idle). Collective (one metadata
+ * allgather); the same verdict on every rank. */
+static int check_blacs_positions(dlops_ctx ctx, int pr, int pc, int myrow, int mycol) {
+  const int P = ctx->size;
+  int64_t mine[2] = {myrow, mycol}, *all = malloc(sizeof(int64_t) * 2 * (size_t)P);
+  int64_t *owner_of = calloc((size_t)pr * (size_t)pc, sizeof(int64_t));
+  int err = (all && owner_of) ? 0 : DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate the grid map");
+  err = dlops_comm_agree(ctx->world, err);
+  if (!err) err = dlops_comm_meta_allgather_i64(ctx->world, mine, 2, all);
+  if (!err) {
+    int64_t held = 0;
+    for (int r = 0; r < P && !err; r++) {
+      int64_t i = all[2 * r], j = all[2 * r + 1];
+      if (i < 0) continue;
+      int64_t q = i * pc + j;
+      if (owner_of[q])
+        err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG,
+                          "BLACS grid position (%lld, %lld) is held by ranks %lld and %d of the context: the "
+                          "descriptors' BLACS contexts do not describe one grid",
+                          (long long)i, (long long)j, (long long)owner_of[q] - 1, r);
+      owner_of[q] = r + 1;
+      held++;
+    }
+    if (!err && held != (int64_t)pr * pc)
+      err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG,
+                        "the BLACS grid covers %lld of the %d x %d positions on this context's ranks: every grid "
+                        "process must call with the grid's context",
+                        (long long)held, pr, pc);
+  }
+  free(all);
+  free(owner_of);
+  return err;
+}
+
 static int pgemm(dlops_ctx ctx, dlops_dtype t, int pr, int pc, int64_t m, int64_t n, int64_t k, dlops_scalar alpha,
                  const void *a, const int *desca, const void *b, const int *descb, dlops_scalar beta, void *c,
                  const int *descc, int64_t nbmax) {
   DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context");
   const int P = ctx->size, me = ctx->rank;
   dlops_mem *hm = ctx->mems[DLOPS_MEM_HOST]; /* ScaLAPACK descriptors describe host memory */
-  int err = 0;
+  /* 1. local checks: none returns early, so every rank reaches the agreement */
+  int err = 0, err_rm = 0;
   DLOPS_CHECK_COLL(pr >= 1 && pc >= 1 && (int64_t)pr * pc <= P, ctx, err, DLOPS_ERR_ARG,
                    "process grid %d x %d does not fit in %d ranks", pr, pc, P);
   DLOPS_CHECK_COLL(m >= 0 && n >= 0 && k >= 0 && m <= INT_MAX && n <= INT_MAX && k <= INT_MAX, ctx, err, DLOPS_ERR_ARG,
                    "bad sizes m=%lld n=%lld k=%lld", (long long)m, (long long)n, (long long)k);
   DLOPS_CHECK_COLL(nbmax >= 0, ctx, err, DLOPS_ERR_ARG, "nb = %lld must be >= 0", (long long)nbmax);
-  DLOPS_CHECK_COLL(desca && descb && descc, ctx, err, DLOPS_ERR_ARG, "null descriptor");
-  DLOPS_CALL(dlops_comm_agree(ctx->world, err));
+  DLOPS_CHECK_COLL(desca && descb && descc, ctx, err, DLOPS_ERR_ARG, "null descriptor (A %p, B %p, C %p)",
+                   (const void *)desca, (const void *)descb, (const void *)descc);
   if (!err) err = check_desc(ctx, desca, "A", m, k, pr, pc);
   if (!err) err = check_desc(ctx, descb, "B", k, n, pr, pc);
   if (!err) err = check_desc(ctx, descc, "C", m, n, pr, pc);
@@ -62,36 +164,61 @@ static int pgemm(dlops_ctx ctx, dlops_dtype t, int pr, int pc, int64_t m, int64_
   DLOPS_CHECK_COLL(descb[D_NB] == descc[D_NB] && descb[D_CSRC] == descc[D_CSRC], ctx, err, DLOPS_ERR_UNSUPPORTED,
                    "B's column blocking (nb %d, csrc %d) must equal C's (nb %d, csrc %d)", descb[D_NB], descb[D_CSRC],
                    descc[D_NB], descc[D_CSRC]);
-  const int active = me < pr * pc;
-  const int myrow = active ? me / pc : -1, mycol = active ? me % pc : -1;
-  int64_t mloc = 0, nloc = 0, kloc_a = 0, kloc_b = 0;
-  if (!err && active) {
-    mloc = numroc(m, descc[D_MB], myrow, descc[D_RSRC], pr);
-    nloc = numroc(n, descc[D_NB], mycol, descc[D_CSRC], pc);
-    kloc_a = numroc(k, desca[D_NB], mycol, desca[D_CSRC], pc);
-    kloc_b = numroc(k, descb[D_MB], myrow, descb[D_RSRC], pr);
-    DLOPS_CHECK_COLL(desca[D_LLD] >= (mloc > 1 ? mloc : 1) && descb[D_LLD] >= (kloc_b > 1 ? kloc_b : 1) &&
-                         descc[D_LLD] >= (mloc > 1 ? mloc : 1),
-                     ctx, err, DLOPS_ERR_ARG, "leading dimensions (%d, %d, %d) too small for the local blocks (%lld, %lld, %lld rows)",
-                     desca[D_LLD], descb[D_LLD], descc[D_LLD], (long long)mloc, (long long)kloc_b, (long long)mloc);
-    DLOPS_CHECK_COLL((c || mloc * nloc == 0) && (a || mloc * kloc_a == 0) && (b || kloc_b * nloc == 0), ctx, err,
-                     DLOPS_ERR_ARG, "null local array with a non-empty local block");
+  DLOPS_CHECK_COLL(desca[D_CTXT] == descb[D_CTXT] && desca[D_CTXT] == descc[D_CTXT], ctx, err, DLOPS_ERR_ARG,
+                   "the descriptors name different BLACS contexts (%d, %d, %d)", desca[D_CTXT], descb[D_CTXT],
+                   descc[D_CTXT]);
+  /* grid position: the BLACS grid's when the descriptors' context is one (honoured), else the
+   * row-major default (rank = i*pc + j) */
+  int bpr = -1, bpc = -1, bi = -1, bj = -1, blacs = 0;
+  if (!err) {
+    blacs = blacs_grid(desca[D_CTXT], &bpr, &bpc, &bi, &bj);
+    DLOPS_CHECK_COLL(!blacs || (bpr == pr && bpc == pc && bi < pr && bj < pc), ctx, err, DLOPS_ERR_ARG,
+                     "the descriptors' BLACS grid is %d x %d (this rank at (%d, %d)) but the call names a %d x %d grid",
+                     bpr, bpc, bi, bj, pr, pc);
   }
-  DLOPS_CALL(dlops_comm_agree(ctx->world, err));
+  pg_local L;
+  memset(&L, 0, sizeof L);
+  if (!err && blacs)
+    err = local_extents(ctx, t, pr, pc, bi, bj, m, n, k, a, desca, b, descb, c, descc, nbmax, &L);
+  else if (!err && me < pr * pc) /* counts only if no rank has a BLACS grid (else this rank is idle) */
+    err_rm = local_extents(ctx, t, pr, pc, me / pc, me % pc, m, n, k, a, desca, b, descb, c, descc, nbmax, &L);
+  /* values that must be equal on all ranks */
+  uint64_t cs = dense_cs_i64(0x64656e7365ULL, (int64_t)t);
+  const int64_t scal[6] = {pr, pc, m, n, k, nbmax};
+  for (int q = 0; q < 6; q++) cs = dense_cs_i64(cs, scal[q]);
+  cs = dense_cs_f64(dense_cs_f64(cs, alpha.re), alpha.im);
+  cs = dense_cs_f64(dense_cs_f64(cs, beta.re), beta.im);
+  cs = cs_desc(cs_desc(cs_desc(cs, desca), descb), descc);
+  /* 2. one agreement on (code, checksum, BLACS in use) before any data moves */
+  int any_blacs = 0;
+  DLOPS_CALL(dense_agree(ctx, err, err_rm, cs, blacs, &any_blacs,
+                         "the product (type, grid, m, n, k, nb, alpha, beta, descriptors)"));
+  int active, myrow, mycol;
+  if (any_blacs) { /* a BLACS grid in use: its positions must cover the grid exactly once */
+    DLOPS_CALL(check_blacs_positions(ctx, pr, pc, blacs ? bi : -1, blacs ? bj : -1));
+    active = blacs;
+    myrow = blacs ? bi : -1;
+    mycol = blacs ? bj : -1;
+    if (!active) memset(&L, 0, sizeof L);
+  } else {
+    active = me < pr * pc;
+    myrow = active ? me / pc : -1;
+    mycol = active ? me % pc : -1;
+  }
+  const int64_t mloc = L.mloc, nloc = L.nloc, wmax = L.wmax;
 
+  /* 3. grid communicators (both splits on every rank, whatever the first returned) and panels */
   size_t es = dlops_dtype_size(t);
   dlops_ctype ct = (dlops_ctype)t;
   dlops_comm *row = NULL, *col = NULL;
-  err = dlops_comm_split(ctx->world, active ? myrow : -1, mycol, &row);
-  if (!err) err = dlops_comm_split(ctx->world, active ? mycol : -1, myrow, &col);
+  int e1 = dlops_comm_split(ctx->world, active ? myrow : -1, mycol, &row);
+  int e2 = dlops_comm_split(ctx->world, active ? mycol : -1, myrow, &col);
+  err = e1 ? e1 : e2;
   const int64_t mba = desca[D_NB], mbb = descb[D_MB];
-  int64_t wmax = mba < mbb ? mba : mbb;
-  if (nbmax > 0 && nbmax < wmax) wmax = nbmax;
   char *buf = NULL;
   if (!err && active) {
-    size_t apan = (size_t)(mloc * wmax), bpan = (size_t)(wmax * nloc);
-    buf = malloc((2 * (apan + bpan) + 1) * es);
-    if (!buf) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate panel buffers");
+    buf = malloc(L.bytes);
+    if (!buf) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate panel buffers (%zu bytes)", L.bytes);
   }
   err = dlops_comm_agree(ctx->world, err);
   if (!err && active) {
@@ -122,7 +249,7 @@ static int pgemm(dlops_ctx ctx, dlops_dtype t, int pr, int pc, int64_t m, int64_
         }
     /* panels [k0, k0 + w): never crossing a block boundary of A's columns or B's rows */
     char *ap[2], *bp[2];
-    size_t apan = (size_t)(mloc * wmax), bpan = (size_t)(wmax * nloc);
+    const size_t apan = (size_t)L.apan, bpan = (size_t)L.bpan;
     ap[0] = buf;
     ap[1] = buf + apan * es;
     bp[0] = buf + 2 * apan * es;

@@ -7,6 +7,7 @@
 /* ScaLAPACK / BLACS (PBLAS routines are C with a Fortran interface; no hidden lengths used) */
 void Cblacs_get(int ctxt, int what, int *val);
 void Cblacs_gridinit(int *ctxt, const char *order, int nprow, int npcol);
+void Cblacs_gridmap(int *ctxt, int *usermap, int ldumap, int nprow, int npcol);
 void Cblacs_gridinfo(int ctxt, int *nprow, int *npcol, int *myrow, int *mycol);
 void Cblacs_gridexit(int ctxt);
 void descinit_(int *desc, const int *m, const int *n, const int *mb, const int *nb, const int *irsrc, const int *icsrc,
@@ -42,21 +43,61 @@ static void fill(double *loc, int lld, mat A, int myrow, int mycol, int pr, int 
     }
 }
 
-static void run(dlops_ctx ctx, int pr, int pc, int m, int n, int k, int mba, int nba, int mbb, int nbb, int mbc,
-                int nbc, int cplx, int single, int64_t panel) {
+/* Grid orders of the BLACS grid: BLACS' default "Row", its "Col" order, and a user map that
+ * reverses the ranks (Cblacs_gridmap). dlops reads every rank's position from the BLACS
+ * context, so all three must give ScaLAPACK's answer. */
+enum { ORD_ROW, ORD_COL, ORD_REV };
+static const char *const ord_name[] = {"row", "col", "reversed"};
+
+/* position of rank r in a pr x pc grid of order ord (-1 when off the grid) */
+static void grid_pos(int ord, int pr, int pc, int r, int *i, int *j) {
+  *i = *j = -1;
+  if (r >= pr * pc) return;
+  if (ord == ORD_REV) r = pr * pc - 1 - r;
+  if (ord == ORD_COL) {
+    *i = r % pr;
+    *j = r / pr;
+  } else {
+    *i = r / pc;
+    *j = r % pc;
+  }
+}
+
+static int make_grid(int ord, int pr, int pc) {
+  int ictxt;
+  Cblacs_get(-1, 0, &ictxt);
+  if (ord == ORD_ROW) {
+    Cblacs_gridinit(&ictxt, "Row", pr, pc);
+  } else if (ord == ORD_COL) {
+    Cblacs_gridinit(&ictxt, "Col", pr, pc);
+  } else {
+    int *map = malloc(sizeof(int) * (size_t)(pr * pc));
+    for (int r = 0; r < pr * pc; r++) {
+      int i, j;
+      grid_pos(ord, pr, pc, r, &i, &j);
+      map[i + j * pr] = r; /* column-major usermap, leading dimension pr */
+    }
+    Cblacs_gridmap(&ictxt, map, pr, pr, pc);
+    free(map);
+  }
+  return ictxt;
+}
+
+static void run(dlops_ctx ctx, int ord, int pr, int pc, int m, int n, int k, int mba, int nba, int mbb, int nbb,
+                int mbc, int nbc, int cplx, int single, int64_t panel) {
   int rank, P;
   dlops_ctx_get_rank(ctx, &rank);
   dlops_ctx_get_size(ctx, &P);
   if (pr * pc > P) return;
   (void)mbc;
   (void)nbb;
-  int ictxt;
-  Cblacs_get(-1, 0, &ictxt);
-  Cblacs_gridinit(&ictxt, "Row", pr, pc);
+  int ictxt = make_grid(ord, pr, pc);
   int active = rank < pr * pc;
-  int myrow = -1, mycol = -1, npr, npc;
+  int myrow = -1, mycol = -1, npr, npc, ei, ej;
   if (active) Cblacs_gridinfo(ictxt, &npr, &npc, &myrow, &mycol);
-  T_CHECK(!active || (myrow == rank / pc && mycol == rank % pc), "BLACS grid is not row-major");
+  grid_pos(ord, pr, pc, rank, &ei, &ej);
+  T_CHECK(!active || (myrow == ei && mycol == ej), "BLACS grid (%s) puts rank %d at (%d, %d), expected (%d, %d)",
+          ord_name[ord], rank, myrow, mycol, ei, ej);
   mat A = {m, k, mba, nba, 0, 0}, B = {k, n, mbb, nbc, 0, 0}, C = {m, n, mba, nbc, 0, 0};
   if (pr > 1) A.rsrc = C.rsrc = 1 % pr; /* a non-zero source row */
   int zero = 0, one = 1, info = 0;
@@ -127,8 +168,8 @@ static void run(dlops_ctx ctx, int pr, int pc, int m, int n, int k, int mba, int
     err = cplx ? dlops_pzgemm(ctx, pr, pc, m, n, k, al, a, desca, b, descb, be, c2, descc, panel)
                : dlops_pdgemm(ctx, pr, pc, m, n, k, 0.75, a, desca, b, descb, -1.25, c2, descc, panel);
   }
-  T_CHECK(err == 0, "dlops_p%cgemm %dx%d m=%d n=%d k=%d: %s", single ? (cplx ? 'c' : 's') : (cplx ? 'z' : 'd'), pr, pc,
-          m, n, k, dlops_last_error());
+  T_CHECK(err == 0, "dlops_p%cgemm %s %dx%d m=%d n=%d k=%d: %s", single ? (cplx ? 'c' : 's') : (cplx ? 'z' : 'd'),
+          ord_name[ord], pr, pc, m, n, k, dlops_last_error());
   double s[2] = {0, 0};
   for (size_t q = 0; active && q < nc; q++) {
     s[0] += (c1[q] - c2[q]) * (c1[q] - c2[q]);
@@ -137,16 +178,51 @@ static void run(dlops_ctx ctx, int pr, int pc, int m, int n, int k, int mba, int
   MPI_Allreduce(MPI_IN_PLACE, s, 2, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
   double rel = sqrt(s[0]) / (sqrt(s[1]) + 1e-300);
   double tol = single ? 1e-5 : 1e-13;
-  T_CHECK(rel <= tol || s[1] == 0, "p%cgemm %dx%d m=%d n=%d k=%d blocks A %dx%d B %dx%d C %dx%d: rel Frobenius error %g",
-          single ? (cplx ? 'c' : 's') : (cplx ? 'z' : 'd'), pr, pc, m, n, k, A.mb, A.nb, B.mb, B.nb, C.mb, C.nb, rel);
+  T_CHECK(rel <= tol || s[1] == 0,
+          "p%cgemm %s %dx%d m=%d n=%d k=%d blocks A %dx%d B %dx%d C %dx%d: rel Frobenius error %g",
+          single ? (cplx ? 'c' : 's') : (cplx ? 'z' : 'd'), ord_name[ord], pr, pc, m, n, k, A.mb, A.nb, B.mb, B.nb, C.mb,
+          C.nb, rel);
   if (rank == 0 && getenv("DLOPS_TEST_VERBOSE"))
-    printf("p%cgemm grid %dx%d m=%d n=%d k=%d: rel error %.3e\n", single ? (cplx ? 'c' : 's') : (cplx ? 'z' : 'd'), pr, pc,
-           m, n, k, rel);
+    printf("p%cgemm %s grid %dx%d m=%d n=%d k=%d: rel error %.3e\n", single ? (cplx ? 'c' : 's') : (cplx ? 'z' : 'd'),
+           ord_name[ord], pr, pc, m, n, k, rel);
   free(a);
   free(b);
   free(c1);
   free(c2);
   if (active) Cblacs_gridexit(ictxt);
+}
+
+/* BLACS grids dlops cannot honour: every rank gets DLOPS_ERR_ARG with the same message, and C
+ * is left as it was. */
+static void blacs_misuse(dlops_ctx ctx) {
+  int rank, P;
+  dlops_ctx_get_rank(ctx, &rank);
+  dlops_ctx_get_size(ctx, &P);
+  if (P < 2) return;
+  double a[16], b[16], c[16], c0[16];
+  for (int q = 0; q < 16; q++) a[q] = b[q] = c[q] = c0[q] = q + 1;
+  /* a 1 x 2 grid in the row order and the same grid reversed */
+  int g1 = make_grid(ORD_ROW, 1, 2), g2 = make_grid(ORD_REV, 1, 2);
+  int in = rank < 2;
+  /* (1) the call names a 2 x 1 grid, BLACS has 1 x 2 */
+  int ct = in ? g1 : -1;
+  int d[9] = {1, ct, 4, 4, 2, 2, 0, 0, 4};
+  T_EXPECT_ALL(dlops_pdgemm(ctx, 2, 1, 4, 4, 4, 1.0, a, d, b, d, 0.5, c, d, 0), DLOPS_ERR_ARG);
+  T_CHECK(!memcmp(c, c0, sizeof c), "C changed by a failed call");
+  /* (2) rank 1 passes the reversed grid's context: it claims rank 0's position (0, 0) */
+  int e[9] = {1, in ? (rank == 1 ? g2 : g1) : -1, 4, 4, 2, 2, 0, 0, 4};
+  T_EXPECT_ALL(dlops_pdgemm(ctx, 1, 2, 4, 4, 4, 1.0, a, e, b, e, 0.5, c, e, 0), DLOPS_ERR_ARG);
+  T_CHECK(!memcmp(c, c0, sizeof c), "C changed by a failed call");
+  /* (3) only part of the grid passes its context (rank 1 says -1): position (0, 1) uncovered */
+  int f[9] = {1, (in && rank != 1) ? g1 : -1, 4, 4, 2, 2, 0, 0, 4};
+  T_EXPECT_ALL(dlops_pdgemm(ctx, 1, 2, 4, 4, 4, 1.0, a, f, b, f, 0.5, c, f, 0), DLOPS_ERR_ARG);
+  T_CHECK(!memcmp(c, c0, sizeof c), "C changed by a failed call");
+  /* and the grid itself still works afterwards, the communicator is healthy */
+  T_CALL(dlops_pdgemm(ctx, 1, 2, 4, 4, 4, 1.0, a, d, b, d, 0.5, c, d, 0));
+  if (in) {
+    Cblacs_gridexit(g1);
+    Cblacs_gridexit(g2);
+  }
 }
 
 int main(int argc, char **argv) {
@@ -161,9 +237,20 @@ int main(int argc, char **argv) {
       for (int cplx = 0; cplx < 2; cplx++)
         for (int single = 0; single < 2; single++) {
           const int *q = shapes[s];
-          run(ctx, grids[g][0], grids[g][1], q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[3], q[6], cplx, single,
+          run(ctx, ORD_ROW, grids[g][0], grids[g][1], q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[3], q[6], cplx,
+              single, s == 2 ? 2 : 0);
+        }
+  /* other grid orders: BLACS "Col" and a reversed user map (which differ from the row-major
+   * order at NP 2 and 3 too), every shape in double and complex double */
+  for (int ord = ORD_COL; ord <= ORD_REV; ord++)
+    for (size_t g = 0; g < sizeof grids / sizeof grids[0]; g++)
+      for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (int cplx = 0; cplx < 2; cplx++) {
+          const int *q = shapes[s];
+          run(ctx, ord, grids[g][0], grids[g][1], q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[3], q[6], cplx, 0,
               s == 2 ? 2 : 0);
         }
+  blacs_misuse(ctx);
   /* unsupported layout: A's row blocks differ from C's */
   int P;
   dlops_ctx_get_size(ctx, &P);

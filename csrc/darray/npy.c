@@ -5,37 +5,365 @@
  * literal {'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), } padded with spaces and a
  * final newline so that the data start at a multiple of 64 bytes. The data follow in C order.
  *
- * Writing: every rank builds the same header; rank 0 writes it; each writer writes its slab
- * through a file view (nested hvector datatypes over bytes, split in chunks so that counts above
- * INT_MAX work) with one collective MPI_File_write_all. Reading: rank 0 reads and parses the
- * header with stdio (so a missing file reports the OS reason), the outcome is agreed and the
- * parsed header shared through one metadata reduction, then every rank reads its slab the same
- * way. Every check whose outcome could differ between ranks is agreed on ctx->world.
+ * Writing (atomic replace): rank 0 checks the target (an existing one must be a writable regular
+ * file) and creates a temporary "<path>.dlops-tmp.<pid of rank 0>" in the same directory; every
+ * rank derives the same name from the pid it is sent. Rank 0 writes the header; each writer
+ * writes its slab through a file view (nested hvector datatypes over bytes, split in chunks so
+ * that counts above INT_MAX work) with one collective MPI_File_write_all. Every count is checked,
+ * the file is synced and closed, and only when every rank agrees that all of this succeeded does
+ * rank 0 rename the temporary over the target. On any failure the temporary is removed and an
+ * existing file at the target is untouched; every rank returns the same code.
+ *
+ * Reading: rank 0 stats the path and refuses anything but a regular file (a FIFO would block the
+ * open), then reads and parses the header (dlops_npy_parse_header, npy_parse.h) with plain POSIX
+ * reads, so a missing file reports the OS reason. The outcome is agreed and the parsed header
+ * shared through one metadata reduction, then every rank checks its own view of the file is a
+ * regular file and reads its slab the same way. Every check whose outcome could differ between
+ * ranks is agreed on ctx->world.
+ *
+ * Long paths: Open MPI 4.1's ompio aborts the process ("buffer overflow detected", a fixed buffer
+ * in sharedfp/lockedfile's file_query) when MPI_File_open gets a name of about 240 characters or
+ * more. Paths longer than NPY_MPIIO_PATH_MAX are therefore opened by each rank with open(2) and
+ * handed to MPI-IO as "/proc/self/fd/<fd>" (the standard lets ranks pass different names for the
+ * same file); without /proc the open fails cleanly with DLOPS_ERR_IO.
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "darray_impl.h"
+#include "npy_parse.h"
+
+#if defined(__GNUC__)
+#define DLOPS_NPY_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define DLOPS_NPY_PRINTF(a, b)
+#endif
 
 #define NPY_MAGIC "\x93NUMPY"
 #define NPY_MAGIC_LEN 6
 #define NPY_ALIGN 64
 /* numpy leaves room after the dict for the first axis to grow to this many digits */
 #define NPY_GROWTH_DIGITS 21
-/* refuse headers larger than this when reading (numpy's own limit is 10000 by default) */
-#define NPY_MAX_HEADER (1 << 20)
 
 static const char *const npy_descr[DLOPS_NUM_DTYPES] = {"<f4", "<f8", "<c8", "<c16"};
+
+/* ================================================================ header parsing (no MPI) */
+
+/* ---- a small parser for the Python dict literal numpy writes ---- */
+typedef struct {
+  const char *s;
+  size_t n, i;
+} cursor;
+
+static void skip_ws(cursor *c) {
+  while (c->i < c->n && (c->s[c->i] == ' ' || c->s[c->i] == '\t' || c->s[c->i] == '\n' || c->s[c->i] == '\r'))
+    c->i++;
+}
+
+static int eat(cursor *c, char ch) {
+  skip_ws(c);
+  if (c->i < c->n && c->s[c->i] == ch) {
+    c->i++;
+    return 1;
+  }
+  return 0;
+}
+
+/* A quoted string; start and len give its text inside the header. */
+static int parse_string(cursor *c, const char **start, size_t *len) {
+  skip_ws(c);
+  if (c->i >= c->n || (c->s[c->i] != '\'' && c->s[c->i] != '"')) return 0;
+  char q = c->s[c->i++];
+  size_t b = c->i;
+  while (c->i < c->n && c->s[c->i] != q) {
+    if (c->s[c->i] == '\\' || c->s[c->i] == '\n') return 0;
+    c->i++;
+  }
+  if (c->i >= c->n) return 0;
+  *start = c->s + b;
+  *len = c->i - b;
+  c->i++;
+  return 1;
+}
+
+static int parse_word(cursor *c, const char *w) {
+  skip_ws(c);
+  size_t k = strlen(w);
+  if (c->n - c->i < k || memcmp(c->s + c->i, w, k)) return 0;
+  /* the word must end here */
+  if (c->i + k < c->n) {
+    char nx = c->s[c->i + k];
+    if ((nx >= 'a' && nx <= 'z') || (nx >= 'A' && nx <= 'Z') || (nx >= '0' && nx <= '9') || nx == '_') return 0;
+  }
+  c->i += k;
+  return 1;
+}
+
+/* A non-negative integer (Python 2 files may append L). -1: not a number, -2: too large. */
+static int parse_int(cursor *c, int64_t *v) {
+  skip_ws(c);
+  if (c->i >= c->n || c->s[c->i] < '0' || c->s[c->i] > '9') return -1;
+  int64_t x = 0;
+  while (c->i < c->n && c->s[c->i] >= '0' && c->s[c->i] <= '9') {
+    int dgt = c->s[c->i] - '0';
+    if (x > (INT64_MAX - dgt) / 10) return -2;
+    x = x * 10 + dgt;
+    c->i++;
+  }
+  if (c->i < c->n && (c->s[c->i] == 'L' || c->s[c->i] == 'l')) c->i++;
+  *v = x;
+  return 0;
+}
+
+/* Skip a bracketed value ([...] or (...)) holding anything, for error messages. */
+static int skip_bracketed(cursor *c) {
+  int depth = 0;
+  while (c->i < c->n) {
+    char ch = c->s[c->i++];
+    if (ch == '[' || ch == '(' || ch == '{') depth++;
+    if (ch == ']' || ch == ')' || ch == '}') {
+      if (--depth == 0) return 1;
+    }
+  }
+  return 0;
+}
+
+static const char *numpy_kind(const char *d, size_t n) {
+  /* a short human name for common numpy type codes, for messages */
+  if (n < 2) return "";
+  const char *k = d + 1;
+  size_t m = n - 1;
+  static const struct {
+    const char *code, *name;
+  } t[] = {{"f2", " (float16)"}, {"f4", " (float32)"}, {"f8", " (float64)"}, {"f16", " (longdouble)"},
+           {"f12", " (longdouble)"}, {"c8", " (complex64)"}, {"c16", " (complex128)"}, {"c32", " (clongdouble)"},
+           {"i1", " (int8)"}, {"i2", " (int16)"}, {"i4", " (int32)"}, {"i8", " (int64)"}, {"u1", " (uint8)"},
+           {"u2", " (uint16)"}, {"u4", " (uint32)"}, {"u8", " (uint64)"}, {"b1", " (bool)"}, {"O", " (object)"}};
+  for (size_t j = 0; j < sizeof t / sizeof t[0]; j++)
+    if (strlen(t[j].code) == m && !memcmp(t[j].code, k, m)) return t[j].name;
+  return "";
+}
+
+/* Record a message in msg and return code. */
+static int perr(char *msg, size_t msglen, int code, const char *fmt, ...) DLOPS_NPY_PRINTF(4, 5);
+static int perr(char *msg, size_t msglen, int code, const char *fmt, ...) {
+  if (msg && msglen) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, msglen, fmt, ap);
+    va_end(ap);
+  }
+  return code;
+}
+
+int dlops_npy_parse_prefix(const unsigned char *pre, size_t got, int64_t *header_len, char *msg, size_t msglen) {
+  if (msg && msglen) msg[0] = '\0';
+  size_t m = got < NPY_MAGIC_LEN ? got : NPY_MAGIC_LEN;
+  if (got == 0) return perr(msg, msglen, DLOPS_ERR_IO, "not a .npy file: it is empty");
+  if (memcmp(pre, NPY_MAGIC, m))
+    return perr(msg, msglen, DLOPS_ERR_IO, "not a .npy file (bad magic: the file does not start with \\x93NUMPY)");
+  if (got < NPY_MAGIC_LEN)
+    return perr(msg, msglen, DLOPS_ERR_IO, "a truncated .npy file: %zu bytes, shorter than the magic", got);
+  if (got < 8) return perr(msg, msglen, DLOPS_ERR_IO, "a truncated .npy file (%zu bytes, no version)", got);
+  int version = pre[6];
+  if (pre[7] != 0 || version < 1 || version > 3)
+    return perr(msg, msglen, DLOPS_ERR_UNSUPPORTED, ".npy format version %d.%d: dlops reads 1.0, 2.0 and 3.0", pre[6],
+                pre[7]);
+  int64_t prefix = version == 1 ? 10 : 12;
+  if ((int64_t)got < prefix)
+    return perr(msg, msglen, DLOPS_ERR_IO, "a truncated .npy file (%zu bytes, the header length is missing)", got);
+  int64_t hlen = pre[8] | ((int64_t)pre[9] << 8);
+  if (version > 1) hlen |= ((int64_t)pre[10] << 16) | ((int64_t)pre[11] << 24);
+  if (hlen > DLOPS_NPY_MAX_HEADER)
+    return perr(msg, msglen, DLOPS_ERR_IO, ".npy header length %lld is implausibly large (limit %d)", (long long)hlen,
+                DLOPS_NPY_MAX_HEADER);
+  *header_len = prefix + hlen;
+  return DLOPS_SUCCESS;
+}
+
+#define MALFORMED "malformed .npy header: "
+
+int dlops_npy_parse_header(const unsigned char *buf, size_t n, dlops_npy_header *out, char *msg, size_t msglen) {
+  memset(out, 0, sizeof *out);
+  out->dtype = -1;
+  int64_t total_len = 0;
+  int err = dlops_npy_parse_prefix(buf, n, &total_len, msg, msglen);
+  if (err) return err;
+  out->version = buf[6];
+  out->header_len = total_len;
+  const size_t prefix = out->version == 1 ? 10 : 12;
+  if ((int64_t)n < total_len)
+    return perr(msg, msglen, DLOPS_ERR_IO, "a truncated .npy file: the header needs %lld bytes but the file has %zu",
+                (long long)total_len, n);
+  const char *text = (const char *)buf + prefix;
+  n = (size_t)total_len - prefix;
+  if (memchr(text, '\0', n)) return perr(msg, msglen, DLOPS_ERR_IO, MALFORMED "it contains a NUL byte");
+
+  cursor c = {text, n, 0};
+  int have_descr = 0, have_fo = 0, have_shape = 0, fortran = 0;
+  const char *descr = NULL;
+  size_t descr_len = 0;
+  int descr_list = 0;
+  char descr_list_text[64] = "";
+  int ndim = 0;
+  int64_t shape[DLOPS_MAX_NDIM + 1] = {0};
+  int too_many_dims = 0;
+  if (!eat(&c, '{')) {
+    int shown = 0; /* the first line, without the padding */
+    while ((size_t)shown < n && shown < 60 && text[shown] != '\n') shown++;
+    while (shown > 0 && text[shown - 1] == ' ') shown--;
+    return perr(msg, msglen, DLOPS_ERR_IO, MALFORMED "expected a dict '{...}', got \"%.*s\"", shown, text);
+  }
+  while (1) {
+    if (eat(&c, '}')) break;
+    const char *key;
+    size_t klen;
+    if (!parse_string(&c, &key, &klen))
+      return perr(msg, msglen, DLOPS_ERR_IO, MALFORMED "expected a quoted key at byte %zu of \"%.*s\"", c.i,
+                  (int)(n > 200 ? 200 : n), text);
+    if (!eat(&c, ':'))
+      return perr(msg, msglen, DLOPS_ERR_IO, MALFORMED "expected ':' after key '%.*s'", (int)(klen > 40 ? 40 : klen),
+                  key);
+    if (klen == 5 && !memcmp(key, "descr", 5)) {
+      if (have_descr) return perr(msg, msglen, DLOPS_ERR_IO, MALFORMED "'descr' given twice");
+      have_descr = 1;
+      skip_ws(&c);
+      if (c.i < c.n && c.s[c.i] == '[') {
+        size_t b = c.i;
+        if (!skip_bracketed(&c)) return perr(msg, msglen, DLOPS_ERR_IO, MALFORMED "unterminated 'descr' list");
+        descr_list = 1;
+        snprintf(descr_list_text, sizeof descr_list_text, "%.*s", (int)(c.i - b > 60 ? 60 : c.i - b), c.s + b);
+      } else if (!parse_string(&c, &descr, &descr_len)) {
+        return perr(msg, msglen, DLOPS_ERR_IO, MALFORMED "'descr' is not a string");
+      }
+    } else if (klen == 13 && !memcmp(key, "fortran_order", 13)) {
+      if (have_fo) return perr(msg, msglen, DLOPS_ERR_IO, MALFORMED "'fortran_order' given twice");
+      have_fo = 1;
+      if (parse_word(&c, "True"))
+        fortran = 1;
+      else if (parse_word(&c, "False"))
+        fortran = 0;
+      else
+        return perr(msg, msglen, DLOPS_ERR_IO, MALFORMED "'fortran_order' is not True or False");
+    } else if (klen == 5 && !memcmp(key, "shape", 5)) {
+      if (have_shape) return perr(msg, msglen, DLOPS_ERR_IO, MALFORMED "'shape' given twice");
+      have_shape = 1;
+      if (!eat(&c, '(')) return perr(msg, msglen, DLOPS_ERR_IO, MALFORMED "'shape' is not a tuple");
+      int trailing_comma = 0;
+      while (!eat(&c, ')')) {
+        int64_t v = 0;
+        int pe = parse_int(&c, &v);
+        if (pe == -2) return perr(msg, msglen, DLOPS_ERR_IO, MALFORMED "a dimension of 'shape' overflows 64 bits");
+        if (pe) return perr(msg, msglen, DLOPS_ERR_IO, MALFORMED "'shape' must be a tuple of non-negative integers");
+        if (ndim < DLOPS_MAX_NDIM)
+          shape[ndim] = v;
+        else
+          too_many_dims = 1;
+        if (ndim < INT_MAX) ndim++;
+        trailing_comma = eat(&c, ',');
+        if (!trailing_comma) {
+          if (!eat(&c, ')')) return perr(msg, msglen, DLOPS_ERR_IO, MALFORMED "bad 'shape' tuple");
+          break;
+        }
+      }
+      if (ndim == 1 && !trailing_comma)
+        return perr(msg, msglen, DLOPS_ERR_IO, MALFORMED "'shape' (n) is not a tuple (needs (n,))");
+    } else {
+      return perr(msg, msglen, DLOPS_ERR_IO, MALFORMED "unexpected key '%.*s' (a .npy header has exactly 'descr', "
+                  "'fortran_order' and 'shape')", (int)(klen > 40 ? 40 : klen), key);
+    }
+    if (eat(&c, ',')) continue;
+    if (eat(&c, '}')) break;
+    return perr(msg, msglen, DLOPS_ERR_IO, MALFORMED "expected ',' or '}' at byte %zu", c.i);
+  }
+  skip_ws(&c);
+  if (c.i != c.n) return perr(msg, msglen, DLOPS_ERR_IO, MALFORMED "unexpected text after the dict at byte %zu", c.i);
+  if (!have_descr || !have_fo || !have_shape)
+    return perr(msg, msglen, DLOPS_ERR_IO, MALFORMED "missing key '%s'",
+                !have_descr ? "descr" : !have_fo ? "fortran_order" : "shape");
+  out->fortran_order = fortran;
+  out->ndim = ndim;
+  for (int d = 0; d < ndim && d < DLOPS_MAX_NDIM; d++) out->shape[d] = shape[d];
+  /* supported content */
+  if (descr_list)
+    return perr(msg, msglen, DLOPS_ERR_UNSUPPORTED, "a structured dtype %s...: dlops reads only '<f4', '<f8', "
+                "'<c8' and '<c16'", descr_list_text);
+  int dtype = -1;
+  for (int t = 0; t < DLOPS_NUM_DTYPES; t++)
+    if (strlen(npy_descr[t]) == descr_len && !memcmp(npy_descr[t], descr, descr_len)) dtype = t;
+  if (dtype < 0) {
+    int big = descr_len > 0 && descr[0] == '>';
+    const char *kind = numpy_kind(descr, descr_len);
+    return perr(msg, msglen, DLOPS_ERR_UNSUPPORTED,
+                "element type '%.*s'%s%s: dlops reads only '<f4', '<f8', '<c8' and '<c16'%s",
+                (int)(descr_len > 32 ? 32 : descr_len), descr, kind, big ? " (big-endian)" : "",
+                big ? " (convert with a.astype(a.dtype.newbyteorder('<')))" : "");
+  }
+  out->dtype = dtype;
+  if (fortran)
+    return perr(msg, msglen, DLOPS_ERR_UNSUPPORTED, "stored in Fortran order (fortran_order: True): dlops reads only "
+                "C-ordered files (save np.ascontiguousarray(a))");
+  if (ndim == 0)
+    return perr(msg, msglen, DLOPS_ERR_UNSUPPORTED, "a 0-dimensional array (shape ()): a distributed array needs at "
+                "least one dimension (save a.reshape(1))");
+  if (too_many_dims)
+    return perr(msg, msglen, DLOPS_ERR_UNSUPPORTED, "%d dimensions: dlops arrays have at most %d", ndim,
+                DLOPS_MAX_NDIM);
+  int64_t total = 1;
+  for (int d = 0; d < ndim; d++)
+    if (shape[d] > 0) {
+      if (total > INT64_MAX / 16 / shape[d])
+        return perr(msg, msglen, DLOPS_ERR_IO, "the shape in the header is too large for 64-bit sizes");
+      total *= shape[d];
+    }
+  return DLOPS_SUCCESS;
+}
+#ifndef DLOPS_NPY_PARSE_ONLY
+/* ================================================================ everything below uses MPI */
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "darray_impl.h"
+
+/* Longest path handed to MPI_File_open as it is (see the top of this file). */
+#define NPY_MPIIO_PATH_MAX 200
+/* A file name component longer than this cannot exist (Linux NAME_MAX); temporaries stay within. */
+#define NPY_NAME_MAX 255
+/* Paths in messages are cut to their last characters beyond this length. */
+#define NPY_SHOW_MAX 160
 
 static int host_is_little_endian(void) {
   const uint16_t one = 1;
   unsigned char b;
   memcpy(&b, &one, 1);
   return b == 1;
+}
+
+/* The path as messages show it: whole when short, else "..." and its last characters. */
+typedef struct {
+  char s[NPY_SHOW_MAX + 8];
+} shown_path;
+
+static const char *show_path(const char *path, shown_path *b) {
+  size_t n = strlen(path);
+  if (n <= NPY_SHOW_MAX) return path;
+  snprintf(b->s, sizeof b->s, "...%s", path + n - (NPY_SHOW_MAX - 3));
+  return b->s;
+}
+
+/* What a stat mode is, for messages about non-regular files. */
+static const char *file_kind(mode_t m) {
+  if (S_ISDIR(m)) return "a directory";
+  if (S_ISFIFO(m)) return "a named pipe (FIFO)";
+  if (S_ISCHR(m)) return "a character device";
+  if (S_ISBLK(m)) return "a block device";
+  if (S_ISSOCK(m)) return "a socket";
+  return "not a regular file";
 }
 
 /* ================================================================ MPI datatypes over bytes */
@@ -202,325 +530,306 @@ static char *header_build(int ndim, const int64_t *shape, dlops_dtype dtype, int
   return h;
 }
 
+/* ================================================================ files */
+
 /* What the header says, as rank 0 shares it with the others. */
 enum { HDR_DTYPE, HDR_NDIM, HDR_OFFSET, HDR_SHAPE, HDR_LEN = HDR_SHAPE + DLOPS_MAX_NDIM };
 
-/* ---- a small parser for the Python dict literal numpy writes ---- */
-typedef struct {
-  const char *s;
-  size_t n, i;
-} cursor;
-
-static void skip_ws(cursor *c) {
-  while (c->i < c->n && (c->s[c->i] == ' ' || c->s[c->i] == '\t' || c->s[c->i] == '\n' || c->s[c->i] == '\r'))
-    c->i++;
+/* pread all n bytes at off (EINTR and short reads retried); returns the bytes read, -1 on error. */
+static int64_t read_at(int fd, void *buf, size_t n, off_t off) {
+  size_t got = 0;
+  while (got < n) {
+    ssize_t r = pread(fd, (char *)buf + got, n - got, off + (off_t)got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return -1;
+    if (r == 0) break;
+    got += (size_t)r;
+  }
+  return (int64_t)got;
 }
 
-static int eat(cursor *c, char ch) {
-  skip_ws(c);
-  if (c->i < c->n && c->s[c->i] == ch) {
-    c->i++;
-    return 1;
-  }
-  return 0;
-}
-
-/* A quoted string; start and len give its text inside the header. */
-static int parse_string(cursor *c, const char **start, size_t *len) {
-  skip_ws(c);
-  if (c->i >= c->n || (c->s[c->i] != '\'' && c->s[c->i] != '"')) return 0;
-  char q = c->s[c->i++];
-  size_t b = c->i;
-  while (c->i < c->n && c->s[c->i] != q) {
-    if (c->s[c->i] == '\\' || c->s[c->i] == '\n') return 0;
-    c->i++;
-  }
-  if (c->i >= c->n) return 0;
-  *start = c->s + b;
-  *len = c->i - b;
-  c->i++;
-  return 1;
-}
-
-static int parse_word(cursor *c, const char *w) {
-  skip_ws(c);
-  size_t k = strlen(w);
-  if (c->n - c->i < k || memcmp(c->s + c->i, w, k)) return 0;
-  /* the word must end here */
-  if (c->i + k < c->n) {
-    char nx = c->s[c->i + k];
-    if ((nx >= 'a' && nx <= 'z') || (nx >= 'A' && nx <= 'Z') || (nx >= '0' && nx <= '9') || nx == '_') return 0;
-  }
-  c->i += k;
-  return 1;
-}
-
-/* A non-negative integer (Python 2 files may append L). -1: not a number, -2: too large. */
-static int parse_int(cursor *c, int64_t *v) {
-  skip_ws(c);
-  if (c->i >= c->n || c->s[c->i] < '0' || c->s[c->i] > '9') return -1;
-  int64_t x = 0;
-  while (c->i < c->n && c->s[c->i] >= '0' && c->s[c->i] <= '9') {
-    int dgt = c->s[c->i] - '0';
-    if (x > (INT64_MAX - dgt) / 10) return -2;
-    x = x * 10 + dgt;
-    c->i++;
-  }
-  if (c->i < c->n && (c->s[c->i] == 'L' || c->s[c->i] == 'l')) c->i++;
-  *v = x;
-  return 0;
-}
-
-/* Skip a bracketed value ([...] or (...)) holding anything, for error messages. */
-static int skip_bracketed(cursor *c) {
-  int depth = 0;
-  while (c->i < c->n) {
-    char ch = c->s[c->i++];
-    if (ch == '[' || ch == '(' || ch == '{') depth++;
-    if (ch == ']' || ch == ')' || ch == '}') {
-      if (--depth == 0) return 1;
-    }
-  }
-  return 0;
-}
-
-static const char *numpy_kind(const char *d, size_t n) {
-  /* a short human name for common numpy type codes, for messages */
-  if (n < 2) return "";
-  const char *k = d + 1;
-  size_t m = n - 1;
-  static const struct {
-    const char *code, *name;
-  } t[] = {{"f2", " (float16)"}, {"f4", " (float32)"}, {"f8", " (float64)"}, {"f16", " (longdouble)"},
-           {"f12", " (longdouble)"}, {"c8", " (complex64)"}, {"c16", " (complex128)"}, {"c32", " (clongdouble)"},
-           {"i1", " (int8)"}, {"i2", " (int16)"}, {"i4", " (int32)"}, {"i8", " (int64)"}, {"u1", " (uint8)"},
-           {"u2", " (uint16)"}, {"u4", " (uint32)"}, {"u8", " (uint64)"}, {"b1", " (bool)"}, {"O", " (object)"}};
-  for (size_t j = 0; j < sizeof t / sizeof t[0]; j++)
-    if (strlen(t[j].code) == m && !memcmp(t[j].code, k, m)) return t[j].name;
-  return "";
-}
-
-/* Parse the dict into hdr[]. On failure record the message and return the code. */
-static int header_parse(dlops_ctx ctx, const char *path, const char *text, size_t n, int64_t *hdr) {
-  cursor c = {text, n, 0};
-  int have_descr = 0, have_fo = 0, have_shape = 0, fortran = 0;
-  const char *descr = NULL;
-  size_t descr_len = 0;
-  int descr_list = 0;
-  char descr_list_text[64] = "";
-  int ndim = 0;
-  int64_t shape[DLOPS_MAX_NDIM + 1] = {0};
-  int too_many_dims = 0;
-  if (!eat(&c, '{')) {
-    int shown = 0; /* the first line, without the padding */
-    while ((size_t)shown < n && shown < 60 && text[shown] != '\n') shown++;
-    while (shown > 0 && text[shown - 1] == ' ') shown--;
-    return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': expected a dict '{...}', got \"%.*s\"",
-                       path, shown, text);
-  }
-  while (1) {
-    if (eat(&c, '}')) break;
-    const char *key;
-    size_t klen;
-    if (!parse_string(&c, &key, &klen))
-      return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': expected a quoted key at byte %zu of "
-                         "\"%.*s\"", path, c.i, (int)(n > 200 ? 200 : n), text);
-    if (!eat(&c, ':'))
-      return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': expected ':' after key '%.*s'", path,
-                         (int)klen, key);
-    if (klen == 5 && !memcmp(key, "descr", 5)) {
-      if (have_descr) return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': 'descr' given twice", path);
-      have_descr = 1;
-      skip_ws(&c);
-      if (c.i < c.n && c.s[c.i] == '[') {
-        size_t b = c.i;
-        if (!skip_bracketed(&c))
-          return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': unterminated 'descr' list", path);
-        descr_list = 1;
-        snprintf(descr_list_text, sizeof descr_list_text, "%.*s", (int)(c.i - b), c.s + b);
-      } else if (!parse_string(&c, &descr, &descr_len)) {
-        return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': 'descr' is not a string", path);
-      }
-    } else if (klen == 13 && !memcmp(key, "fortran_order", 13)) {
-      if (have_fo)
-        return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': 'fortran_order' given twice", path);
-      have_fo = 1;
-      if (parse_word(&c, "True"))
-        fortran = 1;
-      else if (parse_word(&c, "False"))
-        fortran = 0;
-      else
-        return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': 'fortran_order' is not True or False",
-                           path);
-    } else if (klen == 5 && !memcmp(key, "shape", 5)) {
-      if (have_shape) return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': 'shape' given twice", path);
-      have_shape = 1;
-      if (!eat(&c, '('))
-        return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': 'shape' is not a tuple", path);
-      int trailing_comma = 0;
-      while (!eat(&c, ')')) {
-        int64_t v = 0;
-        int pe = parse_int(&c, &v);
-        if (pe == -2)
-          return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': a dimension of 'shape' overflows 64 bits",
-                             path);
-        if (pe)
-          return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': 'shape' must be a tuple of "
-                             "non-negative integers", path);
-        if (ndim < DLOPS_MAX_NDIM)
-          shape[ndim] = v;
-        else
-          too_many_dims = 1;
-        ndim++;
-        trailing_comma = eat(&c, ',');
-        if (!trailing_comma) {
-          if (!eat(&c, ')'))
-            return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': bad 'shape' tuple", path);
-          break;
-        }
-      }
-      if (ndim == 1 && !trailing_comma)
-        return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': 'shape' (n) is not a tuple (needs (n,))",
-                           path);
-    } else {
-      return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': unexpected key '%.*s' (a .npy header has "
-                         "exactly 'descr', 'fortran_order' and 'shape')", path, (int)(klen > 40 ? 40 : klen), key);
-    }
-    if (eat(&c, ',')) continue;
-    if (eat(&c, '}')) break;
-    return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': expected ',' or '}' at byte %zu", path, c.i);
-  }
-  skip_ws(&c);
-  if (c.i != c.n)
-    return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': unexpected text after the dict at byte %zu",
-                       path, c.i);
-  if (!have_descr || !have_fo || !have_shape)
-    return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': missing key '%s'", path,
-                       !have_descr ? "descr" : !have_fo ? "fortran_order" : "shape");
-  /* supported content */
-  if (descr_list)
-    return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "'%s' holds a structured dtype %s...: dlops reads only '<f4', "
-                       "'<f8', '<c8' and '<c16'", path, descr_list_text);
-  int dtype = -1;
-  for (int t = 0; t < DLOPS_NUM_DTYPES; t++)
-    if (strlen(npy_descr[t]) == descr_len && !memcmp(npy_descr[t], descr, descr_len)) dtype = t;
-  if (dtype < 0) {
-    int big = descr_len > 0 && descr[0] == '>';
-    const char *kind = numpy_kind(descr, descr_len);
-    return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,
-                       "'%s' has element type '%.*s'%s%s: dlops reads only '<f4', '<f8', '<c8' and '<c16'%s", path,
-                       (int)(descr_len > 32 ? 32 : descr_len), descr, kind, big ? " (big-endian)" : "",
-                       big ? " (convert with a.astype(a.dtype.newbyteorder('<')))" : "");
-  }
-  if (fortran)
-    return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "'%s' is stored in Fortran order (fortran_order: True): dlops reads "
-                       "only C-ordered files (save np.ascontiguousarray(a))", path);
-  if (ndim == 0)
-    return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "'%s' holds a 0-dimensional array (shape ()): a distributed array "
-                       "needs at least one dimension (save a.reshape(1))", path);
-  if (too_many_dims)
-    return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "'%s' has %d dimensions: dlops arrays have at most %d", path, ndim,
-                       DLOPS_MAX_NDIM);
-  int64_t total = 1;
-  for (int d = 0; d < ndim; d++)
-    if (shape[d] > 0) {
-      if (total > INT64_MAX / 16 / shape[d])
-        return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "'%s': the shape in the header is too large for 64-bit sizes", path);
-      total *= shape[d];
-    }
-  hdr[HDR_DTYPE] = dtype;
-  hdr[HDR_NDIM] = ndim;
-  for (int d = 0; d < ndim; d++) hdr[HDR_SHAPE + d] = shape[d];
-  return DLOPS_SUCCESS;
-}
-
-/* Rank 0: open, check and parse the file's header. */
-static int header_read(dlops_ctx ctx, const char *path, int64_t *hdr) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "cannot open '%s' for reading: %s", path, strerror(errno));
+/* Rank 0: check that path is a regular file, then read and parse its header into hdr[]. */
+static int header_read(dlops_ctx ctx, const char *path, const char *shown, int64_t *hdr) {
   struct stat sb;
-  memset(&sb, 0, sizeof sb);
+  /* stat first: opening a FIFO for reading blocks until a writer comes, a device may have
+   * side effects */
+  if (stat(path, &sb) != 0)
+    return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "read_npy: cannot open '%s' for reading: %s", shown, strerror(errno));
+  if (!S_ISREG(sb.st_mode))
+    return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "read_npy: cannot read '%s': it is %s, not a regular file", shown,
+                       file_kind(sb.st_mode));
+  /* O_NONBLOCK: should the path have become a FIFO since the stat, the open does not block */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "read_npy: cannot open '%s' for reading: %s", shown, strerror(errno));
   int err = 0;
-  if (fstat(fileno(f), &sb) != 0) {
-    err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "cannot stat '%s': %s", path, strerror(errno));
-  } else if (S_ISDIR(sb.st_mode)) {
-    err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "cannot read '%s': it is a directory", path);
-  }
-  int64_t fsize = (int64_t)sb.st_size;
-  unsigned char pre[12];
-  size_t got = err ? 0 : fread(pre, 1, sizeof pre, f);
-  int version = 0;
-  int64_t prefix = 0, hlen = 0;
-  if (!err && ferror(f)) err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+  if (fstat(fd, &sb) != 0)
+    err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "read_npy: cannot stat '%s': %s", shown, strerror(errno));
+  else if (!S_ISREG(sb.st_mode))
+    err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "read_npy: cannot read '%s': it is %s, not a regular file", shown,
+                      file_kind(sb.st_mode));
+  const int64_t fsize = (int64_t)sb.st_size;
+  char msg[512];
+  unsigned char pre[DLOPS_NPY_PREFIX_MAX];
+  int64_t got = 0, hlen = 0;
   if (!err) {
-    size_t m = got < NPY_MAGIC_LEN ? got : NPY_MAGIC_LEN;
-    if (memcmp(pre, NPY_MAGIC, m) || got < NPY_MAGIC_LEN) {
-      if (got == 0)
-        err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "'%s' is not a .npy file: it is empty", path);
-      else if (memcmp(pre, NPY_MAGIC, m))
-        err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "'%s' is not a .npy file (bad magic: the file does not start with "
-                          "\\x93NUMPY)", path);
-      else
-        err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "'%s' is a truncated .npy file: %zu bytes, shorter than the magic", path,
-                          got);
-    }
-  }
-  if (!err && got < 8)
-    err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "'%s' is a truncated .npy file (%zu bytes, no version)", path, got);
-  if (!err) {
-    version = pre[6];
-    if (pre[7] != 0 || version < 1 || version > 3)
-      err = DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "'%s' has .npy format version %d.%d: dlops reads 1.0, 2.0 and 3.0",
-                        path, pre[6], pre[7]);
+    got = read_at(fd, pre, sizeof pre, 0);
+    if (got < 0) err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "read_npy: cannot read '%s': %s", shown, strerror(errno));
   }
   if (!err) {
-    prefix = version == 1 ? 10 : 12;
-    if ((int64_t)got < prefix)
-      err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "'%s' is a truncated .npy file (%zu bytes, the header length is missing)",
-                        path, got);
+    int e = dlops_npy_parse_prefix(pre, (size_t)got, &hlen, msg, sizeof msg);
+    if (e) err = DLOPS_ERROR(ctx, e, "read_npy: '%s' is %s", shown, msg);
+  }
+  unsigned char *text = NULL;
+  if (!err) {
+    text = malloc((size_t)hlen);
+    if (!text) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "read_npy: cannot allocate %lld bytes for a header", (long long)hlen);
   }
   if (!err) {
-    hlen = pre[8] | ((int64_t)pre[9] << 8);
-    if (version > 1) hlen |= ((int64_t)pre[10] << 16) | ((int64_t)pre[11] << 24);
-    if (hlen > NPY_MAX_HEADER)
-      err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "'%s': .npy header length %lld is implausibly large (limit %d)", path,
-                        (long long)hlen, NPY_MAX_HEADER);
-    else if (prefix + hlen > fsize)
-      err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "'%s' is a truncated .npy file: the header needs %lld bytes but the file "
-                        "has %lld", path, (long long)(prefix + hlen), (long long)fsize);
+    got = read_at(fd, text, (size_t)(hlen < fsize ? hlen : fsize), 0);
+    if (got < 0)
+      err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "read_npy: '%s': cannot read the %lld-byte header: %s", shown,
+                        (long long)hlen, strerror(errno));
   }
-  char *text = NULL;
+  dlops_npy_header h;
   if (!err) {
-    text = malloc((size_t)hlen + 1);
-    if (!text) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate %lld bytes for a header", (long long)hlen);
+    int e = dlops_npy_parse_header(text, (size_t)got, &h, msg, sizeof msg);
+    if (e) err = DLOPS_ERROR(ctx, e, "read_npy: '%s' holds %s", shown, msg);
   }
   if (!err) {
-    if (fseek(f, (long)prefix, SEEK_SET) != 0 || fread(text, 1, (size_t)hlen, f) != (size_t)hlen)
-      err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "'%s': cannot read the %lld-byte header: %s", path, (long long)hlen,
-                        ferror(f) ? strerror(errno) : "unexpected end of file");
-  }
-  if (!err) {
-    text[hlen] = '\0';
-    if (memchr(text, '\0', (size_t)hlen))
-      err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "malformed .npy header in '%s': it contains a NUL byte", path);
-  }
-  if (!err) err = header_parse(ctx, path, text, (size_t)hlen, hdr);
-  if (!err) {
-    hdr[HDR_OFFSET] = prefix + hlen;
+    hdr[HDR_DTYPE] = h.dtype;
+    hdr[HDR_NDIM] = h.ndim;
+    for (int d = 0; d < h.ndim; d++) hdr[HDR_SHAPE + d] = h.shape[d];
+    hdr[HDR_OFFSET] = h.header_len;
     int64_t total = 1;
-    for (int d = 0; d < hdr[HDR_NDIM]; d++) total *= hdr[HDR_SHAPE + d];
-    int64_t need = total * (int64_t)dlops_dtype_size((dlops_dtype)hdr[HDR_DTYPE]);
-    if (fsize - hdr[HDR_OFFSET] < need)
-      err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "'%s' is truncated: the header promises %lld bytes of data after byte %lld "
-                        "but the file holds only %lld", path, (long long)need, (long long)hdr[HDR_OFFSET],
-                        (long long)(fsize - hdr[HDR_OFFSET]));
+    for (int d = 0; d < h.ndim; d++) total *= h.shape[d];
+    int64_t need = total * (int64_t)dlops_dtype_size((dlops_dtype)h.dtype);
+    if (fsize - h.header_len < need)
+      err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "read_npy: '%s' is truncated: the header promises %lld bytes of data after "
+                        "byte %lld but the file holds only %lld", shown, (long long)need, (long long)h.header_len,
+                        (long long)(fsize - h.header_len));
   }
   free(text);
-  fclose(f);
+  close(fd);
   return err;
 }
 
+/* The name one rank hands to MPI_File_open: the path itself, or for a long path an alias
+ * /proc/self/fd/<fd> of a descriptor this rank holds until name_release. */
+typedef struct {
+  const char *name;
+  int fd;
+  char alias[48];
+} mpi_name;
+
+/* Local (agree afterwards). Reading: every rank opens the file without blocking and checks it is
+ * a regular file (its view of the path may differ from rank 0's), keeping the descriptor only
+ * for an alias. Writing: only long paths are opened here. */
+static int name_acquire(dlops_ctx ctx, const char *path, const char *shown, int writing, mpi_name *m) {
+  m->name = path;
+  m->fd = -1;
+  m->alias[0] = '\0';
+  const int is_long = strlen(path) > NPY_MPIIO_PATH_MAX;
+  if (writing && !is_long) return DLOPS_SUCCESS;
+  int fd = open(path, (writing ? O_WRONLY : O_RDONLY | O_NONBLOCK) | O_CLOEXEC);
+  if (fd < 0)
+    return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "%s: rank %d cannot open '%s': %s", writing ? "write_npy" : "read_npy",
+                       ctx->rank, shown, strerror(errno));
+  struct stat sb;
+  int err = 0;
+  if (fstat(fd, &sb) != 0)
+    err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "%s: rank %d cannot stat '%s': %s", writing ? "write_npy" : "read_npy",
+                      ctx->rank, shown, strerror(errno));
+  else if (!S_ISREG(sb.st_mode))
+    err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "%s: on rank %d '%s' is %s, not a regular file",
+                      writing ? "write_npy" : "read_npy", ctx->rank, shown, file_kind(sb.st_mode));
+  if (!err && is_long) {
+    snprintf(m->alias, sizeof m->alias, "/proc/self/fd/%d", fd);
+    struct stat sa;
+    if (stat(m->alias, &sa) != 0 || sa.st_ino != sb.st_ino || sa.st_dev != sb.st_dev)
+      err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "%s: the path '%s' is %zu characters long: MPI-IO (Open MPI 4.1) cannot "
+                        "open paths longer than %d characters and /proc/self/fd is not available here to shorten it",
+                        writing ? "write_npy" : "read_npy", shown, strlen(path), NPY_MPIIO_PATH_MAX);
+    if (!err) {
+      m->fd = fd;
+      m->name = m->alias;
+      return DLOPS_SUCCESS;
+    }
+  }
+  close(fd);
+  return err;
+}
+
+static void name_release(mpi_name *m) {
+  if (m->fd >= 0) close(m->fd);
+  m->fd = -1;
+}
+
+/* The temporary a write goes to: "<path>.dlops-tmp.<pid>" (".<seq>" appended when seq > 0),
+ * its last component shortened so that it stays a valid name. malloc'ed; NULL without memory. */
+static char *tmp_name(const char *path, int64_t pid, int64_t seq) {
+  char suffix[64];
+  int sl = seq ? snprintf(suffix, sizeof suffix, ".dlops-tmp.%lld.%lld", (long long)pid, (long long)seq)
+               : snprintf(suffix, sizeof suffix, ".dlops-tmp.%lld", (long long)pid);
+  const char *slash = strrchr(path, '/');
+  size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+  size_t blen = strlen(path) - dirlen;
+  size_t keep = blen + (size_t)sl <= NPY_NAME_MAX ? blen : NPY_NAME_MAX - (size_t)sl;
+  char *t = malloc(dirlen + keep + (size_t)sl + 1);
+  if (!t) return NULL;
+  memcpy(t, path, dirlen + keep);
+  memcpy(t + dirlen + keep, suffix, (size_t)sl + 1);
+  return t;
+}
+
+/* Rank 0: check the target and create the temporary (exclusively: a name taken by another job or
+ * a stale temporary moves on to the next seq). Sets *pid and *seq. */
+static int tmp_create(dlops_ctx ctx, const char *path, const char *shown, int64_t fsize, int64_t *pid, int64_t *seq) {
+  struct stat sb;
+  int have = 0;
+  mode_t mode = 0;
+  if (stat(path, &sb) == 0) {
+    if (!S_ISREG(sb.st_mode))
+      return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "write_npy: '%s' exists and is %s, not a regular file: refusing to "
+                         "replace it", shown, file_kind(sb.st_mode));
+    if (access(path, W_OK) != 0)
+      return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "write_npy: cannot replace '%s': %s", shown, strerror(errno));
+    have = 1;
+    mode = sb.st_mode & 0777;
+  } else if (errno != ENOENT) {
+    return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "write_npy: cannot write '%s': %s", shown, strerror(errno));
+  }
+  *pid = (int64_t)getpid();
+  for (int64_t s = 0; s < 64; s++) {
+    char *t = tmp_name(path, *pid, s);
+    if (!t) return DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "write_npy: out of memory");
+    int fd = open(t, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    int en = errno;
+    free(t);
+    if (fd >= 0) {
+      if (have) (void)fchmod(fd, mode); /* the new file keeps the old one's permissions */
+      /* Reserve the whole file now: Open MPI 4.1's collective write reports a failed write(2)
+       * (ENOSPC, EFBIG) only on stderr and returns success with a full count, so a full disk
+       * must be found here. File systems without fallocate are checked by size after the write. */
+      int pe = posix_fallocate(fd, 0, (off_t)fsize);
+      close(fd);
+      *seq = s;
+      if (pe == 0 || pe == EINVAL || pe == EOPNOTSUPP) return DLOPS_SUCCESS;
+      t = tmp_name(path, *pid, s);
+      if (t) remove(t);
+      free(t);
+      return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "write_npy: cannot reserve %lld bytes for '%s': %s", (long long)fsize,
+                         shown, strerror(pe));
+    }
+    if (en != EEXIST)
+      return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "write_npy: cannot create a temporary file beside '%s' (the file is "
+                         "written under a temporary name, then renamed): %s", shown, strerror(en));
+  }
+  return DLOPS_ERROR(ctx, DLOPS_ERR_IO, "write_npy: cannot create a temporary file beside '%s': 64 names "
+                     "'%s.dlops-tmp.*' are taken (stale temporaries of crashed runs?)", shown, shown);
+}
+
+/* Rank 0: make the rename durable (best effort: not every file system syncs directories). */
+static void sync_dir_of(const char *path) {
+  const char *slash = strrchr(path, '/');
+  char *dir = NULL;
+  if (!slash)
+    dir = strdup(".");
+  else if (slash == path)
+    dir = strdup("/");
+  else if ((dir = malloc((size_t)(slash - path) + 1))) {
+    memcpy(dir, path, (size_t)(slash - path));
+    dir[slash - path] = '\0';
+  }
+  if (!dir) return;
+  int fd = open(dir, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    (void)fsync(fd);
+    close(fd);
+  }
+  free(dir);
+}
+
 /* ================================================================ write */
+
+/* The MPI-IO part of a write into the temporary tmp (which exists): open, header (rank 0), data
+ * (writers), sync, close, then rank 0 checks the size is fsize. Every step is agreed; returns
+ * the agreed code. */
+static int write_tmp(dlops_ctx ctx, const char *tmp, const char *shown, const char *header, int64_t hbytes,
+                     int64_t fsize, const slab_io *s, const void *data) {
+  mpi_name nm;
+  int err = name_acquire(ctx, tmp, shown, 1, &nm);
+  err = dlops_comm_agree(ctx->world, err);
+  if (err) {
+    name_release(&nm);
+    return err;
+  }
+  MPI_File fh = MPI_FILE_NULL;
+  int e = MPI_File_open(ctx->comm, nm.name, MPI_MODE_WRONLY, MPI_INFO_NULL, &fh);
+  if (e != MPI_SUCCESS) err = io_error(ctx, e, "write_npy: cannot open the temporary file for", shown);
+  err = dlops_comm_agree(ctx->world, err);
+  if (err) {
+    /* a handle opened on some ranks only is left open: closing is collective and would hang */
+    name_release(&nm);
+    return err;
+  }
+  MPI_File_set_errhandler(fh, MPI_ERRORS_RETURN);
+  if (ctx->rank == 0) {
+    MPI_Status st;
+    e = MPI_File_write_at(fh, 0, header, (int)hbytes, MPI_BYTE, &st);
+    if (e != MPI_SUCCESS) {
+      err = io_error(ctx, e, "write_npy: cannot write the header of", shown);
+    } else {
+      int cnt = -1;
+      e = MPI_Get_count(&st, MPI_BYTE, &cnt);
+      if (e != MPI_SUCCESS || cnt != (int)hbytes)
+        err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "write_npy: short write of the header of '%s': %d of %lld bytes (disk "
+                          "full or file size limit?)", shown, cnt, (long long)hbytes);
+    }
+  }
+  err = dlops_comm_agree(ctx->world, err);
+  if (!err) {
+    e = MPI_File_set_view(fh, s->disp, MPI_BYTE, s->ftype, "native", MPI_INFO_NULL);
+    if (e != MPI_SUCCESS) err = io_error(ctx, e, "write_npy: cannot set the file view of", shown);
+    err = dlops_comm_agree(ctx->world, err);
+  }
+  if (!err) {
+    MPI_Status st;
+    e = MPI_File_write_all(fh, data, s->count, s->mtype, &st);
+    if (e != MPI_SUCCESS) {
+      err = io_error(ctx, e, "write_npy: cannot write the data of", shown);
+    } else if (s->count) {
+      MPI_Count put = -1;
+      e = MPI_Get_elements_x(&st, s->mtype, &put);
+      if (e != MPI_SUCCESS || put != (MPI_Count)s->nbytes)
+        err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "write_npy: short write to '%s' on rank %d: %lld of %lld bytes (disk "
+                          "full or file size limit?)", shown, ctx->rank, (long long)put, (long long)s->nbytes);
+    }
+    err = dlops_comm_agree(ctx->world, err);
+  }
+  if (!err) {
+    e = MPI_File_sync(fh);
+    if (e != MPI_SUCCESS) err = io_error(ctx, e, "write_npy: cannot sync", shown);
+    err = dlops_comm_agree(ctx->world, err);
+  }
+  e = MPI_File_close(&fh);
+  int cerr = e != MPI_SUCCESS ? io_error(ctx, e, "write_npy: cannot close", shown) : 0;
+  name_release(&nm);
+  cerr = dlops_comm_agree(ctx->world, cerr);
+  if (err || cerr) return err ? err : cerr;
+  /* a lost write MPI-IO did not report (see tmp_create) shows as a short file */
+  if (ctx->rank == 0) {
+    struct stat sb;
+    if (stat(tmp, &sb) != 0)
+      err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "write_npy: cannot stat the temporary file for '%s': %s", shown,
+                        strerror(errno));
+    else if ((int64_t)sb.st_size != fsize)
+      err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "write_npy: the file written for '%s' has %lld bytes instead of %lld (a "
+                        "write was lost: disk full or file size limit?)", shown, (long long)sb.st_size,
+                        (long long)fsize);
+  }
+  return dlops_comm_agree(ctx->world, err);
+}
 
 int dlops_darray_write_npy(dlops_darray x, const char *path) {
   DLOPS_CHECK_DARRAY(x);
@@ -535,6 +844,8 @@ int dlops_darray_write_npy(dlops_darray x, const char *path) {
                    "write_npy: .npy I/O needs a little-endian host");
   DLOPS_CALL(dlops_comm_agree(ctx->world, err));
   DLOPS_CALL(agree_path(ctx, path));
+  shown_path spb;
+  const char *shown = show_path(path, &spb);
 
   const size_t es = dlops_dtype_size(x->dtype);
   int64_t hbytes = 0;
@@ -551,51 +862,49 @@ int dlops_darray_write_npy(dlops_darray x, const char *path) {
   if (!err && writer) err = dlops_darray_host_data(x, 1, &hx);
   if (!err && writer) {
     int e = slab_build(x->ndim, x->gshape, x->lshape, x->axis, x->offset, es, hbytes, ctx->world->max_chunk, &s);
-    if (e != MPI_SUCCESS) err = io_error(ctx, e, "write_npy: cannot build the MPI datatypes for", path);
+    if (e != MPI_SUCCESS) err = io_error(ctx, e, "write_npy: cannot build the MPI datatypes for", shown);
   }
   if (!err) {
     int ok = 1;
     if (s.count) ok = s.disp >= hbytes && (int64_t)s.disp + s.nbytes <= hbytes + total * (int64_t)es;
     if (!ok) err = DLOPS_ERROR(ctx, DLOPS_ERR_INTERNAL, "write_npy: slab outside the file's data");
   }
+  /* rank 0 creates the temporary; the others learn its name from (pid, seq) */
+  int64_t id[2] = {-1, -1};
+  if (!err && ctx->rank == 0) err = tmp_create(ctx, path, shown, hbytes + total * (int64_t)es, &id[0], &id[1]);
   err = dlops_comm_agree(ctx->world, err);
+  if (!err) err = dlops_comm_meta_allreduce_i64(ctx->world, id, 2, DLOPS_OP_MAX);
+  char *tmp = NULL;
+  if (!err) {
+    tmp = tmp_name(path, id[0], id[1]);
+    if (!tmp) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "write_npy: out of memory");
+    err = dlops_comm_agree(ctx->world, err);
+    if (err && ctx->rank == 0 && tmp) remove(tmp);
+  }
   if (err) {
+    free(tmp);
     slab_free(&s);
     free(header);
     return err;
   }
 
-  MPI_File fh = MPI_FILE_NULL;
-  int e = MPI_File_open(ctx->comm, path, MPI_MODE_WRONLY | MPI_MODE_CREATE, MPI_INFO_NULL, &fh);
-  if (e != MPI_SUCCESS) err = io_error(ctx, e, "write_npy: cannot open for writing", path);
-  err = dlops_comm_agree(ctx->world, err);
-  if (!err) {
-    MPI_File_set_errhandler(fh, MPI_ERRORS_RETURN);
-    /* drop whatever a previous, longer file held */
-    e = MPI_File_set_size(fh, (MPI_Offset)(hbytes + total * (int64_t)es));
-    if (e != MPI_SUCCESS) err = io_error(ctx, e, "write_npy: cannot set the size of", path);
-    if (!err && ctx->rank == 0) {
-      MPI_Status st;
-      e = MPI_File_write_at(fh, 0, header, (int)hbytes, MPI_BYTE, &st);
-      if (e != MPI_SUCCESS) err = io_error(ctx, e, "write_npy: cannot write the header of", path);
-    }
-    err = dlops_comm_agree(ctx->world, err);
+  err = write_tmp(ctx, tmp, shown, header, hbytes, hbytes + total * (int64_t)es, &s, hx ? hx : x->data);
+  /* publish or clean up (every rank has closed the file: write_tmp agreed after the close) */
+  if (ctx->rank == 0) {
     if (!err) {
-      e = MPI_File_set_view(fh, s.disp, MPI_BYTE, s.ftype, "native", MPI_INFO_NULL);
-      if (e != MPI_SUCCESS) err = io_error(ctx, e, "write_npy: cannot set the file view of", path);
-      err = dlops_comm_agree(ctx->world, err);
+      if (rename(tmp, path) != 0) {
+        err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "write_npy: cannot rename the temporary file to '%s': %s", shown,
+                          strerror(errno));
+        remove(tmp);
+      } else {
+        sync_dir_of(path);
+      }
+    } else {
+      remove(tmp);
     }
-    if (!err) {
-      MPI_Status st;
-      e = MPI_File_write_all(fh, hx ? hx : x->data, s.count, s.mtype, &st);
-      if (e != MPI_SUCCESS) err = io_error(ctx, e, "write_npy: cannot write the data of", path);
-      err = dlops_comm_agree(ctx->world, err);
-    }
-    e = MPI_File_close(&fh);
-    int cerr = e != MPI_SUCCESS ? io_error(ctx, e, "write_npy: cannot close", path) : 0;
-    cerr = dlops_comm_agree(ctx->world, cerr);
-    if (!err) err = cerr;
   }
+  err = dlops_comm_agree(ctx->world, err);
+  free(tmp);
   slab_free(&s);
   free(header);
   return err;
@@ -615,12 +924,14 @@ int dlops_darray_read_npy(dlops_ctx ctx, const char *path, int axis, dlops_parti
                    "read_npy: .npy I/O needs a little-endian host");
   DLOPS_CALL(dlops_comm_agree(ctx->world, err));
   DLOPS_CALL(agree_path(ctx, path));
+  shown_path spb;
+  const char *shown = show_path(path, &spb);
 
-  /* 1. rank 0 parses the header; the outcome and the header are shared */
+  /* 1. rank 0 checks the file and parses the header; the outcome and the header are shared */
   int64_t hdr[HDR_LEN];
   for (int k = 0; k < HDR_LEN; k++) hdr[k] = INT64_MIN;
   if (ctx->rank == 0) {
-    err = header_read(ctx, path, hdr);
+    err = header_read(ctx, path, shown, hdr);
     if (err)
       for (int k = 0; k < HDR_LEN; k++) hdr[k] = INT64_MIN;
   }
@@ -635,7 +946,7 @@ int dlops_darray_read_npy(dlops_ctx ctx, const char *path, int axis, dlops_parti
   /* 2. the array (create agrees on axis and partition across ranks) */
   int ax = axis < 0 ? axis + ndim : axis;
   DLOPS_CHECK_COLL(ax >= 0 && ax < ndim, ctx, err, DLOPS_ERR_ARG,
-                   "read_npy: axis %d out of range for the %d-dimensional array in '%s'", axis, ndim, path);
+                   "read_npy: axis %d out of range for the %d-dimensional array in '%s'", axis, ndim, shown);
   DLOPS_CALL(dlops_comm_agree(ctx->world, err));
   dlops_darray y = NULL;
   DLOPS_CALL(dlops_darray_create_impl(ctx, ndim, shape, ax, partition, dtype, -1, -1, ctx->mem, &y));
@@ -650,41 +961,44 @@ int dlops_darray_read_npy(dlops_ctx ctx, const char *path, int axis, dlops_parti
   const size_t es = dlops_dtype_size(dtype);
   slab_io s = {0, MPI_BYTE, MPI_BYTE, 0, 0};
   int e = slab_build(ndim, shape, y->lshape, ax, y->offset, es, data_offset, ctx->world->max_chunk, &s);
-  if (e != MPI_SUCCESS) err = io_error(ctx, e, "read_npy: cannot build the MPI datatypes for", path);
+  if (e != MPI_SUCCESS) err = io_error(ctx, e, "read_npy: cannot build the MPI datatypes for", shown);
   /* MPI-IO reads into host memory: device arrays through their host copy, copied over at the end */
   void *hy = NULL;
   if (!err) err = dlops_darray_host_data(y, 0, &hy);
+  mpi_name nm = {path, -1, ""};
+  if (!err) err = name_acquire(ctx, path, shown, 0, &nm);
   err = dlops_comm_agree(ctx->world, err);
   MPI_File fh = MPI_FILE_NULL;
   if (!err) {
-    e = MPI_File_open(ctx->comm, path, MPI_MODE_RDONLY, MPI_INFO_NULL, &fh);
-    if (e != MPI_SUCCESS) err = io_error(ctx, e, "read_npy: cannot open", path);
-    err = dlops_comm_agree(ctx->world, err);
+    e = MPI_File_open(ctx->comm, nm.name, MPI_MODE_RDONLY, MPI_INFO_NULL, &fh);
+    if (e != MPI_SUCCESS) err = io_error(ctx, e, "read_npy: cannot open", shown);
+    err = dlops_comm_agree(ctx->world, err); /* see write_tmp on a handle open on some ranks only */
     if (!err) {
       MPI_File_set_errhandler(fh, MPI_ERRORS_RETURN);
       e = MPI_File_set_view(fh, s.disp, MPI_BYTE, s.ftype, "native", MPI_INFO_NULL);
-      if (e != MPI_SUCCESS) err = io_error(ctx, e, "read_npy: cannot set the file view of", path);
+      if (e != MPI_SUCCESS) err = io_error(ctx, e, "read_npy: cannot set the file view of", shown);
       err = dlops_comm_agree(ctx->world, err);
       if (!err) {
         MPI_Status st;
         e = MPI_File_read_all(fh, hy, s.count, s.mtype, &st);
         if (e != MPI_SUCCESS) {
-          err = io_error(ctx, e, "read_npy: cannot read the data of", path);
+          err = io_error(ctx, e, "read_npy: cannot read the data of", shown);
         } else {
           MPI_Count got = 0;
           e = MPI_Get_elements_x(&st, s.mtype, &got);
-          if (e == MPI_SUCCESS && got != (MPI_Count)s.nbytes && s.count)
+          if (s.count && (e != MPI_SUCCESS || got != (MPI_Count)s.nbytes))
             err = DLOPS_ERROR(ctx, DLOPS_ERR_IO, "read_npy: short read from '%s': %lld of %lld bytes (was the file "
-                              "truncated while reading?)", path, (long long)got, (long long)s.nbytes);
+                              "truncated while reading?)", shown, (long long)got, (long long)s.nbytes);
         }
         err = dlops_comm_agree(ctx->world, err);
       }
       e = MPI_File_close(&fh);
-      int cerr = e != MPI_SUCCESS ? io_error(ctx, e, "read_npy: cannot close", path) : 0;
+      int cerr = e != MPI_SUCCESS ? io_error(ctx, e, "read_npy: cannot close", shown) : 0;
       cerr = dlops_comm_agree(ctx->world, cerr);
       if (!err) err = cerr;
     }
   }
+  name_release(&nm);
   slab_free(&s);
   if (!err) err = dlops_comm_agree(ctx->world, dlops_darray_host_commit(y));
   if (err) {
@@ -694,3 +1008,5 @@ int dlops_darray_read_npy(dlops_ctx ctx, const char *path, int axis, dlops_parti
   *x = y;
   return DLOPS_SUCCESS;
 }
+
+#endif /* DLOPS_NPY_PARSE_ONLY */

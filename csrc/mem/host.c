@@ -296,6 +296,86 @@ static void exact_fold(dlops_exact *total, exact_ways *ws, int64_t adds) {
   } while (0)
 #define EXACT_TERM(ws, v) dlops_exact_add_raw((ws)->w[j_].limb, (v))
 
+/* The fast path of the real kernels: exponent bins. Term v = +-m 2^(e-1075) adds +-m (53 bits)
+ * to bin e of one of BIN_WAYS arrays of 2048 int64 (one read-modify-write a term instead of
+ * three; the ways keep terms of equal exponent from waiting on one another); 2^10 terms fit a
+ * bin, so every BIN_FLUSH terms a way's touched bins [lo, hi] go into the accumulator. */
+#define BIN_WAYS 4
+#define BIN_FLUSH 1024
+/* below this many elements, clearing the bins costs more than they save */
+#define BIN_MIN_N 4096
+
+typedef struct {
+  int64_t bin[BIN_WAYS][2048];
+  int lo[BIN_WAYS], hi[BIN_WAYS];
+} exact_bins;
+
+/* limb += v 2^(p - 1088) for an int64 v: each of three digits receives less than 2^33 (two
+ * units of the digit bound). */
+static inline void exact_add_int(int64_t *limb, int64_t v, uint32_t p) {
+  const uint32_t k = p >> 5, s = p & 31;
+  const int64_t lo = (int64_t)((uint64_t)v & 0xffffffffu), hi = (v - lo) / (INT64_C(1) << 32);
+  const uint64_t a = (uint64_t)lo << s;
+  const int64_t t = hi * (INT64_C(1) << s), tlo = (int64_t)((uint64_t)t & 0xffffffffu);
+  limb[k] += (int64_t)(a & 0xffffffffu);
+  limb[k + 1] += (int64_t)(a >> 32) + tlo;
+  limb[k + 2] += (t - tlo) / (INT64_C(1) << 32);
+}
+
+static void bins_flush(exact_bins *b, int w, dlops_exact *tot) {
+  if (b->lo[w] > b->hi[w]) return;
+  if (tot->limb[DLOPS_EXACT_UNITS] > DLOPS_EXACT_MAX_UNITS - 2 * 2048) dlops_exact_normalize(tot);
+  for (int e = b->lo[w]; e <= b->hi[w]; e++)
+    if (b->bin[w][e]) {
+      exact_add_int(tot->limb, b->bin[w][e], (uint32_t)e + (DLOPS_EXACT_BIAS - 1075));
+      b->bin[w][e] = 0;
+      tot->limb[DLOPS_EXACT_UNITS] += 2;
+    }
+  b->lo[w] = 2048;
+  b->hi[w] = -1;
+}
+
+static inline void bins_add(exact_bins *b, int w, dlops_exact *tot, double v) {
+  uint64_t u;
+  memcpy(&u, &v, sizeof u);
+  int e = (int)(u >> 52) & 0x7ff;
+  if (e == 0x7ff) { /* inf, NaN: counted in the flags */
+    dlops_exact_add_raw(tot->limb, v);
+    return;
+  }
+  const int64_t m = (int64_t)((u & ((UINT64_C(1) << 52) - 1)) | ((uint64_t)(e != 0) << 52)), neg = -(int64_t)(u >> 63);
+  e += e == 0;
+  b->bin[w][e] += (m ^ neg) - neg;
+  b->lo[w] = e < b->lo[w] ? e : b->lo[w];
+  b->hi[w] = e > b->hi[w] ? e : b->hi[w];
+}
+
+/* *tot = sum of TERM(i) over [0, n) (TERM a double expression of i), normalised. */
+#define BINS_SUM(n, tot, TERM)                                                        \
+  do {                                                                                \
+    exact_bins *b_ = malloc(sizeof *b_);                                              \
+    if (!b_) return DLOPS_ERROR(m->ctx, DLOPS_ERR_MEM, "cannot allocate exponent bins"); \
+    memset(b_->bin, 0, sizeof b_->bin);                                               \
+    for (int w_ = 0; w_ < BIN_WAYS; w_++) b_->lo[w_] = 2048, b_->hi[w_] = -1;         \
+    dlops_exact_zero(tot);                                                            \
+    for (int64_t c0_ = 0; c0_ < (n); c0_ += BIN_WAYS * BIN_FLUSH) {                   \
+      const int64_t c1_ = (n) - c0_ < BIN_WAYS * BIN_FLUSH ? (n) : c0_ + BIN_WAYS * BIN_FLUSH; \
+      int64_t i = c0_;                                                                \
+      for (; i + BIN_WAYS <= c1_; i += BIN_WAYS)                                      \
+        for (int w_ = 0; w_ < BIN_WAYS; w_++) {                                       \
+          const int64_t i_ = i + w_;                                                  \
+          bins_add(b_, w_, (tot), (TERM(i_)));                                        \
+        }                                                                             \
+      for (; i < c1_; i++) bins_add(b_, 0, (tot), (TERM(i)));                         \
+      for (int w_ = 0; w_ < BIN_WAYS; w_++) bins_flush(b_, w_, (tot));                \
+    }                                                                                 \
+    free(b_);                                                                         \
+    dlops_exact_normalize(tot);                                                       \
+  } while (0)
+#define TERM_DOT_D(i) (a[i] * b[i])
+#define TERM_DOT_S(i) ((double)a[i] * (double)b[i])
+#define TERM_SQ_D(i) (a[i] * a[i])
+
 static int h_dot_exact(dlops_mem *m, const void *x, const void *y, int64_t n, dlops_dtype t, int conj_x,
                        dlops_exact *re, dlops_exact *im) {
   (void)m;
@@ -309,12 +389,18 @@ static int h_dot_exact(dlops_mem *m, const void *x, const void *y, int64_t n, dl
   switch (t) {
     case DLOPS_F64: {
       const double *a = x, *b = y;
-      EXACT_LOOP(n, 1, &wr, &tr, no, &ti, EXACT_TERM(&wr, a[i] * b[i]););
+      if (n >= BIN_MIN_N)
+        BINS_SUM(n, &tr, TERM_DOT_D);
+      else
+        EXACT_LOOP(n, 1, &wr, &tr, no, &ti, EXACT_TERM(&wr, a[i] * b[i]););
       break;
     }
     case DLOPS_F32: { /* the product of two floats is exact in double */
       const float *a = x, *b = y;
-      EXACT_LOOP(n, 1, &wr, &tr, no, &ti, EXACT_TERM(&wr, (double)a[i] * (double)b[i]););
+      if (n >= BIN_MIN_N)
+        BINS_SUM(n, &tr, TERM_DOT_S);
+      else
+        EXACT_LOOP(n, 1, &wr, &tr, no, &ti, EXACT_TERM(&wr, (double)a[i] * (double)b[i]););
       break;
     }
     default: {
@@ -352,7 +438,10 @@ static int h_norm_exact(dlops_mem *m, const void *x, int64_t n, dlops_dtype t, d
   exact_ways *no = NULL;
   if (ord == 2.0 && t == DLOPS_F64) {
     const double *a = x;
-    EXACT_LOOP(n, 1, &w, &tot, no, &tot, EXACT_TERM(&w, a[i] * a[i]););
+    if (n >= BIN_MIN_N)
+      BINS_SUM(n, &tot, TERM_SQ_D);
+    else
+      EXACT_LOOP(n, 1, &w, &tot, no, &tot, EXACT_TERM(&w, a[i] * a[i]););
   } else if (ord == 2.0) { /* re^2 and im^2 as two terms */
     EXACT_LOOP(n, 2, &w, &tot, no, &tot, {
       double re, im;

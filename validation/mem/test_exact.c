@@ -473,6 +473,28 @@ static void test_kernels(void) {
   /* more than one chunk of 2^20 elements (the kernels fold their partial accumulators) */
   check_kernels(mh, me, 1, (INT64_C(1) << 20) * 2 + 77);
   check_kernels(mh, me, 3, (INT64_C(1) << 20) + 5);
+  /* the whole exponent range (every bin of the long kernels), then with an inf among them */
+  {
+    const int64_t nw = 9000;
+    double *wx = malloc(sizeof(double) * nw), *wy = malloc(sizeof(double) * nw);
+    dlops_exact ref, got;
+    dlops_exact_zero(&ref);
+    for (int64_t i = 0; i < nw; i++) {
+      wx[i] = rnd_double(0, 2046);
+      wy[i] = i % 3 ? 1.0 : -0.5;
+      dlops_exact_add(&ref, wx[i] * wy[i]);
+    }
+    T_CALL(mh->ops->dot_exact(mh, wx, wy, nw, DLOPS_F64, 0, &got, NULL));
+    T_CHECK(acc_equal(&got, &ref), "full exponent range: dot_exact differs from per-term adds");
+    wx[4321] = -INFINITY;
+    dlops_exact_add(&ref, -INFINITY);
+    T_CALL(mh->ops->dot_exact(mh, wx, wy, nw, DLOPS_F64, 0, &got, NULL));
+    T_CHECK(dlops_exact_to_double(&got) == -INFINITY, "full range with -inf: %a", dlops_exact_to_double(&got));
+    T_CALL(mh->ops->norm_exact(mh, wx, nw, DLOPS_F64, 2.0, &got));
+    T_CHECK(dlops_exact_to_double(&got) == INFINITY, "2-norm with -inf: %a", dlops_exact_to_double(&got));
+    free(wx);
+    free(wy);
+  }
   /* non-finite elements */
   double x[4] = {1.0, INFINITY, 2.0, 3.0}, y[4] = {1.0, 1.0, NAN, 1.0};
   dlops_exact a, b;

@@ -37,6 +37,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "npz.h"
+
 #ifndef DLOPS_DEFAULT_DATA
 #define DLOPS_DEFAULT_DATA "../shared/data/poststack_model.npz"
 #endif
@@ -54,16 +56,9 @@ enum { NW = 41, MIN_NZ = 48 }; /* wavelet length (t = -80 .. 80 ms); shortest tr
   } while (0)
 
 /* ------------------------------------------------------------------ reading the .npz file
- * An .npz file is a zip archive of .npy files; numpy's savez stores them uncompressed
- * ("stored", method 0), so a member is a byte range of the file. We find "model.npy" through
- * the zip central directory, then parse its .npy header. Anything unexpected (compressed
- * member, zip64, other dtype, Fortran order) makes the reader give up and the caller falls back
- * to the synthetic model. */
-static unsigned rd16(const unsigned char *p) { return (unsigned)p[0] | (unsigned)p[1] << 8; }
-static uint32_t rd32(const unsigned char *p) {
-  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
+ * npz.c finds "model.npy" in the archive (numpy's savez stores members uncompressed) and parses
+ * its .npy header. Anything unexpected (compressed member, zip64, other dtype, Fortran order)
+ * makes the reader give up and the caller falls back to the synthetic model. */
 static unsigned char *read_file(const char *path, size_t *n) {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;
@@ -81,64 +76,6 @@ static unsigned char *read_file(const char *path, size_t *n) {
   return buf;
 }
 
-/* Locate member `name` of a zip archive held in memory; 0 on success. */
-static int zip_find(const unsigned char *z, size_t n, const char *name, size_t *off, size_t *len, char *why,
-                    size_t wlen) {
-  /* the end-of-central-directory record sits in the last 22 + 65535 (comment) bytes */
-  size_t eocd = 0, lo = n > 22 + 65535 ? n - 22 - 65535 : 0;
-  int found = 0;
-  for (size_t i = n >= 22 ? n - 22 + 1 : 0; i-- > lo;)
-    if (rd32(z + i) == 0x06054b50u) {
-      eocd = i;
-      found = 1;
-      break;
-    }
-  if (!found) return snprintf(why, wlen, "not a zip archive"), 1;
-  size_t nent = rd16(z + eocd + 10), cd = rd32(z + eocd + 16);
-  size_t nlen = strlen(name);
-  for (size_t e = 0; e < nent; e++) {
-    if (cd + 46 > n || rd32(z + cd) != 0x02014b50u) return snprintf(why, wlen, "bad zip central directory"), 1;
-    unsigned method = rd16(z + cd + 10), fnl = rd16(z + cd + 28), exl = rd16(z + cd + 30), cml = rd16(z + cd + 32);
-    uint32_t csize = rd32(z + cd + 20), usize = rd32(z + cd + 24), loc = rd32(z + cd + 42);
-    if (cd + 46 + fnl > n) return snprintf(why, wlen, "bad zip central directory"), 1;
-    if (fnl == nlen && memcmp(z + cd + 46, name, nlen) == 0) {
-      if (method != 0)
-        return snprintf(why, wlen, "%s is compressed (zip method %u; np.savez_compressed?)", name, method), 1;
-      if (csize == 0xffffffffu || loc == 0xffffffffu) return snprintf(why, wlen, "zip64 archives are not read"), 1;
-      if ((size_t)loc + 30 > n || rd32(z + loc) != 0x04034b50u) return snprintf(why, wlen, "bad zip local header"), 1;
-      size_t data = (size_t)loc + 30 + rd16(z + loc + 26) + rd16(z + loc + 28);
-      if (data + usize > n) return snprintf(why, wlen, "truncated zip member %s", name), 1;
-      *off = data;
-      *len = usize;
-      return 0;
-    }
-    cd += 46 + (size_t)fnl + exl + cml;
-  }
-  return snprintf(why, wlen, "no member %s", name), 1;
-}
-
-/* Parse a 2-D little-endian float64 C-ordered .npy held in memory. */
-static int npy_2d_f64(const unsigned char *p, size_t n, int64_t shape[2], const unsigned char **data, char *why,
-                      size_t wlen) {
-  if (n < 12 || memcmp(p, "\x93NUMPY", 6) != 0) return snprintf(why, wlen, "model.npy is not a .npy file"), 1;
-  size_t hl = p[6] == 1 ? rd16(p + 8) : rd32(p + 8), h0 = p[6] == 1 ? 10 : 12;
-  if (h0 + hl > n || hl > 4096) return snprintf(why, wlen, "bad .npy header"), 1;
-  char hdr[4097];
-  memcpy(hdr, p + h0, hl);
-  hdr[hl] = 0;
-  if (!strstr(hdr, "'<f8'")) return snprintf(why, wlen, "model.npy is not little-endian float64"), 1;
-  if (!strstr(hdr, "'fortran_order': False")) return snprintf(why, wlen, "model.npy is Fortran-ordered"), 1;
-  const char *s = strstr(hdr, "'shape': (");
-  long long a, b;
-  if (!s || sscanf(s + 10, "%lld, %lld)", &a, &b) != 2 || a <= 0 || b <= 0)
-    return snprintf(why, wlen, "model.npy is not 2-D"), 1;
-  if (h0 + hl + (size_t)(a * b) * 8 > n) return snprintf(why, wlen, "model.npy is truncated"), 1;
-  shape[0] = a;
-  shape[1] = b;
-  *data = p + h0 + hl;
-  return 0;
-}
-
 /* The 2-D model log(AI)(x, z), stored m2[ix * nz + iz]. */
 typedef struct {
   int64_t nx, nz;
@@ -148,13 +85,26 @@ typedef struct {
 
 /* Read the PyLops test model and subsample it (every xstep-th sample in x, zstep-th in z). */
 static int load_npz_model(const char *path, int xstep, int zstep, model2d *mod, char *why, size_t wlen) {
-  size_t n = 0, off = 0, len = 0;
+  size_t n = 0;
   unsigned char *z = read_file(path, &n);
   if (!z) return snprintf(why, wlen, "cannot read %s", path), 1;
   int64_t shape[2];
   const unsigned char *data = NULL;
-  int err = zip_find(z, n, "model.npy", &off, &len, why, wlen);
-  if (!err) err = npy_2d_f64(z + off, len, shape, &data, why, wlen);
+  npz_array arr;
+  int err = npz_load(z, n, "model.npy", &arr, why, wlen);
+  const char *bad = NULL;
+  if (!err && strcmp(arr.descr, "<f8") != 0) bad = "model.npy is not little-endian float64";
+  if (!err && !bad && arr.fortran_order) bad = "model.npy is Fortran-ordered";
+  if (!err && !bad && (arr.ndim != 2 || arr.shape[0] <= 0 || arr.shape[1] <= 0)) bad = "model.npy is not 2-D";
+  if (bad) {
+    snprintf(why, wlen, "%s", bad);
+    err = 1;
+  }
+  if (!err) {
+    shape[0] = arr.shape[0];
+    shape[1] = arr.shape[1];
+    data = arr.data;
+  }
   if (!err) {
     int64_t nz0 = shape[0], nx0 = shape[1]; /* model is (z, x) */
     mod->nz0 = nz0;

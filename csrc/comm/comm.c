@@ -617,6 +617,7 @@ void dlops_comm_destroy(dlops_comm **cp) {
     if (m && c->stage[i].p) m->ops->host_free(m, c->stage[i].p);
   }
   free(c->stage);
+  dlops_comm_red_free_types(c);
   if (c->mpi != MPI_COMM_NULL) MPI_Comm_free(&c->mpi);
   if (c->counters && --c->counters->refcount == 0) free(c->counters);
   free(c);
@@ -642,6 +643,7 @@ int dlops_comm_split(dlops_comm *c, int color, int key, dlops_comm **out) {
   s->max_chunk = c->max_chunk;
   s->host_ok = c->host_ok;
   s->device_direct = c->device_direct;
+  s->red_xper = c->red_xper;
   if (c->ops->split_init) err = c->ops->split_init(c, s);
   if (err) {
     dlops_comm_destroy(&s);
@@ -668,43 +670,3 @@ int dlops_comm_meta_allreduce_i64(dlops_comm *c, int64_t *inout, int64_t count, 
   return DLOPS_SUCCESS;
 }
 
-int dlops_comm_agree(dlops_comm *c, int err) {
-  double t0 = MPI_Wtime();
-  struct {
-    int key;
-    int rank;
-  } in = {err ? c->rank : c->size, c->rank}, out;
-  int mpierr = MPI_Allreduce(&in, &out, 1, MPI_2INT, MPI_MINLOC, c->mpi);
-  if (mpierr != MPI_SUCCESS) return dlops_error_mpi(c->ctx, mpierr, __FILE__, __LINE__, __func__, "MPI_Allreduce");
-  int64_t msgs = 1, bytes = (int64_t)sizeof in;
-  int result = DLOPS_SUCCESS;
-  if (out.key < c->size) {
-    /* Someone failed: the lowest failing rank shares its code and message. */
-    struct {
-      int code;
-      char msg[DLOPS_MSG_LEN];
-    } pkt;
-    memset(&pkt, 0, sizeof pkt);
-    if (c->rank == out.key) {
-      pkt.code = err;
-      snprintf(pkt.msg, sizeof pkt.msg, "%s", dlops_ctx_last_error(c->ctx));
-    }
-    mpierr = MPI_Bcast(&pkt, (int)sizeof pkt, MPI_BYTE, out.key, c->mpi);
-    if (mpierr != MPI_SUCCESS) return dlops_error_mpi(c->ctx, mpierr, __FILE__, __LINE__, __func__, "MPI_Bcast");
-    msgs++;
-    bytes += (int64_t)sizeof pkt;
-    result = pkt.code;
-    if (!err) {
-      /* Keep the failing rank's text so every rank reports the same cause. */
-      if (c->ctx) snprintf(c->ctx->errmsg, sizeof c->ctx->errmsg, "%s", pkt.msg);
-      dlops_error_record_global(pkt.msg);
-    } else if (c->rank != out.key) {
-      /* This rank failed too, but reports the lowest failing rank's code for agreement. */
-      result = pkt.code;
-      if (c->ctx) snprintf(c->ctx->errmsg, sizeof c->ctx->errmsg, "%s", pkt.msg);
-      dlops_error_record_global(pkt.msg);
-    }
-  }
-  dlops_counter_add(c, DLOPS_COMM_META, msgs, bytes, MPI_Wtime() - t0);
-  return result;
-}

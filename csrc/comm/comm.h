@@ -40,7 +40,7 @@ typedef enum {
   DLOPS_CT_NUM = 7
 } dlops_ctype;
 
-typedef enum { DLOPS_OP_SUM = 0, DLOPS_OP_MAX = 1, DLOPS_OP_MIN = 2 } dlops_redop;
+typedef enum { DLOPS_OP_NONE = -1, DLOPS_OP_SUM = 0, DLOPS_OP_MAX = 1, DLOPS_OP_MIN = 2 } dlops_redop;
 
 /** Marks an in-place allreduce/reduce (send buffer == receive buffer). */
 #define DLOPS_IN_PLACE ((const void *)1)
@@ -56,6 +56,32 @@ typedef struct {
 } dlops_nbr_msg;
 
 typedef struct dlops_comm_s dlops_comm;
+
+#define DLOPS_RED_TYPES 4
+/* largest exact accumulator, in int64 words, that a first-round record can carry */
+#define DLOPS_RED_XPER_MAX 96
+
+/** An agreed reduction (agree.c): n doubles v reduced by op over the communicator (op
+ *  DLOPS_OP_NONE: agreement only), and with xper > 0 the exact accumulators x (n * xper int64
+ *  words, summed), together with the agreement of every rank's error and argument checksum.
+ *  Fill op, n, v, x, xper, hash and what; the rest is private. */
+typedef struct {
+  dlops_redop op;
+  int n;
+  double *v;
+  int64_t *x;
+  int xper;
+  uint64_t hash;
+  const char *what; /* names the checksummed arguments in the mismatch message */
+  /* private */
+  dlops_comm *c;
+  void *rec;
+  size_t bytes;
+  MPI_Request req;
+  int code, from_pending, active;
+  double t0;
+  int64_t buf[(32 + 16 * 8) / 8 + 4 * DLOPS_RED_XPER_MAX];
+} dlops_red;
 
 /** A pending non-blocking operation (ibcast, iallreduce, ireduce). Broadcasts above the chunk
  *  limit travel as one message of a contiguous derived type plus a remainder; reductions use up
@@ -123,6 +149,13 @@ struct dlops_comm_s {
   int nstage;             /* staging buffers (grown on demand, freed with the communicator) */
   dlops_stage_slot *stage;
   void *impl;             /* backend-private */
+  /* agreement records (agree.c): exact words per value (0 unless deterministic), datatypes */
+  int red_xper;
+  int red_next;
+  struct {
+    size_t bytes;
+    MPI_Datatype type;
+  } red_types[DLOPS_RED_TYPES];
 };
 
 /* ---- backend constructors ---- */
@@ -184,10 +217,27 @@ DLOPS_INTERN int dlops_comm_meta_allgather_i64(dlops_comm *c, const int64_t *sen
 /** Metadata allreduce of int64 values over MPI (counted as DLOPS_COMM_META). */
 DLOPS_INTERN int dlops_comm_meta_allreduce_i64(dlops_comm *c, int64_t *inout, int64_t count, dlops_redop op);
 
-/** Collective error agreement on c: every rank passes its local code (0 if fine). If any rank
- *  failed, every rank returns the code of the lowest failing rank and records that rank's
- *  message. One MPI allreduce when all is well (counted as DLOPS_COMM_META). */
+/** Collective error agreement on c: every rank passes its local code (0 if fine); a failure
+ *  marked on the context (dlops_ctx_mark) counts as this rank's. If any rank failed, every rank
+ *  returns the code of the lowest failing rank and records that rank's message. One MPI
+ *  allreduce when all is well (counted as DLOPS_COMM_META). See agree.c. */
 DLOPS_INTERN int dlops_comm_agree(dlops_comm *c, int err);
+/** The same, also checking that hash (a checksum of scalar arguments that must be equal on
+ *  every rank, see dlops_hash_bytes) is the same everywhere: DLOPS_ERR_ARG naming what if not. */
+DLOPS_INTERN int dlops_comm_agree_hash(dlops_comm *c, int err, uint64_t hash, const char *what);
+/** Agreed reductions (blocking, or start + finish). Collective over c. */
+DLOPS_INTERN int dlops_red_run(dlops_comm *c, dlops_red *r, int err);
+DLOPS_INTERN int dlops_red_start(dlops_comm *c, dlops_red *r, int err);
+DLOPS_INTERN int dlops_red_finish(dlops_red *r);
+/** FNV-1a over n bytes, continuing h (0 starts a new checksum). */
+DLOPS_INTERN uint64_t dlops_hash_bytes(uint64_t h, const void *p, size_t n);
+/** For a collective call given no usable handle on this rank (every handle NULL or stale): join
+ *  the agreement on the only live context, if there is exactly one, with err; returns err. */
+DLOPS_INTERN int dlops_agree_orphan(int err);
+DLOPS_INTERN void dlops_comm_red_free_types(dlops_comm *c);
+/** Entry agreement of a collective call on ctx's communicator: ctx NULL (or stale) when this
+ *  rank has no usable handle, then it joins on the only live context (dlops_agree_orphan). */
+DLOPS_INTERN int dlops_agree_on(dlops_ctx ctx, int err, uint64_t hash, const char *what);
 
 /* Counting helpers for backends and front end. */
 DLOPS_INTERN void dlops_counter_add(dlops_comm *c, dlops_comm_kind k, int64_t messages, int64_t bytes, double t);

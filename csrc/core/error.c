@@ -71,3 +71,11 @@ int dlops_error_mpi(dlops_ctx ctx, int mpierr, const char *file, int line, const
   if (MPI_Error_string(mpierr, s, &len) != MPI_SUCCESS) snprintf(s, sizeof s, "MPI error %d", mpierr);
   return dlops_error_set(ctx, DLOPS_ERR_MPI, file, line, func, "%s failed: %s", what, s);
 }
+
+int dlops_ctx_mark(dlops_ctx ctx, int code) {
+  if (ctx && code && !ctx->pending) {
+    ctx->pending = code;
+    memcpy(ctx->pending_msg, ctx->errmsg, sizeof ctx->pending_msg);
+  }
+  return code;
+}

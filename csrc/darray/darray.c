@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "darray_impl.h"
+#include "../core/handle.h"
 
 static const char *const partition_names[] = {"scatter", "broadcast", "unsafe_broadcast"};
 
@@ -37,6 +38,22 @@ static void free_plain(dlops_darray x) {
   group_release(&x->grp);
 }
 
+int dlops_darray_check_handle(dlops_darray x) {
+  DLOPS_CHECK(x != NULL, NULL, DLOPS_ERR_ARG, "null darray handle");
+  DLOPS_CHECK(dlops_handle_kind(x) == DLOPS_H_DARRAY, NULL, DLOPS_ERR_STATE,
+              "stale darray handle (the array was destroyed, or this is not a darray)");
+  return DLOPS_SUCCESS;
+}
+
+/* a new array object: registered, one reference held by the caller */
+static int adopt(dlops_darray x) {
+  x->refcount = 1;
+  x->user = 1;
+  int err = dlops_handle_add(x, DLOPS_H_DARRAY);
+  if (err) DLOPS_ERROR(x->ctx, err, "cannot register a darray handle");
+  return err;
+}
+
 dlops_mem *dlops_darray_mem_of(dlops_ctx ctx, dlops_memspace mem, const char *what) {
   if ((int)mem < 0 || mem >= DLOPS_NUM_MEMSPACES) {
     DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "%s: unknown memory space %d", what, (int)mem);
@@ -56,13 +73,13 @@ enum { DESC_NDIM, DESC_AXIS, DESC_PART, DESC_DTYPE, DESC_MEM, DESC_HASN, DESC_HA
 
 int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t *gshape, int axis, dlops_partition part,
                              dlops_dtype dtype, int64_t local_n, int color, dlops_memspace mem, dlops_darray *out) {
-  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context");
-  DLOPS_CHECK(out, ctx, DLOPS_ERR_ARG, "null output handle pointer");
-  *out = NULL;
+  int err = dlops_ctx_check(ctx);
+  if (err) return dlops_agree_orphan(err); /* joins the others' agreement on the only context */
+  if (out) *out = NULL;
   dlops_comm *w = ctx->world;
   const int P = ctx->size, me = ctx->rank;
-  int err = 0;
   /* 1. local argument checks, agreed so that no rank goes on alone */
+  DLOPS_CHECK_COLL(out != NULL, ctx, err, DLOPS_ERR_ARG, "null output handle pointer");
   DLOPS_CHECK_COLL(ndim >= 1 && ndim <= DLOPS_MAX_NDIM, ctx, err, DLOPS_ERR_ARG, "ndim %d out of range [1,%d]", ndim,
                    DLOPS_MAX_NDIM);
   DLOPS_CHECK_COLL(gshape != NULL, ctx, err, DLOPS_ERR_ARG, "null global shape");
@@ -151,7 +168,10 @@ int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t *gshape, int
         if (all[(size_t)q * DESC_LEN + DESC_COLOR] == cr) {
           if (q < r) gi++;
           gs++;
-          sum += all[(size_t)q * DESC_LEN + DESC_LOCALN];
+          int64_t lq = all[(size_t)q * DESC_LEN + DESC_LOCALN];
+          /* overflow-checked: local sizes near INT64_MAX must not wrap around to a valid sum */
+          if (lq > n || __builtin_add_overflow(sum, lq, &sum)) sum = -1;
+          if (sum < 0) break;
         }
       if (r == me) {
         gsize = gs;
@@ -164,7 +184,12 @@ int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t *gshape, int
                             (long long)all[(size_t)r * DESC_LEN + DESC_LOCALN], dlops_partition_name(part), (long long)n);
       } else if (desc[DESC_HASN]) {
         sizes[r] = all[(size_t)r * DESC_LEN + DESC_LOCALN];
-        if (sum != n && !err)
+        if (sum < 0 && !err)
+          err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE,
+                            "a local size along axis %d over the ranks of group %lld is larger than the global size "
+                            "%lld (or the sizes overflow when added)",
+                            axis, (long long)cr, (long long)n);
+        else if (sum != n && !err)
           err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE,
                             "local sizes along axis %d add up to %lld over the ranks of group %lld, but the global size "
                             "is %lld",
@@ -200,7 +225,6 @@ int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t *gshape, int
   }
   if (!err) {
     x->ctx = ctx;
-    x->refcount = 1;
     x->ndim = ndim;
     x->axis = axis;
     x->partition = part;
@@ -248,11 +272,19 @@ int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t *gshape, int
   free(sizes);
   free(goff);
   group_release(&grp);
+  int registered = 0;
+  if (!err) {
+    err = adopt(x);
+    registered = !err;
+  }
   err = dlops_comm_agree(w, err);
   if (err) {
     if (x) {
       free_plain(x);
-      free(x);
+      if (registered)
+        dlops_handle_retire(x);
+      else
+        free(x);
     }
     return err;
   }
@@ -271,7 +303,6 @@ int dlops_darray_create_view(dlops_ctx ctx, int64_t n, dlops_dtype dtype, dlops_
   dlops_darray x = calloc(1, sizeof *x);
   DLOPS_CHECK(x, ctx, DLOPS_ERR_MEM, "cannot allocate a view");
   x->ctx = ctx;
-  x->refcount = 1;
   x->ndim = 1;
   x->gshape[0] = x->lshape[0] = n;
   x->axis = 0;
@@ -297,13 +328,19 @@ int dlops_darray_create_view(dlops_ctx ctx, int64_t n, dlops_dtype dtype, dlops_
   x->nlocal = n;
   x->data = data;
   x->owns_data = 0;
+  if (adopt(x)) {
+    free_plain(x);
+    free(x);
+    return DLOPS_ERR_MEM;
+  }
   *out = x;
   return DLOPS_SUCCESS;
 }
 
 int dlops_darray_create(dlops_ctx ctx, int ndim, const int64_t *global_shape, int axis, dlops_partition partition,
                         dlops_dtype dtype, dlops_darray *x) {
-  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context");
+  int err = dlops_ctx_check(ctx);
+  if (err) return dlops_agree_orphan(err);
   return dlops_darray_create_impl(ctx, ndim, global_shape, axis, partition, dtype, -1, -1, ctx->mem, x);
 }
 
@@ -317,7 +354,9 @@ int dlops_darray_create_stacked(int n, const dlops_darray *parts, dlops_darray *
   *out = NULL;
   DLOPS_CHECK(n >= 1 && parts, NULL, DLOPS_ERR_ARG, "a stacked array needs at least one component (n = %d)", n);
   for (int i = 0; i < n; i++) {
-    DLOPS_CHECK(parts[i] && parts[i]->refcount > 0, NULL, DLOPS_ERR_ARG, "component %d is a null or destroyed darray", i);
+    DLOPS_CHECK(parts[i], NULL, DLOPS_ERR_ARG, "component %d is a null darray", i);
+    DLOPS_CHECK(dlops_handle_kind(parts[i]) == DLOPS_H_DARRAY, NULL, DLOPS_ERR_STATE,
+                "component %d is a stale darray handle (destroyed)", i);
     DLOPS_CHECK(parts[i]->ctx == parts[0]->ctx, parts[0]->ctx, DLOPS_ERR_ARG,
                 "component %d lives on another context than component 0", i);
     DLOPS_CHECK(dlops_darray_same_space(parts[i], parts[0]), parts[0]->ctx, DLOPS_ERR_ARG,
@@ -333,15 +372,19 @@ int dlops_darray_create_stacked(int n, const dlops_darray *parts, dlops_darray *
     return DLOPS_ERROR(parts[0]->ctx, DLOPS_ERR_MEM, "cannot allocate a stacked darray");
   }
   x->ctx = parts[0]->ctx;
-  x->refcount = 1;
   x->nparts = n;
   x->dtype = parts[0]->dtype;
   x->mem = parts[0]->mem;
   x->m = parts[0]->m;
   x->color = -1;
+  if (adopt(x)) {
+    free(x->parts);
+    free(x);
+    return DLOPS_ERR_MEM;
+  }
   for (int i = 0; i < n; i++) {
     x->parts[i] = parts[i];
-    parts[i]->refcount++;
+    dlops_darray_retain(parts[i]);
   }
   *out = x;
   return DLOPS_SUCCESS;
@@ -364,7 +407,6 @@ int dlops_darray_duplicate(dlops_darray x, dlops_darray *out) {
   dlops_darray y = calloc(1, sizeof *y);
   DLOPS_CHECK(y, x->ctx, DLOPS_ERR_MEM, "cannot allocate a darray");
   *y = *x;
-  y->refcount = 1;
   y->borrowed = 0;
   y->owns_data = 1;
   y->mirror = NULL;
@@ -386,25 +428,43 @@ int dlops_darray_duplicate(dlops_darray x, dlops_darray *out) {
   memcpy(y->axis_offsets, x->axis_offsets, sizeof(int64_t) * (size_t)P);
   memcpy(y->colors, x->colors, sizeof(int) * (size_t)P);
   memcpy(y->group_offsets, x->group_offsets, sizeof(int64_t) * (size_t)(gs + 1));
+  if (adopt(y)) {
+    y->grp = NULL;
+    free_plain(y);
+    free(y);
+    return DLOPS_ERR_MEM;
+  }
   if (y->grp) y->grp->refs++;
   *out = y;
   return DLOPS_SUCCESS;
 }
 
-int dlops_darray_destroy(dlops_darray *xp) {
-  DLOPS_CHECK(xp, NULL, DLOPS_ERR_ARG, "null handle pointer");
+void dlops_darray_retain(dlops_darray x) { x->refcount++; }
+
+void dlops_darray_release(dlops_darray *xp) {
   dlops_darray x = *xp;
   *xp = NULL;
-  if (!x) return DLOPS_SUCCESS;
-  DLOPS_CHECK(x->refcount > 0, x->ctx, DLOPS_ERR_STATE, "darray already destroyed");
-  if (--x->refcount > 0) return DLOPS_SUCCESS;
+  if (!x || --x->refcount > 0) return;
   if (x->nparts) {
-    for (int i = 0; i < x->nparts; i++) dlops_darray_destroy(&x->parts[i]);
+    for (int i = 0; i < x->nparts; i++) dlops_darray_release(&x->parts[i]);
     free(x->parts);
   } else {
     free_plain(x);
   }
-  free(x);
+  dlops_handle_retire(x); /* unregistered now: any copy of the handle is stale */
+}
+
+int dlops_darray_destroy(dlops_darray *xp) {
+  DLOPS_CHECK(xp, NULL, DLOPS_ERR_ARG, "null handle pointer");
+  dlops_darray x = *xp;
+  if (!x) return DLOPS_SUCCESS;
+  DLOPS_CALL(dlops_darray_check_handle(x));
+  DLOPS_CHECK(x->user, x->ctx, DLOPS_ERR_STATE,
+              "darray already destroyed (through a copy of this handle; dlops still holds it for an operator or a "
+              "stacked array)");
+  *xp = NULL;
+  x->user = 0;
+  dlops_darray_release(&x);
   return DLOPS_SUCCESS;
 }
 

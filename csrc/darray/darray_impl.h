@@ -12,7 +12,8 @@ struct dlops_group_s {
 
 struct dlops_darray_s {
   dlops_ctx ctx;
-  int refcount;
+  int refcount;         /* the caller's reference (while user is set) plus dlops' own (templates, stacks) */
+  int user;             /* 1 until the caller destroys its handle: a second destroy is DLOPS_ERR_STATE */
   /* stacked arrays: nparts > 0 and parts[] hold references; the fields below describe nothing */
   int nparts;
   dlops_darray *parts;
@@ -43,12 +44,14 @@ struct dlops_darray_s {
 /* borrow states of get_local */
 enum { DLOPS_BORROW_NONE = 0, DLOPS_BORROW_DATA = 1, DLOPS_BORROW_MIRROR = 2, DLOPS_BORROW_MIRROR_READ = 3 };
 
-/* Validate a handle (non-NULL, alive). */
-#define DLOPS_CHECK_DARRAY(x)                                                            \
-  do {                                                                                   \
-    DLOPS_CHECK((x) != NULL, NULL, DLOPS_ERR_ARG, "null darray handle");                 \
-    DLOPS_CHECK((x)->refcount > 0, (x)->ctx, DLOPS_ERR_STATE, "darray already destroyed"); \
-  } while (0)
+/* Validate a handle (non-NULL, alive): the handle registry is consulted, a stale handle is
+ * never dereferenced (core/handle.h). An array the caller destroyed stays alive while an
+ * operator or a stacked array still holds it. */
+#define DLOPS_CHECK_DARRAY(x) DLOPS_CALL(dlops_darray_check_handle(x))
+DLOPS_INTERN int dlops_darray_check_handle(dlops_darray x);
+/** Take / drop one of dlops' own references (templates, components); the last one frees. */
+DLOPS_INTERN void dlops_darray_retain(dlops_darray x);
+DLOPS_INTERN void dlops_darray_release(dlops_darray *x);
 
 /** Stride (in elements) of the distributed axis in the local block: product of local dims after
  *  axis; and number of "outer" slabs before it. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "darray_impl.h"
+#include "../core/handle.h"
 
 /* ---------------------------------------------------------------- helpers */
 static int is_complex(dlops_dtype t) { return t == DLOPS_C64 || t == DLOPS_C128; }
@@ -260,22 +261,17 @@ static int leaf_partials(int nl, dlops_darray *lx, dlops_darray *ly, const int *
   return err;
 }
 
-struct dlops_pending_s {
-  dlops_ctx ctx;
-  int n;
-  double *r;            /* 2n sums being reduced */
-  dlops_scalar *result; /* where end() writes */
-  int *cplx;
-  dlops_request req;
-};
-
-/* 1 if every leaf has the same mask colours on every rank: then all their groups are the same
- * ranks in the same order and one reduction on any of them covers every leaf. */
-static int same_groups(dlops_darray *lv, int nl) {
-  for (int i = 1; i < nl; i++)
-    if (memcmp(lv[i]->colors, lv[0]->colors, sizeof(int) * (size_t)lv[0]->ctx->size)) return 0;
-  return 1;
-}
+/* ---- agreed reductions
+ * Every dot, vdot, multi_dot and norm is ONE agreed reduction on the context's world
+ * communicator (comm/agree.c): the payload, the agreement of every rank's argument checks and
+ * of a pending local failure, and a checksum of the scalars that must match (norm order,
+ * conjugation flags) travel in the same message. A rank whose arguments are unusable (a NULL
+ * array, an array borrowed by get_local) still joins with a failed record, so no rank waits.
+ *
+ * Payload layout: per pair (or per norm operand) one slot when every leaf is unmasked; masked
+ * leaves get one slot per mask colour (in the order of the colour table every rank holds), each
+ * rank adds its partial into its own colour's slot, and reads that slot back: the sums stay
+ * within mask groups as in PyLops-MPI, in the same single message. */
 
 /* 1 if some leaf of x is complex (a stacked array may mix real and complex components). */
 static int any_complex(dlops_darray x) {
@@ -285,150 +281,277 @@ static int any_complex(dlops_darray x) {
   return 0;
 }
 
-/* Local partial sums of the n pairs into r[2n]. When every leaf lives on the same groups (no
- * mask, or the same mask everywhere), *red is the communicator r must still be reduced on (the
- * world when unmasked); otherwise the per-leaf reductions are done here (blocking) and *red is
- * NULL. */
-static int multi_dot_local(int n, const dlops_darray *xs, const dlops_darray *ys, const int *conj_first, double *r,
-                           dlops_comm **red) {
-  *red = NULL;
-  dlops_ctx ctx = xs[0] ? xs[0]->ctx : NULL;
-  for (int k = 0; k < n; k++) {
-    DLOPS_CHECK(xs[k] && ys[k], ctx, DLOPS_ERR_ARG, "multi_dot: pair %d has a null darray", k);
-    DLOPS_CALL(check_pair(xs[k], ys[k], 1, "dot"));
-    DLOPS_CHECK(xs[k]->ctx == ctx, ctx, DLOPS_ERR_ARG, "multi_dot: pair %d lives on another context", k);
+/* Distinct colours of a leaf's ranks, and the index of this rank's colour. */
+static int colour_slots(dlops_darray x, int *mine) {
+  const int P = x->ctx->size;
+  int n = 0;
+  *mine = 0;
+  if (x->color < 0) return 1;
+  for (int r = 0; r < P; r++) {
+    int seen = 0;
+    for (int q = 0; q < r && !seen; q++) seen = x->colors[q] == x->colors[r];
+    if (!seen) {
+      if (x->colors[r] == x->color) *mine = n;
+      n++;
+    }
   }
+  return n;
+}
+
+/* A reduction plan: where each pair's values live in the payload. */
+typedef struct {
+  int n;       /* pairs (dot) or 1 (norm) */
+  int per;     /* doubles per slot: 2 (dot), 1 (norm) */
+  int nv;      /* payload doubles */
+  double *v;   /* payload */
+  int *pick;   /* [npick] slots (in units of per) to sum for pair k: pick[pick_off[k] .. pick_off[k+1]) */
+  int *pick_off;
+} red_plan;
+
+static void plan_free(red_plan *p) {
+  free(p->v);
+  free(p->pick);
+  free(p->pick_off);
+  memset(p, 0, sizeof *p);
+}
+
+/* Build the plan and the local partials of n operands (ys NULL: norms of order ord). Local. */
+static int plan_build(red_plan *p, int n, const dlops_darray *xs, const dlops_darray *ys, const int *conj,
+                      double ord, double neutral) {
+  memset(p, 0, sizeof *p);
+  p->n = n;
+  p->per = ys ? 2 : 1;
+  dlops_ctx ctx = xs[0]->ctx;
   int nl = 0;
   for (int k = 0; k < n; k++) nl += count_leaves(xs[k]);
   dlops_darray *lx = malloc(sizeof(dlops_darray) * 2 * (size_t)nl);
-  int *owner = malloc(sizeof(int) * (size_t)nl);
-  double *buf = calloc((size_t)(2 * nl), sizeof(double));
-  if (!lx || !owner || !buf) {
-    free(lx);
-    free(owner);
-    free(buf);
-    return DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate %d partial sums", nl);
-  }
-  dlops_darray *ly = lx + nl;
-  int a = 0, b = 0;
-  for (int k = 0; k < n; k++) {
-    int a0 = a;
-    collect_leaves(xs[k], lx, &a);
-    collect_leaves(ys[k], ly, &b);
-    for (int i = a0; i < a; i++) owner[i] = k;
-  }
-  int *cj = malloc(sizeof(int) * (size_t)nl);
-  int err = cj ? 0 : DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate %d flags", nl);
-  for (int i = 0; i < nl && !err; i++) cj[i] = conj_first ? conj_first[owner[i]] : 0;
-  if (!err) err = leaf_partials(nl, lx, ly, cj, 0.0, buf);
-  free(cj);
-  memset(r, 0, sizeof(double) * 2 * (size_t)n);
-  int uniform = same_groups(lx, nl);
-  if (!uniform) /* leaves with different masks reduce within their own groups (all of them, always) */
-    for (int i = 0; i < nl; i++) {
-      int e2 = dlops_comm_allreduce(lx[i]->group, DLOPS_IN_PLACE, &buf[2 * i], 2, DLOPS_CT_F64, DLOPS_OP_SUM,
-                                    DLOPS_MEM_HOST);
-      if (!err) err = e2;
+  int *owner = malloc(sizeof(int) * (size_t)nl), *cj = malloc(sizeof(int) * (size_t)nl);
+  double *part = malloc(sizeof(double) * 2 * (size_t)nl);
+  p->pick = malloc(sizeof(int) * (size_t)nl);
+  p->pick_off = malloc(sizeof(int) * (size_t)(n + 1));
+  int err = 0;
+  if (!lx || !owner || !cj || !part || !p->pick || !p->pick_off)
+    err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate %d partial sums", nl);
+  dlops_darray *ly = lx ? lx + nl : NULL;
+  if (!err) {
+    int a = 0, b = 0;
+    for (int k = 0; k < n; k++) {
+      int a0 = a;
+      collect_leaves(xs[k], lx, &a);
+      if (ys) collect_leaves(ys[k], ly, &b);
+      for (int i = a0; i < a; i++) {
+        owner[i] = k;
+        cj[i] = conj ? conj[k] : 0;
+      }
     }
-  for (int i = 0; i < nl; i++) {
-    r[2 * owner[i]] += buf[2 * i];
-    r[2 * owner[i] + 1] += buf[2 * i + 1];
+    err = leaf_partials(nl, lx, ys ? ly : NULL, cj, ord, part);
   }
-  if (uniform) *red = lx[0]->group;
+  /* slots: an unmasked pair gets one; a masked leaf one per colour */
+  int nslots = 0, npick = 0;
+  int *first = NULL;
+  if (!err) {
+    first = malloc(sizeof(int) * (size_t)nl);
+    if (!first) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate a reduction plan");
+  }
+  if (!err) {
+    int i = 0;
+    for (int k = 0; k < n; k++) {
+      p->pick_off[k] = npick;
+      int i0 = i, masked = 0;
+      while (i < nl && owner[i] == k) masked |= lx[i++]->color >= 0;
+      if (!masked) {
+        for (int j = i0; j < i; j++) first[j] = nslots;
+        p->pick[npick++] = nslots++;
+      } else {
+        for (int j = i0; j < i; j++) {
+          int mine, nc = colour_slots(lx[j], &mine);
+          first[j] = nslots + mine;
+          p->pick[npick++] = nslots + mine;
+          nslots += nc;
+        }
+      }
+    }
+    p->pick_off[n] = npick;
+    p->nv = nslots * p->per;
+    p->v = malloc(sizeof(double) * (size_t)(p->nv ? p->nv : 1));
+    if (!p->v) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate a reduction payload");
+  }
+  if (!err) {
+    for (int j = 0; j < p->nv; j++) p->v[j] = neutral;
+    for (int j = 0; j < nl; j++)
+      for (int c = 0; c < p->per; c++) {
+        double *d = &p->v[first[j] * p->per + c], s = part[j * p->per + c];
+        if (neutral == 0.0)
+          *d += s;
+        else if (isnan(s) || isnan(*d))
+          *d = NAN;
+        else if (neutral < 0 ? s > *d : s < *d)
+          *d = s;
+      }
+  }
+  free(first);
   free(lx);
   free(owner);
-  free(buf);
+  free(cj);
+  free(part);
+  if (err) plan_free(p);
   return err;
 }
 
-static void multi_dot_store(int n, const dlops_darray *xs, const double *r, dlops_scalar *result) {
-  for (int k = 0; k < n; k++) {
-    result[k].re = r[2 * k];
-    result[k].im = any_complex(xs[k]) ? r[2 * k + 1] : 0.0;
+/* this rank's value of operand k, component c (sum over its picked slots) */
+static double plan_value(const red_plan *p, int k, int c, double neutral) {
+  double s = neutral;
+  for (int j = p->pick_off[k]; j < p->pick_off[k + 1]; j++) {
+    double v = p->v[p->pick[j] * p->per + c];
+    if (neutral == 0.0)
+      s += v;
+    else if (isnan(v) || isnan(s))
+      s = NAN;
+    else if (neutral < 0 ? v > s : v < s)
+      s = v;
   }
+  return s;
+}
+
+/* The context of a multi_dot call, from the first usable handle (NULL if none). */
+static dlops_ctx find_ctx(int n, const dlops_darray *xs, const dlops_darray *ys) {
+  for (int k = 0; k < n && xs && ys; k++) {
+    if (xs[k] && dlops_handle_kind(xs[k]) == DLOPS_H_DARRAY) return xs[k]->ctx;
+    if (ys[k] && dlops_handle_kind(ys[k]) == DLOPS_H_DARRAY) return ys[k]->ctx;
+  }
+  return NULL;
+}
+
+/* Local checks of a multi_dot call (no communication). */
+static int multi_dot_check(dlops_ctx ctx, int n, const dlops_darray *xs, const dlops_darray *ys, const int *conj_first,
+                           const dlops_scalar *result) {
+  DLOPS_CHECK(n >= 1 && xs && ys, ctx, DLOPS_ERR_ARG, "multi_dot needs n >= 1 pairs (got %d) and two array lists", n);
+  DLOPS_CHECK(result, ctx, DLOPS_ERR_ARG, "null result pointer");
+  for (int k = 0; k < n; k++) {
+    DLOPS_CHECK(xs[k] && ys[k], ctx, DLOPS_ERR_ARG, "dot: pair %d has a null darray", k);
+    DLOPS_CALL(check_pair(xs[k], ys[k], 1, "dot"));
+    DLOPS_CHECK(xs[k]->ctx == ctx, ctx, DLOPS_ERR_ARG, "dot: pair %d lives on another context", k);
+    DLOPS_CHECK(!conj_first || conj_first[k] == 0 || conj_first[k] == 1, ctx, DLOPS_ERR_ARG,
+                "dot: conj_first[%d] = %d must be 0 or 1", k, conj_first[k]);
+  }
+  return DLOPS_SUCCESS;
+}
+
+struct dlops_pending_s {
+  dlops_ctx ctx;
+  int n;
+  dlops_scalar *result; /* where end() writes */
+  int *cplx;
+  red_plan plan;
+  dlops_red red;
+};
+
+static uint64_t conj_hash(int n, const int *conj_first) {
+  uint64_t h = dlops_hash_bytes(0, &n, sizeof n);
+  for (int k = 0; k < n && conj_first; k++) h = dlops_hash_bytes(h, &conj_first[k], sizeof(int));
+  return h;
+}
+
+/* Start the agreed reduction of a multi_dot into p (every rank gets here, even with bad
+ * arguments: those join with a failed record). */
+static int multi_dot_start(struct dlops_pending_s *p, int n, const dlops_darray *xs, const dlops_darray *ys,
+                           const int *conj_first, dlops_scalar *result, int err) {
+  dlops_ctx ctx = p->ctx;
+  if (!err) err = multi_dot_check(ctx, n, xs, ys, conj_first, result);
+  if (!err) {
+    p->cplx = malloc(sizeof(int) * (size_t)n);
+    if (!p->cplx) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate a pending reduction");
+  }
+  if (!err) err = plan_build(&p->plan, n, xs, ys, conj_first, 0.0, 0.0);
+  if (!err)
+    for (int k = 0; k < n; k++) p->cplx[k] = any_complex(xs[k]);
+  p->n = n;
+  p->result = result;
+  memset(&p->red, 0, sizeof p->red);
+  p->red.op = DLOPS_OP_SUM;
+  p->red.n = err ? 0 : p->plan.nv;
+  p->red.v = p->plan.v;
+  p->red.hash = conj_hash(err ? 0 : n, conj_first);
+  p->red.what = "numbers of pairs or conjugation flags";
+  if (err) p->red.hash = 0; /* a failed record: its checksum does not matter */
+  return dlops_red_start(ctx->world, &p->red, err);
+}
+
+static int multi_dot_finish(struct dlops_pending_s *p) {
+  int err = dlops_red_finish(&p->red);
+  if (!err)
+    for (int k = 0; k < p->n; k++) {
+      p->result[k].re = plan_value(&p->plan, k, 0, 0.0);
+      p->result[k].im = p->cplx[k] ? plan_value(&p->plan, k, 1, 0.0) : 0.0;
+    }
+  plan_free(&p->plan);
+  free(p->cplx);
+  p->cplx = NULL;
+  return err;
 }
 
 int dlops_darray_multi_dot(int n, const dlops_darray *xs, const dlops_darray *ys, const int *conj_first,
                            dlops_scalar *result) {
-  DLOPS_CHECK(n >= 1 && xs && ys && result, NULL, DLOPS_ERR_ARG, "multi_dot needs n >= 1 pairs and a result array");
-  double stackbuf[16];
-  double *r = n <= 8 ? stackbuf : malloc(sizeof(double) * 2 * (size_t)n);
-  DLOPS_CHECK(r, xs[0] ? xs[0]->ctx : NULL, DLOPS_ERR_MEM, "cannot allocate %d sums", n);
-  dlops_comm *red = NULL;
-  int err = multi_dot_local(n, xs, ys, conj_first, r, &red);
-  if (!err && red) /* one allreduce of n complex values */
-    err = dlops_comm_allreduce(red, DLOPS_IN_PLACE, r, 2 * n, DLOPS_CT_F64, DLOPS_OP_SUM, DLOPS_MEM_HOST);
-  if (!err) multi_dot_store(n, xs, r, result);
-  if (r != stackbuf) free(r);
-  return err;
+  struct dlops_pending_s p;
+  memset(&p, 0, sizeof p);
+  p.ctx = find_ctx(n, xs, ys);
+  if (!p.ctx)
+    return dlops_agree_orphan(DLOPS_ERROR(NULL, DLOPS_ERR_ARG, "multi_dot: no usable darray (null or destroyed handles)"));
+  int err = multi_dot_start(&p, n, xs, ys, conj_first, result, 0);
+  if (err) {
+    plan_free(&p.plan);
+    free(p.cplx);
+    return err;
+  }
+  return multi_dot_finish(&p);
 }
 
 int dlops_darray_multi_dot_begin(int n, const dlops_darray *xs, const dlops_darray *ys, const int *conj_first,
                                  dlops_scalar *result, dlops_pending *req) {
-  DLOPS_CHECK(n >= 1 && xs && ys && result && req, NULL, DLOPS_ERR_ARG,
-              "multi_dot_begin needs n >= 1 pairs, a result array and a request pointer");
-  *req = NULL;
-  dlops_ctx ctx = xs[0] ? xs[0]->ctx : NULL;
+  dlops_ctx ctx = find_ctx(n, xs, ys);
+  if (!ctx)
+    return dlops_agree_orphan(
+        DLOPS_ERROR(NULL, DLOPS_ERR_ARG, "multi_dot_begin: no usable darray (null or destroyed handles)"));
+  int err = req ? 0 : DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "null request pointer");
+  if (req) *req = NULL;
   struct dlops_pending_s *p = calloc(1, sizeof *p);
-  double *r = malloc(sizeof(double) * 2 * (size_t)n);
-  int *cplx = malloc(sizeof(int) * (size_t)n);
-  if (!p || !r || !cplx) {
+  struct dlops_pending_s local; /* a rank that cannot allocate still joins the agreement */
+  if (!p && !err) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate a pending reduction");
+  struct dlops_pending_s *q = p ? p : &local;
+  memset(q, 0, sizeof *q);
+  q->ctx = ctx;
+  int e2 = multi_dot_start(q, n, xs, ys, conj_first, result, err);
+  if (!e2 && !err) e2 = dlops_handle_add(p, DLOPS_H_PENDING) ? DLOPS_ERR_MEM : 0;
+  if (e2 || err) {
+    /* the reduction (if started) must still complete here so that no rank waits */
+    if (q->red.active) dlops_red_finish(&q->red);
+    plan_free(&q->plan);
+    free(q->cplx);
     free(p);
-    free(r);
-    free(cplx);
-    return DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate a pending reduction");
+    return err ? err : e2;
   }
-  dlops_comm *red = NULL;
-  int err = multi_dot_local(n, xs, ys, conj_first, r, &red);
-  /* masked arrays: the group communicator belongs to the arrays, so reduce now (blocking) */
-  if (!err && red == ctx->world)
-    err = dlops_comm_iallreduce(ctx->world, DLOPS_IN_PLACE, r, 2 * n, DLOPS_CT_F64, DLOPS_OP_SUM, &p->req,
-                                DLOPS_MEM_HOST);
-  else if (!err && red)
-    err = dlops_comm_allreduce(red, DLOPS_IN_PLACE, r, 2 * n, DLOPS_CT_F64, DLOPS_OP_SUM, DLOPS_MEM_HOST);
-  if (err) {
-    free(p);
-    free(r);
-    free(cplx);
-    return err;
-  }
-  for (int k = 0; k < n; k++) cplx[k] = any_complex(xs[k]);
-  p->ctx = ctx;
-  p->n = n;
-  p->r = r;
-  p->result = result;
-  p->cplx = cplx;
   *req = p;
   return DLOPS_SUCCESS;
 }
 
 int dlops_darray_multi_dot_end(dlops_pending *req) {
   DLOPS_CHECK(req && *req, NULL, DLOPS_ERR_ARG, "null pending reduction");
+  DLOPS_CHECK(dlops_handle_kind(*req) == DLOPS_H_PENDING, NULL, DLOPS_ERR_STATE,
+              "stale pending reduction (already ended)");
   struct dlops_pending_s *p = *req;
   *req = NULL;
-  int err = dlops_comm_wait(p->ctx->world, &p->req, DLOPS_COMM_ALLREDUCE);
-  if (!err)
-    for (int k = 0; k < p->n; k++) {
-      p->result[k].re = p->r[2 * k];
-      p->result[k].im = p->cplx[k] ? p->r[2 * k + 1] : 0.0;
-    }
-  free(p->r);
-  free(p->cplx);
-  free(p);
+  int err = multi_dot_finish(p);
+  dlops_handle_retire(p);
   return err;
 }
 
 int dlops_darray_dot(dlops_darray x, dlops_darray y, dlops_scalar *result) {
   int c = 0;
-  DLOPS_CHECK(x && y, NULL, DLOPS_ERR_ARG, "null darray handle");
-  DLOPS_CHECK(result, x->ctx, DLOPS_ERR_ARG, "null result pointer");
   return dlops_darray_multi_dot(1, &x, &y, &c, result);
 }
 
 int dlops_darray_vdot(dlops_darray x, dlops_darray y, dlops_scalar *result) {
   int c = 1;
-  DLOPS_CHECK(x && y, NULL, DLOPS_ERR_ARG, "null darray handle");
-  DLOPS_CHECK(result, x->ctx, DLOPS_ERR_ARG, "null result pointer");
   return dlops_darray_multi_dot(1, &x, &y, &c, result);
 }
 
@@ -449,55 +572,31 @@ static double norm_finish(double s, double ord) {
 }
 
 int dlops_darray_norm(dlops_darray x, double ord, double *result) {
-  DLOPS_CALL(dlops_darray_check_usable(x));
-  DLOPS_CHECK(result, x->ctx, DLOPS_ERR_ARG, "null result pointer");
-  DLOPS_CHECK(!isnan(ord), x->ctx, DLOPS_ERR_ARG, "norm order is NaN");
-  int nl = count_leaves(x);
-  dlops_darray *lv = malloc(sizeof(dlops_darray) * (size_t)nl);
-  double *part = malloc(sizeof(double) * (size_t)nl);
-  if (!lv || !part) {
-    free(lv);
-    free(part);
-    return DLOPS_ERROR(x->ctx, DLOPS_ERR_MEM, "cannot allocate partial norms");
-  }
-  int k = 0;
-  collect_leaves(x, lv, &k);
-  norm_kind nk = kind_of(ord);
+  if (!x || dlops_handle_kind(x) != DLOPS_H_DARRAY)
+    return dlops_agree_orphan(dlops_darray_check_handle(x));
+  dlops_ctx ctx = x->ctx;
+  int err = dlops_darray_check_usable(x);
+  if (!err && !result) err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "null result pointer");
+  if (!err && isnan(ord)) err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "norm order is NaN");
+  norm_kind nk = err ? NK_POW : kind_of(ord);
   dlops_redop op = nk == NK_MAX ? DLOPS_OP_MAX : nk == NK_MIN ? DLOPS_OP_MIN : DLOPS_OP_SUM;
-  double local = nk == NK_MIN ? INFINITY : 0.0;
-  int err = leaf_partials(nl, lv, NULL, NULL, ord, part);
-  for (int i = 0; i < nl && !err; i++) {
-    if (op == DLOPS_OP_SUM)
-      local += part[i];
-    else if (op == DLOPS_OP_MAX)
-      local = (part[i] > local || isnan(part[i])) ? part[i] : local;
-    else
-      local = (part[i] < local || isnan(part[i])) ? part[i] : local;
+  double neutral = nk == NK_MIN ? INFINITY : nk == NK_MAX ? -INFINITY : 0.0;
+  red_plan plan;
+  memset(&plan, 0, sizeof plan);
+  if (!err) err = plan_build(&plan, 1, &x, NULL, NULL, ord, neutral);
+  dlops_red r;
+  memset(&r, 0, sizeof r);
+  r.op = err ? DLOPS_OP_NONE : op;
+  r.n = err ? 0 : plan.nv;
+  r.v = plan.v;
+  r.hash = dlops_hash_bytes(0, &ord, sizeof ord);
+  r.what = "norm orders";
+  err = dlops_red_run(ctx->world, &r, err);
+  if (!err) {
+    double s = plan_value(&plan, 0, 0, neutral);
+    if (nk == NK_MAX && s == -INFINITY) s = 0.0; /* empty array */
+    *result = norm_finish(s, ord);
   }
-  double s = local;
-  if (err) {
-    /* a local failure (allocation, device) still joins the reduction below, so no rank waits */
-    s = nk == NK_MIN ? INFINITY : 0.0;
-  }
-  if (same_groups(lv, nl)) { /* no mask, or the same mask on every leaf: one reduction */
-    int e2 = dlops_comm_allreduce(lv[0]->group, DLOPS_IN_PLACE, &s, 1, DLOPS_CT_F64, op, DLOPS_MEM_HOST);
-    if (!err) err = e2;
-  } else {
-    s = nk == NK_MIN ? INFINITY : 0.0;
-    for (int i = 0; i < nl; i++) { /* every rank joins every reduction, even after a local failure */
-      int e2 = dlops_comm_allreduce(lv[i]->group, DLOPS_IN_PLACE, &part[i], 1, DLOPS_CT_F64, op, DLOPS_MEM_HOST);
-      if (!err) err = e2;
-      if (op == DLOPS_OP_SUM)
-        s += part[i];
-      else if (op == DLOPS_OP_MAX)
-        s = part[i] > s ? part[i] : s;
-      else
-        s = part[i] < s ? part[i] : s;
-    }
-  }
-  free(lv);
-  free(part);
-  DLOPS_CALL(err);
-  *result = norm_finish(s, ord);
-  return DLOPS_SUCCESS;
+  plan_free(&plan);
+  return err;
 }

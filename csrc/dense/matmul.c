@@ -382,7 +382,7 @@ int dlops_op_create_matmul(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc
 
 int dlops_op_matmul_get_layout(dlops_op A, int *pr, int *pc, int *i, int *j, int64_t *a_shape, int64_t *x_shape,
                                int64_t *y_shape) {
-  DLOPS_CHECK(A && A->refcount > 0, NULL, DLOPS_ERR_ARG, "null or destroyed operator");
+  DLOPS_CALL(dlops_op_check_handle(A));
   DLOPS_CHECK(A->destroy == mm_destroy, A->ctx, DLOPS_ERR_ARG, "operator %s is not a matmul operator", A->name);
   mm_data *d = A->data;
   if (pr) *pr = d->pr;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "op_impl.h"
+#include "../core/handle.h"
 
 /* ---------------------------------------------------------------- creation helpers */
 int dlops_op_new(const char *name, dlops_darray dom, dlops_darray rng, dlops_dtype dtype, unsigned spaces,
@@ -20,12 +21,17 @@ int dlops_op_new(const char *name, dlops_darray dom, dlops_darray rng, dlops_dty
   dlops_op A = calloc(1, sizeof *A);
   DLOPS_CHECK(A, dom->ctx, DLOPS_ERR_MEM, "cannot allocate an operator");
   A->ctx = dom->ctx;
-  A->refcount = 1;
   A->name = name;
   A->dom = dom;
   A->rng = rng;
-  dom->refcount++;
-  rng->refcount++;
+  A->refcount = 1;
+  A->user = 1;
+  if (dlops_handle_add(A, DLOPS_H_OP)) {
+    free(A);
+    return DLOPS_ERROR(dom->ctx, DLOPS_ERR_MEM, "cannot register an operator handle");
+  }
+  dlops_darray_retain(dom);
+  dlops_darray_retain(rng);
   A->dtype = dtype;
   A->spaces = spaces;
   int64_t n;
@@ -74,7 +80,8 @@ void dlops_nd_split(dlops_ctx ctx, int ndim, const int64_t *dims, int64_t *rows,
 /* ---------------------------------------------------------------- core */
 static int check_vec(dlops_op A, dlops_darray v, dlops_darray tmpl, const char *what) {
   DLOPS_CHECK(v, A->ctx, DLOPS_ERR_ARG, "%s: null %s array", A->name, what);
-  DLOPS_CHECK(v->refcount > 0, A->ctx, DLOPS_ERR_STATE, "%s: %s array already destroyed", A->name, what);
+  DLOPS_CHECK(dlops_handle_kind(v) == DLOPS_H_DARRAY, A->ctx, DLOPS_ERR_STATE, "%s: %s array is a stale handle (destroyed)",
+              A->name, what);
   DLOPS_CHECK(A->spaces & (1u << v->mem), A->ctx, DLOPS_ERR_UNSUPPORTED,
               "%s: this operator has no %s-memory implementation, but the %s array lives in %s memory", A->name,
               dlops_memspace_name(v->mem), what, dlops_memspace_name(v->mem));
@@ -94,26 +101,80 @@ static int check_vec(dlops_op A, dlops_darray v, dlops_darray tmpl, const char *
   return DLOPS_SUCCESS;
 }
 
-int dlops_op_apply(dlops_op A, dlops_darray x, dlops_darray y) {
-  DLOPS_CHECK(A && A->refcount > 0, NULL, DLOPS_ERR_ARG, "null or destroyed operator");
-  DLOPS_CALL(check_vec(A, x, A->dom, "input"));
-  DLOPS_CALL(check_vec(A, y, A->rng, "output"));
-  DLOPS_CHECK(x != y, A->ctx, DLOPS_ERR_ARG, "%s: input and output must be different arrays", A->name);
-  DLOPS_CHECK(A->apply, A->ctx, DLOPS_ERR_UNSUPPORTED, "%s: no forward implementation", A->name);
-  return A->apply(A, x, y);
+/* leaves of a (possibly stacked) array */
+static int leaves_of(dlops_darray x, dlops_darray *out, int n, int cap) {
+  if (!x->nparts) {
+    if (n < cap) out[n] = x;
+    return n + 1;
+  }
+  for (int i = 0; i < x->nparts; i++) n = leaves_of(x->parts[i], out, n, cap);
+  return n;
 }
 
-int dlops_op_apply_adjoint(dlops_op A, dlops_darray y, dlops_darray x) {
-  DLOPS_CHECK(A && A->refcount > 0, NULL, DLOPS_ERR_ARG, "null or destroyed operator");
-  DLOPS_CALL(check_vec(A, y, A->rng, "input"));
-  DLOPS_CALL(check_vec(A, x, A->dom, "output"));
-  DLOPS_CHECK(x != y, A->ctx, DLOPS_ERR_ARG, "%s: input and output must be different arrays", A->name);
-  DLOPS_CHECK(A->apply_adjoint, A->ctx, DLOPS_ERR_UNSUPPORTED, "%s: no adjoint implementation", A->name);
-  return A->apply_adjoint(A, y, x);
+/* 1 if in and out share storage: the same array, a common component, or views of the same
+ * block (an apply reads its input while it writes its output). */
+static int shares_storage(dlops_darray in, dlops_darray out) {
+  if (in == out) return 1;
+  dlops_darray a[64], b[64];
+  int na = leaves_of(in, a, 0, 64), nb = leaves_of(out, b, 0, 64);
+  if (na > 64 || nb > 64) return 0; /* deep stacks: only the identity check above */
+  for (int i = 0; i < na; i++)
+    for (int j = 0; j < nb; j++)
+      if (a[i] == b[j] || (a[i]->data && a[i]->data == b[j]->data)) return 1;
+  return 0;
+}
+
+/* Public apply: check locally, agree over the ranks (one small message; none inside a solver
+ * or a composite operator, which agreed already), then run. A failure inside the run marks the
+ * context, so the next collective reports it on every rank. */
+static int apply_entry(dlops_op A, dlops_darray in, dlops_darray out, int adj) {
+  int err = dlops_op_check_handle(A);
+  if (err) return dlops_agree_orphan(err);
+  dlops_ctx ctx = A->ctx;
+  err = check_vec(A, in, adj ? A->rng : A->dom, "input");
+  if (!err) err = check_vec(A, out, adj ? A->dom : A->rng, "output");
+  if (!err && shares_storage(in, out))
+    err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "%s: input and output must not share storage (the same array, or a common "
+                      "component of stacked arrays)", A->name);
+  if (!err && !(adj ? A->apply_adjoint : A->apply))
+    err = DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "%s: no %s implementation", A->name, adj ? "adjoint" : "forward");
+  if (!ctx->trusted)
+    DLOPS_CALL(dlops_comm_agree(ctx->world, err));
+  else if (err)
+    return dlops_ctx_mark(ctx, err);
+  ctx->trusted++;
+  err = adj ? A->apply_adjoint(A, in, out) : A->apply(A, in, out);
+  ctx->trusted--;
+  return dlops_ctx_mark(ctx, err);
+}
+
+int dlops_op_apply(dlops_op A, dlops_darray x, dlops_darray y) { return apply_entry(A, x, y, 0); }
+
+int dlops_op_apply_adjoint(dlops_op A, dlops_darray y, dlops_darray x) { return apply_entry(A, y, x, 1); }
+
+int dlops_op_check_handle(dlops_op A) {
+  DLOPS_CHECK(A, NULL, DLOPS_ERR_ARG, "null operator handle");
+  DLOPS_CHECK(dlops_handle_kind(A) == DLOPS_H_OP, NULL, DLOPS_ERR_STATE,
+              "stale operator handle (the operator was destroyed, or this is not an operator)");
+  return DLOPS_SUCCESS;
+}
+
+int dlops_op_live(dlops_op A) { return A && dlops_handle_kind(A) == DLOPS_H_OP; }
+
+void dlops_op_retain(dlops_op A) { A->refcount++; }
+
+void dlops_op_release(dlops_op *Ap) {
+  dlops_op A = *Ap;
+  *Ap = NULL;
+  if (!A || --A->refcount > 0) return;
+  if (A->destroy) A->destroy(A);
+  dlops_darray_release(&A->dom);
+  dlops_darray_release(&A->rng);
+  dlops_handle_retire(A);
 }
 
 int dlops_op_create_vecs(dlops_op A, dlops_darray *x, dlops_darray *y) {
-  DLOPS_CHECK(A && A->refcount > 0, NULL, DLOPS_ERR_ARG, "null or destroyed operator");
+  DLOPS_CALL(dlops_op_check_handle(A));
   if (x) *x = NULL;
   if (y) *y = NULL;
   if (x) DLOPS_CALL(dlops_darray_duplicate(A->dom, x));
@@ -128,19 +189,19 @@ int dlops_op_create_vecs(dlops_op A, dlops_darray *x, dlops_darray *y) {
 int dlops_op_destroy(dlops_op *Ap) {
   DLOPS_CHECK(Ap, NULL, DLOPS_ERR_ARG, "null operator pointer");
   dlops_op A = *Ap;
-  *Ap = NULL;
   if (!A) return DLOPS_SUCCESS;
-  DLOPS_CHECK(A->refcount > 0, A->ctx, DLOPS_ERR_STATE, "operator already destroyed");
-  if (--A->refcount > 0) return DLOPS_SUCCESS;
-  if (A->destroy) A->destroy(A);
-  dlops_darray_destroy(&A->dom);
-  dlops_darray_destroy(&A->rng);
-  free(A);
+  DLOPS_CALL(dlops_op_check_handle(A));
+  DLOPS_CHECK(A->user, A->ctx, DLOPS_ERR_STATE,
+              "operator already destroyed (through a copy of this handle; dlops still holds it inside another "
+              "operator)");
+  *Ap = NULL;
+  A->user = 0;
+  dlops_op_release(&A);
   return DLOPS_SUCCESS;
 }
 
 #define OP_Q(A, p)                                                               \
-  DLOPS_CHECK((A) && (A)->refcount > 0, NULL, DLOPS_ERR_ARG, "null or destroyed operator"); \
+  DLOPS_CALL(dlops_op_check_handle(A));                                        \
   DLOPS_CHECK((p), (A)->ctx, DLOPS_ERR_ARG, "null output pointer")
 
 int dlops_op_get_shape(dlops_op A, int64_t *nrows, int64_t *ncols) {
@@ -178,20 +239,30 @@ int dlops_op_get_name(dlops_op A, const char **name) {
 
 /* ---------------------------------------------------------------- dot test */
 int dlops_op_dottest(dlops_op A, double rtol, unsigned long long seed, int *passed, double *relerr) {
-  DLOPS_CHECK(A && A->refcount > 0, NULL, DLOPS_ERR_ARG, "null or destroyed operator");
-  DLOPS_CHECK(passed, A->ctx, DLOPS_ERR_ARG, "null output pointer");
-  DLOPS_CHECK(rtol > 0, A->ctx, DLOPS_ERR_ARG, "rtol must be > 0 (got %g)", rtol);
+  int err = dlops_op_check_handle(A);
+  if (err) return dlops_agree_orphan(err);
+  DLOPS_CHECK_COLL(passed, A->ctx, err, DLOPS_ERR_ARG, "null output pointer");
+  DLOPS_CHECK_COLL(rtol > 0, A->ctx, err, DLOPS_ERR_ARG, "rtol must be > 0 (got %g)", rtol);
+  DLOPS_CHECK_COLL(A->apply && A->apply_adjoint, A->ctx, err, DLOPS_ERR_UNSUPPORTED,
+                   "%s: the dot test needs both the forward and the adjoint", A->name);
+  /* rtol and seed must be the same everywhere, or ranks would disagree on the verdict */
+  uint64_t h = dlops_hash_bytes(0, &rtol, sizeof rtol);
+  h = dlops_hash_bytes(h, &seed, sizeof seed);
   dlops_darray u = NULL, v = NULL, Au = NULL, AHv = NULL;
-  int err = dlops_op_create_vecs(A, &u, &v);
+  /* allocations may fail on some ranks only: agreed before anything communicates */
+  if (!err) err = dlops_op_create_vecs(A, &u, &v);
   if (!err) err = dlops_op_create_vecs(A, &AHv, &Au);
-  if (!err) {
-    err = dlops_darray_fill_random(u, seed, -1.0, 1.0);
-    if (!err) err = dlops_darray_fill_random(v, seed + 104729u, -1.0, 1.0);
-    if (!err) err = dlops_op_apply(A, u, Au);
-  }
-  if (!err) err = dlops_op_apply_adjoint(A, v, AHv);
+  err = dlops_comm_agree_hash(A->ctx->world, err, h, "rtol or seed");
   dlops_scalar yy = {0, 0}, xx = {0, 0};
   if (!err) {
+    dlops_ctx ctx = A->ctx;
+    int lerr = 0; /* local failures are marked and reported by the reduction below */
+    ctx->trusted++;
+    DLOPS_STEP(ctx, lerr, dlops_darray_fill_random(u, seed, -1.0, 1.0));
+    DLOPS_STEP(ctx, lerr, dlops_darray_fill_random(v, seed + 104729u, -1.0, 1.0));
+    DLOPS_STEP(ctx, lerr, dlops_op_apply(A, u, Au));
+    DLOPS_STEP(ctx, lerr, dlops_op_apply_adjoint(A, v, AHv));
+    ctx->trusted--;
     dlops_darray xs[2] = {Au, u}, ys[2] = {v, AHv};
     int cj[2] = {1, 1};
     dlops_scalar r[2];
@@ -223,8 +294,8 @@ typedef struct {
 static void alg_destroy(dlops_op C) {
   alg_data *d = C->data;
   if (!d) return;
-  dlops_op_destroy(&d->A);
-  dlops_op_destroy(&d->B);
+  dlops_op_release(&d->A);
+  dlops_op_release(&d->B);
   dlops_darray_destroy(&d->t1);
   dlops_darray_destroy(&d->t2);
   free(d);
@@ -248,10 +319,10 @@ static int alg_new(const char *name, dlops_op A, dlops_op B, dlops_darray dom, d
     return DLOPS_ERROR(A->ctx, DLOPS_ERR_MEM, "cannot allocate operator data");
   }
   d->A = A;
-  A->refcount++;
+  dlops_op_retain(A);
   if (B) {
     d->B = B;
-    B->refcount++;
+    dlops_op_retain(B);
   }
   (*C)->data = d;
   (*C)->destroy = alg_destroy;
@@ -261,20 +332,23 @@ static int alg_new(const char *name, dlops_op A, dlops_op B, dlops_darray dom, d
   return err;
 }
 
-#define CHECK_OP(A)                                                                     \
-  DLOPS_CHECK((A) && (A)->refcount > 0, NULL, DLOPS_ERR_ARG, "null or destroyed operator")
+#define CHECK_OP(A) DLOPS_CALL(dlops_op_check_handle(A))
 
 /* product: y = A (B x) */
 static int prod_fwd(dlops_op C, dlops_darray x, dlops_darray y) {
   alg_data *d = C->data;
-  DLOPS_CALL(d->B->apply(d->B, x, d->t1));
-  return d->A->apply(d->A, d->t1, y);
+  int err = 0; /* a failing step is marked on C->ctx; later steps still run (DESIGN.md) */
+  DLOPS_STEP(C->ctx, err, d->B->apply(d->B, x, d->t1));
+  DLOPS_STEP(C->ctx, err, d->A->apply(d->A, d->t1, y));
+  return err;
 }
 static int prod_adj(dlops_op C, dlops_darray y, dlops_darray x) {
   alg_data *d = C->data;
+  int err = 0; /* a failing step is marked on C->ctx; later steps still run (DESIGN.md) */
   DLOPS_CHECK(d->A->apply_adjoint && d->B->apply_adjoint, C->ctx, DLOPS_ERR_UNSUPPORTED, "product: a factor has no adjoint");
-  DLOPS_CALL(d->A->apply_adjoint(d->A, y, d->t1));
-  return d->B->apply_adjoint(d->B, d->t1, x);
+  DLOPS_STEP(C->ctx, err, d->A->apply_adjoint(d->A, y, d->t1));
+  DLOPS_STEP(C->ctx, err, d->B->apply_adjoint(d->B, d->t1, x));
+  return err;
 }
 int dlops_op_create_product(dlops_op A, dlops_op B, dlops_op *C) {
   CHECK_OP(A);
@@ -300,16 +374,20 @@ int dlops_op_create_product(dlops_op A, dlops_op B, dlops_op *C) {
 static const dlops_scalar one = {1.0, 0.0};
 static int sum_fwd(dlops_op C, dlops_darray x, dlops_darray y) {
   alg_data *d = C->data;
-  DLOPS_CALL(d->A->apply(d->A, x, y));
-  DLOPS_CALL(d->B->apply(d->B, x, d->t1));
-  return dlops_darray_axpby(one, d->t1, one, y);
+  int err = 0; /* a failing step is marked on C->ctx; later steps still run (DESIGN.md) */
+  DLOPS_STEP(C->ctx, err, d->A->apply(d->A, x, y));
+  DLOPS_STEP(C->ctx, err, d->B->apply(d->B, x, d->t1));
+  DLOPS_STEP(C->ctx, err, dlops_darray_axpby(one, d->t1, one, y));
+  return err;
 }
 static int sum_adj(dlops_op C, dlops_darray y, dlops_darray x) {
   alg_data *d = C->data;
+  int err = 0; /* a failing step is marked on C->ctx; later steps still run (DESIGN.md) */
   DLOPS_CHECK(d->A->apply_adjoint && d->B->apply_adjoint, C->ctx, DLOPS_ERR_UNSUPPORTED, "sum: a term has no adjoint");
-  DLOPS_CALL(d->A->apply_adjoint(d->A, y, x));
-  DLOPS_CALL(d->B->apply_adjoint(d->B, y, d->t2));
-  return dlops_darray_axpby(one, d->t2, one, x);
+  DLOPS_STEP(C->ctx, err, d->A->apply_adjoint(d->A, y, x));
+  DLOPS_STEP(C->ctx, err, d->B->apply_adjoint(d->B, y, d->t2));
+  DLOPS_STEP(C->ctx, err, dlops_darray_axpby(one, d->t2, one, x));
+  return err;
 }
 int dlops_op_create_sum(dlops_op A, dlops_op B, dlops_op *C) {
   CHECK_OP(A);
@@ -330,15 +408,19 @@ int dlops_op_create_sum(dlops_op A, dlops_op B, dlops_op *C) {
 /* scaled: y = alpha A x; adjoint conj(alpha) A^H y */
 static int scaled_fwd(dlops_op C, dlops_darray x, dlops_darray y) {
   alg_data *d = C->data;
-  DLOPS_CALL(d->A->apply(d->A, x, y));
-  return dlops_darray_scale(y, d->alpha);
+  int err = 0; /* a failing step is marked on C->ctx; later steps still run (DESIGN.md) */
+  DLOPS_STEP(C->ctx, err, d->A->apply(d->A, x, y));
+  DLOPS_STEP(C->ctx, err, dlops_darray_scale(y, d->alpha));
+  return err;
 }
 static int scaled_adj(dlops_op C, dlops_darray y, dlops_darray x) {
   alg_data *d = C->data;
+  int err = 0; /* a failing step is marked on C->ctx; later steps still run (DESIGN.md) */
   DLOPS_CHECK(d->A->apply_adjoint, C->ctx, DLOPS_ERR_UNSUPPORTED, "scaled: operator has no adjoint");
-  DLOPS_CALL(d->A->apply_adjoint(d->A, y, x));
+  DLOPS_STEP(C->ctx, err, d->A->apply_adjoint(d->A, y, x));
   dlops_scalar ca = {d->alpha.re, -d->alpha.im};
-  return dlops_darray_scale(x, ca);
+  DLOPS_STEP(C->ctx, err, dlops_darray_scale(x, ca));
+  return err;
 }
 int dlops_op_create_scaled(dlops_op A, dlops_scalar alpha, dlops_op *C) {
   CHECK_OP(A);
@@ -379,18 +461,22 @@ int dlops_op_create_adjoint(dlops_op A, dlops_op *C) {
 /* conj: y = conj(A conj(x)); adjoint conj(A^H conj(y)). The input is copied, never modified. */
 static int conj_fwd(dlops_op C, dlops_darray x, dlops_darray y) {
   alg_data *d = C->data;
-  DLOPS_CALL(dlops_darray_copy(x, d->t2));
-  DLOPS_CALL(dlops_darray_conj(d->t2));
-  DLOPS_CALL(d->A->apply(d->A, d->t2, y));
-  return dlops_darray_conj(y);
+  int err = 0; /* a failing step is marked on C->ctx; later steps still run (DESIGN.md) */
+  DLOPS_STEP(C->ctx, err, dlops_darray_copy(x, d->t2));
+  DLOPS_STEP(C->ctx, err, dlops_darray_conj(d->t2));
+  DLOPS_STEP(C->ctx, err, d->A->apply(d->A, d->t2, y));
+  DLOPS_STEP(C->ctx, err, dlops_darray_conj(y));
+  return err;
 }
 static int conj_adj(dlops_op C, dlops_darray y, dlops_darray x) {
   alg_data *d = C->data;
+  int err = 0; /* a failing step is marked on C->ctx; later steps still run (DESIGN.md) */
   DLOPS_CHECK(d->A->apply_adjoint, C->ctx, DLOPS_ERR_UNSUPPORTED, "conj: operator has no adjoint");
-  DLOPS_CALL(dlops_darray_copy(y, d->t1));
-  DLOPS_CALL(dlops_darray_conj(d->t1));
-  DLOPS_CALL(d->A->apply_adjoint(d->A, d->t1, x));
-  return dlops_darray_conj(x);
+  DLOPS_STEP(C->ctx, err, dlops_darray_copy(y, d->t1));
+  DLOPS_STEP(C->ctx, err, dlops_darray_conj(d->t1));
+  DLOPS_STEP(C->ctx, err, d->A->apply_adjoint(d->A, d->t1, x));
+  DLOPS_STEP(C->ctx, err, dlops_darray_conj(x));
+  return err;
 }
 int dlops_op_create_conj(dlops_op A, dlops_op *C) {
   CHECK_OP(A);
@@ -418,19 +504,20 @@ int dlops_op_create_transpose(dlops_op A, dlops_op *C) {
 /* power: y = A^p x */
 static int pow_run(dlops_op C, dlops_darray x, dlops_darray y, int adj) {
   alg_data *d = C->data;
+  int err = 0; /* a failing step is marked on C->ctx; later steps still run (DESIGN.md) */
   if (d->p == 0) return dlops_darray_copy(x, y);
   dlops_darray in = x;
   for (int k = 0; k < d->p; k++) {
     dlops_darray out = (k == d->p - 1) ? y : ((k % 2) ? d->t2 : d->t1);
     if (adj) {
       DLOPS_CHECK(d->A->apply_adjoint, C->ctx, DLOPS_ERR_UNSUPPORTED, "power: operator has no adjoint");
-      DLOPS_CALL(d->A->apply_adjoint(d->A, in, out));
+      DLOPS_STEP(C->ctx, err, d->A->apply_adjoint(d->A, in, out));
     } else {
-      DLOPS_CALL(d->A->apply(d->A, in, out));
+      DLOPS_STEP(C->ctx, err, d->A->apply(d->A, in, out));
     }
     in = out;
   }
-  return DLOPS_SUCCESS;
+  return err;
 }
 static int pow_fwd(dlops_op C, dlops_darray x, dlops_darray y) { return pow_run(C, x, y, 0); }
 static int pow_adj(dlops_op C, dlops_darray y, dlops_darray x) { return pow_run(C, y, x, 1); }
@@ -456,12 +543,11 @@ typedef struct {
   void (*destroy)(void *);
 } user_data;
 
-/* A callback may fail on some ranks only: the outcome is agreed (one small metadata allreduce
- * per apply on multi-rank contexts) so every rank returns the same code. */
+/* A callback may fail on some ranks only: the failure marks the context (dlops_op_apply does),
+ * and the next collective (the solver's next reduction, say) returns it on every rank. No
+ * message per apply. */
 static int user_result(dlops_op C, int rc, const char *which) {
-  int err = rc ? DLOPS_ERROR(C->ctx, DLOPS_ERR_ARG, "user operator: %s callback returned %d", which, rc) : 0;
-  if (C->ctx->size == 1) return err;
-  return dlops_comm_agree(C->ctx->world, err);
+  return rc ? DLOPS_ERROR(C->ctx, DLOPS_ERR_ARG, "user operator: %s callback returned %d", which, rc) : 0;
 }
 static int user_fwd(dlops_op C, dlops_darray x, dlops_darray y) {
   user_data *d = C->data;

@@ -18,7 +18,8 @@
 
 struct dlops_op_s {
   dlops_ctx ctx;
-  int refcount;
+  int refcount;          /* the caller's reference (while user is set) plus those of composite operators */
+  int user;              /* 1 until the caller destroys its handle */
   const char *name;      /* static string */
   dlops_darray dom, rng; /* layout templates (references, shared between operators: never write their data) */
   dlops_dtype dtype;
@@ -30,6 +31,15 @@ struct dlops_op_s {
   void (*destroy)(dlops_op A); /* free data (and drop references it holds) */
   void *data;
 };
+
+/** A usable operator handle: DLOPS_ERR_ARG when NULL, DLOPS_ERR_STATE when stale (registry
+ *  lookup, never a read of the object). Local. */
+DLOPS_INTERN int dlops_op_check_handle(dlops_op A);
+/** 1 if A is a live operator. */
+DLOPS_INTERN int dlops_op_live(dlops_op A);
+/** Take / drop a composite operator's reference to A (the last one frees). */
+DLOPS_INTERN void dlops_op_retain(dlops_op A);
+DLOPS_INTERN void dlops_op_release(dlops_op *A);
 
 /** Memory-space masks for dlops_op_new. */
 #define DLOPS_SPACES_HOST (1u << DLOPS_MEM_HOST)

@@ -24,7 +24,7 @@ static void bd_free(bd_data *d) {
   for (int i = 0; i < d->nops; i++) {
     if (d->vx) dlops_darray_destroy(&d->vx[i]);
     if (d->vy) dlops_darray_destroy(&d->vy[i]);
-    if (d->ops) dlops_op_destroy(&d->ops[i]);
+    if (d->ops) dlops_op_release(&d->ops[i]);
   }
   free(d->ops);
   free(d->moff);
@@ -134,7 +134,7 @@ int dlops_op_create_blockdiag(dlops_ctx ctx, int nops, const dlops_op *ops, int 
   int64_t mo = 0, no = 0;
   for (int i = 0; i < nops && !err; i++) {
     d->ops[i] = ops[i];
-    ops[i]->refcount++;
+    dlops_op_retain(ops[i]);
     d->moff[i] = mo;
     d->noff[i] = no;
     mo += ops[i]->dom->nlocal;
@@ -166,31 +166,33 @@ typedef struct {
 
 static void sbd_free(sbd_data *d) {
   if (!d) return;
-  for (int i = 0; i < d->nops; i++) dlops_op_destroy(&d->ops[i]);
+  for (int i = 0; i < d->nops; i++) dlops_op_release(&d->ops[i]);
   free(d->ops);
   free(d);
 }
 static void sbd_destroy(dlops_op A) { sbd_free(A->data); }
 
 static int sbd_fwd(dlops_op A, dlops_darray x, dlops_darray y) {
+  int err = 0; /* a failing step is marked on the context; later steps still communicate */
   sbd_data *d = A->data;
   for (int i = 0; i < d->nops; i++) {
     dlops_op op = d->ops[i];
     DLOPS_CHECK(op->apply, A->ctx, DLOPS_ERR_UNSUPPORTED, "stacked_blockdiag: operator %d (%s) has no forward", i,
                 op->name);
-    DLOPS_CALL(op->apply(op, x->parts[i], y->parts[i]));
+    DLOPS_STEP(A->ctx, err, op->apply(op, x->parts[i], y->parts[i]));
   }
-  return DLOPS_SUCCESS;
+  return err;
 }
 static int sbd_adj(dlops_op A, dlops_darray y, dlops_darray x) {
+  int err = 0; /* a failing step is marked on the context; later steps still communicate */
   sbd_data *d = A->data;
   for (int i = 0; i < d->nops; i++) {
     dlops_op op = d->ops[i];
     DLOPS_CHECK(op->apply_adjoint, A->ctx, DLOPS_ERR_UNSUPPORTED, "stacked_blockdiag: operator %d (%s) has no adjoint",
                 i, op->name);
-    DLOPS_CALL(op->apply_adjoint(op, y->parts[i], x->parts[i]));
+    DLOPS_STEP(A->ctx, err, op->apply_adjoint(op, y->parts[i], x->parts[i]));
   }
-  return DLOPS_SUCCESS;
+  return err;
 }
 
 int dlops_op_create_stacked_blockdiag(int nops, const dlops_op *ops, dlops_op *A) {
@@ -199,7 +201,7 @@ int dlops_op_create_stacked_blockdiag(int nops, const dlops_op *ops, dlops_op *A
   DLOPS_CHECK(nops >= 1 && ops, NULL, DLOPS_ERR_ARG, "stacked_blockdiag: needs at least one operator (nops = %d)",
               nops);
   for (int i = 0; i < nops; i++) {
-    DLOPS_CHECK(ops[i] && ops[i]->refcount > 0, NULL, DLOPS_ERR_ARG, "stacked_blockdiag: operator %d is null or destroyed",
+    DLOPS_CHECK(dlops_op_live(ops[i]), NULL, DLOPS_ERR_ARG, "stacked_blockdiag: operator %d is null or destroyed",
                 i);
     DLOPS_CHECK(ops[i]->ctx == ops[0]->ctx, ops[0]->ctx, DLOPS_ERR_ARG,
                 "stacked_blockdiag: operator %d lives on another context than operator 0", i);
@@ -220,7 +222,7 @@ int dlops_op_create_stacked_blockdiag(int nops, const dlops_op *ops, dlops_op *A
   d->nops = nops;
   for (int i = 0; i < nops; i++) {
     d->ops[i] = ops[i];
-    ops[i]->refcount++;
+    dlops_op_retain(ops[i]);
     t[i] = ops[i]->dom;
     t[nops + i] = ops[i]->rng;
   }

@@ -50,7 +50,7 @@ static void deriv_free(deriv_data *d) {
   if (!d) return;
   xchg_free(d->tmpl, &d->xc[0]);
   xchg_free(d->tmpl, &d->xc[1]);
-  dlops_darray_destroy(&d->tmpl);
+  dlops_darray_release(&d->tmpl);
   free(d);
 }
 static void deriv_destroy(dlops_op A) { deriv_free(A->data); }
@@ -272,7 +272,7 @@ static int deriv_create(dlops_ctx ctx, int second, int ndim, const int64_t *dims
   err = dlops_op_vec1d(ctx, total, nelem, DLOPS_SCATTER, dtype, -1, &v);
   if (!err) {
     d->tmpl = v;
-    v->refcount++;
+    dlops_darray_retain(v);
   }
   if (!err && d->dist) {
     err = xchg_build(ctx, &d->prog[0], inner, v, &d->xc[0]);

@@ -23,20 +23,22 @@ static void grad_destroy(dlops_op A) {
 }
 
 static int grad_fwd(dlops_op A, dlops_darray x, dlops_darray y) {
+  int err = 0; /* a failing step is marked on the context; later steps still communicate */
   grad_data *d = A->data;
-  for (int k = 0; k < d->n; k++) DLOPS_CALL(d->D[k]->apply(d->D[k], x, y->parts[k]));
-  return DLOPS_SUCCESS;
+  for (int k = 0; k < d->n; k++) DLOPS_STEP(A->ctx, err, d->D[k]->apply(d->D[k], x, y->parts[k]));
+  return err;
 }
 
 static int grad_adj(dlops_op A, dlops_darray y, dlops_darray x) {
+  int err = 0; /* a failing step is marked on the context; later steps still communicate */
   grad_data *d = A->data;
   static const dlops_scalar one = {1.0, 0.0};
-  DLOPS_CALL(d->D[0]->apply_adjoint(d->D[0], y->parts[0], x));
+  DLOPS_STEP(A->ctx, err, d->D[0]->apply_adjoint(d->D[0], y->parts[0], x));
   for (int k = 1; k < d->n; k++) {
-    DLOPS_CALL(d->D[k]->apply_adjoint(d->D[k], y->parts[k], d->t));
-    DLOPS_CALL(dlops_darray_axpby(one, d->t, one, x));
+    DLOPS_STEP(A->ctx, err, d->D[k]->apply_adjoint(d->D[k], y->parts[k], d->t));
+    DLOPS_STEP(A->ctx, err, dlops_darray_axpby(one, d->t, one, x));
   }
-  return DLOPS_SUCCESS;
+  return err;
 }
 
 int dlops_op_create_gradient(dlops_ctx ctx, int ndim, const int64_t *dims, const double *sampling,

@@ -32,7 +32,7 @@ typedef struct {
 static void halo_free(halo_data *d) {
   if (!d) return;
   for (int k = 0; k < 4; k++) dlops_op_free_like(d->tmpl, d->buf[k]);
-  dlops_darray_destroy(&d->tmpl);
+  dlops_darray_release(&d->tmpl);
   free(d);
 }
 static void halo_destroy(dlops_op A) { halo_free(A->data); }
@@ -221,7 +221,7 @@ int dlops_op_create_halo(dlops_ctx ctx, int ndim, const int64_t *dims, const int
   if (!err) err = dlops_op_vec1d(ctx, ntot, next, DLOPS_SCATTER, dtype, -1, &rng);
   if (!err) {
     d->tmpl = rng;
-    rng->refcount++;
+    dlops_darray_retain(rng);
   }
   for (int k = 0; k < 4 && !err; k++) /* exchange buffers where the vectors live */
     err = dlops_op_alloc_like(rng, dtype, slab, NULL, &d->buf[k]);

@@ -15,7 +15,7 @@ static void rep_free(rep_data *d) {
   if (!d) return;
   dlops_darray_destroy(&d->vx);
   dlops_darray_destroy(&d->vy);
-  dlops_op_destroy(&d->op);
+  dlops_op_release(&d->op);
   free(d);
 }
 static void rep_destroy(dlops_op A) { rep_free(A->data); }
@@ -68,7 +68,7 @@ int dlops_op_create_replicated(dlops_ctx ctx, dlops_op local, dlops_partition pa
   if (!err && !d) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "replicated: cannot allocate operator data");
   if (!err) {
     d->op = local;
-    local->refcount++;
+    dlops_op_retain(local);
     err = dlops_lview_create(ctx, local->dom, &d->vx);
   }
   if (!err) err = dlops_lview_create(ctx, local->rng, &d->vy);

@@ -32,14 +32,14 @@ static void st_free(st_data *d) {
   for (int i = 0; i < d->nops; i++) {
     if (d->vs) dlops_darray_destroy(&d->vs[i]);
     if (d->vb) dlops_darray_destroy(&d->vb[i]);
-    if (d->ops) dlops_op_destroy(&d->ops[i]);
+    if (d->ops) dlops_op_release(&d->ops[i]);
   }
   free(d->ops);
   free(d->soff);
   free(d->vs);
   free(d->vb);
   dlops_op_free_like(d->tmpl, d->w);
-  dlops_darray_destroy(&d->tmpl);
+  dlops_darray_release(&d->tmpl);
   free(d);
 }
 static void st_destroy(dlops_op A) { st_free(A->data); }
@@ -181,7 +181,7 @@ static int st_create(int hstack, dlops_ctx ctx, int nops, const dlops_op *ops, d
       if (dlops_op_alloc_like(bv, dtype, nb, NULL, &d->w)) d->w = NULL;
       else {
         d->tmpl = bv;
-        bv->refcount++;
+        dlops_darray_retain(bv);
       }
     }
     if (!d || !d->ops || !d->soff || !d->vs || !d->vb || !d->w)
@@ -195,7 +195,7 @@ static int st_create(int hstack, dlops_ctx ctx, int nops, const dlops_op *ops, d
   int64_t so = 0;
   for (int i = 0; i < nops && !err; i++) {
     d->ops[i] = ops[i];
-    ops[i]->refcount++;
+    dlops_op_retain(ops[i]);
     d->soff[i] = so;
     dlops_darray bt = hstack ? ops[i]->rng : ops[i]->dom, stt = hstack ? ops[i]->dom : ops[i]->rng;
     so += stt->nlocal;
@@ -235,7 +235,7 @@ typedef struct {
 
 static void svs_free(svs_data *d) {
   if (!d) return;
-  for (int i = 0; i < d->nops; i++) dlops_op_destroy(&d->ops[i]);
+  for (int i = 0; i < d->nops; i++) dlops_op_release(&d->ops[i]);
   free(d->ops);
   dlops_darray_destroy(&d->t);
   free(d);
@@ -243,26 +243,28 @@ static void svs_free(svs_data *d) {
 static void svs_destroy(dlops_op A) { svs_free(A->data); }
 
 static int svs_fwd(dlops_op A, dlops_darray x, dlops_darray y) {
+  int err = 0; /* a failing step is marked on the context; later steps still communicate */
   svs_data *d = A->data;
   for (int i = 0; i < d->nops; i++) {
     dlops_op op = d->ops[i];
     DLOPS_CHECK(op->apply, A->ctx, DLOPS_ERR_UNSUPPORTED, "stacked_vstack: operator %d (%s) has no forward", i,
                 op->name);
-    DLOPS_CALL(op->apply(op, x, y->parts[i]));
+    DLOPS_STEP(A->ctx, err, op->apply(op, x, y->parts[i]));
   }
-  return DLOPS_SUCCESS;
+  return err;
 }
 static int svs_adj(dlops_op A, dlops_darray y, dlops_darray x) {
+  int err = 0; /* a failing step is marked on the context; later steps still communicate */
   svs_data *d = A->data;
   const dlops_scalar one = {1.0, 0.0};
   for (int i = 0; i < d->nops; i++) {
     dlops_op op = d->ops[i];
     DLOPS_CHECK(op->apply_adjoint, A->ctx, DLOPS_ERR_UNSUPPORTED, "stacked_vstack: operator %d (%s) has no adjoint",
                 i, op->name);
-    DLOPS_CALL(op->apply_adjoint(op, y->parts[i], i == 0 ? x : d->t));
-    if (i > 0) DLOPS_CALL(dlops_darray_axpby(one, d->t, one, x));
+    DLOPS_STEP(A->ctx, err, op->apply_adjoint(op, y->parts[i], i == 0 ? x : d->t));
+    if (i > 0) DLOPS_STEP(A->ctx, err, dlops_darray_axpby(one, d->t, one, x));
   }
-  return DLOPS_SUCCESS;
+  return err;
 }
 
 int dlops_op_create_stacked_vstack(int nops, const dlops_op *ops, dlops_op *A) {
@@ -270,7 +272,7 @@ int dlops_op_create_stacked_vstack(int nops, const dlops_op *ops, dlops_op *A) {
   *A = NULL;
   DLOPS_CHECK(nops >= 1 && ops, NULL, DLOPS_ERR_ARG, "stacked_vstack: needs at least one operator (nops = %d)", nops);
   for (int i = 0; i < nops; i++) {
-    DLOPS_CHECK(ops[i] && ops[i]->refcount > 0, NULL, DLOPS_ERR_ARG, "stacked_vstack: operator %d is null or destroyed",
+    DLOPS_CHECK(dlops_op_live(ops[i]), NULL, DLOPS_ERR_ARG, "stacked_vstack: operator %d is null or destroyed",
                 i);
     DLOPS_CHECK(ops[i]->ctx == ops[0]->ctx, ops[0]->ctx, DLOPS_ERR_ARG,
                 "stacked_vstack: operator %d lives on another context than operator 0", i);
@@ -294,7 +296,7 @@ int dlops_op_create_stacked_vstack(int nops, const dlops_op *ops, dlops_op *A) {
   d->nops = nops;
   for (int i = 0; i < nops; i++) {
     d->ops[i] = ops[i];
-    ops[i]->refcount++;
+    dlops_op_retain(ops[i]);
     t[i] = ops[i]->rng;
   }
   dlops_darray rng = NULL;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ctx_impl.h"
+#include "spec.h"
 
 /* ---------------------------------------------------------------- backend registry */
 typedef struct {
@@ -33,12 +34,7 @@ static const backend_entry backends[DLOPS_NUM_BACKENDS] = {
      "(set NCCL_ROOT if CMake does not find it)"},
 };
 
-/* mem=: the public spaces, plus the emulated device of test builds (reported as "device"). */
-static const char *const mem_names[] = {"host", "device", "emu"};
-static const char *const sync_names[] = {"fence", "pscw", "lock_all"};
-static const char *const key_names[] = {"comm", "mem", "sync", "log", "errors", "stage"};
-static const char *const stage_names[] = {"auto", "always"};
-static const char *const error_names[] = {"return", "abort"};
+/* Spec keys and value names live in spec.c (dlops_spec_parse). */
 
 int dlops_backends_describe(char *buf, size_t len) {
   if (!buf || len == 0) return DLOPS_ERROR(NULL, DLOPS_ERR_ARG, "null or empty buffer");
@@ -73,109 +69,23 @@ int dlops_backends_describe(char *buf, size_t len) {
 }
 
 /* ---------------------------------------------------------------- spec parsing */
-static int edit_distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > 63 || lb > 63) return 99;
-  int d[64][64];
-  for (size_t i = 0; i <= la; i++) d[i][0] = (int)i;
-  for (size_t j = 0; j <= lb; j++) d[0][j] = (int)j;
-  for (size_t i = 1; i <= la; i++)
-    for (size_t j = 1; j <= lb; j++) {
-      int c = d[i - 1][j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
-      if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
-      if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
-      d[i][j] = c;
-    }
-  return d[la][lb];
-}
-
-static const char *nearest(const char *word, const char *const *names, int n) {
-  int best = 1 << 30;
-  const char *b = names[0];
-  for (int i = 0; i < n; i++) {
-    int e = edit_distance(word, names[i]);
-    if (e < best) {
-      best = e;
-      b = names[i];
-    }
-  }
-  return b;
-}
-
-static int lookup(dlops_ctx ctx, const char *key, const char *val, const char *const *names, int n, int *out) {
-  for (int i = 0; i < n; i++)
-    if (!strcmp(val, names[i])) {
-      *out = i;
-      return DLOPS_SUCCESS;
-    }
-  return DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "unknown value '%s' for spec key '%s': did you mean '%s'?", val, key,
-                     nearest(val, names, n));
-}
-
-/* Parse spec into ctx fields. Local (the caller agrees on the result). */
+/* Parse spec into ctx fields (spec.c reads the string, of any length), then check what this build
+ * offers. Local (the caller agrees on the result). */
 static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
-  char buf[512];
-  snprintf(buf, sizeof buf, "%s", spec ? spec : "");
-  int mem_given = 0, comm_given = 0;
-  const char *backend_names[DLOPS_NUM_BACKENDS];
-  for (int i = 0; i < DLOPS_NUM_BACKENDS; i++) backend_names[i] = backends[i].name;
-  char *save = NULL;
-  for (char *tok = strtok_r(buf, " \t\n,;", &save); tok; tok = strtok_r(NULL, " \t\n,;", &save)) {
-    if (!strcmp(tok, "help") || !strcmp(tok, "comm=help")) {
-      *help = 1;
-      continue;
-    }
-    char *eq = strchr(tok, '=');
-    if (!eq) {
-      /* A bare backend name is accepted as comm=NAME. */
-      int id;
-      for (id = 0; id < DLOPS_NUM_BACKENDS; id++)
-        if (!strcmp(tok, backends[id].name)) break;
-      if (id < DLOPS_NUM_BACKENDS) {
-        ctx->backend = (dlops_backend_id)id;
-        comm_given = 1;
-        continue;
-      }
-      return DLOPS_ERROR(ctx, DLOPS_ERR_ARG,
-                         "spec token '%s' is not key=value: did you mean 'comm=%s'? (spec \"help\" lists the backends)",
-                         tok, nearest(tok, backend_names, DLOPS_NUM_BACKENDS));
-    }
-    *eq = '\0';
-    const char *key = tok, *val = eq + 1;
-    int v = 0;
-    if (!strcmp(key, "comm")) {
-      DLOPS_CALL(lookup(ctx, key, val, backend_names, DLOPS_NUM_BACKENDS, &v));
-      ctx->backend = (dlops_backend_id)v;
-      comm_given = 1;
-    } else if (!strcmp(key, "mem")) {
-      if (!strcmp(val, "gpu") || !strcmp(val, "cuda")) val = "device"; /* what people type for device */
-      DLOPS_CALL(lookup(ctx, key, val, mem_names, 3, &v));
-      ctx->emu = v == 2;
-      ctx->mem = v == 0 ? DLOPS_MEM_HOST : DLOPS_MEM_DEVICE;
-      mem_given = 1;
-    } else if (!strcmp(key, "stage")) {
-      DLOPS_CALL(lookup(ctx, key, val, stage_names, 2, &v));
-      ctx->stage_always = v;
-    } else if (!strcmp(key, "sync")) {
-      DLOPS_CALL(lookup(ctx, key, val, sync_names, 3, &v));
-      ctx->sync = (dlops_rma_sync)v;
-    } else if (!strcmp(key, "log")) {
-      DLOPS_CHECK(!strcmp(val, "0") || !strcmp(val, "1"), ctx, DLOPS_ERR_ARG, "spec key 'log' takes 0 or 1, not '%s'",
-                  val);
-      ctx->log = val[0] == '1';
-    } else if (!strcmp(key, "errors")) {
-      DLOPS_CALL(lookup(ctx, key, val, error_names, 2, &v));
-      ctx->abort_on_error = v;
-    } else {
-      return DLOPS_ERROR(ctx, DLOPS_ERR_ARG,
-                         "unknown spec key '%s': did you mean '%s'? (valid: comm, mem, sync, log, errors, stage)", key,
-                         nearest(key, key_names, 6));
-    }
-  }
-  (void)comm_given;
-  if (ctx->backend == DLOPS_BACKEND_NCCL && !mem_given) ctx->mem = DLOPS_MEM_DEVICE;
-  DLOPS_CHECK(!(ctx->backend == DLOPS_BACKEND_NCCL && ctx->mem == DLOPS_MEM_HOST), ctx, DLOPS_ERR_ARG,
-              "comm=nccl works on device memory only: drop mem=host or use comm=mpi");
+  dlops_spec_fields f;
+  char msg[DLOPS_MSG_LEN - 256];
+  int e = dlops_spec_parse(spec, &f, msg, sizeof msg);
+  /* the fields read before an error count too: "help" still prints, errors=abort still aborts */
+  *help = f.help;
+  ctx->backend = (dlops_backend_id)f.backend;
+  ctx->mem = f.mem ? DLOPS_MEM_DEVICE : DLOPS_MEM_HOST;
+  ctx->emu = f.emu;
+  ctx->stage_always = f.stage_always;
+  ctx->sync = (dlops_rma_sync)f.sync;
+  ctx->log = f.log;
+  ctx->abort_on_error = f.abort_on_error;
+  ctx->deterministic = f.deterministic;
+  if (e) return DLOPS_ERROR(ctx, e, "%s", msg);
   const backend_entry *b = &backends[ctx->backend];
   DLOPS_CHECK(b->compiled, ctx, DLOPS_ERR_UNSUPPORTED, "backend '%s' (%s) is not built into this dlops: %s", b->name,
               b->what, b->how_to_enable);
@@ -200,9 +110,10 @@ static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
                        "mem=device needs a CUDA build of dlops: reconfigure with -DDLOPS_ENABLE_CUDA=ON");
 #endif
   }
-  snprintf(ctx->spec, sizeof ctx->spec, "comm=%s mem=%s%s%s%s", b->name, mem_names[ctx->emu ? 2 : ctx->mem],
-           ctx->backend == DLOPS_BACKEND_RMA ? " sync=" : "", ctx->backend == DLOPS_BACKEND_RMA ? sync_names[ctx->sync] : "",
-           ctx->stage_always ? " stage=always" : "");
+  snprintf(ctx->spec, sizeof ctx->spec, "comm=%s mem=%s%s%s%s%s", b->name, dlops_spec_mem_names[ctx->emu ? 2 : ctx->mem],
+           ctx->backend == DLOPS_BACKEND_RMA ? " sync=" : "",
+           ctx->backend == DLOPS_BACKEND_RMA ? dlops_spec_sync_names[ctx->sync] : "",
+           ctx->stage_always ? " stage=always" : "", ctx->deterministic ? " deterministic=1" : "");
   return DLOPS_SUCCESS;
 }
 

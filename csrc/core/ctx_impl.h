@@ -21,6 +21,7 @@ struct dlops_ctx_s {
   int abort_on_error; /* errors=abort: print and MPI_Abort at the failing call */
   char spec[256];     /* canonical spec */
   int emu;            /* mem=emu (the emulated device of test builds) */
+  int deterministic;  /* deterministic=1 (or DLOPS_DETERMINISTIC=1): reductions in a fixed order */
   dlops_comm *world;  /* the backend communicator on comm (its own duplicate) */
   dlops_counters *counters;
   char errmsg[DLOPS_MSG_LEN];

@@ -25,11 +25,15 @@ typedef struct dlops_ctx_s *dlops_ctx;
  *                    device whose memory the host cannot read, for testing without a GPU),
  *                    `sync=fence|pscw|lock_all` (rma), `log=0|1` (print backend notes on rank 0),
  *                    `errors=return|abort`, `stage=auto|always` (device buffers through host
- *                    memory even when MPI is CUDA-aware). NULL or "" reads the environment
+ *                    memory even when MPI is CUDA-aware), `deterministic=0|1` (reductions in a
+ *                    fixed order, bitwise identical across runs and rank counts; default: the
+ *                    environment variable DLOPS_DETERMINISTIC, "1" on, unset or "0" off, anything
+ *                    else DLOPS_ERR_ARG). NULL or "" reads the environment
  *                    variable DLOPS_SPEC, and the default is "comm=mpi mem=host". The token "help"
  *                    prints the backends of this build on rank 0 and the call then proceeds with
- *                    the remaining tokens. Unknown keys or values fail with DLOPS_ERR_ARG and a
- *                    suggestion; a backend known but not compiled in fails with
+ *                    the remaining tokens. A spec of any length is read whole. Unknown keys or
+ *                    values, and a key given twice (a bare backend name counts as comm=), fail
+ *                    with DLOPS_ERR_ARG and a suggestion; a backend known but not compiled in fails with
  *                    DLOPS_ERR_UNSUPPORTED saying how to enable it.
  *  @param[out] ctx   the new context (NULL on failure)
  *  @return DLOPS_SUCCESS or an error code, the same on every rank. On failure the message is

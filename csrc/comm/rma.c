@@ -1,8 +1,9 @@
 /* MPI-3 one-sided (RMA) backend of the communication interface (host memory; the front end
  * stages device buffers through host memory, comm.h).
  *
- * Windows: each communicator owns one window made with MPI_Win_allocate, created on first use
- * and reused by every later call. Its memory on every rank is
+ * Windows: each communicator owns one window, created on first use and reused by every later
+ * call: MPI_Win_allocate_shared when every rank of the communicator is on one node, else
+ * MPI_Win_allocate (see "Which window constructor" below for why). Its memory on every rank is
  *     [ header: P int64 offset slots | 1 int64 arrival counter | padding ][ data: cap bytes ]
  * with the same cap on every rank. A call that needs more than cap bytes grows the window
  * collectively (free, then allocate max(need over ranks, 2 cap)); nothing else allocates windows.
@@ -52,6 +53,40 @@
 #include "../core/ctx_impl.h"
 #include "comm.h"
 
+/* Which window constructor, and Open MPI 4's osc/rdma bug.
+ *
+ * Open MPI before 5.0 (open-mpi/ompi#9492, fixed by ompi#9495 in 5.0): when osc/rdma serves a
+ * window whose communicator has several ranks on one node, the node's first rank creates the
+ * window's memory and state as a file /dev/shm/osc_rdma.<node>.<jobid>.<cid>, the others map it,
+ * and it is unlinked after a barrier. The context id (CID) is only unique per process: sibling
+ * communicators from one MPI_Comm_split share a CID, so siblings that create windows at about the
+ * same time open the same file and read and write each other's data and lock/post state. dlops
+ * saw errors of order 1 in the 2x2-grid matmul at NP 4 (sometimes with success everywhere) and
+ * hangs with sync=pscw; the "unlink(2) /dev/shm/osc_rdma..." warning is the trace it leaves.
+ * Setting btl_vader_single_copy_mechanism=none only hid it (vader then offers no RDMA, so
+ * osc/pt2pt serves the windows).
+ *
+ * Giving our communicator a distinct CID does not help: osc/rdma duplicates the communicator
+ * (ompi_comm_dup) and names the file by the duplicate's CID, which only the window's own ranks
+ * agree on. Measured with Open MPI 4.1.4, 6 ranks in pairs: siblings built one colour at a time
+ * over the parent have distinct CIDs, yet every pair's window was "rdma window 7".
+ *
+ * So dlops does not let osc/rdma map shared files for windows that could collide:
+ *   - every rank of the communicator on one node (the CI case, and every single-node run): the
+ *     window comes from MPI_Win_allocate_shared. Its only provider in Open MPI is osc/sm, whose
+ *     file name carries the creating process's vpid (unique in the job), so siblings never meet.
+ *     A shared window is an ordinary window for put/get/accumulate and all three sync modes.
+ *     In a standalone test (4 ranks, two sibling pairs, 500 create/put/get/free rounds)
+ *     MPI_Win_allocate gave wrong data or hung in every run; MPI_Win_allocate_shared never did.
+ *   - ranks on several nodes with one rank per node: osc/rdma keeps its state in private memory
+ *     (no file), nothing to collide.
+ *   - ranks on several nodes with several on some node, on Open MPI < 5: a window is created at
+ *     construction, and if osc/rdma serves it ("rdma window N") the communicator is refused on
+ *     every rank with DLOPS_ERR_UNSUPPORTED, saying to use OMPI_MCA_osc=^rdma (osc/pt2pt) or
+ *     Open MPI >= 5: a refusal, never a wrong answer.
+ * The environment variable DLOPS_RMA_SHARED=0 turns the shared constructor off (tests use it to
+ * reach the refusal on one node). */
+
 #define RMA_MIN_CAP ((MPI_Aint)4096)
 /* allreduce/reduce gather every contribution when count * size * P is at most this (tests can
  * change it with the environment variable DLOPS_RMA_SMALL_BYTES, e.g. 0 to always take the
@@ -73,6 +108,8 @@ typedef struct {
   int64_t seq;       /* alltoallv/neighbour calls so far (lock_all tags) */
   int64_t arrivals;  /* arrival notifications expected so far on this window (lock_all) */
   int64_t small;     /* small-reduction threshold in bytes */
+  int shared;        /* every rank on one node: MPI_Win_allocate_shared (see the top of the file) */
+  int guard;         /* several nodes, several ranks on one, Open MPI < 5: refuse osc/rdma windows */
 } rma_state;
 
 static const char *const sync_name[] = {"fence", "pscw", "lock_all"};
@@ -105,13 +142,39 @@ static int win_alloc(dlops_comm *c, rma_state *s, MPI_Aint cap) {
   MPI_Info_create(&info);
   MPI_Info_set(info, "same_disp_unit", "true");
   char *base = NULL;
-  int e = MPI_Win_allocate(s->hdr + cap, 1, info, c->mpi, &base, &s->win);
+  int e;
+  if (s->shared) {
+    /* each rank's part on its own pages (no false sharing between ranks) */
+    MPI_Info_set(info, "alloc_shared_noncontig", "true");
+    e = MPI_Win_allocate_shared(s->hdr + cap, 1, info, c->mpi, &base, &s->win);
+  } else {
+    e = MPI_Win_allocate(s->hdr + cap, 1, info, c->mpi, &base, &s->win);
+  }
   MPI_Info_free(&info);
   if (e != MPI_SUCCESS) {
     s->win = MPI_WIN_NULL;
-    return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Win_allocate");
+    return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__,
+                           s->shared ? "MPI_Win_allocate_shared" : "MPI_Win_allocate");
   }
   MPI_Win_set_errhandler(s->win, MPI_ERRORS_RETURN);
+  if (s->guard) {
+    /* Open MPI < 5 names osc/rdma windows "rdma window <cid>"; agreed, so every rank refuses */
+    char name[MPI_MAX_OBJECT_NAME] = "";
+    int len = 0, rdma;
+    if (MPI_Win_get_name(s->win, name, &len) != MPI_SUCCESS) name[0] = '\0';
+    rdma = !strncmp(name, "rdma window", 11);
+    e = MPI_Allreduce(MPI_IN_PLACE, &rdma, 1, MPI_INT, MPI_MAX, c->mpi);
+    if (e != MPI_SUCCESS || rdma) {
+      MPI_Win_free(&s->win);
+      s->win = MPI_WIN_NULL;
+      if (e != MPI_SUCCESS) return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Allreduce");
+      return DLOPS_ERROR(c->ctx, DLOPS_ERR_UNSUPPORTED,
+                         "comm=rma: this Open MPI (before 5.0) serves the windows with osc/rdma, which gives wrong "
+                         "results for communicators with several ranks on a node that span several nodes "
+                         "(open-mpi/ompi#9492): run with OMPI_MCA_osc=^rdma (osc/pt2pt), use Open MPI >= 5, or "
+                         "use comm=mpi");
+    }
+  }
   s->base = base;
   s->cap = cap;
   s->arrivals = 0;
@@ -644,7 +707,28 @@ static int state_init(dlops_comm *c, dlops_rma_sync sync) {
     free(s);
     return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Comm_group");
   }
+  /* Where the ranks are (top of the file): v[0] = 1 when every rank is on this rank's node,
+   * v[1] = 1 when some node holds several ranks; agreed, so every rank picks the same path. */
+  MPI_Comm node = MPI_COMM_NULL;
+  int nodesize = 1;
+  e = MPI_Comm_split_type(c->mpi, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  if (e == MPI_SUCCESS) {
+    MPI_Comm_size(node, &nodesize);
+    MPI_Comm_free(&node);
+  }
+  int v[2] = {nodesize == c->size, -(nodesize > 1)};
+  if (e == MPI_SUCCESS) e = MPI_Allreduce(MPI_IN_PLACE, v, 2, MPI_INT, MPI_MIN, c->mpi);
+  const char *sh = getenv("DLOPS_RMA_SHARED");
+  s->shared = v[0] && !(sh && !strcmp(sh, "0"));
+  char lib[MPI_MAX_LIBRARY_VERSION_STRING] = "";
+  int len = 0;
+  MPI_Get_library_version(lib, &len);
+  const char *o = strstr(lib, "Open MPI v");
+  s->guard = !s->shared && v[1] < 0 && o && atoi(o + 10) < 5;
   c->impl = s;
+  /* with the guard, make the first window now, so that a refusal comes at construction */
+  if (e == MPI_SUCCESS && s->guard) return ensure(c, s, 0, 1);
+  if (e != MPI_SUCCESS) return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Comm_split_type");
   return DLOPS_SUCCESS;
 }
 
@@ -687,8 +771,8 @@ int dlops_comm_rma_create(dlops_ctx ctx, MPI_Comm mpi, dlops_counters *counters,
     return err;
   }
   if (ctx->log && c->rank == 0)
-    fprintf(stderr, "[dlops] rma backend: sync=%s, one window per communicator, grown on demand\n",
-            sync_name[ctx->sync]);
+    fprintf(stderr, "[dlops] rma backend: sync=%s, one window per communicator (%s), grown on demand\n",
+            sync_name[ctx->sync], st(c)->shared ? "MPI_Win_allocate_shared: one node" : "MPI_Win_allocate");
   *out = c;
   return DLOPS_SUCCESS;
 }

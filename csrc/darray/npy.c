@@ -869,19 +869,25 @@ int dlops_darray_write_npy(dlops_darray x, const char *path) {
     if (s.count) ok = s.disp >= hbytes && (int64_t)s.disp + s.nbytes <= hbytes + total * (int64_t)es;
     if (!ok) err = DLOPS_ERROR(ctx, DLOPS_ERR_INTERNAL, "write_npy: slab outside the file's data");
   }
-  /* rank 0 creates the temporary; the others learn its name from (pid, seq) */
+  /* rank 0 creates the temporary once every rank is ready; the others learn its name from (pid, seq) */
+  err = dlops_comm_agree(ctx->world, err);
   int64_t id[2] = {-1, -1};
   if (!err && ctx->rank == 0) err = tmp_create(ctx, path, shown, hbytes + total * (int64_t)es, &id[0], &id[1]);
   err = dlops_comm_agree(ctx->world, err);
+  const int created = !err && ctx->rank == 0;
   if (!err) err = dlops_comm_meta_allreduce_i64(ctx->world, id, 2, DLOPS_OP_MAX);
   char *tmp = NULL;
   if (!err) {
     tmp = tmp_name(path, id[0], id[1]);
     if (!tmp) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "write_npy: out of memory");
     err = dlops_comm_agree(ctx->world, err);
-    if (err && ctx->rank == 0 && tmp) remove(tmp);
   }
   if (err) {
+    if (created) { /* rank 0 still knows its own name */
+      free(tmp);
+      tmp = tmp_name(path, id[0], id[1]);
+      if (tmp) remove(tmp);
+    }
     free(tmp);
     slab_free(&s);
     free(header);

@@ -3,9 +3,9 @@
 # add it to DLOPS_BADINPUT_SKIP and run again, so one pass lists every hang and crash by name.
 # Note: after a heap corruption (stale handles), a later case may crash instead; recheck such
 # cases one at a time (test_badinput <name>). BIN= picks another binary, OUT= the output folder.
-# usage: bi_loop.sh NP [spec]  -> ${OUT:-/tmp}/bi_np$NP.txt (final), ${OUT:-/tmp}/bi_np$NP.skips (hang/crash list)
+# usage: triage.sh NP [spec]  -> ${OUT:-/tmp}/bi_np$NP.txt (final), ${OUT:-/tmp}/bi_np$NP.skips (hang/crash list)
 np=$1; spec=${2:-comm=mpi}
-cd /work/main && source ci/env.sh
+cd "$(dirname "$0")/../.." && source ci/env.sh
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 OMPI_MCA_mpi_yield_when_idle=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
 export DLOPS_SPEC="$spec" DLOPS_BADINPUT_TIMEOUT=${TO:-4}
 tag=np$np${3:-}

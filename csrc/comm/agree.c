@@ -23,6 +23,7 @@
  *   - else the payload is the reduction's result: one message in all.
  * Either way a pending context failure is cleared on every rank once reported. */
 #include <limits.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,7 +203,7 @@ int dlops_red_finish(dlops_red *r) {
                          r->what ? r->what : "arguments");
   } else if (r->op != DLOPS_OP_NONE) {
     int nv = h->nv, nx = h->nx;
-    if (h->need > nv) { /* second round with room for everyone's payload */
+    if (h->need > nv || (nx && (int64_t)h->need * c->red_xper > nx)) { /* second round with room for everyone */
       int need = h->need;
       nv = need;
       nx = c->red_xper ? need * c->red_xper : 0;
@@ -264,7 +265,11 @@ uint64_t dlops_hash_bytes(uint64_t h, const void *p, size_t n) {
 
 int dlops_agree_orphan(int err) {
   dlops_ctx ctx = dlops_handle_only_ctx();
-  if (ctx && ctx->world) return dlops_comm_agree(ctx->world, err);
+  if (ctx && ctx->world) {
+    /* the message was recorded without a context: the agreement shares it from the context */
+    snprintf(ctx->errmsg, sizeof ctx->errmsg, "%s", dlops_last_error());
+    return dlops_comm_agree(ctx->world, err);
+  }
   return err;
 }
 

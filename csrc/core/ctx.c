@@ -6,6 +6,8 @@
 
 #include "ctx_impl.h"
 #include "spec.h"
+#include "handle.h"
+#include "../mem/exact.h"
 
 /* ---------------------------------------------------------------- backend registry */
 typedef struct {
@@ -124,7 +126,7 @@ static void free_ctx(dlops_ctx ctx) {
   for (int k = 0; k < DLOPS_NUM_MEMSPACES; k++) dlops_mem_destroy(&ctx->mems[k]);
   if (ctx->counters && --ctx->counters->refcount == 0) free(ctx->counters);
   if (ctx->comm != MPI_COMM_NULL) MPI_Comm_free(&ctx->comm);
-  free(ctx);
+  dlops_handle_retire(ctx);
 }
 
 /* Error agreement on the context communicator before the backend exists. */
@@ -138,7 +140,9 @@ static int agree_on(dlops_ctx ctx, int err) {
   tmp.size = ctx->size;
   tmp.counters = ctx->counters;
   tmp.max_chunk = INT_MAX;
-  return dlops_comm_agree(&tmp, err);
+  int rc = dlops_comm_agree(&tmp, err);
+  dlops_comm_red_free_types(&tmp);
+  return rc;
 }
 
 int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
@@ -222,6 +226,8 @@ int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
         default: err = DLOPS_ERROR(ctx, DLOPS_ERR_INTERNAL, "backend %d not built", (int)ctx->backend);
       }
       if (err && !ctx->world && world != MPI_COMM_NULL) MPI_Comm_free(&world);
+      /* deterministic reductions carry exact accumulators (the flag is part of the agreed spec) */
+      if (!err && ctx->deterministic) ctx->world->red_xper = DLOPS_EXACT_LIMBS;
     }
     err = agree_on(ctx, err);
   }
@@ -231,6 +237,11 @@ int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
   }
   if (ctx->log && ctx->rank == 0) fprintf(stderr, "[dlops] context on %d ranks: %s\n", ctx->size, ctx->spec);
   memset(ctx->counters->k, 0, sizeof ctx->counters->k);
+  err = agree_on(ctx, dlops_handle_add(ctx, DLOPS_H_CTX));
+  if (err) {
+    free_ctx(ctx);
+    return err;
+  }
   *out = ctx;
   return DLOPS_SUCCESS;
 }
@@ -242,15 +253,24 @@ int dlops_ctx_create_f(MPI_Fint fcomm, const char *spec, dlops_ctx *ctx) {
 int dlops_ctx_destroy(dlops_ctx *ctx) {
   DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context pointer");
   if (!*ctx) return DLOPS_SUCCESS;
+  DLOPS_CHECK(dlops_handle_kind(*ctx) == DLOPS_H_CTX, NULL, DLOPS_ERR_STATE,
+              "context already destroyed (or not a dlops context)");
   free_ctx(*ctx);
   *ctx = NULL;
   return DLOPS_SUCCESS;
 }
 
 /* ---------------------------------------------------------------- queries */
+int dlops_ctx_check(dlops_ctx ctx) {
+  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context");
+  DLOPS_CHECK(dlops_handle_kind(ctx) == DLOPS_H_CTX, NULL, DLOPS_ERR_STATE,
+              "stale context handle (already destroyed, or not a dlops context)");
+  return DLOPS_SUCCESS;
+}
+
 #define CTX_OK(ctx, p)                                                        \
   do {                                                                        \
-    DLOPS_CHECK((ctx), NULL, DLOPS_ERR_ARG, "null context");                  \
+    DLOPS_CALL(dlops_ctx_check(ctx));                                         \
     DLOPS_CHECK((p), (ctx), DLOPS_ERR_ARG, "null output pointer");            \
   } while (0)
 
@@ -298,7 +318,7 @@ int dlops_ctx_get_counter(dlops_ctx ctx, dlops_comm_kind kind, dlops_comm_counte
 }
 
 int dlops_ctx_reset_counters(dlops_ctx ctx) {
-  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context");
+  DLOPS_CALL(dlops_ctx_check(ctx));
   memset(ctx->counters->k, 0, sizeof ctx->counters->k);
   for (int k = 0; k < DLOPS_NUM_MEMSPACES; k++)
     if (ctx->mems[k]) memset(&ctx->mems[k]->cnt, 0, sizeof ctx->mems[k]->cnt);
@@ -319,7 +339,8 @@ int dlops_ctx_get_mem_counter(dlops_ctx ctx, dlops_mem_counter *out) {
 }
 
 int dlops_ctx_print_counters(dlops_ctx ctx, FILE *stream) {
-  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context");
+  int cerr = dlops_ctx_check(ctx);
+  DLOPS_CALL(dlops_agree_on(cerr ? NULL : ctx, cerr, 0, NULL));
   const int K = DLOPS_COMM_NUM_KINDS;
   long long v[3 * DLOPS_COMM_NUM_KINDS];
   double t[DLOPS_COMM_NUM_KINDS];

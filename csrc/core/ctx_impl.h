@@ -25,7 +25,38 @@ struct dlops_ctx_s {
   dlops_comm *world;  /* the backend communicator on comm (its own duplicate) */
   dlops_counters *counters;
   char errmsg[DLOPS_MSG_LEN];
+  /* Error agreement (DESIGN.md, error model). A local step that fails on some ranks only (a
+   * kernel or a user callback inside a composite operator, an allocation) marks the context:
+   * pending holds its code and pending_msg its message until the next agreement, which makes
+   * every rank return it and clears it. */
+  int pending;
+  char pending_msg[DLOPS_MSG_LEN];
+  /* > 0 while a dlops call that has already agreed its arguments runs (a solver): operator
+   * applies inside it skip their own entry agreement, so an iteration costs no extra message. */
+  int trusted;
+  /* fault injection for tests (environment DLOPS_FAULT_ALLOC=rank:n): the n-th host allocation
+   * of this context on that rank fails with DLOPS_ERR_MEM; 0 = off */
+  int64_t fault_alloc;
 };
+
+/** A usable context handle: DLOPS_ERR_ARG when NULL, DLOPS_ERR_STATE when stale (the handle
+ *  registry is consulted, the object is never read). Local. */
+DLOPS_INTERN int dlops_ctx_check(dlops_ctx ctx);
+
+/** Mark ctx with a local failure (first one wins; code 0 does nothing); returns code. Local. */
+DLOPS_INTERN int dlops_ctx_mark(dlops_ctx ctx, int code);
+
+/** Run a step of a composite operation on every rank: a failure marks the context and is kept
+ *  in err (first one), and the caller goes on, so that every rank reaches the same
+ *  communication; the next agreement reports it on every rank. */
+#define DLOPS_STEP(ctx, err, expr)              \
+  do {                                          \
+    int dlops_serr_ = (expr);                   \
+    if (dlops_serr_) {                          \
+      dlops_ctx_mark((ctx), dlops_serr_);       \
+      if (!(err)) (err) = dlops_serr_;          \
+    }                                           \
+  } while (0)
 
 /* Backend constructors (each in its own file, compiled when enabled). */
 #ifdef DLOPS_HAVE_RMA

@@ -2,6 +2,8 @@
  * delays address reuse (see handle.h). */
 #include "handle.h"
 
+#include "ctx_impl.h"
+
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -141,6 +143,17 @@ void dlops_handle_retire(void *p) {
 dlops_ctx dlops_handle_only_ctx(void) {
   pthread_mutex_lock(&lock);
   const void *c = nctx == 1 ? only_ctx : NULL;
+  if (nctx > 1) {
+    /* several contexts (a program with a one-rank helper context, say): the only one with more
+     * than one rank is the one the others can be waiting in */
+    int multi = 0;
+    for (size_t i = 0; i < cap; i++)
+      if (table[i].key && table[i].kind == DLOPS_H_CTX && ((dlops_ctx)table[i].key)->size > 1) {
+        c = (const void *)table[i].key;
+        multi++;
+      }
+    if (multi != 1) c = NULL;
+  }
   pthread_mutex_unlock(&lock);
   return (dlops_ctx)c;
 }

@@ -37,7 +37,8 @@ DLOPS_INTERN int dlops_handle_add(const void *p, dlops_hkind k);
 DLOPS_INTERN dlops_hkind dlops_handle_kind(const void *p);
 /** Unregister p and release its memory (the registry keeps it in quarantine, then frees it). */
 DLOPS_INTERN void dlops_handle_retire(void *p);
-/** The only live context of this process, or NULL when there are none or several. Used when a
+/** The only live context of this process (or the only one with more than one rank), else NULL
+ *  (none, or several that could be meant). Used when a
  *  collective call gets no handle that names its communicator (every handle argument NULL or
  *  stale on one rank), so that rank can still join the agreement the others wait in. */
 DLOPS_INTERN dlops_ctx dlops_handle_only_ctx(void);

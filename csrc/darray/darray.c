@@ -170,8 +170,7 @@ int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t *gshape, int
           gs++;
           int64_t lq = all[(size_t)q * DESC_LEN + DESC_LOCALN];
           /* overflow-checked: local sizes near INT64_MAX must not wrap around to a valid sum */
-          if (lq > n || __builtin_add_overflow(sum, lq, &sum)) sum = -1;
-          if (sum < 0) break;
+          if (desc[DESC_HASN] && sum >= 0 && (lq > n || __builtin_add_overflow(sum, lq, &sum))) sum = -1;
         }
       if (r == me) {
         gsize = gs;

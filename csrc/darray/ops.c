@@ -6,6 +6,7 @@
 
 #include "darray_impl.h"
 #include "../core/handle.h"
+#include "../mem/exact.h"
 
 /* ---------------------------------------------------------------- helpers */
 static int is_complex(dlops_dtype t) { return t == DLOPS_C64 || t == DLOPS_C128; }
@@ -261,6 +262,38 @@ static int leaf_partials(int nl, dlops_darray *lx, dlops_darray *ly, const int *
   return err;
 }
 
+/* Deterministic contexts: the partials of each leaf as exact accumulators (mem/exact.h), per
+ * per leaf (2 for dots: real and imaginary part), normalised, in host memory. */
+static int leaf_exact(int nl, dlops_darray *lx, dlops_darray *ly, const int *conj, double ord, dlops_exact *out) {
+  const int per = ly ? 2 : 1;
+  for (int i = 0; i < nl; i++) {
+    dlops_darray x = lx[i];
+    dlops_mem *m = x->m;
+    DLOPS_CHECK(ly ? m->ops->dot_exact != NULL : m->ops->norm_exact != NULL, x->ctx, DLOPS_ERR_UNSUPPORTED,
+                "deterministic reductions: the %s memory table has no exact %s kernel yet", m->ops->name,
+                ly ? "dot" : "norm");
+    const int on_dev = m->ops->space == DLOPS_MEM_DEVICE;
+    dlops_exact *dst = out + per * i;
+    if (on_dev) {
+      void *p = NULL;
+      DLOPS_CALL(dlops_mem_scratch(m, sizeof(dlops_exact) * (size_t)per, &p));
+      dst = p;
+    }
+    int64_t lo, hi;
+    reduce_range(x, &lo, &hi);
+    const size_t off = (size_t)lo * dlops_dtype_size(x->dtype);
+    if (ly)
+      DLOPS_CALL(m->ops->dot_exact(m, (char *)x->data + off, (char *)ly[i]->data + off, hi - lo, x->dtype,
+                                   conj ? conj[i] : 0, dst, per > 1 ? dst + 1 : NULL));
+    else
+      DLOPS_CALL(m->ops->norm_exact(m, (char *)x->data + off, hi - lo, x->dtype, ord, dst));
+    if (on_dev)
+      DLOPS_CALL(m->ops->copy(m, out + per * i, DLOPS_MEM_HOST, dst, DLOPS_MEM_DEVICE, sizeof(dlops_exact) * (size_t)per,
+                              0));
+  }
+  return DLOPS_SUCCESS;
+}
+
 /* ---- agreed reductions
  * Every dot, vdot, multi_dot and norm is ONE agreed reduction on the context's world
  * communicator (comm/agree.c): the payload, the agreement of every rank's argument checks and
@@ -304,12 +337,14 @@ typedef struct {
   int per;     /* doubles per slot: 2 (dot), 1 (norm) */
   int nv;      /* payload doubles */
   double *v;   /* payload */
+  dlops_exact *x; /* deterministic sums: one exact accumulator per payload double (else NULL) */
   int *pick;   /* [npick] slots (in units of per) to sum for pair k: pick[pick_off[k] .. pick_off[k+1]) */
   int *pick_off;
 } red_plan;
 
 static void plan_free(red_plan *p) {
   free(p->v);
+  free(p->x);
   free(p->pick);
   free(p->pick_off);
   memset(p, 0, sizeof *p);
@@ -322,6 +357,8 @@ static int plan_build(red_plan *p, int n, const dlops_darray *xs, const dlops_da
   p->n = n;
   p->per = ys ? 2 : 1;
   dlops_ctx ctx = xs[0]->ctx;
+  const int exact = ctx->deterministic && neutral == 0.0; /* sums; max and min are exact already */
+  dlops_exact *xpart = NULL;
   int nl = 0;
   for (int k = 0; k < n; k++) nl += count_leaves(xs[k]);
   dlops_darray *lx = malloc(sizeof(dlops_darray) * 2 * (size_t)nl);
@@ -345,6 +382,11 @@ static int plan_build(red_plan *p, int n, const dlops_darray *xs, const dlops_da
       }
     }
     err = leaf_partials(nl, lx, ys ? ly : NULL, cj, ord, part);
+    if (!err && exact) {
+      xpart = malloc(sizeof(dlops_exact) * 2 * (size_t)nl);
+      err = xpart ? leaf_exact(nl, lx, ys ? ly : NULL, cj, ord, xpart)
+                  : DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate %d exact accumulators", nl);
+    }
   }
   /* slots: an unmasked pair gets one; a masked leaf one per colour */
   int nslots = 0, npick = 0;
@@ -374,7 +416,13 @@ static int plan_build(red_plan *p, int n, const dlops_darray *xs, const dlops_da
     p->pick_off[n] = npick;
     p->nv = nslots * p->per;
     p->v = malloc(sizeof(double) * (size_t)(p->nv ? p->nv : 1));
-    if (!p->v) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate a reduction payload");
+    if (exact) p->x = calloc((size_t)(p->nv ? p->nv : 1), sizeof(dlops_exact));
+    if (!p->v || (exact && !p->x)) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate a reduction payload");
+  }
+  if (!err && exact) {
+    for (int j = 0; j < nl; j++)
+      for (int c = 0; c < p->per; c++) dlops_exact_merge(&p->x[first[j] * p->per + c], &xpart[j * p->per + c]);
+    for (int j = 0; j < p->nv; j++) dlops_exact_normalize(&p->x[j]);
   }
   if (!err) {
     for (int j = 0; j < p->nv; j++) p->v[j] = neutral;
@@ -390,6 +438,7 @@ static int plan_build(red_plan *p, int n, const dlops_darray *xs, const dlops_da
       }
   }
   free(first);
+  free(xpart);
   free(lx);
   free(owner);
   free(cj);
@@ -471,14 +520,23 @@ static int multi_dot_start(struct dlops_pending_s *p, int n, const dlops_darray 
   p->red.op = DLOPS_OP_SUM;
   p->red.n = err ? 0 : p->plan.nv;
   p->red.v = p->plan.v;
+  p->red.x = p->plan.x ? p->plan.x[0].limb : NULL;
+  p->red.xper = p->plan.x ? DLOPS_EXACT_LIMBS : 0;
   p->red.hash = conj_hash(err ? 0 : n, conj_first);
   p->red.what = "numbers of pairs or conjugation flags";
   if (err) p->red.hash = 0; /* a failed record: its checksum does not matter */
   return dlops_red_start(ctx->world, &p->red, err);
 }
 
+/* deterministic sums: the payload doubles are the correctly rounded exact sums */
+static void plan_round(red_plan *p) {
+  if (p->x)
+    for (int j = 0; j < p->nv; j++) p->v[j] = dlops_exact_to_double(&p->x[j]);
+}
+
 static int multi_dot_finish(struct dlops_pending_s *p) {
   int err = dlops_red_finish(&p->red);
+  if (!err) plan_round(&p->plan);
   if (!err)
     for (int k = 0; k < p->n; k++) {
       p->result[k].re = plan_value(&p->plan, k, 0, 0.0);
@@ -520,8 +578,10 @@ int dlops_darray_multi_dot_begin(int n, const dlops_darray *xs, const dlops_darr
   struct dlops_pending_s *q = p ? p : &local;
   memset(q, 0, sizeof *q);
   q->ctx = ctx;
+  /* Bad arguments on this rank do not end the call here: the reduction starts with a failed
+   * record and dlops_darray_multi_dot_end returns the agreed error on every rank. */
   int e2 = multi_dot_start(q, n, xs, ys, conj_first, result, err);
-  if (!e2 && !err) e2 = dlops_handle_add(p, DLOPS_H_PENDING) ? DLOPS_ERR_MEM : 0;
+  if (!e2 && !err && dlops_handle_add(p, DLOPS_H_PENDING)) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot register a request");
   if (e2 || err) {
     /* the reduction (if started) must still complete here so that no rank waits */
     if (q->red.active) dlops_red_finish(&q->red);
@@ -589,9 +649,12 @@ int dlops_darray_norm(dlops_darray x, double ord, double *result) {
   r.op = err ? DLOPS_OP_NONE : op;
   r.n = err ? 0 : plan.nv;
   r.v = plan.v;
+  r.x = plan.x ? plan.x[0].limb : NULL;
+  r.xper = plan.x ? DLOPS_EXACT_LIMBS : 0;
   r.hash = dlops_hash_bytes(0, &ord, sizeof ord);
   r.what = "norm orders";
   err = dlops_red_run(ctx->world, &r, err);
+  if (!err) plan_round(&plan);
   if (!err) {
     double s = plan_value(&plan, 0, 0, neutral);
     if (nk == NK_MAX && s == -INFINITY) s = 0.0; /* empty array */

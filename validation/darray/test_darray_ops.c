@@ -3,6 +3,8 @@
  * vdot, multi_dot (one allreduce for n pairs, 16 bytes a pair), multi_dot_begin/end, norms of
  * order 0, 1, 2, inf, -inf, 3, 0.5 on SCATTER, BROADCAST (each element once), UNSAFE_BROADCAST,
  * masked (once per group), explicit sizes, empty ranks and empty arrays; counters. */
+/* bytes of one agreed reduction with up to 16 partial sums (csrc/comm/agree.c) */
+#define T_RED_BYTES (32 + 16 * 8)
 #include "darray_check.h"
 
 static int P, me;
@@ -251,7 +253,8 @@ static void test_layout(dlops_ctx ctx, const layout_t *L, dlops_dtype t, unsigne
     int64_t c0 = t_calls(ctx, DLOPS_COMM_ALLREDUCE, &b0);
     T_CALL(dlops_darray_dot(x, y, &d));
     int64_t c1 = t_calls(ctx, DLOPS_COMM_ALLREDUCE, &b1);
-    T_CHECK(c1 - c0 == 1 && b1 - b0 == 16, "%s: dot did %lld allreduces of %lld bytes (expected 1 of 16)", what,
+    /* one agreed reduction: a 32-byte agreement header and room for 16 partial sums (agree.c) */
+    T_CHECK(c1 - c0 == 1 && b1 - b0 == T_RED_BYTES, "%s: dot did %lld allreduces of %lld bytes (expected 1 of 160)", what,
             (long long)(c1 - c0), (long long)(b1 - b0));
     T_CALL(dlops_darray_vdot(x, y, &v));
     T_CHECK(t_close(d.re, er, tol) && t_close(d.im, ei, tol), "%s: dot = %.17g%+.17gi, serial %.17g%+.17gi", what, d.re,
@@ -267,7 +270,8 @@ static void test_layout(dlops_ctx ctx, const layout_t *L, dlops_dtype t, unsigne
     T_CALL(dlops_darray_multi_dot(3, xs, ys, cf, r));
     c1 = t_calls(ctx, DLOPS_COMM_ALLREDUCE, &b1);
     T_CHECK(c1 - c0 == 1, "%s: multi_dot of 3 pairs did %lld allreduces", what, (long long)(c1 - c0));
-    T_CHECK(b1 - b0 == 48, "%s: multi_dot of 3 pairs reduced %lld bytes, expected 48", what, (long long)(b1 - b0));
+    T_CHECK(b1 - b0 == T_RED_BYTES, "%s: multi_dot of 3 pairs reduced %lld bytes, expected 160", what,
+            (long long)(b1 - b0));
     double yxr, yxi;
     serial_dot(gy, gx, ng, t, 1, &yxr, &yxi);
     T_CHECK(t_close(r[0].re, er, tol) && t_close(r[0].im, ei, tol), "%s: multi_dot[0]", what);
@@ -290,7 +294,7 @@ static void test_layout(dlops_ctx ctx, const layout_t *L, dlops_dtype t, unsigne
     if (pend) T_CALL(dlops_darray_multi_dot_end(&pend));
     c1 = t_calls(ctx, DLOPS_COMM_ALLREDUCE, &b1);
     T_CHECK(pend == NULL, "%s: multi_dot_end did not clear the request", what);
-    T_CHECK(c1 - c0 == 1 && b1 - b0 == 32, "%s: multi_dot_begin/end: %lld allreduces, %lld bytes", what,
+    T_CHECK(c1 - c0 == 1 && b1 - b0 == T_RED_BYTES, "%s: multi_dot_begin/end: %lld allreduces, %lld bytes", what,
             (long long)(c1 - c0), (long long)(b1 - b0));
     T_CHECK(t_close(r2[0].re, er, tol) && t_close(r2[0].im, ei, tol), "%s: multi_dot_begin[0]", what);
     T_CHECK(t_close(r2[1].re, nr, tol), "%s: multi_dot_begin[1]", what);
@@ -343,11 +347,10 @@ static void test_counters(dlops_ctx ctx) {
   T_CHECK(d.re == 0 && d.im == 20, "dot of (1+i) x 10 with itself = %g%+gi", d.re, d.im);
   dlops_comm_counter c;
   T_CALL(dlops_ctx_get_counter(ctx, DLOPS_COMM_ALLREDUCE, &c));
-  T_CHECK(c.calls == 5 && c.bytes == 5 * 16, "5 dots: %lld calls, %lld bytes", (long long)c.calls, (long long)c.bytes);
-  /* messages: 1 per call, more when chunked (a pair is 2 doubles) */
-  const char *chunk = getenv("DLOPS_COMM_MAX_CHUNK");
-  int64_t per = (chunk && atoll(chunk) == 1) ? 2 : 1;
-  T_CHECK(c.messages == 5 * per, "5 dots: %lld messages", (long long)c.messages);
+  T_CHECK(c.calls == 5 && c.bytes == 5 * T_RED_BYTES, "5 dots: %lld calls, %lld bytes", (long long)c.calls,
+          (long long)c.bytes);
+  /* messages: 1 per call (the agreement record is one datatype element, never chunked) */
+  T_CHECK(c.messages == 5, "5 dots: %lld messages", (long long)c.messages);
   T_CHECK(c.seconds >= 0, "negative time");
   /* print: a table on rank 0 naming the kinds used */
   FILE *f = tmpfile();

@@ -143,10 +143,12 @@ static inline zval *zadjoint_ref(const zval *M, int64_t nr, int64_t nc) {
   return H;
 }
 
-/* Sum over kinds of this rank's communication calls. */
+/* Sum over kinds of this rank's data communication calls. The metadata kind is left out: every
+ * public apply starts with one argument agreement (a small metadata allreduce) by design. */
 static inline int64_t comm_calls(dlops_ctx ctx) {
   int64_t s = 0;
   for (int k = 0; k < DLOPS_COMM_NUM_KINDS; k++) {
+    if (k == DLOPS_COMM_META) continue;
     dlops_comm_counter c;
     dlops_ctx_get_counter(ctx, (dlops_comm_kind)k, &c);
     s += c.calls;

@@ -277,3 +277,9 @@ int dlops_agree_on(dlops_ctx ctx, int err, uint64_t hash, const char *what) {
   if (ctx && dlops_handle_kind(ctx) == DLOPS_H_CTX && ctx->world) return dlops_comm_agree_hash(ctx->world, err, hash, what);
   return dlops_agree_orphan(err ? err : DLOPS_ERR_INTERNAL);
 }
+
+int dlops_ctx_agree(dlops_ctx ctx, int err, uint64_t hash, const char *what) { return dlops_agree_on(ctx, err, hash, what); }
+
+void dlops_ctx_trust(dlops_ctx ctx, int delta) {
+  if (ctx) ctx->trusted += delta;
+}

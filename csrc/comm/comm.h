@@ -229,8 +229,6 @@ DLOPS_INTERN int dlops_comm_agree_hash(dlops_comm *c, int err, uint64_t hash, co
 DLOPS_INTERN int dlops_red_run(dlops_comm *c, dlops_red *r, int err);
 DLOPS_INTERN int dlops_red_start(dlops_comm *c, dlops_red *r, int err);
 DLOPS_INTERN int dlops_red_finish(dlops_red *r);
-/** FNV-1a over n bytes, continuing h (0 starts a new checksum). */
-DLOPS_INTERN uint64_t dlops_hash_bytes(uint64_t h, const void *p, size_t n);
 /** For a collective call given no usable handle on this rank (every handle NULL or stale): join
  *  the agreement on the only live context, if there is exactly one, with err; returns err. */
 DLOPS_INTERN int dlops_agree_orphan(int err);

@@ -236,12 +236,13 @@ int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
     return err;
   }
   if (ctx->log && ctx->rank == 0) fprintf(stderr, "[dlops] context on %d ranks: %s\n", ctx->size, ctx->spec);
-  memset(ctx->counters->k, 0, sizeof ctx->counters->k);
   err = agree_on(ctx, dlops_handle_add(ctx, DLOPS_H_CTX));
   if (err) {
     free_ctx(ctx);
     return err;
   }
+  /* a new context counts from zero: its own set-up messages are not the user's */
+  memset(ctx->counters->k, 0, sizeof ctx->counters->k);
   *out = ctx;
   return DLOPS_SUCCESS;
 }
@@ -255,6 +256,14 @@ int dlops_ctx_destroy(dlops_ctx *ctx) {
   if (!*ctx) return DLOPS_SUCCESS;
   DLOPS_CHECK(dlops_handle_kind(*ctx) == DLOPS_H_CTX, NULL, DLOPS_ERR_STATE,
               "context already destroyed (or not a dlops context)");
+  /* agreed: a rank that still holds arrays or operators keeps the context on every rank */
+  dlops_ctx c = *ctx;
+  int err = c->nlive ? DLOPS_ERROR(c, DLOPS_ERR_STATE,
+                                   "%lld arrays or operators still live on this context: destroy them before it "
+                                   "(the context stays valid)",
+                                   (long long)c->nlive)
+                     : DLOPS_SUCCESS;
+  DLOPS_CALL(dlops_comm_agree(c->world, err));
   free_ctx(*ctx);
   *ctx = NULL;
   return DLOPS_SUCCESS;

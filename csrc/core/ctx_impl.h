@@ -34,6 +34,9 @@ struct dlops_ctx_s {
   /* > 0 while a dlops call that has already agreed its arguments runs (a solver): operator
    * applies inside it skip their own entry agreement, so an iteration costs no extra message. */
   int trusted;
+  /* arrays and operators alive on this context (registered, not yet freed): dlops_ctx_destroy
+   * refuses (DLOPS_ERR_STATE, agreed) while any is, since they use the context's communicators */
+  int64_t nlive;
   /* fault injection for tests (environment DLOPS_FAULT_ALLOC=rank:n): the n-th host allocation
    * of this context on that rank fails with DLOPS_ERR_MEM; 0 = off */
   int64_t fault_alloc;
@@ -43,8 +46,6 @@ struct dlops_ctx_s {
  *  registry is consulted, the object is never read). Local. */
 DLOPS_INTERN int dlops_ctx_check(dlops_ctx ctx);
 
-/** Mark ctx with a local failure (first one wins; code 0 does nothing); returns code. Local. */
-DLOPS_INTERN int dlops_ctx_mark(dlops_ctx ctx, int code);
 
 /** Run a step of a composite operation on every rank: a failure marks the context and is kept
  *  in err (first one), and the caller goes on, so that every rank reaches the same

@@ -12,6 +12,8 @@
 #define DLOPS_CORE_ERROR_H
 
 #include <mpi.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "dlops.h"
 
@@ -46,6 +48,19 @@ DLOPS_INTERN int dlops_error_set(dlops_ctx ctx, int code, const char *file, int 
   do {                                                                 \
     if (!(err) && !(cond)) (err) = DLOPS_ERROR((ctx), (code), __VA_ARGS__); \
   } while (0)
+
+/** Mark ctx with a local failure (first one wins; code 0 does nothing); returns code. The next
+ *  agreement on ctx returns it on every rank (comm/agree.c). Local. */
+DLOPS_INTERN int dlops_ctx_mark(dlops_ctx ctx, int code);
+/** Agreement on ctx's communicator of err (and of a pending failure), checking that hash is the
+ *  same on every rank (0: nothing to compare). ctx NULL: this rank has no usable handle and joins
+ *  on the only multi-rank context (dlops_agree_orphan). Collective. */
+DLOPS_INTERN int dlops_ctx_agree(dlops_ctx ctx, int err, uint64_t hash, const char *what);
+/** Enter (+1) or leave (-1) a region whose arguments are agreed (a solver): operator applies in it
+ *  skip their entry agreement, and their failures are reported by the next reduction. */
+DLOPS_INTERN void dlops_ctx_trust(dlops_ctx ctx, int delta);
+/** FNV-1a over n bytes, continuing h (0 starts a new checksum). */
+DLOPS_INTERN uint64_t dlops_hash_bytes(uint64_t h, const void *p, size_t n);
 
 /** Store an already formatted message as the process-wide last error. */
 DLOPS_INTERN void dlops_error_record_global(const char *msg);

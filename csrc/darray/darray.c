@@ -50,8 +50,17 @@ static int adopt(dlops_darray x) {
   x->refcount = 1;
   x->user = 1;
   int err = dlops_handle_add(x, DLOPS_H_DARRAY);
-  if (err) DLOPS_ERROR(x->ctx, err, "cannot register a darray handle");
+  if (err)
+    DLOPS_ERROR(x->ctx, err, "cannot register a darray handle");
+  else
+    x->ctx->nlive++;
   return err;
+}
+
+/* the inverse of adopt(): the handle becomes stale, the context loses a live object */
+static void unadopt(dlops_darray x) {
+  x->ctx->nlive--;
+  dlops_handle_retire(x);
 }
 
 dlops_mem *dlops_darray_mem_of(dlops_ctx ctx, dlops_memspace mem, const char *what) {
@@ -281,7 +290,7 @@ int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t *gshape, int
     if (x) {
       free_plain(x);
       if (registered)
-        dlops_handle_retire(x);
+        unadopt(x);
       else
         free(x);
     }
@@ -450,7 +459,7 @@ void dlops_darray_release(dlops_darray *xp) {
   } else {
     free_plain(x);
   }
-  dlops_handle_retire(x); /* unregistered now: any copy of the handle is stale */
+  unadopt(x); /* unregistered now: any copy of the handle is stale */
 }
 
 int dlops_darray_destroy(dlops_darray *xp) {

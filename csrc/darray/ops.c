@@ -567,10 +567,15 @@ int dlops_darray_multi_dot(int n, const dlops_darray *xs, const dlops_darray *ys
 int dlops_darray_multi_dot_begin(int n, const dlops_darray *xs, const dlops_darray *ys, const int *conj_first,
                                  dlops_scalar *result, dlops_pending *req) {
   dlops_ctx ctx = find_ctx(n, xs, ys);
-  if (!ctx)
-    return dlops_agree_orphan(
-        DLOPS_ERROR(NULL, DLOPS_ERR_ARG, "multi_dot_begin: no usable darray (null or destroyed handles)"));
-  int err = req ? 0 : DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "null request pointer");
+  int err = 0;
+  if (!ctx) {
+    /* no array names the context: join the other ranks' non-blocking reduction on the only
+     * multi-rank context with a failed record (a blocking agreement would not match it) */
+    ctx = dlops_handle_only_ctx();
+    if (!ctx) return DLOPS_ERROR(NULL, DLOPS_ERR_ARG, "multi_dot_begin: no usable darray (null or destroyed handles)");
+    err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "multi_dot_begin: no usable darray (null or destroyed handles)");
+  }
+  if (!err && !req) err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "null request pointer");
   if (req) *req = NULL;
   struct dlops_pending_s *p = calloc(1, sizeof *p);
   struct dlops_pending_s local; /* a rank that cannot allocate still joins the agreement */

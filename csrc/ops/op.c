@@ -30,6 +30,7 @@ int dlops_op_new(const char *name, dlops_darray dom, dlops_darray rng, dlops_dty
     free(A);
     return DLOPS_ERROR(dom->ctx, DLOPS_ERR_MEM, "cannot register an operator handle");
   }
+  A->ctx->nlive++;
   dlops_darray_retain(dom);
   dlops_darray_retain(rng);
   A->dtype = dtype;
@@ -170,6 +171,7 @@ void dlops_op_release(dlops_op *Ap) {
   if (A->destroy) A->destroy(A);
   dlops_darray_release(&A->dom);
   dlops_darray_release(&A->rng);
+  A->ctx->nlive--;
   dlops_handle_retire(A);
 }
 

@@ -38,8 +38,7 @@ int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solve
   dlops_pending pend = NULL; /* pipelined variant: the reduction in flight */
   int m_ready = 0;           /* pipelined variant: m = A w already applied */
   dlops_ctx ctx = NULL;
-  DLOPS_CHECK(A, NULL, DLOPS_ERR_ARG, "cg: null operator");
-  DLOPS_CALL(dlops_op_get_ctx(A, &ctx));
+  DLOPS_CALL(slv_ctx(A, "cg", &ctx));
   int err = slv_begin(&R, ctx, opts, SLV_CG, "cg", 1e-4);
   if (err) return err;
   SLV_TRY(slv_setup("cg", A, y, x, 1, &xw, &r)); /* r holds y */
@@ -50,15 +49,22 @@ int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solve
   int64_t it = 0;
   double kold;
 
-  SLV_TRY(dlops_darray_duplicate(xw, &q));
-  SLV_TRY(dlops_darray_duplicate(xw, &c));
+  SLV_ALLOC(dlops_darray_duplicate(xw, &q));
+  SLV_ALLOC(dlops_darray_duplicate(xw, &c));
+  if (variant != DLOPS_SOLVER_BLOCKING) SLV_ALLOC(dlops_darray_duplicate(xw, &s));
+  if (variant == DLOPS_SOLVER_PIPELINED) {
+    SLV_ALLOC(dlops_darray_duplicate(xw, &w));
+    SLV_ALLOC(dlops_darray_duplicate(xw, &m));
+    SLV_ALLOC(dlops_darray_duplicate(xw, &z));
+  }
+  SLV_AGREE(); /* an allocation failed on some rank: every rank leaves here */
   /* r = y - A x0 */
-  SLV_TRY(dlops_op_apply(A, xw, q));
-  SLV_TRY(dlops_darray_axpby(slv_s(-1.0), q, slv_s(1.0), r));
+  SLV_LOCAL(dlops_op_apply(A, xw, q));
+  SLV_LOCAL(dlops_darray_axpby(slv_s(-1.0), q, slv_s(1.0), r));
 
   if (variant == DLOPS_SOLVER_BLOCKING) {
     dlops_scalar d;
-    SLV_TRY(dlops_darray_copy(r, c));
+    SLV_LOCAL(dlops_darray_copy(r, c));
     SLV_TRY(dlops_darray_vdot(r, r, &d));
     kold = slv_abs(d);
     print_setup(&R, A, xw);
@@ -74,18 +80,18 @@ int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solve
       if (it >= o->niter) { reason = DLOPS_STOP_MAXIT; break; }
       SLV_TRY(slv_ckpt_step(&R, &K, it)); /* between iterations: nothing in flight */
       int show = slv_showstep(&R, it);
-      SLV_TRY(dlops_op_apply(A, c, q));           /* Opc */
+      SLV_LOCAL(dlops_op_apply(A, c, q));           /* Opc */
       SLV_TRY(dlops_darray_vdot(q, c, &d));       /* |c . conj(Opc)| */
       double cOpc = slv_abs(d);
       if (!isfinite(cOpc)) { reason = DLOPS_DIVERGED_NAN; break; }
       if (cOpc == 0.0) { reason = DLOPS_DIVERGED_BREAKDOWN; break; }
       double a = kold / cOpc;
-      SLV_TRY(dlops_darray_axpby(slv_s(a), c, slv_s(1.0), xw));
-      SLV_TRY(dlops_darray_axpby(slv_s(-a), q, slv_s(1.0), r));
+      SLV_LOCAL(dlops_darray_axpby(slv_s(a), c, slv_s(1.0), xw));
+      SLV_LOCAL(dlops_darray_axpby(slv_s(-a), q, slv_s(1.0), r));
       SLV_TRY(dlops_darray_vdot(r, r, &d));
       double k = slv_abs(d);
       double b = k / kold;
-      SLV_TRY(dlops_darray_axpby(slv_s(1.0), r, slv_s(b), c));
+      SLV_LOCAL(dlops_darray_axpby(slv_s(1.0), r, slv_s(b), c));
       kold = k;
       it++;
       if (show) print_step(&R, it, xw, sqrt(kold));
@@ -98,14 +104,13 @@ int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solve
     dlops_scalar d[2];
     dlops_darray xs[2], ys[2];
     int cj[2] = {1, 1};
-    SLV_TRY(dlops_darray_duplicate(xw, &s));
-    SLV_TRY(dlops_op_apply(A, r, s));
+    SLV_LOCAL(dlops_op_apply(A, r, s));
     xs[0] = r; ys[0] = r; xs[1] = r; ys[1] = s;
     SLV_TRY(dlops_darray_multi_dot(2, xs, ys, cj, d));
     kold = slv_abs(d[0]);
     double delta = d[1].re, aold = 0.0, b = 0.0;
-    SLV_TRY(dlops_darray_copy(r, c));
-    SLV_TRY(dlops_darray_copy(s, q));
+    SLV_LOCAL(dlops_darray_copy(r, c));
+    SLV_LOCAL(dlops_darray_copy(s, q));
     print_setup(&R, A, xw);
     SLV_TRY(slv_record(&R, 0, sqrt(kold), sqrt(kold), sqrt(kold), NAN, 1, xw, &stop));
     if (!isfinite(kold) || !isfinite(delta)) reason = DLOPS_DIVERGED_NAN;
@@ -123,18 +128,18 @@ int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solve
       if (!isfinite(den)) { reason = DLOPS_DIVERGED_NAN; break; }
       if (!(den > 0.0)) { reason = DLOPS_DIVERGED_BREAKDOWN; break; }
       double a = kold / den;
-      SLV_TRY(dlops_darray_axpby(slv_s(a), c, slv_s(1.0), xw));
-      SLV_TRY(dlops_darray_axpby(slv_s(-a), q, slv_s(1.0), r));
+      SLV_LOCAL(dlops_darray_axpby(slv_s(a), c, slv_s(1.0), xw));
+      SLV_LOCAL(dlops_darray_axpby(slv_s(-a), q, slv_s(1.0), r));
       int last = it + 1 >= o->niter;
-      if (!last) SLV_TRY(dlops_op_apply(A, r, s));
+      if (!last) SLV_LOCAL(dlops_op_apply(A, r, s));
       SLV_TRY(dlops_darray_multi_dot(last ? 1 : 2, xs, ys, cj, d));
       double k = slv_abs(d[0]);
       b = k / kold;
       aold = a;
       if (!last) {
         delta = d[1].re;
-        SLV_TRY(dlops_darray_axpby(slv_s(1.0), r, slv_s(b), c));
-        SLV_TRY(dlops_darray_axpby(slv_s(1.0), s, slv_s(b), q));
+        SLV_LOCAL(dlops_darray_axpby(slv_s(1.0), r, slv_s(b), c));
+        SLV_LOCAL(dlops_darray_axpby(slv_s(1.0), s, slv_s(b), q));
       }
       kold = k;
       it++;
@@ -148,12 +153,8 @@ int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solve
     dlops_scalar d[2];
     dlops_darray xs[2], ys[2];
     int cj[2] = {1, 1};
-    SLV_TRY(dlops_darray_duplicate(xw, &w));
-    SLV_TRY(dlops_darray_duplicate(xw, &m));
-    SLV_TRY(dlops_darray_duplicate(xw, &z));
-    SLV_TRY(dlops_darray_duplicate(xw, &s));
     p = c;
-    SLV_TRY(dlops_op_apply(A, r, w));
+    SLV_LOCAL(dlops_op_apply(A, r, w));
     xs[0] = r; ys[0] = r; xs[1] = r; ys[1] = w;
     SLV_TRY(dlops_darray_multi_dot(2, xs, ys, cj, d));
     double gamma = slv_abs(d[0]), delta = d[1].re, gold = 0.0, aold = 0.0;
@@ -173,7 +174,7 @@ int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solve
       if (it >= o->niter) { reason = DLOPS_STOP_MAXIT; break; }
       SLV_TRY(slv_ckpt_step(&R, &K, it)); /* between iterations: nothing in flight */
       int show = slv_showstep(&R, it);
-      if (!m_ready) SLV_TRY(dlops_op_apply(A, w, m));
+      if (!m_ready) SLV_LOCAL(dlops_op_apply(A, w, m));
       m_ready = 0;
       double b = it == 0 ? 0.0 : gamma / gold;
       double den = it == 0 ? delta : delta - b * gamma / aold;
@@ -181,21 +182,21 @@ int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solve
       if (!(den > 0.0)) { reason = DLOPS_DIVERGED_BREAKDOWN; break; }
       double a = gamma / den;
       if (it == 0) {
-        SLV_TRY(dlops_darray_copy(m, z));
-        SLV_TRY(dlops_darray_copy(w, s));
-        SLV_TRY(dlops_darray_copy(r, p));
+        SLV_LOCAL(dlops_darray_copy(m, z));
+        SLV_LOCAL(dlops_darray_copy(w, s));
+        SLV_LOCAL(dlops_darray_copy(r, p));
       } else {
-        SLV_TRY(dlops_darray_axpby(slv_s(1.0), m, slv_s(b), z));
-        SLV_TRY(dlops_darray_axpby(slv_s(1.0), w, slv_s(b), s));
-        SLV_TRY(dlops_darray_axpby(slv_s(1.0), r, slv_s(b), p));
+        SLV_LOCAL(dlops_darray_axpby(slv_s(1.0), m, slv_s(b), z));
+        SLV_LOCAL(dlops_darray_axpby(slv_s(1.0), w, slv_s(b), s));
+        SLV_LOCAL(dlops_darray_axpby(slv_s(1.0), r, slv_s(b), p));
       }
-      SLV_TRY(dlops_darray_axpby(slv_s(a), p, slv_s(1.0), xw));
-      SLV_TRY(dlops_darray_axpby(slv_s(-a), s, slv_s(1.0), r));
-      SLV_TRY(dlops_darray_axpby(slv_s(-a), z, slv_s(1.0), w));
+      SLV_LOCAL(dlops_darray_axpby(slv_s(a), p, slv_s(1.0), xw));
+      SLV_LOCAL(dlops_darray_axpby(slv_s(-a), s, slv_s(1.0), r));
+      SLV_LOCAL(dlops_darray_axpby(slv_s(-a), z, slv_s(1.0), w));
       /* start the reduction, overlap it with the next iteration's m = A w, then complete it */
       SLV_TRY(dlops_darray_multi_dot_begin(2, xs, ys, cj, d, &pend));
       if (it + 1 < o->niter) {
-        SLV_TRY(dlops_op_apply(A, w, m));
+        SLV_LOCAL(dlops_op_apply(A, w, m));
         m_ready = 1;
       }
       SLV_TRY(dlops_darray_multi_dot_end(&pend));
@@ -212,7 +213,7 @@ int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solve
     }
   }
   slv_print_finalize(&R, it, 55);
-  SLV_TRY(dlops_darray_copy(xw, x));
+  SLV_LOCAL(dlops_darray_copy(xw, x));
   slv_result(&R, res, it, reason, sqrt(kold), sqrt(kold));
 done:
   if (pend) dlops_darray_multi_dot_end(&pend); /* an error between begin and end: complete it */

@@ -37,8 +37,7 @@ int dlops_solve_cgls(dlops_op A, dlops_darray y, dlops_darray x, const dlops_sol
   slv_ckpt K; /* checkpoint */
   dlops_darray xw = NULL, s = NULL, r = NULL, c = NULL, q = NULL;
   dlops_ctx ctx = NULL;
-  DLOPS_CHECK(A, NULL, DLOPS_ERR_ARG, "cgls: null operator");
-  DLOPS_CALL(dlops_op_get_ctx(A, &ctx));
+  DLOPS_CALL(slv_ctx(A, "cgls", &ctx));
   int err = slv_begin(&R, ctx, opts, SLV_CGLS, "cgls", 1e-4);
   if (err) return err;
   SLV_TRY(slv_setup("cgls", A, y, x, 0, &xw, &s)); /* s holds y */
@@ -50,16 +49,17 @@ int dlops_solve_cgls(dlops_op A, dlops_darray y, dlops_darray x, const dlops_sol
   int64_t it = 0;
   double kold, cost, cost1;
 
-  SLV_TRY(dlops_darray_duplicate(xw, &r));
-  SLV_TRY(dlops_darray_duplicate(xw, &c));
-  SLV_TRY(dlops_darray_duplicate(s, &q));
+  SLV_ALLOC(dlops_darray_duplicate(xw, &r));
+  SLV_ALLOC(dlops_darray_duplicate(xw, &c));
+  SLV_ALLOC(dlops_darray_duplicate(s, &q));
+  SLV_AGREE(); /* an allocation failed on some rank: every rank leaves here */
   /* s = y - A x0; r = A^H s - damp0 x0; c = r; q = A c */
-  SLV_TRY(dlops_op_apply(A, xw, q));
-  SLV_TRY(dlops_darray_axpby(slv_s(-1.0), q, slv_s(1.0), s));
-  SLV_TRY(dlops_op_apply_adjoint(A, s, r));
-  SLV_TRY(dlops_darray_axpby(slv_s(-damp0), xw, slv_s(1.0), r));
-  SLV_TRY(dlops_darray_copy(r, c));
-  SLV_TRY(dlops_op_apply(A, c, q));
+  SLV_LOCAL(dlops_op_apply(A, xw, q));
+  SLV_LOCAL(dlops_darray_axpby(slv_s(-1.0), q, slv_s(1.0), s));
+  SLV_LOCAL(dlops_op_apply_adjoint(A, s, r));
+  SLV_LOCAL(dlops_darray_axpby(slv_s(-damp0), xw, slv_s(1.0), r));
+  SLV_LOCAL(dlops_darray_copy(r, c));
+  SLV_LOCAL(dlops_op_apply(A, c, q));
   dlops_scalar d[3];
   dlops_darray xs[3], ys[3];
   int cj[3] = {1, 1, 1};
@@ -110,10 +110,10 @@ int dlops_solve_cgls(dlops_op A, dlops_darray y, dlops_darray x, const dlops_sol
     if (!isfinite(den)) { reason = DLOPS_DIVERGED_NAN; break; }
     if (den == 0.0) { reason = DLOPS_DIVERGED_BREAKDOWN; break; }
     double a = dim == 0.0 ? fabs(kold / dre) : kold / den;
-    SLV_TRY(dlops_darray_axpby(slv_s(a), c, slv_s(1.0), xw));
-    SLV_TRY(dlops_darray_axpby(slv_s(-a), q, slv_s(1.0), s));
-    SLV_TRY(dlops_op_apply_adjoint(A, s, r));
-    SLV_TRY(dlops_darray_axpby(slv_s(-damp2), xw, slv_s(1.0), r));
+    SLV_LOCAL(dlops_darray_axpby(slv_s(a), c, slv_s(1.0), xw));
+    SLV_LOCAL(dlops_darray_axpby(slv_s(-a), q, slv_s(1.0), s));
+    SLV_LOCAL(dlops_op_apply_adjoint(A, s, r));
+    SLV_LOCAL(dlops_darray_axpby(slv_s(-damp2), xw, slv_s(1.0), r));
     double k, xx = 0.0;
     if (blocking) {
       SLV_TRY(dlops_darray_vdot(r, r, &d[0]));
@@ -126,9 +126,9 @@ int dlops_solve_cgls(dlops_op A, dlops_darray y, dlops_darray x, const dlops_sol
       if (n == 3) xx = slv_abs(d[2]);
     }
     double b = k / kold;
-    SLV_TRY(dlops_darray_axpby(slv_s(1.0), r, slv_s(b), c));
+    SLV_LOCAL(dlops_darray_axpby(slv_s(1.0), r, slv_s(b), c));
     /* the next direction's image; the fused variant skips it when the loop is about to end */
-    if (blocking || (it + 1 < o->niter && k > tol)) SLV_TRY(dlops_op_apply(A, c, q));
+    if (blocking || (it + 1 < o->niter && k > tol)) SLV_LOCAL(dlops_op_apply(A, c, q));
     kold = k;
     it++;
     if (blocking) {
@@ -143,7 +143,7 @@ int dlops_solve_cgls(dlops_op A, dlops_darray y, dlops_darray x, const dlops_sol
     else if (stop) reason = DLOPS_STOPPED_BY_USER;
   }
   slv_print_finalize(&R, it, 65);
-  SLV_TRY(dlops_darray_copy(xw, x));
+  SLV_LOCAL(dlops_darray_copy(xw, x));
   slv_result(&R, res, it, reason, kold, cost1);
   if (res) res->istop = kold < tol ? 1 : 2;
 done:

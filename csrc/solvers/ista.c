@@ -40,8 +40,7 @@ static int ista_fista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_so
                Az = NULL, resx = NULL;
   dlops_op AH = NULL, AHA = NULL;
   dlops_ctx ctx = NULL;
-  DLOPS_CHECK(A, NULL, DLOPS_ERR_ARG, "%s: null operator", name);
-  DLOPS_CALL(dlops_op_get_ctx(A, &ctx));
+  DLOPS_CALL(slv_ctx(A, name, &ctx));
   int err = slv_begin(&R, ctx, opts, fista ? SLV_FISTA : SLV_ISTA, name, 1e-10);
   if (err) return err;
   const dlops_solver_opts *o = &R.o;
@@ -73,8 +72,9 @@ static int ista_fista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_so
     po.variant = o->variant;
     SLV_TRY(dlops_op_create_adjoint(A, &AH));
     SLV_TRY(dlops_op_create_product(AH, A, &AHA));
-    SLV_TRY(dlops_darray_duplicate(xw, &b0));
-    err = dlops_solve_power(AHA, b0, &po, &ev, &pr);
+    SLV_ALLOC(dlops_darray_duplicate(xw, &b0));
+    err = dlops_ctx_agree(R.ctx, err, 0, NULL);
+    if (!err) err = dlops_solve_power(AHA, b0, &po, &ev, &pr);
     dlops_darray_destroy(&b0);
     if (err) goto done;
     double m = slv_abs(ev);
@@ -88,20 +88,23 @@ static int ista_fista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_so
   const double thresh = o->eps * alpha * 0.5;
   print_setup(&R, A, fista ? "FISTA" : "ISTA", alpha, thresh);
 
-  SLV_TRY(dlops_darray_duplicate(xw, &xold));
-  SLV_TRY(dlops_darray_duplicate(xw, &g));
-  SLV_TRY(dlops_darray_duplicate(yw, &res_));
-  SLV_TRY(dlops_darray_duplicate(yw, &Ax));
-  if (!blocking) SLV_TRY(dlops_darray_duplicate(xw, &sg));
+  SLV_ALLOC(dlops_darray_duplicate(xw, &xold));
+  SLV_ALLOC(dlops_darray_duplicate(xw, &g));
+  SLV_ALLOC(dlops_darray_duplicate(yw, &res_));
+  SLV_ALLOC(dlops_darray_duplicate(yw, &Ax));
+  if (!blocking) SLV_ALLOC(dlops_darray_duplicate(xw, &sg));
+  if (fista) SLV_ALLOC(dlops_darray_duplicate(xw, &z));
+  if (fista && !blocking) {
+    SLV_ALLOC(dlops_darray_duplicate(yw, &Axold));
+    SLV_ALLOC(dlops_darray_duplicate(yw, &Az));
+    SLV_ALLOC(dlops_darray_duplicate(yw, &resx));
+  }
+  SLV_AGREE(); /* an allocation failed on some rank: every rank leaves here */
   if (fista) {
-    SLV_TRY(dlops_darray_duplicate(xw, &z));
-    SLV_TRY(dlops_darray_copy(xw, z));
+    SLV_LOCAL(dlops_darray_copy(xw, z));
     if (!blocking) {
-      SLV_TRY(dlops_darray_duplicate(yw, &Axold));
-      SLV_TRY(dlops_darray_duplicate(yw, &Az));
-      SLV_TRY(dlops_darray_duplicate(yw, &resx));
-      SLV_TRY(dlops_op_apply(A, xw, Az)); /* A z_0 = A x_0 */
-      SLV_TRY(dlops_darray_copy(Az, Axold));
+      SLV_LOCAL(dlops_op_apply(A, xw, Az)); /* A z_0 = A x_0 */
+      SLV_LOCAL(dlops_darray_copy(Az, Axold));
     }
   }
   double t = 1.0, normresold = INFINITY, xupdate = INFINITY;
@@ -121,14 +124,14 @@ static int ista_fista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_so
     SLV_TRY(slv_ckpt_step(&R, &K, it)); /* between iterations */
     int show = slv_showstep(&R, it);
     dlops_darray v = fista ? z : xw; /* the point the gradient is taken at */
-    SLV_TRY(dlops_darray_copy(xw, xold));
+    SLV_LOCAL(dlops_darray_copy(xw, xold));
     /* res = y - A v */
-    SLV_TRY(dlops_darray_copy(yw, res_));
+    SLV_LOCAL(dlops_darray_copy(yw, res_));
     if (fista && !blocking) {
-      SLV_TRY(dlops_darray_axpby(slv_s(-1.0), Az, slv_s(1.0), res_));
+      SLV_LOCAL(dlops_darray_axpby(slv_s(-1.0), Az, slv_s(1.0), res_));
     } else {
-      SLV_TRY(dlops_op_apply(A, v, Ax));
-      SLV_TRY(dlops_darray_axpby(slv_s(-1.0), Ax, slv_s(1.0), res_));
+      SLV_LOCAL(dlops_op_apply(A, v, Ax));
+      SLV_LOCAL(dlops_darray_axpby(slv_s(-1.0), Ax, slv_s(1.0), res_));
     }
     double normres = NAN;
     if (o->monitorres && blocking) {
@@ -137,10 +140,10 @@ static int ista_fista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_so
       normresold = normres;
     }
     /* x = thresh(v + alpha A^H res) */
-    SLV_TRY(dlops_op_apply_adjoint(A, res_, g));
-    SLV_TRY(dlops_darray_axpby(slv_s(1.0), v, slv_s(alpha), g));
+    SLV_LOCAL(dlops_op_apply_adjoint(A, res_, g));
+    SLV_LOCAL(dlops_darray_axpby(slv_s(1.0), v, slv_s(alpha), g));
     double th = (o->decay ? o->decay[it] : 1.0) * thresh;
-    SLV_TRY(slv_threshold(g, xw, (dlops_map_kind)o->threshkind, th, 0.0)); /* DLOPS_THRESH_* = DLOPS_MAP_*_THRESHOLD */
+    SLV_LOCAL(slv_threshold(g, xw, (dlops_map_kind)o->threshkind, th, 0.0)); /* DLOPS_THRESH_* = DLOPS_MAP_*_THRESHOLD */
     double w = 0.0;
     if (fista) {
       double told = t;
@@ -148,19 +151,19 @@ static int ista_fista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_so
       w = (told - 1.0) / t;
     }
     /* g = x - xold; FISTA: z = x + w (x - xold) */
-    SLV_TRY(dlops_darray_copy(xw, g));
-    SLV_TRY(dlops_darray_axpby(slv_s(-1.0), xold, slv_s(1.0), g));
+    SLV_LOCAL(dlops_darray_copy(xw, g));
+    SLV_LOCAL(dlops_darray_axpby(slv_s(-1.0), xold, slv_s(1.0), g));
     if (fista) {
-      SLV_TRY(dlops_darray_copy(xw, z));
-      SLV_TRY(dlops_darray_axpby(slv_s(w), g, slv_s(1.0), z));
+      SLV_LOCAL(dlops_darray_copy(xw, z));
+      SLV_LOCAL(dlops_darray_axpby(slv_s(w), g, slv_s(1.0), z));
     }
     if (blocking) {
       double n1;
       SLV_TRY(dlops_darray_norm(g, 2.0, &xupdate));
       if (fista) {
-        SLV_TRY(dlops_op_apply(A, xw, Ax));
-        SLV_TRY(dlops_darray_copy(yw, res_));
-        SLV_TRY(dlops_darray_axpby(slv_s(-1.0), Ax, slv_s(1.0), res_));
+        SLV_LOCAL(dlops_op_apply(A, xw, Ax));
+        SLV_LOCAL(dlops_darray_copy(yw, res_));
+        SLV_LOCAL(dlops_darray_axpby(slv_s(-1.0), Ax, slv_s(1.0), res_));
       }
       SLV_TRY(dlops_darray_norm(res_, 2.0, &normres));
       SLV_TRY(dlops_darray_norm(xw, 1.0, &n1));
@@ -169,12 +172,12 @@ static int ista_fista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_so
     } else {
       dlops_darray r2 = res_;
       if (fista) {
-        SLV_TRY(dlops_op_apply(A, xw, Ax));
-        SLV_TRY(dlops_darray_copy(yw, resx));
-        SLV_TRY(dlops_darray_axpby(slv_s(-1.0), Ax, slv_s(1.0), resx));
+        SLV_LOCAL(dlops_op_apply(A, xw, Ax));
+        SLV_LOCAL(dlops_darray_copy(yw, resx));
+        SLV_LOCAL(dlops_darray_axpby(slv_s(-1.0), Ax, slv_s(1.0), resx));
         r2 = resx;
       }
-      SLV_TRY(slv_sign(xw, sg));
+      SLV_LOCAL(slv_sign(xw, sg));
       dlops_darray xs[4] = {g, r2, sg, res_}, ys[4] = {g, r2, xw, res_};
       int cj[4] = {1, 1, 1, 1};
       dlops_scalar d[4];
@@ -186,7 +189,7 @@ static int ista_fista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_so
       if (o->monitorres) {
         normres = sqrt(fabs(d[n == 4 ? 3 : 1].re));
         if (normres > normresold) {
-          SLV_TRY(dlops_darray_copy(xold, xw));
+          SLV_LOCAL(dlops_darray_copy(xold, xw));
           reason = DLOPS_DIVERGED_RESIDUAL;
           break;
         }
@@ -194,10 +197,10 @@ static int ista_fista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_so
       }
       if (fista) {
         /* A z_{k+1} = A x_k + w (A x_k - A x_{k-1}) */
-        SLV_TRY(dlops_darray_copy(Ax, resx));                            /* resx := A x_k */
-        SLV_TRY(dlops_darray_axpby(slv_s(-1.0), Axold, slv_s(1.0), Ax)); /* Ax := A x_k - A x_{k-1} */
-        SLV_TRY(dlops_darray_copy(resx, Az));
-        SLV_TRY(dlops_darray_axpby(slv_s(w), Ax, slv_s(1.0), Az));
+        SLV_LOCAL(dlops_darray_copy(Ax, resx));                            /* resx := A x_k */
+        SLV_LOCAL(dlops_darray_axpby(slv_s(-1.0), Axold, slv_s(1.0), Ax)); /* Ax := A x_k - A x_{k-1} */
+        SLV_LOCAL(dlops_darray_copy(resx, Az));
+        SLV_LOCAL(dlops_darray_axpby(slv_s(w), Ax, slv_s(1.0), Az));
         dlops_darray tmp = Axold; /* Axold := A x_k */
         Axold = resx;
         resx = tmp;
@@ -213,7 +216,7 @@ static int ista_fista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_so
     if (o->rtol > 0.0 && cost / cost0 < o->rtol) { reason = DLOPS_CONVERGED_TOL; break; }
   }
   slv_print_finalize(&R, it, 80);
-  SLV_TRY(dlops_darray_copy(xw, x));
+  SLV_LOCAL(dlops_darray_copy(xw, x));
   slv_result(&R, res, it, reason, costdata, costreg);
 done:
   slv_end(&R);

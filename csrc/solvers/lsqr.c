@@ -38,8 +38,7 @@ int dlops_solve_lsqr(dlops_op A, dlops_darray y, dlops_darray x, const dlops_sol
   slv_ckpt K; /* checkpoint */
   dlops_darray xw = NULL, u = NULL, ut = NULL, v = NULL, vt = NULL, w = NULL;
   dlops_ctx ctx = NULL;
-  DLOPS_CHECK(A, NULL, DLOPS_ERR_ARG, "lsqr: null operator");
-  DLOPS_CALL(dlops_op_get_ctx(A, &ctx));
+  DLOPS_CALL(slv_ctx(A, "lsqr", &ctx));
   int err = slv_begin(&R, ctx, opts, SLV_LSQR, "lsqr", 0.0);
   if (err) return err;
   const dlops_solver_opts *o = &R.o;
@@ -56,14 +55,15 @@ int dlops_solve_lsqr(dlops_op A, dlops_darray y, dlops_darray x, const dlops_sol
   dlops_scalar d[2];
   int cj[2] = {1, 1};
 
-  SLV_TRY(dlops_darray_duplicate(u, &ut));
-  SLV_TRY(dlops_darray_duplicate(xw, &v));
-  SLV_TRY(dlops_darray_duplicate(xw, &vt));
-  SLV_TRY(dlops_darray_duplicate(xw, &w));
+  SLV_ALLOC(dlops_darray_duplicate(u, &ut));
+  SLV_ALLOC(dlops_darray_duplicate(xw, &v));
+  SLV_ALLOC(dlops_darray_duplicate(xw, &vt));
+  SLV_ALLOC(dlops_darray_duplicate(xw, &w));
+  SLV_AGREE(); /* an allocation failed on some rank: every rank leaves here */
   /* u = y - A x0; bnorm = ||y||, beta = ||u|| in one reduction */
-  SLV_TRY(dlops_op_apply(A, xw, ut));
-  SLV_TRY(dlops_darray_axpby(slv_s(-1.0), ut, slv_s(1.0), u));
-  SLV_TRY(dlops_darray_copy(y, ut));
+  SLV_LOCAL(dlops_op_apply(A, xw, ut));
+  SLV_LOCAL(dlops_darray_axpby(slv_s(-1.0), ut, slv_s(1.0), u));
+  SLV_LOCAL(dlops_darray_copy(y, ut));
   {
     dlops_darray xs[2] = {ut, u};
     SLV_TRY(dlops_darray_multi_dot(2, xs, xs, cj, d));
@@ -71,13 +71,13 @@ int dlops_solve_lsqr(dlops_op A, dlops_darray y, dlops_darray x, const dlops_sol
   double bnorm = sqrt(fabs(d[0].re)), beta = sqrt(fabs(d[1].re)), alfa = 0.0;
   if (!isfinite(bnorm) || !isfinite(beta)) reason = DLOPS_DIVERGED_NAN;
   if (!reason && beta > 0) {
-    SLV_TRY(dlops_darray_scale(u, slv_s(1.0 / beta)));
-    SLV_TRY(dlops_op_apply_adjoint(A, u, v));
+    SLV_LOCAL(dlops_darray_scale(u, slv_s(1.0 / beta)));
+    SLV_LOCAL(dlops_op_apply_adjoint(A, u, v));
     SLV_TRY(dlops_darray_norm(v, 2.0, &alfa));
     if (!isfinite(alfa)) reason = DLOPS_DIVERGED_NAN;
   }
-  if (!reason && alfa > 0) SLV_TRY(dlops_darray_scale(v, slv_s(1.0 / alfa)));
-  SLV_TRY(dlops_darray_copy(v, w));
+  if (!reason && alfa > 0) SLV_LOCAL(dlops_darray_scale(v, slv_s(1.0 / alfa)));
+  SLV_LOCAL(dlops_darray_copy(v, w));
   double wnorm2 = alfa > 0 ? 1.0 : 0.0;
   double rhobar = alfa, phibar = beta, rnorm = beta, r1norm = beta, r2norm = beta, arnorm = alfa * beta;
   double anorm = 0, acond = 0, ddnorm = 0, res2 = 0, xnorm = 0, xxnorm = 0, z = 0, cs2 = -1, sn2 = 0;
@@ -112,19 +112,19 @@ int dlops_solve_lsqr(dlops_op A, dlops_darray y, dlops_darray x, const dlops_sol
     int show = slv_showstep(&R, it);
     it++;
     /* u = A v - alfa u; beta = ||u|| */
-    SLV_TRY(dlops_op_apply(A, v, ut));
-    SLV_TRY(dlops_darray_axpby(slv_s(-alfa), u, slv_s(1.0), ut));
+    SLV_LOCAL(dlops_op_apply(A, v, ut));
+    SLV_LOCAL(dlops_darray_axpby(slv_s(-alfa), u, slv_s(1.0), ut));
     { dlops_darray t = u; u = ut; ut = t; }
     SLV_TRY(dlops_darray_norm(u, 2.0, &beta));
     if (!isfinite(beta)) { reason = DLOPS_DIVERGED_NAN; break; }
     double vw = 0.0, vnorm2 = 1.0;
     int have_vw = 0;
     if (beta > 0) {
-      SLV_TRY(dlops_darray_scale(u, slv_s(1.0 / beta)));
+      SLV_LOCAL(dlops_darray_scale(u, slv_s(1.0 / beta)));
       anorm = sqrt(anorm * anorm + alfa * alfa + beta * beta + dampsq);
       /* v = A^H u - beta v; alfa = ||v||, with (v, w) for the ||w|| recurrence */
-      SLV_TRY(dlops_op_apply_adjoint(A, u, vt));
-      SLV_TRY(dlops_darray_axpby(slv_s(-beta), v, slv_s(1.0), vt));
+      SLV_LOCAL(dlops_op_apply_adjoint(A, u, vt));
+      SLV_LOCAL(dlops_darray_axpby(slv_s(-beta), v, slv_s(1.0), vt));
       if (blocking) {
         SLV_TRY(dlops_darray_norm(vt, 2.0, &alfa));
       } else {
@@ -136,7 +136,7 @@ int dlops_solve_lsqr(dlops_op A, dlops_darray y, dlops_darray x, const dlops_sol
       }
       if (!isfinite(alfa)) { reason = DLOPS_DIVERGED_NAN; break; }
       if (alfa > 0) {
-        SLV_TRY(dlops_darray_scale(vt, slv_s(1.0 / alfa)));
+        SLV_LOCAL(dlops_darray_scale(vt, slv_s(1.0 / alfa)));
         vw /= alfa;
       } else {
         vnorm2 = 0.0;
@@ -166,8 +166,8 @@ int dlops_solve_lsqr(dlops_op A, dlops_darray y, dlops_darray x, const dlops_sol
       wnorm2 = wn * wn;
     }
     ddnorm += wnorm2 / (rho * rho);
-    SLV_TRY(dlops_darray_axpby(slv_s(t1), w, slv_s(1.0), xw));
-    SLV_TRY(dlops_darray_axpby(slv_s(1.0), v, slv_s(t2), w));
+    SLV_LOCAL(dlops_darray_axpby(slv_s(t1), w, slv_s(1.0), xw));
+    SLV_LOCAL(dlops_darray_axpby(slv_s(1.0), v, slv_s(t2), w));
     if (have_vw) wnorm2 = vnorm2 + 2.0 * t2 * vw + t2 * t2 * wnorm2;
     /* norm estimates (scipy) */
     double delta = sn2 * rho, gambar = -cs2 * rho, rhs = phi - delta * z, zbar = rhs / gambar;
@@ -208,7 +208,7 @@ int dlops_solve_lsqr(dlops_op A, dlops_darray y, dlops_darray x, const dlops_sol
     if (stop) { reason = DLOPS_STOPPED_BY_USER; break; }
   }
   slv_print_finalize(&R, it, 84);
-  SLV_TRY(dlops_darray_copy(xw, x));
+  SLV_LOCAL(dlops_darray_copy(xw, x));
   slv_result(&R, res, it, reason, r1norm, r2norm);
   if (res) res->istop = istop;
 done:

@@ -83,14 +83,28 @@ int slv_begin(slv_run *R, dlops_ctx ctx, const dlops_solver_opts *opts, int solv
   else
     dlops_solver_opts_default(&R->o);
   dlops_solver_opts *o = &R->o;
-  DLOPS_CHECK(o->niter >= 0, ctx, DLOPS_ERR_ARG, "%s: niter must be >= 0, got %lld", name, (long long)o->niter);
-  DLOPS_CHECK(o->variant >= DLOPS_SOLVER_BLOCKING && o->variant <= DLOPS_SOLVER_PIPELINED, ctx, DLOPS_ERR_ARG,
-              "%s: unknown variant %d (DLOPS_SOLVER_BLOCKING, _FUSED or _PIPELINED)", name, o->variant);
-  DLOPS_CHECK(o->itershow[0] >= 0 && o->itershow[1] >= 0 && o->itershow[2] >= 1, ctx, DLOPS_ERR_ARG,
-              "%s: itershow must be >= 0, >= 0, >= 1", name);
-  DLOPS_CHECK(!isnan(o->tol) && !isnan(o->damp) && isfinite(o->damp), ctx, DLOPS_ERR_ARG,
-              "%s: tol and damp must be numbers", name);
+  /* checked locally, then agreed with a checksum of the options that steer the iteration: ranks
+   * with different niter, tol or variant would leave the loop at different times and hang */
+  int err = 0;
+  DLOPS_CHECK_COLL(o->niter >= 0, ctx, err, DLOPS_ERR_ARG, "%s: niter must be >= 0, got %lld", name,
+                   (long long)o->niter);
+  DLOPS_CHECK_COLL(o->variant >= DLOPS_SOLVER_BLOCKING && o->variant <= DLOPS_SOLVER_PIPELINED, ctx, err,
+                   DLOPS_ERR_ARG, "%s: unknown variant %d (DLOPS_SOLVER_BLOCKING, _FUSED or _PIPELINED)", name,
+                   o->variant);
+  DLOPS_CHECK_COLL(o->itershow[0] >= 0 && o->itershow[1] >= 0 && o->itershow[2] >= 1, ctx, err, DLOPS_ERR_ARG,
+                   "%s: itershow must be >= 0, >= 0, >= 1", name);
+  DLOPS_CHECK_COLL(!isnan(o->tol) && !isnan(o->damp) && isfinite(o->damp), ctx, err, DLOPS_ERR_ARG,
+                   "%s: tol and damp must be numbers", name);
   if (o->tol < 0) o->tol = default_tol;
+  const double steer[] = {(double)o->niter, (double)o->variant, o->tol, o->damp, o->tau, o->eta, o->alpha, o->eps,
+                          (double)o->inner_niter, (double)o->acceleration, (double)o->use_z0,
+                          (double)o->checkpoint_every, (double)o->restart, (double)(o->monitor != NULL),
+                          o->atol, o->btol, o->conlim, (double)o->power_niter, o->power_tol, (double)o->seed,
+                          (double)o->threshkind, (double)o->monitorres, (double)(o->decay != NULL)};
+  err = dlops_ctx_agree(ctx, err, dlops_hash_bytes(0, steer, sizeof steer), "solver options (niter, tol, variant, ...)");
+  if (err) return err;
+  dlops_ctx_trust(ctx, +1);
+  R->trusted = 1;
   R->show = o->show || env_monitor();
   R->t0 = wtime();
   if (o->monitor && o->monitor_agree) {
@@ -104,6 +118,8 @@ int slv_begin(slv_run *R, dlops_ctx ctx, const dlops_solver_opts *opts, int solv
 }
 
 void slv_end(slv_run *R) {
+  if (R->trusted) dlops_ctx_trust(R->ctx, -1);
+  R->trusted = 0;
   if (R->flag) dlops_darray_destroy(&R->flag);
 }
 

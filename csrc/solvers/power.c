@@ -8,8 +8,7 @@ int dlops_solve_power(dlops_op A, dlops_darray b, const dlops_solver_opts *opts,
   slv_run R;
   dlops_darray bw = NULL, b1 = NULL;
   dlops_ctx ctx = NULL;
-  DLOPS_CHECK(A, NULL, DLOPS_ERR_ARG, "power iteration: null operator");
-  DLOPS_CALL(dlops_op_get_ctx(A, &ctx));
+  DLOPS_CALL(slv_ctx(A, "power iteration", &ctx));
   DLOPS_CHECK(maxeig, ctx, DLOPS_ERR_ARG, "power iteration: null maxeig pointer");
   int err = slv_begin(&R, ctx, opts, SLV_POWER, "power iteration", 1e-5);
   if (err) return err;
@@ -19,16 +18,17 @@ int dlops_solve_power(dlops_op A, dlops_darray b, const dlops_solver_opts *opts,
   int64_t it = 0;
   dlops_scalar ev = {0, 0};
   double nb;
-  SLV_TRY(dlops_darray_duplicate(bw, &b1));
-  if (o->random_start) SLV_TRY(slv_random_fill(bw, o->seed));
+  SLV_ALLOC(dlops_darray_duplicate(bw, &b1));
+  SLV_AGREE(); /* an allocation failed on some rank: every rank leaves here */
+  if (o->random_start) SLV_LOCAL(slv_random_fill(bw, o->seed));
   SLV_TRY(dlops_darray_norm(bw, 2.0, &nb));
   if (!isfinite(nb)) reason = DLOPS_DIVERGED_NAN;
   else if (nb == 0.0) reason = DLOPS_DIVERGED_BREAKDOWN;
-  else SLV_TRY(dlops_darray_scale(bw, slv_s(1.0 / nb)));
+  else SLV_LOCAL(dlops_darray_scale(bw, slv_s(1.0 / nb)));
   double old = 0.0;
   while (!reason) {
     if (it >= o->niter) { reason = DLOPS_STOP_MAXIT; break; }
-    SLV_TRY(dlops_op_apply(A, bw, b1));
+    SLV_LOCAL(dlops_op_apply(A, bw, b1));
     double nb1;
     if (o->variant == DLOPS_SOLVER_BLOCKING) {
       SLV_TRY(dlops_darray_vdot(bw, b1, &ev));
@@ -46,7 +46,7 @@ int dlops_solve_power(dlops_op A, dlops_darray b, const dlops_solver_opts *opts,
     if (!isfinite(m) || !isfinite(nb1)) { reason = DLOPS_DIVERGED_NAN; break; }
     if (nb1 == 0.0) { reason = DLOPS_DIVERGED_BREAKDOWN; break; }
     /* b = A b / ||A b|| (swap the handles instead of copying) */
-    SLV_TRY(dlops_darray_scale(b1, slv_s(1.0 / nb1)));
+    SLV_LOCAL(dlops_darray_scale(b1, slv_s(1.0 / nb1)));
     dlops_darray t = bw;
     bw = b1;
     b1 = t;
@@ -55,7 +55,7 @@ int dlops_solve_power(dlops_op A, dlops_darray b, const dlops_solver_opts *opts,
     if (stop) { reason = DLOPS_STOPPED_BY_USER; break; }
     old = m;
   }
-  SLV_TRY(dlops_darray_copy(bw, b));
+  SLV_LOCAL(dlops_darray_copy(bw, b));
   *maxeig = ev;
   slv_result(&R, res, it, reason, slv_abs(ev), slv_abs(ev));
 done:

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "solver_impl.h"
+#include "../core/handle.h"
 
 enum { PROX_L1 = 0, PROX_L0 = 1, PROX_BOX = 2, PROX_L2 = 3 };
 
@@ -29,8 +30,22 @@ static int prox_new(int kind, dlops_prox *p) {
   DLOPS_CHECK(p, NULL, DLOPS_ERR_ARG, "null prox pointer");
   *p = calloc(1, sizeof **p);
   DLOPS_CHECK(*p, NULL, DLOPS_ERR_MEM, "cannot allocate a proximal operator");
+  if (dlops_handle_add(*p, DLOPS_H_PROX)) {
+    free(*p);
+    *p = NULL;
+    return DLOPS_ERROR(NULL, DLOPS_ERR_MEM, "cannot register a proximal operator");
+  }
   (*p)->kind = kind;
   (*p)->sigma = 1.0;
+  return DLOPS_SUCCESS;
+}
+
+/* a live proximal operator (registry lookup: a destroyed one is never read) */
+static int prox_live(const struct dlops_prox_s *p) { return p && dlops_handle_kind(p) == DLOPS_H_PROX; }
+
+static int prox_check(const struct dlops_prox_s *p) {
+  DLOPS_CHECK(p, NULL, DLOPS_ERR_ARG, "null proximal operator");
+  DLOPS_CHECK(prox_live(p), NULL, DLOPS_ERR_STATE, "stale proximal operator handle (destroyed)");
   return DLOPS_SUCCESS;
 }
 
@@ -123,14 +138,15 @@ int dlops_prox_create_l2(dlops_op Op, dlops_darray b, dlops_darray q, dlops_darr
 int dlops_prox_destroy(dlops_prox *p) {
   DLOPS_CHECK(p, NULL, DLOPS_ERR_ARG, "null prox pointer");
   struct dlops_prox_s *P = *p;
-  *p = NULL;
   if (!P) return DLOPS_SUCCESS;
+  DLOPS_CALL(prox_check(P));
+  *p = NULL;
   dlops_op_destroy(&P->Op);
   dlops_darray_destroy(&P->b);
   dlops_darray_destroy(&P->q);
   dlops_darray_destroy(&P->x0);
   dlops_darray_destroy(&P->OpTb);
-  free(P);
+  dlops_handle_retire(P);
   return DLOPS_SUCCESS;
 }
 
@@ -305,7 +321,8 @@ double slv_val_finish(const slv_val *v, const dlops_scalar *r) {
 }
 
 int dlops_prox_value(dlops_prox p, dlops_darray x, double *value) {
-  DLOPS_CHECK(p && x && value, NULL, DLOPS_ERR_ARG, "prox value: null argument");
+  DLOPS_CHECK(x && value, NULL, DLOPS_ERR_ARG, "prox value: null argument");
+  DLOPS_CALL(prox_check(p));
   slv_val v;
   DLOPS_CALL(slv_val_prepare(p, x, &v));
   dlops_scalar r[3];
@@ -371,7 +388,8 @@ done:
 }
 
 int dlops_prox_apply(dlops_prox p, dlops_darray x, double tau, dlops_darray out) {
-  DLOPS_CHECK(p && x && out, NULL, DLOPS_ERR_ARG, "prox: null argument");
+  DLOPS_CHECK(x && out, NULL, DLOPS_ERR_ARG, "prox: null argument");
+  DLOPS_CALL(prox_check(p));
   dlops_ctx ctx = NULL;
   DLOPS_CALL(dlops_darray_get_ctx(x, &ctx));
   DLOPS_CHECK(tau > 0 && isfinite(tau), ctx, DLOPS_ERR_ARG, "%s prox: tau must be > 0, got %g", prox_name(p), tau);
@@ -392,7 +410,8 @@ int dlops_prox_apply(dlops_prox p, dlops_darray x, double tau, dlops_darray out)
 }
 
 int dlops_prox_grad(dlops_prox p, dlops_darray x, dlops_darray g) {
-  DLOPS_CHECK(p && x && g, NULL, DLOPS_ERR_ARG, "prox gradient: null argument");
+  DLOPS_CHECK(x && g, NULL, DLOPS_ERR_ARG, "prox gradient: null argument");
+  DLOPS_CALL(prox_check(p));
   dlops_ctx ctx = NULL;
   DLOPS_CALL(dlops_darray_get_ctx(x, &ctx));
   DLOPS_CHECK(p->kind == PROX_L2, ctx, DLOPS_ERR_UNSUPPORTED, "%s has no gradient (only L2 does)", prox_name(p));
@@ -448,11 +467,15 @@ static int two_values(dlops_prox f, dlops_darray xf, dlops_prox g, dlops_darray 
 /* ------------------------------------------------------------------ proximal gradient */
 int dlops_solve_proximal_gradient(dlops_prox proxf, dlops_prox proxg, dlops_darray x, const dlops_solver_opts *opts,
                                   dlops_solver_result *res) {
-  DLOPS_CHECK(proxf && proxg && x, NULL, DLOPS_ERR_ARG, "proximal gradient: null argument");
   dlops_ctx ctx = NULL;
-  DLOPS_CALL(dlops_darray_get_ctx(x, &ctx));
-  DLOPS_CHECK(proxf->kind == PROX_L2, ctx, DLOPS_ERR_ARG, "proximal gradient: proxf must have a gradient (L2), got %s",
-              prox_name(proxf));
+  /* a failure here still joins the agreement the other ranks make in slv_begin */
+  int e0 = x ? dlops_darray_get_ctx(x, &ctx) : DLOPS_ERROR(NULL, DLOPS_ERR_ARG, "proximal gradient: null x");
+  if (!e0 && (!prox_live(proxf) || !prox_live(proxg)))
+    e0 = DLOPS_ERROR(ctx, !proxf || !proxg ? DLOPS_ERR_ARG : DLOPS_ERR_STATE,
+                     "proximal gradient: null or destroyed proxf or proxg");
+  if (!e0 && proxf->kind != PROX_L2)
+    e0 = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "proximal gradient: proxf must have a gradient (L2), got %s", prox_name(proxf));
+  if (e0) return dlops_ctx_agree(ctx, e0, 0, NULL);
   slv_run R;
   slv_ckpt K; /* checkpoint */
   dlops_darray xw = NULL, y = NULL, xold = NULL, gr = NULL, v = NULL;
@@ -461,18 +484,20 @@ int dlops_solve_proximal_gradient(dlops_prox proxf, dlops_prox proxg, dlops_darr
   const dlops_solver_opts *o = &R.o;
   if (!(o->tau > 0) || !isfinite(o->tau) || !isfinite(o->eta) || !(o->eta > 0) ||
       o->acceleration < DLOPS_ACCEL_NONE || o->acceleration > DLOPS_ACCEL_FISTA) {
+    /* the options are the same on every rank (slv_begin compared them): so is this outcome */
     err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG,
                       "proximal gradient: need tau > 0 (got %g), eta > 0 (got %g) and a known acceleration (got %d)",
                       o->tau, o->eta, o->acceleration);
     goto done;
   }
-  SLV_TRY(dlops_darray_duplicate(x, &xw));
-  SLV_TRY(dlops_darray_copy(x, xw));
-  SLV_TRY(dlops_darray_duplicate(x, &y));
-  SLV_TRY(dlops_darray_copy(x, y));
-  SLV_TRY(dlops_darray_duplicate(x, &xold));
-  SLV_TRY(dlops_darray_duplicate(x, &gr));
-  SLV_TRY(dlops_darray_duplicate(x, &v));
+  SLV_ALLOC(dlops_darray_duplicate(x, &xw));
+  SLV_ALLOC(dlops_darray_duplicate(x, &y));
+  SLV_ALLOC(dlops_darray_duplicate(x, &xold));
+  SLV_ALLOC(dlops_darray_duplicate(x, &gr));
+  SLV_ALLOC(dlops_darray_duplicate(x, &v));
+  if (!err) err = dlops_darray_copy(x, xw); /* x borrowed on one rank, say */
+  SLV_AGREE(); /* a failure on some rank: every rank leaves here */
+  SLV_LOCAL(dlops_darray_copy(x, y));
   const double tau = o->tau;
   const int blocking = o->variant == DLOPS_SOLVER_BLOCKING;
   const int need_cost = o->tol > 0 || R.show || o->monitor || o->cost;
@@ -501,19 +526,19 @@ int dlops_solve_proximal_gradient(dlops_prox proxf, dlops_prox proxg, dlops_darr
     if (it >= o->niter) { reason = DLOPS_STOP_MAXIT; break; }
     SLV_TRY(slv_ckpt_step(&R, &K, it)); /* between iterations */
     double eg = o->epsg_array ? o->epsg_array[it] : o->epsg;
-    SLV_TRY(dlops_darray_copy(xw, xold));
+    SLV_LOCAL(dlops_darray_copy(xw, xold));
     if (o->eta == 1.0) {
       SLV_TRY(dlops_prox_grad(proxf, y, gr));
-      SLV_TRY(dlops_darray_copy(y, v));
-      SLV_TRY(dlops_darray_axpby(slv_s(-tau), gr, slv_s(1.0), v));
+      SLV_LOCAL(dlops_darray_copy(y, v));
+      SLV_LOCAL(dlops_darray_axpby(slv_s(-tau), gr, slv_s(1.0), v));
       SLV_TRY(dlops_prox_apply(proxg, v, eg * tau, xw));
     } else {
       SLV_TRY(dlops_prox_grad(proxf, xw, gr));
-      SLV_TRY(dlops_darray_copy(xw, v));
-      SLV_TRY(dlops_darray_axpby(slv_s(-tau), gr, slv_s(1.0), v));
+      SLV_LOCAL(dlops_darray_copy(xw, v));
+      SLV_LOCAL(dlops_darray_axpby(slv_s(-tau), gr, slv_s(1.0), v));
       SLV_TRY(dlops_prox_apply(proxg, v, eg * tau, v));
-      SLV_TRY(dlops_darray_axpby(slv_s(-1.0), xw, slv_s(1.0), v)); /* p - x */
-      SLV_TRY(dlops_darray_axpby(slv_s(o->eta), v, slv_s(1.0), xw));
+      SLV_LOCAL(dlops_darray_axpby(slv_s(-1.0), xw, slv_s(1.0), v)); /* p - x */
+      SLV_LOCAL(dlops_darray_axpby(slv_s(o->eta), v, slv_s(1.0), xw));
     }
     double omega = 0.0;
     if (o->acceleration == DLOPS_ACCEL_VANDENBERGHE) {
@@ -523,10 +548,10 @@ int dlops_solve_proximal_gradient(dlops_prox proxf, dlops_prox proxg, dlops_darr
       t = (1.0 + sqrt(1.0 + 4.0 * t * t)) / 2.0;
       omega = (told - 1.0) / t;
     }
-    SLV_TRY(dlops_darray_copy(xw, v));
-    SLV_TRY(dlops_darray_axpby(slv_s(-1.0), xold, slv_s(1.0), v)); /* x - xold */
-    SLV_TRY(dlops_darray_copy(xw, y));
-    SLV_TRY(dlops_darray_axpby(slv_s(omega), v, slv_s(1.0), y));
+    SLV_LOCAL(dlops_darray_copy(xw, v));
+    SLV_LOCAL(dlops_darray_axpby(slv_s(-1.0), xold, slv_s(1.0), v)); /* x - xold */
+    SLV_LOCAL(dlops_darray_copy(xw, y));
+    SLV_LOCAL(dlops_darray_axpby(slv_s(omega), v, slv_s(1.0), y));
     it++;
     if (need_cost) {
       double pfgold = pfg;
@@ -545,7 +570,7 @@ int dlops_solve_proximal_gradient(dlops_prox proxf, dlops_prox proxg, dlops_darr
   }
   if (R.show) slv_print(&R, "\nTotal time (s) = %.2f\n---------------------------------------------------------\n\n",
                         slv_elapsed(&R));
-  SLV_TRY(dlops_darray_copy(xw, x));
+  SLV_LOCAL(dlops_darray_copy(xw, x));
   slv_result(&R, res, it, reason, pf, pg);
 done:
   slv_end(&R);
@@ -560,9 +585,11 @@ done:
 /* ------------------------------------------------------------------ ADMM with L2 misfit */
 int dlops_solve_admm_l2(dlops_prox proxg, dlops_op Op, dlops_darray b, dlops_op A, dlops_darray x, dlops_darray z,
                         const dlops_solver_opts *opts, dlops_solver_result *res) {
-  DLOPS_CHECK(proxg && Op && A, NULL, DLOPS_ERR_ARG, "admm: null proxg, Op or A");
   dlops_ctx ctx = NULL;
-  DLOPS_CALL(dlops_op_get_ctx(Op, &ctx));
+  DLOPS_CALL(slv_ctx(Op, "admm", &ctx));
+  if (!prox_live(proxg) || !A)
+    return dlops_ctx_agree(ctx, DLOPS_ERROR(ctx, proxg && A ? DLOPS_ERR_STATE : DLOPS_ERR_ARG,
+                                            "admm: null or destroyed proxg, or null A"), 0, NULL);
   slv_run R;
   slv_ckpt K; /* checkpoint */
   dlops_darray xw = NULL, bw = NULL, zw = NULL, u = NULL, Ax = NULL, v = NULL, breg = NULL, r = NULL;
@@ -570,41 +597,32 @@ int dlops_solve_admm_l2(dlops_prox proxg, dlops_op Op, dlops_darray b, dlops_op 
   int err = slv_begin(&R, ctx, opts, SLV_ADMM, "admm", 0.0);
   if (err) return err;
   const dlops_solver_opts *o = &R.o;
-  if (!(o->tau > 0) || !isfinite(o->tau) || o->inner_niter < 0 || (o->use_z0 && !z)) {
+  if (!(o->tau > 0) || !isfinite(o->tau) || o->inner_niter < 0 || (o->use_z0 && !z))
     err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "admm: need tau > 0 (got %g), inner_niter >= 0, and z when use_z0", o->tau);
-    goto done;
-  }
+  SLV_AGREE(); /* z may be NULL on one rank only */
   SLV_TRY(slv_setup("admm", Op, b, x, 0, &xw, &bw));
-  SLV_TRY(dlops_op_create_vecs(A, NULL, &Ax));
-  SLV_TRY(dlops_op_apply(A, xw, Ax)); /* also checks that x fits A's domain */
-  SLV_TRY(dlops_darray_duplicate(Ax, &zw));
-  if (o->use_z0) {
-    if (dlops_darray_copy(z, zw)) {
-      err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "admm: z does not have A's range layout");
-      goto done;
-    }
-  } else {
-    SLV_TRY(dlops_darray_copy(Ax, zw));
-  }
-  if (z && !o->use_z0) {
+  SLV_ALLOC(dlops_op_create_vecs(A, NULL, &Ax));
+  if (Ax) SLV_ALLOC(dlops_darray_duplicate(Ax, &zw));
+  if (zw) SLV_ALLOC(dlops_darray_duplicate(zw, &u));
+  if (zw) SLV_ALLOC(dlops_darray_duplicate(zw, &v));
+  SLV_ALLOC(dlops_darray_duplicate(bw, &r));
+  if (!err && z) { /* z must have A's range layout (checked by a copy into zw or a scratch copy) */
     dlops_darray t = NULL;
-    SLV_TRY(dlops_darray_duplicate(zw, &t));
-    int e = dlops_darray_copy(z, t);
+    int e = o->use_z0 ? dlops_darray_copy(z, zw) : dlops_darray_duplicate(zw, &t);
+    if (!e && t) e = dlops_darray_copy(z, t);
     dlops_darray_destroy(&t);
-    if (e) {
-      err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "admm: z does not have A's range layout");
-      goto done;
-    }
+    if (e) err = DLOPS_ERROR(ctx, e == DLOPS_ERR_MEM ? e : DLOPS_ERR_SIZE, "admm: z does not have A's range layout");
   }
-  SLV_TRY(dlops_darray_duplicate(zw, &u));
-  SLV_TRY(dlops_darray_duplicate(zw, &v));
-  SLV_TRY(dlops_darray_duplicate(bw, &r));
+  SLV_AGREE(); /* a failure on some rank: every rank leaves here */
+  SLV_LOCAL(dlops_op_apply(A, xw, Ax)); /* also checks that x fits A's domain */
+  if (!o->use_z0) SLV_LOCAL(dlops_darray_copy(Ax, zw));
   const double tau = o->tau, s = 1.0 / sqrt(tau);
   SLV_TRY(vpair_create(Op, 1.0, A, s, xw, &Opreg));
-  SLV_TRY(dlops_op_create_vecs(Opreg, NULL, &breg));
+  SLV_ALLOC(dlops_op_create_vecs(Opreg, NULL, &breg));
+  SLV_AGREE();
   dlops_darray b0, b1;
-  SLV_TRY(part(breg, 0, &b0));
-  SLV_TRY(part(breg, 1, &b1));
+  SLV_LOCAL(part(breg, 0, &b0));
+  SLV_LOCAL(part(breg, 1, &b1));
   dlops_solver_opts io;
   dlops_solver_opts_default(&io);
   io.niter = o->inner_niter;
@@ -630,31 +648,31 @@ int dlops_solve_admm_l2(dlops_prox proxg, dlops_op Op, dlops_darray b, dlops_op 
     if (it >= o->niter) { reason = DLOPS_STOP_MAXIT; break; }
     SLV_TRY(slv_ckpt_step(&R, &K, it)); /* between iterations */
     if (o->gfirst) {
-      SLV_TRY(dlops_op_apply(A, xw, Ax));
-      SLV_TRY(dlops_darray_copy(Ax, v));
-      SLV_TRY(dlops_darray_axpby(slv_s(1.0), u, slv_s(1.0), v));
+      SLV_LOCAL(dlops_op_apply(A, xw, Ax));
+      SLV_LOCAL(dlops_darray_copy(Ax, v));
+      SLV_LOCAL(dlops_darray_axpby(slv_s(1.0), u, slv_s(1.0), v));
       SLV_TRY(dlops_prox_apply(proxg, v, tau, zw));
     }
     /* x = argmin ||[Op; s A] x - [b; s (z - u)]|| by CGLS from x */
-    SLV_TRY(dlops_darray_copy(bw, b0));
-    SLV_TRY(dlops_darray_copy(zw, b1));
-    SLV_TRY(dlops_darray_axpby(slv_s(-1.0), u, slv_s(1.0), b1));
-    SLV_TRY(dlops_darray_scale(b1, slv_s(s)));
+    SLV_LOCAL(dlops_darray_copy(bw, b0));
+    SLV_LOCAL(dlops_darray_copy(zw, b1));
+    SLV_LOCAL(dlops_darray_axpby(slv_s(-1.0), u, slv_s(1.0), b1));
+    SLV_LOCAL(dlops_darray_scale(b1, slv_s(s)));
     SLV_TRY(dlops_solve_cgls(Opreg, breg, xw, &io, NULL));
     if (!o->gfirst) {
-      SLV_TRY(dlops_op_apply(A, xw, Ax));
-      SLV_TRY(dlops_darray_copy(Ax, v));
-      SLV_TRY(dlops_darray_axpby(slv_s(1.0), u, slv_s(1.0), v));
+      SLV_LOCAL(dlops_op_apply(A, xw, Ax));
+      SLV_LOCAL(dlops_darray_copy(Ax, v));
+      SLV_LOCAL(dlops_darray_axpby(slv_s(1.0), u, slv_s(1.0), v));
       SLV_TRY(dlops_prox_apply(proxg, v, tau, zw));
     }
     /* u = u + A x - z (gfirst: with A x from before the x update, as PyLops) */
-    SLV_TRY(dlops_darray_axpby(slv_s(1.0), Ax, slv_s(1.0), u));
-    SLV_TRY(dlops_darray_axpby(slv_s(-1.0), zw, slv_s(1.0), u));
+    SLV_LOCAL(dlops_darray_axpby(slv_s(1.0), Ax, slv_s(1.0), u));
+    SLV_LOCAL(dlops_darray_axpby(slv_s(-1.0), zw, slv_s(1.0), u));
     it++;
     if (need_cost) {
       /* f = 0.5 ||Op x - b||^2, g = proxg(A x) */
-      SLV_TRY(dlops_op_apply(Op, xw, r));
-      SLV_TRY(dlops_darray_axpby(slv_s(-1.0), bw, slv_s(1.0), r));
+      SLV_LOCAL(dlops_op_apply(Op, xw, r));
+      SLV_LOCAL(dlops_darray_axpby(slv_s(-1.0), bw, slv_s(1.0), r));
       slv_val gv;
       SLV_TRY(slv_val_prepare(proxg, Ax, &gv));
       dlops_darray xs[4] = {r}, ys[4] = {r};
@@ -684,8 +702,8 @@ int dlops_solve_admm_l2(dlops_prox proxg, dlops_op Op, dlops_darray b, dlops_op 
   }
   if (R.show) slv_print(&R, "\nTotal time (s) = %.2f\n---------------------------------------------------------\n\n",
                         slv_elapsed(&R));
-  SLV_TRY(dlops_darray_copy(xw, x));
-  if (z) SLV_TRY(dlops_darray_copy(zw, z));
+  SLV_LOCAL(dlops_darray_copy(xw, x));
+  if (z) SLV_LOCAL(dlops_darray_copy(zw, z));
   slv_result(&R, res, it, reason, pf, pg);
 done:
   slv_end(&R);

@@ -21,6 +21,33 @@ enum { SLV_CG = 0, SLV_CGLS = 1, SLV_LSQR = 2, SLV_POWER = 3, SLV_ISTA = 4, SLV_
     if (err) goto done;        \
   } while (0)
 
+/* A local step inside a solver (an operator apply, an axpby, a map): a failure on some ranks only
+ * must not make those ranks leave while the others wait in the next reduction. It marks the
+ * context, the solver goes on, and the next reduction (every iteration has one) returns the
+ * error on every rank, where SLV_TRY leaves. */
+#define SLV_LOCAL(expr)                          \
+  do {                                           \
+    int slv_lerr_ = (expr);                      \
+    if (slv_lerr_) dlops_ctx_mark(R.ctx, slv_lerr_); \
+  } while (0)
+
+/* Allocations: keep the first failure in err and go on; SLV_AGREE then leaves on every rank. */
+#define SLV_ALLOC(expr)                          \
+  do {                                           \
+    int slv_aerr_ = (expr);                      \
+    if (slv_aerr_ && !err) err = slv_aerr_;      \
+  } while (0)
+#define SLV_AGREE() SLV_TRY(dlops_ctx_agree(R.ctx, err, 0, NULL))
+
+/* The operator's context; a NULL or stale operator on this rank still joins the others'
+ * agreement (every solver's first communication is one), so no rank waits. */
+static inline int slv_ctx(dlops_op A, const char *name, dlops_ctx *ctx) {
+  *ctx = NULL;
+  int e = A ? dlops_op_get_ctx(A, ctx) : DLOPS_ERROR(NULL, DLOPS_ERR_ARG, "%s: null operator", name);
+  if (e) return dlops_ctx_agree(NULL, e, 0, NULL);
+  return DLOPS_SUCCESS;
+}
+
 static inline dlops_scalar slv_s(double v) {
   dlops_scalar s = {v, 0.0};
   return s;
@@ -39,6 +66,7 @@ typedef struct {
   dlops_darray flag;       /* one element per rank: monitor stop agreement */
   int64_t ncost;
   double last_cost;
+  int trusted;             /* slv_begin entered the context's trusted region */
 } slv_run;
 
 /* Validate and copy the options (NULL = defaults); tol < 0 becomes default_tol. Creates the

@@ -9,70 +9,67 @@ int slv_setup(const char *name, dlops_op A, dlops_darray y, dlops_darray x, int 
               dlops_darray *yw) {
   *xw = NULL;
   if (yw) *yw = NULL;
-  DLOPS_CHECK(A, NULL, DLOPS_ERR_ARG, "%s: null operator", name);
   dlops_ctx ctx = NULL;
-  DLOPS_CALL(dlops_op_get_ctx(A, &ctx));
-  DLOPS_CHECK(x, ctx, DLOPS_ERR_ARG, "%s: null x", name);
-  DLOPS_CHECK(!yw || y, ctx, DLOPS_ERR_ARG, "%s: null y", name);
-  dlops_dtype ta, tx, ty;
-  DLOPS_CALL(dlops_op_get_dtype(A, &ta));
-  DLOPS_CALL(dlops_darray_get_dtype(x, &tx));
-  DLOPS_CHECK(tx == ta, ctx, DLOPS_ERR_ARG, "%s: x is %s but the operator is %s", name, dlops_dtype_name(tx),
-              dlops_dtype_name(ta));
-  if (yw) {
-    DLOPS_CALL(dlops_darray_get_dtype(y, &ty));
-    DLOPS_CHECK(ty == ta, ctx, DLOPS_ERR_ARG, "%s: y is %s but the operator is %s", name, dlops_dtype_name(ty),
-                dlops_dtype_name(ta));
-  }
+  DLOPS_CALL(slv_ctx(A, name, &ctx));
+  /* every check is local and the outcome is agreed once at the end (collective): x borrowed,
+   * NULL or in another space on one rank makes every rank return the same error */
+  int err = 0;
+  DLOPS_CHECK_COLL(x, ctx, err, DLOPS_ERR_ARG, "%s: null x", name);
+  DLOPS_CHECK_COLL(!yw || y, ctx, err, DLOPS_ERR_ARG, "%s: null y", name);
+  dlops_dtype ta = DLOPS_F64, tx = DLOPS_F64, ty = DLOPS_F64;
+  if (!err) err = dlops_op_get_dtype(A, &ta);
+  if (!err) err = dlops_darray_get_dtype(x, &tx);
+  DLOPS_CHECK_COLL(tx == ta, ctx, err, DLOPS_ERR_ARG, "%s: x is %s but the operator is %s", name, dlops_dtype_name(tx),
+                   dlops_dtype_name(ta));
+  if (!err && yw) err = dlops_darray_get_dtype(y, &ty);
+  DLOPS_CHECK_COLL(!yw || ty == ta, ctx, err, DLOPS_ERR_ARG, "%s: y is %s but the operator is %s", name,
+                   dlops_dtype_name(ty), dlops_dtype_name(ta));
   dlops_darray a = NULL, b = NULL;
-  int err = dlops_op_create_vecs(A, &a, yw ? &b : NULL);
-  if (err) return err;
-  /* the solve runs where the operator works: x and y must be there too (a copy between spaces
-   * would succeed, so the spaces are compared first) */
-  dlops_memspace ma = DLOPS_MEM_HOST, mx = DLOPS_MEM_HOST, my = DLOPS_MEM_HOST;
-  dlops_darray_get_memspace(a, &ma);
-  dlops_darray_get_memspace(x, &mx);
-  if (yw) dlops_darray_get_memspace(y, &my);
-  if (mx != ma || (yw && my != ma)) {
-    err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "%s: %s lives in %s memory but the operator works on %s memory", name,
-                      mx != ma ? "x" : "y", (mx != ma ? mx : my) == DLOPS_MEM_HOST ? "host" : "device",
-                      ma == DLOPS_MEM_HOST ? "host" : "device");
-    goto fail;
+  if (!err) err = dlops_op_create_vecs(A, &a, yw ? &b : NULL);
+  if (!err) {
+    /* the solve runs where the operator works: x and y must be there too (a copy between spaces
+     * would succeed, so the spaces are compared first) */
+    dlops_memspace ma = DLOPS_MEM_HOST, mx = DLOPS_MEM_HOST, my = DLOPS_MEM_HOST;
+    dlops_darray_get_memspace(a, &ma);
+    dlops_darray_get_memspace(x, &mx);
+    if (yw) dlops_darray_get_memspace(y, &my);
+    if (mx != ma || (yw && my != ma))
+      err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "%s: %s lives in %s memory but the operator works on %s memory", name,
+                        mx != ma ? "x" : "y", (mx != ma ? mx : my) == DLOPS_MEM_HOST ? "host" : "device",
+                        ma == DLOPS_MEM_HOST ? "host" : "device");
   }
-  /* layouts: the copies fail with DLOPS_ERR_SIZE on every rank (the layout tables are global);
-   * other failures (a borrowed array: DLOPS_ERR_STATE) keep their own code */
-  int e = dlops_darray_copy(x, a);
-  if (e) {
-    err = e != DLOPS_ERR_SIZE ? e
-                              : DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "%s: x does not have the operator's domain layout (%s)",
-                                            name, dlops_last_error());
-    goto fail;
+  /* layouts: the copies fail with DLOPS_ERR_SIZE (the layout tables are global); other failures
+   * (a borrowed array: DLOPS_ERR_STATE) keep their own code */
+  if (!err) {
+    int e = dlops_darray_copy(x, a);
+    if (e)
+      err = e != DLOPS_ERR_SIZE ? e
+                                : DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "%s: x does not have the operator's domain layout (%s)",
+                                              name, dlops_last_error());
   }
-  e = yw ? dlops_darray_copy(y, b) : 0;
-  if (e) {
-    err = e != DLOPS_ERR_SIZE ? e
-                              : DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "%s: y does not have the operator's range layout (%s)",
-                                            name, dlops_last_error());
-    goto fail;
+  if (!err && yw) {
+    int e = dlops_darray_copy(y, b);
+    if (e)
+      err = e != DLOPS_ERR_SIZE ? e
+                                : DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "%s: y does not have the operator's range layout (%s)",
+                                              name, dlops_last_error());
   }
-  if (square) {
+  if (!err && square) {
     dlops_darray t = NULL;
     err = dlops_op_create_vecs(A, NULL, &t);
-    if (err) goto fail;
-    int e2 = dlops_darray_copy(a, t);
+    int e2 = err ? 0 : dlops_darray_copy(a, t);
     dlops_darray_destroy(&t);
-    if (e2) {
-      err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "%s: the operator must be square (equal domain and range layouts)", name);
-      goto fail;
-    }
+    if (e2) err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "%s: the operator must be square (equal domain and range layouts)", name);
+  }
+  err = dlops_ctx_agree(ctx, err, 0, NULL);
+  if (err) {
+    dlops_darray_destroy(&a);
+    dlops_darray_destroy(&b);
+    return err;
   }
   *xw = a;
   if (yw) *yw = b;
   return DLOPS_SUCCESS;
-fail:
-  dlops_darray_destroy(&a);
-  dlops_darray_destroy(&b);
-  return err;
 }
 
 /* ------------------------------------------------------------------ element maps */

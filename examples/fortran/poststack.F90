@@ -38,7 +38,7 @@ program poststack_f
   real(dp), pointer :: p(:), p3(:, :, :)
   real(dp) :: wav(nw), dnorm, sigma, re_ps, re_lap, e_back, e_inv, e_reg, t0, t1, t2, tsolve(2)
   integer(i8) :: nyl, y0, nloc, nd, i, ghost_rows, lap_expected
-  integer(i8) :: ps(3), lp(3)                            ! bytes, calls, neighbour bytes (summed over ranks)
+  integer(i8) :: ps(4), lp(4)                            ! bytes, calls, neighbour bytes, agreement calls (summed)
   integer :: rank, nranks, nops, r
   logical :: pass_ps, pass_lap, failed
   character(len=:), allocatable :: spec
@@ -151,7 +151,8 @@ program poststack_f
          // merge('passed', 'FAILED', pass_ps) // ' (', re_ps, ')'
     print '(a,f4.2,a,es8.1,a)', 'Laplacian over (y, x, z), eps = ', eps, '; dot test ' // merge('passed', 'FAILED', pass_lap) &
          // ' (', re_lap, ')'
-    print '(/,a,i0,a,i0,a)', 'one PostStack apply: ', ps(1), ' bytes in ', ps(2), ' communication calls (blockdiag is local)'
+    print '(/,a,i0,a,i0,a,i0,a)', 'one PostStack apply: ', ps(1), ' bytes in ', ps(2), &
+         ' communication calls (blockdiag is local), ', ps(4), ' argument-agreement calls summed over ranks'
     print '(a,i0,a,i0,a,i0,a,i0,a,i0,a,i0,a)', 'one Laplacian apply: ', lp(1), ' bytes (', lp(3), &
          ' in neighbour exchanges), expected ghost volume ', lap_expected, ' bytes = ', ghost_rows, ' rows of ', nx, &
          ' x ', nz, ' doubles'
@@ -311,19 +312,24 @@ contains
     call dlops_op_destroy(dz)
   end function local_modelling
 
-  !> Bytes, calls (all kinds) and neighbour-exchange bytes since the last reset, summed over ranks.
+  !> Data bytes, data calls, neighbour-exchange bytes and argument-agreement calls (DLOPS_COMM_META:
+  !> metadata, kept apart from the data) since the last reset, summed over ranks.
   function comm_totals() result(v)
-    integer(i8) :: v(3)
+    integer(i8) :: v(4)
     type(dlops_comm_counter) :: c
     integer :: k
     v = 0
     do k = 0, DLOPS_COMM_NUM_KINDS - 1
       call dlops_ctx_get_counter(ctx, k, c)
+      if (k == DLOPS_COMM_META) then
+        v(4) = v(4) + c%calls
+        cycle
+      end if
       v(1) = v(1) + c%bytes
       v(2) = v(2) + c%calls
       if (k == DLOPS_COMM_NEIGHBOR) v(3) = v(3) + c%bytes
     end do
-    call MPI_Allreduce(MPI_IN_PLACE, v, 3, MPI_INTEGER8, MPI_SUM, MPI_COMM_WORLD)   ! plain MPI: not counted
+    call MPI_Allreduce(MPI_IN_PLACE, v, 4, MPI_INTEGER8, MPI_SUM, MPI_COMM_WORLD)   ! plain MPI: not counted
   end function comm_totals
 
   !> Ghost rows of a centred second derivative along y, summed over ranks (see the C program).

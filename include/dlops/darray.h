@@ -185,13 +185,16 @@ DLOPS_EXTERN int dlops_darray_multi_dot(int n, const dlops_darray *xs, const dlo
 /** A non-blocking reduction started by dlops_darray_multi_dot_begin. */
 typedef struct dlops_pending_s *dlops_pending;
 /** Start multi_dot: local products now, the reduction in the background (one non-blocking
- *  allreduce), so the caller can overlap it with other work (pipelined solvers). The arrays may
- *  be modified after this call returns; result is written by dlops_darray_multi_dot_end.
- *  Arrays with masks fall back to a blocking reduction. **Collective**. */
+ *  allreduce that also carries the argument agreement), so the caller can overlap it with other
+ *  work (pipelined solvers). The arrays may be modified after this call returns; result is
+ *  written by dlops_darray_multi_dot_end. Masked arrays reduce in the same message (one slot per
+ *  mask group). Bad arguments on any rank (NULL or stale arrays, different layouts) do not fail
+ *  here: *req is still a request, and dlops_darray_multi_dot_end returns the error on every
+ *  rank, so no rank is left waiting. Only a NULL req fails at once (locally). **Collective**. */
 DLOPS_EXTERN int dlops_darray_multi_dot_begin(int n, const dlops_darray *xs, const dlops_darray *ys,
                                               const int *conj_first, dlops_scalar *result, dlops_pending *req);
-/** Complete a reduction started by dlops_darray_multi_dot_begin and set *req to NULL.
- *  **Collective** (with the matching begin). */
+/** Complete a reduction started by dlops_darray_multi_dot_begin and set *req to NULL, also on
+ *  failure (the same code on every rank). **Collective** (with the matching begin). */
 DLOPS_EXTERN int dlops_darray_multi_dot_end(dlops_pending *req);
 
 /* ---- global data movement (Collective) ---- */

@@ -125,9 +125,13 @@ static int shares_storage(dlops_darray in, dlops_darray out) {
   return 0;
 }
 
-/* Public apply: check locally, agree over the ranks (one small message; none inside a solver
- * or a composite operator, which agreed already), then run. A failure inside the run marks the
- * context, so the next collective reports it on every rank. */
+/* Public apply: check locally, agree over the ranks, run, agree again. Called by the user (the
+ * context is not trusted) it costs two small metadata allreduces: the first keeps a rank with bad
+ * arguments from leaving the others in the operator's messages, the second makes a failure inside
+ * the run (a user callback, a component without an adjoint, an allocation) the result of the call
+ * on every rank, with the failing rank's message. Inside a solver or a composite operator (the
+ * context is trusted: the caller agreed already) neither is sent: a failure marks the context and
+ * the caller's next agreement reports it on every rank. */
 static int apply_entry(dlops_op A, dlops_darray in, dlops_darray out, int adj) {
   int err = dlops_op_check_handle(A);
   if (err) return dlops_agree_orphan(err);
@@ -139,14 +143,16 @@ static int apply_entry(dlops_op A, dlops_darray in, dlops_darray out, int adj) {
                       "component of stacked arrays)", A->name);
   if (!err && !(adj ? A->apply_adjoint : A->apply))
     err = DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "%s: no %s implementation", A->name, adj ? "adjoint" : "forward");
-  if (!ctx->trusted)
+  const int outer = !ctx->trusted;
+  if (outer)
     DLOPS_CALL(dlops_comm_agree(ctx->world, err));
   else if (err)
     return dlops_ctx_mark(ctx, err);
   ctx->trusted++;
   err = adj ? A->apply_adjoint(A, in, out) : A->apply(A, in, out);
   ctx->trusted--;
-  return dlops_ctx_mark(ctx, err);
+  err = dlops_ctx_mark(ctx, err);
+  return outer ? dlops_comm_agree(ctx->world, err) : err;
 }
 
 int dlops_op_apply(dlops_op A, dlops_darray x, dlops_darray y) { return apply_entry(A, x, y, 0); }

@@ -157,10 +157,16 @@ int dlops_red_start(dlops_comm *c, dlops_red *r, int err) {
   fill_record(c, r, r->rec, nv, nx, r->code);
   MPI_Datatype t;
   int e = red_type(c, r->bytes, &t);
-  if (e == MPI_SUCCESS) e = MPI_Iallreduce(MPI_IN_PLACE, r->rec, 1, t, red_op, c->mpi, &r->req);
+  r->req = MPI_REQUEST_NULL;
+  /* blocking when the caller waits at once: MPI_Allreduce takes the tuned algorithms, while the
+   * non-blocking one goes through libnbc and costs about three times the latency here */
+  if (e == MPI_SUCCESS)
+    e = r->blocking ? MPI_Allreduce(MPI_IN_PLACE, r->rec, 1, t, red_op, c->mpi)
+                    : MPI_Iallreduce(MPI_IN_PLACE, r->rec, 1, t, red_op, c->mpi, &r->req);
   if (e != MPI_SUCCESS) {
     r->rec = NULL;
-    return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Iallreduce (agreement)");
+    return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__,
+                           r->blocking ? "MPI_Allreduce (agreement)" : "MPI_Iallreduce (agreement)");
   }
   r->active = 1;
   return DLOPS_SUCCESS;
@@ -237,6 +243,7 @@ int dlops_red_finish(dlops_red *r) {
 }
 
 int dlops_red_run(dlops_comm *c, dlops_red *r, int err) {
+  r->blocking = 1;
   int e = dlops_red_start(c, r, err);
   if (e) return e;
   return dlops_red_finish(r);

@@ -73,6 +73,10 @@ typedef struct {
   int xper;
   uint64_t hash;
   const char *what; /* names the checksummed arguments in the mismatch message */
+  /* blocking (MPI_Allreduce) or not (MPI_Iallreduce + MPI_Wait): every rank of one call must use
+   * the same kind (MPI does not match a blocking collective with a non-blocking one).
+   * dlops_red_run sets it; only dlops_darray_multi_dot_begin starts a non-blocking record. */
+  int blocking;
   /* private */
   dlops_comm *c;
   void *rec;

@@ -504,7 +504,7 @@ static uint64_t conj_hash(int n, const int *conj_first) {
 /* Start the agreed reduction of a multi_dot into p (every rank gets here, even with bad
  * arguments: those join with a failed record). */
 static int multi_dot_start(struct dlops_pending_s *p, int n, const dlops_darray *xs, const dlops_darray *ys,
-                           const int *conj_first, dlops_scalar *result, int err) {
+                           const int *conj_first, dlops_scalar *result, int err, int blocking) {
   dlops_ctx ctx = p->ctx;
   if (!err) err = multi_dot_check(ctx, n, xs, ys, conj_first, result);
   if (!err) {
@@ -525,6 +525,7 @@ static int multi_dot_start(struct dlops_pending_s *p, int n, const dlops_darray 
   p->red.hash = conj_hash(err ? 0 : n, conj_first);
   p->red.what = "numbers of pairs or conjugation flags";
   if (err) p->red.hash = 0; /* a failed record: its checksum does not matter */
+  p->red.blocking = blocking;
   return dlops_red_start(ctx->world, &p->red, err);
 }
 
@@ -555,7 +556,7 @@ int dlops_darray_multi_dot(int n, const dlops_darray *xs, const dlops_darray *ys
   p.ctx = find_ctx(n, xs, ys);
   if (!p.ctx)
     return dlops_agree_orphan(DLOPS_ERROR(NULL, DLOPS_ERR_ARG, "multi_dot: no usable darray (null or destroyed handles)"));
-  int err = multi_dot_start(&p, n, xs, ys, conj_first, result, 0);
+  int err = multi_dot_start(&p, n, xs, ys, conj_first, result, 0, 1);
   if (err) {
     plan_free(&p.plan);
     free(p.cplx);
@@ -585,7 +586,7 @@ int dlops_darray_multi_dot_begin(int n, const dlops_darray *xs, const dlops_darr
   q->ctx = ctx;
   /* Bad arguments on this rank do not end the call here: the reduction starts with a failed
    * record and dlops_darray_multi_dot_end returns the agreed error on every rank. */
-  int e2 = multi_dot_start(q, n, xs, ys, conj_first, result, err);
+  int e2 = multi_dot_start(q, n, xs, ys, conj_first, result, err, 0);
   if (!e2 && !err && dlops_handle_add(p, DLOPS_H_PENDING)) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot register a request");
   if (e2 || err) {
     /* the reduction (if started) must still complete here so that no rank waits */

@@ -197,14 +197,14 @@ int dlops_red_finish(dlops_red *r) {
   int e = MPI_Wait(&r->req, MPI_STATUS_IGNORE);
   red_hdr *h = r->rec;
   int result = DLOPS_SUCCESS;
-  dlops_counter_add(c, r->op == DLOPS_OP_NONE ? DLOPS_COMM_META : DLOPS_COMM_ALLREDUCE, 1, (int64_t)r->bytes,
+  dlops_counter_add(c, r->op == DLOPS_OP_NONE || r->meta ? DLOPS_COMM_META : DLOPS_COMM_ALLREDUCE, 1, (int64_t)r->bytes,
                     MPI_Wtime() - r->t0);
   if (e != MPI_SUCCESS) {
     result = dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Wait (agreement)");
   } else if (h->fail != INT32_MAX) {
     result = failure_path(c, r, h->fail);
   } else if (h->mismatch) {
-    result = DLOPS_ERROR(c->ctx, DLOPS_ERR_ARG,
+    result = DLOPS_ERROR(c->ctx, r->mismatch_code ? r->mismatch_code : DLOPS_ERR_ARG,
                          "ranks passed different %s to a collective call (every rank must pass the same values)",
                          r->what ? r->what : "arguments");
   } else if (r->op != DLOPS_OP_NONE) {

@@ -77,6 +77,8 @@ typedef struct {
    * the same kind (MPI does not match a blocking collective with a non-blocking one).
    * dlops_red_run sets it; only dlops_darray_multi_dot_begin starts a non-blocking record. */
   int blocking;
+  int meta;          /* count the message as DLOPS_COMM_META even with a payload (argument checks) */
+  int mismatch_code; /* code when checksums differ (0: DLOPS_ERR_ARG) */
   /* private */
   dlops_comm *c;
   void *rec;

@@ -2,11 +2,9 @@
  *
  * A collective dense entry point checks every argument locally (recording the first failure
  * with DLOPS_CHECK_COLL, never returning early), folds the arguments that must be equal on all
- * ranks into a 64-bit checksum, and then agrees on both in ONE metadata allreduce before it
- * communicates anything else: {lowest failing rank, checksum max, -checksum max}. Equal max and
- * -min means every rank passed the same values. On failure every rank returns the lowest
- * failing rank's code and message (dlops_comm_agree), or DLOPS_ERR_SIZE when the checksums
- * differ. */
+ * ranks into a 64-bit checksum, and then agrees on both in ONE metadata allreduce (the library's
+ * agreement record) before it communicates anything else. On failure every rank returns the
+ * lowest failing rank's code and message, or DLOPS_ERR_SIZE when the checksums differ. */
 #ifndef DLOPS_DENSE_AGREE_H
 #define DLOPS_DENSE_AGREE_H
 
@@ -44,24 +42,28 @@ static inline int dense_add(int64_t a, int64_t b, int64_t *r) {
 /* bytes = n * es as a size_t, with n >= 0 */
 static inline int dense_bytes(int64_t n, size_t es, size_t *r) { return n >= 0 && !__builtin_mul_overflow((size_t)n, es, r); }
 
-/* The one agreement of a dense entry point. err: this rank's first local failure (0 if none);
- * err_opt: a failure that counts only when no rank sets use_opt_off (used by pdgemm for checks
- * that assume the default grid order, void when a BLACS grid is in use); cs: checksum of the
- * values that must be equal on all ranks; flag: any rank's flag (OR) is returned in *any_flag
- * (may be NULL). what names the arguments for the mismatch message. Collective; one metadata
- * allreduce when all is well. */
+/* The one agreement of a dense entry point, on the library's agreement record (csrc/comm/agree.c,
+ * so that a rank with a NULL or stale context joins it through dlops_agree_orphan). err: this
+ * rank's first local failure (0 if none); err_opt: a failure that counts only when no rank sets
+ * flag (used by pdgemm for checks that assume the default grid order, void when a BLACS grid is in
+ * use); cs: checksum of the values that must be equal on all ranks (differing: DLOPS_ERR_SIZE
+ * naming what); flag: any rank's flag (OR) is returned in *any_flag (may be NULL). Collective;
+ * one metadata allreduce when all is well, a second agreement only when err_opt decides. */
 static inline int dense_agree(dlops_ctx ctx, int err, int err_opt, uint64_t cs, int flag, int *any_flag,
                               const char *what) {
-  const int64_t key = (int64_t)ctx->size - ctx->rank; /* max = lowest failing rank */
-  const int64_t h = (int64_t)(cs >> 1);               /* 63 bits: -h never overflows */
-  int64_t v[5] = {err ? key : 0, err_opt ? key : 0, h, -h, flag ? 1 : 0};
-  DLOPS_CALL(dlops_comm_meta_allreduce_i64(ctx->world, v, 5, DLOPS_OP_MAX));
-  if (any_flag) *any_flag = v[4] > 0;
-  int eff = err ? err : (v[4] > 0 ? 0 : err_opt);
-  if (v[0] > 0 || (v[4] == 0 && v[1] > 0)) return dlops_comm_agree(ctx->world, eff);
-  if (v[2] != -v[3])
-    return DLOPS_ERROR(ctx, DLOPS_ERR_SIZE,
-                       "ranks disagree on %s: these arguments must be equal on every rank (checksums differ)", what);
+  double v[2] = {flag ? 1.0 : 0.0, err_opt ? 1.0 : 0.0};
+  dlops_red r;
+  memset(&r, 0, sizeof r);
+  r.op = DLOPS_OP_MAX;
+  r.n = 2;
+  r.v = v;
+  r.hash = cs;
+  r.what = what;
+  r.meta = 1;
+  r.mismatch_code = DLOPS_ERR_SIZE;
+  DLOPS_CALL(dlops_red_run(ctx->world, &r, err));
+  if (any_flag) *any_flag = v[0] > 0;
+  if (v[0] == 0 && v[1] > 0) return dlops_comm_agree(ctx->world, err_opt);
   return DLOPS_SUCCESS;
 }
 

@@ -227,7 +227,11 @@ static void squarest(int P, int *pr, int *pc) {
 
 int dlops_op_create_matmul(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc, int64_t N, int64_t K, int64_t M,
                            const void *A_local, int64_t nb, dlops_dtype dtype, dlops_op *Aop) {
-  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context");
+  {
+    /* a NULL or stale context on some ranks: those join the others' agreement (orphan) */
+    int e0 = dlops_ctx_check(ctx);
+    if (e0) return dlops_agree_orphan(e0);
+  }
   const int P = ctx->size, me = ctx->rank;
   /* 1. local checks: none returns early, so every rank reaches the one agreement below */
   int err = 0;

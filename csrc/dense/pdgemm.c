@@ -143,7 +143,11 @@ static int check_blacs_positions(dlops_ctx ctx, int pr, int pc, int myrow, int m
 static int pgemm(dlops_ctx ctx, dlops_dtype t, int pr, int pc, int64_t m, int64_t n, int64_t k, dlops_scalar alpha,
                  const void *a, const int *desca, const void *b, const int *descb, dlops_scalar beta, void *c,
                  const int *descc, int64_t nbmax) {
-  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context");
+  {
+    /* a NULL or stale context on some ranks: those join the others' agreement (orphan) */
+    int e0 = dlops_ctx_check(ctx);
+    if (e0) return dlops_agree_orphan(e0);
+  }
   const int P = ctx->size, me = ctx->rank;
   dlops_mem *hm = ctx->mems[DLOPS_MEM_HOST]; /* ScaLAPACK descriptors describe host memory */
   /* 1. local checks: none returns early, so every rank reaches the agreement */

@@ -60,9 +60,14 @@ DLOPS_EXTERN int dlops_op_matmul_get_layout(dlops_op A, int *pr, int *pc, int *i
                                             int64_t *x_shape, int64_t *y_shape);
 
 /** ScaLAPACK-shaped product C = alpha * A * B + beta * C (no transposes) on block-cyclic
- *  matrices described by ScaLAPACK descriptors (9 ints: dtype=1, ctxt (ignored), m, n, mb, nb,
- *  rsrc, csrc, lld; local arrays column-major as in ScaLAPACK). The process grid is pr x pc
- *  over the context's first pr*pc ranks in row-major order (BLACS' default "Row" order).
+ *  matrices described by ScaLAPACK descriptors (9 ints: dtype=1, ctxt, m, n, mb, nb, rsrc,
+ *  csrc, lld; local arrays column-major as in ScaLAPACK). The process grid is pr x pc. When the
+ *  program links BLACS and desca's ctxt is a BLACS grid, each rank takes its grid position from
+ *  BLACS (so "Col"-ordered and user-mapped grids work); the grid's shape must be pr x pc and its
+ *  positions must cover the grid exactly once, else DLOPS_ERR_ARG on every rank. Without BLACS
+ *  (or ctxt < 0 on every rank) the grid is the context's first pr*pc ranks in row-major order
+ *  (BLACS' default "Row" order). Arguments that must be equal on every rank (type, grid, m, n,
+ *  k, nb, alpha, beta, the descriptors' global fields) are compared: DLOPS_ERR_SIZE if not.
  *  Algorithm: SUMMA with non-blocking, double-buffered panel broadcasts of width at most nb
  *  (0 = the natural block width), C stationary. Requirements (else DLOPS_ERR_UNSUPPORTED):
  *  A's row blocking equals C's (mb, rsrc) and B's column blocking equals C's (nb, csrc); the

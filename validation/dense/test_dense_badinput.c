@@ -72,6 +72,10 @@ static void pdgemm_cases(dlops_ctx ctx) {
   expect("pdgemm valid", 0, e, DLOPS_SUCCESS);
 
   expect("pdgemm ctx NULL", 0, dlops_pdgemm(NULL, 1, P, 8, 8, 8, 1.0, A, da, B, db, 0.0, C, dc, 0), DLOPS_ERR_ARG);
+  /* a NULL context on one rank: that rank joins the others' agreement on the only multi-rank
+   * context (dlops_agree_orphan), so nobody waits */
+  expect("pdgemm ctx NULL 1r", 1, dlops_pdgemm(ONE(NULL, ctx), 1, P, 8, 8, 8, 1.0, A, da, B, db, 0.0, C, dc, 0),
+         DLOPS_ERR_ARG);
   expect("pdgemm pr=0 1r", 1, dlops_pdgemm(ctx, ONE(0, 1), P, 8, 8, 8, 1.0, A, da, B, db, 0.0, C, dc, 0),
          DLOPS_ERR_ARG);
   expect("pdgemm pc=P+1 1r", 1, dlops_pdgemm(ctx, 1, ONE(P + 1, P), 8, 8, 8, 1.0, A, da, B, db, 0.0, C, dc, 0),
@@ -198,6 +202,9 @@ static void matmul_cases(dlops_ctx ctx) {
   dlops_op_destroy(&op);
   expect("create_matmul ctx NULL", 0, dlops_op_create_matmul(NULL, S, 0, 0, N, K, M, A, 0, DLOPS_F64, &op),
          DLOPS_ERR_ARG);
+  expect("create_matmul ctx NULL 1r", 1,
+         dlops_op_create_matmul(ONE(NULL, ctx), S, 0, 0, N, K, M, A, 0, DLOPS_F64, &op), DLOPS_ERR_ARG);
+  T_CHECK(op == NULL, "create_matmul ctx NULL 1r left an operator behind");
   expect("create_matmul kind=7 1r", 1, CM(ONE(7, S), 0, 0, N, K, M, A, 0, DLOPS_F64, &op), DLOPS_ERR_ARG);
   MULTI expect("create_matmul kind BLOCK vs SUMMA 1r", 1, CM(ONE(Bk, S), 0, 0, N, K, M, A, 0, DLOPS_F64, &op),
                DLOPS_ERR_SIZE);

@@ -119,6 +119,43 @@ static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
   return DLOPS_SUCCESS;
 }
 
+/* ---------------------------------------------------------------- fault injection */
+/* DLOPS_FAULT_ALLOC=rank:n (tests): on the rank `rank` of this context's communicator, the n-th
+ * data allocation through the context's memory spaces fails with DLOPS_ERR_MEM (the counter is
+ * dlops_mem_alloc_check in mem/mem.c, the choke point every memory table's alloc passes). Read
+ * once here, at context creation; unset or empty is off. A malformed value (not two decimal
+ * integers rank >= 0 and n >= 1 separated by ':') is DLOPS_ERR_ARG, agreed with the spec's
+ * checks, so every rank fails the creation. A rank outside the communicator injects nothing.
+ * docs/fault-injection.md. Local. */
+static int parse_fault(dlops_ctx ctx) {
+  ctx->fault_alloc = 0;
+  ctx->nalloc = 0;
+  const char *e = getenv("DLOPS_FAULT_ALLOC");
+  if (!e || !e[0]) return DLOPS_SUCCESS;
+  long long v[2] = {-1, -1};
+  const char *p = e;
+  for (int k = 0; k < 2; k++) {
+    if (k == 1) {
+      if (*p != ':') goto bad;
+      p++;
+    }
+    if (!isdigit((unsigned char)*p)) goto bad;
+    long long x = 0;
+    for (; isdigit((unsigned char)*p); p++) {
+      if (x > (LLONG_MAX - 9) / 10) goto bad;
+      x = 10 * x + (*p - '0');
+    }
+    v[k] = x;
+  }
+  if (*p || v[1] < 1) goto bad;
+  if (v[0] == ctx->rank) ctx->fault_alloc = (int64_t)v[1];
+  return DLOPS_SUCCESS;
+bad:
+  return DLOPS_ERROR(ctx, DLOPS_ERR_ARG,
+                     "DLOPS_FAULT_ALLOC=\"%.64s\": expected rank:n (the n-th allocation, n >= 1, fails on that rank)",
+                     e);
+}
+
 /* ---------------------------------------------------------------- create / destroy */
 static void free_ctx(dlops_ctx ctx) {
   if (!ctx) return;
@@ -175,6 +212,7 @@ int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
   const char *s = (spec && spec[0]) ? spec : getenv("DLOPS_SPEC");
   int help = 0;
   int err = parse_spec(ctx, s, &help);
+  if (!err) err = parse_fault(ctx);
   if (help && ctx->rank == 0) {
     char txt[2048];
     dlops_backends_describe(txt, sizeof txt);

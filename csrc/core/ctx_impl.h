@@ -37,9 +37,14 @@ struct dlops_ctx_s {
   /* arrays and operators alive on this context (registered, not yet freed): dlops_ctx_destroy
    * refuses (DLOPS_ERR_STATE, agreed) while any is, since they use the context's communicators */
   int64_t nlive;
-  /* fault injection for tests (environment DLOPS_FAULT_ALLOC=rank:n): the n-th host allocation
-   * of this context on that rank fails with DLOPS_ERR_MEM; 0 = off */
+  /* Fault injection for tests (environment DLOPS_FAULT_ALLOC=rank:n, read once by
+   * dlops_ctx_create): on the rank of rank `rank` in this context's communicator, the n-th data
+   * allocation through this context's memory spaces (counting from 1: every call of a table's
+   * alloc, so array data, operator workspaces and reduction scratch, whoever the caller) fails
+   * with DLOPS_ERR_MEM as a real failure would; 0 = off. nalloc counts those allocations (the
+   * one choke point is dlops_mem_alloc_check in mem/mem.c). docs/fault-injection.md. */
   int64_t fault_alloc;
+  int64_t nalloc;
 };
 
 /** A usable context handle: DLOPS_ERR_ARG when NULL, DLOPS_ERR_STATE when stale (the handle

@@ -272,9 +272,8 @@ int dlops_darray_create_impl(dlops_ctx ctx, int ndim, const int64_t *gshape, int
     x->nlocal = 1;
     x->owns_data = 1;
     for (int d = 0; d < ndim; d++) x->nlocal *= x->lshape[d];
-    if (!err && mobj->ops->alloc(mobj, (size_t)x->nlocal * dlops_dtype_size(dtype), &x->data))
-      err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate %lld elements of %s in %s memory", (long long)x->nlocal,
-                        dlops_dtype_name(dtype), mobj->ops->name);
+    /* the table's own message (bytes and space; an injected fault says so: DLOPS_FAULT_ALLOC) */
+    if (!err) err = mobj->ops->alloc(mobj, (size_t)x->nlocal * dlops_dtype_size(dtype), &x->data);
   }
   free(all);
   free(sizes);
@@ -425,12 +424,14 @@ int dlops_darray_duplicate(dlops_darray x, dlops_darray *out) {
   y->axis_offsets = malloc(sizeof(int64_t) * (size_t)P);
   y->colors = malloc(sizeof(int) * (size_t)P);
   y->group_offsets = malloc(sizeof(int64_t) * (size_t)(gs + 1));
-  if (y->m->ops->alloc(y->m, (size_t)x->nlocal * dlops_dtype_size(x->dtype), &y->data)) y->data = NULL;
+  int aerr = y->m->ops->alloc(y->m, (size_t)x->nlocal * dlops_dtype_size(x->dtype), &y->data);
+  if (aerr) y->data = NULL;
   if (!y->axis_sizes || !y->axis_offsets || !y->colors || !y->group_offsets || !y->data) {
     y->grp = NULL;
     free_plain(y);
     free(y);
-    return DLOPS_ERROR(x->ctx, DLOPS_ERR_MEM, "cannot allocate %lld elements", (long long)x->nlocal);
+    /* a failed data allocation keeps the table's message (an injected fault says so) */
+    return aerr ? aerr : DLOPS_ERROR(x->ctx, DLOPS_ERR_MEM, "cannot allocate %lld elements", (long long)x->nlocal);
   }
   memcpy(y->axis_sizes, x->axis_sizes, sizeof(int64_t) * (size_t)P);
   memcpy(y->axis_offsets, x->axis_offsets, sizeof(int64_t) * (size_t)P);

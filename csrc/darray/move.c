@@ -297,9 +297,11 @@ int dlops_darray_redistribute(dlops_darray x, int new_axis, dlops_darray *out) {
     /* the exchange buffers live where the data lives: packing, exchange and unpacking never
      * leave the array's memory space (the communication layer stages device buffers if it must) */
     dlops_mem *m = x->m;
-    if (m->ops->alloc(m, (size_t)st * es, (void **)&sbuf)) sbuf = NULL;
-    if (sbuf && m->ops->alloc(m, (size_t)rt * es, (void **)&rbuf)) rbuf = NULL;
-    if (!sbuf || !rbuf) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate exchange buffers");
+    int aerr = m->ops->alloc(m, (size_t)st * es, (void **)&sbuf);
+    if (aerr) sbuf = NULL;
+    if (sbuf && (aerr = m->ops->alloc(m, (size_t)rt * es, (void **)&rbuf))) rbuf = NULL;
+    /* a failed table allocation keeps its own message (an injected fault says so) */
+    if (!sbuf || !rbuf) err = aerr ? aerr : DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate exchange buffers");
     for (int q = 0; q < gp && !err; q++) {
       int r = members[q];
       if (common_box(x->gshape, nd, a, x->offset, x->lshape[a], b, y->axis_offsets[r], y->axis_sizes[r], start, c))

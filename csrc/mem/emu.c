@@ -55,6 +55,7 @@ static long find(const char *p) {
 
 static int e_alloc(dlops_mem *m, size_t bytes, void **out) {
   *out = NULL;
+  DLOPS_CALL(dlops_mem_alloc_check(m, bytes)); /* counted (fault injection) */
   size_t ps = page(), len = ((bytes ? bytes : 1) + ps - 1) / ps * ps;
   if (nblk == capblk) {
     size_t nc = capblk ? 2 * capblk : 64;

@@ -30,6 +30,8 @@ static inline void store(void *p, dlops_dtype t, int64_t i, double re, double im
 
 /* ---------------------------------------------------------------- memory */
 static int h_alloc(dlops_mem *m, size_t bytes, void **p) {
+  *p = NULL;
+  DLOPS_CALL(dlops_mem_alloc_check(m, bytes)); /* counted (fault injection) */
   *p = calloc(bytes ? bytes : 1, 1);
   if (!*p) return DLOPS_ERROR(m->ctx, DLOPS_ERR_MEM, "cannot allocate %zu bytes of host memory", bytes);
   return DLOPS_SUCCESS;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/ctx_impl.h"
+
 int dlops_mem_create(dlops_ctx ctx, const dlops_mem_ops *ops, dlops_mem **out) {
   *out = NULL;
   dlops_mem *m = calloc(1, sizeof *m);
@@ -19,6 +21,17 @@ void dlops_mem_destroy(dlops_mem **m) {
   if ((*m)->scratch) (*m)->ops->free(*m, (*m)->scratch);
   free(*m);
   *m = NULL;
+}
+
+int dlops_mem_alloc_check(dlops_mem *m, size_t bytes) {
+  dlops_ctx ctx = m->ctx;
+  if (!ctx) return DLOPS_SUCCESS;
+  ctx->nalloc++;
+  if (ctx->fault_alloc <= 0 || ctx->nalloc != ctx->fault_alloc) return DLOPS_SUCCESS;
+  return DLOPS_ERROR(ctx, DLOPS_ERR_MEM,
+                     "cannot allocate %zu bytes of %s memory: failure injected by DLOPS_FAULT_ALLOC=%d:%lld "
+                     "(allocation %lld of this context on rank %d)",
+                     bytes, m->ops->name, ctx->rank, (long long)ctx->fault_alloc, (long long)ctx->nalloc, ctx->rank);
 }
 
 int dlops_mem_scratch(dlops_mem *m, size_t bytes, void **p) {

@@ -77,7 +77,8 @@ typedef struct dlops_mem_ops_s {
   dlops_memspace space;  /* the public space its arrays report (emu reports DEVICE) */
   int mpi_direct;        /* MPI may be handed this space's pointers (host; CUDA-aware MPI decides for cuda) */
   /* ---- memory ---- */
-  /** Allocate bytes (0 allowed: a valid, unique pointer), zero-filled. */
+  /** Allocate bytes (0 allowed: a valid, unique pointer), zero-filled. Every table's alloc
+   *  starts with dlops_mem_alloc_check (fault injection), before it allocates anything. */
   int (*alloc)(dlops_mem *m, size_t bytes, void **p);
   void (*free)(dlops_mem *m, void *p);
   /** Host memory for staging transfers (page-locked where that helps). */
@@ -154,6 +155,15 @@ DLOPS_INTERN extern const dlops_mem_ops dlops_mem_emu_ops;
 /** Create the memory object of ctx for a table. Not collective. */
 DLOPS_INTERN int dlops_mem_create(dlops_ctx ctx, const dlops_mem_ops *ops, dlops_mem **out);
 DLOPS_INTERN void dlops_mem_destroy(dlops_mem **m);
+
+/** The choke point of data allocations: every table's alloc calls it first (host.c, emu.c, and
+ *  any new table), so each allocation of array data, operator workspace or reduction scratch in
+ *  any of a context's memory spaces, whoever asks for it, passes here exactly once. It counts
+ *  the allocation on the context and, when DLOPS_FAULT_ALLOC=rank:n (ctx->fault_alloc) names
+ *  this rank and this is the n-th, fails it with DLOPS_ERR_MEM, the message saying that the
+ *  failure was injected; the table then returns that code without allocating, as it would on a
+ *  real failure. Local. */
+DLOPS_INTERN int dlops_mem_alloc_check(dlops_mem *m, size_t bytes);
 
 /** A buffer of at least bytes in m's space, owned by m and reused (valid until the next call). */
 DLOPS_INTERN int dlops_mem_scratch(dlops_mem *m, size_t bytes, void **p);

@@ -39,9 +39,14 @@ extern "C" {
 typedef struct dlops_op_s *dlops_op;
 
 /* ------------------------------------------------------------------ core */
-/** y = A x. x must have A's domain layout and y its range layout. **Collective**. */
+/** y = A x. x must have A's domain layout and y its range layout, and x and y must not share
+ *  storage (the same array, or a common component of stacked arrays: DLOPS_ERR_ARG).
+ *  **Collective**: the arguments are agreed before the run and any failure inside it (a user
+ *  callback, a missing adjoint, an allocation on one rank) after it, so every rank returns the
+ *  same code (two small metadata allreduces, counted as DLOPS_COMM_META; none when a solver or
+ *  a composite operator applies A). See docs/reliability.md. */
 DLOPS_EXTERN int dlops_op_apply(dlops_op A, dlops_darray x, dlops_darray y);
-/** x = A^H y. **Collective**. */
+/** x = A^H y. Same rules and agreements as dlops_op_apply. **Collective**. */
 DLOPS_EXTERN int dlops_op_apply_adjoint(dlops_op A, dlops_darray y, dlops_darray x);
 /** New zero-filled arrays with A's domain (x) and range (y) layouts; either pointer may be NULL.
  *  Not collective for unmasked layouts. */

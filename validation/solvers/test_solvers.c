@@ -738,6 +738,56 @@ static void test_nan_monitor_errors(void) {
   dlops_op_destroy(&A), dlops_op_destroy(&S);
 }
 
+/* ------------------------------------------------------------------ agreement cost
+ * A solve agrees its arguments at its start (entry: handles and a checksum of the options; set-up;
+ * the solver's allocations) and never per iteration: each iteration's reductions carry the
+ * agreement, and the operator applies inside a solve send no metadata. On a Diagonal (whose
+ * apply sends nothing), the metadata messages of a solve are 3 whatever the iteration count, and
+ * the data reductions per iteration stay CG 1 (fused), CGLS 2 (fused). */
+static int64_t metas(void) {
+  dlops_comm_counter c;
+  dlops_ctx_get_counter(ctx, DLOPS_COMM_META, &c);
+  return c.calls;
+}
+static void test_solve_metadata(void) {
+  const int64_t n = 24;
+  int64_t nloc = 0;
+  dlops_darray x, y;
+  T_REQUIRE(dlops_darray_create(ctx, 1, &n, 0, DLOPS_SCATTER, DLOPS_F64, &x));
+  T_REQUIRE(dlops_darray_get_local_size(x, &nloc));
+  double *d = malloc(sizeof(double) * (size_t)(nloc + 1));
+  for (int64_t i = 0; i < nloc; i++) d[i] = 2.0 + (double)(i % 5);
+  dlops_op D = NULL;
+  T_REQUIRE(dlops_op_create_diagonal(ctx, n, DLOPS_F64, d, &D));
+  T_REQUIRE(dlops_darray_duplicate(x, &y));
+  fill(y, 3);
+  for (int which = 0; which < 2; which++)
+    for (int niter = 3; niter <= 9; niter += 6) {
+      dlops_solver_opts o;
+      dlops_solver_result r;
+      dlops_solver_opts_default(&o);
+      o.niter = niter;
+      o.tol = 0;
+      o.variant = DLOPS_SOLVER_FUSED;
+      T_CALL(dlops_darray_fill(x, (dlops_scalar){0, 0}));
+      const int64_t m0 = metas(), a0 = allreduces();
+      T_CALL(which ? dlops_solve_cgls(D, y, x, &o, &r) : dlops_solve_cg(D, y, x, &o, &r));
+      const int64_t dm = metas() - m0, da = allreduces() - a0;
+      T_CHECK(dm == 3, "%s, %d iterations: %lld metadata messages, expected 3 (entry, set-up, allocations)",
+              which ? "cgls" : "cg", niter, (long long)dm);
+      const int64_t want = which ? 1 + 2 * (int64_t)niter : 1 + (int64_t)niter;
+      T_CHECK(r.iterations == niter && da == want, "%s fused, %lld iterations: %lld reductions, expected %lld",
+              which ? "cgls" : "cg", (long long)r.iterations, (long long)da, (long long)want);
+      if (rank_ == 0 && getenv("DLOPS_TEST_VERBOSE"))
+        printf("%s fused, %d iterations on a Diagonal: %lld reductions, %lld metadata messages\n", which ? "cgls" : "cg",
+               niter, (long long)da, (long long)dm);
+    }
+  free(d);
+  dlops_op_destroy(&D);
+  dlops_darray_destroy(&x);
+  dlops_darray_destroy(&y);
+}
+
 int main(int argc, char **argv) {
   ctx = dlops_test_init(&argc, &argv);
   dlops_ctx_get_rank(ctx, &rank_);
@@ -766,5 +816,6 @@ int main(int argc, char **argv) {
   test_ista();
   test_proximal();
   test_nan_monitor_errors();
+  test_solve_metadata();
   return dlops_test_finish(ctx);
 }

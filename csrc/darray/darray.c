@@ -646,7 +646,7 @@ static int borrow(dlops_darray x, dlops_memspace mem, int read_only, void **ptr)
               (int)mem);
   if (mem == x->mem) {
     *ptr = x->data;
-    x->borrowed = DLOPS_BORROW_DATA;
+    x->borrowed = read_only ? DLOPS_BORROW_DATA_READ : DLOPS_BORROW_DATA;
     return DLOPS_SUCCESS;
   }
   DLOPS_CHECK(mem == DLOPS_MEM_HOST, x->ctx, DLOPS_ERR_UNSUPPORTED,
@@ -669,11 +669,12 @@ int dlops_darray_get_local_read(dlops_darray x, dlops_memspace mem, const void *
 static int restore(dlops_darray x, void **ptr, int read_only) {
   Q_BEGIN(x, ptr);
   DLOPS_CHECK(x->borrowed, x->ctx, DLOPS_ERR_STATE, "local data was not borrowed");
-  DLOPS_CHECK((x->borrowed == DLOPS_BORROW_MIRROR_READ) == read_only || x->borrowed == DLOPS_BORROW_DATA, x->ctx,
+  int was_read = x->borrowed == DLOPS_BORROW_MIRROR_READ || x->borrowed == DLOPS_BORROW_DATA_READ;
+  DLOPS_CHECK(was_read == read_only, x->ctx,
               DLOPS_ERR_STATE, "%s", read_only ? "the block was borrowed with dlops_darray_get_local: return it with "
               "dlops_darray_restore_local" : "the block was borrowed with dlops_darray_get_local_read: return it with "
               "dlops_darray_restore_local_read");
-  const void *mine = x->borrowed == DLOPS_BORROW_DATA ? x->data : x->mirror;
+  const void *mine = x->borrowed == DLOPS_BORROW_DATA || x->borrowed == DLOPS_BORROW_DATA_READ ? x->data : x->mirror;
   DLOPS_CHECK(*ptr == mine, x->ctx, DLOPS_ERR_ARG, "pointer does not belong to this darray");
   int mode = x->borrowed;
   x->borrowed = 0;
@@ -692,13 +693,23 @@ int dlops_darray_restore_local_read(dlops_darray x, const void **ptr) {
   return err;
 }
 
-int dlops_darray_sync_broadcast(dlops_darray x) {
-  DLOPS_CHECK_DARRAY(x);
-  DLOPS_CHECK(!x->borrowed, x->ctx, DLOPS_ERR_STATE, "local data is borrowed: restore it first");
+static int sync_broadcast_rec(dlops_darray x) {
   if (x->nparts) {
-    for (int i = 0; i < x->nparts; i++) DLOPS_CALL(dlops_darray_sync_broadcast(x->parts[i]));
-    return DLOPS_SUCCESS;
+    int err = 0; /* every component communicates, a failure is reported after all of them */
+    for (int i = 0; i < x->nparts; i++) {
+      int e = sync_broadcast_rec(x->parts[i]);
+      if (!err) err = e;
+    }
+    return err;
   }
   if (x->partition != DLOPS_BROADCAST) return DLOPS_SUCCESS;
   return dlops_comm_bcast(x->group, x->data, x->nlocal, (dlops_ctype)x->dtype, 0, x->mem);
+}
+
+int dlops_darray_sync_broadcast(dlops_darray x) {
+  int err = dlops_darray_check_handle(x);
+  if (err) return dlops_agree_orphan(err); /* no communicator named: join the others' agreement */
+  err = dlops_darray_check_usable(x);      /* every component alive and not borrowed */
+  DLOPS_CALL(dlops_comm_agree(x->ctx->world, err));
+  return sync_broadcast_rec(x);
 }

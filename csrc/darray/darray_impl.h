@@ -42,7 +42,13 @@ struct dlops_darray_s {
 };
 
 /* borrow states of get_local */
-enum { DLOPS_BORROW_NONE = 0, DLOPS_BORROW_DATA = 1, DLOPS_BORROW_MIRROR = 2, DLOPS_BORROW_MIRROR_READ = 3 };
+enum {
+  DLOPS_BORROW_NONE = 0,
+  DLOPS_BORROW_DATA = 1,
+  DLOPS_BORROW_MIRROR = 2,
+  DLOPS_BORROW_MIRROR_READ = 3,
+  DLOPS_BORROW_DATA_READ = 4 /* the data itself, by get_local_read */
+};
 
 /* Validate a handle (non-NULL, alive): the handle registry is consulted, a stale handle is
  * never dereferenced (core/handle.h). An array the caller destroyed stays alive while an

@@ -109,14 +109,34 @@ static int check_tree(dlops_darray x, const char *what) {
   return DLOPS_SUCCESS;
 }
 
-int dlops_darray_scatter(dlops_darray x, const void *global, int root) {
-  DLOPS_CALL(check_tree(x, "scatter"));
-  dlops_ctx ctx = x->ctx;
-  DLOPS_CHECK(root >= -1 && root < ctx->size, ctx, DLOPS_ERR_ARG, "root %d out of range [-1,%d)", root, ctx->size);
-  int err = 0;
+/* Entry of a collective on x: a rank whose x is NULL or stale cannot name the communicator and
+ * joins the others' agreement through dlops_agree_orphan (returns 1, *err its code); otherwise
+ * *err is this rank's local check of x (every leaf alive and not borrowed), to be agreed. */
+static int coll_entry(dlops_darray x, const char *what, int *err) {
+  int e = dlops_darray_check_handle(x);
+  if (e) {
+    *err = dlops_agree_orphan(e);
+    return 1;
+  }
+  *err = check_tree(x, what);
+  return 0;
+}
+
+/* The root's checks (in range on this rank, the same on every rank: agreed with its checksum) and
+ * the global buffer's (needed where data goes to or comes from it). */
+static int root_agree(dlops_ctx ctx, int err, int root, const void *global) {
+  DLOPS_CHECK_COLL(root >= -1 && root < ctx->size, ctx, err, DLOPS_ERR_ARG, "root %d out of range [-1,%d)", root,
+                   ctx->size);
   if (root < 0 || ctx->rank == root)
     DLOPS_CHECK_COLL(global != NULL, ctx, err, DLOPS_ERR_ARG, "null global array on rank %d", ctx->rank);
-  DLOPS_CALL(dlops_comm_agree(ctx->world, err));
+  return dlops_agree_on(ctx, err, dlops_hash_bytes(0, &root, sizeof root), "roots");
+}
+
+int dlops_darray_scatter(dlops_darray x, const void *global, int root) {
+  int err;
+  if (coll_entry(x, "scatter", &err)) return err;
+  dlops_ctx ctx = x->ctx;
+  DLOPS_CALL(root_agree(ctx, err, root, global));
   const char *g = global;
   return scatter_rec(x, &g, root);
 }
@@ -210,13 +230,10 @@ static int gather_rec(dlops_darray x, char **global, int root) {
 }
 
 int dlops_darray_gather(dlops_darray x, void *global, int root) {
-  DLOPS_CALL(check_tree(x, "gather"));
+  int err;
+  if (coll_entry(x, "gather", &err)) return err;
   dlops_ctx ctx = x->ctx;
-  DLOPS_CHECK(root >= -1 && root < ctx->size, ctx, DLOPS_ERR_ARG, "root %d out of range [-1,%d)", root, ctx->size);
-  int err = 0;
-  if (root < 0 || ctx->rank == root)
-    DLOPS_CHECK_COLL(global != NULL, ctx, err, DLOPS_ERR_ARG, "null global array on rank %d", ctx->rank);
-  DLOPS_CALL(dlops_comm_agree(ctx->world, err));
+  DLOPS_CALL(root_agree(ctx, err, root, global));
   char *g = global;
   return gather_rec(x, &g, root);
 }
@@ -246,16 +263,19 @@ static int64_t common_box(const int64_t *gshape, int nd, int ax, int64_t xo, int
 }
 
 int dlops_darray_redistribute(dlops_darray x, int new_axis, dlops_darray *out) {
-  DLOPS_CALL(check_plain_usable(x, "redistribute"));
-  DLOPS_CHECK(out, x->ctx, DLOPS_ERR_ARG, "null output handle pointer");
-  *out = NULL;
+  int err;
+  if (coll_entry(x, "redistribute", &err)) return err;
   dlops_ctx ctx = x->ctx;
-  DLOPS_CHECK(!x->nparts, ctx, DLOPS_ERR_STATE, "redistribute: not defined for a stacked darray");
-  DLOPS_CHECK(x->partition == DLOPS_SCATTER, ctx, DLOPS_ERR_ARG, "redistribute needs a SCATTER array, not %s",
-              dlops_partition_name(x->partition));
+  DLOPS_CHECK_COLL(out, ctx, err, DLOPS_ERR_ARG, "null output handle pointer");
+  if (out) *out = NULL;
+  DLOPS_CHECK_COLL(!x->nparts, ctx, err, DLOPS_ERR_STATE, "redistribute: not defined for a stacked darray");
+  DLOPS_CHECK_COLL(x->partition == DLOPS_SCATTER, ctx, err, DLOPS_ERR_ARG, "redistribute needs a SCATTER array, not %s",
+                   dlops_partition_name(x->partition));
   if (new_axis < 0) new_axis += x->ndim;
-  DLOPS_CHECK(new_axis >= 0 && new_axis < x->ndim, ctx, DLOPS_ERR_ARG, "axis %d out of range for %d dimensions",
-              new_axis, x->ndim);
+  DLOPS_CHECK_COLL(new_axis >= 0 && new_axis < x->ndim, ctx, err, DLOPS_ERR_ARG,
+                   "axis %d out of range for %d dimensions", new_axis, x->ndim);
+  /* a differing axis is found by the creation of the result (DLOPS_ERR_SIZE, as for any layout) */
+  DLOPS_CALL(dlops_comm_agree(ctx->world, err));
   dlops_darray y = NULL;
   DLOPS_CALL(dlops_darray_create_impl(ctx, x->ndim, x->gshape, new_axis, DLOPS_SCATTER, x->dtype, -1, x->color, x->mem,
                                       &y));
@@ -274,7 +294,7 @@ int dlops_darray_redistribute(dlops_darray x, int new_axis, dlops_darray *out) {
   size_t es = dlops_dtype_size(x->dtype);
   int *members = malloc(sizeof(int) * (size_t)gp);
   int64_t *cnt = calloc((size_t)(4 * gp), sizeof(int64_t));
-  int err = (!members || !cnt) ? DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate counts") : 0;
+  err = (!members || !cnt) ? DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate counts") : 0;
   char *sbuf = NULL, *rbuf = NULL;
   int64_t *sc = cnt, *sd = cnt + gp, *rc = cnt + 2 * gp, *rd = cnt + 3 * gp;
   const int a = x->axis, b = new_axis, nd = x->ndim;
@@ -328,12 +348,26 @@ int dlops_darray_redistribute(dlops_darray x, int new_axis, dlops_darray *out) {
 }
 
 /* ---------------------------------------------------------------- ghost cells */
+/* Ghost cell counts (>= 0) whose ghosted block could not be sized in 64-bit byte counts are
+ * refused with DLOPS_ERR_ARG, whether or not this rank uses them (a count no block can hold). */
+static int ghost_count_check(dlops_darray x, int64_t front, int64_t back) {
+  int64_t slab = 1;
+  for (int d = 0; d < x->ndim; d++)
+    if (d != x->axis && x->lshape[d] > 0) slab *= x->lshape[d];
+  int64_t limit = (INT64_MAX / 16 - x->lshape[x->axis]) / 2 / slab;
+  DLOPS_CHECK(front <= limit && back <= limit, x->ctx, DLOPS_ERR_ARG,
+              "ghost cell counts (%lld, %lld) overflow the byte count of the ghosted block (at most %lld each)",
+              (long long)front, (long long)back, (long long)limit);
+  return DLOPS_SUCCESS;
+}
+
 int dlops_darray_ghost_shape(dlops_darray x, int64_t front, int64_t back, int64_t *shape) {
   DLOPS_CHECK_DARRAY(x);
   DLOPS_CHECK(shape, x->ctx, DLOPS_ERR_ARG, "null output pointer");
   DLOPS_CHECK(!x->nparts, x->ctx, DLOPS_ERR_STATE, "ghost cells: not defined for a stacked darray");
   DLOPS_CHECK(front >= 0 && back >= 0, x->ctx, DLOPS_ERR_ARG, "ghost cell counts must be >= 0 (got %lld, %lld)",
               (long long)front, (long long)back);
+  DLOPS_CALL(ghost_count_check(x, front, back));
   memcpy(shape, x->lshape, sizeof(int64_t) * (size_t)x->ndim);
   int r = x->group->rank, P = x->group->size;
   shape[x->axis] += (r > 0 ? front : 0) + (r < P - 1 ? back : 0);
@@ -341,16 +375,17 @@ int dlops_darray_ghost_shape(dlops_darray x, int64_t front, int64_t back, int64_
 }
 
 int dlops_darray_add_ghost_cells(dlops_darray x, int64_t front, int64_t back, void *ghosted) {
-  DLOPS_CALL(check_plain_usable(x, "add_ghost_cells"));
+  int err;
+  if (coll_entry(x, "add_ghost_cells", &err)) return err;
   dlops_ctx ctx = x->ctx;
-  DLOPS_CHECK(!x->nparts, ctx, DLOPS_ERR_STATE, "ghost cells: not defined for a stacked darray");
-  DLOPS_CHECK(x->partition == DLOPS_SCATTER, ctx, DLOPS_ERR_ARG, "ghost cells need a SCATTER array, not %s",
-              dlops_partition_name(x->partition));
+  DLOPS_CHECK_COLL(!x->nparts, ctx, err, DLOPS_ERR_STATE, "ghost cells: not defined for a stacked darray");
+  DLOPS_CHECK_COLL(x->partition == DLOPS_SCATTER, ctx, err, DLOPS_ERR_ARG, "ghost cells need a SCATTER array, not %s",
+                   dlops_partition_name(x->partition));
   dlops_comm *g = x->group;
   const int r = g->rank, P = g->size;
-  int err = 0;
   DLOPS_CHECK_COLL(front >= 0 && back >= 0, ctx, err, DLOPS_ERR_ARG, "ghost cell counts must be >= 0 (got %lld, %lld)",
                    (long long)front, (long long)back);
+  if (!err) err = ghost_count_check(x, front, back);
   DLOPS_CHECK_COLL(ghosted != NULL, ctx, err, DLOPS_ERR_ARG, "null ghosted buffer");
   DLOPS_CALL(dlops_comm_agree(ctx->world, err));
   /* every rank learns what its neighbours want */

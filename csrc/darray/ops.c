@@ -80,8 +80,11 @@ static void reduce_range(dlops_darray x, int64_t *lo, int64_t *hi) {
 
 /* ---------------------------------------------------------------- element-wise operations */
 /* Every operation runs in the memory space of its leaf, through the space's table. */
+static int real_coef(dlops_darray x, dlops_scalar a, const char *what);
+
 int dlops_darray_fill(dlops_darray x, dlops_scalar v) {
   DLOPS_CALL(dlops_darray_check_usable(x));
+  DLOPS_CALL(real_coef(x, v, "fill")); /* every component checked before any is written */
   if (x->nparts) {
     for (int i = 0; i < x->nparts; i++) DLOPS_CALL(dlops_darray_fill(x->parts[i], v));
     return DLOPS_SUCCESS;

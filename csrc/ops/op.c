@@ -572,8 +572,11 @@ static void user_destroy(dlops_op C) {
 }
 int dlops_op_create_user(dlops_darray domain, dlops_darray range, dlops_op_callback apply,
                          dlops_op_callback apply_adjoint, void *user, void (*destroy)(void *), dlops_op *A) {
-  DLOPS_CHECK(domain && range && A, NULL, DLOPS_ERR_ARG, "null domain, range or output pointer");
+  DLOPS_CHECK(A, NULL, DLOPS_ERR_ARG, "null output pointer");
   *A = NULL;
+  /* handles are validated before they are read (a stale one points to freed memory) */
+  DLOPS_CALL(dlops_darray_check_handle(domain));
+  DLOPS_CALL(dlops_darray_check_handle(range));
   DLOPS_CHECK(apply, domain->ctx, DLOPS_ERR_ARG, "user operator needs an apply callback");
   DLOPS_CHECK(domain->ctx == range->ctx, domain->ctx, DLOPS_ERR_ARG, "domain and range live on different contexts");
   DLOPS_CHECK(domain->dtype == range->dtype, domain->ctx, DLOPS_ERR_ARG, "domain (%s) and range (%s) dtypes differ",

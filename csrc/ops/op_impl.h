@@ -14,6 +14,8 @@
 #ifndef DLOPS_OPS_OP_IMPL_H
 #define DLOPS_OPS_OP_IMPL_H
 
+#include <string.h>
+
 #include "../darray/darray_impl.h"
 
 struct dlops_op_s {
@@ -67,5 +69,31 @@ DLOPS_INTERN int dlops_op_vec1d(dlops_ctx ctx, int64_t n, int64_t local_n, dlops
  *  the number of elements n_r * prod(dims[1:]). Not collective. */
 DLOPS_INTERN void dlops_nd_split(dlops_ctx ctx, int ndim, const int64_t *dims, int64_t *rows, int64_t *row0,
                                  int64_t *nelem);
+
+/** Agreement at the entry of a collective creation on ctx (usable): this rank's first local
+ *  failure err (0 if none) and a checksum hash of the values that must be equal on every rank
+ *  (differing: code, DLOPS_ERR_ARG or DLOPS_ERR_SIZE, naming what). One metadata allreduce;
+ *  every rank returns the same code. Collective. */
+static inline int dlops_op_agree(dlops_ctx ctx, int err, uint64_t hash, int code, const char *what) {
+  dlops_red r;
+  memset(&r, 0, sizeof r);
+  r.op = DLOPS_OP_NONE;
+  r.hash = hash;
+  r.what = what;
+  r.mismatch_code = code;
+  return dlops_red_run(ctx->world, &r, err);
+}
+
+/** First statement of a collective creation taking a context: a NULL or stale ctx on this rank
+ *  joins the others' entry agreement through dlops_agree_orphan and returns its code. */
+#define DLOPS_OP_CTX_ENTRY(ctx)                     \
+  do {                                              \
+    int dlops_ce_ = dlops_ctx_check(ctx);           \
+    if (dlops_ce_) return dlops_agree_orphan(dlops_ce_); \
+  } while (0)
+
+/** Checksum helpers (dlops_hash_bytes) for the entry agreement. */
+static inline uint64_t dlops_op_hash_i64(uint64_t h, int64_t v) { return dlops_hash_bytes(h, &v, sizeof v); }
+static inline uint64_t dlops_op_hash_f64(uint64_t h, double v) { return dlops_hash_bytes(h, &v, sizeof v); }
 
 #endif

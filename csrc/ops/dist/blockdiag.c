@@ -66,7 +66,7 @@ static int bd_adj(dlops_op A, dlops_darray y, dlops_darray x) {
 enum { M_DTYPE = 0, M_COLS = 1, M_ROWS = 2, M_COLOR = 3, M_LEN = 4 };
 
 int dlops_op_create_blockdiag(dlops_ctx ctx, int nops, const dlops_op *ops, int mask_color, dlops_op *A) {
-  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "blockdiag: null context");
+  DLOPS_OP_CTX_ENTRY(ctx);
   const int P = ctx->size;
   int err = 0;
   DLOPS_CHECK_COLL(A, ctx, err, DLOPS_ERR_ARG, "blockdiag: null output operator pointer");
@@ -201,8 +201,7 @@ int dlops_op_create_stacked_blockdiag(int nops, const dlops_op *ops, dlops_op *A
   DLOPS_CHECK(nops >= 1 && ops, NULL, DLOPS_ERR_ARG, "stacked_blockdiag: needs at least one operator (nops = %d)",
               nops);
   for (int i = 0; i < nops; i++) {
-    DLOPS_CHECK(dlops_op_live(ops[i]), NULL, DLOPS_ERR_ARG, "stacked_blockdiag: operator %d is null or destroyed",
-                i);
+    DLOPS_CALL(dlops_op_check_handle(ops[i])); /* ARG when NULL, STATE when destroyed */
     DLOPS_CHECK(ops[i]->ctx == ops[0]->ctx, ops[0]->ctx, DLOPS_ERR_ARG,
                 "stacked_blockdiag: operator %d lives on another context than operator 0", i);
     DLOPS_CHECK(ops[i]->dtype == ops[0]->dtype, ops[0]->ctx, DLOPS_ERR_ARG,

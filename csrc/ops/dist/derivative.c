@@ -180,10 +180,10 @@ static const char *const kind_names[] = {"forward", "backward", "centered"};
 static int deriv_create(dlops_ctx ctx, int second, int ndim, const int64_t *dims, int axis, double sampling,
                         dlops_deriv_kind kind, int order, int edge, dlops_dtype dtype, dlops_op *A) {
   const char *what = second ? "second_derivative" : "first_derivative";
-  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "%s: null context", what);
-  DLOPS_CHECK(A, ctx, DLOPS_ERR_ARG, "%s: null output pointer", what);
-  *A = NULL;
+  DLOPS_OP_CTX_ENTRY(ctx);
   int err = 0;
+  DLOPS_CHECK_COLL(A, ctx, err, DLOPS_ERR_ARG, "%s: null output pointer", what);
+  if (A) *A = NULL;
   edge = edge != 0;
   DLOPS_CHECK_COLL(ndim >= 1 && ndim <= DLOPS_MAX_NDIM, ctx, err, DLOPS_ERR_ARG, "%s: ndim %d out of range [1,%d]",
                    what, ndim, DLOPS_MAX_NDIM);
@@ -204,8 +204,11 @@ static int deriv_create(dlops_ctx ctx, int second, int ndim, const int64_t *dims
                    "%s: sampling %g must be finite and non-zero", what, sampling);
   DLOPS_CHECK_COLL((int)kind >= 0 && (int)kind <= 2, ctx, err, DLOPS_ERR_ARG,
                    "%s: unknown kind %d (DLOPS_DERIV_FORWARD, _BACKWARD or _CENTERED)", what, (int)kind);
-  DLOPS_CHECK_COLL(second || kind != DLOPS_DERIV_CENTERED || order == 3 || order == 5, ctx, err, DLOPS_ERR_ARG,
-                   "%s: centered order must be 3 or 5 (got %d)", what, order);
+  DLOPS_CHECK_COLL(second || order == 3 || order == 5, ctx, err, DLOPS_ERR_ARG, "%s: order must be 3 or 5 (got %d)",
+                   what, order);
+  DLOPS_CHECK_COLL(second || order == 3 || kind == DLOPS_DERIV_CENTERED, ctx, err, DLOPS_ERR_ARG,
+                   "%s: order %d is defined for the centered kind only (forward and backward are order 3)", what,
+                   order);
   DLOPS_CHECK_COLL((int)dtype >= 0 && dtype < DLOPS_NUM_DTYPES, ctx, err, DLOPS_ERR_ARG, "%s: unknown dtype %d",
                    what, (int)dtype);
   deriv_data *d = NULL;
@@ -223,39 +226,27 @@ static int deriv_create(dlops_ctx ctx, int second, int ndim, const int64_t *dims
                        axis, axis, (long long)n);
     }
   }
-  /* every rank must describe the same operator */
+  /* every rank must describe the same operator: the shape (DLOPS_ERR_SIZE when it differs), then
+   * the other arguments (DLOPS_ERR_ARG); a rank that failed above is reported by the first */
+  uint64_t hs = 0, ha = 0;
   if (!err) {
-    int64_t sig[2 * (DLOPS_MAX_NDIM + 7)] = {0};
-    int ns = 0;
-    double s = sampling;
-    int64_t sbits;
-    memcpy(&sbits, &s, sizeof sbits);
-    sig[ns++] = ndim;
-    for (int k = 0; k < ndim; k++) sig[ns++] = dims[k];
-    sig[ns++] = axis;
-    sig[ns++] = kind;
-    sig[ns++] = (second || kind != DLOPS_DERIV_CENTERED) ? 0 : order;
-    sig[ns++] = edge;
-    sig[ns++] = dtype;
-    sig[ns++] = sbits;
-    for (int k = 0; k < ns; k++) sig[ns + k] = -sig[k];
-    int64_t red[2 * (DLOPS_MAX_NDIM + 7)];
-    memcpy(red, sig, sizeof red);
-    err = dlops_comm_meta_allreduce_i64(ctx->world, red, 2 * ns, DLOPS_OP_MAX);
-    if (!err)
-      for (int k = 0; k < 2 * ns; k++)
-        if (red[k] != sig[k]) {
-          err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "%s: the ranks passed different arguments (dims, axis, sampling, "
-                            "kind, order, edge or dtype)", what);
-          break;
-        }
+    hs = dlops_op_hash_i64(0, ndim);
+    for (int k = 0; k < ndim; k++) hs = dlops_op_hash_i64(hs, dims[k]);
+    ha = dlops_op_hash_i64(0, axis);
+    ha = dlops_op_hash_i64(ha, kind);
+    ha = dlops_op_hash_i64(ha, second ? 0 : order);
+    ha = dlops_op_hash_i64(ha, edge);
+    ha = dlops_op_hash_i64(ha, dtype);
+    ha = dlops_op_hash_f64(ha, sampling);
   }
-  err = dlops_comm_agree(ctx->world, err);
+  err = dlops_op_agree(ctx, err, hs, DLOPS_ERR_SIZE, "dims (model shape)");
+  if (!err)
+    err = dlops_op_agree(ctx, err, ha, DLOPS_ERR_ARG, second ? "axis, sampling, kind, edge or dtype"
+                                                             : "axis, sampling, kind, order, edge or dtype");
   if (err) {
     free(d);
     return err;
   }
-
   /* layout and local geometry */
   int64_t rows, row0, nelem;
   dlops_nd_split(ctx, ndim, dims, &rows, &row0, &nelem);

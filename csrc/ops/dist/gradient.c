@@ -43,10 +43,10 @@ static int grad_adj(dlops_op A, dlops_darray y, dlops_darray x) {
 
 int dlops_op_create_gradient(dlops_ctx ctx, int ndim, const int64_t *dims, const double *sampling,
                              dlops_deriv_kind kind, int edge, dlops_dtype dtype, dlops_op *A) {
-  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "gradient: null context");
-  DLOPS_CHECK(A, ctx, DLOPS_ERR_ARG, "gradient: null output pointer");
-  *A = NULL;
+  DLOPS_OP_CTX_ENTRY(ctx);
   int err = 0;
+  DLOPS_CHECK_COLL(A, ctx, err, DLOPS_ERR_ARG, "gradient: null output pointer");
+  if (A) *A = NULL;
   DLOPS_CHECK_COLL(ndim >= 1 && ndim <= DLOPS_MAX_NDIM, ctx, err, DLOPS_ERR_ARG, "gradient: ndim %d out of range [1,%d]",
                    ndim, DLOPS_MAX_NDIM);
   DLOPS_CHECK_COLL(sampling != NULL, ctx, err, DLOPS_ERR_ARG, "gradient: null sampling (ndim values)");
@@ -55,7 +55,11 @@ int dlops_op_create_gradient(dlops_ctx ctx, int ndim, const int64_t *dims, const
     d = calloc(1, sizeof *d);
     DLOPS_CHECK_COLL(d, ctx, err, DLOPS_ERR_MEM, "gradient: cannot allocate operator data");
   }
-  DLOPS_CALL(dlops_comm_agree(ctx->world, err));
+  err = dlops_comm_agree(ctx->world, err);
+  if (err) {
+    free(d);
+    return err;
+  }
   for (int k = 0; k < ndim && !err; k++) {
     /* the derivatives check (and agree on) dims, sampling, kind, edge and dtype */
     err = dlops_op_create_first_derivative(ctx, ndim, dims, k, sampling[k], kind, 3, edge, dtype, &d->D[k]);

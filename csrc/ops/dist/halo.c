@@ -97,11 +97,11 @@ enum { T_LOC = 0, T_HM = DLOPS_MAX_NDIM, T_HP = 2 * DLOPS_MAX_NDIM, T_LEN = 3 * 
 
 int dlops_op_create_halo(dlops_ctx ctx, int ndim, const int64_t *dims, const int64_t *halo, const int *grid,
                          dlops_dtype dtype, dlops_op *A) {
-  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "halo: null context");
-  DLOPS_CHECK(A, ctx, DLOPS_ERR_ARG, "halo: null output pointer");
-  *A = NULL;
+  DLOPS_OP_CTX_ENTRY(ctx);
   const int P = ctx->size, me = ctx->rank;
   int err = 0;
+  DLOPS_CHECK_COLL(A, ctx, err, DLOPS_ERR_ARG, "halo: null output pointer");
+  if (A) *A = NULL;
   DLOPS_CHECK_COLL(ndim >= 1 && ndim <= DLOPS_MAX_NDIM, ctx, err, DLOPS_ERR_ARG, "halo: ndim %d out of range [1,%d]",
                    ndim, DLOPS_MAX_NDIM);
   DLOPS_CHECK_COLL(dims && halo, ctx, err, DLOPS_ERR_ARG, "halo: null dims or halo");

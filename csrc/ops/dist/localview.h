@@ -14,7 +14,9 @@
  *  default space of ctx, of the same kind). Returns 0 or records an error on ctx (the
  *  composition's context) and returns its code. Not collective. */
 static inline int dlops_lview_check_op(dlops_ctx ctx, const char *what, int i, dlops_op op) {
-  DLOPS_CHECK(op && op->refcount > 0, ctx, DLOPS_ERR_ARG, "%s: local operator %d is null or destroyed", what, i);
+  DLOPS_CHECK(op, ctx, DLOPS_ERR_ARG, "%s: local operator %d is null", what, i);
+  /* the registry says whether the handle is live, without reading it */
+  DLOPS_CHECK(dlops_op_live(op), ctx, DLOPS_ERR_STATE, "%s: local operator %d was destroyed (stale handle)", what, i);
   DLOPS_CHECK(op->ctx->size == 1, ctx, DLOPS_ERR_ARG,
               "%s: local operator %d (%s) lives on a %d-rank context; local operators must be on one-rank contexts "
               "(e.g. MPI_COMM_SELF)",

@@ -38,7 +38,7 @@ static int rep_adj(dlops_op A, dlops_darray y, dlops_darray x) {
 }
 
 int dlops_op_create_replicated(dlops_ctx ctx, dlops_op local, dlops_partition partition, dlops_op *A) {
-  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "replicated: null context");
+  DLOPS_OP_CTX_ENTRY(ctx);
   int err = 0;
   DLOPS_CHECK_COLL(A, ctx, err, DLOPS_ERR_ARG, "replicated: null output operator pointer");
   if (A) *A = NULL;
@@ -46,21 +46,16 @@ int dlops_op_create_replicated(dlops_ctx ctx, dlops_op local, dlops_partition pa
                    "replicated: partition must be BROADCAST or UNSAFE_BROADCAST, not %s",
                    dlops_partition_name(partition));
   if (!err) err = dlops_lview_check_op(ctx, "replicated", 0, local);
-  /* every rank's local operator must have the same shape and dtype: max of (v, -v) */
-  int64_t m[6] = {0, 0, 0, 0, 0, 0};
+  /* every rank must pass the same layout: local operator shape and partition (DLOPS_ERR_SIZE,
+   * as for differing array layouts), then element type (DLOPS_ERR_ARG) */
+  uint64_t hs = 0, ha = 0;
   if (!err) {
-    int64_t v[3] = {local->rng->nlocal, local->dom->nlocal, local->dtype};
-    for (int k = 0; k < 3; k++) {
-      m[2 * k] = v[k];
-      m[2 * k + 1] = -v[k];
-    }
+    hs = dlops_op_hash_i64(dlops_op_hash_i64(0, local->rng->nlocal), local->dom->nlocal);
+    hs = dlops_op_hash_i64(hs, partition);
+    ha = dlops_op_hash_i64(0, local->dtype);
   }
-  DLOPS_CALL(dlops_comm_agree(ctx->world, err));
-  DLOPS_CALL(dlops_comm_meta_allreduce_i64(ctx->world, m, 6, DLOPS_OP_MAX));
-  DLOPS_CHECK(m[0] == -m[1] && m[2] == -m[3], ctx, DLOPS_ERR_SIZE,
-              "replicated: the local operators of the ranks have different shapes (rows %lld..%lld, cols %lld..%lld)",
-              (long long)-m[1], (long long)m[0], (long long)-m[3], (long long)m[2]);
-  DLOPS_CHECK(m[4] == -m[5], ctx, DLOPS_ERR_ARG, "replicated: the local operators of the ranks have different element types");
+  DLOPS_CALL(dlops_op_agree(ctx, err, hs, DLOPS_ERR_SIZE, "layouts (local operator rows and cols, partition)"));
+  DLOPS_CALL(dlops_op_agree(ctx, 0, ha, DLOPS_ERR_ARG, "local operator element types"));
   rep_data *d = calloc(1, sizeof *d);
   dlops_darray dom = NULL, rng = NULL;
   err = dlops_op_vec1d(ctx, local->dom->nlocal, -1, partition, local->dtype, -1, &dom);

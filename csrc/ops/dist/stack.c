@@ -108,7 +108,7 @@ enum { M_DTYPE = 0, M_BSIZE = 1, M_SSIZE = 2, M_LEN = 3 };
 static int st_create(int hstack, dlops_ctx ctx, int nops, const dlops_op *ops, dlops_op *A) {
   const char *what = hstack ? "hstack" : "vstack";
   const char *bname = hstack ? "rows" : "columns";
-  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "%s: null context", what);
+  DLOPS_OP_CTX_ENTRY(ctx);
   const int P = ctx->size;
   int err = 0;
   DLOPS_CHECK_COLL(A, ctx, err, DLOPS_ERR_ARG, "%s: null output operator pointer", what);
@@ -272,8 +272,7 @@ int dlops_op_create_stacked_vstack(int nops, const dlops_op *ops, dlops_op *A) {
   *A = NULL;
   DLOPS_CHECK(nops >= 1 && ops, NULL, DLOPS_ERR_ARG, "stacked_vstack: needs at least one operator (nops = %d)", nops);
   for (int i = 0; i < nops; i++) {
-    DLOPS_CHECK(dlops_op_live(ops[i]), NULL, DLOPS_ERR_ARG, "stacked_vstack: operator %d is null or destroyed",
-                i);
+    DLOPS_CALL(dlops_op_check_handle(ops[i])); /* ARG when NULL, STATE when destroyed */
     DLOPS_CHECK(ops[i]->ctx == ops[0]->ctx, ops[0]->ctx, DLOPS_ERR_ARG,
                 "stacked_vstack: operator %d lives on another context than operator 0", i);
     DLOPS_CHECK(ops[i]->dtype == ops[0]->dtype, ops[0]->ctx, DLOPS_ERR_ARG,

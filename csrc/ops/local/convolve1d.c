@@ -39,7 +39,7 @@ static int conv_apply_adjoint(dlops_op A, dlops_darray y, dlops_darray x) {
 
 int dlops_op_create_convolve1d(dlops_ctx ctx, int ndim, const int64_t *dims, int axis, const void *h, int64_t nh,
                                int64_t offset, dlops_dtype dtype, dlops_op *A) {
-  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "convolve1d: null context");
+  DLOPS_OP_CTX_ENTRY(ctx);
   int err = 0;
   DLOPS_CHECK_COLL(A, ctx, err, DLOPS_ERR_ARG, "convolve1d: null output operator pointer");
   if (A) *A = NULL;
@@ -62,15 +62,25 @@ int dlops_op_create_convolve1d(dlops_ctx ctx, int ndim, const int64_t *dims, int
                    ctx->size);
   int64_t n = err ? 1 : dims[axis];
   int64_t limit = nh <= n ? nh - 1 : n - 1;
-  DLOPS_CHECK_COLL(err || offset <= limit, ctx, err, DLOPS_ERR_ARG,
-                   "convolve1d: offset %lld must be <= %lld (%s filter, nh = %lld, dims[axis] = %lld)",
+  DLOPS_CHECK_COLL(err || (offset >= 0 && offset <= limit), ctx, err, DLOPS_ERR_ARG,
+                   "convolve1d: offset %lld must be in [0, %lld] (%s filter, nh = %lld, dims[axis] = %lld)",
                    (long long)offset, (long long)limit, nh <= n ? "short" : "long", (long long)nh, (long long)n);
   conv_data *d = NULL;
   if (!err) {
     d = calloc(1, sizeof *d);
     if (!d) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "convolve1d: cannot allocate operator data");
   }
-  err = dlops_comm_agree(ctx->world, err);
+  /* every rank must describe the same operator (the filter values are this rank's own) */
+  uint64_t hash = 0;
+  if (!err) {
+    hash = dlops_op_hash_i64(0, ndim);
+    for (int k = 0; k < ndim; k++) hash = dlops_op_hash_i64(hash, dims[k]);
+    hash = dlops_op_hash_i64(hash, axis);
+    hash = dlops_op_hash_i64(hash, nh);
+    hash = dlops_op_hash_i64(hash, offset);
+    hash = dlops_op_hash_i64(hash, dtype);
+  }
+  err = dlops_op_agree(ctx, err, hash, DLOPS_ERR_ARG, "convolve1d arguments (dims, axis, nh, offset or dtype)");
   if (err) {
     free(d);
     return err;

@@ -28,7 +28,7 @@ static int diag_adj(dlops_op A, dlops_darray y, dlops_darray x) {
 }
 
 int dlops_op_create_diagonal(dlops_ctx ctx, int64_t n, dlops_dtype dtype, const void *dvals, dlops_op *A) {
-  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "diagonal: null context");
+  DLOPS_OP_CTX_ENTRY(ctx);
   int err = 0;
   DLOPS_CHECK_COLL(A, ctx, err, DLOPS_ERR_ARG, "diagonal: null output operator pointer");
   if (A) *A = NULL;

@@ -36,7 +36,7 @@ static int zero_adj(dlops_op A, dlops_darray y, dlops_darray x) {
 
 static int create(const char *name, dlops_ctx ctx, int64_t nrows, int64_t ncols, dlops_dtype dtype, int is_id,
                   dlops_op *A) {
-  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "%s: null context", name);
+  DLOPS_OP_CTX_ENTRY(ctx);
   int err = 0;
   DLOPS_CHECK_COLL(A, ctx, err, DLOPS_ERR_ARG, "%s: null output operator pointer", name);
   if (A) *A = NULL;

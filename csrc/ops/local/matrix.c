@@ -41,9 +41,9 @@ static int mat_adj(dlops_op A, dlops_darray y, dlops_darray x) {
 
 int dlops_op_create_matrix(dlops_ctx ctx, int64_t nrows, int64_t ncols, dlops_dtype dtype, const void *a,
                            dlops_op *A) {
+  DLOPS_CALL(dlops_ctx_check(ctx)); /* local: NULL is ARG, a destroyed context STATE */
   DLOPS_CHECK(A, ctx, DLOPS_ERR_ARG, "null output operator pointer");
   *A = NULL;
-  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "null context");
   DLOPS_CHECK(ctx->size == 1, ctx, DLOPS_ERR_ARG,
               "matrix: a dense matrix is a local operator: create it on a one-rank context (this one has %d ranks)",
               ctx->size);
@@ -53,6 +53,10 @@ int dlops_op_create_matrix(dlops_ctx ctx, int64_t nrows, int64_t ncols, dlops_dt
   DLOPS_CHECK(nrows <= INT_MAX && ncols <= INT_MAX, ctx,
               DLOPS_ERR_UNSUPPORTED, "matrix: %lld x %lld exceeds the 32-bit BLAS interface", (long long)nrows,
               (long long)ncols);
+  /* nrows * ncols < 2^62 here; its bytes must fit the 64-bit byte counts of the arrays */
+  DLOPS_CHECK(nrows * ncols <= INT64_MAX / 16, ctx, DLOPS_ERR_SIZE,
+              "matrix: %lld x %lld %s elements overflow a 64-bit byte count", (long long)nrows, (long long)ncols,
+              dlops_dtype_name(dtype));
   DLOPS_CHECK(a || nrows * ncols == 0, ctx, DLOPS_ERR_ARG, "matrix: null matrix data");
   mat_data *d = calloc(1, sizeof *d);
   DLOPS_CHECK(d, ctx, DLOPS_ERR_MEM, "matrix: cannot allocate operator data");

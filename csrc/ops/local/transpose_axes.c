@@ -24,9 +24,9 @@ static void tr_destroy(dlops_op A) { free(A->data); }
 
 int dlops_op_create_transpose_axes(dlops_ctx ctx, int ndim, const int64_t *dims, const int *perm, dlops_dtype dtype,
                                    dlops_op *A) {
+  DLOPS_CALL(dlops_ctx_check(ctx)); /* local: NULL is ARG, a destroyed context STATE */
   DLOPS_CHECK(A, ctx, DLOPS_ERR_ARG, "transpose_axes: null output operator pointer");
   *A = NULL;
-  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "transpose_axes: null context");
   DLOPS_CHECK(ctx->size == 1, ctx, DLOPS_ERR_ARG,
               "transpose_axes is a local operator: create it on a one-rank context (this one has %d ranks)",
               ctx->size);

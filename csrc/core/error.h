@@ -17,13 +17,7 @@
 
 #include "dlops.h"
 
-#if defined(__GNUC__)
-#define DLOPS_PRINTF(a, b) __attribute__((format(printf, a, b)))
-#define DLOPS_INTERN __attribute__((visibility("hidden")))
-#else
-#define DLOPS_PRINTF(a, b)
-#define DLOPS_INTERN
-#endif
+#include "intern.h"
 
 #define DLOPS_MSG_LEN 1024
 

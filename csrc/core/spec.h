@@ -7,13 +7,7 @@
 
 #include <stddef.h>
 
-#ifndef DLOPS_INTERN
-#if defined(__GNUC__)
-#define DLOPS_INTERN __attribute__((visibility("hidden")))
-#else
-#define DLOPS_INTERN
-#endif
-#endif
+#include "intern.h"
 
 /* Which keys a spec gave (dlops_spec_fields.given). A bare backend name ("rma") counts as comm;
  * "help" and "comm=help" set help and count as no key. */

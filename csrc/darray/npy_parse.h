@@ -12,13 +12,7 @@
 
 #include "dlops/base.h"
 
-#ifndef DLOPS_INTERN
-#if defined(__GNUC__)
-#define DLOPS_INTERN __attribute__((visibility("hidden")))
-#else
-#define DLOPS_INTERN
-#endif
-#endif
+#include "../core/intern.h"
 
 /* Bytes the fixed part needs: magic (6), version (2), header length (2 or 4). */
 #define DLOPS_NPY_PREFIX_MAX 12

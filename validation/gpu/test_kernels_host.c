@@ -9,20 +9,9 @@
 #include <string.h>
 
 #include "mem/kernels.h"
+#include "serial_check.h"
 
-static long npass = 0, nfail = 0;
 
-#define CHECK(cond, ...)                                         \
-  do {                                                           \
-    if (cond) {                                                  \
-      npass++;                                                   \
-    } else {                                                     \
-      nfail++;                                                   \
-      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);       \
-      fprintf(stderr, __VA_ARGS__);                              \
-      fprintf(stderr, "\n");                                     \
-    }                                                            \
-  } while (0)
 
 #define N 41
 
@@ -147,6 +136,5 @@ DEFINE_TESTS(double, d, 1e-15)
 int main(void) {
   test_s();
   test_d();
-  printf("kernels.h host checks: %ld passed, %ld failed\n", npass, nfail);
-  return nfail ? 1 : 0;
+  return serial_check_report("kernels.h host checks");
 }

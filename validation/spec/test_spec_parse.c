@@ -8,19 +8,8 @@
 
 #include "dlops.h"
 #include "spec.h"
+#include "serial_check.h"
 
-static int npass, nfail;
-#define CHECK(cond, ...)                                      \
-  do {                                                        \
-    if (cond) {                                               \
-      npass++;                                                \
-    } else {                                                  \
-      nfail++;                                                \
-      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);    \
-      fprintf(stderr, __VA_ARGS__);                           \
-      fprintf(stderr, "\n");                                  \
-    }                                                         \
-  } while (0)
 
 /* spec parses; backend/mem/emu/sync/deterministic/given as listed (-1: not checked) */
 static void good(const char *spec, int backend, int mem, int emu, int sync, int det, int given) {
@@ -175,6 +164,7 @@ int main(int argc, char **argv) {
     test_bad();
   else
     test_good();
-  printf("spec_parse %s: %d passed, %d failed\n", what, npass, nfail);
-  return nfail ? 1 : 0;
+  char title[64];
+  snprintf(title, sizeof title, "spec_parse %s", what);
+  return serial_check_report(title);
 }

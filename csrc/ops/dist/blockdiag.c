@@ -62,8 +62,10 @@ static int bd_adj(dlops_op A, dlops_darray y, dlops_darray x) {
 }
 
 /* Metadata exchanged at creation: dtype of the local operators (-1: none), local cols, local
- * rows, mask colour. */
-enum { M_DTYPE = 0, M_COLS = 1, M_ROWS = 2, M_COLOR = 3, M_LEN = 4 };
+ * rows, mask colour, capabilities (bit 0: every local operator has a forward, bit 1: an adjoint;
+ * the composition has one only where every rank's operators do, so an apply that some rank cannot
+ * run is refused before any rank writes its output). */
+enum { M_DTYPE = 0, M_COLS = 1, M_ROWS = 2, M_COLOR = 3, M_CAPS = 4, M_LEN = 5 };
 
 int dlops_op_create_blockdiag(dlops_ctx ctx, int nops, const dlops_op *ops, int mask_color, dlops_op *A) {
   DLOPS_OP_CTX_ENTRY(ctx);
@@ -74,7 +76,7 @@ int dlops_op_create_blockdiag(dlops_ctx ctx, int nops, const dlops_op *ops, int 
   DLOPS_CHECK_COLL(nops >= 0 && (ops || nops == 0), ctx, err, DLOPS_ERR_ARG,
                    "blockdiag: bad operator list on rank %d (nops = %d, ops %s)", ctx->rank, nops,
                    ops ? "given" : "NULL");
-  int64_t mine[M_LEN] = {-1, 0, 0, mask_color};
+  int64_t mine[M_LEN] = {-1, 0, 0, mask_color, 3};
   for (int i = 0; i < nops && !err; i++) {
     err = dlops_lview_check_op(ctx, "blockdiag", i, ops[i]);
     if (err) break;
@@ -83,6 +85,8 @@ int dlops_op_create_blockdiag(dlops_ctx ctx, int nops, const dlops_op *ops, int 
                      ctx->rank, dlops_dtype_name(ops[0]->dtype), dlops_dtype_name(ops[i]->dtype));
     mine[M_COLS] += ops[i]->dom->nlocal;
     mine[M_ROWS] += ops[i]->rng->nlocal;
+    if (!ops[i]->apply) mine[M_CAPS] &= ~1;
+    if (!ops[i]->apply_adjoint) mine[M_CAPS] &= ~2;
   }
   if (!err && nops > 0) mine[M_DTYPE] = ops[0]->dtype;
   int64_t *all = malloc(sizeof(int64_t) * M_LEN * (size_t)P);
@@ -94,7 +98,7 @@ int dlops_op_create_blockdiag(dlops_ctx ctx, int nops, const dlops_op *ops, int 
     return err;
   }
   /* Every rank sees the same table, so the decisions below agree without more communication. */
-  int64_t dt = -1, gcols = 0, grows = 0;
+  int64_t dt = -1, gcols = 0, grows = 0, caps = 3;
   for (int r = 0; r < P && !err; r++) {
     int64_t t = all[r * M_LEN + M_DTYPE];
     if (t < 0) continue;
@@ -104,6 +108,7 @@ int dlops_op_create_blockdiag(dlops_ctx ctx, int nops, const dlops_op *ops, int 
                         dlops_dtype_name((dlops_dtype)dt), dlops_dtype_name((dlops_dtype)t));
   }
   if (!err && dt < 0) err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "blockdiag: no rank passed a local operator");
+  for (int r = 0; r < P; r++) caps &= all[r * M_LEN + M_CAPS];
   for (int r = 0; r < P; r++)
     if (all[r * M_LEN + M_COLOR] == mask_color) {
       gcols += all[r * M_LEN + M_COLS];
@@ -153,8 +158,8 @@ int dlops_op_create_blockdiag(dlops_ctx ctx, int nops, const dlops_op *ops, int 
   }
   (*A)->data = d;
   (*A)->destroy = bd_destroy;
-  (*A)->apply = bd_fwd;
-  (*A)->apply_adjoint = bd_adj;
+  (*A)->apply = (caps & 1) ? bd_fwd : NULL;
+  (*A)->apply_adjoint = (caps & 2) ? bd_adj : NULL;
   return DLOPS_SUCCESS;
 }
 

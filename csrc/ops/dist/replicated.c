@@ -53,9 +53,12 @@ int dlops_op_create_replicated(dlops_ctx ctx, dlops_op local, dlops_partition pa
     hs = dlops_op_hash_i64(dlops_op_hash_i64(0, local->rng->nlocal), local->dom->nlocal);
     hs = dlops_op_hash_i64(hs, partition);
     ha = dlops_op_hash_i64(0, local->dtype);
+    /* forward and adjoint available on every rank or on none: an apply some rank cannot run is
+     * refused before any rank writes its output */
+    ha = dlops_op_hash_i64(ha, (local->apply ? 1 : 0) | (local->apply_adjoint ? 2 : 0));
   }
   DLOPS_CALL(dlops_op_agree(ctx, err, hs, DLOPS_ERR_SIZE, "layouts (local operator rows and cols, partition)"));
-  DLOPS_CALL(dlops_op_agree(ctx, 0, ha, DLOPS_ERR_ARG, "local operator element types"));
+  DLOPS_CALL(dlops_op_agree(ctx, 0, ha, DLOPS_ERR_ARG, "local operator element types (or forward/adjoint availability)"));
   rep_data *d = calloc(1, sizeof *d);
   dlops_darray dom = NULL, rng = NULL;
   err = dlops_op_vec1d(ctx, local->dom->nlocal, -1, partition, local->dtype, -1, &dom);
@@ -78,8 +81,8 @@ int dlops_op_create_replicated(dlops_ctx ctx, dlops_op local, dlops_partition pa
   }
   (*A)->data = d;
   (*A)->destroy = rep_destroy;
-  (*A)->apply = rep_fwd;
-  (*A)->apply_adjoint = rep_adj;
+  (*A)->apply = local->apply ? rep_fwd : NULL; /* the same on every rank (agreed above) */
+  (*A)->apply_adjoint = local->apply_adjoint ? rep_adj : NULL;
   (*A)->ndims = local->ndims;
   (*A)->ndimsd = local->ndimsd;
   for (int k = 0; k < DLOPS_MAX_NDIM; k++) {

@@ -103,7 +103,7 @@ static int hs_adj(dlops_op A, dlops_darray y, dlops_darray x) { return st_expand
 
 /* Metadata exchanged at creation: dtype (-1: no operators), BROADCAST-side size (-1: none),
  * SCATTER-side local size. */
-enum { M_DTYPE = 0, M_BSIZE = 1, M_SSIZE = 2, M_LEN = 3 };
+enum { M_DTYPE = 0, M_BSIZE = 1, M_SSIZE = 2, M_CAPS = 3, M_LEN = 4 }; /* caps: as in blockdiag.c */
 
 static int st_create(int hstack, dlops_ctx ctx, int nops, const dlops_op *ops, dlops_op *A) {
   const char *what = hstack ? "hstack" : "vstack";
@@ -115,7 +115,7 @@ static int st_create(int hstack, dlops_ctx ctx, int nops, const dlops_op *ops, d
   if (A) *A = NULL;
   DLOPS_CHECK_COLL(nops >= 0 && (ops || nops == 0), ctx, err, DLOPS_ERR_ARG,
                    "%s: bad operator list on rank %d (nops = %d, ops %s)", what, ctx->rank, nops, ops ? "given" : "NULL");
-  int64_t mine[M_LEN] = {-1, -1, 0};
+  int64_t mine[M_LEN] = {-1, -1, 0, 3};
   for (int i = 0; i < nops && !err; i++) {
     err = dlops_lview_check_op(ctx, what, i, ops[i]);
     if (err) break;
@@ -128,6 +128,8 @@ static int st_create(int hstack, dlops_ctx ctx, int nops, const dlops_op *ops, d
                      "%s: local operators 0 and %d on rank %d have different numbers of %s (%lld, %lld)", what, i,
                      ctx->rank, bname, (long long)bt0->nlocal, (long long)bt->nlocal);
     mine[M_SSIZE] += stt->nlocal;
+    if (!ops[i]->apply) mine[M_CAPS] &= ~1;
+    if (!ops[i]->apply_adjoint) mine[M_CAPS] &= ~2;
   }
   if (!err && nops > 0) {
     mine[M_DTYPE] = ops[0]->dtype;
@@ -142,11 +144,12 @@ static int st_create(int hstack, dlops_ctx ctx, int nops, const dlops_op *ops, d
     return err;
   }
   /* The same table on every rank: the checks below give the same answer everywhere. */
-  int64_t dt = -1, nb = -1, gs = 0;
+  int64_t dt = -1, nb = -1, gs = 0, caps = 3;
   int rdt = -1, rnb = -1;
   for (int r = 0; r < P && !err; r++) {
     const int64_t *m = all + (size_t)r * M_LEN;
     gs += m[M_SSIZE];
+    caps &= m[M_CAPS];
     if (m[M_DTYPE] < 0) continue;
     if (dt < 0) {
       dt = m[M_DTYPE];
@@ -213,8 +216,10 @@ static int st_create(int hstack, dlops_ctx ctx, int nops, const dlops_op *ops, d
   }
   (*A)->data = d;
   (*A)->destroy = st_destroy;
-  (*A)->apply = hstack ? hs_fwd : vs_fwd;
-  (*A)->apply_adjoint = hstack ? hs_adj : vs_adj;
+  /* a direction some rank's local operators lack is refused before any rank runs (apply_entry) */
+  const int fwd_ok = (caps & 1) != 0, adj_ok = (caps & 2) != 0;
+  (*A)->apply = fwd_ok ? (hstack ? hs_fwd : vs_fwd) : NULL;             /* local forwards */
+  (*A)->apply_adjoint = adj_ok ? (hstack ? hs_adj : vs_adj) : NULL;     /* local adjoints */
   return DLOPS_SUCCESS;
 }
 

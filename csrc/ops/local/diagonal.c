@@ -43,7 +43,9 @@ int dlops_op_create_diagonal(dlops_ctx ctx, int64_t n, dlops_dtype dtype, const 
     d = calloc(1, sizeof *d);
     if (!d) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "diagonal: cannot allocate operator data");
   }
-  err = dlops_comm_agree(ctx->world, err);
+  /* the element type must be the same on every rank (DLOPS_ERR_ARG); a differing n is found by
+   * the creation of the vectors (DLOPS_ERR_SIZE, as for any layout) */
+  err = dlops_op_agree(ctx, err, err ? 0 : dlops_op_hash_i64(0, dtype), DLOPS_ERR_ARG, "element types");
   dlops_darray v = NULL;
   if (!err) err = dlops_op_vec1d(ctx, n, -1, DLOPS_SCATTER, dtype, -1, &v);
   /* the entries live where the vectors live */

@@ -290,3 +290,5 @@ int dlops_ctx_agree(dlops_ctx ctx, int err, uint64_t hash, const char *what) { r
 void dlops_ctx_trust(dlops_ctx ctx, int delta) {
   if (ctx) ctx->trusted += delta;
 }
+
+int dlops_ctx_trusted(dlops_ctx ctx) { return ctx && ctx->trusted > 0; }

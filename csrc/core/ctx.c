@@ -183,8 +183,9 @@ static int agree_on(dlops_ctx ctx, int err) {
 }
 
 int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
-  DLOPS_CHECK(out, NULL, DLOPS_ERR_ARG, "null output pointer");
-  *out = NULL;
+  /* a NULL out on some ranks only must not leave the others in MPI_Comm_dup: that rank goes on
+   * to the creation agreement and fails there, with every rank */
+  if (out) *out = NULL;
   int init = 0;
   MPI_Initialized(&init);
   DLOPS_CHECK(init, NULL, DLOPS_ERR_STATE, "MPI is not initialised: call MPI_Init before dlops_ctx_create");
@@ -211,7 +212,7 @@ int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
   ctx->sync = DLOPS_SYNC_LOCK_ALL;
   const char *s = (spec && spec[0]) ? spec : getenv("DLOPS_SPEC");
   int help = 0;
-  int err = parse_spec(ctx, s, &help);
+  int err = out ? parse_spec(ctx, s, &help) : DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "null output pointer");
   if (!err) err = parse_fault(ctx);
   if (help && ctx->rank == 0) {
     char txt[2048];

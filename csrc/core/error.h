@@ -53,6 +53,8 @@ DLOPS_INTERN int dlops_ctx_agree(dlops_ctx ctx, int err, uint64_t hash, const ch
 /** Enter (+1) or leave (-1) a region whose arguments are agreed (a solver): operator applies in it
  *  skip their entry agreement, and their failures are reported by the next reduction. */
 DLOPS_INTERN void dlops_ctx_trust(dlops_ctx ctx, int delta);
+/** 1 while ctx is inside a trusted region (a solver or a composite that agreed already). Local. */
+DLOPS_INTERN int dlops_ctx_trusted(dlops_ctx ctx);
 /** FNV-1a over n bytes, continuing h (0 starts a new checksum). */
 DLOPS_INTERN uint64_t dlops_hash_bytes(uint64_t h, const void *p, size_t n);
 

@@ -9,7 +9,8 @@ int dlops_solve_power(dlops_op A, dlops_darray b, const dlops_solver_opts *opts,
   dlops_darray bw = NULL, b1 = NULL;
   dlops_ctx ctx = NULL;
   DLOPS_CALL(slv_ctx(A, "power iteration", &ctx));
-  DLOPS_CHECK(maxeig, ctx, DLOPS_ERR_ARG, "power iteration: null maxeig pointer");
+  /* a NULL maxeig on some ranks: marked, so slv_begin's agreement fails every rank */
+  if (!maxeig) dlops_ctx_mark(ctx, DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "power iteration: null maxeig pointer"));
   int err = slv_begin(&R, ctx, opts, SLV_POWER, "power iteration", 1e-5);
   if (err) return err;
   SLV_TRY(slv_setup("power iteration", A, NULL, b, 1, &bw, NULL));

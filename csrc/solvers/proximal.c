@@ -9,6 +9,7 @@
 
 #include "solver_impl.h"
 #include "../core/handle.h"
+#include "../darray/darray_impl.h" /* dlops_darray_check_usable */
 
 enum { PROX_L1 = 0, PROX_L0 = 1, PROX_BOX = 2, PROX_L2 = 3 };
 
@@ -89,18 +90,28 @@ int dlops_prox_create_l2(dlops_op Op, dlops_darray b, dlops_darray q, dlops_darr
   dlops_prox_l2_params d;
   dlops_prox_l2_params_default(&d);
   if (prm) d = *prm;
+  /* Local checks first. With an operator the call is collective: the checks and the parameters
+   * that steer the inner solver are agreed in one message (a rank with a destroyed Op joins the
+   * others' agreement), then slv_setup agrees the layouts. Without one it is local. */
   dlops_ctx ctx = NULL;
-  if (Op) DLOPS_CALL(dlops_op_get_ctx(Op, &ctx));
-  DLOPS_CHECK(p, ctx, DLOPS_ERR_ARG, "null prox pointer");
-  DLOPS_CHECK(!Op || (b && x0), ctx, DLOPS_ERR_ARG, "L2 prox: an operator needs b and x0");
-  DLOPS_CHECK(d.niter >= 0 && isfinite(d.sigma) && isfinite(d.alpha), ctx, DLOPS_ERR_ARG,
-              "L2 prox: niter must be >= 0 and sigma, alpha finite");
-  DLOPS_CHECK(d.solver == DLOPS_L2_SOLVER_CG || d.solver == DLOPS_L2_SOLVER_CGLS, ctx, DLOPS_ERR_ARG,
-              "L2 prox: solver must be DLOPS_L2_SOLVER_CG or _CGLS");
+  int err = Op ? dlops_op_get_ctx(Op, &ctx) : 0;
+  if (!err && !p) err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "null prox pointer");
+  if (!err && Op && !(b && x0)) err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "L2 prox: an operator needs b and x0");
+  if (!err && !(d.niter >= 0 && isfinite(d.sigma) && isfinite(d.alpha)))
+    err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "L2 prox: niter must be >= 0 and sigma, alpha finite");
+  if (!err && !(d.solver == DLOPS_L2_SOLVER_CG || d.solver == DLOPS_L2_SOLVER_CGLS))
+    err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "L2 prox: solver must be DLOPS_L2_SOLVER_CG or _CGLS");
+  if (Op) {
+    const double steer[7] = {d.sigma, d.alpha, (double)d.qgrad, (double)d.niter, (double)d.warm, (double)d.solver,
+                             (double)d.variant};
+    err = dlops_ctx_agree(ctx, err, dlops_hash_bytes(0, steer, sizeof steer),
+                          "L2 prox parameters (sigma, alpha, qgrad, niter, warm, solver, variant)");
+  }
+  if (err) return err;
   dlops_darray x0c = NULL, OpTb = NULL;
   if (Op) {
     /* x0 copy (domain layout checked), and sigma Op^H b for the CG form */
-    int err = slv_setup("L2 prox", Op, b, x0, 0, &x0c, &OpTb);
+    err = slv_setup("L2 prox", Op, b, x0, 0, &x0c, &OpTb);
     if (err) return err;
     dlops_darray_destroy(&OpTb);
     if (d.solver == DLOPS_L2_SOLVER_CG) {
@@ -114,7 +125,7 @@ int dlops_prox_create_l2(dlops_op Op, dlops_darray b, dlops_darray q, dlops_darr
       }
     }
   }
-  int err = prox_new(PROX_L2, p);
+  err = prox_new(PROX_L2, p);
   if (err) {
     dlops_darray_destroy(&x0c);
     dlops_darray_destroy(&OpTb);
@@ -321,12 +332,28 @@ double slv_val_finish(const slv_val *v, const dlops_scalar *r) {
 }
 
 int dlops_prox_value(dlops_prox p, dlops_darray x, double *value) {
-  DLOPS_CHECK(x && value, NULL, DLOPS_ERR_ARG, "prox value: null argument");
-  DLOPS_CALL(prox_check(p));
+  /* collective (one reduction): a failed check on this rank joins the others' reduction with a
+   * failed agreement record, so every rank returns it */
+  int err = prox_check(p);
+  if (!err && !(x && value)) err = DLOPS_ERROR(NULL, DLOPS_ERR_ARG, "prox value: null argument");
+  dlops_ctx c = NULL;
+  if (!x || dlops_darray_get_ctx(x, &c)) c = NULL;
+  if (!err) err = dlops_darray_check_usable(x); /* stale or borrowed */
+  uint64_t h = 0;
+  if (!err) {
+    const double id[5] = {(double)p->kind, p->sigma, p->lower, p->upper, (double)(p->Op != NULL)};
+    h = dlops_hash_bytes(0, id, sizeof id);
+  }
+  if (!dlops_ctx_trusted(c)) /* called by the user: agreed before any apply */
+    err = dlops_ctx_agree(c, err, h, "proximal operators (kind, sigma, bounds, operator)");
+  else if (err)
+    dlops_ctx_mark(c, err);
+  if (err) return err;
   slv_val v;
-  DLOPS_CALL(slv_val_prepare(p, x, &v));
+  err = slv_val_prepare(p, x, &v); /* its applies and copies agree (or mark) themselves */
+  if (err) return err;
   dlops_scalar r[3];
-  int err = dlops_darray_multi_dot(v.n, v.xs, v.ys, v.conj, r);
+  err = dlops_darray_multi_dot(v.n, v.xs, v.ys, v.conj, r);
   if (!err) *value = slv_val_finish(&v, r);
   slv_val_free(&v);
   return err;
@@ -388,19 +415,30 @@ done:
 }
 
 int dlops_prox_apply(dlops_prox p, dlops_darray x, double tau, dlops_darray out) {
-  DLOPS_CHECK(x && out, NULL, DLOPS_ERR_ARG, "prox: null argument");
-  DLOPS_CALL(prox_check(p));
+  /* L1, L0 and Box are local maps: their checks return locally. L2 with an operator solves with
+   * CGLS (collective): its checks are agreed, so a bad argument on one rank fails every rank
+   * (inside a solver, which agreed its arguments already, a failure marks the context). */
+  int err = prox_check(p);
+  const int coll = !err && p->kind == PROX_L2 && p->Op;
   dlops_ctx ctx = NULL;
-  DLOPS_CALL(dlops_darray_get_ctx(x, &ctx));
-  DLOPS_CHECK(tau > 0 && isfinite(tau), ctx, DLOPS_ERR_ARG, "%s prox: tau must be > 0, got %g", prox_name(p), tau);
-  if (x != out) {
-    /* layout check without touching out on failure */
+  if (!err && !(x && out)) err = DLOPS_ERROR(NULL, DLOPS_ERR_ARG, "prox: null argument");
+  if (!err) err = dlops_darray_get_ctx(x, &ctx);
+  if (!err && !(tau > 0 && isfinite(tau)))
+    err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "%s prox: tau must be > 0, got %g", prox_name(p), tau);
+  if (!err && x != out) {
+    /* layout check without touching out on failure; a borrowed or stale array keeps its code */
     dlops_darray t = NULL;
-    DLOPS_CALL(dlops_darray_duplicate(out, &t));
-    int e = dlops_darray_copy(x, t);
+    err = dlops_darray_duplicate(out, &t);
+    int e = err ? 0 : dlops_darray_copy(x, t);
     dlops_darray_destroy(&t);
-    DLOPS_CHECK(!e, ctx, DLOPS_ERR_SIZE, "%s prox: x and out have different layouts", prox_name(p));
+    if (e) err = e != DLOPS_ERR_SIZE ? e : DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "%s prox: x and out have different layouts",
+                                                        prox_name(p));
   }
+  if (coll && !dlops_ctx_trusted(ctx))
+    err = dlops_ctx_agree(ctx, err, dlops_hash_bytes(0, &tau, sizeof tau), "prox step sizes tau");
+  else if (coll && err)
+    dlops_ctx_mark(ctx, err);
+  if (err) return err;
   switch (p->kind) {
     case PROX_L1: return slv_threshold(x, out, DLOPS_MAP_SOFT_THRESHOLD, tau * p->sigma, 0.0);
     case PROX_L0: return slv_threshold(x, out, DLOPS_MAP_HARD_CUT, tau * p->sigma, 0.0);
@@ -410,13 +448,22 @@ int dlops_prox_apply(dlops_prox p, dlops_darray x, double tau, dlops_darray out)
 }
 
 int dlops_prox_grad(dlops_prox p, dlops_darray x, dlops_darray g) {
-  DLOPS_CHECK(x && g, NULL, DLOPS_ERR_ARG, "prox gradient: null argument");
-  DLOPS_CALL(prox_check(p));
+  /* local checks; agreed when the gradient applies an operator (collective), as in prox_apply */
+  int err = prox_check(p);
+  const int coll = !err && p->kind == PROX_L2 && p->Op;
   dlops_ctx ctx = NULL;
-  DLOPS_CALL(dlops_darray_get_ctx(x, &ctx));
-  DLOPS_CHECK(p->kind == PROX_L2, ctx, DLOPS_ERR_UNSUPPORTED, "%s has no gradient (only L2 does)", prox_name(p));
-  DLOPS_CHECK(x != g, ctx, DLOPS_ERR_ARG, "prox gradient: x and g must be different arrays");
-  int err = 0;
+  if (!err && !(x && g)) err = DLOPS_ERROR(NULL, DLOPS_ERR_ARG, "prox gradient: null argument");
+  if (!err) err = dlops_darray_get_ctx(x, &ctx);
+  if (!err) err = dlops_darray_check_usable(x);
+  if (!err) err = dlops_darray_check_usable(g);
+  if (!err && p->kind != PROX_L2)
+    err = DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "%s has no gradient (only L2 does)", prox_name(p));
+  if (!err && x == g) err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "prox gradient: x and g must be different arrays");
+  if (coll && !dlops_ctx_trusted(ctx))
+    err = dlops_ctx_agree(ctx, err, 0, NULL);
+  else if (coll && err)
+    dlops_ctx_mark(ctx, err);
+  if (err) return err;
   dlops_darray t = NULL;
   if (p->Op) {
     SLV_TRY(dlops_darray_duplicate(p->b, &t));
@@ -490,7 +537,10 @@ int dlops_solve_proximal_gradient(dlops_prox proxf, dlops_prox proxg, dlops_darr
                       o->tau, o->eta, o->acceleration);
     goto done;
   }
-  SLV_ALLOC(dlops_darray_duplicate(x, &xw));
+  if (proxf->Op) /* x must have the layout of f's operator domain (agreed) */
+    SLV_TRY(slv_setup("proximal gradient", proxf->Op, NULL, x, 0, &xw, NULL));
+  else
+    SLV_ALLOC(dlops_darray_duplicate(x, &xw));
   SLV_ALLOC(dlops_darray_duplicate(x, &y));
   SLV_ALLOC(dlops_darray_duplicate(x, &xold));
   SLV_ALLOC(dlops_darray_duplicate(x, &gr));

@@ -381,13 +381,13 @@ int dlops_darray_add_ghost_cells(dlops_darray x, int64_t front, int64_t back, vo
   DLOPS_CHECK_COLL(!x->nparts, ctx, err, DLOPS_ERR_STATE, "ghost cells: not defined for a stacked darray");
   DLOPS_CHECK_COLL(x->partition == DLOPS_SCATTER, ctx, err, DLOPS_ERR_ARG, "ghost cells need a SCATTER array, not %s",
                    dlops_partition_name(x->partition));
-  dlops_comm *g = x->group;
-  const int r = g->rank, P = g->size;
   DLOPS_CHECK_COLL(front >= 0 && back >= 0, ctx, err, DLOPS_ERR_ARG, "ghost cell counts must be >= 0 (got %lld, %lld)",
                    (long long)front, (long long)back);
   if (!err) err = ghost_count_check(x, front, back);
   DLOPS_CHECK_COLL(ghosted != NULL, ctx, err, DLOPS_ERR_ARG, "null ghosted buffer");
   DLOPS_CALL(dlops_comm_agree(ctx->world, err));
+  dlops_comm *g = x->group; /* a plain array from here on (a stacked one has no group) */
+  const int r = g->rank, P = g->size;
   /* every rank learns what its neighbours want */
   int64_t mine[2] = {front, back};
   int64_t *t = malloc(sizeof(int64_t) * 2 * (size_t)P);

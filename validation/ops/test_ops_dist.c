@@ -184,7 +184,10 @@ static void free_ops(dlops_op *ops, int k) {
 static void apply_counted(dlops_op A, int adj, int64_t *calls, dlops_comm_counter *ar) {
   dlops_darray x = NULL, y = NULL;
   T_CALL(dlops_op_create_vecs(A, &x, &y));
-  dlops_scalar v = {0.5, 0.25};
+  dlops_dtype t;
+  T_CALL(dlops_op_get_dtype(A, &t));
+  /* a complex value fills only complex arrays (a real array refuses im != 0) */
+  dlops_scalar v = {0.5, (t == DLOPS_C64 || t == DLOPS_C128) ? 0.25 : 0.0};
   T_CALL(dlops_darray_fill(adj ? y : x, v));
   T_CALL(dlops_ctx_reset_counters(world));
   if (adj)

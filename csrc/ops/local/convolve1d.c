@@ -62,8 +62,9 @@ int dlops_op_create_convolve1d(dlops_ctx ctx, int ndim, const int64_t *dims, int
                    ctx->size);
   int64_t n = err ? 1 : dims[axis];
   int64_t limit = nh <= n ? nh - 1 : n - 1;
-  DLOPS_CHECK_COLL(err || (offset >= 0 && offset <= limit), ctx, err, DLOPS_ERR_ARG,
-                   "convolve1d: offset %lld must be in [0, %lld] (%s filter, nh = %lld, dims[axis] = %lld)",
+  /* negative offsets are valid (the output shifts); the bound only keeps index arithmetic in range */
+  DLOPS_CHECK_COLL(err || (offset >= -(INT64_MAX / 4) && offset <= limit), ctx, err, DLOPS_ERR_ARG,
+                   "convolve1d: offset %lld must be in [-2^61, %lld] (%s filter, nh = %lld, dims[axis] = %lld)",
                    (long long)offset, (long long)limit, nh <= n ? "short" : "long", (long long)nh, (long long)n);
   conv_data *d = NULL;
   if (!err) {

@@ -292,3 +292,16 @@ void dlops_ctx_trust(dlops_ctx ctx, int delta) {
 }
 
 int dlops_ctx_trusted(dlops_ctx ctx) { return ctx && ctx->trusted > 0; }
+
+int dlops_ctx_agree_max(dlops_ctx ctx, int err, uint64_t hash, const char *what, double *v, int n) {
+  if (!ctx || dlops_handle_kind(ctx) != DLOPS_H_CTX || !ctx->world) return dlops_agree_orphan(err ? err : DLOPS_ERR_INTERNAL);
+  dlops_red r;
+  memset(&r, 0, sizeof r);
+  r.op = DLOPS_OP_MAX;
+  r.n = n;
+  r.v = v;
+  r.hash = hash;
+  r.what = what;
+  r.meta = 1;
+  return dlops_red_run(ctx->world, &r, err);
+}

@@ -298,8 +298,8 @@ int dlops_ctx_destroy(dlops_ctx *ctx) {
   /* agreed: a rank that still holds arrays or operators keeps the context on every rank */
   dlops_ctx c = *ctx;
   int err = c->nlive ? DLOPS_ERROR(c, DLOPS_ERR_STATE,
-                                   "%lld arrays or operators still live on this context: destroy them before it "
-                                   "(the context stays valid)",
+                                   "%lld arrays, operators or pending reductions still live on this context: destroy "
+                                   "(or end) them before it (the context stays valid)",
                                    (long long)c->nlive)
                      : DLOPS_SUCCESS;
   DLOPS_CALL(dlops_comm_agree(c->world, err));

@@ -55,6 +55,10 @@ DLOPS_INTERN int dlops_ctx_agree(dlops_ctx ctx, int err, uint64_t hash, const ch
 DLOPS_INTERN void dlops_ctx_trust(dlops_ctx ctx, int delta);
 /** 1 while ctx is inside a trusted region (a solver or a composite that agreed already). Local. */
 DLOPS_INTERN int dlops_ctx_trusted(dlops_ctx ctx);
+/** dlops_ctx_agree that also reduces n doubles v (n <= 16) by maximum over the ranks (in the same
+ *  message, counted as metadata): for values every rank must know, such as "does any rank want
+ *  the log". Collective. */
+DLOPS_INTERN int dlops_ctx_agree_max(dlops_ctx ctx, int err, uint64_t hash, const char *what, double *v, int n);
 /** FNV-1a over n bytes, continuing h (0 starts a new checksum). */
 DLOPS_INTERN uint64_t dlops_hash_bytes(uint64_t h, const void *p, size_t n);
 

@@ -600,6 +600,7 @@ int dlops_darray_multi_dot_begin(int n, const dlops_darray *xs, const dlops_darr
     return err ? err : e2;
   }
   *req = p;
+  ctx->nlive++; /* a pending reduction uses the context's communicator: it keeps the context */
   return DLOPS_SUCCESS;
 }
 
@@ -609,6 +610,7 @@ int dlops_darray_multi_dot_end(dlops_pending *req) {
               "stale pending reduction (already ended)");
   struct dlops_pending_s *p = *req;
   *req = NULL;
+  p->ctx->nlive--;
   int err = multi_dot_finish(p);
   dlops_handle_retire(p);
   return err;

@@ -42,6 +42,8 @@ int dlops_op_new(const char *name, dlops_darray dom, dlops_darray rng, dlops_dty
   dlops_darray_get_global_size(rng, &n);
   A->ndimsd = 1;
   A->dimsd[0] = n;
+  const int64_t id[3] = {(int64_t)dtype, A->dims[0], A->dimsd[0]};
+  A->sig = dlops_hash_bytes(dlops_hash_bytes(0, name, strlen(name)), id, sizeof id);
   *out = A;
   return DLOPS_SUCCESS;
 }
@@ -145,7 +147,8 @@ static int apply_entry(dlops_op A, dlops_darray in, dlops_darray out, int adj) {
     err = DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "%s: no %s implementation", A->name, adj ? "adjoint" : "forward");
   const int outer = !ctx->trusted;
   if (outer)
-    DLOPS_CALL(dlops_comm_agree(ctx->world, err));
+    DLOPS_CALL(dlops_comm_agree_hash(ctx->world, err, err ? 0 : A->sig ^ (uint64_t)adj,
+                                     "operators (one built with other components, factors or exponents)"));
   else if (err)
     return dlops_ctx_mark(ctx, err);
   ctx->trusted++;
@@ -328,9 +331,11 @@ static int alg_new(const char *name, dlops_op A, dlops_op B, dlops_darray dom, d
   }
   d->A = A;
   dlops_op_retain(A);
+  (*C)->sig = dlops_hash_bytes((*C)->sig, &A->sig, sizeof A->sig);
   if (B) {
     d->B = B;
     dlops_op_retain(B);
+    (*C)->sig = dlops_hash_bytes((*C)->sig, &B->sig, sizeof B->sig);
   }
   (*C)->data = d;
   (*C)->destroy = alg_destroy;
@@ -438,6 +443,7 @@ int dlops_op_create_scaled(dlops_op A, dlops_scalar alpha, dlops_op *C) {
               "scaled: complex factor for a real (%s) operator", dlops_dtype_name(A->dtype));
   DLOPS_CALL(alg_new("scaled", A, NULL, A->dom, A->rng, NULL, NULL, C));
   ((alg_data *)(*C)->data)->alpha = alpha;
+  (*C)->sig = dlops_hash_bytes((*C)->sig, &alpha, sizeof alpha);
   (*C)->apply = scaled_fwd;
   (*C)->apply_adjoint = scaled_adj;
   copy_dims(*C, A, 0);
@@ -538,6 +544,7 @@ int dlops_op_create_power(dlops_op A, int p, dlops_op *C) {
               "power: operator %s is not square (domain and range layouts differ)", A->name);
   DLOPS_CALL(alg_new("power", A, NULL, A->dom, A->rng, A->dom, A->dom, C));
   ((alg_data *)(*C)->data)->p = p;
+  (*C)->sig = dlops_hash_bytes((*C)->sig, &p, sizeof p);
   (*C)->apply = pow_fwd;
   (*C)->apply_adjoint = pow_adj;
   copy_dims(*C, A, 0);

@@ -26,6 +26,12 @@ struct dlops_op_s {
   dlops_darray dom, rng; /* layout templates (references, shared between operators: never write their data) */
   dlops_dtype dtype;
   unsigned spaces;       /* memory spaces the kind supports: bits 1 << dlops_memspace */
+  /* checksum of what the operator does that must be the same on every rank (kind, element type,
+   * global sizes; for algebra: the components' checksums and the factor or exponent), compared by
+   * dlops_op_apply's entry agreement: a composite built differently on one rank is refused
+   * (DLOPS_ERR_ARG) instead of leaving the ranks in different messages. Operators whose parts may
+   * differ by rank (BlockDiag's local operators) leave those parts out. */
+  uint64_t sig;
   int ndims, ndimsd;
   int64_t dims[DLOPS_MAX_NDIM], dimsd[DLOPS_MAX_NDIM];
   int (*apply)(dlops_op A, dlops_darray x, dlops_darray y);

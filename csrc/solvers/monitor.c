@@ -96,16 +96,31 @@ int slv_begin(slv_run *R, dlops_ctx ctx, const dlops_solver_opts *opts, int solv
   DLOPS_CHECK_COLL(!isnan(o->tol) && !isnan(o->damp) && isfinite(o->damp), ctx, err, DLOPS_ERR_ARG,
                    "%s: tol and damp must be numbers", name);
   if (o->tol < 0) o->tol = default_tol;
+  /* Every option that decides what a rank computes or communicates is in the checksum (a value
+   * that differs on one rank would make that rank leave the loop, or skip a reduction, while the
+   * others wait), including the contents of the per-iteration arrays and the checkpoint prefix.
+   * Only the log flag may differ: the ranks agree on "any rank asked for it" (rank 0 prints). */
   const double steer[] = {(double)o->niter, (double)o->variant, o->tol, o->damp, o->tau, o->eta, o->alpha, o->eps,
                           (double)o->inner_niter, (double)o->acceleration, (double)o->use_z0,
                           (double)o->checkpoint_every, (double)o->restart, (double)(o->monitor != NULL),
                           o->atol, o->btol, o->conlim, (double)o->power_niter, o->power_tol, (double)o->seed,
-                          (double)o->threshkind, (double)o->monitorres, (double)(o->decay != NULL)};
-  err = dlops_ctx_agree(ctx, err, dlops_hash_bytes(0, steer, sizeof steer), "solver options (niter, tol, variant, ...)");
+                          (double)o->threshkind, (double)o->monitorres, (double)(o->decay != NULL),
+                          (double)(o->cost != NULL), (double)(o->monitor ? o->monitor_agree : 0),
+                          (double)o->pylops_quirks, (double)o->random_start, o->rtol, o->epsg,
+                          (double)(o->epsg_array != NULL), o->inner_tol, (double)o->gfirst, (double)o->itershow[0],
+                          (double)o->itershow[1], (double)o->itershow[2],
+                          (double)(o->checkpoint_prefix != NULL)};
+  uint64_t h = dlops_hash_bytes(0, steer, sizeof steer);
+  if (!err && o->decay) h = dlops_hash_bytes(h, o->decay, sizeof(double) * (size_t)o->niter);
+  if (!err && o->epsg_array) h = dlops_hash_bytes(h, o->epsg_array, sizeof(double) * (size_t)o->niter);
+  if (o->checkpoint_prefix) h = dlops_hash_bytes(h, o->checkpoint_prefix, strlen(o->checkpoint_prefix));
+  double show = o->show || env_monitor();
+  err = dlops_ctx_agree_max(ctx, err, h, "solver options (niter, tol, variant, cost buffer, per-iteration arrays, ...)",
+                            &show, 1);
   if (err) return err;
   dlops_ctx_trust(ctx, +1);
   R->trusted = 1;
-  R->show = o->show || env_monitor();
+  R->show = show > 0;
   R->t0 = wtime();
   if (o->monitor && o->monitor_agree) {
     int P = 1;

@@ -293,15 +293,20 @@ void dlops_ctx_trust(dlops_ctx ctx, int delta) {
 
 int dlops_ctx_trusted(dlops_ctx ctx) { return ctx && ctx->trusted > 0; }
 
-int dlops_ctx_agree_max(dlops_ctx ctx, int err, uint64_t hash, const char *what, double *v, int n) {
+int dlops_ctx_agree_ex(dlops_ctx ctx, int err, uint64_t hash, const char *what, int mismatch_code, double *vmax, int n) {
   if (!ctx || dlops_handle_kind(ctx) != DLOPS_H_CTX || !ctx->world) return dlops_agree_orphan(err ? err : DLOPS_ERR_INTERNAL);
   dlops_red r;
   memset(&r, 0, sizeof r);
-  r.op = DLOPS_OP_MAX;
+  r.op = n > 0 ? DLOPS_OP_MAX : DLOPS_OP_NONE;
   r.n = n;
-  r.v = v;
+  r.v = vmax;
   r.hash = hash;
   r.what = what;
   r.meta = 1;
+  r.mismatch_code = mismatch_code;
   return dlops_red_run(ctx->world, &r, err);
+}
+
+int dlops_ctx_agree_max(dlops_ctx ctx, int err, uint64_t hash, const char *what, double *v, int n) {
+  return dlops_ctx_agree_ex(ctx, err, hash, what, 0, v, n);
 }

@@ -59,6 +59,10 @@ DLOPS_INTERN int dlops_ctx_trusted(dlops_ctx ctx);
  *  message, counted as metadata): for values every rank must know, such as "does any rank want
  *  the log". Collective. */
 DLOPS_INTERN int dlops_ctx_agree_max(dlops_ctx ctx, int err, uint64_t hash, const char *what, double *v, int n);
+/** The general form: mismatch_code is returned when the checksums differ (0: DLOPS_ERR_ARG), and
+ *  n doubles vmax (n may be 0) are reduced by maximum. Collective. */
+DLOPS_INTERN int dlops_ctx_agree_ex(dlops_ctx ctx, int err, uint64_t hash, const char *what, int mismatch_code,
+                                    double *vmax, int n);
 /** FNV-1a over n bytes, continuing h (0 starts a new checksum). */
 DLOPS_INTERN uint64_t dlops_hash_bytes(uint64_t h, const void *p, size_t n);
 

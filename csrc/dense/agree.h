@@ -52,16 +52,7 @@ static inline int dense_bytes(int64_t n, size_t es, size_t *r) { return n >= 0 &
 static inline int dense_agree(dlops_ctx ctx, int err, int err_opt, uint64_t cs, int flag, int *any_flag,
                               const char *what) {
   double v[2] = {flag ? 1.0 : 0.0, err_opt ? 1.0 : 0.0};
-  dlops_red r;
-  memset(&r, 0, sizeof r);
-  r.op = DLOPS_OP_MAX;
-  r.n = 2;
-  r.v = v;
-  r.hash = cs;
-  r.what = what;
-  r.meta = 1;
-  r.mismatch_code = DLOPS_ERR_SIZE;
-  DLOPS_CALL(dlops_red_run(ctx->world, &r, err));
+  DLOPS_CALL(dlops_ctx_agree_ex(ctx, err, cs, what, DLOPS_ERR_SIZE, v, 2));
   if (any_flag) *any_flag = v[0] > 0;
   if (v[0] == 0 && v[1] > 0) return dlops_comm_agree(ctx->world, err_opt);
   return DLOPS_SUCCESS;

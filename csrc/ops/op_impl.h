@@ -81,13 +81,7 @@ DLOPS_INTERN void dlops_nd_split(dlops_ctx ctx, int ndim, const int64_t *dims, i
  *  (differing: code, DLOPS_ERR_ARG or DLOPS_ERR_SIZE, naming what). One metadata allreduce;
  *  every rank returns the same code. Collective. */
 static inline int dlops_op_agree(dlops_ctx ctx, int err, uint64_t hash, int code, const char *what) {
-  dlops_red r;
-  memset(&r, 0, sizeof r);
-  r.op = DLOPS_OP_NONE;
-  r.hash = hash;
-  r.what = what;
-  r.mismatch_code = code;
-  return dlops_red_run(ctx->world, &r, err);
+  return dlops_ctx_agree_ex(ctx, err, hash, what, code, NULL, 0);
 }
 
 /** First statement of a collective creation taking a context: a NULL or stale ctx on this rank

@@ -68,10 +68,17 @@ static inline char *npy_slurp(const char *path, int64_t *n) {
 }
 
 /* Name of the context's backend, for unique file names. */
+/* Tag for file and folder names: the backend, and "_emu" on the emulated device, whose runs may
+ * go on at the same time as the host runs of the same backend and rank count (the numpy check
+ * reads the host run's folder). */
 static inline const char *npy_backend(dlops_ctx ctx) {
+  static char tag[32];
   const char *b = "?";
+  dlops_memspace ms = DLOPS_MEM_HOST;
   dlops_ctx_get_backend(ctx, &b);
-  return b;
+  dlops_ctx_get_memspace(ctx, &ms);
+  snprintf(tag, sizeof tag, "%s%s", b, ms == DLOPS_MEM_HOST ? "" : "_emu");
+  return tag;
 }
 
 #endif

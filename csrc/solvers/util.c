@@ -5,6 +5,14 @@
 
 #include "solver_impl.h"
 
+/* dst = src, which checks their layouts: a difference is DLOPS_ERR_SIZE saying "<name>: <what>"
+ * with the copy's reason; any other failure keeps its code. Local. */
+static int copy_layout(dlops_ctx ctx, dlops_darray src, dlops_darray dst, const char *name, const char *what) {
+  int e = dlops_darray_copy(src, dst);
+  if (e == DLOPS_ERR_SIZE) return DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "%s: %s (%s)", name, what, dlops_last_error());
+  return e;
+}
+
 int slv_setup(const char *name, dlops_op A, dlops_darray y, dlops_darray x, int square, dlops_darray *xw,
               dlops_darray *yw) {
   *xw = NULL;
@@ -40,20 +48,8 @@ int slv_setup(const char *name, dlops_op A, dlops_darray y, dlops_darray x, int 
   }
   /* layouts: the copies fail with DLOPS_ERR_SIZE (the layout tables are global); other failures
    * (a borrowed array: DLOPS_ERR_STATE) keep their own code */
-  if (!err) {
-    int e = dlops_darray_copy(x, a);
-    if (e)
-      err = e != DLOPS_ERR_SIZE ? e
-                                : DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "%s: x does not have the operator's domain layout (%s)",
-                                              name, dlops_last_error());
-  }
-  if (!err && yw) {
-    int e = dlops_darray_copy(y, b);
-    if (e)
-      err = e != DLOPS_ERR_SIZE ? e
-                                : DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "%s: y does not have the operator's range layout (%s)",
-                                              name, dlops_last_error());
-  }
+  if (!err) err = copy_layout(ctx, x, a, name, "x does not have the operator's domain layout");
+  if (!err && yw) err = copy_layout(ctx, y, b, name, "y does not have the operator's range layout");
   if (!err && square) {
     dlops_darray t = NULL;
     err = dlops_op_create_vecs(A, NULL, &t);

@@ -11,10 +11,12 @@ export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_mpi_yield_when_idle=1
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 # Python for the parity tests (PyLops-MPI), made by ci/setup.
 export DLOPS_VENV=${DLOPS_VENV:-$HOME/.cache/dlops-venv}
-# Build jobs: one per core.
-DLOPS_JOBS=${DLOPS_JOBS:-$(nproc 2>/dev/null || echo 2)}
+# Build jobs: one per core. (GNU nproc honours OMP_NUM_THREADS, set to 1 above: ask it about the
+# machine, not about OpenMP.)
+DLOPS_JOBS=${DLOPS_JOBS:-$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc 2>/dev/null || echo 2)}
 export DLOPS_JOBS
-# ctest runs twice as many tests as cores: most of a test's time is MPI start-up and ranks
-# waiting for each other (oversubscribed, yielding), not computing. Affects scheduling only.
-DLOPS_TEST_JOBS=${DLOPS_TEST_JOBS:-$((2 * DLOPS_JOBS))}
+# ctest runs one test per core (each test's ranks oversubscribe and yield, so more would only
+# stretch the NP-4 tests toward their timeouts; until 2026-12 the nproc slip above gave 1 build
+# job and 2 tests at a time, which is what the suites' timeouts were sized for). Scheduling only.
+DLOPS_TEST_JOBS=${DLOPS_TEST_JOBS:-$DLOPS_JOBS}
 export DLOPS_TEST_JOBS

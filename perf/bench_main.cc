@@ -4,9 +4,14 @@
 // reporter that prints nothing. Benchmarks use manual time: each iteration's time is the
 // maximum over ranks (MPI_Allreduce MAX), taken after a barrier, so the reported time is the
 // time of the slowest rank. Output: console, or JSON with --benchmark_out=f --benchmark_out_format=json.
+//
+// Only rank 0 writes files: on the other ranks the --benchmark_out* arguments are removed before
+// Google Benchmark sees them (it would otherwise open, truncate and write the same file on every
+// rank, interleaving their output into a corrupt file).
 #include <benchmark/benchmark.h>
 #include <mpi.h>
 
+#include <cstring>
 #include <string>
 
 namespace {
@@ -16,15 +21,23 @@ class NullReporter : public benchmark::BenchmarkReporter {
   void ReportRuns(const std::vector<Run> &) override {}
   void Finalize() override {}
 };
+
+// Remove every "--benchmark_out..." argument (--benchmark_out=f, --benchmark_out_format=fmt)
+// from argv in place; argv[argc] stays NULL.
+void strip_file_output(int *argc, char **argv) {
+  int k = 1;
+  for (int i = 1; i < *argc; i++)
+    if (std::strncmp(argv[i], "--benchmark_out", 15) != 0) argv[k++] = argv[i];
+  argv[k] = nullptr;
+  *argc = k;
+}
 }  // namespace
 
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  bool file_out = false;  // Google Benchmark refuses a file reporter without --benchmark_out
-  for (int i = 1; i < argc; i++)
-    if (std::string(argv[i]).rfind("--benchmark_out=", 0) == 0) file_out = true;
+  if (rank != 0) strip_file_output(&argc, argv);
   benchmark::Initialize(&argc, argv);
   if (rank == 0) {
     benchmark::AddCustomContext("timing", "manual time = max over MPI ranks of each iteration");
@@ -34,10 +47,7 @@ int main(int argc, char **argv) {
     benchmark::RunSpecifiedBenchmarks();
   } else {
     NullReporter null;
-    if (file_out)
-      benchmark::RunSpecifiedBenchmarks(&null, &null);
-    else
-      benchmark::RunSpecifiedBenchmarks(&null);
+    benchmark::RunSpecifiedBenchmarks(&null);
   }
   benchmark::Shutdown();
   MPI_Finalize();

@@ -1,0 +1,289 @@
+/* Time to solution of PyLops-MPI's post-stack inversion (tutorials/poststack.py) in dlops: the
+ * CGLS solve of d = PostStack m, timed against perf/pylops_poststack.py by perf/ttos.sh.
+ *
+ *   mpiexec -n P build/<dir>/perf/bench_poststack [options]
+ *
+ *   --ny-per-rank N  y slices per rank of the synthetic model (default 8: ny = 8 P)
+ *   --nx N --nz N    x and z sizes of the synthetic model (default 267 and 550: PyLops' test
+ *                    model subsampled every 3rd x, as the tutorial does)
+ *   --model F.npy    read the true model m = log(AI), shape (ny, nx, nz), from F instead of the
+ *                    synthetic one (the sizes above are then taken from the file)
+ *   --x0 F.npy       starting model (same shape; default: zero)
+ *   --niter N        CGLS iterations (default 30; tol = 0, so exactly N are run)
+ *   --variant V      fused (default, dlops' CGLS with 2 reductions per iteration), blocking
+ *                    (PyLops-MPI's recurrence and reductions exactly) or pipelined
+ *   --form F         transposed (default: T^H (W D along axis 0) T, as PyLops-MPI's tutorial
+ *                    builds it) or direct (W D along z, the fastest axis, no transposes)
+ *   --out F.npy      write the inverted model (1-D, ny nx nz values) to F
+ *   --data-out F.npy write the modelled data d = PostStack m (1-D) to F
+ *
+ * The problem is the tutorial's: the model, of shape (ny, nx, nz) with z fastest, is distributed
+ * over y (rank r owns a block (ny_r, nx, nz)); PostStack is the block diagonal over ranks of
+ * PyLops' PoststackLinearModelling on each rank's block, which PyLops-MPI writes as
+ * Top.H @ PPop @ Top with Top = Transpose((ny_r, nx, nz), (2, 0, 1)) and
+ * PPop = Convolve1D(h = wav, offset = 20, axis 0) * FirstDerivative(axis 0, centered, order 3,
+ * sampling 1, no edge) on (nz, ny_r, nx): here T^H (W D) T with the same pieces. The wavelet is
+ * PyLops' ricker(t[:21], 15) with t = 0, 4, 8, ... ms: 41 samples on -80 .. 80 ms,
+ * w = (1 - 2 (pi f0 t)^2) exp(-(pi f0 t)^2). The data are d = PostStack m_true (no noise), and
+ * CGLS runs niter iterations from x0 with tol = 0.
+ *
+ * Timed: the solve only (copy of x0 into the iterate + dlops_solve_cgls), after a barrier; the
+ * time printed is the maximum over ranks. Operator creation, the data and I/O are not timed.
+ * Rank 0 prints a summary and one machine-readable line
+ *   RESULT code=dlops np=P ny=.. nx=.. nz=.. niter=.. variant=.. form=.. solve_s=.. r2norm=..
+ * The exit code is non-zero when the dot test of PostStack fails.
+ */
+#include <math.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dlops/ctx.h"
+#include "dlops/darray.h"
+#include "dlops/op.h"
+#include "dlops/solver.h"
+
+#define CK(call)                                                                          \
+  do {                                                                                    \
+    int e_ = (call);                                                                      \
+    if (e_) {                                                                             \
+      fprintf(stderr, "bench_poststack: %s failed: %s\n", #call, dlops_last_error());     \
+      MPI_Abort(MPI_COMM_WORLD, 1);                                                       \
+    }                                                                                     \
+  } while (0)
+
+static const double PI = 3.14159265358979323846;
+enum { NW = 41 }; /* wavelet samples: t = -80 .. 80 ms at 4 ms */
+
+/* PyLops' ricker(t, f0) on t = (i - nw/2) dt, evaluated in the same order as numpy does:
+ * a = (pi * f0 * t)^2, w = (1 - 2 a) exp(-a). */
+static void ricker(double f0, double dt, int nw, double *w) {
+  for (int i = 0; i < nw; i++) {
+    const double t = (double)(i - nw / 2) * dt;
+    double a = PI * f0 * t;
+    a = a * a;
+    w[i] = (1 - 2 * a) * exp(-a);
+  }
+}
+
+/* A layered synthetic log-impedance model with dipping, curved interfaces, as a function of the
+ * global indices (the same values on any number of ranks). */
+static double synthetic(int64_t iy, int64_t ix, int64_t iz, int64_t nz) {
+  static const double ai[6] = {4.5, 5.2, 4.9, 6.3, 7.1, 8.8};
+  const double zz = (double)iz - 0.1 * (double)ix - 4.0 * sin(0.05 * (double)ix + 0.2 * (double)iy);
+  const double dz = (double)nz / 6.0;
+  int layer = 0;
+  for (int k = 1; k < 6; k++)
+    if (zz > dz * k) layer = k;
+  return log(ai[layer] * (1.0 + 0.5 * (double)iz / (double)nz));
+}
+
+/* This rank's local operator on its block (nyl, nx, nz): W D along z, either as
+ * T^H (W D along axis 0) T, T = transpose (nyl, nx, nz) -> (nz, nyl, nx) (PyLops-MPI's
+ * tutorial), or directly along axis 2. */
+static dlops_op local_poststack(dlops_ctx self, int64_t nyl, int64_t nx, int64_t nz, const double *wav,
+                                int transposed) {
+  const int64_t ldims[3] = {nyl, nx, nz}, tdims[3] = {nz, nyl, nx};
+  const int perm[3] = {2, 0, 1};
+  const int64_t *dims = transposed ? tdims : ldims;
+  const int axis = transposed ? 0 : 2;
+  dlops_op D = NULL, W = NULL, WD = NULL, T = NULL, TH = NULL, WDT = NULL, out = NULL;
+  CK(dlops_op_create_first_derivative(self, 3, dims, axis, 1.0, DLOPS_DERIV_CENTERED, 3, 0, DLOPS_F64, &D));
+  CK(dlops_op_create_convolve1d(self, 3, dims, axis, wav, NW, NW / 2, DLOPS_F64, &W));
+  CK(dlops_op_create_product(W, D, &WD));
+  if (!transposed) {
+    out = WD;
+    WD = NULL;
+  } else {
+    CK(dlops_op_create_transpose_axes(self, 3, ldims, perm, DLOPS_F64, &T));
+    CK(dlops_op_create_adjoint(T, &TH));
+    CK(dlops_op_create_product(WD, T, &WDT));
+    CK(dlops_op_create_product(TH, WDT, &out));
+  }
+  dlops_op_destroy(&WDT); /* compositions hold their own references */
+  dlops_op_destroy(&TH);
+  dlops_op_destroy(&T);
+  dlops_op_destroy(&WD);
+  dlops_op_destroy(&W);
+  dlops_op_destroy(&D);
+  return out;
+}
+
+/* Copy the local block of a (ny, nx, nz) array read from a .npy file into the operator's 1-D
+ * vector v (same rows on this rank: both use the default split of ny). */
+static void copy_block(dlops_darray a3, dlops_darray v) {
+  int64_t na = 0, nv = 0;
+  CK(dlops_darray_get_local_size(a3, &na));
+  CK(dlops_darray_get_local_size(v, &nv));
+  if (na != nv) {
+    fprintf(stderr, "bench_poststack: local sizes differ (%lld vs %lld)\n", (long long)na, (long long)nv);
+    MPI_Abort(MPI_COMM_WORLD, 1);
+  }
+  const void *src;
+  void *dst;
+  CK(dlops_darray_get_local_read(a3, DLOPS_MEM_HOST, &src));
+  CK(dlops_darray_get_local(v, DLOPS_MEM_HOST, &dst));
+  if (na > 0) memcpy(dst, src, sizeof(double) * (size_t)na);
+  CK(dlops_darray_restore_local(v, &dst));
+  CK(dlops_darray_restore_local_read(a3, &src));
+}
+
+static void usage(void) {
+  fprintf(stderr,
+          "usage: bench_poststack [--ny-per-rank N] [--nx N] [--nz N] [--model F.npy] [--x0 F.npy] [--niter N]\n"
+          "                       [--variant fused|blocking|pipelined] [--form transposed|direct] [--out F.npy]\n"
+          "                       [--data-out F.npy]\n");
+}
+
+int main(int argc, char **argv) {
+  MPI_Init(&argc, &argv);
+  int rank, P;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &P);
+
+  int64_t nyr = 8, nx = 267, nz = 550, niter = 30;
+  const char *model = NULL, *x0path = NULL, *out = NULL, *dout = NULL, *variant_name = "fused", *form = "transposed";
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    int used = 1;
+    if (!v) used = 0;
+    else if (!strcmp(a, "--ny-per-rank")) nyr = atoll(v);
+    else if (!strcmp(a, "--nx")) nx = atoll(v);
+    else if (!strcmp(a, "--nz")) nz = atoll(v);
+    else if (!strcmp(a, "--niter")) niter = atoll(v);
+    else if (!strcmp(a, "--model")) model = v;
+    else if (!strcmp(a, "--x0")) x0path = v;
+    else if (!strcmp(a, "--out")) out = v;
+    else if (!strcmp(a, "--data-out")) dout = v;
+    else if (!strcmp(a, "--variant")) variant_name = v;
+    else if (!strcmp(a, "--form")) form = v;
+    else used = 0;
+    if (!used) {
+      if (rank == 0) {
+        fprintf(stderr, "bench_poststack: bad argument '%s'\n", a);
+        usage();
+      }
+      MPI_Finalize();
+      return 2;
+    }
+    i++;
+  }
+  int variant = DLOPS_SOLVER_FUSED;
+  if (!strcmp(variant_name, "blocking")) variant = DLOPS_SOLVER_BLOCKING;
+  else if (!strcmp(variant_name, "pipelined")) variant = DLOPS_SOLVER_PIPELINED;
+  else if (strcmp(variant_name, "fused")) variant = -1;
+  const int transposed = !strcmp(form, "transposed");
+  if (variant < 0 || (!transposed && strcmp(form, "direct")) || nyr < 0 || nx < 1 || nz < 2 || niter < 0) {
+    if (rank == 0) usage();
+    MPI_Finalize();
+    return 2;
+  }
+
+  dlops_ctx ctx = NULL, self = NULL;
+  CK(dlops_ctx_create(MPI_COMM_WORLD, NULL, &ctx)); /* NULL: the backend from $DLOPS_SPEC */
+  CK(dlops_ctx_create(MPI_COMM_SELF, NULL, &self));
+  const char *spec = "";
+  CK(dlops_ctx_get_spec(ctx, &spec));
+
+  /* ---- the model: from a file (its shape decides the sizes) or synthetic */
+  dlops_darray m3 = NULL;
+  int64_t ny = nyr * P, nyl = nyr, y0 = (int64_t)rank * nyr;
+  if (model) {
+    int64_t shape[8], lshape[8];
+    int nd = 0;
+    CK(dlops_darray_read_npy(ctx, model, 0, DLOPS_SCATTER, &m3));
+    CK(dlops_darray_get_ndim(m3, &nd));
+    if (nd != 3) {
+      if (rank == 0) fprintf(stderr, "bench_poststack: %s is not 3-D (ny, nx, nz)\n", model);
+      MPI_Abort(MPI_COMM_WORLD, 1);
+    }
+    CK(dlops_darray_get_global_shape(m3, shape));
+    CK(dlops_darray_get_local_shape(m3, lshape));
+    CK(dlops_darray_get_offset(m3, &y0));
+    ny = shape[0];
+    nx = shape[1];
+    nz = shape[2];
+    nyl = lshape[0];
+  }
+  double wav[NW];
+  ricker(15.0, 0.004, NW, wav);
+
+  /* ---- PostStack = BlockDiag over ranks of this rank's T^H (W D) T (a rank without rows passes
+   * no local operator) */
+  dlops_op local = nyl > 0 ? local_poststack(self, nyl, nx, nz, wav, transposed) : NULL;
+  dlops_op PostStack = NULL;
+  CK(dlops_op_create_blockdiag(ctx, nyl > 0, &local, -1, &PostStack));
+  dlops_darray mtrue = NULL, d = NULL, x0 = NULL, minv = NULL;
+  CK(dlops_op_create_vecs(PostStack, &mtrue, &d));
+  CK(dlops_darray_duplicate(mtrue, &x0));
+  CK(dlops_darray_duplicate(mtrue, &minv));
+  if (m3) {
+    copy_block(m3, mtrue);
+    dlops_darray_destroy(&m3);
+  } else {
+    void *p;
+    CK(dlops_darray_get_local(mtrue, DLOPS_MEM_HOST, &p));
+    double *mp = p;
+    for (int64_t j = 0; j < nyl; j++)
+      for (int64_t ix = 0; ix < nx; ix++)
+        for (int64_t iz = 0; iz < nz; iz++) mp[(j * nx + ix) * nz + iz] = synthetic(y0 + j, ix, iz, nz);
+    CK(dlops_darray_restore_local(mtrue, &p));
+  }
+  if (x0path) {
+    dlops_darray a = NULL;
+    int64_t shape[8];
+    CK(dlops_darray_read_npy(ctx, x0path, 0, DLOPS_SCATTER, &a));
+    CK(dlops_darray_get_global_shape(a, shape));
+    if (shape[0] != ny || shape[1] != nx || shape[2] != nz) {
+      if (rank == 0) fprintf(stderr, "bench_poststack: %s does not have the model's shape\n", x0path);
+      MPI_Abort(MPI_COMM_WORLD, 1);
+    }
+    copy_block(a, x0);
+    dlops_darray_destroy(&a);
+  }
+
+  /* ---- the data (one apply, also the warm-up) and a dot test */
+  CK(dlops_op_apply(PostStack, mtrue, d));
+  int passed = 0;
+  double relerr = 0;
+  CK(dlops_op_dottest(PostStack, 1e-10, 5, &passed, &relerr));
+
+  /* ---- the timed solve */
+  dlops_solver_opts opts;
+  CK(dlops_solver_opts_default(&opts));
+  opts.niter = niter;
+  opts.tol = 0; /* PyLops-MPI's test is kold > tol: every iteration runs */
+  opts.variant = variant;
+  dlops_solver_result res;
+  MPI_Barrier(MPI_COMM_WORLD);
+  double t = MPI_Wtime();
+  CK(dlops_darray_copy(x0, minv));
+  CK(dlops_solve_cgls(PostStack, d, minv, &opts, &res));
+  t = MPI_Wtime() - t;
+  MPI_Allreduce(MPI_IN_PLACE, &t, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+
+  if (out) CK(dlops_darray_write_npy(minv, out));
+  if (dout) CK(dlops_darray_write_npy(d, dout));
+  if (rank == 0) {
+    printf("bench_poststack: %d ranks (%s), model (ny, nx, nz) = (%lld, %lld, %lld)%s%s, %s PostStack, dot test %s (%.1e)\n",
+           P, spec, (long long)ny, (long long)nx, (long long)nz, model ? " from " : " synthetic", model ? model : "",
+           transposed ? "T^H (W D) T" : "W D along z", passed ? "passed" : "FAILED", relerr);
+    printf("CGLS %s: %lld iterations (%s), r2norm %.6e, solve %.4f s (%.2f ms per iteration)\n", variant_name,
+           (long long)res.iterations, dlops_stop_reason_name(res.reason), res.r2norm, t,
+           res.iterations ? 1e3 * t / (double)res.iterations : 0.0);
+    printf("RESULT code=dlops np=%d ny=%lld nx=%lld nz=%lld niter=%lld variant=%s form=%s solve_s=%.6f r2norm=%.17g\n", P,
+           (long long)ny, (long long)nx, (long long)nz, (long long)res.iterations, variant_name, form, t, res.r2norm);
+  }
+
+  dlops_darray_destroy(&minv);
+  dlops_darray_destroy(&x0);
+  dlops_darray_destroy(&d);
+  dlops_darray_destroy(&mtrue);
+  dlops_op_destroy(&PostStack);
+  dlops_op_destroy(&local);
+  dlops_ctx_destroy(&self);
+  dlops_ctx_destroy(&ctx);
+  MPI_Finalize();
+  return passed ? 0 : 1;
+}

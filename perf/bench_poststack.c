@@ -16,6 +16,10 @@
  *                    builds it) or direct (W D along z, the fastest axis, no transposes)
  *   --out F.npy      write the inverted model (1-D, ny nx nz values) to F
  *   --data-out F.npy write the modelled data d = PostStack m (1-D) to F
+ *   --breakdown      after the solve, time (best of 5, max over ranks) one forward and one adjoint
+ *                    apply of PostStack, the pieces of this rank's local operator (transpose, its
+ *                    adjoint, derivative, convolution, forward and adjoint) and an axpby and a dot
+ *                    of the model's size, to show where a CGLS iteration's time goes
  *
  * The problem is the tutorial's: the model, of shape (ny, nx, nz) with z fastest, is distributed
  * over y (rank r owns a block (ny_r, nx, nz)); PostStack is the block diagonal over ranks of
@@ -129,11 +133,96 @@ static void copy_block(dlops_darray a3, dlops_darray v) {
   CK(dlops_darray_restore_local_read(a3, &src));
 }
 
+/* Best of reps timings of fn(arg), each the maximum over ranks */
+typedef void (*timed_fn)(void *arg);
+static double best_time(timed_fn fn, void *arg, int reps) {
+  double best = 1e300;
+  for (int k = 0; k < reps; k++) {
+    MPI_Barrier(MPI_COMM_WORLD);
+    double t = MPI_Wtime();
+    fn(arg);
+    t = MPI_Wtime() - t;
+    MPI_Allreduce(MPI_IN_PLACE, &t, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+    if (t < best) best = t;
+  }
+  return best;
+}
+
+typedef struct {
+  dlops_op A;
+  dlops_darray x, y;
+  int adj;
+} apply_arg;
+static void do_apply(void *p) {
+  apply_arg *a = p;
+  if (a->A) CK(a->adj ? dlops_op_apply_adjoint(a->A, a->y, a->x) : dlops_op_apply(a->A, a->x, a->y));
+}
+static void do_axpby(void *p) {
+  apply_arg *a = p;
+  CK(dlops_darray_axpby((dlops_scalar){0.5, 0}, a->x, (dlops_scalar){0.5, 0}, a->y));
+}
+static void do_dot(void *p) {
+  apply_arg *a = p;
+  dlops_scalar r;
+  CK(dlops_darray_dot(a->x, a->y, &r));
+}
+
+/* Forward or adjoint apply of a local operator A (on this rank, best of 5 max over ranks; 0 when
+ * this rank has none, so the other ranks' times count) */
+static double time_local(dlops_op A, int adj) {
+  apply_arg a = {A, NULL, NULL, adj};
+  if (A) {
+    CK(dlops_op_create_vecs(A, &a.x, &a.y));
+    CK(dlops_darray_fill_random(a.x, 3, -1, 1));
+    CK(dlops_darray_fill_random(a.y, 4, -1, 1));
+  }
+  double t = best_time(do_apply, &a, 5);
+  dlops_darray_destroy(&a.x);
+  dlops_darray_destroy(&a.y);
+  return t;
+}
+
+static void breakdown(dlops_ctx self, dlops_op PostStack, dlops_darray m, dlops_darray d, int64_t nyl, int64_t nx,
+                      int64_t nz, const double *wav, int rank) {
+  apply_arg ps = {PostStack, m, d, 0};
+  const double fwd = best_time(do_apply, &ps, 5);
+  ps.adj = 1;
+  const double adj = best_time(do_apply, &ps, 5);
+  dlops_darray y = NULL;
+  CK(dlops_darray_duplicate(m, &y));
+  apply_arg v = {NULL, m, y, 0};
+  const double axpby = best_time(do_axpby, &v, 5), dot = best_time(do_dot, &v, 5);
+  dlops_darray_destroy(&y);
+  /* the pieces of T^H (W D) T on this rank's block */
+  const int64_t ldims[3] = {nyl, nx, nz}, tdims[3] = {nz, nyl, nx};
+  const int perm[3] = {2, 0, 1};
+  dlops_op T = NULL, D = NULL, W = NULL;
+  if (nyl > 0) {
+    CK(dlops_op_create_transpose_axes(self, 3, ldims, perm, DLOPS_F64, &T));
+    CK(dlops_op_create_first_derivative(self, 3, tdims, 0, 1.0, DLOPS_DERIV_CENTERED, 3, 0, DLOPS_F64, &D));
+    CK(dlops_op_create_convolve1d(self, 3, tdims, 0, wav, NW, NW / 2, DLOPS_F64, &W));
+  }
+  const double tf = time_local(T, 0), ta = time_local(T, 1), df = time_local(D, 0), da = time_local(D, 1),
+               wf = time_local(W, 0), wa = time_local(W, 1);
+  if (rank == 0) {
+    printf("breakdown (best of 5, max over ranks, ms): PostStack forward %.2f, adjoint %.2f; per rank's block: "
+           "transpose %.2f / adjoint %.2f, derivative %.2f / %.2f, convolution %.2f / %.2f (forward / adjoint); "
+           "axpby %.2f, dot %.2f\n",
+           1e3 * fwd, 1e3 * adj, 1e3 * tf, 1e3 * ta, 1e3 * df, 1e3 * da, 1e3 * wf, 1e3 * wa, 1e3 * axpby, 1e3 * dot);
+    printf("BREAKDOWN fwd_ms=%.3f adj_ms=%.3f T_ms=%.3f TH_ms=%.3f D_ms=%.3f DH_ms=%.3f W_ms=%.3f WH_ms=%.3f "
+           "axpby_ms=%.3f dot_ms=%.3f\n",
+           1e3 * fwd, 1e3 * adj, 1e3 * tf, 1e3 * ta, 1e3 * df, 1e3 * da, 1e3 * wf, 1e3 * wa, 1e3 * axpby, 1e3 * dot);
+  }
+  dlops_op_destroy(&T);
+  dlops_op_destroy(&D);
+  dlops_op_destroy(&W);
+}
+
 static void usage(void) {
   fprintf(stderr,
           "usage: bench_poststack [--ny-per-rank N] [--nx N] [--nz N] [--model F.npy] [--x0 F.npy] [--niter N]\n"
           "                       [--variant fused|blocking|pipelined] [--form transposed|direct] [--out F.npy]\n"
-          "                       [--data-out F.npy]\n");
+          "                       [--data-out F.npy] [--breakdown]\n");
 }
 
 int main(int argc, char **argv) {
@@ -144,9 +233,14 @@ int main(int argc, char **argv) {
 
   int64_t nyr = 8, nx = 267, nz = 550, niter = 30;
   const char *model = NULL, *x0path = NULL, *out = NULL, *dout = NULL, *variant_name = "fused", *form = "transposed";
+  int want_breakdown = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     int used = 1;
+    if (!strcmp(a, "--breakdown")) {
+      want_breakdown = 1;
+      continue;
+    }
     if (!v) used = 0;
     else if (!strcmp(a, "--ny-per-rank")) nyr = atoll(v);
     else if (!strcmp(a, "--nx")) nx = atoll(v);
@@ -275,6 +369,8 @@ int main(int argc, char **argv) {
     printf("RESULT code=dlops np=%d ny=%lld nx=%lld nz=%lld niter=%lld variant=%s form=%s solve_s=%.6f r2norm=%.17g\n", P,
            (long long)ny, (long long)nx, (long long)nz, (long long)res.iterations, variant_name, form, t, res.r2norm);
   }
+
+  if (want_breakdown) breakdown(self, PostStack, mtrue, d, nyl, nx, nz, wav, rank);
 
   dlops_darray_destroy(&minv);
   dlops_darray_destroy(&x0);

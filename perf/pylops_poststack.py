@@ -9,13 +9,14 @@ is perf/bench_poststack.c).
         model is that section smoothed as the tutorial does (filtfilt, 30 samples along x and 20
         along z; the tutorial's smoothing along y leaves a model constant in y unchanged and
         needs more than 15 slices per rank, so it is left out), also repeated along y.
-    mpiexec -n P python pylops_poststack.py solve --dir D [--niter 30] [--out F.npy] [--data-out F.npy]
+    mpiexec -n P python pylops_poststack.py solve --dir D [--niter 30] [--out F.npy] [--data-out F.npy] [--breakdown]
         the tutorial's operator on P ranks: MPIBlockDiag of Top.H @ PPop @ Top per rank, with
         PPop = PoststackLinearModelling(wav, nt0=nz, spatdims=(ny_r, nx)) (explicit=False) and
         Top = Transpose((ny_r, nx, nz), (2, 0, 1)), wav = ricker(t[:21], 15)[0], t = 0, 4, 8 ...
         ms; data d = BDiag @ m_true; then pylops_mpi.optimization.basic.cgls(BDiag, d,
         x0=m_back, niter, tol=0). Times the cgls call only (after a barrier; the maximum over
-        ranks) and writes the inverted model and the data (1-D, gathered on rank 0).
+        ranks) and writes the inverted model and the data (1-D, gathered on rank 0). --breakdown:
+        then times one forward and one adjoint apply of BDiag (best of 5, max over ranks).
     python pylops_poststack.py compare A.npy B.npy
         print max |A - B| / max |B| over the flattened arrays.
 
@@ -91,6 +92,20 @@ def solve(args):
     t = MPI.Wtime() - t
     t = comm.allreduce(t, op=MPI.MAX)
 
+    if args.breakdown:  # one forward and one adjoint apply, best of 5, max over ranks
+        def best(f):
+            ts = []
+            for _ in range(5):
+                comm.Barrier()
+                t1 = MPI.Wtime()
+                f()
+                ts.append(comm.allreduce(MPI.Wtime() - t1, op=MPI.MAX))
+            return min(ts)
+        fwd = best(lambda: BDiag.matvec(m_dist))
+        adj = best(lambda: BDiag.rmatvec(d_dist))
+        if rank == 0:
+            print(f"BREAKDOWN fwd_ms={1e3 * fwd:.3f} adj_ms={1e3 * adj:.3f}")
+
     minv = minv_dist.asarray()
     d = d_dist.asarray()
     if rank == 0:
@@ -126,6 +141,8 @@ def main():
     q.add_argument("--niter", type=int, default=30)
     q.add_argument("--out")
     q.add_argument("--data-out")
+    q.add_argument("--breakdown", action="store_true",
+                   help="after the solve, time one forward and one adjoint apply (best of 5, max over ranks)")
     q = sub.add_parser("compare")
     q.add_argument("a")
     q.add_argument("b")

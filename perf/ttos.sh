@@ -41,6 +41,7 @@ trap 'rm -rf "$work"' EXIT
 echo "# ttos.sh $(date -u +%Y-%m-%dT%H:%MZ) $(git -C "$root" rev-parse --short HEAD 2>/dev/null || true), $cores cores," \
      "NPS='$NPS' ROUNDS=$ROUNDS NITER=$NITER NYR=$NYR DLOPS_ARGS='$DLOPS_ARGS'"
 solve_time() { sed -n 's/^RESULT .*solve_s=\([0-9.eE+-]*\).*/\1/p' "$1"; }
+applies() { sed -n 's/^BREAKDOWN fwd_ms=\([0-9.]*\) adj_ms=\([0-9.]*\).*/\1 \2/p' "$1"; }
 stats() { sort -g | awk '{v[NR] = $1} END {m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f %.3f\n", v[1], m}'; }
 
 table=$work/table
@@ -53,15 +54,17 @@ for np in $NPS; do
   # shellcheck disable=SC2086
   run_dlops() {
     mpiexec "${flags[@]}" -n "$np" "$bench" --model "$dir/m_true.npy" --x0 "$dir/m_back.npy" --niter "$NITER" \
-      --out "$dir/minv_dlops.npy" --data-out "$dir/d_dlops.npy" $DLOPS_ARGS > "$dir/out"
+      --out "$dir/minv_dlops.npy" --data-out "$dir/d_dlops.npy" --breakdown $DLOPS_ARGS > "$dir/out"
     solve_time "$dir/out" >> "$dir/t_dlops"
+    applies "$dir/out" > "$dir/ops_dlops"
     sed -n 's/^RESULT .* ny=\([0-9]*\) nx=\([0-9]*\) nz=\([0-9]*\).*/(\1,\2,\3)/p' "$dir/out" > "$dir/shape"
     echo "NP $np round $r dlops:      $(tail -1 "$dir/t_dlops") s"
   }
   run_pylops() {
     mpiexec "${flags[@]}" -n "$np" "$PY" "$pyscript" solve --dir "$dir" --niter "$NITER" \
-      --out "$dir/minv_pylops.npy" --data-out "$dir/d_pylops.npy" > "$dir/out"
+      --out "$dir/minv_pylops.npy" --data-out "$dir/d_pylops.npy" --breakdown > "$dir/out"
     solve_time "$dir/out" >> "$dir/t_pylops"
+    applies "$dir/out" > "$dir/ops_pylops"
     echo "NP $np round $r PyLops-MPI: $(tail -1 "$dir/t_pylops") s"
   }
   for r in $(seq 1 "$ROUNDS"); do
@@ -73,6 +76,7 @@ for np in $NPS; do
   diff_d=$("$PY" "$pyscript" compare "$dir/d_dlops.npy" "$dir/d_pylops.npy")
   echo "$np $(cat "$dir/shape") $dmed $pmed $(awk -v a="$pmed" -v b="$dmed" 'BEGIN {printf "%.2f", a / b}') $dmin $pmin" \
        "$(awk -v a="$pmin" -v b="$dmin" 'BEGIN {printf "%.2f", a / b}') $diff_m $diff_d" >> "$table"
+  echo "$np $(cat "$dir/ops_dlops") $(cat "$dir/ops_pylops") $dmed $pmed" >> "$work/ops"
   rm -f "$dir"/*.npy
 done
 
@@ -83,5 +87,13 @@ while read -r np shape dmed pmed rmed dmin pmin rmin dm dd; do
   echo "| $np | ${shape//,/, } | $dmed | $pmed | $rmed | $dmin | $pmin | $rmin | $dm | $dd |"
 done < "$table"
 echo
+echo "| NP | dlops PostStack forward / adjoint ms | PyLops-MPI forward / adjoint ms | dlops ms per iteration | PyLops-MPI ms per iteration |"
+echo "|---|---|---|---|---|"
+while read -r np df da pf pa dmed pmed; do
+  echo "| $np | $df / $da | $pf / $pa | $(awk -v t="$dmed" -v n="$NITER" 'BEGIN {printf "%.1f", 1e3 * t / n}') |" \
+       "$(awk -v t="$pmed" -v n="$NITER" 'BEGIN {printf "%.1f", 1e3 * t / n}') |"
+done < "$work/ops"
+echo
 echo "times: the CGLS solve ($NITER iterations), max over ranks, $ROUNDS rounds each, alternating which code runs first;"
-echo "speed-up = PyLops-MPI time / dlops time; max rel. diff. = max |dlops - PyLops-MPI| / max |PyLops-MPI| (last round)"
+echo "speed-up = PyLops-MPI time / dlops time; max rel. diff. = max |dlops - PyLops-MPI| / max |PyLops-MPI| (last round);"
+echo "applies: one apply of the whole operator after the solve, best of 5, max over ranks (last round); ms per iteration: median solve / $NITER"

@@ -17,9 +17,10 @@
  *   --out F.npy      write the inverted model (1-D, ny nx nz values) to F
  *   --data-out F.npy write the modelled data d = PostStack m (1-D) to F
  *   --breakdown      after the solve, time (best of 5, max over ranks) one forward and one adjoint
- *                    apply of PostStack, the pieces of this rank's local operator (transpose, its
- *                    adjoint, derivative, convolution, forward and adjoint) and an axpby and a dot
- *                    of the model's size, to show where a CGLS iteration's time goes
+ *                    apply of PostStack (of the --form used), the pieces of the transposed form of
+ *                    this rank's local operator (transpose, its adjoint, derivative, convolution,
+ *                    forward and adjoint) and an axpby and a dot of the model's size, to show
+ *                    where a CGLS iteration's time goes
  *
  * The problem is the tutorial's: the model, of shape (ny, nx, nz) with z fastest, is distributed
  * over y (rank r owns a block (ny_r, nx, nz)); PostStack is the block diagonal over ranks of

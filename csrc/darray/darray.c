@@ -35,6 +35,7 @@ static void free_plain(dlops_darray x) {
   free(x->group_offsets);
   if (x->owns_data && x->data) x->m->ops->free(x->m, x->data);
   free(x->mirror);
+  dlops_darray_ghost_free(x);
   group_release(&x->grp);
 }
 
@@ -417,6 +418,7 @@ int dlops_darray_duplicate(dlops_darray x, dlops_darray *out) {
   y->borrowed = 0;
   y->owns_data = 1;
   y->mirror = NULL;
+  y->ghost = NULL;
   y->data = NULL;
   int gs = x->group->size;
   const int P = x->ctx->size;

@@ -39,6 +39,7 @@ struct dlops_darray_s {
   void *mirror;         /* device arrays: host buffer of nlocal elements for host access (lazy) */
   int borrowed;         /* get_local outstanding: DLOPS_BORROW_* */
   int owns_data;        /* 0 for views of memory owned elsewhere (dlops_darray_create_view) */
+  struct dlops_ghost_cache_s *ghost; /* add_ghost_cells layouts and buffers (move.c; NULL until used) */
 };
 
 /* borrow states of get_local */
@@ -94,6 +95,9 @@ DLOPS_INTERN int dlops_darray_host_data(dlops_darray x, int read, void **p);
 /** Internal: after writing the host block of dlops_darray_host_data, copy the mirror back to
  *  the device (no-op for host arrays). Local. */
 DLOPS_INTERN int dlops_darray_host_commit(dlops_darray x);
+
+/** Internal: free the ghost-cell layout cache of a plain array (move.c). Local. */
+DLOPS_INTERN void dlops_darray_ghost_free(dlops_darray x);
 
 /** Internal: the memory object of space mem on ctx, or NULL with an error recorded. Local. */
 DLOPS_INTERN dlops_mem *dlops_darray_mem_of(dlops_ctx ctx, dlops_memspace mem, const char *what);

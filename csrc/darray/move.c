@@ -374,6 +374,150 @@ int dlops_darray_ghost_shape(dlops_darray x, int64_t front, int64_t back, int64_
   return DLOPS_SUCCESS;
 }
 
+
+/* Ghost-cell layouts are cached on the array, one per (front, back) this rank passed (a few at a
+ * time, the least recently used replaced). What a rank sends depends on its neighbours'
+ * arguments, so the first call with given arguments learns every rank's (one metadata allgather
+ * over the context) and checks them; a later call reuses its layout when every rank holds one
+ * learned from the same arguments everywhere. That is decided inside the call's argument
+ * agreement, with no extra message: each rank adds to the record whether it has a layout for its
+ * arguments and the checksum of the array's layout and of the vector of every rank's arguments
+ * that layout was learned from, reduced by maximum (the checksum as its two 32-bit halves and
+ * their negatives, so that the maximum equals the minimum exactly when all are equal). A hit needs
+ * no rank without a layout and one checksum everywhere: then every layout comes from the same
+ * vector, whose entry for each rank is that rank's current arguments (the key of its layout), so
+ * it is the current vector and every cached count is what the learning path would compute.
+ * Anything else takes the learning path, which reports bad arguments exactly as before. The cache
+ * and its buffers are freed with the array (dlops_darray_ghost_free). */
+#define GHOST_SLOTS 4
+
+typedef struct {
+  int used;
+  int64_t front, back; /* this rank's arguments: the key */
+  uint64_t sum;        /* checksum of the array layout and of every rank's (front, back) */
+  uint64_t last;       /* use clock */
+  int64_t send_prev, send_next, recv_prev, recv_next; /* slabs to / from the group neighbours */
+} ghost_layout;
+
+struct dlops_ghost_cache_s {
+  ghost_layout slot[GHOST_SLOTS];
+  uint64_t clock;
+  uint64_t layout_sum; /* checksum of the array's layout (shape, axis, type, split, mask colours) */
+  int64_t *args;       /* [5 * ctx size]: every rank's (front, back), then the group's, then its sizes */
+  char *buf;           /* pack buffers for axes with outer dimensions (grown by the learning path) */
+  size_t cap;
+};
+
+void dlops_darray_ghost_free(dlops_darray x) {
+  if (!x || !x->ghost) return;
+  free(x->ghost->args);
+  free(x->ghost->buf);
+  free(x->ghost);
+  x->ghost = NULL;
+}
+
+static int ghost_cache(dlops_darray x, struct dlops_ghost_cache_s **out) {
+  if (!x->ghost) {
+    const int W = x->ctx->size;
+    struct dlops_ghost_cache_s *gc = calloc(1, sizeof *gc);
+    int64_t *a = malloc(sizeof(int64_t) * 5 * (size_t)W);
+    if (!gc || !a) {
+      free(gc);
+      free(a);
+      return DLOPS_ERROR(x->ctx, DLOPS_ERR_MEM, "cannot allocate the ghost-cell layout cache");
+    }
+    gc->args = a;
+    int dt = (int)x->dtype;
+    uint64_t h = dlops_hash_bytes(0, &x->ndim, sizeof x->ndim);
+    h = dlops_hash_bytes(h, x->gshape, sizeof(int64_t) * (size_t)x->ndim);
+    h = dlops_hash_bytes(h, &x->axis, sizeof x->axis);
+    h = dlops_hash_bytes(h, &dt, sizeof dt);
+    h = dlops_hash_bytes(h, x->axis_sizes, sizeof(int64_t) * (size_t)W);
+    gc->layout_sum = dlops_hash_bytes(h, x->colors, sizeof(int) * (size_t)W);
+    x->ghost = gc;
+  }
+  *out = x->ghost;
+  return DLOPS_SUCCESS;
+}
+
+static ghost_layout *ghost_find(struct dlops_ghost_cache_s *gc, int64_t front, int64_t back) {
+  for (int i = 0; i < GHOST_SLOTS; i++)
+    if (gc->slot[i].used && gc->slot[i].front == front && gc->slot[i].back == back) return &gc->slot[i];
+  return NULL;
+}
+
+/* Elements per slab of the distributed axis in the local block. */
+static int64_t ghost_slab(dlops_darray x) {
+  int64_t s = 1;
+  for (int d = 0; d < x->ndim; d++)
+    if (d != x->axis) s *= x->lshape[d];
+  return s;
+}
+
+/* The learning path (collective over the context): every rank's arguments, the checks of what
+ * each rank asks from its neighbours, the pack buffers; one agreement of the outcome. */
+static int ghost_learn(dlops_darray x, struct dlops_ghost_cache_s *gc, int64_t front, int64_t back,
+                       ghost_layout **out) {
+  dlops_ctx ctx = x->ctx;
+  dlops_comm *g = x->group; /* a plain array (a stacked one has no group) */
+  const int W = ctx->size, r = g->rank, P = g->size;
+  int64_t mine[2] = {front, back};
+  DLOPS_CALL(dlops_comm_meta_allgather_i64(ctx->world, mine, 2, gc->args));
+  /* the group's arguments and sizes along the axis, in group order (the context ranks of this
+   * colour, ascending) */
+  int64_t *t = gc->args + 2 * W, *ln = gc->args + 4 * W;
+  for (int q = 0, k = 0; q < W; q++)
+    if (x->colors[q] == x->color) {
+      t[2 * k] = gc->args[2 * q];
+      t[2 * k + 1] = gc->args[2 * q + 1];
+      ln[k++] = x->axis_sizes[q];
+    }
+  int err = 0;
+  for (int q = 0; q < P && !err; q++) {
+    if (q + 1 < P && t[2 * (q + 1)] > ln[q])
+      err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "rank %d asks for %lld front ghost cells but rank %d owns only %lld rows",
+                        q + 1, (long long)t[2 * (q + 1)], q, (long long)ln[q]);
+    if (!err && q > 0 && t[2 * (q - 1) + 1] > ln[q])
+      err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "rank %d asks for %lld back ghost cells but rank %d owns only %lld rows",
+                        q - 1, (long long)t[2 * (q - 1) + 1], q, (long long)ln[q]);
+  }
+  ghost_layout L = {1, front, back, 0, 0, 0, 0, 0, 0};
+  L.send_next = r + 1 < P ? t[2 * (r + 1)] : 0;   /* my last slabs to r+1 */
+  L.send_prev = r > 0 ? t[2 * (r - 1) + 1] : 0;   /* my first slabs to r-1 */
+  L.recv_prev = r > 0 ? front : 0;
+  L.recv_next = r + 1 < P ? back : 0;
+  if (!err && dlops_darray_outer(x) > 1) {
+    /* slabs are not contiguous: they travel through pack buffers */
+    size_t need = (size_t)((L.send_next + L.send_prev + L.recv_prev + L.recv_next) * ghost_slab(x)) *
+                  dlops_dtype_size(x->dtype);
+    if (need > gc->cap) {
+      char *nb = malloc(need);
+      if (!nb) {
+        err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate ghost buffers");
+      } else {
+        free(gc->buf);
+        gc->buf = nb;
+        gc->cap = need;
+      }
+    }
+  }
+  /* the checks are uniform within a mask group, an allocation may fail anywhere: every rank of
+   * the context returns the same */
+  DLOPS_CALL(dlops_comm_agree(ctx->world, err));
+  L.sum = dlops_hash_bytes(gc->layout_sum, gc->args, sizeof(int64_t) * 2 * (size_t)W);
+  ghost_layout *s = ghost_find(gc, front, back);
+  for (int i = 0; i < GHOST_SLOTS && !s; i++)
+    if (!gc->slot[i].used) s = &gc->slot[i];
+  if (!s) {
+    s = &gc->slot[0];
+    for (int i = 1; i < GHOST_SLOTS; i++)
+      if (gc->slot[i].last < s->last) s = &gc->slot[i];
+  }
+  *s = L;
+  *out = s;
+  return DLOPS_SUCCESS;
+}
+
 int dlops_darray_add_ghost_cells(dlops_darray x, int64_t front, int64_t back, void *ghosted) {
   int err;
   if (coll_entry(x, "add_ghost_cells", &err)) return err;
@@ -385,88 +529,72 @@ int dlops_darray_add_ghost_cells(dlops_darray x, int64_t front, int64_t back, vo
                    (long long)front, (long long)back);
   if (!err) err = ghost_count_check(x, front, back);
   DLOPS_CHECK_COLL(ghosted != NULL, ctx, err, DLOPS_ERR_ARG, "null ghosted buffer");
-  DLOPS_CALL(dlops_comm_agree(ctx->world, err));
-  dlops_comm *g = x->group; /* a plain array from here on (a stacked one has no group) */
-  const int r = g->rank, P = g->size;
-  /* every rank learns what its neighbours want */
-  int64_t mine[2] = {front, back};
-  int64_t *t = malloc(sizeof(int64_t) * 2 * (size_t)P);
-  DLOPS_CHECK(t, ctx, DLOPS_ERR_MEM, "cannot allocate counts");
-  err = dlops_comm_meta_allgather_i64(g, mine, 2, t);
-  if (err) {
-    free(t);
-    return err;
-  }
-  /* sizes of the group's ranks along the axis */
-  int64_t *ln = malloc(sizeof(int64_t) * (size_t)P);
-  if (!ln) {
-    free(t);
-    return DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate sizes");
-  }
-  for (int q = 0, k = 0; q < ctx->size; q++)
-    if (x->colors[q] == x->color) ln[k++] = x->axis_sizes[q];
-  for (int q = 0; q < P && !err; q++) {
-    if (q + 1 < P && t[2 * (q + 1)] > ln[q])
-      err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "rank %d asks for %lld front ghost cells but rank %d owns only %lld rows",
-                        q + 1, (long long)t[2 * (q + 1)], q, (long long)ln[q]);
-    if (!err && q > 0 && t[2 * (q - 1) + 1] > ln[q])
-      err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE, "rank %d asks for %lld back ghost cells but rank %d owns only %lld rows",
-                        q - 1, (long long)t[2 * (q - 1) + 1], q, (long long)ln[q]);
-  }
-  int64_t send_next = r + 1 < P ? t[2 * (r + 1)] : 0;   /* my last rows to r+1 */
-  int64_t send_prev = r > 0 ? t[2 * (r - 1) + 1] : 0;   /* my first rows to r-1 */
-  int64_t recv_prev = r > 0 ? front : 0, recv_next = r + 1 < P ? back : 0;
-  free(t);
-  free(ln);
-  /* device arrays work on a host copy of the block (ghosted is host memory) */
+  /* this rank's block in host memory (device arrays: the host copy, filled here; ghosted is host
+   * memory) and its cached layout for these arguments, if any */
   void *hx = NULL;
+  struct dlops_ghost_cache_s *gc = NULL;
+  ghost_layout *L = NULL;
   if (!err) err = dlops_darray_host_data(x, 1, &hx);
-  if (x->mem == DLOPS_MEM_DEVICE) err = dlops_comm_agree(g, err); /* the host copy may fail to allocate */
-  /* the check above is uniform within a mask group; other groups must fail with it too */
-  if (x->grp) err = dlops_comm_agree(ctx->world, err);
-  if (err) return err;
-  const int ax = x->axis;
-  size_t es = dlops_dtype_size(x->dtype);
-  int64_t gshape[DLOPS_MAX_NDIM];
-  memcpy(gshape, x->lshape, sizeof gshape);
-  gshape[ax] += recv_prev + recv_next;
-  /* own block into the middle */
-  int64_t start[DLOPS_MAX_NDIM] = {0};
-  int64_t c[DLOPS_MAX_NDIM];
-  memcpy(c, x->lshape, sizeof c);
-  start[ax] = recv_prev;
-  box_copy(ctx, ghosted, gshape, x->ndim, start, c, es, hx, 0);
-  int64_t slab = prod(x->lshape, x->ndim) / (x->lshape[ax] ? x->lshape[ax] : 1);
-  if (x->lshape[ax] == 0) {
-    slab = 1;
-    for (int d = 0; d < x->ndim; d++)
-      if (d != ax) slab *= x->lshape[d];
+  if (!err) err = ghost_cache(x, &gc);
+  if (!err) L = ghost_find(gc, front, back);
+  double v[5] = {1.0, 0.0, 0.0, 0.0, 0.0};
+  if (L) {
+    double hi = (double)(L->sum >> 32), lo = (double)(L->sum & 0xffffffffu);
+    v[0] = 0.0;
+    v[1] = hi;
+    v[2] = lo;
+    v[3] = -hi;
+    v[4] = -lo;
   }
-  char *buf = malloc((size_t)((send_next + send_prev + recv_prev + recv_next) * slab + 1) * es);
-  err = buf ? 0 : DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "cannot allocate ghost buffers");
-  DLOPS_CALL(dlops_comm_agree(g, err));
-  char *sn = buf, *sp = sn + (size_t)(send_next * slab) * es, *rp = sp + (size_t)(send_prev * slab) * es,
-       *rn = rp + (size_t)(recv_prev * slab) * es;
-  memset(start, 0, sizeof start);
-  c[ax] = send_next;
-  start[ax] = x->lshape[ax] - send_next;
-  box_copy(ctx, hx, x->lshape, x->ndim, start, c, es, sn, 1);
-  c[ax] = send_prev;
-  start[ax] = 0;
-  box_copy(ctx, hx, x->lshape, x->ndim, start, c, es, sp, 1);
+  /* the argument agreement, carrying the cache check (module comment above) */
+  DLOPS_CALL(dlops_ctx_agree_ex(ctx, err, 0, NULL, 0, v, 5));
+  if (!(v[0] == 0.0 && v[1] == -v[3] && v[2] == -v[4])) DLOPS_CALL(ghost_learn(x, gc, front, back, &L));
+  L->last = ++gc->clock;
+  dlops_comm *g = x->group;
+  const int r = g->rank, P = g->size, ax = x->axis, nd = x->ndim;
+  const size_t es = dlops_dtype_size(x->dtype);
+  const int64_t slab = ghost_slab(x), n = x->lshape[ax];
+  int64_t gshape[DLOPS_MAX_NDIM], start[DLOPS_MAX_NDIM] = {0}, c[DLOPS_MAX_NDIM];
+  memcpy(gshape, x->lshape, sizeof gshape);
+  gshape[ax] += L->recv_prev + L->recv_next;
+  /* own block into the middle */
+  memcpy(c, x->lshape, sizeof c);
+  start[ax] = L->recv_prev;
+  box_copy(ctx, ghosted, gshape, nd, start, c, es, hx, 0);
+  /* slabs are contiguous when nothing precedes the axis: they travel from and to the blocks
+   * themselves; otherwise through the pack buffers */
+  const int direct = dlops_darray_outer(x) <= 1;
+  char *sp, *sn, *rp, *rn;
+  if (direct) {
+    sp = hx;
+    sn = (char *)hx + (size_t)((n - L->send_next) * slab) * es;
+    rp = ghosted;
+    rn = (char *)ghosted + (size_t)((L->recv_prev + n) * slab) * es;
+  } else {
+    sn = gc->buf;
+    sp = sn + (size_t)(L->send_next * slab) * es;
+    rp = sp + (size_t)(L->send_prev * slab) * es;
+    rn = rp + (size_t)(L->recv_prev * slab) * es;
+    memset(start, 0, sizeof start);
+    c[ax] = L->send_next;
+    start[ax] = n - L->send_next;
+    box_copy(ctx, hx, x->lshape, nd, start, c, es, sn, 1);
+    c[ax] = L->send_prev;
+    start[ax] = 0;
+    box_copy(ctx, hx, x->lshape, nd, start, c, es, sp, 1);
+  }
   dlops_nbr_msg m[2];
   int nm = 0;
-  if (r > 0) m[nm++] = (dlops_nbr_msg){r - 1, sp, send_prev * slab, rp, recv_prev * slab};
-  if (r + 1 < P) m[nm++] = (dlops_nbr_msg){r + 1, sn, send_next * slab, rn, recv_next * slab};
+  if (r > 0) m[nm++] = (dlops_nbr_msg){r - 1, sp, L->send_prev * slab, rp, L->recv_prev * slab};
+  if (r + 1 < P) m[nm++] = (dlops_nbr_msg){r + 1, sn, L->send_next * slab, rn, L->recv_next * slab};
   err = dlops_comm_neighbor(g, nm, m, (dlops_ctype)x->dtype, DLOPS_MEM_HOST);
-  if (!err) {
-    c[ax] = recv_prev;
-    start[ax] = 0;
-    box_copy(ctx, ghosted, gshape, x->ndim, start, c, es, rp, 0);
-    c[ax] = recv_next;
-    start[ax] = recv_prev + x->lshape[ax];
-    box_copy(ctx, ghosted, gshape, x->ndim, start, c, es, rn, 0);
+  if (!err && !direct) {
+    memset(start, 0, sizeof start);
+    c[ax] = L->recv_prev;
+    box_copy(ctx, ghosted, gshape, nd, start, c, es, rp, 0);
+    c[ax] = L->recv_next;
+    start[ax] = L->recv_prev + n;
+    box_copy(ctx, ghosted, gshape, nd, start, c, es, rn, 0);
   }
-  free(buf);
   return err;
 }

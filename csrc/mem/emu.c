@@ -240,11 +240,16 @@ static int e_strided(dlops_mem *m, size_t es, const dlops_mem_strided *s, void *
 }
 
 /* ---------------------------------------------------------------- operator kernels */
-static int e_stencil(dlops_mem *m, dlops_dtype t, const dlops_stencil_prog *p, const dlops_stencil_args *a,
-                     const void *x, void *y) {
-  int64_t n = a->outer * a->nrows * a->inner;
-  region reg[3] = {{x, nbytes(t, n), 0}, {a->ghost, a->ghost ? nbytes(t, a->nghost * a->inner) : 0, 0}, {y, nbytes(t, n), 1}};
-  EMU_RUN(m, "stencil", 3, H.stencil(m, t, p, a, x, y));
+static int e_stencil(dlops_mem *m, dlops_dtype t, int nterm, const dlops_stencil_term *terms, int64_t n, void *y) {
+  region reg[2 * DLOPS_STENCIL_MAXTERM + 1];
+  int nr = 0;
+  for (int k = 0; k < nterm && k < DLOPS_STENCIL_MAXTERM; k++) { /* an input given twice is opened twice: harmless */
+    const dlops_stencil_args *a = &terms[k].args;
+    reg[nr++] = (region){terms[k].x, nbytes(t, n), 0};
+    reg[nr++] = (region){a->ghost, a->ghost ? nbytes(t, a->nghost * a->inner) : 0, 0};
+  }
+  reg[nr++] = (region){y, nbytes(t, n), 1};
+  EMU_RUN(m, "stencil", nr, H.stencil(m, t, nterm, terms, n, y));
 }
 static int e_conv1d(dlops_mem *m, dlops_dtype t, int adj, const dlops_mem_conv *g, const void *h, const void *in,
                     void *out) {

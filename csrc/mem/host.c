@@ -554,90 +554,167 @@ static int h_strided(dlops_mem *m, size_t es, const dlops_mem_strided *s, void *
 /* ---------------------------------------------------------------- stencils */
 #define R DLOPS_STENCIL_REACH
 
-/* Input row g of block o: local, a ghost row, or NULL when the program never reads it. mr is
- * the number of reals per row.
- *
- * The kernel runs statement by statement over the output rows it covers, so every output element
- * still receives its statements in program order (the result is the same, bit for bit, as
- * running all statements on one row before the next). Rows whose operands are all local form
- * one contiguous range: there the statement is a single flat loop over rows x reals, which the
- * compiler vectorises whatever the row length (a derivative along the last axis has rows of
- * one element); only the rows next to ghost rows go through the per-row pointer lookup. The
- * output is done in tiles of about STENCIL_TILE reals, each zeroed, run through every statement
- * and divided by the sampling while it is in cache. */
-/* reals per tile of output rows: the tile stays in the L1 cache while every statement runs on it */
-#define STENCIL_TILE 512
+/* A sum of stencil terms (stencil.h) is computed in one pass over the output: the flat local
+ * array is cut into chunks of STENCIL_TILE reals; for each chunk every term is evaluated into a
+ * small buffer (zeroed, every statement of the term's program in order, divided by the
+ * sampling) and combined into the output chunk (y = w0 t0, then y = y + wk tk), so the output
+ * is written once and each input read once from memory, whatever the number of terms. Within a
+ * chunk a statement is one flat loop over the reals whose operands are all local (vectorised
+ * whatever the row length: a derivative along the last axis has rows of one element); only the
+ * reals of rows next to ghost rows go through a per-row pointer lookup. Every output element
+ * still receives its statements in program order, so a single term gives the same result, bit
+ * for bit, as running PyLops' statements over whole arrays. */
+#define STENCIL_TILE 512 /* reals per chunk: the buffer, the output chunk and the operands stay in L1 */
+
+typedef struct {
+  int64_t lo, hi, flo, fhi; /* a statement's reals in a block, and those with local operands only */
+} stmt_range;
+
+/* Reals of each statement, relative to the start of a block (of args' nrows rows). */
+static void stmt_ranges(const dlops_stencil_prog *p, const dlops_stencil_args *a, int64_t m, stmt_range *sr) {
+  const int64_t r0 = a->row0, r1 = a->row0 + a->nrows;
+  for (int s = 0; s < p->nst; s++) {
+    const dlops_stencil_stmt *st = &p->st[s];
+    int dmin = st->d[0], dmax = st->d[0];
+    for (int q = 1; q < dlops_stencil_nops(st->expr); q++) {
+      dmin = st->d[q] < dmin ? st->d[q] : dmin;
+      dmax = st->d[q] > dmax ? st->d[q] : dmax;
+    }
+    int64_t lo = st->lo > r0 ? st->lo : r0, hi = st->hi < r1 ? st->hi : r1;
+    if (hi < lo) hi = lo;
+    int64_t flo = r0 - dmin > lo ? r0 - dmin : lo, fhi = r1 - dmax < hi ? r1 - dmax : hi;
+    if (fhi < flo) fhi = flo;
+    sr[s] = (stmt_range){(lo - r0) * m, (hi - r0) * m, (flo - r0) * m, (fhi - r0) * m};
+  }
+}
+
+/* Whether a program's value can be accumulated statement by statement into a sum (y += c * each
+ * statement): no SET overlaps another statement's rows (every program deriv.c builds; a SET
+ * after an ADD on the same row would discard it). */
+static int prog_accumulable(const dlops_stencil_prog *p) {
+  for (int s = 0; s < p->nst; s++) {
+    if (p->st[s].mode != DLOPS_ST_SET) continue;
+    for (int t = 0; t < p->nst; t++)
+      if (t != s && p->st[t].lo < p->st[s].hi && p->st[s].lo < p->st[t].hi && p->st[t].lo < p->st[t].hi) return 0;
+  }
+  return 1;
+}
+
 #define DEFINE_STENCIL(T, S)                                                                                   \
-  static inline const T *row_##S(const dlops_stencil_args *a, const T *x, int64_t g, int64_t o, int64_t mr) {   \
-    if (g >= a->row0 && g < a->row0 + a->nrows) return x + (o * a->nrows + (g - a->row0)) * mr;                \
+  /* Input row g of block o: local, a ghost row, or NULL when the program never reads it (m reals a row). */   \
+  static inline const T *row_##S(const dlops_stencil_args *a, const T *x, int64_t g, int64_t o, int64_t m) {   \
+    if (g >= a->row0 && g < a->row0 + a->nrows) return x + (o * a->nrows + (g - a->row0)) * m;                 \
     int64_t pos = g < a->row0 ? g - (a->row0 - R) : R + (g - (a->row0 + a->nrows));                             \
     if (!a->ghost || pos < 0 || pos >= 2 * R || a->gmap[pos] < 0) return NULL;                                 \
-    return (const T *)a->ghost + a->gmap[pos] * mr;                                                             \
+    return (const T *)a->ghost + a->gmap[pos] * m;                                                              \
   }                                                                                                             \
-  static void stencil_##S(const dlops_stencil_prog *p, const dlops_stencil_args *a, int cplx, const T *x, T *y) { \
-    const int64_t m = cplx ? 2 * a->inner : a->inner;                                                          \
-    const int64_t r0 = a->row0, r1 = a->row0 + a->nrows;                                                        \
-    const int64_t tile = m >= STENCIL_TILE ? 1 : STENCIL_TILE / m; /* output rows per tile */                  \
-    /* per statement: its rows here, and those whose operands are all local */                               \
-    int64_t slo[DLOPS_STENCIL_MAXST], shi[DLOPS_STENCIL_MAXST], sflo[DLOPS_STENCIL_MAXST], sfhi[DLOPS_STENCIL_MAXST]; \
-    for (int s = 0; s < p->nst; s++) {                                                                          \
-      const dlops_stencil_stmt *st = &p->st[s];                                                                 \
-      int dmin = st->d[0], dmax = st->d[0];                                                                     \
-      for (int q = 1; q < dlops_stencil_nops(st->expr); q++) {                                                  \
-        dmin = st->d[q] < dmin ? st->d[q] : dmin;                                                               \
-        dmax = st->d[q] > dmax ? st->d[q] : dmax;                                                               \
-      }                                                                                                         \
-      slo[s] = st->lo > r0 ? st->lo : r0;                                                                       \
-      shi[s] = st->hi < r1 ? st->hi : r1;                                                                       \
-      sflo[s] = r0 - dmin > slo[s] ? r0 - dmin : slo[s];                                                        \
-      sfhi[s] = r1 - dmax < shi[s] ? r1 - dmax : shi[s];                                                        \
+  /* Statement st on the reals [e0, e1) of block o (relative to the block), into out[0..e1-e0). */             \
+  static void stmt_##S(const dlops_stencil_stmt *st, const stmt_range *sr, const dlops_stencil_args *a, int cplx, \
+                       const T *x, int64_t o, int64_t m, int64_t e0, int64_t e1, T *out, int scaled, T sc) {    \
+    const int no = dlops_stencil_nops(st->expr);                                                                \
+    const int64_t f0 = sr->flo > e0 ? sr->flo : e0, f1 = sr->fhi < e1 ? sr->fhi : e1;                           \
+    if (f1 > f0) { /* operands all local: one flat loop */                                                     \
+      const T *xi = x + o * a->nrows * m + f0;                                                                  \
+      const T *ra = xi + st->d[0] * m, *rb = no > 1 ? xi + st->d[1] * m : ra;                                  \
+      const T *rc = no > 2 ? xi + st->d[2] * m : ra, *rd = no > 3 ? xi + st->d[3] * m : ra;                    \
+      T *yr = out + (f0 - e0);                                                                                  \
+      const int64_t len = f1 - f0;                                                                              \
+      STENCIL_EXPRS(S)                                                                                          \
     }                                                                                                           \
-    for (int64_t o = 0; o < a->outer; o++) {                                                                    \
-      T *yo = y + o * a->nrows * m;                                                                             \
-      const T *xo = x + o * a->nrows * m;                                                                       \
-      for (int64_t t0 = r0; t0 < r1; t0 += tile) {                                                              \
-        const int64_t t1 = t0 + tile < r1 ? t0 + tile : r1;                                                     \
-        for (int64_t k = (t0 - r0) * m; k < (t1 - r0) * m; k++) yo[k] = 0;                                     \
-        for (int s = 0; s < p->nst; s++) {                                                                      \
-          const dlops_stencil_stmt *st = &p->st[s];                                                             \
-          const int no = dlops_stencil_nops(st->expr);                                                          \
-          const int64_t lo = slo[s] > t0 ? slo[s] : t0, hi = shi[s] < t1 ? shi[s] : t1;                         \
-          int64_t flo = sflo[s] > lo ? sflo[s] : lo, fhi = sfhi[s] < hi ? sfhi[s] : hi;                         \
-          if (fhi < flo) fhi = flo;                                                                             \
-          for (int64_t i = lo; i < hi; i++) {                                                                   \
-            int64_t len = m;                                                                                    \
-            const T *ra, *rb, *rc, *rd;                                                                         \
-            T *yr = yo + (i - r0) * m;                                                                          \
-            if (i == flo && fhi > flo) { /* the local range: one flat loop */                                  \
-              len = (fhi - flo) * m;                                                                            \
-              const T *xi = xo + (i - r0) * m;                                                                  \
-              ra = xi + st->d[0] * m;                                                                           \
-              rb = no > 1 ? xi + st->d[1] * m : ra;                                                             \
-              rc = no > 2 ? xi + st->d[2] * m : ra;                                                             \
-              rd = no > 3 ? xi + st->d[3] * m : ra;                                                             \
-              i = fhi - 1;                                                                                      \
-            } else {                                                                                            \
-              ra = row_##S(a, x, i + st->d[0], o, m);                                                           \
-              rb = no > 1 ? row_##S(a, x, i + st->d[1], o, m) : ra;                                             \
-              rc = no > 2 ? row_##S(a, x, i + st->d[2], o, m) : ra;                                             \
-              rd = no > 3 ? row_##S(a, x, i + st->d[3], o, m) : ra;                                             \
-            }                                                                                                   \
-            STENCIL_EXPRS(S)                                                                                    \
-          }                                                                                                     \
+    /* the reals before and after the local range, row by row */                                               \
+    for (int piece = 0; piece < 2; piece++) {                                                                   \
+      int64_t p0 = piece ? (f1 > f0 ? f1 : e0) : e0, p1 = piece ? e1 : (f1 > f0 ? f0 : e1);                    \
+      if (piece && f1 <= f0) break; /* no local range: the first piece was everything */                      \
+      for (int64_t e = p0; e < p1;) {                                                                           \
+        const int64_t i = a->row0 + e / m, k0 = e % m, end = (e / m + 1) * m < p1 ? (e / m + 1) * m : p1;      \
+        const T *ra = row_##S(a, x, i + st->d[0], o, m), *rb = no > 1 ? row_##S(a, x, i + st->d[1], o, m) : ra; \
+        const T *rc = no > 2 ? row_##S(a, x, i + st->d[2], o, m) : ra;                                          \
+        const T *rd = no > 3 ? row_##S(a, x, i + st->d[3], o, m) : ra;                                          \
+        if (ra && rb && rc && rd) {                                                                             \
+          ra += k0, rb += k0, rc += k0, rd += k0;                                                               \
+          T *yr = out + (e - e0);                                                                               \
+          const int64_t len = end - e;                                                                          \
+          STENCIL_EXPRS(S)                                                                                      \
         }                                                                                                       \
-        T *yt = yo + (t0 - r0) * m;                                                                             \
-        const int64_t nt = (t1 - t0) * m;                                                                       \
-        if (cplx)                                                                                               \
-          for (int64_t k = 0; k < nt; k++) yt[k] = dlops_stencil_finish_##S(1, yt[k], p->scale);                \
-        else                                                                                                    \
-          for (int64_t k = 0; k < nt; k++) yt[k] = dlops_stencil_finish_##S(0, yt[k], p->scale);                \
+        e = end;                                                                                                \
+      }                                                                                                         \
+    }                                                                                                           \
+  }                                                                                                             \
+  /* Term tm on the reals [c0, c1) of the flat local array, before the division by the sampling,   \
+   * into out[0..c1-c0). */                                                                                   \
+  static void term_##S(const dlops_stencil_term *tm, const stmt_range *sr, int cplx, int64_t c0, int64_t c1,     \
+                       T *out, int scaled, T sc) {                                                              \
+    const dlops_stencil_prog *p = tm->prog;                                                                     \
+    const dlops_stencil_args *a = &tm->args;                                                                    \
+    const int64_t m = cplx ? 2 * a->inner : a->inner, B = a->nrows * m;                                         \
+    const T *x = tm->x;                                                                                         \
+    if (!scaled)                                                                                                \
+      for (int64_t k = 0; k < c1 - c0; k++) out[k] = 0;                                                         \
+    for (int64_t o = c0 / B; o * B < c1; o++) {                                                                 \
+      const int64_t b0 = (c0 > o * B ? c0 : o * B) - o * B, b1 = (c1 < (o + 1) * B ? c1 : (o + 1) * B) - o * B; \
+      T *ob = out + (o * B + b0 - c0);                                                                          \
+      for (int s = 0; s < p->nst; s++) {                                                                        \
+        const int64_t e0 = sr[s].lo > b0 ? sr[s].lo : b0, e1 = sr[s].hi < b1 ? sr[s].hi : b1;                   \
+        if (e1 > e0) stmt_##S(&p->st[s], &sr[s], a, cplx, x, o, m, e0, e1, ob + (e0 - b0), scaled, sc);        \
+      }                                                                                                         \
+    }                                                                                                           \
+  }                                                                                                             \
+  /* The finished, weighted value of a term: fm 0 (sampling 1) v, 1 v * rh (complex, numpy's rule; or a power \
+   * of two, where it equals v / h exactly), 2 v / h; then times w unless w is 1. */                         \
+  static inline T fin_##S(int fm, T v, T h, T rh, int weighted, double w) {                                     \
+    const T f = fm == 0 ? v : fm == 1 ? v * rh : v / h;                                                          \
+    return weighted ? (T)(w * (double)f) : f;                                                                   \
+  }                                                                                                             \
+  static void stencil_##S(int nterm, const dlops_stencil_term *terms, int cplx, int64_t nreal, T *y) {          \
+    stmt_range sr[DLOPS_STENCIL_MAXTERM][DLOPS_STENCIL_MAXST];                                                  \
+    int fm = 0, acc = nterm > 1;                                                                                \
+    T h = 1, rh = 1, sc[DLOPS_STENCIL_MAXTERM];                                                                 \
+    for (int k = 0; k < nterm; k++) {                                                                           \
+      stmt_ranges(terms[k].prog, &terms[k].args, cplx ? 2 * terms[k].args.inner : terms[k].args.inner, sr[k]);  \
+      sc[k] = (T)(terms[k].weight / terms[k].prog->scale);                                                      \
+      acc = acc && prog_accumulable(terms[k].prog);                                                             \
+    }                                                                                                           \
+    if (nterm == 1) { /* PyLops' division by the sampling, exactly */                                          \
+      h = (T)terms[0].prog->scale;                                                                              \
+      rh = (T)1.0 / h;                                                                                          \
+      int ex;                                                                                                   \
+      const int pow2 = isfinite(h) && frexp((double)h, &ex) == 0.5 && isnormal(rh);                             \
+      fm = h == (T)1.0 ? 0 : (cplx || pow2) ? 1 : 2;                                                            \
+    }                                                                                                           \
+    const int wt = nterm == 1 && terms[0].weight != 1.0;                                                        \
+    _Alignas(64) T buf[STENCIL_TILE];                                                                           \
+    for (int64_t c0 = 0; c0 < nreal; c0 += STENCIL_TILE) {                                                      \
+      const int64_t c1 = nreal - c0 < STENCIL_TILE ? nreal : c0 + STENCIL_TILE, nt = c1 - c0;                   \
+      T *yc = y + c0;                                                                                           \
+      if (acc) { /* a sum: every statement adds its value times w / h straight into the output chunk */       \
+        for (int64_t q = 0; q < nt; q++) yc[q] = 0;                                                             \
+        for (int k = 0; k < nterm; k++) term_##S(&terms[k], sr[k], cplx, c0, c1, yc, 1, sc[k]);                 \
+      } else if (nterm == 1) {                                                                                  \
+        term_##S(&terms[0], sr[0], cplx, c0, c1, yc, 0, 1);                                                     \
+        if (fm || wt)                                                                                           \
+          for (int64_t q = 0; q < nt; q++) yc[q] = fin_##S(fm, yc[q], h, rh, wt, terms[0].weight);              \
+      } else { /* a program that overwrites its own statements: each term apart, then added */                \
+        for (int k = 0; k < nterm; k++) {                                                                       \
+          T *out = k ? buf : yc;                                                                                \
+          term_##S(&terms[k], sr[k], cplx, c0, c1, out, 0, 1);                                                  \
+          if (k == 0)                                                                                           \
+            for (int64_t q = 0; q < nt; q++) yc[q] = yc[q] * sc[0];                                             \
+          else                                                                                                  \
+            for (int64_t q = 0; q < nt; q++) yc[q] = yc[q] + buf[q] * sc[k];                                    \
+        }                                                                                                       \
       }                                                                                                         \
     }                                                                                                           \
   }
 /* One statement on len reals: the expression and the mode are constants in each loop, so the
  * shared per-element function folds into straight-line code. */
 #define STENCIL_MODE(S, E, C)                                                                                  \
-  switch (st->mode) {                                                                                          \
+  switch (scaled ? (st->mode == DLOPS_ST_SUB ? 4 : 3) : st->mode) {                                            \
+    case 3: /* a term of a sum, added scaled (SET and ADD alike; see stencil_) */                              \
+      for (int64_t k = 0; k < len; k++) yr[k] += sc * dlops_stencil_eval_##S(E, C, ra[k], rb[k], rc[k], rd[k]); \
+      break;                                                                                                   \
+    case 4:                                                                                                    \
+      for (int64_t k = 0; k < len; k++) yr[k] -= sc * dlops_stencil_eval_##S(E, C, ra[k], rb[k], rc[k], rd[k]); \
+      break;                                                                                                   \
     case DLOPS_ST_SET:                                                                                         \
       for (int64_t k = 0; k < len; k++) yr[k] = dlops_stencil_eval_##S(E, C, ra[k], rb[k], rc[k], rd[k]);     \
       break;                                                                                                   \
@@ -675,14 +752,14 @@ DEFINE_STENCIL(float, s)
 DEFINE_STENCIL(double, d)
 #undef R
 
-static int h_stencil(dlops_mem *m, dlops_dtype t, const dlops_stencil_prog *p, const dlops_stencil_args *a,
-                     const void *x, void *y) {
+static int h_stencil(dlops_mem *m, dlops_dtype t, int nterm, const dlops_stencil_term *terms, int64_t n, void *y) {
   (void)m;
+  const int c = is_complex(t);
+  const int64_t nreal = c ? 2 * n : n;
   switch (t) {
-    case DLOPS_F32: stencil_s(p, a, 0, x, y); break;
-    case DLOPS_C64: stencil_s(p, a, 1, x, y); break;
-    case DLOPS_F64: stencil_d(p, a, 0, x, y); break;
-    default: stencil_d(p, a, 1, x, y); break;
+    case DLOPS_F32:
+    case DLOPS_C64: stencil_s(nterm, terms, c, nreal, y); break;
+    default: stencil_d(nterm, terms, c, nreal, y); break;
   }
   return DLOPS_SUCCESS;
 }
@@ -692,33 +769,93 @@ static inline int64_t imax(int64_t a, int64_t b) { return a > b ? a : b; }
 static inline int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
 
 /* y[i] = sum_q x[q] h[i + off - q] (forward), x[q] = sum_i conj(h[i + off - q]) y[i] (adjoint),
- * along the middle axis of outer x n x inner blocks. */
+ * along the middle axis of outer x n x inner blocks; each output sums its taps in ascending
+ * order (PyLops' direct loop, bit for bit).
+ *
+ * The output rows that receive every tap form one range; there a block's rows are one flat
+ * array whatever the row length (a convolution along the last axis has rows of one element),
+ * cut into chunks of CONV_TILE elements that stay in L1 while the taps go over them, four taps
+ * per pass (((y + h0 x0) + h1 x1) + ...: the same additions in the same order, a quarter of the
+ * stores). Only the rows near the ends, which receive fewer taps, go row by row. */
+#define CONV_TILE 512
 #define CONV_REAL(S, T)                                                                              \
-  static void conv_fwd_##S(const dlops_mem_conv *d, const T *h, const T *x, T *y) {                  \
-    for (int64_t o = 0; o < d->outer; o++)                                                           \
-      for (int64_t i = 0; i < d->ny; i++) {                                                          \
-        T *yr = y + (o * d->ny + i) * d->inner;                                                      \
-        for (int64_t k = 0; k < d->inner; k++) yr[k] = 0;                                            \
-        int64_t jlo = imax(0, i + d->off - d->n + 1), jhi = imin(d->nh - 1, i + d->off);              \
-        for (int64_t j = jlo; j <= jhi; j++) {                                                       \
-          const T *xr = x + (o * d->n + i + d->off - j) * d->inner;                                  \
-          const T hj = h[j];                                                                         \
-          for (int64_t k = 0; k < d->inner; k++) yr[k] += hj * xr[k];                                \
-        }                                                                                            \
-      }                                                                                              \
+  /* acc[0..len) += sum of taps h[j0..j1) over rows of src at stride -step (src points at tap j0) */ \
+  static inline void conv_taps_##S(T *acc, const T *src, int64_t step, const T *h, int64_t nt, int64_t len) { \
+    int64_t j = 0;                                                                                   \
+    for (; j + 4 <= nt; j += 4) {                                                                    \
+      const T *s0 = src - j * step, *s1 = s0 - step, *s2 = s1 - step, *s3 = s2 - step;              \
+      const T h0 = h[j], h1 = h[j + 1], h2 = h[j + 2], h3 = h[j + 3];                                \
+      for (int64_t k = 0; k < len; k++) acc[k] = (((acc[k] + h0 * s0[k]) + h1 * s1[k]) + h2 * s2[k]) + h3 * s3[k]; \
+    }                                                                                                \
+    for (; j < nt; j++) {                                                                            \
+      const T *s0 = src - j * step, hj = h[j];                                                       \
+      for (int64_t k = 0; k < len; k++) acc[k] += hj * s0[k];                                        \
+    }                                                                                                \
   }                                                                                                  \
-  static void conv_adj_##S(const dlops_mem_conv *d, const T *h, const T *y, T *x) {                  \
-    for (int64_t o = 0; o < d->outer; o++)                                                           \
-      for (int64_t q = 0; q < d->n; q++) {                                                           \
-        T *xr = x + (o * d->n + q) * d->inner;                                                       \
-        for (int64_t k = 0; k < d->inner; k++) xr[k] = 0;                                            \
-        int64_t jlo = imax(0, d->off - q), jhi = imin(d->nh - 1, d->ny - 1 + d->off - q);             \
-        for (int64_t j = jlo; j <= jhi; j++) {                                                       \
-          const T *yr = y + (o * d->ny + q - d->off + j) * d->inner;                                 \
-          const T hj = h[j];                                                                         \
-          for (int64_t k = 0; k < d->inner; k++) xr[k] += hj * yr[k];                                \
+  /* Rows [ra, rb) that receive only some taps: out rows zeroed, then tap by tap (ascending) over  \
+   * the rows it reaches, [max(ra, j - sh), min(rb, lim + j - sh)), one flat loop each; out row i    \
+   * reads src row i + sh - j (forward: sh = off, lim = n; adjoint: taps mirrored by the caller). */ \
+  static void conv_edge_##S(T *out, const T *src, const T *h, int64_t nh, int64_t in, int64_t ra,     \
+                            int64_t rb, int64_t sh, int64_t lim, int dir) {                          \
+    for (int64_t f = ra * in; f < rb * in; f++) out[f] = 0;                                          \
+    for (int64_t j = 0; j < nh; j++) {                                                               \
+      const int64_t jj = dir * j; /* forward: row i reads i + sh - j; adjoint: i - sh + j */         \
+      const int64_t lo = imax(ra, jj - dir * sh), hi = imin(rb, dir > 0 ? lim + j - sh : lim + sh - j); \
+      if (hi <= lo) continue;                                                                        \
+      const T hj = h[j], *sp = src + (dir > 0 ? sh - j : j - sh) * in;                               \
+      for (int64_t f = lo * in; f < hi * in; f++) out[f] += hj * sp[f];                              \
+    }                                                                                                \
+  }                                                                                                  \
+  static void conv_fwd_##S(const dlops_mem_conv *d, const T *h, const T *x, T *y) {                  \
+    const int64_t in = d->inner, ia = imin(d->ny, imax(0, d->nh - 1 - d->off)),                       \
+                  ib = imax(ia, imin(d->ny, d->n - d->off));                                          \
+    for (int64_t o = 0; o < d->outer; o++) {                                                         \
+      const T *xo = x + o * d->n * in;                                                               \
+      T *yo = y + o * d->ny * in;                                                                    \
+      conv_edge_##S(yo, xo, h, d->nh, in, 0, ia, d->off, d->n, 1);                                   \
+      if (in >= CONV_TILE) /* long rows: column strips, so the taps' rows stay in L2 down a strip */ \
+        for (int64_t c0 = 0; c0 < in; c0 += CONV_TILE) {                                             \
+          const int64_t len = imin(CONV_TILE, in - c0);                                              \
+          for (int64_t i = ia; i < ib; i++) {                                                        \
+            T *yr = yo + i * in + c0;                                                                \
+            for (int64_t k = 0; k < len; k++) yr[k] = 0;                                             \
+            conv_taps_##S(yr, xo + (i + d->off) * in + c0, in, h, d->nh, len);                       \
+          }                                                                                          \
         }                                                                                            \
-      }                                                                                              \
+      else                                                                                           \
+        for (int64_t f0 = ia * in; f0 < ib * in; f0 += CONV_TILE) { /* every tap: flat chunks */    \
+          const int64_t len = imin(CONV_TILE, ib * in - f0);                                         \
+          for (int64_t k = 0; k < len; k++) yo[f0 + k] = 0;                                          \
+          conv_taps_##S(yo + f0, xo + f0 + d->off * in, in, h, d->nh, len);                          \
+        }                                                                                            \
+      conv_edge_##S(yo, xo, h, d->nh, in, ib, d->ny, d->off, d->n, 1);                               \
+    }                                                                                                \
+  }                                                                                                  \
+  /* adjoint taps run over y at stride +inner: the same helper with a negative step */              \
+  static void conv_adj_##S(const dlops_mem_conv *d, const T *h, const T *y, T *x) {                  \
+    const int64_t in = d->inner, qa = imin(d->n, imax(0, d->off)),                                    \
+                  qb = imax(qa, imin(d->n, d->ny - d->nh + d->off + 1));                              \
+    for (int64_t o = 0; o < d->outer; o++) {                                                         \
+      const T *yo = y + o * d->ny * in;                                                              \
+      T *xo = x + o * d->n * in;                                                                     \
+      conv_edge_##S(xo, yo, h, d->nh, in, 0, qa, d->off, d->ny, -1);                                 \
+      if (in >= CONV_TILE)                                                                           \
+        for (int64_t c0 = 0; c0 < in; c0 += CONV_TILE) {                                             \
+          const int64_t len = imin(CONV_TILE, in - c0);                                              \
+          for (int64_t q = qa; q < qb; q++) {                                                        \
+            T *xr = xo + q * in + c0;                                                                \
+            for (int64_t k = 0; k < len; k++) xr[k] = 0;                                             \
+            conv_taps_##S(xr, yo + (q - d->off) * in + c0, -in, h, d->nh, len);                      \
+          }                                                                                          \
+        }                                                                                            \
+      else                                                                                           \
+        for (int64_t f0 = qa * in; f0 < qb * in; f0 += CONV_TILE) {                                  \
+          const int64_t len = imin(CONV_TILE, qb * in - f0);                                         \
+          for (int64_t k = 0; k < len; k++) xo[f0 + k] = 0;                                          \
+          conv_taps_##S(xo + f0, yo + f0 - d->off * in, -in, h, d->nh, len);                         \
+        }                                                                                            \
+      conv_edge_##S(xo, yo, h, d->nh, in, qb, d->n, d->off, d->ny, -1);                              \
+    }                                                                                                \
   }
 #define CONV_CPLX(S, T, C)                                                                           \
   static void conv_fwd_##S(const dlops_mem_conv *d, const T *h, const T *x, T *y) {                  \

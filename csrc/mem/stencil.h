@@ -67,6 +67,20 @@ typedef struct {
   int64_t gmap[2 * DLOPS_STENCIL_REACH]; /* ghost position -> row of ghost (-1: none) */
 } dlops_stencil_args;
 
+/** One term of a stencil sum: y = w0 D0 x0 + w1 D1 x1 + ..., left to right: y = t0, then
+ *  y = y + tk, where tk is the term's statements' value times wk / h (one multiplication: within
+ *  an ulp of PyLops' division by h and scaling by w). A single term of weight 1 divides by h as
+ *  PyLops does (bit for bit). Every term covers the same local array
+ *  (outer * nrows * inner elements), each through its own axis geometry; x is in the kernel's
+ *  memory space (and its ghost rows, args.ghost). */
+#define DLOPS_STENCIL_MAXTERM 8
+typedef struct {
+  const dlops_stencil_prog *prog;
+  dlops_stencil_args args;
+  const void *x;
+  double weight;
+} dlops_stencil_term;
+
 /** Number of operands of an expression. */
 DLOPS_HD static inline int dlops_stencil_nops(int e) {
   return e == DLOPS_E_C5 ? 4 : e == DLOPS_E_SD ? 3 : (e == DLOPS_E_DIFF || e == DLOPS_E_HALFDIFF || e >= DLOPS_E_AHALFB) ? 2 : 1;

@@ -153,27 +153,58 @@ static int xchg_build(dlops_ctx ctx, const dlops_stencil_prog *p, int64_t inner,
   return err;
 }
 
-static int deriv_run(dlops_op A, dlops_darray x, dlops_darray y, int adj) {
+/* Exchange the ghost rows of x that the program of direction adj reads (every rank calls). */
+static int deriv_exchange(dlops_op A, xchg *c, dlops_darray x) {
   deriv_data *d = A->data;
-  const dlops_stencil_prog *p = &d->prog[adj];
   dlops_mem *m = x->m;
-  if (!d->dist) return m->ops->stencil(m, A->dtype, p, &d->args, x->data, y->data);
-  xchg *c = &d->xc[adj];
   const size_t rb = (size_t)d->args.inner * dlops_dtype_size(A->dtype);
   for (int64_t k = 0; k < c->nsrows; k++) /* pack the rows the neighbours read */
     DLOPS_CALL(dlops_mem_copy(m, (char *)c->sbuf + (size_t)k * rb, m, (const char *)x->data + (size_t)c->srows[k] * rb,
                               rb, 0));
   /* every rank calls the exchange, with no message when it has none (comm.h contract) */
-  DLOPS_CALL(dlops_comm_neighbor(A->ctx->world, c->nmsg, c->msg, (dlops_ctype)A->dtype, x->mem));
-  if (d->args.nrows == 0) return DLOPS_SUCCESS;
-  dlops_stencil_args a = d->args;
-  a.ghost = c->rbuf;
-  a.nghost = c->nrrows;
-  for (int k = 0; k < 2 * R; k++) a.gmap[k] = c->gmap[k];
-  return m->ops->stencil(m, A->dtype, p, &a, x->data, y->data);
+  return dlops_comm_neighbor(A->ctx->world, c->nmsg, c->msg, (dlops_ctype)A->dtype, x->mem);
 }
+
+int dlops_deriv_sum_apply(int n, const dlops_op *D, const double *w, const dlops_darray *xs, dlops_darray y, int adj) {
+  dlops_stencil_term terms[DLOPS_STENCIL_MAXTERM];
+  if (n < 1 || n > DLOPS_STENCIL_MAXTERM) return DLOPS_ERROR(y->ctx, DLOPS_ERR_INTERNAL, "derivative sum of %d terms", n);
+  int err = 0;
+  for (int k = 0; k < n; k++) {
+    deriv_data *d = D[k]->data;
+    terms[k].prog = &d->prog[adj];
+    terms[k].args = d->args;
+    terms[k].x = xs[k]->data;
+    terms[k].weight = w ? w[k] : 1.0;
+    if (!d->dist) continue;
+    xchg *c = &d->xc[adj];
+    int j = 0; /* an earlier term that fetched the same rows of the same input: reuse them */
+    for (; j < k; j++) {
+      deriv_data *e = D[j]->data;
+      if (e->dist && xs[j] == xs[k] && e->xc[adj].nrrows == c->nrrows &&
+          !memcmp(e->xc[adj].gmap, c->gmap, sizeof c->gmap) && e->args.inner == d->args.inner)
+        break;
+    }
+    if (j < k) {
+      terms[k].args.ghost = terms[j].args.ghost;
+    } else {
+      DLOPS_STEP(D[k]->ctx, err, deriv_exchange(D[k], c, xs[k]));
+      terms[k].args.ghost = c->rbuf;
+    }
+    terms[k].args.nghost = c->nrrows;
+    for (int q = 0; q < 2 * R; q++) terms[k].args.gmap[q] = c->gmap[q];
+  }
+  if (err) return err;
+  const dlops_stencil_args *a0 = &terms[0].args;
+  const int64_t nel = a0->outer * a0->nrows * a0->inner;
+  if (nel == 0) return DLOPS_SUCCESS;
+  return y->m->ops->stencil(y->m, D[0]->dtype, n, terms, nel, y->data);
+}
+
+static int deriv_run(dlops_op A, dlops_darray x, dlops_darray y, int adj) { return dlops_deriv_sum_apply(1, &A, NULL, &x, y, adj); }
 static int deriv_fwd(dlops_op A, dlops_darray x, dlops_darray y) { return deriv_run(A, x, y, 0); }
 static int deriv_adj(dlops_op A, dlops_darray y, dlops_darray x) { return deriv_run(A, y, x, 1); }
+
+int dlops_op_is_derivative(dlops_op A) { return A && A->destroy == deriv_destroy; }
 
 static const char *const kind_names[] = {"forward", "backward", "centered"};
 

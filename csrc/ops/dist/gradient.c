@@ -6,19 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../op_impl.h"
+#include "../local/deriv.h"
 
 typedef struct {
   int n;
   dlops_op D[DLOPS_MAX_NDIM];
-  dlops_darray t; /* adjoint workspace (domain layout) */
 } grad_data;
 
 static void grad_destroy(dlops_op A) {
   grad_data *d = A->data;
   if (!d) return;
   for (int k = 0; k < d->n; k++) dlops_op_destroy(&d->D[k]);
-  dlops_darray_destroy(&d->t);
   free(d);
 }
 
@@ -29,16 +27,10 @@ static int grad_fwd(dlops_op A, dlops_darray x, dlops_darray y) {
   return err;
 }
 
+/* x = ((D_0^H y_0 + D_1^H y_1) + D_2^H y_2) + ..., in one pass over x (dlops_deriv_sum_apply). */
 static int grad_adj(dlops_op A, dlops_darray y, dlops_darray x) {
-  int err = 0; /* a failing step is marked on the context; later steps still communicate */
   grad_data *d = A->data;
-  static const dlops_scalar one = {1.0, 0.0};
-  DLOPS_STEP(A->ctx, err, d->D[0]->apply_adjoint(d->D[0], y->parts[0], x));
-  for (int k = 1; k < d->n; k++) {
-    DLOPS_STEP(A->ctx, err, d->D[k]->apply_adjoint(d->D[k], y->parts[k], d->t));
-    DLOPS_STEP(A->ctx, err, dlops_darray_axpby(one, d->t, one, x));
-  }
-  return err;
+  return dlops_deriv_sum_apply(d->n, d->D, NULL, y->parts, x, 1);
 }
 
 int dlops_op_create_gradient(dlops_ctx ctx, int ndim, const int64_t *dims, const double *sampling,
@@ -66,7 +58,6 @@ int dlops_op_create_gradient(dlops_ctx ctx, int ndim, const int64_t *dims, const
     if (!err) d->n = k + 1;
   }
   dlops_darray rng = NULL;
-  if (!err) err = dlops_darray_duplicate(d->D[0]->dom, &d->t);
   if (!err) {
     dlops_darray parts[DLOPS_MAX_NDIM];
     for (int k = 0; k < ndim; k++) parts[k] = d->D[0]->dom;
@@ -76,7 +67,6 @@ int dlops_op_create_gradient(dlops_ctx ctx, int ndim, const int64_t *dims, const
   dlops_darray_destroy(&rng);
   if (err) {
     for (int k = 0; k < d->n; k++) dlops_op_destroy(&d->D[k]);
-    dlops_darray_destroy(&d->t);
     free(d);
     return err;
   }

@@ -1,11 +1,38 @@
-/* Laplacian (PyLops-MPI MPILaplacian): sum_k weights[k] * D2(axes[k], sampling[k]), composed as
+/* Laplacian (PyLops-MPI MPILaplacian): sum_k weights[k] * D2(axes[k], sampling[k]), summed as
  * PyLops-MPI does, ((w0 D0 + w1 D1) + w2 D2) + ..., each term "y = D x; y *= w" and the sums
- * left-nested, so the values match it operation by operation. Second derivatives along axis 0
- * on several ranks exchange ghost rows (derivative.c); the others are rank-local. */
+ * left-nested, so the values match it to the last bit or two (a weight times the finished
+ * derivative, added in the same order). It is applied in one pass over memory: the stencil
+ * kernel evaluates every term on a cache-sized chunk of the output and adds them there
+ * (dlops_deriv_sum_apply), instead of PyLops' one array pass per derivative, scaling and sum.
+ * Second derivatives along axis 0 on several ranks exchange ghost rows (derivative.c); the
+ * others are rank-local. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "../op_impl.h"
+#include "../local/deriv.h"
+
+typedef struct {
+  int n;
+  dlops_op D[DLOPS_MAX_NDIM];
+  double w[DLOPS_MAX_NDIM];
+} lap_data;
+
+static void lap_free(lap_data *d) {
+  if (!d) return;
+  for (int k = 0; k < d->n; k++) dlops_op_destroy(&d->D[k]);
+  free(d);
+}
+static void lap_destroy(dlops_op A) { lap_free(A->data); }
+
+static int lap_run(dlops_op A, dlops_darray x, dlops_darray y, int adj) {
+  lap_data *d = A->data;
+  dlops_darray xs[DLOPS_MAX_NDIM];
+  for (int k = 0; k < d->n; k++) xs[k] = x;
+  return dlops_deriv_sum_apply(d->n, d->D, d->w, xs, y, adj);
+}
+static int lap_fwd(dlops_op A, dlops_darray x, dlops_darray y) { return lap_run(A, x, y, 0); }
+static int lap_adj(dlops_op A, dlops_darray y, dlops_darray x) { return lap_run(A, y, x, 1); }
 
 int dlops_op_create_laplacian(dlops_ctx ctx, int ndim, const int64_t *dims, int naxes, const int *axes,
                               const double *weights, const double *sampling, dlops_deriv_kind kind, int edge,
@@ -36,33 +63,39 @@ int dlops_op_create_laplacian(dlops_ctx ctx, int ndim, const int64_t *dims, int 
     }
   }
   DLOPS_CALL(dlops_op_agree(ctx, err, h, DLOPS_ERR_ARG, "laplacian terms (naxes, axes, weights or sampling)"));
-  dlops_op sum = NULL;
-  for (int k = 0; k < naxes && !err; k++) {
-    dlops_op D = NULL, S = NULL;
-    /* the derivative checks (and agrees on) dims, sampling, kind, edge and dtype */
-    err = dlops_op_create_second_derivative(ctx, ndim, dims, axes[k], sampling[k], kind, edge, dtype, &D);
-    if (!err) {
-      dlops_scalar w = {weights[k], 0.0};
-      err = dlops_op_create_scaled(D, w, &S);
-    }
-    dlops_op_destroy(&D);
-    if (!err && sum) {
-      dlops_op T = NULL;
-      err = dlops_op_create_sum(sum, S, &T);
-      dlops_op_destroy(&sum);
-      dlops_op_destroy(&S);
-      sum = T;
-    } else if (!err) {
-      sum = S;
-    } else {
-      dlops_op_destroy(&S);
-    }
-  }
+  lap_data *d = calloc(1, sizeof *d);
+  if (!d) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "laplacian: cannot allocate operator data");
+  err = dlops_comm_agree(ctx->world, err);
   if (err) {
-    dlops_op_destroy(&sum);
+    free(d);
     return err;
   }
-  sum->name = "laplacian";
-  *A = sum;
+  for (int k = 0; k < naxes && !err; k++) {
+    /* the derivative checks (and agrees on) dims, sampling, kind, edge and dtype */
+    err = dlops_op_create_second_derivative(ctx, ndim, dims, axes[k], sampling[k], kind, edge, dtype, &d->D[k]);
+    if (!err) {
+      d->w[k] = weights[k];
+      d->n = k + 1;
+    }
+  }
+  if (!err) err = dlops_op_new("laplacian", d->D[0]->dom, d->D[0]->rng, dtype, d->D[0]->spaces, A);
+  err = dlops_comm_agree(ctx->world, err);
+  if (err) {
+    if (A && *A) dlops_op_destroy(A);
+    lap_free(d);
+    return err;
+  }
+  dlops_op op = *A;
+  for (int k = 0; k < d->n; k++) { /* the terms' checksums and weights (agreed above) */
+    op->sig = dlops_op_hash_i64(op->sig, (int64_t)d->D[k]->sig);
+    op->sig = dlops_op_hash_f64(op->sig, d->w[k]);
+  }
+  op->data = d;
+  op->destroy = lap_destroy;
+  op->apply = lap_fwd;
+  op->apply_adjoint = lap_adj;
+  op->ndims = op->ndimsd = ndim;
+  memcpy(op->dims, dims, sizeof(int64_t) * (size_t)ndim);
+  memcpy(op->dimsd, dims, sizeof(int64_t) * (size_t)ndim);
   return DLOPS_SUCCESS;
 }

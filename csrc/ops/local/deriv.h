@@ -25,4 +25,17 @@ DLOPS_INTERN int64_t dlops_deriv_prog_build(int second, dlops_deriv_kind kind, i
  *  [0, n) are never read. Not collective. */
 DLOPS_INTERN unsigned dlops_deriv_support(const dlops_stencil_prog *p, int64_t i);
 
+/** y = sum_k w[k] op_k(D[k]) xs[k], left to right (y = w0 t0, then y = y + wk tk), in one pass
+ *  over y (op = the adjoint when adj): D[k] are derivative operators (first or second, any axis)
+ *  of one model shape on one context, n <= DLOPS_STENCIL_MAXTERM; xs[k] are their inputs (the
+ *  same array may be given for several terms); y must not be one of them. Terms along a
+ *  distributed axis 0 exchange their ghost rows first (one exchange per distinct input and
+ *  pattern); every rank must call. A failing step marks the context (the caller's agreement
+ *  reports it). Used by the Laplacian and the Gradient's adjoint. */
+DLOPS_INTERN int dlops_deriv_sum_apply(int n, const dlops_op *D, const double *w, const dlops_darray *xs,
+                                       dlops_darray y, int adj);
+
+/** Whether A is a first or second derivative operator made by derivative.c. */
+DLOPS_INTERN int dlops_op_is_derivative(dlops_op A);
+
 #endif

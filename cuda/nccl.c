@@ -64,7 +64,7 @@ static int finish(dlops_comm *c, int err) {
  * non-blocking ones record an event that wait() synchronises. */
 static int enq_allreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op) {
   nccl_impl *im = c->impl;
-  ncclDataType_t nt;
+  ncclDataType_t nt = ncclUint8; /* set by to_nccl */
   DLOPS_CALL(to_nccl(c, t, &nt));
   size_t es = dlops_ctype_size(t);
   int err = DLOPS_SUCCESS;
@@ -80,7 +80,7 @@ static int enq_allreduce(dlops_comm *c, const void *send, void *recv, int64_t co
 static int enq_reduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
                       int root) {
   nccl_impl *im = c->impl;
-  ncclDataType_t nt;
+  ncclDataType_t nt = ncclUint8; /* set by to_nccl */
   DLOPS_CALL(to_nccl(c, t, &nt));
   size_t es = dlops_ctype_size(t);
   int err = DLOPS_SUCCESS;
@@ -97,7 +97,7 @@ static int enq_reduce(dlops_comm *c, const void *send, void *recv, int64_t count
 
 static int enq_bcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root) {
   nccl_impl *im = c->impl;
-  ncclDataType_t nt;
+  ncclDataType_t nt = ncclUint8; /* set by to_nccl */
   DLOPS_CALL(to_nccl(c, t, &nt));
   size_t es = dlops_ctype_size(t);
   int err = DLOPS_SUCCESS;
@@ -174,7 +174,7 @@ static int nccl_allgatherv(dlops_comm *c, const void *send, int64_t scount, void
                            const int64_t *rdispls, dlops_ctype t) {
   (void)scount; /* == rcounts[c->rank], checked by the front end */
   nccl_impl *im = c->impl;
-  ncclDataType_t nt;
+  ncclDataType_t nt = ncclUint8; /* set by to_nccl */
   DLOPS_CALL(to_nccl(c, t, &nt));
   size_t es = dlops_ctype_size(t);
   int err = DLOPS_SUCCESS;
@@ -196,7 +196,7 @@ static int nccl_allgatherv(dlops_comm *c, const void *send, int64_t scount, void
  * messages to self are device-to-device copies. */
 static int p2p(dlops_comm *c, int n, const dlops_nbr_msg *m, dlops_ctype t) {
   nccl_impl *im = c->impl;
-  ncclDataType_t nt;
+  ncclDataType_t nt = ncclUint8; /* set by to_nccl */
   DLOPS_CALL(to_nccl(c, t, &nt));
   size_t es = dlops_ctype_size(t);
   int err = DLOPS_SUCCESS;

@@ -12,7 +12,7 @@ typedef struct {
 /* The geometry of rank r, computed independently from the operator (ceil blocks, row-major
  * coordinates; equal widths everywhere = trimmed at global edges). */
 static geo geometry(int nd, const int64_t *dims, const int *grid, const int64_t *h, int r) {
-  geo g;
+  geo g = {0}; /* every field of the nd axes is set below */
   int scalar = 1;
   for (int k = 1; k < 2 * nd; k++) scalar &= h[k] == h[0];
   int c[3], rr = r;

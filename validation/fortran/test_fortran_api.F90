@@ -39,11 +39,16 @@ contains
     integer, intent(in) :: dtype
     complex(c_double_complex) :: z
     real(c_double) :: a, b
+    ! volatile: gfortran 12 drops real(real(a, c_float), c_double) after merging sin and cos
+    ! into sincos (seen at -O2 and -O3 depending on inlining), and the values were not rounded
+    real(c_float), volatile :: af, bf
     a = sin(real(k, c_double))
     b = cos(real(k, c_double))
     if (dtype == DLOPS_F32 .or. dtype == DLOPS_C64) then
-      a = real(real(a, c_float), c_double)
-      b = real(real(b, c_float), c_double)
+      af = real(a, c_float)
+      bf = real(b, c_float)
+      a = real(af, c_double)
+      b = real(bf, c_double)
     end if
     if (dtype == DLOPS_F32 .or. dtype == DLOPS_F64) b = 0
     z = cmplx(a, b, c_double_complex)

@@ -299,6 +299,7 @@ contains
     type(dlops_darray) :: tmpl
     integer :: i, j
     ! dense matrix on a one-rank context: the Fortran matrix m goes in as transpose(m)
+    gx = gvals([(i, i = 1, n)], 5) ! (was left uninitialised: gfortran -O3 saw it)
     do j = 1, 3
       do i = 1, 4
         m(i, j) = gvals(10 * i + j, 3)

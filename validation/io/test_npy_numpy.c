@@ -123,7 +123,7 @@ static void write_one(dlops_ctx ctx, const char *dir, dlops_dtype t, int ndim, c
   char *g = malloc((size_t)(n > 0 ? n : 1) * dlops_dtype_size(t));
   npy_fill_formula(g, n, t);
   T_CALL(dlops_darray_scatter(x, g, 0));
-  char name[256], path[1024];
+  char name[256], path[1024 + 256];
   snprintf(name, sizeof name, "c_%s_%s.npy", npy_descr_of(t) + 1, what);
   snprintf(path, sizeof path, "%s/%s", dir, name);
   err = dlops_darray_write_npy(x, path);

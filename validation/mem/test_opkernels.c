@@ -1,0 +1,314 @@
+/* The memory tables' operator kernels against plain reference loops (serial; labels unit mem).
+ * Built from the mem sources themselves, whose symbols are hidden in libdlops.
+ *
+ *  - stencil: random statement programs (every expression and mode, offsets within the reach,
+ *    overlapping and disjoint ranges, short axes), rows of 1, 3, 257 and 700 elements (one chunk,
+ *    several chunks, chunks that cut rows and blocks), every dtype:
+ *      one term of weight 1 equals the reference (statements row by row in program order, then
+ *      PyLops' division by the sampling) bit for bit, also for samplings 1 and 0.25 where the
+ *      kernel multiplies or skips the division;
+ *      sums of 2-3 terms along different axes of one array, with weights, equal the reference sum
+ *      y = w0 t0 + w1 t1 + ... to a few ulps, both for programs the kernel accumulates statement
+ *      by statement and for programs whose SETs overlap other statements (evaluated apart);
+ *  - conv1d: forward and adjoint, filters longer and shorter than the axis, centred and off-centre,
+ *    rows of 1, 5 and 600 elements (flat chunks and column strips), every dtype, bit for bit
+ *    against the direct sum in ascending tap order;
+ *  - the emulated device table gives the same bits as the host table for all of the above. */
+#include <math.h>
+#include <mpi.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dlops_test.h"
+#include "mem/mem.h"
+
+static uint64_t rng_state = 0x5eed5eed12345678ULL;
+static uint64_t rnd(void) {
+  uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+static double rnd01(void) { return (double)(rnd() >> 11) / 9007199254740992.0; }
+static int64_t rndi(int64_t lo, int64_t hi) { return lo + (int64_t)(rnd() % (uint64_t)(hi - lo + 1)); }
+
+static const dlops_dtype types[4] = {DLOPS_F32, DLOPS_F64, DLOPS_C64, DLOPS_C128};
+static int is_cplx(dlops_dtype t) { return t == DLOPS_C64 || t == DLOPS_C128; }
+static int is_single(dlops_dtype t) { return t == DLOPS_F32 || t == DLOPS_C64; }
+
+/* real r of a buffer of dtype t, as double; store back with the dtype's rounding */
+static double rd(const void *p, dlops_dtype t, int64_t r) {
+  return is_single(t) ? (double)((const float *)p)[r] : ((const double *)p)[r];
+}
+static void wr(void *p, dlops_dtype t, int64_t r, double v) {
+  if (is_single(t))
+    ((float *)p)[r] = (float)v;
+  else
+    ((double *)p)[r] = v;
+}
+
+/* ---------------------------------------------------------------- stencil reference
+ * One statement expression on reals of dtype t, through the shared per-element function (its
+ * arithmetic is the definition; what is under test is which elements get which statements). */
+static double eval(dlops_dtype t, int e, double a, double b, double c, double d) {
+  if (is_single(t)) return (double)dlops_stencil_eval_s(e, is_cplx(t), (float)a, (float)b, (float)c, (float)d);
+  return dlops_stencil_eval_d(e, is_cplx(t), a, b, c, d);
+}
+
+/* t = D x (finished) for one term over an outer x n x inner array of reals (m reals a row). */
+static void ref_term(dlops_dtype t, const dlops_stencil_prog *p, int64_t outer, int64_t n, int64_t m, const void *x,
+                     void *out) {
+  const int64_t nr = outer * n * m;
+  for (int64_t r = 0; r < nr; r++) wr(out, t, r, 0.0);
+  for (int64_t o = 0; o < outer; o++)
+    for (int64_t i = 0; i < n; i++)
+      for (int s = 0; s < p->nst; s++) {
+        const dlops_stencil_stmt *st = &p->st[s];
+        if (i < st->lo || i >= st->hi) continue;
+        for (int64_t k = 0; k < m; k++) {
+          double v[4];
+          for (int q = 0; q < 4; q++) {
+            int64_t g = i + (q < dlops_stencil_nops(st->expr) ? st->d[q] : st->d[0]);
+            v[q] = rd(x, t, (o * n + g) * m + k);
+          }
+          const int64_t r = (o * n + i) * m + k;
+          const double e = eval(t, st->expr, v[0], v[1], v[2], v[3]);
+          double y = rd(out, t, r);
+          if (is_single(t)) {
+            float yf = (float)y, ef = (float)e;
+            yf = st->mode == DLOPS_ST_SET ? ef : st->mode == DLOPS_ST_ADD ? yf + ef : yf - ef;
+            y = yf;
+          } else {
+            y = st->mode == DLOPS_ST_SET ? e : st->mode == DLOPS_ST_ADD ? y + e : y - e;
+          }
+          wr(out, t, r, y);
+        }
+      }
+  for (int64_t r = 0; r < nr; r++) {
+    if (is_single(t))
+      ((float *)out)[r] = dlops_stencil_finish_s(is_cplx(t), ((float *)out)[r], p->scale);
+    else
+      ((double *)out)[r] = dlops_stencil_finish_d(is_cplx(t), ((double *)out)[r], p->scale);
+  }
+}
+
+/* A random program on an axis of n samples: statements whose operands stay inside [0, n). With
+ * overlap = 0 every SET covers rows no other statement touches (what deriv.c builds); with
+ * overlap = 1 a SET may follow other statements on the same rows. */
+static void random_prog(int64_t n, double scale, int overlap, dlops_stencil_prog *p) {
+  memset(p, 0, sizeof *p);
+  p->n = n;
+  p->scale = scale;
+  const int nst = (int)rndi(1, 6);
+  int64_t setlo = -1, sethi = -1;
+  for (int s = 0; s < nst; s++) {
+    dlops_stencil_stmt *st = &p->st[p->nst];
+    st->expr = (int)rndi(0, DLOPS_E_NUM - 1);
+    const int no = dlops_stencil_nops(st->expr);
+    int dmin = 0, dmax = 0;
+    for (int q = 0; q < 4; q++) {
+      st->d[q] = q < no ? (int)rndi(-DLOPS_STENCIL_REACH, DLOPS_STENCIL_REACH) : 0;
+      if (q < no) dmin = st->d[q] < dmin ? st->d[q] : dmin, dmax = st->d[q] > dmax ? st->d[q] : dmax;
+    }
+    int64_t lo = -dmin, hi = n - dmax; /* rows whose operands exist */
+    if (hi <= lo) continue;
+    int64_t a = rndi(lo, hi), b = rndi(lo, hi);
+    st->lo = a < b ? a : b;
+    st->hi = a < b ? b : a;
+    if (rnd() % 3 == 0) st->lo = lo, st->hi = hi; /* full range: the flat path */
+    st->mode = (int)rndi(0, 2);
+    if (st->mode == DLOPS_ST_SET && !overlap) {
+      /* SET only on a range disjoint from everything (then nothing else may touch it) */
+      if (s > 0 || st->hi <= st->lo) {
+        st->mode = DLOPS_ST_ADD;
+      } else {
+        setlo = st->lo, sethi = st->hi;
+      }
+    } else if (!overlap && setlo >= 0 && st->lo < sethi && setlo < st->hi) {
+      continue; /* would touch the SET's rows */
+    }
+    p->nst++;
+  }
+  if (overlap) { /* make sure one SET overlaps an earlier statement */
+    if (p->nst < DLOPS_STENCIL_MAXST && p->nst > 0) {
+      dlops_stencil_stmt *st = &p->st[p->nst++];
+      *st = p->st[0];
+      st->mode = DLOPS_ST_SET;
+      st->expr = DLOPS_E_X;
+      st->d[0] = 0;
+    }
+  }
+}
+
+static void *to_dev(dlops_mem *m, const void *h, size_t bytes) {
+  void *d = NULL;
+  if (m->ops->alloc(m, bytes, &d)) return NULL;
+  if (bytes) m->ops->copy(m, d, m->ops->space, h, DLOPS_MEM_HOST, bytes, 0);
+  return d;
+}
+static void from_dev(dlops_mem *m, void *h, const void *d, size_t bytes) {
+  if (bytes) m->ops->copy(m, h, DLOPS_MEM_HOST, d, m->ops->space, bytes, 0);
+}
+
+/* |a - b| <= tol * max|ref| over the array (sums: different rounding is allowed) */
+static double max_rel(dlops_dtype t, const void *a, const void *b, int64_t nr) {
+  double num = 0, den = 0;
+  for (int64_t r = 0; r < nr; r++) {
+    double u = rd(a, t, r), v = rd(b, t, r);
+    if (fabs(u - v) > num) num = fabs(u - v);
+    if (fabs(v) > den) den = fabs(v);
+  }
+  return den > 0 ? num / den : num;
+}
+
+static void check_stencil(dlops_mem *mh, dlops_mem *me, dlops_dtype t, const int64_t *dims, int nterm, int overlap,
+                          double scale) {
+  const int64_t n = dims[0] * dims[1] * dims[2], nr = is_cplx(t) ? 2 * n : n;
+  const size_t es = dlops_dtype_size(t), bytes = (size_t)n * es;
+  dlops_stencil_prog prog[3];
+  dlops_stencil_term terms[3];
+  void *x = malloc(bytes), *ref = calloc(1, bytes), *tk = malloc(bytes), *got = malloc(bytes);
+  for (int64_t r = 0; r < nr; r++) wr(x, t, r, 2.0 * rnd01() - 1.0);
+  for (int k = 0; k < nterm; k++) {
+    const int axis = (int)((k + rndi(0, 2)) % 3);
+    int64_t outer = 1, inner = 1;
+    for (int a = 0; a < axis; a++) outer *= dims[a];
+    for (int a = axis + 1; a < 3; a++) inner *= dims[a];
+    random_prog(dims[axis], k == 0 ? scale : 0.3 + rnd01(), overlap, &prog[k]);
+    memset(&terms[k], 0, sizeof terms[k]);
+    terms[k].prog = &prog[k];
+    terms[k].args = (dlops_stencil_args){.outer = outer, .inner = inner, .row0 = 0, .nrows = dims[axis]};
+    for (int q = 0; q < 2 * DLOPS_STENCIL_REACH; q++) terms[k].args.gmap[q] = -1;
+    terms[k].x = x;
+    terms[k].weight = nterm == 1 ? 1.0 : 0.5 + rnd01();
+    ref_term(t, &prog[k], outer, dims[axis], is_cplx(t) ? 2 * inner : inner, x, tk);
+    for (int64_t r = 0; r < nr; r++) wr(ref, t, r, (k ? rd(ref, t, r) : 0.0) + terms[k].weight * rd(tk, t, r));
+  }
+  char what[160];
+  snprintf(what, sizeof what, "stencil %s dims (%lld,%lld,%lld), %d term(s), %s", dlops_dtype_name(t),
+           (long long)dims[0], (long long)dims[1], (long long)dims[2], nterm, overlap ? "overlapping SETs" : "disjoint SETs");
+  T_CALL(mh->ops->stencil(mh, t, nterm, terms, n, got));
+  if (nterm == 1) {
+    T_CHECK(!memcmp(got, ref, bytes), "%s: not bit for bit the reference (max rel %g)", what, max_rel(t, got, ref, nr));
+  } else {
+    const double tol = is_single(t) ? 1e-5 : 1e-13, e = max_rel(t, got, ref, nr);
+    T_CHECK(e <= tol, "%s: rel %g from the reference sum", what, e);
+  }
+  if (me) { /* the emulated device runs the same kernel: same bits */
+    void *dx = to_dev(me, x, bytes), *dy = to_dev(me, got, bytes), *back = malloc(bytes);
+    dlops_stencil_term dt[3];
+    for (int k = 0; k < nterm; k++) dt[k] = terms[k], dt[k].x = dx;
+    T_CALL(me->ops->stencil(me, t, nterm, dt, n, dy));
+    from_dev(me, back, dy, bytes);
+    T_CHECK(!memcmp(back, got, bytes), "%s: emu differs from host", what);
+    me->ops->free(me, dx);
+    me->ops->free(me, dy);
+    free(back);
+  }
+  free(x);
+  free(ref);
+  free(tk);
+  free(got);
+}
+
+/* ---------------------------------------------------------------- convolution reference */
+static void check_conv(dlops_mem *mh, dlops_mem *me, dlops_dtype t, dlops_mem_conv g, int adj) {
+  const int c = is_cplx(t);
+  const int64_t nm = g.outer * g.n * g.inner, nd = g.outer * g.ny * g.inner;
+  const size_t es = dlops_dtype_size(t);
+  const int64_t nin = adj ? nd : nm, nout = adj ? nm : nd;
+  void *h = malloc((size_t)g.nh * es), *in = malloc((size_t)nin * es), *ref = malloc((size_t)(nout ? nout : 1) * es),
+       *got = malloc((size_t)(nout ? nout : 1) * es);
+  for (int64_t r = 0; r < (c ? 2 : 1) * g.nh; r++) wr(h, t, r, 2.0 * rnd01() - 1.0);
+  for (int64_t r = 0; r < (c ? 2 : 1) * nin; r++) wr(in, t, r, 2.0 * rnd01() - 1.0);
+  /* direct sums in ascending tap order, in the dtype's arithmetic */
+  const int64_t nrow_out = adj ? g.n : g.ny;
+  for (int64_t o = 0; o < g.outer; o++)
+    for (int64_t i = 0; i < nrow_out; i++)
+      for (int64_t k = 0; k < g.inner; k++) {
+        double sr = 0, si = 0;
+        float fr = 0, fi = 0;
+        for (int64_t j = 0; j < g.nh; j++) {
+          const int64_t src = adj ? i - g.off + j : i + g.off - j, lim = adj ? g.ny : g.n;
+          if (src < 0 || src >= lim) continue;
+          const int64_t e = (o * lim + src) * g.inner + k;
+          double hr = rd(h, t, c ? 2 * j : j), hi = c ? rd(h, t, 2 * j + 1) : 0;
+          if (adj) hi = -hi;
+          const double xr = rd(in, t, c ? 2 * e : e), xi = c ? rd(in, t, 2 * e + 1) : 0;
+          if (is_single(t)) {
+            fr += (float)hr * (float)xr - (c ? (float)hi * (float)xi : 0.0f);
+            if (c) fi += (float)hr * (float)xi + (float)hi * (float)xr;
+          } else {
+            sr += hr * xr - (c ? hi * xi : 0.0);
+            if (c) si += hr * xi + hi * xr;
+          }
+        }
+        const int64_t e = (o * nrow_out + i) * g.inner + k;
+        wr(ref, t, c ? 2 * e : e, is_single(t) ? fr : sr);
+        if (c) wr(ref, t, 2 * e + 1, is_single(t) ? fi : si);
+      }
+  char what[160];
+  snprintf(what, sizeof what, "conv1d %s %s outer %lld n %lld ny %lld inner %lld nh %lld off %lld", dlops_dtype_name(t),
+           adj ? "adjoint" : "forward", (long long)g.outer, (long long)g.n, (long long)g.ny, (long long)g.inner,
+           (long long)g.nh, (long long)g.off);
+  T_CALL(mh->ops->conv1d(mh, t, adj, &g, h, in, got));
+  /* real dtypes: bit for bit; complex ones: the complex multiply-accumulate is the shared kernel's,
+   * whose rounding the reference need not copy */
+  const int64_t nr = (c ? 2 : 1) * nout;
+  if (!c)
+    T_CHECK(!memcmp(got, ref, (size_t)nout * es), "%s: not bit for bit the direct sum (max rel %g)", what,
+            max_rel(t, got, ref, nr));
+  else
+    T_CHECK(max_rel(t, got, ref, nr) <= (is_single(t) ? 1e-5 : 1e-13), "%s: rel %g", what, max_rel(t, got, ref, nr));
+  if (me) {
+    void *dh = to_dev(me, h, (size_t)g.nh * es), *din = to_dev(me, in, (size_t)nin * es),
+         *dout = to_dev(me, got, (size_t)nout * es), *back = malloc((size_t)(nout ? nout : 1) * es);
+    T_CALL(me->ops->conv1d(me, t, adj, &g, dh, din, dout));
+    from_dev(me, back, dout, (size_t)nout * es);
+    T_CHECK(!memcmp(back, got, (size_t)nout * es), "%s: emu differs from host", what);
+    me->ops->free(me, dh);
+    me->ops->free(me, din);
+    me->ops->free(me, dout);
+    free(back);
+  }
+  free(h);
+  free(in);
+  free(ref);
+  free(got);
+}
+
+int main(int argc, char **argv) {
+  MPI_Init(&argc, &argv);
+  dlops_mem *mh = NULL, *me = NULL;
+  T_REQUIRE(dlops_mem_create(NULL, &dlops_mem_host_ops, &mh));
+#ifdef DLOPS_HAVE_EMU
+  T_REQUIRE(dlops_mem_create(NULL, &dlops_mem_emu_ops, &me));
+#endif
+  /* rows of 1 (last axis), 3, 257 and 700 elements; short axes; chunks cutting rows and blocks */
+  const int64_t shapes[][3] = {{9, 4, 1}, {5, 7, 3}, {3, 6, 257}, {4, 2, 700}, {2, 3, 130}, {1, 5, 1}, {6, 1, 2}};
+  const int nshape = (int)(sizeof shapes / sizeof shapes[0]);
+  for (int ti = 0; ti < 4; ti++)
+    for (int s = 0; s < nshape; s++)
+      for (int rep = 0; rep < 6; rep++) {
+        const double scale = rep % 3 == 0 ? 1.0 : rep % 3 == 1 ? 0.25 : 0.37;
+        check_stencil(mh, me, types[ti], shapes[s], 1, rep & 1, scale);
+        check_stencil(mh, me, types[ti], shapes[s], 2 + rep % 2, 0, scale);
+        check_stencil(mh, me, types[ti], shapes[s], 2, 1, scale);
+      }
+  /* convolutions: filters longer and shorter than the axis, centred and off-centre, rows of 1,
+   * 5 and 600 elements (600 >= the chunk: column strips) */
+  const dlops_mem_conv geos[] = {
+      {3, 40, 40, 1, 7, 3},  {2, 50, 50, 1, 41, 20}, {1, 30, 30, 5, 9, 0},  {2, 17, 17, 1, 41, 20},
+      {1, 12, 12, 600, 5, 2}, {2, 9, 9, 600, 11, 10}, {1, 64, 64, 3, 4, 3},  {1, 1, 1, 1, 3, 1},
+      {2, 20, 25, 2, 6, 1},   {1, 700, 700, 1, 41, 20},
+  };
+  for (int ti = 0; ti < 4; ti++)
+    for (size_t gi = 0; gi < sizeof geos / sizeof geos[0]; gi++)
+      for (int adj = 0; adj < 2; adj++) check_conv(mh, me, types[ti], geos[gi], adj);
+  dlops_mem_destroy(&mh);
+  if (me) dlops_mem_destroy(&me);
+  printf("checks: %ld passed, %ld failed\n", dlops_test_pass_, dlops_test_fail_);
+  MPI_Finalize();
+  return dlops_test_fail_ ? 1 : 0;
+}

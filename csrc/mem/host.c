@@ -492,6 +492,46 @@ static int h_random(dlops_mem *m, dlops_dtype t, const dlops_mem_rand *r, void *
 }
 
 /* ---------------------------------------------------------------- strided copies */
+#define STRIDED_TILE 16
+/* Copy of an nd-axis box whose last axis is contiguous in dst and axis p contiguous in src: the
+ * axes other than (p, last) one element at a time, (p, last) in tiles. */
+static void strided_tiled(size_t es, int nd, const int64_t *sh, const int64_t *ds, const int64_t *ss, int p, void *dst,
+                          const void *src) {
+  const int last = nd - 1;
+  const int64_t np = sh[p], nl = sh[last], dp = ds[p], sl = ss[last];
+  int64_t idx[DLOPS_MAX_NDIM] = {0}, doff = 0, soff = 0;
+  for (;;) {
+    char *d = (char *)dst + (size_t)doff * es;
+    const char *s = (const char *)src + (size_t)soff * es;
+    for (int64_t a0 = 0; a0 < np; a0 += STRIDED_TILE)
+      for (int64_t b0 = 0; b0 < nl; b0 += STRIDED_TILE) {
+        const int64_t a1 = a0 + STRIDED_TILE < np ? a0 + STRIDED_TILE : np,
+                      b1 = b0 + STRIDED_TILE < nl ? b0 + STRIDED_TILE : nl;
+        for (int64_t a = a0; a < a1; a++) {
+          char *dr = d + (size_t)(a * dp) * es;
+          const char *sr = s + (size_t)a * es;
+          switch (es) {
+            case 4: for (int64_t b = b0; b < b1; b++) memcpy(dr + (size_t)b * 4, sr + (size_t)(b * sl) * 4, 4); break;
+            case 8: for (int64_t b = b0; b < b1; b++) memcpy(dr + (size_t)b * 8, sr + (size_t)(b * sl) * 8, 8); break;
+            default: for (int64_t b = b0; b < b1; b++) memcpy(dr + (size_t)b * 16, sr + (size_t)(b * sl) * 16, 16); break;
+          }
+        }
+      }
+    int k = nd - 1;
+    for (; k >= 0; k--) {
+      if (k == p || k == last) continue;
+      idx[k]++;
+      doff += ds[k];
+      soff += ss[k];
+      if (idx[k] < sh[k]) break;
+      doff -= idx[k] * ds[k];
+      soff -= idx[k] * ss[k];
+      idx[k] = 0;
+    }
+    if (k < 0) break;
+  }
+}
+
 static int h_strided(dlops_mem *m, size_t es, const dlops_mem_strided *s, void *dst, const void *src) {
   (void)m;
   /* drop unit axes, then merge axes that are contiguous in both arrays */
@@ -516,6 +556,18 @@ static int h_strided(dlops_mem *m, size_t es, const dlops_mem_strided *s, void *
     return DLOPS_SUCCESS;
   }
   const int last = nd - 1;
+  /* A transpose (the last axis strided in the source, another axis contiguous there): tiles of
+   * STRIDED_TILE x STRIDED_TILE elements over those two axes, so both the reads and the writes
+   * use whole cache lines (a row-by-row gather reads one element per line). */
+  if (nd >= 2 && ds[last] == 1 && ss[last] != 1 && (es == 4 || es == 8 || es == 16)) {
+    int p = -1;
+    for (int k = 0; k < last; k++)
+      if (ss[k] == 1) p = k;
+    if (p >= 0) {
+      strided_tiled(es, nd, sh, ds, ss, p, dst, src);
+      return DLOPS_SUCCESS;
+    }
+  }
   const int64_t run = sh[last], dl = ds[last], sl = ss[last];
   const int contiguous = dl == 1 && sl == 1;
   int64_t idx[DLOPS_MAX_NDIM] = {0}, doff = 0, soff = 0;

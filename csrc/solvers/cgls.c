@@ -113,7 +113,9 @@ int dlops_solve_cgls(dlops_op A, dlops_darray y, dlops_darray x, const dlops_sol
     SLV_LOCAL(dlops_darray_axpby(slv_s(a), c, slv_s(1.0), xw));
     SLV_LOCAL(dlops_darray_axpby(slv_s(-a), q, slv_s(1.0), s));
     SLV_LOCAL(dlops_op_apply_adjoint(A, s, r));
-    SLV_LOCAL(dlops_darray_axpby(slv_s(-damp2), xw, slv_s(1.0), r));
+    /* r -= damp^2 x: a pass over two model-size arrays, skipped without damping (r - 0 x = r for
+     * every finite x; with an inf or NaN in x the iteration has already diverged on the cost) */
+    if (damp2 != 0.0) SLV_LOCAL(dlops_darray_axpby(slv_s(-damp2), xw, slv_s(1.0), r));
     double k, xx = 0.0;
     if (blocking) {
       SLV_TRY(dlops_darray_vdot(r, r, &d[0]));

@@ -17,9 +17,10 @@
  *   modelling  d = W D m trace by trace: D the centred first derivative along z (reflectivity
  *            0.5 d/dt log AI), W the convolution with a 15 Hz Ricker wavelet (dt = 4 ms).
  *            PostStack = BlockDiag over ranks of the local product W D on each rank's block
- *            (ny_r, nx, nz), written as PyLops-MPI's tutorial does, T^H (W D along axis 0) T
- *            with T a transpose of axes (z first, for speed; see local_modelling). Its applies
- *            move no data at all.
+ *            (ny_r, nx, nz), directly along z (PyLops-MPI's tutorial writes it
+ *            T^H (W D along axis 0) T with T a transpose of axes, z first, for its speed; dlops'
+ *            kernels are as fast along z, so the transposes would only add two passes: see
+ *            local_modelling, which checks that both forms agree). Its applies move no data.
  *   regularisation  Laplacian over (y, x, z) of the distributed model; along y it needs the
  *            ghost rows of the neighbouring ranks, nothing else.
  *   solves   (1) CGLS on d = PostStack m from a smooth background model;
@@ -228,9 +229,10 @@ static void ricker(double f0, double dt, int nw, double *w) {
  * equal forms:
  *   direct      W D along axis 2 (z, the fastest axis);
  *   transposed  T^H (W D along axis 0) T, T = transpose (nyl, nx, nz) -> (nz, nyl, nx), as
- *               PyLops-MPI's tutorial does: the convolution then updates nyl*nx contiguous
- *               values per filter tap instead of one, several times faster.
- * The demo inverts with the transposed form and checks that both give the same data. */
+ *               PyLops-MPI's tutorial does (in PyLops the convolution is much faster along the
+ *               first axis; dlops' stencil and convolution kernels run flat loops along any axis).
+ * The demo inverts with the direct form (two passes over memory fewer per apply) and checks
+ * that both give the same data. */
 static dlops_op local_modelling(dlops_ctx self, int64_t nyl, int64_t nx, int64_t nz, const double *wav, int nw,
                                 int transposed) {
   const int64_t ldims[3] = {nyl, nx, nz}, tdims[3] = {nz, nyl, nx};
@@ -356,12 +358,12 @@ int main(int argc, char **argv) {
   double wav[NW];
   ricker(f0, dt, NW, wav);
 
-  /* PostStack = BlockDiag over ranks of this rank's W D (the transposed form, see
-   * local_modelling; a rank without rows passes no local operator) */
-  dlops_op PostStack = NULL, WD = NULL, WDdirect = NULL;
+  /* PostStack = BlockDiag over ranks of this rank's W D (the direct form, see local_modelling;
+   * a rank without rows passes no local operator) */
+  dlops_op PostStack = NULL, WD = NULL, WDtrans = NULL;
   if (nyl > 0) {
-    WD = local_modelling(self, nyl, nx, nz, wav, NW, 1);
-    WDdirect = local_modelling(self, nyl, nx, nz, wav, NW, 0);
+    WD = local_modelling(self, nyl, nx, nz, wav, NW, 0);
+    WDtrans = local_modelling(self, nyl, nx, nz, wav, NW, 1);
   }
   CHECK(dlops_op_create_blockdiag(ctx, nyl > 0, &WD, -1, &PostStack));
   /* Laplacian over (y, x, z) of the distributed model: y crosses ranks (ghost rows) */
@@ -402,20 +404,20 @@ int main(int argc, char **argv) {
   const int64_t ghost_rows = laplacian_ghost_rows(ny, P);
   const int64_t lap_expected = ghost_rows * nx * nz * (int64_t)sizeof(double);
 
-  /* the transposed local form used by PostStack == the direct one along z, on this block */
+  /* the direct local form used by PostStack == the transposed one of the tutorial, on this block */
   double moddiff = 0, dmax = 0;
   if (nyl > 0) {
     dlops_darray lx = NULL, ly = NULL;
     double *q, *pd;
     int64_t nloc;
-    CHECK(dlops_op_create_vecs(WDdirect, &lx, &ly));
+    CHECK(dlops_op_create_vecs(WDtrans, &lx, &ly));
     CHECK(dlops_darray_get_local_size(lx, &nloc));
     CHECK(dlops_darray_get_local(mtrue, DLOPS_MEM_HOST, (void **)&p));
     CHECK(dlops_darray_get_local(lx, DLOPS_MEM_HOST, (void **)&q));
     memcpy(q, p, sizeof(double) * (size_t)nloc);
     CHECK(dlops_darray_restore_local(lx, (void **)&q));
     CHECK(dlops_darray_restore_local(mtrue, (void **)&p));
-    CHECK(dlops_op_apply(WDdirect, lx, ly));
+    CHECK(dlops_op_apply(WDtrans, lx, ly));
     CHECK(dlops_darray_get_local(ly, DLOPS_MEM_HOST, (void **)&q));
     CHECK(dlops_darray_get_local(d, DLOPS_MEM_HOST, (void **)&pd));
     for (int64_t i = 0; i < nloc; i++) {
@@ -545,7 +547,7 @@ int main(int argc, char **argv) {
   dlops_op_destroy(&sLap);
   dlops_op_destroy(&Lap);
   dlops_op_destroy(&PostStack);
-  dlops_op_destroy(&WDdirect);
+  dlops_op_destroy(&WDtrans);
   dlops_op_destroy(&WD);
   dlops_ctx_destroy(&self);
   dlops_ctx_destroy(&ctx);

@@ -194,13 +194,37 @@ DLOPS_INTERN int dlops_comm_alltoallv(dlops_comm *c, const void *send, const int
                                       const int64_t *sdispls, void *recv, const int64_t *rcounts,
                                       const int64_t *rdispls, dlops_ctype t, dlops_memspace mem);
 /** Neighbour exchange. Collective over c: every rank calls it, with n = 0 when it has nothing to
- *  exchange (the RMA backend sizes its window collectively); data moves only between the pairs
- *  listed, and each pair must be listed by both sides with matching counts. */
+ *  exchange (the RMA backend checks collectively that every rank repeats a cached pattern, and
+ *  learns new patterns collectively); data moves only between the pairs listed, and each pair
+ *  must be listed by both sides with matching counts (several messages to one peer pair up in
+ *  list order). Allocates nothing when the pattern repeats. */
 DLOPS_INTERN int dlops_comm_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t,
                                      dlops_memspace mem);
 /** Start a broadcast; buf must stay untouched until dlops_comm_wait. Counted when started. */
 DLOPS_INTERN int dlops_comm_ibcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root,
                                    dlops_request *req, dlops_memspace mem);
+/* Non-blocking reductions stay two-sided under comm=rma (issue 11), by decision:
+ *   - What pipelined CG overlaps is not this call but the agreement record of
+ *     dlops_darray_multi_dot_begin (agree.c): MPI_Iallreduce with a user-defined operation
+ *     (lowest failing rank, checksum mismatch, NaN-keeping max/min, the payload). MPI one-sided
+ *     communication computes at the target only through MPI_Accumulate, with predefined
+ *     operations only, so a one-sided version must either put every rank's record into every
+ *     other rank's window (P - 1 puts and notifications per rank, P(P - 1) per reduction, against
+ *     O(P log P) messages for the tree) and combine locally, or accumulate into one rank and
+ *     send the result on, a second step that needs that rank inside MPI.
+ *   - Open MPI 4.1: on several nodes with several ranks on a node, osc/rdma is refused (ompi#9492,
+ *     rma.c) and dlops tells those runs to use osc/pt2pt, which applies a put only when the
+ *     target enters the MPI library (no progress thread in 4.1): the reduction would advance in
+ *     the same places as MPI_Iallreduce (libnbc), the MPI calls of the operator apply it
+ *     overlaps, and gain nothing. One rank per node (osc/rdma) or one node (osc/sm) could complete
+ *     puts without the target, but the P(P - 1) record exchange above is what they would run.
+ *   - Safety: every rank of one reduction must use the same protocol, orphaned ranks and ranks
+ *     that fail before starting included (docs/reliability.md); multi_dot_begin allows any number
+ *     of pending requests, so reusing window slots safely needs acknowledgements (messages again)
+ *     or a fall-back to MPI_Iallreduce decided the same way on every rank. The added protocol
+ *     would be a new way to hang or to read a stale record, for no overlap on Open MPI 4.1.
+ * So the rma backend has no iallreduce/ireduce entry: dlops_comm_iallreduce and
+ * dlops_comm_ireduce take two-sided MPI (logged once with log=1), and so does the agreement. */
 /** Start an allreduce (send may be DLOPS_IN_PLACE); recv is valid after dlops_comm_wait. */
 DLOPS_INTERN int dlops_comm_iallreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t,
                                        dlops_redop op, dlops_request *req, dlops_memspace mem);

@@ -1,13 +1,14 @@
 /* MPI-3 one-sided (RMA) backend of the communication interface (host memory; the front end
  * stages device buffers through host memory, comm.h).
  *
- * Windows: each communicator owns one window, created on first use and reused by every later
- * call: MPI_Win_allocate_shared when every rank of the communicator is on one node, else
+ * Windows: each communicator owns one window for its collectives, created on first use and reused
+ * by every later call: MPI_Win_allocate_shared when every rank of the communicator is on one node, else
  * MPI_Win_allocate (see "Which window constructor" below for why). Its memory on every rank is
  *     [ header: P int64 offset slots | 1 int64 arrival counter | padding ][ data: cap bytes ]
  * with the same cap on every rank. A call that needs more than cap bytes grows the window
- * collectively (free, then allocate max(need over ranks, 2 cap)); nothing else allocates windows.
- * The window is freed with the communicator (collective over it).
+ * collectively (free, then allocate max(need over ranks, 2 cap)). Neighbour exchanges have a
+ * second window of their own (same constructor), sized when a pattern is learned ("Neighbour
+ * exchange" below). Both are freed with the communicator (collective over it).
  *
  * Data movement:
  *   - bcast, allgatherv: the owners copy their block into their window; the others MPI_Get it
@@ -17,24 +18,29 @@
  *     every rank whatever the rank count or sync mode. Small vectors: every rank (or the root)
  *     gets all contributions. Large vectors: reduce-scatter then allgather — rank r gets segment r
  *     of every contribution, reduces it, and MPI_Puts the result into the others' windows.
- *   - alltoallv, neighbour exchange: receivers tell each sender where to write (an offset put into
- *     a header slot of the sender's window), then senders MPI_Put their data into the receivers'
- *     windows, which copy it out. Self messages are local copies.
+ *   - alltoallv: receivers tell each sender where to write (an offset put into a header slot of
+ *     the sender's window), then senders MPI_Put their data into the receivers' windows, which
+ *     copy it out. Self messages are local copies.
+ *   - neighbour exchange: patterns are cached, so that a repeated exchange is one 8-byte
+ *     allreduce (the check that every rank repeats the same pattern) and one epoch of puts into
+ *     offsets agreed when the pattern was first seen ("Neighbour exchange" below).
  *
  * Synchronisation (spec sync=...):
  *   - fence: MPI_Win_fence epochs (NOPRECEDE to open, NOSUCCEED to close).
  *   - pscw: post/start/complete/wait with the groups of ranks that actually exchange data: only
  *     the root for bcast/reduce targets, only the peers with non-zero counts for alltoallv and
- *     neighbour exchange.
+ *     neighbour exchange (one epoch per exchange, groups cached with the pattern).
  *   - lock_all: passive target. MPI_Win_lock_all once when the window is created; collectives
- *     complete with MPI_Win_flush_all and a barrier; alltoallv/neighbour exchange use a barrier-
- *     free notification scheme: offsets travel as tagged atomic words (MPI_Accumulate REPLACE),
+ *     complete with MPI_Win_flush_all and a barrier; alltoallv uses a barrier-free notification
+ *     scheme: offsets travel as tagged atomic words (MPI_Accumulate REPLACE),
  *     and after its puts are flushed a sender increments the receiver's arrival counter
- *     (MPI_Accumulate SUM); each side polls its own window with MPI_Fetch_and_op(NO_OP).
+ *     (MPI_Accumulate SUM); each side polls its own window with MPI_Fetch_and_op(NO_OP). A
+ *     neighbour exchange puts first and completes with the pattern-check allreduce.
  *
  * Every operation, including neighbour exchange, must be called by every rank of the
- * communicator (with n = 0 where a rank has nothing to exchange): the window size is agreed with
- * one small allreduce and may grow collectively, and fences are collective.
+ * communicator (with n = 0 where a rank has nothing to exchange): windows grow collectively,
+ * alltoallv agrees its window size with one small allreduce, a neighbour exchange checks its
+ * pattern with one, and fences are collective.
  * Counts above c->max_chunk elements are moved in several MPI_Put/MPI_Get calls.
  */
 #include <limits.h>
@@ -96,6 +102,23 @@
 #define RMA_TAG_SHIFT 40
 #define RMA_OFF_MASK ((INT64_C(1) << RMA_TAG_SHIFT) - 1)
 
+/* A cached neighbour-exchange pattern: this rank's message list geometry (what it matches) and
+ * what was agreed for it: where each message's data lands in the target's area. */
+#define RMA_XSLOTS 16 /* patterns per communicator: bits of the validation mask */
+typedef struct {
+  int used;          /* 1: holds a pattern (poisoned slots match nothing: n < 0) */
+  uint64_t key;      /* checksum of the geometry (a first filter; the geometry is compared) */
+  int n;             /* messages of the list (self messages excluded) */
+  dlops_ctype t;
+  int64_t *geo;      /* [3 n]: peer, send count, receive count of each message */
+  int64_t *soff;     /* [n]: byte offset of the message's data in the target's area */
+  int64_t *roff;     /* [n]: byte offset of the message's incoming data in this rank's area */
+  int gempty;        /* no data moves between any two ranks (agreed): no epoch at all */
+  MPI_Group gin, gout; /* pscw: ranks that put into this rank / that this rank puts into */
+  int64_t last;      /* round of the last use (least recently used slot replaced) */
+  int next;          /* slot used right after this one last time (-1): lock_all's prediction */
+} xslot;
+
 typedef struct {
   dlops_rma_sync sync;
   MPI_Win win;       /* MPI_WIN_NULL until first use */
@@ -110,6 +133,14 @@ typedef struct {
   int64_t small;     /* small-reduction threshold in bytes */
   int shared;        /* every rank on one node: MPI_Win_allocate_shared (see the top of the file) */
   int guard;         /* several nodes, several ranks on one, Open MPI < 5: refuse osc/rdma windows */
+  /* neighbour exchanges: their own window of two areas and the cached patterns ("Neighbour
+   * exchange" below) */
+  MPI_Win xwin;      /* MPI_WIN_NULL until a pattern moves data */
+  char *xbase;
+  MPI_Aint xcap;     /* bytes of one area, the same on every rank */
+  xslot xs[RMA_XSLOTS];
+  int64_t xround;    /* data rounds so far (the area of round k is k % 2) */
+  int xprev;         /* slot of the last exchange (-1: none) */
 } rma_state;
 
 static const char *const sync_name[] = {"fence", "pscw", "lock_all"};
@@ -137,7 +168,9 @@ static int win_free(dlops_comm *c, rma_state *s) {
   return DLOPS_SUCCESS;
 }
 
-static int win_alloc(dlops_comm *c, rma_state *s, MPI_Aint cap) {
+/* Allocate a window of bytes per rank on c (the constructor chosen at the top of the file; with
+ * the guard, refused on every rank when osc/rdma serves it). Collective. */
+static int win_make(dlops_comm *c, rma_state *s, MPI_Aint bytes, MPI_Win *win, char **basep) {
   MPI_Info info;
   MPI_Info_create(&info);
   MPI_Info_set(info, "same_disp_unit", "true");
@@ -146,27 +179,27 @@ static int win_alloc(dlops_comm *c, rma_state *s, MPI_Aint cap) {
   if (s->shared) {
     /* each rank's part on its own pages (no false sharing between ranks) */
     MPI_Info_set(info, "alloc_shared_noncontig", "true");
-    e = MPI_Win_allocate_shared(s->hdr + cap, 1, info, c->mpi, &base, &s->win);
+    e = MPI_Win_allocate_shared(bytes, 1, info, c->mpi, &base, win);
   } else {
-    e = MPI_Win_allocate(s->hdr + cap, 1, info, c->mpi, &base, &s->win);
+    e = MPI_Win_allocate(bytes, 1, info, c->mpi, &base, win);
   }
   MPI_Info_free(&info);
   if (e != MPI_SUCCESS) {
-    s->win = MPI_WIN_NULL;
+    *win = MPI_WIN_NULL;
     return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__,
                            s->shared ? "MPI_Win_allocate_shared" : "MPI_Win_allocate");
   }
-  MPI_Win_set_errhandler(s->win, MPI_ERRORS_RETURN);
+  MPI_Win_set_errhandler(*win, MPI_ERRORS_RETURN);
   if (s->guard) {
     /* Open MPI < 5 names osc/rdma windows "rdma window <cid>"; agreed, so every rank refuses */
     char name[MPI_MAX_OBJECT_NAME] = "";
     int len = 0, rdma;
-    if (MPI_Win_get_name(s->win, name, &len) != MPI_SUCCESS) name[0] = '\0';
+    if (MPI_Win_get_name(*win, name, &len) != MPI_SUCCESS) name[0] = '\0';
     rdma = !strncmp(name, "rdma window", 11);
     e = MPI_Allreduce(MPI_IN_PLACE, &rdma, 1, MPI_INT, MPI_MAX, c->mpi);
     if (e != MPI_SUCCESS || rdma) {
-      MPI_Win_free(&s->win);
-      s->win = MPI_WIN_NULL;
+      MPI_Win_free(win);
+      *win = MPI_WIN_NULL;
       if (e != MPI_SUCCESS) return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Allreduce");
       return DLOPS_ERROR(c->ctx, DLOPS_ERR_UNSUPPORTED,
                          "comm=rma: this Open MPI (before 5.0) serves the windows with osc/rdma, which gives wrong "
@@ -175,6 +208,13 @@ static int win_alloc(dlops_comm *c, rma_state *s, MPI_Aint cap) {
                          "use comm=mpi");
     }
   }
+  *basep = base;
+  return DLOPS_SUCCESS;
+}
+
+static int win_alloc(dlops_comm *c, rma_state *s, MPI_Aint cap) {
+  char *base = NULL;
+  DLOPS_CALL(win_make(c, s, s->hdr + cap, &s->win, &base));
   s->base = base;
   s->cap = cap;
   s->arrivals = 0;
@@ -281,8 +321,8 @@ static int ep_next(dlops_comm *c, rma_state *s, MPI_Group acc, MPI_Group exp) {
 /* ---------------------------------------------------------------- transfers */
 /* MPI_Put (put = 1) or MPI_Get of count elements between buf and the target's window at byte
  * displacement disp, in chunks of at most c->max_chunk elements. */
-static int xfer(dlops_comm *c, rma_state *s, int put, void *buf, int target, MPI_Aint disp, int64_t count,
-                dlops_ctype t) {
+static int xfer_on(dlops_comm *c, MPI_Win win, int put, void *buf, int target, MPI_Aint disp, int64_t count,
+                   dlops_ctype t) {
   size_t es = dlops_ctype_size(t);
   MPI_Datatype dt = dlops_ctype_mpi(t);
   for (int64_t off = 0; off < count; off += c->max_chunk) {
@@ -290,11 +330,16 @@ static int xfer(dlops_comm *c, rma_state *s, int put, void *buf, int target, MPI
     char *b = (char *)buf + (size_t)off * es;
     MPI_Aint d = disp + (MPI_Aint)off * (MPI_Aint)es;
     if (put)
-      MPICALL(c, MPI_Put(b, n, dt, target, d, n, dt, s->win));
+      MPICALL(c, MPI_Put(b, n, dt, target, d, n, dt, win));
     else
-      MPICALL(c, MPI_Get(b, n, dt, target, d, n, dt, s->win));
+      MPICALL(c, MPI_Get(b, n, dt, target, d, n, dt, win));
   }
   return DLOPS_SUCCESS;
+}
+
+static int xfer(dlops_comm *c, rma_state *s, int put, void *buf, int target, MPI_Aint disp, int64_t count,
+                dlops_ctype t) {
+  return xfer_on(c, s->win, put, buf, target, disp, count, t);
 }
 
 /* dst[i] = dst[i] op src[i]. Max/min propagate NaN, as the darray norms do locally. */
@@ -682,8 +727,377 @@ static int rma_alltoallv(dlops_comm *c, const void *send, const int64_t *scounts
   return err;
 }
 
-static int rma_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t) {
-  return exchange(c, n, msgs, t);
+/* ---------------------------------------------------------------- neighbour exchange
+ * Neighbour exchanges repeat a few patterns (an operator's forward and adjoint, a halo's axes,
+ * ghost cells), so their geometry is cached: a pattern is agreed once, and every later exchange
+ * of it is one data round in its own window, with no window-size agreement and no offset
+ * handshake.
+ *
+ * Window: every communicator has a second window for neighbour exchanges only (same constructor
+ * as the first, so the same protection against ompi#9492), of two areas of xcap bytes per rank;
+ * data round k writes area k % 2. xcap is the largest receive volume of any pattern seen, agreed
+ * when a pattern is learned; growing it reallocates the window (collective, in the learning path).
+ *
+ * Slots: up to RMA_XSLOTS patterns. A slot holds this rank's message list geometry (peers, counts
+ * in list order, type) and, for each message, where its data lands in the target's area and where
+ * incoming data lands in this rank's area. Slots are filled and replaced only in the learning
+ * path, which every rank takes together, so slot j holds on every rank its part of the same
+ * global pattern: the one of the exchange that learned it.
+ *
+ * Validation: a rank cannot tell from its own list whether the others repeat a pattern too (a
+ * rank with nothing to exchange has the same empty list in every pattern). So each exchange
+ * reduces, by bitwise AND over the communicator, the mask of the slots whose geometry equals this
+ * rank's list. A bit j that survives means every rank's list is its part of pattern j: the global
+ * pattern is pattern j, and its agreed offsets hold. No bit left: the learning path (one
+ * allreduce of the receive volume and of local failures, the window grown if needed, each
+ * receiver sends its senders their offsets point to point, the least recently used slot
+ * replaced). At most one bit survives, since a pattern is learned only when none matches.
+ *
+ * One data round per exchange, by sync mode (the mask is 8 bytes):
+ *   - fence: the mask allreduce, the puts, one MPI_Win_fence (the window stays in a fence epoch:
+ *     each fence closes one round's and opens the next round's);
+ *   - pscw: the mask allreduce, then post/start/complete/wait with only the ranks that put into /
+ *     are put into by this rank in the pattern (groups cached in the slot);
+ *   - lock_all: the puts go first, to the pattern predicted from the previous exchange (the slot
+ *     that followed that one last time, or that one again if it has had no successor yet; only
+ *     ranks whose list matches the prediction put), then MPI_Win_flush_all
+ *     and the mask allreduce, which is also the round's completion: when the predicted bit
+ *     survives, the data is there. Otherwise a second round with the surviving pattern (puts,
+ *     flush, barrier) or the learning path; stray puts of the failed guess land in the area no
+ *     one reads in this round.
+ * The mask allreduce also makes the areas safe to reuse: a round's puts into area a start after a
+ * collective that each target entered only once it had copied out the last data written to a.
+ * Self messages are local copies; a pattern in which no data moves between ranks has no epoch.
+ * Slots, their groups and the window are freed with the communicator. */
+static void xslot_clear(xslot *x) {
+  free(x->geo);
+  if (x->gin != MPI_GROUP_EMPTY && x->gin != MPI_GROUP_NULL) MPI_Group_free(&x->gin);
+  if (x->gout != MPI_GROUP_EMPTY && x->gout != MPI_GROUP_NULL) MPI_Group_free(&x->gout);
+  memset(x, 0, sizeof *x);
+  x->gin = x->gout = MPI_GROUP_EMPTY;
+  x->next = -1;
+}
+
+/* Checksum of the list geometry (self messages left out); *nr = messages kept. */
+static uint64_t xkey(int n, const dlops_nbr_msg *m, int me, dlops_ctype t, int *nr) {
+  int ti = (int)t, k = 0;
+  uint64_t h = dlops_hash_bytes(0, &ti, sizeof ti);
+  for (int i = 0; i < n; i++) {
+    if (m[i].peer == me) continue;
+    int64_t g[3] = {m[i].peer, m[i].scount, m[i].rcount};
+    h = dlops_hash_bytes(h, g, sizeof g);
+    k++;
+  }
+  *nr = k;
+  return dlops_hash_bytes(h, &k, sizeof k);
+}
+
+static int xmatch(const xslot *x, uint64_t key, int nr, int n, const dlops_nbr_msg *m, int me, dlops_ctype t) {
+  if (!x->used || x->n != nr || x->key != key || x->t != t) return 0;
+  for (int i = 0, k = 0; i < n; i++) {
+    if (m[i].peer == me) continue;
+    if (x->geo[3 * k] != m[i].peer || x->geo[3 * k + 1] != m[i].scount || x->geo[3 * k + 2] != m[i].rcount) return 0;
+    k++;
+  }
+  return 1;
+}
+
+static int xwin_free(dlops_comm *c, rma_state *s) {
+  if (s->xwin == MPI_WIN_NULL) return DLOPS_SUCCESS;
+  int e = MPI_SUCCESS;
+  if (s->sync == DLOPS_SYNC_LOCK_ALL) e = MPI_Win_unlock_all(s->xwin);
+  if (s->sync == DLOPS_SYNC_FENCE) e = MPI_Win_fence(MPI_MODE_NOSUCCEED, s->xwin); /* end the open epoch */
+  int e2 = MPI_Win_free(&s->xwin);
+  s->xwin = MPI_WIN_NULL;
+  s->xbase = NULL;
+  s->xcap = 0;
+  if (e == MPI_SUCCESS) e = e2;
+  if (e != MPI_SUCCESS) return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Win_free (exchanges)");
+  return DLOPS_SUCCESS;
+}
+
+/* Areas of at least need bytes (need agreed: the same on every rank). Collective. */
+static int xwin_ensure(dlops_comm *c, rma_state *s, int64_t need) {
+  if (s->xwin != MPI_WIN_NULL && need <= (int64_t)s->xcap) return DLOPS_SUCCESS;
+  MPI_Aint ncap = 2 * s->xcap > RMA_MIN_CAP ? 2 * s->xcap : RMA_MIN_CAP;
+  if ((MPI_Aint)need > ncap) ncap = (MPI_Aint)need;
+  ncap = (ncap + 63) / 64 * 64;
+  DLOPS_CALL(xwin_free(c, s));
+  DLOPS_CALL(win_make(c, s, 2 * ncap, &s->xwin, &s->xbase));
+  s->xcap = ncap;
+  if (s->sync == DLOPS_SYNC_LOCK_ALL) MPICALL(c, MPI_Win_lock_all(MPI_MODE_NOCHECK, s->xwin));
+  if (s->sync == DLOPS_SYNC_FENCE) MPICALL(c, MPI_Win_fence(0, s->xwin)); /* the first round's epoch */
+  return DLOPS_SUCCESS;
+}
+
+/* This rank's puts of pattern x into area `area` (the list matches x). */
+static int xput(dlops_comm *c, rma_state *s, const xslot *x, int n, const dlops_nbr_msg *m, int area) {
+  const MPI_Aint base = (MPI_Aint)area * s->xcap;
+  for (int i = 0, k = 0; i < n; i++) {
+    if (m[i].peer == c->rank) continue;
+    if (m[i].scount > 0)
+      DLOPS_CALL(xfer_on(c, s->xwin, 1, (void *)m[i].sendbuf, m[i].peer, base + (MPI_Aint)x->soff[k], m[i].scount,
+                         x->t));
+    k++;
+  }
+  return DLOPS_SUCCESS;
+}
+
+static void xcopy_out(const dlops_comm *c, const rma_state *s, const xslot *x, int n, const dlops_nbr_msg *m,
+                      int area) {
+  const char *a = s->xbase + (size_t)area * (size_t)s->xcap;
+  const size_t es = dlops_ctype_size(x->t);
+  for (int i = 0, k = 0; i < n; i++) {
+    if (m[i].peer == c->rank) continue;
+    if (m[i].rcount > 0) memcpy(m[i].recvbuf, a + x->roff[k], (size_t)m[i].rcount * es);
+    k++;
+  }
+}
+
+/* One data round of a pattern every rank agreed on (puts = 0: take part without putting, after a
+ * local failure). Every rank goes through the same synchronisation calls. */
+static int xround(dlops_comm *c, rma_state *s, const xslot *x, int n, const dlops_nbr_msg *m, int area, int puts) {
+  if (x->gempty) return DLOPS_SUCCESS;
+  int e = DLOPS_SUCCESS, me;
+  switch (s->sync) {
+    case DLOPS_SYNC_FENCE:
+      if (puts) e = xput(c, s, x, n, m, area);
+      if ((me = MPI_Win_fence(0, s->xwin)) != MPI_SUCCESS && !e)
+        e = dlops_error_mpi(c->ctx, me, __FILE__, __LINE__, __func__, "MPI_Win_fence");
+      break;
+    case DLOPS_SYNC_PSCW: {
+      int posted = 0, started = 0;
+      if (x->gin != MPI_GROUP_EMPTY) {
+        if ((me = MPI_Win_post(x->gin, 0, s->xwin)) != MPI_SUCCESS)
+          e = dlops_error_mpi(c->ctx, me, __FILE__, __LINE__, __func__, "MPI_Win_post");
+        else
+          posted = 1;
+      }
+      if (x->gout != MPI_GROUP_EMPTY) {
+        if ((me = MPI_Win_start(x->gout, 0, s->xwin)) != MPI_SUCCESS) {
+          if (!e) e = dlops_error_mpi(c->ctx, me, __FILE__, __LINE__, __func__, "MPI_Win_start");
+        } else {
+          started = 1;
+        }
+      }
+      if (puts && started && !e) e = xput(c, s, x, n, m, area);
+      if (started && (me = MPI_Win_complete(s->xwin)) != MPI_SUCCESS && !e)
+        e = dlops_error_mpi(c->ctx, me, __FILE__, __LINE__, __func__, "MPI_Win_complete");
+      if (posted && (me = MPI_Win_wait(s->xwin)) != MPI_SUCCESS && !e)
+        e = dlops_error_mpi(c->ctx, me, __FILE__, __LINE__, __func__, "MPI_Win_wait");
+      break;
+    }
+    case DLOPS_SYNC_LOCK_ALL:
+      if (puts) e = xput(c, s, x, n, m, area);
+      if ((me = MPI_Win_flush_all(s->xwin)) != MPI_SUCCESS && !e)
+        e = dlops_error_mpi(c->ctx, me, __FILE__, __LINE__, __func__, "MPI_Win_flush_all");
+      if ((me = MPI_Barrier(c->mpi)) != MPI_SUCCESS && !e)
+        e = dlops_error_mpi(c->ctx, me, __FILE__, __LINE__, __func__, "MPI_Barrier");
+      if ((me = MPI_Win_sync(s->xwin)) != MPI_SUCCESS && !e)
+        e = dlops_error_mpi(c->ctx, me, __FILE__, __LINE__, __func__, "MPI_Win_sync");
+      break;
+  }
+  return e;
+}
+
+#define RMA_XTAG 4713
+
+/* The learning path (every rank together): agree the receive volume and local failures, grow the
+ * window, learn where this rank's messages land, fill the least recently used slot. Returns the
+ * agreed failure with *jout = -1, or a local failure after the agreement with *jout the slot
+ * (poisoned: it matches nothing here) so that the caller still takes part in the data round. */
+static int xlearn(dlops_comm *c, rma_state *s, int n, const dlops_nbr_msg *m, dlops_ctype t, uint64_t key, int nr,
+                  int err, int *jout) {
+  const int me = c->rank;
+  const size_t es = dlops_ctype_size(t);
+  *jout = -1;
+  /* slot arrays (kept), peer table and requests (scratch) */
+  int64_t *blk = malloc(sizeof(int64_t) * (size_t)(5 * nr + 1));
+  int *peer = malloc(sizeof(int) * (size_t)(nr + 1));
+  int64_t *pb = malloc(sizeof(int64_t) * (size_t)(4 * (nr + 1)));
+  MPI_Request *rq = malloc(sizeof(MPI_Request) * (size_t)(2 * nr + 1));
+  if (!err && (!blk || !peer || !pb || !rq))
+    err = DLOPS_ERROR(c->ctx, DLOPS_ERR_MEM, "rma exchange: cannot allocate a pattern of %d messages", nr);
+  int np = 0;
+  int64_t need = 0;
+  MPI_Group gin = MPI_GROUP_EMPTY, gout = MPI_GROUP_EMPTY;
+  int64_t *geo = blk, *soff = blk ? blk + 3 * nr : NULL, *roff = blk ? blk + 4 * nr : NULL;
+  int64_t *in_b = pb, *out_b = pb ? pb + (nr + 1) : NULL, *rbase = pb ? pb + 2 * (nr + 1) : NULL,
+          *tbase = pb ? pb + 3 * (nr + 1) : NULL;
+  if (!err) {
+    /* distinct peers in order of first appearance, bytes each way; incoming data is laid out by
+     * peer in that order, each peer's messages back to back in list order */
+    for (int i = 0, k = 0; i < n; i++) {
+      if (m[i].peer == me) continue;
+      geo[3 * k] = m[i].peer;
+      geo[3 * k + 1] = m[i].scount;
+      geo[3 * k + 2] = m[i].rcount;
+      int q = 0;
+      while (q < np && peer[q] != m[i].peer) q++;
+      if (q == np) {
+        peer[np] = m[i].peer;
+        in_b[np] = out_b[np] = 0;
+        np++;
+      }
+      in_b[q] += m[i].rcount * (int64_t)es;
+      out_b[q] += m[i].scount * (int64_t)es;
+      k++;
+    }
+    for (int q = 0; q < np; q++) {
+      rbase[q] = need;
+      need += in_b[q];
+    }
+    for (int i = 0, k = 0; i < n; i++) {
+      if (m[i].peer == me) continue;
+      int q = 0;
+      while (peer[q] != m[i].peer) q++;
+      roff[k] = rbase[q];
+      rbase[q] += m[i].rcount * (int64_t)es;
+      k++;
+    }
+    for (int q = 0; q < np; q++) rbase[q] -= in_b[q];
+    if (s->sync == DLOPS_SYNC_PSCW) {
+      /* the groups of who puts into whom (local calls, before the agreement) */
+      int *ri = malloc(sizeof(int) * (size_t)(2 * np + 1));
+      int ni = 0, no = 0, e = MPI_SUCCESS;
+      if (!ri) {
+        err = DLOPS_ERROR(c->ctx, DLOPS_ERR_MEM, "rma exchange: cannot allocate groups");
+      } else {
+        for (int q = 0; q < np; q++) {
+          if (in_b[q] > 0) ri[ni++] = peer[q];
+          if (out_b[q] > 0) ri[np + no++] = peer[q];
+        }
+        if (ni) e = MPI_Group_incl(st(c)->group, ni, ri, &gin);
+        if (e == MPI_SUCCESS && no) e = MPI_Group_incl(st(c)->group, no, ri + np, &gout);
+        if (e != MPI_SUCCESS) err = dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Group_incl");
+        free(ri);
+      }
+    }
+  }
+  /* agree: anyone failed, the largest receive volume */
+  int64_t ask[2] = {err ? 1 : 0, need};
+  int e = MPI_Allreduce(MPI_IN_PLACE, ask, 2, MPI_INT64_T, MPI_MAX, c->mpi);
+  if (e != MPI_SUCCESS && !err) err = dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Allreduce");
+  if (err || ask[0]) {
+    if (!err)
+      err = DLOPS_ERROR(c->ctx, DLOPS_ERR_MEM, "rma exchange failed on another rank (out of memory or too large)");
+    if (gin != MPI_GROUP_EMPTY) MPI_Group_free(&gin);
+    if (gout != MPI_GROUP_EMPTY) MPI_Group_free(&gout);
+    free(blk);
+    free(peer);
+    free(pb);
+    free(rq);
+    return err;
+  }
+  const int gempty = ask[1] == 0;
+  if (!gempty) err = xwin_ensure(c, s, ask[1]);
+  if (!err && !gempty) {
+    /* each receiver tells its senders where their data lands */
+    int nq = 0;
+    for (int q = 0; q < np && !e; q++)
+      if (in_b[q] > 0) e = MPI_Isend(&rbase[q], 1, MPI_INT64_T, peer[q], RMA_XTAG, c->mpi, &rq[nq++]);
+    for (int q = 0; q < np && !e; q++)
+      if (out_b[q] > 0) e = MPI_Irecv(&tbase[q], 1, MPI_INT64_T, peer[q], RMA_XTAG, c->mpi, &rq[nq++]);
+    int e2 = nq ? MPI_Waitall(nq, rq, MPI_STATUSES_IGNORE) : MPI_SUCCESS;
+    if (e == MPI_SUCCESS) e = e2;
+    if (e != MPI_SUCCESS) err = dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "rma exchange offsets");
+    for (int i = 0, k = 0; i < n && !err; i++) {
+      if (m[i].peer == me) continue;
+      int q = 0;
+      while (peer[q] != m[i].peer) q++;
+      soff[k] = tbase[q];
+      tbase[q] += m[i].scount * (int64_t)es;
+      k++;
+    }
+  }
+  /* the slot: the first free one, else the least recently used (the same on every rank) */
+  int j = -1;
+  for (int i = 0; i < RMA_XSLOTS && j < 0; i++)
+    if (!s->xs[i].used) j = i;
+  if (j < 0) {
+    j = 0;
+    for (int i = 1; i < RMA_XSLOTS; i++)
+      if (s->xs[i].last < s->xs[j].last) j = i;
+  }
+  xslot *x = &s->xs[j];
+  xslot_clear(x);
+  x->used = 1;
+  x->key = key;
+  x->n = err ? -1 : nr; /* poisoned after a local failure: never matches here */
+  x->t = t;
+  x->geo = blk;
+  x->soff = soff;
+  x->roff = roff;
+  x->gempty = gempty;
+  x->gin = gin;
+  x->gout = gout;
+  x->last = s->xround;
+  free(peer);
+  free(pb);
+  free(rq);
+  *jout = j;
+  return err;
+}
+
+static int rma_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *m, dlops_ctype t) {
+  rma_state *s = st(c);
+  const int P = c->size, me = c->rank;
+  const size_t es = dlops_ctype_size(t);
+  for (int i = 0; i < n; i++) { /* self messages are local copies */
+    if (m[i].peer != me) continue;
+    int64_t cnt = m[i].scount < m[i].rcount ? m[i].scount : m[i].rcount;
+    if (cnt > 0 && m[i].recvbuf != m[i].sendbuf) memmove(m[i].recvbuf, m[i].sendbuf, (size_t)cnt * es);
+  }
+  if (P == 1) return DLOPS_SUCCESS;
+  int nr;
+  const uint64_t key = xkey(n, m, me, t, &nr);
+  uint64_t mask = 0;
+  for (int j = 0; j < RMA_XSLOTS; j++)
+    if (xmatch(&s->xs[j], key, nr, n, m, me, t)) mask |= UINT64_C(1) << j;
+  int err = DLOPS_SUCCESS, j = -1, area = -1, e;
+  if (s->sync == DLOPS_SYNC_LOCK_ALL) {
+    /* first round: puts to the predicted pattern, completed by the mask allreduce */
+    const int p = s->xprev < 0 ? -1 : s->xs[s->xprev].next >= 0 ? s->xs[s->xprev].next : s->xprev;
+    const int a0 = (int)(s->xround++ & 1);
+    if (p >= 0 && (mask >> p & 1) && !s->xs[p].gempty) {
+      err = xput(c, s, &s->xs[p], n, m, a0);
+      if ((e = MPI_Win_flush_all(s->xwin)) != MPI_SUCCESS && !err)
+        err = dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Win_flush_all");
+    }
+    uint64_t all = err ? 0 : mask;
+    MPICALL(c, MPI_Allreduce(MPI_IN_PLACE, &all, 1, MPI_UINT64_T, MPI_BAND, c->mpi));
+    if (p >= 0 && (all >> p & 1)) {
+      j = p;
+      area = a0;
+      if (!s->xs[p].gempty) MPICALL(c, MPI_Win_sync(s->xwin));
+    } else if (all) {
+      for (j = 0; !(all >> j & 1); j++) continue;
+    } else {
+      err = xlearn(c, s, n, m, t, key, nr, err, &j);
+      if (j < 0) return err;
+    }
+  } else {
+    uint64_t all = mask;
+    MPICALL(c, MPI_Allreduce(MPI_IN_PLACE, &all, 1, MPI_UINT64_T, MPI_BAND, c->mpi));
+    if (all) {
+      for (j = 0; !(all >> j & 1); j++) continue;
+    } else {
+      err = xlearn(c, s, n, m, t, key, nr, err, &j);
+      if (j < 0) return err;
+    }
+  }
+  xslot *x = &s->xs[j];
+  if (area < 0) {
+    area = (int)(s->xround++ & 1);
+    int e2 = xround(c, s, x, n, m, area, !err);
+    if (!err) err = e2;
+  }
+  if (!err && !x->gempty) xcopy_out(c, s, x, n, m, area);
+  /* the prediction and the use clock follow the agreed slot, so they are the same everywhere */
+  if (s->xprev >= 0) s->xs[s->xprev].next = j;
+  s->xprev = j;
+  x->last = s->xround;
+  return err;
 }
 
 /* ---------------------------------------------------------------- construction */
@@ -692,6 +1106,12 @@ static int state_init(dlops_comm *c, dlops_rma_sync sync) {
   DLOPS_CHECK(s, c->ctx, DLOPS_ERR_MEM, "cannot allocate the rma state");
   s->sync = sync;
   s->win = MPI_WIN_NULL;
+  s->xwin = MPI_WIN_NULL;
+  s->xprev = -1;
+  for (int j = 0; j < RMA_XSLOTS; j++) { /* calloc'd: empty slots */
+    s->xs[j].gin = s->xs[j].gout = MPI_GROUP_EMPTY;
+    s->xs[j].next = -1;
+  }
   s->group = s->others = MPI_GROUP_NULL;
   s->hdr = ((MPI_Aint)(c->size + 1) * 8 + 63) / 64 * 64;
   s->small = RMA_SMALL_BYTES;
@@ -736,6 +1156,8 @@ static void rma_finalize(dlops_comm *c) {
   rma_state *s = st(c);
   if (!s) return;
   win_free(c, s);
+  xwin_free(c, s);
+  for (int j = 0; j < RMA_XSLOTS; j++) xslot_clear(&s->xs[j]);
   if (s->others != MPI_GROUP_NULL && s->others != MPI_GROUP_EMPTY) MPI_Group_free(&s->others);
   if (s->group != MPI_GROUP_NULL) MPI_Group_free(&s->group);
   free(s);

@@ -797,6 +797,7 @@ static int prog_accumulable(const dlops_stencil_prog *p) {
     STENCIL_CASE(S, DLOPS_E_TWOTHIRD)                                                                          \
     STENCIL_CASE(S, DLOPS_E_SD)                                                                                \
     STENCIL_CASE(S, DLOPS_E_AHALFB)                                                                            \
+    STENCIL_CASE(S, DLOPS_E_HALFSUB)                                                                           \
     default: STENCIL_MODE(S, DLOPS_E_HALFAB, 0) break;                                                         \
   }
 

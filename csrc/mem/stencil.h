@@ -25,7 +25,7 @@
 
 /** Offsets (relative to the output row) a statement may read: -DLOPS_STENCIL_REACH..+REACH. */
 #define DLOPS_STENCIL_REACH 2
-#define DLOPS_STENCIL_MAXST 12
+#define DLOPS_STENCIL_MAXST 24
 
 enum { DLOPS_ST_SET = 0, DLOPS_ST_ADD = 1, DLOPS_ST_SUB = 2 };
 
@@ -42,7 +42,8 @@ enum {
   DLOPS_E_SD = 8,       /* (a - 2*b) + c */
   DLOPS_E_AHALFB = 9,   /* a + 0.5*b */
   DLOPS_E_HALFAB = 10,  /* 0.5*a + b */
-  DLOPS_E_NUM = 11
+  DLOPS_E_HALFSUB = 11, /* 0.5*a - 0.5*b */
+  DLOPS_E_NUM = 12
 };
 
 typedef struct {
@@ -106,6 +107,7 @@ DLOPS_HD static inline int dlops_stencil_nops(int e) {
       case DLOPS_E_TWOTHIRD: return cplx ? (two * a) * r3 : (two * a) / c3;                                  \
       case DLOPS_E_SD: return (a - two * b) + c;                                                             \
       case DLOPS_E_AHALFB: return a + half * b;                                                              \
+      case DLOPS_E_HALFSUB: return half * a - half * b;                                                      \
       default: return half * a + b;                                                                          \
     }                                                                                                        \
   }                                                                                                          \

@@ -13,6 +13,10 @@
  *  - conv1d: forward and adjoint, filters longer and shorter than the axis, centred and off-centre,
  *    rows of 1, 5 and 600 elements (flat chunks and column strips), every dtype, bit for bit
  *    against the direct sum in ascending tap order;
+ *  - the derivative programs of ops/local/deriv.c (every derivative, kind, order, edge, direction,
+ *    axis lengths 1-13): with their statements merged (the default) the kernel gives the same
+ *    values, bit for bit up to the sign of zero, as with PyLops' statements as written, and the
+ *    merged adjoints of the interior rows are single statements;
  *  - strided copies as axis transposes (every permutation of 2-4 axes, element sizes 4, 8, 16,
  *    sub-boxes of larger arrays): equal to a plain index loop (the tiled path and the gather);
  *  - the emulated device table gives the same bits as the host table for all of the above. */
@@ -24,6 +28,7 @@
 
 #include "dlops_test.h"
 #include "mem/mem.h"
+#include "ops/local/deriv.h"
 
 static uint64_t rng_state = 0x5eed5eed12345678ULL;
 static uint64_t rnd(void) {
@@ -325,6 +330,57 @@ static void check_strided(dlops_mem *mh, int nd, size_t es) {
   free(ref);
 }
 
+/* ---------------------------------------------------------------- merged derivative programs */
+static int same_up_to_zero_sign(dlops_dtype t, const void *a, const void *b, int64_t nr) {
+  for (int64_t r = 0; r < nr; r++) {
+    double u = rd(a, t, r), v = rd(b, t, r);
+    if (!(u == v || (isnan(u) && isnan(v)))) return 0;
+  }
+  return 1;
+}
+static void check_merged(dlops_mem *mh, dlops_dtype t) {
+  for (int second = 0; second < 2; second++)
+    for (int kind = 0; kind < 3; kind++)
+      for (int order = 3; order <= 5; order += 2)
+        for (int edge = 0; edge < 2; edge++)
+          for (int adj = 0; adj < 2; adj++)
+            for (int64_t n = 1; n <= 13; n++) {
+              if ((second || kind != DLOPS_DERIV_CENTERED) && order == 5) continue;
+              dlops_stencil_prog pm, pp;
+              dlops_deriv_merge = 1;
+              int64_t need = dlops_deriv_prog_build(second, (dlops_deriv_kind)kind, order, edge, adj, n, 0.7, &pm);
+              dlops_deriv_merge = 0;
+              dlops_deriv_prog_build(second, (dlops_deriv_kind)kind, order, edge, adj, n, 0.7, &pp);
+              dlops_deriv_merge = 1;
+              if (need) continue;
+              const int64_t outer = 3, inner = 5, nel = outer * n * inner, nr = (is_cplx(t) ? 2 : 1) * nel;
+              const size_t bytes = (size_t)nel * dlops_dtype_size(t);
+              void *x = malloc(bytes), *ym = malloc(bytes), *yp = malloc(bytes);
+              for (int64_t r = 0; r < nr; r++) wr(x, t, r, 2.0 * rnd01() - 1.0);
+              dlops_stencil_term tm = {&pm, {.outer = outer, .inner = inner, .row0 = 0, .nrows = n}, x, 1.0};
+              for (int q = 0; q < 2 * DLOPS_STENCIL_REACH; q++) tm.args.gmap[q] = -1;
+              dlops_stencil_term tp = tm;
+              tp.prog = &pp;
+              T_CALL(mh->ops->stencil(mh, t, 1, &tm, nel, ym));
+              T_CALL(mh->ops->stencil(mh, t, 1, &tp, nel, yp));
+              T_CHECK(same_up_to_zero_sign(t, ym, yp, nr),
+                      "%s derivative %d kind %d order %d edge %d %s n %lld (%s): merged program differs (rel %g)",
+                      second ? "second" : "first", second + 1, kind, order, edge, adj ? "adjoint" : "forward",
+                      (long long)n, dlops_dtype_name(t), max_rel(t, ym, yp, nr));
+              /* the interior rows of a long adjoint are one statement */
+              if (adj && n == 13) {
+                int cover = 0;
+                for (int s = 0; s < pm.nst; s++)
+                  if (pm.st[s].lo <= 6 && 6 < pm.st[s].hi) cover++;
+                T_CHECK(cover == 1, "%s derivative kind %d order %d edge %d adjoint: row 6 receives %d statements",
+                        second ? "second" : "first", kind, order, edge, cover);
+              }
+              free(x);
+              free(ym);
+              free(yp);
+            }
+}
+
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   dlops_mem *mh = NULL, *me = NULL;
@@ -353,6 +409,7 @@ int main(int argc, char **argv) {
   for (int ti = 0; ti < 4; ti++)
     for (size_t gi = 0; gi < sizeof geos / sizeof geos[0]; gi++)
       for (int adj = 0; adj < 2; adj++) check_conv(mh, me, types[ti], geos[gi], adj);
+  for (int ti = 0; ti < 4; ti++) check_merged(mh, types[ti]);
   for (int rep = 0; rep < 60; rep++) check_strided(mh, 2 + rep % 3, rep % 3 == 0 ? 4 : rep % 3 == 1 ? 8 : 16);
   dlops_mem_destroy(&mh);
   if (me) dlops_mem_destroy(&me);

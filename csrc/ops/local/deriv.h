@@ -21,6 +21,11 @@
 DLOPS_INTERN int64_t dlops_deriv_prog_build(int second, dlops_deriv_kind kind, int order, int edge, int adjoint,
                                             int64_t n, double sampling, dlops_stencil_prog *p);
 
+/** 1 (default): dlops_deriv_prog_build merges the statements a segment of rows receives into one
+ *  where that gives the same value (PyLops' adjoints are sums of shifted arrays); 0: the
+ *  statements exactly as PyLops writes them (for the test that compares the two). */
+DLOPS_INTERN extern int dlops_deriv_merge;
+
 /** Bit mask of the input rows output row i reads: bit (d + REACH) for offset d. Rows outside
  *  [0, n) are never read. Not collective. */
 DLOPS_INTERN unsigned dlops_deriv_support(const dlops_stencil_prog *p, int64_t i);

@@ -493,6 +493,22 @@ static int h_random(dlops_mem *m, dlops_dtype t, const dlops_mem_rand *r, void *
 
 /* ---------------------------------------------------------------- strided copies */
 #define STRIDED_TILE 16
+/* Advance the multi-index idx (and the offsets it gives in dst and src) by one over every axis
+ * but skip1 and skip2, last axis fastest; 0 when it wraps around (all done). */
+static inline int next_index(int nd, const int64_t *sh, const int64_t *ds, const int64_t *ss, int skip1, int skip2,
+                             int64_t *idx, int64_t *doff, int64_t *soff) {
+  for (int k = nd - 1; k >= 0; k--) {
+    if (k == skip1 || k == skip2) continue;
+    idx[k]++;
+    *doff += ds[k];
+    *soff += ss[k];
+    if (idx[k] < sh[k]) return 1;
+    *doff -= idx[k] * ds[k];
+    *soff -= idx[k] * ss[k];
+    idx[k] = 0;
+  }
+  return 0;
+}
 /* Copy of an nd-axis box whose last axis is contiguous in dst and axis p contiguous in src: the
  * axes other than (p, last) one element at a time, (p, last) in tiles. */
 static void strided_tiled(size_t es, int nd, const int64_t *sh, const int64_t *ds, const int64_t *ss, int p, void *dst,
@@ -517,18 +533,7 @@ static void strided_tiled(size_t es, int nd, const int64_t *sh, const int64_t *d
           }
         }
       }
-    int k = nd - 1;
-    for (; k >= 0; k--) {
-      if (k == p || k == last) continue;
-      idx[k]++;
-      doff += ds[k];
-      soff += ss[k];
-      if (idx[k] < sh[k]) break;
-      doff -= idx[k] * ds[k];
-      soff -= idx[k] * ss[k];
-      idx[k] = 0;
-    }
-    if (k < 0) break;
+    if (!next_index(nd, sh, ds, ss, p, last, idx, &doff, &soff)) break;
   }
 }
 
@@ -588,17 +593,7 @@ static int h_strided(dlops_mem *m, size_t es, const dlops_mem_strided *s, void *
           break;
       }
     }
-    int k = last - 1;
-    for (; k >= 0; k--) {
-      idx[k]++;
-      doff += ds[k];
-      soff += ss[k];
-      if (idx[k] < sh[k]) break;
-      doff -= idx[k] * ds[k];
-      soff -= idx[k] * ss[k];
-      idx[k] = 0;
-    }
-    if (k < 0) break;
+    if (!next_index(nd, sh, ds, ss, last, last, idx, &doff, &soff)) break;
   }
   return DLOPS_SUCCESS;
 }

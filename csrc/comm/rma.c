@@ -1,9 +1,10 @@
 /* MPI-3 one-sided (RMA) backend of the communication interface (host memory; the front end
  * stages device buffers through host memory, comm.h).
  *
- * Windows: each communicator owns one window for its collectives, created on first use and reused
- * by every later call: MPI_Win_allocate_shared when every rank of the communicator is on one node, else
- * MPI_Win_allocate (see "Which window constructor" below for why). Its memory on every rank is
+ * Windows: each communicator owns one window for its collectives, created on first use and
+ * reused by every later call: MPI_Win_allocate_shared when every rank of the communicator is on
+ * one node, else MPI_Win_allocate (see "Which window constructor" below for why). Its memory on
+ * every rank is
  *     [ header: P int64 offset slots | 1 int64 arrival counter | padding ][ data: cap bytes ]
  * with the same cap on every rank. A call that needs more than cap bytes grows the window
  * collectively (free, then allocate max(need over ranks, 2 cap)). Neighbour exchanges have a

@@ -96,8 +96,9 @@ static int ghost_call(dlops_ctx ctx, arr *a, int64_t front, int64_t back, cost *
       for (int q = 0; q < a->gi; q++) off += a->gsz[q];
       void *exp = malloc((size_t)(ngh > 0 ? ngh : 1) * es);
       t_extract(a->g, a->nd, a->gshape, a->axis, off - fr, gsh[a->axis], es, exp);
-      T_CHECK(!memcmp(exp, gh, (size_t)ngh * es), "%s: ghosted block differs from the serial slice (front %lld back %lld)",
-              what, (long long)front, (long long)back);
+      T_CHECK(!memcmp(exp, gh, (size_t)ngh * es),
+              "%s: ghosted block differs from the serial slice (front %lld back %lld)", what, (long long)front,
+              (long long)back);
       free(exp);
     }
   }

@@ -219,7 +219,9 @@ DLOPS_EXTERN int dlops_darray_redistribute(dlops_darray x, int new_axis, dlops_d
  *  rank gives its own cells_front/cells_back; a rank asked for more slices than it owns fails
  *  with DLOPS_ERR_SIZE on every rank. ghosted must hold nghost elements where
  *  dlops_darray_ghost_shape gives the shape, in host memory (device arrays are copied to the
- *  host first). SCATTER arrays only. **Collective**. */
+ *  host first). SCATTER arrays only. The layout of the last few (cells_front, cells_back)
+ *  choices is cached on the array (freed with it): a repeated call costs the argument agreement
+ *  and the exchange, and allocates nothing. **Collective**. */
 DLOPS_EXTERN int dlops_darray_add_ghost_cells(dlops_darray x, int64_t cells_front, int64_t cells_back,
                                               void *ghosted);
 /** Shape (ndim entries) of the ghosted local block for given cells. Not collective. */

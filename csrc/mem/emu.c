@@ -241,9 +241,11 @@ static int e_strided(dlops_mem *m, size_t es, const dlops_mem_strided *s, void *
 
 /* ---------------------------------------------------------------- operator kernels */
 static int e_stencil(dlops_mem *m, dlops_dtype t, int nterm, const dlops_stencil_term *terms, int64_t n, void *y) {
+  if (nterm < 1 || nterm > DLOPS_STENCIL_MAXTERM)
+    return DLOPS_ERROR(m->ctx, DLOPS_ERR_INTERNAL, "stencil: %d terms (1 to %d)", nterm, DLOPS_STENCIL_MAXTERM);
   region reg[2 * DLOPS_STENCIL_MAXTERM + 1];
   int nr = 0;
-  for (int k = 0; k < nterm && k < DLOPS_STENCIL_MAXTERM; k++) { /* an input given twice is opened twice: harmless */
+  for (int k = 0; k < nterm; k++) { /* an input given twice is opened twice: harmless */
     const dlops_stencil_args *a = &terms[k].args;
     reg[nr++] = (region){terms[k].x, nbytes(t, n), 0};
     reg[nr++] = (region){a->ghost, a->ghost ? nbytes(t, a->nghost * a->inner) : 0, 0};

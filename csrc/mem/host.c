@@ -801,7 +801,8 @@ DEFINE_STENCIL(double, d)
 #undef R
 
 static int h_stencil(dlops_mem *m, dlops_dtype t, int nterm, const dlops_stencil_term *terms, int64_t n, void *y) {
-  (void)m;
+  if (nterm < 1 || nterm > DLOPS_STENCIL_MAXTERM)
+    return DLOPS_ERROR(m->ctx, DLOPS_ERR_INTERNAL, "stencil: %d terms (1 to %d)", nterm, DLOPS_STENCIL_MAXTERM);
   const int c = is_complex(t);
   const int64_t nreal = c ? 2 * n : n;
   switch (t) {
@@ -842,19 +843,20 @@ static inline int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
   }                                                                                                  \
   /* Rows [ra, rb) that receive only some taps. Long rows: row by row, each row's taps in strips.  \
    * Short rows: out rows zeroed, then tap by tap (ascending) over the rows it reaches, [max(ra, j - sh), min(rb, lim + j - sh)), one flat loop each; out row i    \
-   * reads src row i + sh - j (forward: sh = off, lim = n; adjoint: taps mirrored by the caller). */ \
+   * reads src row i + sh - j (forward: dir 1, sh = off, lim = n) or i - sh + j (adjoint: dir -1, lim = ny). */ \
   static void conv_edge_##S(T *out, const T *src, const T *h, int64_t nh, int64_t in, int64_t ra,     \
                             int64_t rb, int64_t sh, int64_t lim, int dir) {                          \
     if (in >= CONV_TILE) { /* long rows: row by row, in column strips, every tap of a strip at once */ \
       for (int64_t i = ra; i < rb; i++) {                                                            \
         const int64_t jlo = dir > 0 ? imax(0, i + sh - lim + 1) : imax(0, sh - i),                    \
                       jhi = dir > 0 ? imin(nh - 1, i + sh) : imin(nh - 1, lim - 1 + sh - i);          \
-        const T *s0 = src + (dir > 0 ? i + sh - jlo : i - sh + jlo) * in;                            \
         for (int64_t c0 = 0; c0 < in; c0 += CONV_TILE) {                                             \
           const int64_t len = imin(CONV_TILE, in - c0);                                              \
           T *o = out + i * in + c0;                                                                  \
           for (int64_t k = 0; k < len; k++) o[k] = 0;                                                \
-          if (jhi >= jlo) conv_taps_##S(o, s0 + c0, dir * in, h + jlo, jhi - jlo + 1, len);          \
+          if (jhi < jlo) continue; /* no tap reaches the row (and its source row may not exist) */  \
+          const T *s0 = src + (dir > 0 ? i + sh - jlo : i - sh + jlo) * in;                          \
+          conv_taps_##S(o, s0 + c0, dir * in, h + jlo, jhi - jlo + 1, len);                          \
         }                                                                                            \
       }                                                                                              \
       return;                                                                                        \

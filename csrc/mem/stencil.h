@@ -69,9 +69,13 @@ typedef struct {
 } dlops_stencil_args;
 
 /** One term of a stencil sum: y = w0 D0 x0 + w1 D1 x1 + ..., left to right: y = t0, then
- *  y = y + tk, where tk is the term's statements' value times wk / h (one multiplication: within
- *  an ulp of PyLops' division by h and scaling by w). A single term of weight 1 divides by h as
- *  PyLops does (bit for bit). Every term covers the same local array
+ *  y = y + tk, where tk adds each statement's value times wk / h (one multiplication instead of
+ *  PyLops' division by h, then scaling by w, then sum: each term is off by a few ulps of its
+ *  largest value, so where terms cancel an element may differ from PyLops' by many of its own
+ *  ulps, within a few ulps of the array's largest term). A real weight scales the real and
+ *  imaginary parts apart (a complex inf or NaN does not spread to the other part, as numpy's
+ *  complex product would). A single term of weight 1 divides by h as PyLops does (bit for bit).
+ *  Every term covers the same local array
  *  (outer * nrows * inner elements), each through its own axis geometry; x is in the kernel's
  *  memory space (and its ghost rows, args.ghost). */
 #define DLOPS_STENCIL_MAXTERM 8

@@ -158,11 +158,14 @@ static int deriv_exchange(dlops_op A, xchg *c, dlops_darray x) {
   deriv_data *d = A->data;
   dlops_mem *m = x->m;
   const size_t rb = (size_t)d->args.inner * dlops_dtype_size(A->dtype);
-  for (int64_t k = 0; k < c->nsrows; k++) /* pack the rows the neighbours read */
-    DLOPS_CALL(dlops_mem_copy(m, (char *)c->sbuf + (size_t)k * rb, m, (const char *)x->data + (size_t)c->srows[k] * rb,
-                              rb, 0));
-  /* every rank calls the exchange, with no message when it has none (comm.h contract) */
-  return dlops_comm_neighbor(A->ctx->world, c->nmsg, c->msg, (dlops_ctype)A->dtype, x->mem);
+  int err = 0;
+  for (int64_t k = 0; k < c->nsrows && !err; k++) /* pack the rows the neighbours read */
+    DLOPS_STEP(A->ctx, err, dlops_mem_copy(m, (char *)c->sbuf + (size_t)k * rb, m,
+                                           (const char *)x->data + (size_t)c->srows[k] * rb, rb, 0));
+  /* every rank calls the exchange, with no message when it has none (comm.h contract), also
+   * after a failed pack: the other ranks are in it (the failure is marked on the context) */
+  const int cerr = dlops_comm_neighbor(A->ctx->world, c->nmsg, c->msg, (dlops_ctype)A->dtype, x->mem);
+  return err ? err : cerr;
 }
 
 int dlops_deriv_sum_apply(int n, const dlops_op *D, const double *w, const dlops_darray *xs, dlops_darray y, int adj) {
@@ -177,11 +180,15 @@ int dlops_deriv_sum_apply(int n, const dlops_op *D, const double *w, const dlops
     terms[k].weight = w ? w[k] : 1.0;
     if (!d->dist) continue;
     xchg *c = &d->xc[adj];
-    int j = 0; /* an earlier term that fetched the same rows of the same input: reuse them */
+    /* an earlier term that fetched the rows of the same input with the same statements: reuse
+     * them. Decided on what every rank shares (the input's role and the programs, agreed at
+     * creation), never on this rank's rows, so every rank makes the same exchanges. */
+    int j = 0;
     for (; j < k; j++) {
       deriv_data *e = D[j]->data;
-      if (e->dist && xs[j] == xs[k] && e->xc[adj].nrrows == c->nrrows &&
-          !memcmp(e->xc[adj].gmap, c->gmap, sizeof c->gmap) && e->args.inner == d->args.inner)
+      const dlops_stencil_prog *pj = &e->prog[adj], *pk = &d->prog[adj];
+      if (e->dist && xs[j] == xs[k] && e->args.inner == d->args.inner && pj->n == pk->n && pj->nst == pk->nst &&
+          !memcmp(pj->st, pk->st, sizeof pk->st[0] * (size_t)pk->nst))
         break;
     }
     if (j < k) {

@@ -1,7 +1,8 @@
 /* Laplacian (PyLops-MPI MPILaplacian): sum_k weights[k] * D2(axes[k], sampling[k]), summed as
  * PyLops-MPI does, ((w0 D0 + w1 D1) + w2 D2) + ..., each term "y = D x; y *= w" and the sums
- * left-nested, so the values match it to the last bit or two (a weight times the finished
- * derivative, added in the same order). It is applied in one pass over memory: the stencil
+ * left-nested, in the same order; each statement is scaled by w / h once instead of PyLops'
+ * division and scaling, so the values agree to a few ulps of the largest term (stencil.h). It
+ * is applied in one pass over memory: the stencil
  * kernel evaluates every term on a cache-sized chunk of the output and adds them there
  * (dlops_deriv_sum_apply), instead of PyLops' one array pass per derivative, scaling and sum.
  * Second derivatives along axis 0 on several ranks exchange ghost rows (derivative.c); the

@@ -405,6 +405,9 @@ int main(int argc, char **argv) {
       {3, 40, 40, 1, 7, 3},  {2, 50, 50, 1, 41, 20}, {1, 30, 30, 5, 9, 0},  {2, 17, 17, 1, 41, 20},
       {1, 12, 12, 600, 5, 2}, {2, 9, 9, 600, 11, 10}, {1, 64, 64, 3, 4, 3},  {1, 1, 1, 1, 3, 1},
       {2, 20, 25, 2, 6, 1},   {1, 700, 700, 1, 41, 20},
+      /* offsets far outside the axis (convolve1d accepts them): all zeros, and no address
+       * arithmetic that overflows (the sanitizer pass runs this) */
+      {1, 4, 4, 600, 3, -(INT64_MAX / 4)}, {2, 5, 5, 3, 3, -(INT64_MAX / 4)},
   };
   for (int ti = 0; ti < 4; ti++)
     for (size_t gi = 0; gi < sizeof geos / sizeof geos[0]; gi++)

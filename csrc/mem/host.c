@@ -842,7 +842,8 @@ static inline int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
     }                                                                                                \
   }                                                                                                  \
   /* Rows [ra, rb) that receive only some taps. Long rows: row by row, each row's taps in strips.  \
-   * Short rows: out rows zeroed, then tap by tap (ascending) over the rows it reaches, [max(ra, j - sh), min(rb, lim + j - sh)), one flat loop each; out row i    \
+   * Short rows: out rows zeroed, then tap by tap (ascending) over the rows it reaches, one flat     \
+   * loop each; out row i                                                                           \
    * reads src row i + sh - j (forward: dir 1, sh = off, lim = n) or i - sh + j (adjoint: dir -1, lim = ny). */ \
   static void conv_edge_##S(T *out, const T *src, const T *h, int64_t nh, int64_t in, int64_t ra,     \
                             int64_t rb, int64_t sh, int64_t lim, int dir) {                          \

@@ -491,9 +491,10 @@ int main(int argc, char **argv) {
     printf("%s\n", P > 16 ? " ..." : "");
     printf("wavelet: Ricker %.0f Hz, dt = %.0f ms, %d samples; noise: %.0f%% of the data rms\n", f0, dt * 1e3, NW,
            100 * noise_level);
-    printf("PostStack = BlockDiag over ranks of T^H (Convolve1D * FirstDerivative along z) T; dot test %s (%.1e)\n",
+    printf("PostStack = BlockDiag over ranks of Convolve1D * FirstDerivative along z; dot test %s (%.1e)\n",
            pass_ps ? "passed" : "FAILED", re_ps);
-    printf("  == Convolve1D * FirstDerivative along z on each block without transposes: max rel. difference %.1e\n",
+    printf("  == the tutorial's T^H (Convolve1D * FirstDerivative along axis 0) T on each block: "
+           "max rel. difference %.1e\n",
            moddiff);
     printf("Laplacian over (y, x, z), eps = %g; dot test %s (%.1e)\n", eps, pass_lap ? "passed" : "FAILED", re_lap);
     printf("\none PostStack apply: %lld bytes in %lld communication calls (blockdiag is local), "

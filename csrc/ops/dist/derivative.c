@@ -170,7 +170,8 @@ static int deriv_exchange(dlops_op A, xchg *c, dlops_darray x) {
 
 int dlops_deriv_sum_apply(int n, const dlops_op *D, const double *w, const dlops_darray *xs, dlops_darray y, int adj) {
   dlops_stencil_term terms[DLOPS_STENCIL_MAXTERM];
-  if (n < 1 || n > DLOPS_STENCIL_MAXTERM) return DLOPS_ERROR(y->ctx, DLOPS_ERR_INTERNAL, "derivative sum of %d terms", n);
+  if (n < 1 || n > DLOPS_STENCIL_MAXTERM)
+    return DLOPS_ERROR(y->ctx, DLOPS_ERR_INTERNAL, "derivative sum of %d terms", n);
   int err = 0;
   for (int k = 0; k < n; k++) {
     deriv_data *d = D[k]->data;
@@ -207,7 +208,9 @@ int dlops_deriv_sum_apply(int n, const dlops_op *D, const double *w, const dlops
   return y->m->ops->stencil(y->m, D[0]->dtype, n, terms, nel, y->data);
 }
 
-static int deriv_run(dlops_op A, dlops_darray x, dlops_darray y, int adj) { return dlops_deriv_sum_apply(1, &A, NULL, &x, y, adj); }
+static int deriv_run(dlops_op A, dlops_darray x, dlops_darray y, int adj) {
+  return dlops_deriv_sum_apply(1, &A, NULL, &x, y, adj);
+}
 static int deriv_fwd(dlops_op A, dlops_darray x, dlops_darray y) { return deriv_run(A, x, y, 0); }
 static int deriv_adj(dlops_op A, dlops_darray y, dlops_darray x) { return deriv_run(A, y, x, 1); }
 

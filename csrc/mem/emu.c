@@ -240,7 +240,8 @@ static int e_strided(dlops_mem *m, size_t es, const dlops_mem_strided *s, void *
 }
 
 /* ---------------------------------------------------------------- operator kernels */
-static int e_stencil(dlops_mem *m, dlops_dtype t, int nterm, const dlops_stencil_term *terms, int64_t n, void *y) {
+static int e_stencil(dlops_mem *m, dlops_dtype t, int nterm, const dlops_stencil_term *terms, int64_t n, int64_t lo,
+                     int64_t hi, void *y) {
   if (nterm < 1 || nterm > DLOPS_STENCIL_MAXTERM)
     return DLOPS_ERROR(m->ctx, DLOPS_ERR_INTERNAL, "stencil: %d terms (1 to %d)", nterm, DLOPS_STENCIL_MAXTERM);
   region reg[2 * DLOPS_STENCIL_MAXTERM + 1];
@@ -251,7 +252,7 @@ static int e_stencil(dlops_mem *m, dlops_dtype t, int nterm, const dlops_stencil
     reg[nr++] = (region){a->ghost, a->ghost ? nbytes(t, a->nghost * a->inner) : 0, 0};
   }
   reg[nr++] = (region){y, nbytes(t, n), 1};
-  EMU_RUN(m, "stencil", nr, H.stencil(m, t, nterm, terms, n, y));
+  EMU_RUN(m, "stencil", nr, H.stencil(m, t, nterm, terms, n, lo, hi, y));
 }
 static int e_conv1d(dlops_mem *m, dlops_dtype t, int adj, const dlops_mem_conv *g, const void *h, const void *in,
                     void *out) {

@@ -712,7 +712,7 @@ static int prog_accumulable(const dlops_stencil_prog *p) {
     const T f = fm == 0 ? v : fm == 1 ? v * rh : v / h;                                                          \
     return weighted ? (T)(w * (double)f) : f;                                                                   \
   }                                                                                                             \
-  static void stencil_##S(int nterm, const dlops_stencil_term *terms, int cplx, int64_t nreal, T *y) {          \
+  static void stencil_##S(int nterm, const dlops_stencil_term *terms, int cplx, int64_t r0, int64_t r1, T *y) {  \
     stmt_range sr[DLOPS_STENCIL_MAXTERM][DLOPS_STENCIL_MAXST];                                                  \
     int fm = 0, acc = nterm > 1;                                                                                \
     T h = 1, rh = 1, sc[DLOPS_STENCIL_MAXTERM];                                                                 \
@@ -730,8 +730,8 @@ static int prog_accumulable(const dlops_stencil_prog *p) {
     }                                                                                                           \
     const int wt = nterm == 1 && terms[0].weight != 1.0;                                                        \
     _Alignas(64) T buf[STENCIL_TILE];                                                                           \
-    for (int64_t c0 = 0; c0 < nreal; c0 += STENCIL_TILE) {                                                      \
-      const int64_t c1 = nreal - c0 < STENCIL_TILE ? nreal : c0 + STENCIL_TILE, nt = c1 - c0;                   \
+    for (int64_t c0 = r0; c0 < r1; c0 += STENCIL_TILE) {                                                        \
+      const int64_t c1 = r1 - c0 < STENCIL_TILE ? r1 : c0 + STENCIL_TILE, nt = c1 - c0;                         \
       T *yc = y + c0;                                                                                           \
       if (acc) { /* a sum: every statement adds its value times w / h straight into the output chunk */       \
         for (int64_t q = 0; q < nt; q++) yc[q] = 0;                                                             \
@@ -800,15 +800,18 @@ DEFINE_STENCIL(float, s)
 DEFINE_STENCIL(double, d)
 #undef R
 
-static int h_stencil(dlops_mem *m, dlops_dtype t, int nterm, const dlops_stencil_term *terms, int64_t n, void *y) {
+static int h_stencil(dlops_mem *m, dlops_dtype t, int nterm, const dlops_stencil_term *terms, int64_t n, int64_t lo,
+                     int64_t hi, void *y) {
   if (nterm < 1 || nterm > DLOPS_STENCIL_MAXTERM)
     return DLOPS_ERROR(m->ctx, DLOPS_ERR_INTERNAL, "stencil: %d terms (1 to %d)", nterm, DLOPS_STENCIL_MAXTERM);
+  if (lo < 0 || hi > n || lo > hi)
+    return DLOPS_ERROR(m->ctx, DLOPS_ERR_INTERNAL, "stencil: range [%lld, %lld) of %lld elements", (long long)lo,
+                       (long long)hi, (long long)n);
   const int c = is_complex(t);
-  const int64_t nreal = c ? 2 * n : n;
   switch (t) {
     case DLOPS_F32:
-    case DLOPS_C64: stencil_s(nterm, terms, c, nreal, y); break;
-    default: stencil_d(nterm, terms, c, nreal, y); break;
+    case DLOPS_C64: stencil_s(nterm, terms, c, c ? 2 * lo : lo, c ? 2 * hi : hi, y); break;
+    default: stencil_d(nterm, terms, c, c ? 2 * lo : lo, c ? 2 * hi : hi, y); break;
   }
   return DLOPS_SUCCESS;
 }

@@ -110,9 +110,13 @@ typedef struct dlops_mem_ops_s {
   /** N-D strided copy of elements of es bytes. */
   int (*strided)(dlops_mem *m, size_t es, const dlops_mem_strided *s, void *dst, const void *src);
   /* ---- operator kernels ---- */
-  /** y (n elements) = a sum of nterm (1..DLOPS_STENCIL_MAXTERM) stencil terms, in one pass
-   *  (stencil.h); y must not overlap any input. */
-  int (*stencil)(dlops_mem *m, dlops_dtype t, int nterm, const dlops_stencil_term *terms, int64_t n, void *y);
+  /** Elements [lo, hi) of y (n elements in all) = a sum of nterm (1..DLOPS_STENCIL_MAXTERM)
+   *  stencil terms, in one pass (stencil.h); the other elements of y are left alone. Each
+   *  element's value does not depend on the range it is computed in, so computing y in pieces
+   *  (the interior while ghost rows travel, then the rows next to them) gives the same bits as
+   *  one call. y must not overlap any input. */
+  int (*stencil)(dlops_mem *m, dlops_dtype t, int nterm, const dlops_stencil_term *terms, int64_t n, int64_t lo,
+                 int64_t hi, void *y);
   /** 1-D convolution: forward (adj = 0) in = model, out = data; adjoint the other way round. */
   int (*conv1d)(dlops_mem *m, dlops_dtype t, int adj, const dlops_mem_conv *g, const void *h, const void *in,
                 void *out);

@@ -195,18 +195,36 @@ static void check_stencil(dlops_mem *mh, dlops_mem *me, dlops_dtype t, const int
   char what[160];
   snprintf(what, sizeof what, "stencil %s dims (%lld,%lld,%lld), %d term(s), %s", dlops_dtype_name(t),
            (long long)dims[0], (long long)dims[1], (long long)dims[2], nterm, overlap ? "overlapping SETs" : "disjoint SETs");
-  T_CALL(mh->ops->stencil(mh, t, nterm, terms, n, got));
+  T_CALL(mh->ops->stencil(mh, t, nterm, terms, n, 0, n, got));
   if (nterm == 1) {
     T_CHECK(!memcmp(got, ref, bytes), "%s: not bit for bit the reference (max rel %g)", what, max_rel(t, got, ref, nr));
   } else {
     const double tol = is_single(t) ? 1e-5 : 1e-13, e = max_rel(t, got, ref, nr);
     T_CHECK(e <= tol, "%s: rel %g from the reference sum", what, e);
   }
-  if (me) { /* the emulated device runs the same kernel: same bits */
+  { /* the same output computed in three pieces, the last first (as an apply that overlaps its
+     * ghost exchange does): the same bits, and nothing outside a piece is written */
+    void *part = malloc(bytes);
+    memset(part, 0x5a, bytes);
+    const int64_t a = rndi(0, n), b = rndi(a, n);
+    T_CALL(mh->ops->stencil(mh, t, nterm, terms, n, b, n, part));
+    size_t untouched = 0;
+    while (untouched < (size_t)b * es && ((unsigned char *)part)[untouched] == 0x5a) untouched++;
+    T_CHECK(untouched == (size_t)b * es, "%s: piece [%lld, %lld) wrote before its range", what, (long long)b,
+            (long long)n);
+    T_CALL(mh->ops->stencil(mh, t, nterm, terms, n, 0, a, part));
+    T_CALL(mh->ops->stencil(mh, t, nterm, terms, n, a, b, part));
+    T_CHECK(!memcmp(part, got, bytes), "%s: pieces [0, %lld) [%lld, %lld) [%lld, %lld) differ from one call", what,
+            (long long)a, (long long)a, (long long)b, (long long)b, (long long)n);
+    free(part);
+  }
+  if (me) { /* the emulated device runs the same kernel: same bits (in two pieces) */
     void *dx = to_dev(me, x, bytes), *dy = to_dev(me, got, bytes), *back = malloc(bytes);
     dlops_stencil_term dt[3];
     for (int k = 0; k < nterm; k++) dt[k] = terms[k], dt[k].x = dx;
-    T_CALL(me->ops->stencil(me, t, nterm, dt, n, dy));
+    const int64_t h = rndi(0, n);
+    T_CALL(me->ops->stencil(me, t, nterm, dt, n, h, n, dy));
+    T_CALL(me->ops->stencil(me, t, nterm, dt, n, 0, h, dy));
     from_dev(me, back, dy, bytes);
     T_CHECK(!memcmp(back, got, bytes), "%s: emu differs from host", what);
     me->ops->free(me, dx);
@@ -361,8 +379,8 @@ static void check_merged(dlops_mem *mh, dlops_dtype t) {
               for (int q = 0; q < 2 * DLOPS_STENCIL_REACH; q++) tm.args.gmap[q] = -1;
               dlops_stencil_term tp = tm;
               tp.prog = &pp;
-              T_CALL(mh->ops->stencil(mh, t, 1, &tm, nel, ym));
-              T_CALL(mh->ops->stencil(mh, t, 1, &tp, nel, yp));
+              T_CALL(mh->ops->stencil(mh, t, 1, &tm, nel, 0, nel, ym));
+              T_CALL(mh->ops->stencil(mh, t, 1, &tp, nel, 0, nel, yp));
               T_CHECK(same_up_to_zero_sign(t, ym, yp, nr),
                       "%s derivative %d kind %d order %d edge %d %s n %lld (%s): merged program differs (rel %g)",
                       second ? "second" : "first", second + 1, kind, order, edge, adj ? "adjoint" : "forward",

@@ -205,7 +205,7 @@ int dlops_deriv_sum_apply(int n, const dlops_op *D, const double *w, const dlops
   const dlops_stencil_args *a0 = &terms[0].args;
   const int64_t nel = a0->outer * a0->nrows * a0->inner;
   if (nel == 0) return DLOPS_SUCCESS;
-  return y->m->ops->stencil(y->m, D[0]->dtype, n, terms, nel, y->data);
+  return y->m->ops->stencil(y->m, D[0]->dtype, n, terms, nel, 0, nel, y->data);
 }
 
 static int deriv_run(dlops_op A, dlops_darray x, dlops_darray y, int adj) {

@@ -1,18 +1,24 @@
-/* dlops/base.h: version, export macros, element types, error codes. Included by dlops.h. */
+/** @file
+ * dlops/base.h: version, export macros, element types, error codes. Included by dlops.h. */
 #ifndef DLOPS_BASE_H
 #define DLOPS_BASE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+/** Major version of this header (and of the library it comes with). */
 #define DLOPS_VERSION_MAJOR 0
+/** Minor version. */
 #define DLOPS_VERSION_MINOR 1
+/** Patch version. */
 #define DLOPS_VERSION_PATCH 0
 /** True when this header's version is at least MAJOR.MINOR.PATCH. */
 #define DLOPS_VERSION_GE(a, b, c)                                                        \
   (DLOPS_VERSION_MAJOR > (a) || (DLOPS_VERSION_MAJOR == (a) && DLOPS_VERSION_MINOR > (b)) || \
    (DLOPS_VERSION_MAJOR == (a) && DLOPS_VERSION_MINOR == (b) && DLOPS_VERSION_PATCH >= (c)))
 
+/** Marks the library's exported functions (default visibility; the library builds with hidden
+ *  visibility). */
 #if defined(__GNUC__) || defined(__clang__)
 #define DLOPS_EXTERN __attribute__((visibility("default")))
 #else
@@ -22,6 +28,8 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/** @addtogroup group_base
+ * @{ */
 
 /** Maximum number of dimensions of a distributed array. */
 #define DLOPS_MAX_NDIM 8
@@ -93,6 +101,8 @@ DLOPS_EXTERN size_t dlops_dtype_size(dlops_dtype dtype);
 /** The most recent error message of this process (any context, or none), with file:line.
  *  Useful when a call that has no context (or a NULL one) fails. Not collective. */
 DLOPS_EXTERN const char *dlops_last_error(void);
+
+/** @} */
 
 #ifdef __cplusplus
 }

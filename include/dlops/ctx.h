@@ -1,4 +1,5 @@
-/* dlops/ctx.h: contexts, backend selection, communication counters. Included by dlops.h. */
+/** @file
+ * dlops/ctx.h: contexts, backend selection, communication counters. Included by dlops.h. */
 #ifndef DLOPS_CTX_H
 #define DLOPS_CTX_H
 
@@ -10,6 +11,8 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/** @addtogroup group_ctx
+ * @{ */
 
 /** Opaque context: a duplicated communicator, the chosen backends and their counters. */
 typedef struct dlops_ctx_s *dlops_ctx;
@@ -50,8 +53,9 @@ DLOPS_EXTERN int dlops_ctx_destroy(dlops_ctx *ctx);
 /** The context's (duplicated) communicator. Not collective. Do not free it. */
 DLOPS_EXTERN int dlops_ctx_get_comm(dlops_ctx ctx, MPI_Comm *comm);
 
-/** Rank of this process and size of the context's communicator. Not collective. */
+/** Rank of this process in the context's communicator. Not collective. */
 DLOPS_EXTERN int dlops_ctx_get_rank(dlops_ctx ctx, int *rank);
+/** Size of the context's communicator. Not collective. */
 DLOPS_EXTERN int dlops_ctx_get_size(dlops_ctx ctx, int *size);
 
 /** Name of the communication backend in use ("mpi", "rma", "nccl"). Not collective. */
@@ -91,9 +95,13 @@ typedef enum {
  *    ranks for alltoallv and neighbour exchange (self copies excluded).
  *  - seconds: wall time spent inside the operation on this rank. */
 typedef struct {
+  /** number of calls */
   int64_t calls;
+  /** logical messages sent by this rank */
   int64_t messages;
+  /** payload bytes contributed by this rank */
   int64_t bytes;
+  /** wall time inside the operation on this rank */
   double seconds;
 } dlops_comm_counter;
 
@@ -122,11 +130,24 @@ DLOPS_EXTERN int dlops_ctx_get_memspace(dlops_ctx ctx, dlops_memspace *mem);
  *    device buffers: two-sided MPI without CUDA-aware MPI, RMA).
  *  A reduction (dot, norm) of device arrays costs one d2h copy of its scalars. */
 typedef struct {
+  /** kernel launches on device data */
   int64_t kernels;
+  /** @{ */
+  /** host-to-device copies: h2d counts them, h2d_bytes their bytes */
   int64_t h2d, h2d_bytes;
+  /** @} */
+  /** @{ */
+  /** device-to-host copies: d2h counts them, d2h_bytes their bytes */
   int64_t d2h, d2h_bytes;
+  /** @} */
+  /** @{ */
+  /** host-to-device copies made to stage messages: comm_h2d counts them, comm_h2d_bytes their bytes */
   int64_t comm_h2d, comm_h2d_bytes;
+  /** @} */
+  /** @{ */
+  /** device-to-host copies made to stage messages: comm_d2h counts them, comm_d2h_bytes their bytes */
   int64_t comm_d2h, comm_d2h_bytes;
+  /** @} */
 } dlops_mem_counter;
 
 /** Read this rank's memory counters of ctx (reset with dlops_ctx_reset_counters). Not
@@ -136,6 +157,8 @@ DLOPS_EXTERN int dlops_ctx_get_mem_counter(dlops_ctx ctx, dlops_mem_counter *out
 /** Print a table of counters (sum over ranks of calls/messages/bytes, max of seconds) on rank 0
  *  to stream (stdout if NULL). **Collective**. The reductions it does are not counted. */
 DLOPS_EXTERN int dlops_ctx_print_counters(dlops_ctx ctx, FILE *stream);
+
+/** @} */
 
 #ifdef __cplusplus
 }

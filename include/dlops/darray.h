@@ -1,4 +1,5 @@
-/* dlops/darray.h: distributed arrays, stacked arrays, .npy I/O. Included by dlops.h.
+/** @file
+ * dlops/darray.h: distributed arrays, stacked arrays, .npy I/O. Included by dlops.h.
  *
  * A distributed array (darray) has a global shape of up to DLOPS_MAX_NDIM dimensions stored in
  * C (row-major) order, one distributed axis, and a partition:
@@ -24,7 +25,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/** @addtogroup group_darray
+ * @{ */
 
+/** Opaque distributed array (plain or stacked). */
 typedef struct dlops_darray_s *dlops_darray;
 
 /** Partitions of a distributed array. */
@@ -45,20 +49,21 @@ DLOPS_EXTERN const char *dlops_partition_name(dlops_partition p);
  *  @param[in] partition    DLOPS_SCATTER, DLOPS_BROADCAST or DLOPS_UNSAFE_BROADCAST
  *  @param[in] dtype        element type
  *  @param[out] x           the new array
- *  Errors (on every rank): DLOPS_ERR_ARG for bad values, DLOPS_ERR_SIZE when ranks disagree on
- *  ndim, shape, axis, partition or dtype. */
+ *  @return DLOPS_SUCCESS, or the same error on every rank: DLOPS_ERR_ARG for bad values,
+ *  DLOPS_ERR_SIZE when ranks disagree on ndim, shape, axis, partition or dtype. */
 DLOPS_EXTERN int dlops_darray_create(dlops_ctx ctx, int ndim, const int64_t *global_shape, int axis,
                                      dlops_partition partition, dlops_dtype dtype, dlops_darray *x);
 
 /** Create with explicit options, filled with zeros. **Collective**. (dlops_darray_create puts
  *  the array in the context's default memory space, dlops_ctx_get_memspace.)
+ *  @param[in] ctx, ndim, global_shape, axis, partition, dtype  as dlops_darray_create
  *  @param[in] local_n    this rank's size along the distributed axis, or -1 for the default split
  *                        (SCATTER only; the sizes of a group must add up to the global size; -1
  *                        must be given by all ranks or none)
  *  @param[in] mask_color this rank's group colour (>= 0), or -1 for no mask (all ranks or none)
  *  @param[in] mem        memory space: DLOPS_MEM_HOST, or DLOPS_MEM_DEVICE on a context created
  *                        with mem=device (or mem=emu); else DLOPS_ERR_UNSUPPORTED
- *  Other parameters as dlops_darray_create. */
+ *  @param[out] x         the new array */
 DLOPS_EXTERN int dlops_darray_create_ext(dlops_ctx ctx, int ndim, const int64_t *global_shape, int axis,
                                          dlops_partition partition, dlops_dtype dtype, int64_t local_n,
                                          int mask_color, dlops_memspace mem, dlops_darray *x);
@@ -76,16 +81,23 @@ DLOPS_EXTERN int dlops_darray_duplicate(dlops_darray x, dlops_darray *y);
  *  over that group (destroy masked arrays in the same order on every rank). */
 DLOPS_EXTERN int dlops_darray_destroy(dlops_darray *x);
 
-/* ---- queries (not collective) ---- */
+/** @name Queries (not collective) */
+/** @{ */
+/** The context x lives on. */
 DLOPS_EXTERN int dlops_darray_get_ctx(dlops_darray x, dlops_ctx *ctx);
+/** Number of dimensions. */
 DLOPS_EXTERN int dlops_darray_get_ndim(dlops_darray x, int *ndim);
 /** Global shape into shape[ndim]. */
 DLOPS_EXTERN int dlops_darray_get_global_shape(dlops_darray x, int64_t *shape);
 /** This rank's local shape into shape[ndim]. */
 DLOPS_EXTERN int dlops_darray_get_local_shape(dlops_darray x, int64_t *shape);
+/** Distributed axis (0..ndim-1). */
 DLOPS_EXTERN int dlops_darray_get_axis(dlops_darray x, int *axis);
+/** Partition (DLOPS_SCATTER, DLOPS_BROADCAST or DLOPS_UNSAFE_BROADCAST). */
 DLOPS_EXTERN int dlops_darray_get_partition(dlops_darray x, dlops_partition *partition);
+/** Element type. */
 DLOPS_EXTERN int dlops_darray_get_dtype(dlops_darray x, dlops_dtype *dtype);
+/** Memory space the array's data lives in. */
 DLOPS_EXTERN int dlops_darray_get_memspace(dlops_darray x, dlops_memspace *mem);
 /** Mask colour of this rank (-1 when unmasked). */
 DLOPS_EXTERN int dlops_darray_get_mask_color(dlops_darray x, int *color);
@@ -104,18 +116,20 @@ DLOPS_EXTERN int dlops_darray_is_stacked(dlops_darray x, int *stacked);
 DLOPS_EXTERN int dlops_darray_stacked_count(dlops_darray x, int *n);
 /** Borrowed handle of component i of a stacked array (do not destroy it). */
 DLOPS_EXTERN int dlops_darray_stacked_get(dlops_darray x, int i, dlops_darray *part);
+/** @} */
 
-/* ---- local data access (not collective) ----
- * An array lives in one memory space (dlops_darray_get_memspace). Asking for its own space gives
- * the data itself: for a device array, DLOPS_MEM_DEVICE gives the device pointer. Asking a
- * device array for DLOPS_MEM_HOST gives a host copy (a mirror kept with the array):
- *   - dlops_darray_get_local copies the device data to the mirror, and
- *     dlops_darray_restore_local copies the mirror back to the device (whether or not it was
- *     written): one device-to-host and one host-to-device copy of the local block;
- *   - dlops_darray_get_local_read copies to the mirror and restore copies nothing back: use it
- *     to read results. Writes through a read-only borrow are lost at the next borrow.
- * The mirror is a snapshot: it is filled at every borrow and never read by dlops otherwise.
- * A host array asked for DLOPS_MEM_DEVICE fails with DLOPS_ERR_UNSUPPORTED (no device copy). */
+/** @name Local data access (not collective)
+ *  An array lives in one memory space (dlops_darray_get_memspace). Asking for its own space gives
+ *  the data itself: for a device array, DLOPS_MEM_DEVICE gives the device pointer. Asking a
+ *  device array for DLOPS_MEM_HOST gives a host copy (a mirror kept with the array):
+ *    - dlops_darray_get_local copies the device data to the mirror, and
+ *      dlops_darray_restore_local copies the mirror back to the device (whether or not it was
+ *      written): one device-to-host and one host-to-device copy of the local block;
+ *    - dlops_darray_get_local_read copies to the mirror and restore copies nothing back: use it
+ *      to read results. Writes through a read-only borrow are lost at the next borrow.
+ *  The mirror is a snapshot: it is filled at every borrow and never read by dlops otherwise.
+ *  A host array asked for DLOPS_MEM_DEVICE fails with DLOPS_ERR_UNSUPPORTED (no device copy). */
+/** @{ */
 /** Borrow a pointer to this rank's local block (C order, local shape) in memory space mem.
  *  Must be returned with dlops_darray_restore_local before the array is used by dlops again.
  *  A rank with no elements gets a valid non-NULL pointer that must not be dereferenced.
@@ -134,13 +148,15 @@ DLOPS_EXTERN int dlops_darray_restore_local_read(dlops_darray x, const void **pt
 /** Make every replica of a BROADCAST array equal to the copy on rank 0 (of each mask group).
  *  **Collective**. No-op for other partitions. */
 DLOPS_EXTERN int dlops_darray_sync_broadcast(dlops_darray x);
+/** @} */
 
-/* ---- vector operations (Collective only where noted). Operands must live in the same memory
- * space (except for dlops_darray_copy), else DLOPS_ERR_ARG (they run where the data is: host
- * loops or device kernels); they
- * must have the same layout: same global shape, axis, partition, split, mask and stacking, else
- * DLOPS_ERR_SIZE; element types must match except where noted, else DLOPS_ERR_ARG. Reductions of
- * device arrays (dot, norm) copy their few partial sums to the host once per call. ---- */
+/** @name Vector operations (collective only where noted)
+ *  Operands must live in the same memory space (except for dlops_darray_copy), else
+ *  DLOPS_ERR_ARG (they run where the data is: host loops or device kernels); they must have the
+ *  same layout: same global shape, axis, partition, split, mask and stacking, else
+ *  DLOPS_ERR_SIZE; element types must match except where noted, else DLOPS_ERR_ARG. Reductions
+ *  of device arrays (dot, norm) copy their few partial sums to the host once per call. */
+/** @{ */
 /** x[i] = value for every element. Not collective. */
 DLOPS_EXTERN int dlops_darray_fill(dlops_darray x, dlops_scalar value);
 /** y = x (same layout; dtypes may differ: values are converted as numpy casts do, complex to
@@ -196,8 +212,10 @@ DLOPS_EXTERN int dlops_darray_multi_dot_begin(int n, const dlops_darray *xs, con
 /** Complete a reduction started by dlops_darray_multi_dot_begin and set *req to NULL, also on
  *  failure (the same code on every rank). **Collective** (with the matching begin). */
 DLOPS_EXTERN int dlops_darray_multi_dot_end(dlops_pending *req);
+/** @} */
 
-/* ---- global data movement (Collective) ---- */
+/** @name Global data movement (collective) */
+/** @{ */
 /** Fill x from a global array in host memory (C order, global shape, element type of x; device
  *  arrays receive their block from the host).
  *  root >= 0: only rank root's global is read (may be NULL elsewhere) and sent to the owners;
@@ -227,8 +245,12 @@ DLOPS_EXTERN int dlops_darray_add_ghost_cells(dlops_darray x, int64_t cells_fron
 /** Shape (ndim entries) of the ghosted local block for given cells. Not collective. */
 DLOPS_EXTERN int dlops_darray_ghost_shape(dlops_darray x, int64_t cells_front, int64_t cells_back,
                                           int64_t *shape);
+/** @} */
 
-/* ---- .npy files (MPI-IO, Collective) ---- */
+/** @} */
+
+/** @addtogroup group_io
+ * @{ */
 /** Write the global array to a .npy file (format 1.0/2.0, little endian, C order) that numpy
  *  reads; each rank writes its own slab with MPI-IO. An existing file is replaced. Masked
  *  arrays: only the mask group of context rank 0 writes (the other groups hold replicas);
@@ -243,6 +265,8 @@ DLOPS_EXTERN int dlops_darray_write_npy(dlops_darray x, const char *path);
  *  with DLOPS_ERR_IO or DLOPS_ERR_UNSUPPORTED on every rank. **Collective**. */
 DLOPS_EXTERN int dlops_darray_read_npy(dlops_ctx ctx, const char *path, int axis, dlops_partition partition,
                                        dlops_darray *x);
+
+/** @} */
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,5 @@
-/* dlops/dense.h: distributed dense matrix products in 1D and 2D partitions. Included by dlops.h.
+/** @file
+ * dlops/dense.h: distributed dense matrix products in 1D and 2D partitions. Included by dlops.h.
  *
  * Grids. A pr x pc process grid uses the first pr*pc ranks of the context in row-major order
  * (rank = i*pc + j is grid position (i, j)); further ranks are idle: they hold empty vectors and
@@ -33,7 +34,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/** @addtogroup group_dense
+ * @{ */
 
+/** The two operator forms of dlops_op_create_matmul (described at the top of this header). */
 typedef enum { DLOPS_MATMUL_BLOCK = 0, DLOPS_MATMUL_SUMMA = 1 } dlops_matmul_kind;
 
 /** Ceil-block range of part t of n split into q parts: [*start, *start + *len). Not collective. */
@@ -78,15 +82,20 @@ DLOPS_EXTERN int dlops_op_matmul_get_layout(dlops_op A, int *pr, int *pc, int *i
 DLOPS_EXTERN int dlops_pdgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t n, int64_t k, double alpha,
                               const double *a, const int *desca, const double *b, const int *descb, double beta,
                               double *c, const int *descc, int64_t nb);
+/** Single-precision variant of dlops_pdgemm. **Collective**. */
 DLOPS_EXTERN int dlops_psgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t n, int64_t k, float alpha,
                               const float *a, const int *desca, const float *b, const int *descb, float beta, float *c,
                               const int *descc, int64_t nb);
+/** Double-complex variant of dlops_pdgemm (alpha, beta as dlops_scalar). **Collective**. */
 DLOPS_EXTERN int dlops_pzgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t n, int64_t k, dlops_scalar alpha,
                               const void *a, const int *desca, const void *b, const int *descb, dlops_scalar beta,
                               void *c, const int *descc, int64_t nb);
+/** Single-complex variant of dlops_pdgemm (alpha, beta as dlops_scalar). **Collective**. */
 DLOPS_EXTERN int dlops_pcgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t n, int64_t k, dlops_scalar alpha,
                               const void *a, const int *desca, const void *b, const int *descb, dlops_scalar beta,
                               void *c, const int *descc, int64_t nb);
+
+/** @} */
 
 #ifdef __cplusplus
 }

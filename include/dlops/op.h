@@ -1,4 +1,5 @@
-/* dlops/op.h: linear operators. Included by dlops.h.
+/** @file
+ * dlops/op.h: linear operators. Included by dlops.h.
  *
  * An operator A maps a domain vector x (its "model") to a range vector y (its "data"): y = A x,
  * and back with the adjoint x = A^H y. Vectors are distributed arrays whose layouts the
@@ -35,10 +36,14 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/** @addtogroup group_op
+ * @{ */
 
+/** Opaque linear operator (reference counted). */
 typedef struct dlops_op_s *dlops_op;
 
-/* ------------------------------------------------------------------ core */
+/** @name Core */
+/** @{ */
 /** y = A x. x must have A's domain layout and y its range layout, and x and y must not share
  *  storage (the same array, or a common component of stacked arrays: DLOPS_ERR_ARG).
  *  **Collective**: the arguments are agreed before the run and any failure inside it (a user
@@ -58,8 +63,11 @@ DLOPS_EXTERN int dlops_op_get_shape(dlops_op A, int64_t *nrows, int64_t *ncols);
 /** dims (model shape) and dimsd (data shape) as PyLops defines them; *ndim receives the count,
  *  dims must hold DLOPS_MAX_NDIM entries. Not collective. */
 DLOPS_EXTERN int dlops_op_get_dims(dlops_op A, int *ndim, int64_t *dims);
+/** dimsd (data shape) as PyLops defines it; as dlops_op_get_dims. Not collective. */
 DLOPS_EXTERN int dlops_op_get_dimsd(dlops_op A, int *ndim, int64_t *dimsd);
+/** Element type of the operator (and of its vectors). Not collective. */
 DLOPS_EXTERN int dlops_op_get_dtype(dlops_op A, dlops_dtype *dtype);
+/** The context of the operator's vectors. Not collective. */
 DLOPS_EXTERN int dlops_op_get_ctx(dlops_op A, dlops_ctx *ctx);
 /** Short name of the operator kind ("blockdiag", "product", ...). Not collective. */
 DLOPS_EXTERN int dlops_op_get_name(dlops_op A, const char **name);
@@ -69,8 +77,10 @@ DLOPS_EXTERN int dlops_op_get_name(dlops_op A, const char **name);
  *  *passed is 1 or 0 on every rank; relerr (may be NULL) receives the relative difference.
  *  **Collective**. */
 DLOPS_EXTERN int dlops_op_dottest(dlops_op A, double rtol, unsigned long long seed, int *passed, double *relerr);
+/** @} */
 
-/* ------------------------------------------------------------------ algebra (not collective) */
+/** @name Algebra (not collective) */
+/** @{ */
 /** C = A B (A's domain layout must equal B's range layout). */
 DLOPS_EXTERN int dlops_op_create_product(dlops_op A, dlops_op B, dlops_op *C);
 /** C = A + B (same layouts). */
@@ -85,8 +95,10 @@ DLOPS_EXTERN int dlops_op_create_transpose(dlops_op A, dlops_op *C);
 DLOPS_EXTERN int dlops_op_create_conj(dlops_op A, dlops_op *C);
 /** C = A^p, p >= 0 (A square with equal domain and range layouts; p = 0 is the identity). */
 DLOPS_EXTERN int dlops_op_create_power(dlops_op A, int p, dlops_op *C);
+/** @} */
 
-/* ------------------------------------------------------------------ user operators */
+/** @name User operators */
+/** @{ */
 /** Callback applying a user operator: forward (y = A x) or adjoint (x = A^H y, arguments
  *  swapped: in = y, out = x). Returns 0 on success, non-zero to signal an error: the apply then
  *  returns DLOPS_ERR_ARG on every rank (the outcome is agreed over the context) with the
@@ -101,12 +113,14 @@ typedef int (*dlops_op_callback)(void *user, dlops_darray in, dlops_darray out);
 DLOPS_EXTERN int dlops_op_create_user(dlops_darray domain, dlops_darray range, dlops_op_callback apply,
                                       dlops_op_callback apply_adjoint, void *user, void (*destroy)(void *user),
                                       dlops_op *A);
+/** @} */
 
-/* ------------------------------------------------------------------ basic operators
- * On any context; on a one-rank context they are local operators. On P ranks, vectors are
- * 1-D SCATTER with the default split (the operator is applied block-locally for diagonal,
- * identity and zero). Coefficients (matrix entries, diagonals, filters) are read from host
- * memory and copied into the context's memory space at creation. */
+/** @name Basic operators
+ *  On any context; on a one-rank context they are local operators. On P ranks, vectors are
+ *  1-D SCATTER with the default split (the operator is applied block-locally for diagonal,
+ *  identity and zero). Coefficients (matrix entries, diagonals, filters) are read from host
+ *  memory and copied into the context's memory space at creation. */
+/** @{ */
 /** Dense matrix (nrows x ncols, row-major, copied) applied with BLAS gemv; the adjoint is the
  *  conjugate transpose. One-rank context only (nrows, ncols <= INT_MAX: 32-bit BLAS). */
 DLOPS_EXTERN int dlops_op_create_matrix(dlops_ctx ctx, int64_t nrows, int64_t ncols, dlops_dtype dtype,
@@ -155,8 +169,10 @@ DLOPS_EXTERN int dlops_op_create_convolve1d(dlops_ctx ctx, int ndim, const int64
 /** Transpose of the axes of an N-D model (y = x.transpose(perm)). One-rank context. */
 DLOPS_EXTERN int dlops_op_create_transpose_axes(dlops_ctx ctx, int ndim, const int64_t *dims, const int *perm,
                                                 dlops_dtype dtype, dlops_op *A);
+/** @} */
 
-/* ------------------------------------------------------------------ distributed composition */
+/** @name Distributed composition */
+/** @{ */
 /** Block-diagonal operator (PyLops-MPI MPIBlockDiag): each rank passes its own local operators
  *  (one-rank contexts; a rank may pass none), applied to consecutive pieces of its local block.
  *  Domain/range: 1-D SCATTER with local sizes = sums of the local operators' cols/rows. mask_color
@@ -190,6 +206,9 @@ DLOPS_EXTERN int dlops_op_create_replicated(dlops_ctx ctx, dlops_op local, dlops
  *  from the neighbour's opposite width is DLOPS_ERR_SIZE on every rank. **Collective**. */
 DLOPS_EXTERN int dlops_op_create_halo(dlops_ctx ctx, int ndim, const int64_t *dims, const int64_t *halo,
                                       const int *grid, dlops_dtype dtype, dlops_op *A);
+
+/** @} */
+/** @} */
 
 #ifdef __cplusplus
 }

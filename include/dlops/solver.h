@@ -1,8 +1,11 @@
-/* dlops/solver.h: iterative solvers. Included by dlops.h.
+/** @file
+ * dlops/solver.h: iterative solvers. Included by dlops.h.
  *
  * Every solver is written against the public darray and operator interfaces only, so the same
- * code runs on every communication backend and memory space, and on plain and stacked arrays
- * alike (the darray vector operations treat a stacked array as one vector).
+ * code runs on every communication backend and in every memory space a context can have (host,
+ * and the emulated device of test builds: this version has no CUDA memory space yet,
+ * docs/backends.md), and on plain and stacked arrays alike (the darray vector operations treat
+ * a stacked array as one vector).
  *
  * Conventions shared by all solvers:
  *   - Every solver call is **collective** on the operator's context. Options must be the same on
@@ -42,6 +45,8 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/** @addtogroup group_solver
+ * @{ */
 
 /** Why a solver stopped (dlops_solver_result.reason). Not errors. */
 typedef enum {
@@ -219,14 +224,15 @@ DLOPS_EXTERN int dlops_solver_opts_default(dlops_solver_opts *opts);
  *  ||r||^2 <= tol (DLOPS_CONVERGED_TOL) or after niter iterations. Variants: BLOCKING = PyLops-MPI
  *  (2 reductions per iteration), FUSED = Chronopoulos-Gear (1), PIPELINED = Ghysels-Vanroose (1).
  *  Setup reductions: 1 in every variant. Applies: BLOCKING 1 + iterations; FUSED/PIPELINED 2 +
- *  iterations (the residual's image is carried by a recurrence).
+ *  iterations (the residual's image is carried by a recurrence). **Collective**.
  *  @param[in]    A    square operator (domain layout = range layout)
  *  @param[in]    y    right-hand side (A's range layout)
  *  @param[inout] x    x0 on input, solution on output (A's domain layout)
  *  @param[in]    opts options or NULL
  *  @param[out]   res  result or NULL
- *  Errors (every rank): DLOPS_ERR_ARG (null, niter < 0, bad variant), DLOPS_ERR_SIZE (layouts),
- *  and any error of the operator. **Collective**. */
+ *  @return DLOPS_SUCCESS (also when the solver stops for a reason), or the same error on every
+ *          rank: DLOPS_ERR_ARG (null, niter < 0, bad variant), DLOPS_ERR_SIZE (layouts), and any
+ *          error of the operator. */
 DLOPS_EXTERN int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
                                 dlops_solver_result *res);
 
@@ -282,7 +288,8 @@ DLOPS_EXTERN int dlops_solve_ista(dlops_op A, dlops_darray y, dlops_darray x, co
 DLOPS_EXTERN int dlops_solve_fista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
                                    dlops_solver_result *res);
 
-/* ------------------------------------------------------------------ proximal operators */
+/** @name Proximal operators */
+/** @{ */
 /** Opaque proximal operator: a function f with its proximal map prox_{tau f}(x) =
  *  argmin_z f(z) + ||z - x||^2 / (2 tau), and for L2 its gradient. */
 typedef struct dlops_prox_s *dlops_prox;
@@ -354,13 +361,21 @@ DLOPS_EXTERN int dlops_solve_proximal_gradient(dlops_prox proxf, dlops_prox prox
  *  x_{k+1} = argmin ||Op x - b||^2 + ||A x - z_k + u_k||^2/tau by inner CGLS (inner_niter,
  *  inner_tol, warm started from x_k), z_{k+1} = prox_{tau g}(A x_{k+1} + u_k), u += A x - z.
  *  opts.tau > 0. Runs niter iterations. Cost history: 0.5 ||Op x - b||^2 + g(A x) per iteration
- *  (only computed when asked for, as in dlops_solve_proximal_gradient).
- *  @param[inout] x  x0 on input, solution on output (Op's and A's domain layout)
- *  @param[inout] z  z0 on input when opts.use_z0, A x on output (A's range layout); may be NULL
- *                   (then use_z0 must be 0)
- *  **Collective**. */
+ *  (only computed when asked for, as in dlops_solve_proximal_gradient). **Collective**.
+ *  @param[in]    proxg  the proximal operator of g
+ *  @param[in]    Op     the operator of the misfit
+ *  @param[in]    b      the data of the misfit (Op's range layout)
+ *  @param[in]    A      the operator inside g
+ *  @param[inout] x      x0 on input, solution on output (Op's and A's domain layout)
+ *  @param[inout] z      z0 on input when opts.use_z0, A x on output (A's range layout); may be
+ *                       NULL (then use_z0 must be 0)
+ *  @param[in]    opts   options (opts.tau > 0 is required, so NULL fails with DLOPS_ERR_ARG)
+ *  @param[out]   res    result or NULL */
 DLOPS_EXTERN int dlops_solve_admm_l2(dlops_prox proxg, dlops_op Op, dlops_darray b, dlops_op A, dlops_darray x,
                                      dlops_darray z, const dlops_solver_opts *opts, dlops_solver_result *res);
+
+/** @} */
+/** @} */
 
 #ifdef __cplusplus
 }

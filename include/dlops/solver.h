@@ -259,12 +259,12 @@ DLOPS_EXTERN int dlops_solve_lsqr(dlops_op A, dlops_darray y, dlops_darray x, co
  *  uniform [0, 1) values (+ i [0, 1) for complex) drawn from opts.seed as a function of the global
  *  index (same start on any rank count); 0 starts from b as given. Cost history: the eigenvalue
  *  modulus per iteration. BLOCKING: 2 reductions per iteration, FUSED: 1 (+ 1 setup).
+ *  **Collective**.
  *  @param[in]    A       square operator
  *  @param[inout] b       start (when random_start = 0) and on output the eigenvector estimate
  *  @param[in]    opts    options or NULL (tol default 1e-5)
  *  @param[out]   maxeig  the eigenvalue estimate (complex for complex operators)
- *  @param[out]   res     result or NULL; iterations counts as PyLops' iiter + 1
- *  **Collective**. */
+ *  @param[out]   res     result or NULL; iterations counts as PyLops' iiter + 1 */
 DLOPS_EXTERN int dlops_solve_power(dlops_op A, dlops_darray b, const dlops_solver_opts *opts, dlops_scalar *maxeig,
                                    dlops_solver_result *res);
 

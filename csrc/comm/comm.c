@@ -396,52 +396,73 @@ int dlops_comm_alltoallv(dlops_comm *c, const void *send, const int64_t *scounts
   return DLOPS_SUCCESS;
 }
 
-int dlops_comm_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t, dlops_memspace mem) {
+/* A neighbour list checked and translated for the backend: the messages to other ranks with
+ * complex counts as pairs of reals (self messages are copied here, in their memory space), and
+ * what they send. The copy lives on the stack for the usual few neighbours (no allocation per
+ * apply). */
+typedef struct {
+  dlops_nbr_msg local[16], *m;
+  int nr, f;
+  dlops_ctype rt;
+  int64_t nm, bytes, stage_elems;
+} nbr_list;
+
+static void nbr_free(nbr_list *L) {
+  if (L->m != L->local) free(L->m);
+}
+
+static int nbr_prepare(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t, dlops_memspace mem,
+                       nbr_list *L) {
+  L->m = L->local;
+  L->nr = 0;
+  L->nm = L->bytes = L->stage_elems = 0;
   DLOPS_CALL(check_type(c, t));
   DLOPS_CALL(check_mem(c, mem));
   DLOPS_CHECK(n >= 0 && (n == 0 || msgs), c->ctx, DLOPS_ERR_ARG, "bad neighbour list (n=%d)", n);
-  int f;
-  dlops_ctype rt = real_of(t, &f);
-  const dlops_comm_ops *ops = route(c, mem);
+  L->rt = real_of(t, &L->f);
   const size_t es = dlops_ctype_size(t);
-  const int stg = staged(c, mem);
-  /* the translated copy lives on the stack for the usual few neighbours (no allocation per apply) */
-  dlops_nbr_msg local[16], *m = local;
   if (n > 16) {
-    m = malloc(sizeof *m * (size_t)n);
-    DLOPS_CHECK(m, c->ctx, DLOPS_ERR_MEM, "cannot allocate %d messages", n);
+    L->m = malloc(sizeof *L->m * (size_t)n);
+    if (!L->m) L->m = L->local;
+    DLOPS_CHECK(L->m != L->local, c->ctx, DLOPS_ERR_MEM, "cannot allocate %d messages", n);
   }
-  int err = DLOPS_SUCCESS, nr = 0;
-  int64_t nm = 0, bytes = 0, stage_elems = 0;
   for (int i = 0; i < n; i++) {
-    if (msgs[i].peer < 0 || msgs[i].peer >= c->size || msgs[i].scount < 0 || msgs[i].rcount < 0) {
-      err = DLOPS_ERROR(c->ctx, DLOPS_ERR_ARG, "neighbour message %d: peer %d (size %d), counts %lld/%lld", i,
-                        msgs[i].peer, c->size, (long long)msgs[i].scount, (long long)msgs[i].rcount);
-      break;
-    }
+    if (msgs[i].peer < 0 || msgs[i].peer >= c->size || msgs[i].scount < 0 || msgs[i].rcount < 0)
+      return DLOPS_ERROR(c->ctx, DLOPS_ERR_ARG, "neighbour message %d: peer %d (size %d), counts %lld/%lld", i,
+                         msgs[i].peer, c->size, (long long)msgs[i].scount, (long long)msgs[i].rcount);
     if (msgs[i].peer == c->rank) continue; /* self messages: copied below */
-    m[nr] = msgs[i];
-    m[nr].scount *= f;
-    m[nr].rcount *= f;
-    stage_elems += msgs[i].scount + msgs[i].rcount;
-    nr++;
+    dlops_nbr_msg *q = &L->m[L->nr++];
+    *q = msgs[i];
+    q->scount *= L->f;
+    q->rcount *= L->f;
+    L->stage_elems += msgs[i].scount + msgs[i].rcount;
     if (msgs[i].scount > 0) {
-      nm += nchunks(c, msgs[i].scount * f);
-      bytes += msgs[i].scount * (int64_t)es;
+      L->nm += nchunks(c, msgs[i].scount * L->f);
+      L->bytes += msgs[i].scount * (int64_t)es;
     }
   }
-  for (int i = 0; i < n && !err; i++)
+  for (int i = 0; i < n; i++)
     if (msgs[i].peer == c->rank) {
       int64_t cnt = msgs[i].scount < msgs[i].rcount ? msgs[i].scount : msgs[i].rcount;
-      if (cnt > 0) err = self_copy(c, msgs[i].recvbuf, msgs[i].sendbuf, (size_t)cnt * es, mem);
+      if (cnt > 0) DLOPS_CALL(self_copy(c, msgs[i].recvbuf, msgs[i].sendbuf, (size_t)cnt * es, mem));
     }
+  return DLOPS_SUCCESS;
+}
+
+int dlops_comm_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t, dlops_memspace mem) {
+  nbr_list L;
+  int err = nbr_prepare(c, n, msgs, t, mem, &L);
+  const dlops_comm_ops *ops = route(c, mem);
+  const size_t es = dlops_ctype_size(t);
+  const int stg = staged(c, mem), f = L.f;
+  dlops_nbr_msg *m = L.m;
   double t0 = MPI_Wtime();
   int k = -1;
   if (!err && stg) {
     /* send and receive buffers of every message in one staging buffer */
-    err = stage_acquire(c, (size_t)stage_elems * es, &k);
+    err = stage_acquire(c, (size_t)L.stage_elems * es, &k);
     char *h = err ? NULL : c->stage[k].p;
-    for (int i = 0; i < nr && !err; i++) {
+    for (int i = 0; i < L.nr && !err; i++) {
       size_t sb = (size_t)(m[i].scount / f) * es, rb = (size_t)(m[i].rcount / f) * es;
       err = stage_copy(c, h, m[i].sendbuf, NULL, sb, 1);
       m[i].sendbuf = h;
@@ -449,7 +470,7 @@ int dlops_comm_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_c
       h += sb + rb;
     }
   }
-  if (!err) err = PICKFROM(ops, c, neighbor, 5)(c, nr, m, rt);
+  if (!err) err = PICKFROM(ops, c, neighbor, 5)(c, L.nr, m, L.rt);
   if (!err && stg)
     for (int i = 0, j = 0; i < n && !err; i++) {
       if (msgs[i].peer == c->rank) continue;
@@ -457,10 +478,36 @@ int dlops_comm_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_c
       j++;
     }
   if (k >= 0) stage_release(c, k);
-  if (m != local) free(m);
+  nbr_free(&L);
   DLOPS_CALL(err);
-  dlops_counter_add(c, DLOPS_COMM_NEIGHBOR, nm, bytes, MPI_Wtime() - t0);
+  dlops_counter_add(c, DLOPS_COMM_NEIGHBOR, L.nm, L.bytes, MPI_Wtime() - t0);
   return DLOPS_SUCCESS;
+}
+
+int dlops_comm_ineighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t, dlops_request *req,
+                         dlops_memspace mem) {
+  DLOPS_CHECK(req, c->ctx, DLOPS_ERR_ARG, "null request");
+  req->by = NULL;
+  req->stage = 0;
+  const dlops_comm_ops *ops = route(c, mem);
+  /* blocking where nothing could overlap: staged device buffers, a backend without a
+   * non-blocking exchange (its own blocking one, never a delegation to another protocol) */
+  if (staged(c, mem) || !ops->ineighbor || !ops->wait) return dlops_comm_neighbor(c, n, msgs, t, mem);
+  nbr_list L;
+  int err = nbr_prepare(c, n, msgs, t, mem, &L);
+  double t0 = MPI_Wtime();
+  if (!err) err = ops->ineighbor(c, L.nr, L.m, L.rt, req);
+  nbr_free(&L);
+  DLOPS_CALL(err);
+  req->by = ops;
+  dlops_counter_add(c, DLOPS_COMM_NEIGHBOR, L.nm, L.bytes, MPI_Wtime() - t0);
+  return DLOPS_SUCCESS;
+}
+
+int dlops_comm_test(dlops_comm *c, dlops_request *req) {
+  DLOPS_CHECK(req, c->ctx, DLOPS_ERR_ARG, "null request");
+  if (!req->by || !req->by->test) return DLOPS_SUCCESS;
+  return req->by->test(c, req);
 }
 
 /* Non-blocking calls on staged device buffers: the staging buffer belongs to the request until

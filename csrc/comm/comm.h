@@ -130,6 +130,12 @@ typedef struct dlops_comm_ops_s {
   int (*ireduce)(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op, int root,
                  dlops_request *req);
   int (*wait)(dlops_comm *c, dlops_request *req);
+  /** Start a neighbour exchange (no self messages), completed by wait; a backend may complete
+   *  it before returning (req->n = 0), e.g. when it would need more than DLOPS_REQ_MAX
+   *  requests. NULL: the front end runs the blocking neighbor entry instead (no overlap). */
+  int (*ineighbor)(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t, dlops_request *req);
+  /** Let the library progress a started operation without blocking (NULL: nothing to do). */
+  int (*test)(dlops_comm *c, dlops_request *req);
   /** Create the backend part of a split communicator: out->mpi is already set. */
   int (*split_init)(dlops_comm *parent, dlops_comm *out);
   void (*finalize)(dlops_comm *c); /* free backend-private data (not the MPI communicator) */
@@ -200,6 +206,20 @@ DLOPS_INTERN int dlops_comm_alltoallv(dlops_comm *c, const void *send, const int
  *  list order). Allocates nothing when the pattern repeats. */
 DLOPS_INTERN int dlops_comm_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t,
                                      dlops_memspace mem);
+/** Start a neighbour exchange: the same contract as dlops_comm_neighbor (every rank calls it,
+ *  with n = 0 when it has nothing to exchange), completed by dlops_comm_wait(c, req,
+ *  DLOPS_COMM_NEIGHBOR); until then the send buffers must stay untouched and the receive
+ *  buffers unread. Counted when started (the wait adds its time). The exchange overlaps the
+ *  caller's work between the two calls only where the backend takes the buffers as they are and
+ *  has a non-blocking exchange (two-sided MPI on host memory, or on device memory with a
+ *  CUDA-aware MPI); otherwise (RMA, whose exchange is one synchronised epoch; NCCL; staged
+ *  device memory) the whole exchange is done here and the wait does nothing. Either way the
+ *  result is the same. */
+DLOPS_INTERN int dlops_comm_ineighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t,
+                                      dlops_request *req, dlops_memspace mem);
+/** Let a started operation progress (MPI_Testall on two-sided MPI: a large message needs its
+ *  receiver inside MPI to move). Local, never blocks; the request still needs dlops_comm_wait. */
+DLOPS_INTERN int dlops_comm_test(dlops_comm *c, dlops_request *req);
 /** Start a broadcast; buf must stay untouched until dlops_comm_wait. Counted when started. */
 DLOPS_INTERN int dlops_comm_ibcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root,
                                    dlops_request *req, dlops_memspace mem);

@@ -89,28 +89,29 @@ static int mpi_allgatherv(dlops_comm *c, const void *send, int64_t scount, void 
   return DLOPS_SUCCESS;
 }
 
-/* Point-to-point exchange of (peer, send, scount, recv, rcount) pairs, chunked. */
-static int p2p_exchange(dlops_comm *c, int n, const dlops_nbr_msg *m, dlops_ctype t) {
-  size_t es = dlops_ctype_size(t);
+/* Requests a chunked point-to-point exchange needs. */
+static int64_t p2p_nreq(const dlops_comm *c, int n, const dlops_nbr_msg *m) {
   int64_t nreq = 0;
   for (int i = 0; i < n; i++) {
     if (m[i].peer == c->rank) continue;
     if (m[i].scount > 0) nreq += (m[i].scount + c->max_chunk - 1) / c->max_chunk;
     if (m[i].rcount > 0) nreq += (m[i].rcount + c->max_chunk - 1) / c->max_chunk;
   }
-  MPI_Request lreq[32], *req = lreq; /* no allocation for the usual few neighbours */
-  if (nreq > 32) {
-    req = malloc(sizeof *req * (size_t)nreq);
-    DLOPS_CHECK(req, c->ctx, DLOPS_ERR_MEM, "cannot allocate %lld requests", (long long)nreq);
-  }
-  int64_t k = 0;
-  int e = MPI_SUCCESS;
+  return nreq;
+}
+
+/* Post the receives, then the sends, of (peer, send, scount, recv, rcount) pairs, chunked, into
+ * req[*k...] (room for p2p_nreq requests); self pairs are copied. Returns an MPI code; *k counts
+ * the requests posted, which the caller completes even after a failure. */
+static int p2p_post(dlops_comm *c, int n, const dlops_nbr_msg *m, dlops_ctype t, MPI_Request *req, int64_t *k) {
+  const size_t es = dlops_ctype_size(t);
   const int tag = 4711;
+  int e = MPI_SUCCESS;
   for (int i = 0; i < n && e == MPI_SUCCESS; i++) {
     if (m[i].peer == c->rank || m[i].rcount <= 0) continue;
     for (int64_t off = 0; off < m[i].rcount && e == MPI_SUCCESS; off += c->max_chunk) {
       int cnt = (int)(m[i].rcount - off < c->max_chunk ? m[i].rcount - off : c->max_chunk);
-      e = MPI_Irecv((char *)m[i].recvbuf + off * es, cnt, dlops_ctype_mpi(t), m[i].peer, tag, c->mpi, &req[k++]);
+      e = MPI_Irecv((char *)m[i].recvbuf + off * es, cnt, dlops_ctype_mpi(t), m[i].peer, tag, c->mpi, &req[(*k)++]);
     }
   }
   for (int i = 0; i < n && e == MPI_SUCCESS; i++) {
@@ -123,9 +124,22 @@ static int p2p_exchange(dlops_comm *c, int n, const dlops_nbr_msg *m, dlops_ctyp
     for (int64_t off = 0; off < m[i].scount && e == MPI_SUCCESS; off += c->max_chunk) {
       int cnt = (int)(m[i].scount - off < c->max_chunk ? m[i].scount - off : c->max_chunk);
       e = MPI_Isend((const char *)m[i].sendbuf + off * es, cnt, dlops_ctype_mpi(t), m[i].peer, tag, c->mpi,
-                    &req[k++]);
+                    &req[(*k)++]);
     }
   }
+  return e;
+}
+
+/* Point-to-point exchange of (peer, send, scount, recv, rcount) pairs, chunked. */
+static int p2p_exchange(dlops_comm *c, int n, const dlops_nbr_msg *m, dlops_ctype t) {
+  const int64_t nreq = p2p_nreq(c, n, m);
+  MPI_Request lreq[32], *req = lreq; /* no allocation for the usual few neighbours */
+  if (nreq > 32) {
+    req = malloc(sizeof *req * (size_t)nreq);
+    DLOPS_CHECK(req, c->ctx, DLOPS_ERR_MEM, "cannot allocate %lld requests", (long long)nreq);
+  }
+  int64_t k = 0;
+  int e = p2p_post(c, n, m, t, req, &k);
   if (k > 0) {
     int e2 = MPI_Waitall((int)k, req, MPI_STATUSES_IGNORE);
     if (e == MPI_SUCCESS) e = e2;
@@ -175,6 +189,34 @@ static int mpi_alltoallv(dlops_comm *c, const void *send, const int64_t *scounts
 
 static int mpi_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t) {
   return p2p_exchange(c, n, msgs, t);
+}
+
+/* Non-blocking neighbour exchange: the requests live in req (completed by mpi_wait). More
+ * chunks than DLOPS_REQ_MAX (only with an artificially small chunk limit, or many peers) are
+ * exchanged at once, blocking, which is still correct. */
+static int mpi_ineighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t, dlops_request *req) {
+  req->n = 0;
+  req->dt = MPI_DATATYPE_NULL;
+  if (p2p_nreq(c, n, msgs) > DLOPS_REQ_MAX) return p2p_exchange(c, n, msgs, t);
+  int64_t k = 0;
+  int e = p2p_post(c, n, msgs, t, req->r, &k);
+  req->n = (int)k;
+  if (e != MPI_SUCCESS) {
+    /* complete what was posted: the buffers must not stay in use after a failed start */
+    if (k > 0) MPI_Waitall((int)k, req->r, MPI_STATUSES_IGNORE);
+    req->n = 0;
+    return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "point-to-point exchange");
+  }
+  return DLOPS_SUCCESS;
+}
+
+static int mpi_test(dlops_comm *c, dlops_request *req) {
+  int done = 1;
+  if (req->n > 0) {
+    int e = MPI_Testall(req->n, req->r, &done, MPI_STATUSES_IGNORE);
+    if (e != MPI_SUCCESS) return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Testall");
+  }
+  return DLOPS_SUCCESS;
 }
 
 /* Non-blocking: one message of q chunks (contiguous derived type) plus the remainder. */
@@ -253,6 +295,8 @@ const dlops_comm_ops dlops_comm_mpi_ops = {
     .iallreduce = mpi_iallreduce,
     .ireduce = mpi_ireduce,
     .wait = mpi_wait,
+    .ineighbor = mpi_ineighbor,
+    .test = mpi_test,
     .split_init = NULL,
     .finalize = NULL,
 };

@@ -24,24 +24,25 @@ enum {
   MC_ALLREDUCE, MC_IALLREDUCE, MC_ALLGATHER, MC_ALLGATHERV, MC_BCAST, MC_IBCAST, MC_BARRIER, MC_ALLTOALLV,
   MC_REDUCE, MC_ISEND, MC_IRECV, MC_SEND, MC_RECV, MC_SENDRECV, MC_FENCE, MC_POST, MC_START, MC_COMPLETE,
   MC_WAIT, MC_FLUSH_ALL, MC_PUT, MC_GET, MC_ACCUMULATE, MC_FETCH_AND_OP, MC_WIN_ALLOC, MC_WIN_FREE,
-  MC_COMM_SPLIT, MC_NUM
+  MC_COMM_SPLIT, MC_TESTALL, MC_NUM
 };
 static const char *const mc_names[MC_NUM] = {
     "MPI_Allreduce", "MPI_Iallreduce", "MPI_Allgather", "MPI_Allgatherv", "MPI_Bcast", "MPI_Ibcast", "MPI_Barrier",
     "MPI_Alltoallv", "MPI_Reduce", "MPI_Isend", "MPI_Irecv", "MPI_Send", "MPI_Recv", "MPI_Sendrecv",
     "MPI_Win_fence", "MPI_Win_post", "MPI_Win_start", "MPI_Win_complete", "MPI_Win_wait", "MPI_Win_flush_all",
     "MPI_Put", "MPI_Get", "MPI_Accumulate", "MPI_Fetch_and_op", "MPI_Win_allocate(_shared)", "MPI_Win_free",
-    "MPI_Comm_split"};
+    "MPI_Comm_split", "MPI_Testall"};
 
 static volatile int mc_on;
 static long long mc_count[MC_NUM];
 static long long mc_allocs;
 
-/* collective (and point-to-point synchronising) calls: everything but one-sided data calls */
+/* collective (and point-to-point synchronising) calls: everything but one-sided data calls and
+ * progress tests */
 static inline long long mc_sync_calls(const long long *c) {
   long long s = 0;
   for (int k = 0; k < MC_NUM; k++)
-    if (k != MC_PUT && k != MC_GET && k != MC_ACCUMULATE && k != MC_FETCH_AND_OP) s += c[k];
+    if (k != MC_PUT && k != MC_GET && k != MC_ACCUMULATE && k != MC_FETCH_AND_OP && k != MC_TESTALL) s += c[k];
   return s;
 }
 
@@ -104,6 +105,10 @@ MC_EXPORT int MPI_Alltoallv(const void *s, const int sc[], const int sd[], MPI_D
 MC_EXPORT int MPI_Reduce(const void *s, void *r, int n, MPI_Datatype t, MPI_Op op, int root, MPI_Comm c) {
   MC_HIT(MC_REDUCE);
   return PMPI_Reduce(s, r, n, t, op, root, c);
+}
+MC_EXPORT int MPI_Testall(int n, MPI_Request q[], int *flag, MPI_Status st[]) {
+  MC_HIT(MC_TESTALL);
+  return PMPI_Testall(n, q, flag, st);
 }
 MC_EXPORT int MPI_Isend(const void *b, int n, MPI_Datatype t, int d, int tag, MPI_Comm c, MPI_Request *q) {
   MC_HIT(MC_ISEND);

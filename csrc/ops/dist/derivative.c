@@ -37,6 +37,7 @@ typedef struct {
   dlops_stencil_args args;    /* the local geometry (ghost fields set per direction) */
   xchg xc[2];
   dlops_darray tmpl;          /* the vectors' template: where the buffers live */
+  int overlap;                /* compute the interior while the ghost rows travel (DLOPS_OVERLAP) */
 } deriv_data;
 
 static void xchg_free(dlops_darray t, xchg *c) {
@@ -153,26 +154,42 @@ static int xchg_build(dlops_ctx ctx, const dlops_stencil_prog *p, int64_t inner,
   return err;
 }
 
-/* Exchange the ghost rows of x that the program of direction adj reads (every rank calls). */
-static int deriv_exchange(dlops_op A, xchg *c, dlops_darray x) {
+/* Start the exchange of the ghost rows of x that the program of direction adj reads (every
+ * rank calls): pack the rows the neighbours read, then start the neighbour exchange. */
+static int deriv_exchange_begin(dlops_op A, xchg *c, dlops_darray x, dlops_request *req) {
   deriv_data *d = A->data;
   dlops_mem *m = x->m;
   const size_t rb = (size_t)d->args.inner * dlops_dtype_size(A->dtype);
   int err = 0;
-  for (int64_t k = 0; k < c->nsrows && !err; k++) /* pack the rows the neighbours read */
+  for (int64_t k = 0; k < c->nsrows && !err; k++)
     DLOPS_STEP(A->ctx, err, dlops_mem_copy(m, (char *)c->sbuf + (size_t)k * rb, m,
                                            (const char *)x->data + (size_t)c->srows[k] * rb, rb, 0));
-  /* every rank calls the exchange, with no message when it has none (comm.h contract), also
+  /* every rank starts the exchange, with no message when it has none (comm.h contract), also
    * after a failed pack: the other ranks are in it (the failure is marked on the context) */
-  const int cerr = dlops_comm_neighbor(A->ctx->world, c->nmsg, c->msg, (dlops_ctype)A->dtype, x->mem);
+  int cerr;
+  if (d->overlap) {
+    cerr = dlops_comm_ineighbor(A->ctx->world, c->nmsg, c->msg, (dlops_ctype)A->dtype, req, x->mem);
+  } else {
+    req->by = NULL; /* nothing to wait for */
+    cerr = dlops_comm_neighbor(A->ctx->world, c->nmsg, c->msg, (dlops_ctype)A->dtype, x->mem);
+  }
   return err ? err : cerr;
 }
 
+/* Output elements per stencil call while ghost rows travel: between two calls MPI is given the
+ * chance to move the messages on (a large message needs its receiver inside MPI). */
+#define OVERLAP_PIECE ((int64_t)1 << 16)
+
 int dlops_deriv_sum_apply(int n, const dlops_op *D, const double *w, const dlops_darray *xs, dlops_darray y, int adj) {
   dlops_stencil_term terms[DLOPS_STENCIL_MAXTERM];
+  dlops_request req[DLOPS_STENCIL_MAXTERM];
   if (n < 1 || n > DLOPS_STENCIL_MAXTERM)
     return DLOPS_ERROR(y->ctx, DLOPS_ERR_INTERNAL, "derivative sum of %d terms", n);
-  int err = 0;
+  int err = 0, nreq = 0;
+  /* Elements [ilo, ihi) of y read no ghost row: every output row there is at least REACH rows
+   * from both ends of this rank's rows of every distributed term. They are computed while the
+   * ghost rows travel, the rest after. */
+  int64_t ilo = 0, ihi = INT64_MAX;
   for (int k = 0; k < n; k++) {
     deriv_data *d = D[k]->data;
     terms[k].prog = &d->prog[adj];
@@ -180,6 +197,9 @@ int dlops_deriv_sum_apply(int n, const dlops_op *D, const double *w, const dlops
     terms[k].x = xs[k]->data;
     terms[k].weight = w ? w[k] : 1.0;
     if (!d->dist) continue;
+    const int64_t lo = R * d->args.inner, hi = (d->args.nrows - R) * d->args.inner;
+    ilo = lo > ilo ? lo : ilo;
+    ihi = hi < ihi ? hi : ihi;
     xchg *c = &d->xc[adj];
     /* an earlier term that fetched the rows of the same input with the same statements: reuse
      * them. Decided on what every rank shares (the input's role and the programs, agreed at
@@ -195,17 +215,32 @@ int dlops_deriv_sum_apply(int n, const dlops_op *D, const double *w, const dlops
     if (j < k) {
       terms[k].args.ghost = terms[j].args.ghost;
     } else {
-      DLOPS_STEP(D[k]->ctx, err, deriv_exchange(D[k], c, xs[k]));
+      DLOPS_STEP(D[k]->ctx, err, deriv_exchange_begin(D[k], c, xs[k], &req[nreq]));
+      nreq++;
       terms[k].args.ghost = c->rbuf;
     }
     terms[k].args.nghost = c->nrrows;
     for (int q = 0; q < 2 * R; q++) terms[k].args.gmap[q] = c->gmap[q];
   }
-  if (err) return err;
-  const dlops_stencil_args *a0 = &terms[0].args;
-  const int64_t nel = a0->outer * a0->nrows * a0->inner;
-  if (nel == 0) return DLOPS_SUCCESS;
-  return y->m->ops->stencil(y->m, D[0]->dtype, n, terms, nel, 0, nel, y->data);
+  const dlops_stencil_args *a0 = &((const deriv_data *)D[0]->data)->args; /* every term covers y */
+  const int64_t total = a0->outer * a0->nrows * a0->inner;
+  const dlops_dtype t = D[0]->dtype;
+  dlops_mem *m = y->m;
+  if (nreq == 0 || ihi <= ilo) { /* nothing to overlap: no exchange, or no row clear of the ghosts */
+    ilo = ihi = 0;
+  } else {
+    for (int64_t e = ilo; e < ihi && !err; e += OVERLAP_PIECE) {
+      DLOPS_STEP(y->ctx, err, m->ops->stencil(m, t, n, terms, total, e, ihi - e < OVERLAP_PIECE ? ihi : e + OVERLAP_PIECE,
+                                              y->data));
+      for (int k = 0; k < nreq && !err; k++) DLOPS_STEP(y->ctx, err, dlops_comm_test(y->ctx->world, &req[k]));
+    }
+  }
+  /* every started exchange completes, also after a failure (its buffers are in use) */
+  for (int k = 0; k < nreq; k++) DLOPS_STEP(y->ctx, err, dlops_comm_wait(y->ctx->world, &req[k], DLOPS_COMM_NEIGHBOR));
+  if (err || total == 0) return err;
+  err = m->ops->stencil(m, t, n, terms, total, 0, ilo, y->data);
+  if (!err) err = m->ops->stencil(m, t, n, terms, total, ihi, total, y->data);
+  return err;
 }
 
 static int deriv_run(dlops_op A, dlops_darray x, dlops_darray y, int adj) {
@@ -292,6 +327,8 @@ static int deriv_create(dlops_ctx ctx, int second, int ndim, const int64_t *dims
   int64_t rows, row0, nelem;
   dlops_nd_split(ctx, ndim, dims, &rows, &row0, &nelem);
   d->dist = ctx->size > 1 && axis == 0;
+  const char *ov = getenv("DLOPS_OVERLAP");
+  d->overlap = !(ov && !strcmp(ov, "0")); /* a local choice: ranks may differ (same messages) */
   int64_t inner = 1, outer = 1;
   for (int k = axis + 1; k < ndim; k++) inner *= dims[k];
   for (int k = 0; k < axis; k++) outer *= k == 0 ? rows : dims[k];

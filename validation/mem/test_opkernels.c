@@ -63,11 +63,14 @@ static double eval(dlops_dtype t, int e, double a, double b, double c, double d)
   return dlops_stencil_eval_d(e, is_cplx(t), a, b, c, d);
 }
 
-/* t = D x (finished) for one term over an outer x n x inner array of reals (m reals a row). */
-static void ref_term(dlops_dtype t, const dlops_stencil_prog *p, int64_t outer, int64_t n, int64_t m, const void *x,
-                     void *out) {
+/* t = D x (finished) for one term over an outer x n x inner array of reals (m reals a row). With
+ * acc, out += D x as the kernel adds a term of a sum of accumulable programs (stencil.h): every
+ * statement, whatever its mode, adds (SUB: subtracts) its value times sc = w / h, in the dtype's
+ * precision, with no finishing division. */
+static void ref_term_mode(dlops_dtype t, const dlops_stencil_prog *p, int64_t outer, int64_t n, int64_t m,
+                          const void *x, void *out, int acc, double sc) {
   const int64_t nr = outer * n * m;
-  for (int64_t r = 0; r < nr; r++) wr(out, t, r, 0.0);
+  for (int64_t r = 0; r < nr && !acc; r++) wr(out, t, r, 0.0);
   for (int64_t o = 0; o < outer; o++)
     for (int64_t i = 0; i < n; i++)
       for (int s = 0; s < p->nst; s++) {
@@ -82,7 +85,12 @@ static void ref_term(dlops_dtype t, const dlops_stencil_prog *p, int64_t outer, 
           const int64_t r = (o * n + i) * m + k;
           const double e = eval(t, st->expr, v[0], v[1], v[2], v[3]);
           double y = rd(out, t, r);
-          if (is_single(t)) {
+          if (acc && is_single(t)) {
+            const float ef = (float)sc * (float)e;
+            y = st->mode == DLOPS_ST_SUB ? (float)y - ef : (float)y + ef;
+          } else if (acc) {
+            y = st->mode == DLOPS_ST_SUB ? y - sc * e : y + sc * e;
+          } else if (is_single(t)) {
             float yf = (float)y, ef = (float)e;
             yf = st->mode == DLOPS_ST_SET ? ef : st->mode == DLOPS_ST_ADD ? yf + ef : yf - ef;
             y = yf;
@@ -92,12 +100,16 @@ static void ref_term(dlops_dtype t, const dlops_stencil_prog *p, int64_t outer, 
           wr(out, t, r, y);
         }
       }
-  for (int64_t r = 0; r < nr; r++) {
+  for (int64_t r = 0; r < nr && !acc; r++) {
     if (is_single(t))
       ((float *)out)[r] = dlops_stencil_finish_s(is_cplx(t), ((float *)out)[r], p->scale);
     else
       ((double *)out)[r] = dlops_stencil_finish_d(is_cplx(t), ((double *)out)[r], p->scale);
   }
+}
+static void ref_term(dlops_dtype t, const dlops_stencil_prog *p, int64_t outer, int64_t n, int64_t m, const void *x,
+                     void *out) {
+  ref_term_mode(t, p, outer, n, m, x, out, 0, 1.0);
 }
 
 /* A random program on an axis of n samples: statements whose operands stay inside [0, n). With
@@ -201,6 +213,24 @@ static void check_stencil(dlops_mem *mh, dlops_mem *me, dlops_dtype t, const int
   } else {
     const double tol = is_single(t) ? 1e-5 : 1e-13, e = max_rel(t, got, ref, nr);
     T_CHECK(e <= tol, "%s: rel %g from the reference sum", what, e);
+  }
+  int acc_all = nterm > 1; /* every SET alone on its rows: the kernel adds the terms statement by statement */
+  for (int k = 0; k < nterm; k++)
+    for (int s = 0; s < prog[k].nst; s++)
+      for (int u = 0; u < prog[k].nst; u++) {
+        const dlops_stencil_stmt *a = &prog[k].st[s], *b = &prog[k].st[u];
+        if (u != s && a->mode == DLOPS_ST_SET && b->lo < b->hi && a->lo < b->hi && b->lo < a->hi) acc_all = 0;
+      }
+  if (acc_all) { /* the kernel's additions, bit for bit, whichever path an element takes */
+    void *acc = calloc(1, bytes);
+    for (int k = 0; k < nterm; k++) {
+      const dlops_stencil_args *a = &terms[k].args;
+      const double wh = terms[k].weight / prog[k].scale, sc = is_single(t) ? (double)(float)wh : wh;
+      ref_term_mode(t, &prog[k], a->outer, a->nrows, is_cplx(t) ? 2 * a->inner : a->inner, x, acc, 1, sc);
+    }
+    T_CHECK(!memcmp(got, acc, bytes), "%s: not bit for bit the in-order sum (max rel %g)", what,
+            max_rel(t, got, acc, nr));
+    free(acc);
   }
   { /* the same output computed in three pieces, the last first (as an apply that overlaps its
      * ghost exchange does): the same bits, and nothing outside a piece is written */

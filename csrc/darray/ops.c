@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "darray_impl.h"
+#include "fused.h"
 #include "../core/handle.h"
 #include "../mem/exact.h"
 
@@ -140,6 +141,29 @@ int dlops_darray_axpby(dlops_scalar a, dlops_darray x, dlops_scalar b, dlops_dar
     return DLOPS_SUCCESS;
   }
   return x->m->ops->axpby(x->m, x->dtype, x->nlocal, a, x->data, b, y->data);
+}
+
+static int step_leaf(dlops_scalar a, dlops_darray p, dlops_darray y, dlops_darray r, dlops_scalar b) {
+  DLOPS_CHECK(p->data != y->data && p->data != r->data && (y->data != r->data || !p->nlocal), p->ctx,
+              DLOPS_ERR_ARG, "step: p, y and r must be three different arrays");
+  dlops_mem *m = p->m;
+  if (!m->ops->step) { /* a memory space without the fused kernel: the two passes */
+    DLOPS_CALL(m->ops->axpby(m, p->dtype, p->nlocal, a, p->data, (dlops_scalar){1.0, 0.0}, y->data));
+    return m->ops->axpby(m, p->dtype, p->nlocal, (dlops_scalar){1.0, 0.0}, r->data, b, p->data);
+  }
+  return m->ops->step(m, p->dtype, p->nlocal, a, p->data, y->data, r->data, b);
+}
+
+int dlops_darray_step(dlops_scalar a, dlops_darray p, dlops_darray y, dlops_darray r, dlops_scalar b) {
+  DLOPS_CALL(check_pair(p, y, 1, "step"));
+  DLOPS_CALL(check_pair(p, r, 1, "step"));
+  DLOPS_CALL(real_coef(p, a, "step"));
+  DLOPS_CALL(real_coef(p, b, "step"));
+  if (p->nparts) {
+    for (int i = 0; i < p->nparts; i++) DLOPS_CALL(dlops_darray_step(a, p->parts[i], y->parts[i], r->parts[i], b));
+    return DLOPS_SUCCESS;
+  }
+  return step_leaf(a, p, y, r, b);
 }
 
 int dlops_darray_scale(dlops_darray x, dlops_scalar a) {

@@ -182,6 +182,11 @@ static int e_axpby(dlops_mem *m, dlops_dtype t, int64_t n, dlops_scalar a, const
   region reg[2] = {{x, nbytes(t, n), 0}, {y, nbytes(t, n), 1}};
   EMU_RUN(m, "axpby", 2, H.axpby(m, t, n, a, x, b, y));
 }
+static int e_step(dlops_mem *m, dlops_dtype t, int64_t n, dlops_scalar a, void *p, void *y, const void *r,
+                  dlops_scalar b) {
+  region reg[3] = {{r, nbytes(t, n), 0}, {p, nbytes(t, n), 1}, {y, nbytes(t, n), 1}};
+  EMU_RUN(m, "step", 3, H.step(m, t, n, a, p, y, r, b));
+}
 static int e_scale(dlops_mem *m, dlops_dtype t, int64_t n, dlops_scalar a, void *x) {
   region reg[1] = {{x, nbytes(t, n), 1}};
   EMU_RUN(m, "scale", 1, H.scale(m, t, n, a, x));
@@ -293,6 +298,7 @@ const dlops_mem_ops dlops_mem_emu_ops = {
     .fill = e_fill,
     .convert = e_convert,
     .axpby = e_axpby,
+    .step = e_step,
     .scale = e_scale,
     .conj = e_conj,
     .mult = e_mult,

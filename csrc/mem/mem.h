@@ -94,6 +94,12 @@ typedef struct dlops_mem_ops_s {
   /** y = x converted from tx to ty (numpy's cast; complex to real keeps the real part). */
   int (*convert)(dlops_mem *m, int64_t n, dlops_dtype tx, const void *x, dlops_dtype ty, void *y);
   int (*axpby)(dlops_mem *m, dlops_dtype t, int64_t n, dlops_scalar a, const void *x, dlops_scalar b, void *y);
+  /** A solver's update and new direction in one pass: y = a p + y, then p = r + b p, element by
+   *  element with the axpby arithmetic (the same bits as axpby(a, p, 1, y) followed by
+   *  axpby(1, r, b, p), up to the sign and payload of a NaN); y, p and r distinct. Optional: NULL makes the caller run the two axpby
+   *  passes. */
+  int (*step)(dlops_mem *m, dlops_dtype t, int64_t n, dlops_scalar a, void *p, void *y, const void *r,
+              dlops_scalar b);
   int (*scale)(dlops_mem *m, dlops_dtype t, int64_t n, dlops_scalar a, void *x);
   int (*conj)(dlops_mem *m, dlops_dtype t, int64_t n, void *x);
   /** z = op(x) .* y, op = conj when conj_x (z may alias x or y). */

@@ -9,6 +9,7 @@
  *             last iteration applies A once more than needed (inherent to pipelining). */
 #include <stdio.h>
 
+#include "../darray/fused.h"
 #include "solver_impl.h"
 
 static void print_setup(const slv_run *R, dlops_op A, dlops_darray x) {
@@ -86,12 +87,13 @@ int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solve
       if (!isfinite(cOpc)) { reason = DLOPS_DIVERGED_NAN; break; }
       if (cOpc == 0.0) { reason = DLOPS_DIVERGED_BREAKDOWN; break; }
       double a = kold / cOpc;
-      SLV_LOCAL(dlops_darray_axpby(slv_s(a), c, slv_s(1.0), xw));
       SLV_LOCAL(dlops_darray_axpby(slv_s(-a), q, slv_s(1.0), r));
       SLV_TRY(dlops_darray_vdot(r, r, &d));
       double k = slv_abs(d);
       double b = k / kold;
-      SLV_LOCAL(dlops_darray_axpby(slv_s(1.0), r, slv_s(b), c));
+      /* x += a c, then c = r + b c, in one pass (the x update waits for b: nothing reads x in
+       * between) */
+      SLV_LOCAL(dlops_darray_step(slv_s(a), c, xw, r, slv_s(b)));
       kold = k;
       it++;
       if (show) print_step(&R, it, xw, sqrt(kold));
@@ -128,7 +130,6 @@ int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solve
       if (!isfinite(den)) { reason = DLOPS_DIVERGED_NAN; break; }
       if (!(den > 0.0)) { reason = DLOPS_DIVERGED_BREAKDOWN; break; }
       double a = kold / den;
-      SLV_LOCAL(dlops_darray_axpby(slv_s(a), c, slv_s(1.0), xw));
       SLV_LOCAL(dlops_darray_axpby(slv_s(-a), q, slv_s(1.0), r));
       int last = it + 1 >= o->niter;
       if (!last) SLV_LOCAL(dlops_op_apply(A, r, s));
@@ -138,8 +139,10 @@ int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solve
       aold = a;
       if (!last) {
         delta = d[1].re;
-        SLV_LOCAL(dlops_darray_axpby(slv_s(1.0), r, slv_s(b), c));
+        SLV_LOCAL(dlops_darray_step(slv_s(a), c, xw, r, slv_s(b))); /* x += a c; c = r + b c: one pass */
         SLV_LOCAL(dlops_darray_axpby(slv_s(1.0), s, slv_s(b), q));
+      } else {
+        SLV_LOCAL(dlops_darray_axpby(slv_s(a), c, slv_s(1.0), xw));
       }
       kold = k;
       it++;

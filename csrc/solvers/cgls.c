@@ -8,6 +8,7 @@
  * the fused variants use damp^2 throughout. r1norm = kold (the squared normal residual) as PyLops. */
 #include <stdio.h>
 
+#include "../darray/fused.h"
 #include "solver_impl.h"
 
 static void print_setup(const slv_run *R, dlops_op A, dlops_darray x, double damp2) {
@@ -110,7 +111,9 @@ int dlops_solve_cgls(dlops_op A, dlops_darray y, dlops_darray x, const dlops_sol
     if (!isfinite(den)) { reason = DLOPS_DIVERGED_NAN; break; }
     if (den == 0.0) { reason = DLOPS_DIVERGED_BREAKDOWN; break; }
     double a = dim == 0.0 ? fabs(kold / dre) : kold / den;
-    SLV_LOCAL(dlops_darray_axpby(slv_s(a), c, slv_s(1.0), xw));
+    /* without damping nothing reads x before the new direction: x += a c is made then, in the
+     * same pass as c = r + b c */
+    if (damp2 != 0.0) SLV_LOCAL(dlops_darray_axpby(slv_s(a), c, slv_s(1.0), xw));
     SLV_LOCAL(dlops_darray_axpby(slv_s(-a), q, slv_s(1.0), s));
     SLV_LOCAL(dlops_op_apply_adjoint(A, s, r));
     /* r -= damp^2 x: a pass over two model-size arrays, skipped without damping (r - 0 x = r for
@@ -128,7 +131,10 @@ int dlops_solve_cgls(dlops_op A, dlops_darray y, dlops_darray x, const dlops_sol
       if (n == 3) xx = slv_abs(d[2]);
     }
     double b = k / kold;
-    SLV_LOCAL(dlops_darray_axpby(slv_s(1.0), r, slv_s(b), c));
+    if (damp2 != 0.0)
+      SLV_LOCAL(dlops_darray_axpby(slv_s(1.0), r, slv_s(b), c));
+    else
+      SLV_LOCAL(dlops_darray_step(slv_s(a), c, xw, r, slv_s(b)));
     /* the next direction's image; the fused variant skips it when the loop is about to end */
     if (blocking || (it + 1 < o->niter && k > tol)) SLV_LOCAL(dlops_op_apply(A, c, q));
     kold = k;

@@ -7,6 +7,7 @@
 #include <float.h>
 #include <stdio.h>
 
+#include "../darray/fused.h"
 #include "solver_impl.h"
 
 /* Stable Givens rotation (scipy's _sym_ortho). */
@@ -166,8 +167,7 @@ int dlops_solve_lsqr(dlops_op A, dlops_darray y, dlops_darray x, const dlops_sol
       wnorm2 = wn * wn;
     }
     ddnorm += wnorm2 / (rho * rho);
-    SLV_LOCAL(dlops_darray_axpby(slv_s(t1), w, slv_s(1.0), xw));
-    SLV_LOCAL(dlops_darray_axpby(slv_s(1.0), v, slv_s(t2), w));
+    SLV_LOCAL(dlops_darray_step(slv_s(t1), w, xw, v, slv_s(t2))); /* x += t1 w; w = v + t2 w: one pass */
     if (have_vw) wnorm2 = vnorm2 + 2.0 * t2 * vw + t2 * t2 * wnorm2;
     /* norm estimates (scipy) */
     double delta = sn2 * rho, gambar = -cs2 * rho, rhs = phi - delta * z, zbar = rhs / gambar;

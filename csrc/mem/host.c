@@ -627,15 +627,17 @@ static int h_strided(dlops_mem *m, size_t es, const dlops_mem_strided *s, void *
 #define R DLOPS_STENCIL_REACH
 
 /* A sum of stencil terms (stencil.h) is computed in one pass over the output: the flat local
- * array is cut into chunks of STENCIL_TILE reals; for each chunk every term is evaluated into a
- * small buffer (zeroed, every statement of the term's program in order, divided by the
- * sampling) and combined into the output chunk (y = w0 t0, then y = y + wk tk), so the output
- * is written once and each input read once from memory, whatever the number of terms. Within a
- * chunk a statement is one flat loop over the reals whose operands are all local (vectorised
- * whatever the row length: a derivative along the last axis has rows of one element); only the
- * reals of rows next to ghost rows go through a per-row pointer lookup. Every output element
- * still receives its statements in program order, so a single term gives the same result, bit
- * for bit, as running PyLops' statements over whole arrays. */
+ * array is cut into chunks of STENCIL_TILE reals. A single term runs each statement of its program
+ * in order on the chunk (zeroed only where no SET assigns), then divides by the sampling. A sum of
+ * accumulable programs is evaluated element by element in registers wherever every operand is
+ * local (stencil_sum_: per element 0 + w0/h0 s.. + w1/h1 s.., up to three terms per loop), so the
+ * output is written once and each input read once from memory, whatever the number of terms; other
+ * sums evaluate each term into a small buffer and add it. Within a chunk a statement is one flat
+ * loop over the reals whose operands are all local (vectorised whatever the row length: a
+ * derivative along the last axis has rows of one element); only the reals of rows next to ghost
+ * rows go through a per-row pointer lookup. Every output element still receives its statements in
+ * program order, so a single term gives the same result, bit for bit, as running PyLops'
+ * statements over whole arrays, and a sum the same bits whichever path an element takes. */
 #define STENCIL_TILE 512 /* reals per chunk: the buffer, the output chunk and the operands stay in L1 */
 
 typedef struct {
@@ -672,6 +674,61 @@ static int prog_accumulable(const dlops_stencil_prog *p) {
   return 1;
 }
 
+/* Zeroes the reals [b0, b1) of a block (out points at b0) that no SET statement assigns: a SET
+ * discards what was there, so only the rows the ADDs and SUBs start on (and rows no statement
+ * touches) need the zero, and a chunk's output is not written twice where a SET covers it. */
+static void zero_unset(const dlops_stencil_prog *p, const stmt_range *sr, int64_t b0, int64_t b1, char *out,
+                       size_t es) {
+  for (int64_t e = b0; e < b1;) {
+    int64_t cover = e, next = b1; /* the furthest end of a SET covering e; the nearest SET start after e */
+    for (int s = 0; s < p->nst; s++) {
+      if (p->st[s].mode != DLOPS_ST_SET || sr[s].hi <= sr[s].lo) continue;
+      if (sr[s].lo <= e && sr[s].hi > cover) cover = sr[s].hi;
+      if (sr[s].lo > e && sr[s].lo < next) next = sr[s].lo;
+    }
+    if (cover > e) {
+      e = cover;
+    } else {
+      memset(out + (size_t)(e - b0) * es, 0, (size_t)(next - e) * es);
+      e = next;
+    }
+  }
+}
+
+/* The expressions the fused sum evaluates: those of the derivative programs' interior rows,
+ * forward and (merged) adjoint. */
+static int fused_expr(int e) {
+  return e == DLOPS_E_DIFF || e == DLOPS_E_HALFDIFF || e == DLOPS_E_SD || e == DLOPS_E_HALFSUB || e == DLOPS_E_C5;
+}
+
+/* Where a term of a sum stands at real pos of the flat local array: its statements there (in
+ * program order) and the end of the segment from pos on where they do not change (blocks,
+ * statement ranges and their local parts all end at breakpoints); local says whether all their
+ * operands are local rows there. */
+typedef struct {
+  int64_t end;
+  int ns, local;
+  int st[DLOPS_STENCIL_MAXST];
+} term_seg;
+
+static void term_segment(const dlops_stencil_term *tm, const stmt_range *sr, int cplx, int64_t pos, term_seg *ts) {
+  const dlops_stencil_prog *p = tm->prog;
+  const int64_t m = cplx ? 2 * tm->args.inner : tm->args.inner, B = tm->args.nrows * m;
+  const int64_t o = pos / B, e = pos - o * B;
+  int64_t nb = B; /* the next breakpoint after e in the block */
+  ts->ns = 0;
+  ts->local = 1;
+  for (int s = 0; s < p->nst; s++) {
+    const int64_t bp[4] = {sr[s].lo, sr[s].hi, sr[s].flo, sr[s].fhi};
+    for (int q = 0; q < 4; q++) nb = bp[q] > e && bp[q] < nb ? bp[q] : nb;
+    if (sr[s].lo <= e && e < sr[s].hi) {
+      ts->st[ts->ns++] = s;
+      ts->local = ts->local && sr[s].flo <= e && e < sr[s].fhi;
+    }
+  }
+  ts->end = o * B + nb;
+}
+
 #define DEFINE_STENCIL(T, S)                                                                                   \
   /* Input row g of block o: local, a ghost row, or NULL when the program never reads it (m reals a row). */   \
   static inline const T *row_##S(const dlops_stencil_args *a, const T *x, int64_t g, int64_t o, int64_t m) {   \
@@ -679,6 +736,12 @@ static int prog_accumulable(const dlops_stencil_prog *p) {
     int64_t pos = g < a->row0 ? g - (a->row0 - R) : R + (g - (a->row0 + a->nrows));                             \
     if (!a->ghost || pos < 0 || pos >= 2 * R || a->gmap[pos] < 0) return NULL;                                 \
     return (const T *)a->ghost + a->gmap[pos] * m;                                                              \
+  }                                                                                                             \
+  /* One statement on len reals of operand rows ra..rd into yr (STENCIL_MODE: its mode, or added times sc       \
+   * into a sum when scaled). */                                                                                \
+  static void apply_##S(const dlops_stencil_stmt *st, int cplx, int scaled, T sc, const T *ra, const T *rb,     \
+                        const T *rc, const T *rd, T *yr, int64_t len) {                                         \
+    STENCIL_EXPRS(S)                                                                                            \
   }                                                                                                             \
   /* Statement st on the reals [e0, e1) of block o (relative to the block), into out[0..e1-e0). */             \
   static void stmt_##S(const dlops_stencil_stmt *st, const stmt_range *sr, const dlops_stencil_args *a, int cplx, \
@@ -689,9 +752,7 @@ static int prog_accumulable(const dlops_stencil_prog *p) {
       const T *xi = x + o * a->nrows * m + f0;                                                                  \
       const T *ra = xi + st->d[0] * m, *rb = no > 1 ? xi + st->d[1] * m : ra;                                  \
       const T *rc = no > 2 ? xi + st->d[2] * m : ra, *rd = no > 3 ? xi + st->d[3] * m : ra;                    \
-      T *yr = out + (f0 - e0);                                                                                  \
-      const int64_t len = f1 - f0;                                                                              \
-      STENCIL_EXPRS(S)                                                                                          \
+      apply_##S(st, cplx, scaled, sc, ra, rb, rc, rd, out + (f0 - e0), f1 - f0);                                \
     }                                                                                                           \
     /* the reals before and after the local range, row by row */                                               \
     for (int piece = 0; piece < 2; piece++) {                                                                   \
@@ -704,9 +765,7 @@ static int prog_accumulable(const dlops_stencil_prog *p) {
         const T *rd = no > 3 ? row_##S(a, x, i + st->d[3], o, m) : ra;                                          \
         if (ra && rb && rc && rd) {                                                                             \
           ra += k0, rb += k0, rc += k0, rd += k0;                                                               \
-          T *yr = out + (e - e0);                                                                               \
-          const int64_t len = end - e;                                                                          \
-          STENCIL_EXPRS(S)                                                                                      \
+          apply_##S(st, cplx, scaled, sc, ra, rb, rc, rd, out + (e - e0), end - e);                             \
         }                                                                                                       \
         e = end;                                                                                                \
       }                                                                                                         \
@@ -720,11 +779,10 @@ static int prog_accumulable(const dlops_stencil_prog *p) {
     const dlops_stencil_args *a = &tm->args;                                                                    \
     const int64_t m = cplx ? 2 * a->inner : a->inner, B = a->nrows * m;                                         \
     const T *x = tm->x;                                                                                         \
-    if (!scaled)                                                                                                \
-      for (int64_t k = 0; k < c1 - c0; k++) out[k] = 0;                                                         \
     for (int64_t o = c0 / B; o * B < c1; o++) {                                                                 \
       const int64_t b0 = (c0 > o * B ? c0 : o * B) - o * B, b1 = (c1 < (o + 1) * B ? c1 : (o + 1) * B) - o * B; \
       T *ob = out + (o * B + b0 - c0);                                                                          \
+      if (!scaled) zero_unset(p, sr, b0, b1, (char *)ob, sizeof(T));                                            \
       for (int s = 0; s < p->nst; s++) {                                                                        \
         const int64_t e0 = sr[s].lo > b0 ? sr[s].lo : b0, e1 = sr[s].hi < b1 ? sr[s].hi : b1;                   \
         if (e1 > e0) stmt_##S(&p->st[s], &sr[s], a, cplx, x, o, m, e0, e1, ob + (e0 - b0), scaled, sc);        \
@@ -736,6 +794,84 @@ static int prog_accumulable(const dlops_stencil_prog *p) {
   static inline T fin_##S(int fm, T v, T h, T rh, int weighted, double w) {                                     \
     const T f = fm == 0 ? v : fm == 1 ? v * rh : v / h;                                                          \
     return weighted ? (T)(w * (double)f) : f;                                                                   \
+  }                                                                                                             \
+  /* Up to three terms (nt) of one expression e on len reals, in registers: v = ((v + s0 e0) + s1 e1) + s2 e2   \
+   * from v = 0 (first) or the output: the term-by-term path's additions in its order (a SUB's -= s e is        \
+   * += (-s) e, the same bits), with one store instead of a load and a store per term. */                       \
+  static void fused_##S(int e, int cplx, int nt, int first, int64_t len, T *restrict yr, const T *const (*op)[4], \
+                        const T *sg) {                                                                          \
+    const T *a0 = op[0][0], *b0 = op[0][1], *c0 = op[0][2], *d0 = op[0][3];                                     \
+    const T *a1 = op[nt > 1][0], *b1 = op[nt > 1][1], *c1 = op[nt > 1][2], *d1 = op[nt > 1][3];                 \
+    const T *a2 = op[nt > 2 ? 2 : 0][0], *b2 = op[nt > 2 ? 2 : 0][1], *c2 = op[nt > 2 ? 2 : 0][2];              \
+    const T *d2 = op[nt > 2 ? 2 : 0][3], s0 = sg[0], s1 = sg[nt > 1], s2 = sg[nt > 2 ? 2 : 0];                  \
+    switch (e) {                                                                                                \
+      case DLOPS_E_DIFF: STENCIL_FUSED_NT(T, S, DLOPS_E_DIFF, 0) break;                                         \
+      case DLOPS_E_HALFDIFF: STENCIL_FUSED_NT(T, S, DLOPS_E_HALFDIFF, 0) break;                                 \
+      case DLOPS_E_SD: STENCIL_FUSED_NT(T, S, DLOPS_E_SD, 0) break;                                             \
+      case DLOPS_E_HALFSUB: STENCIL_FUSED_NT(T, S, DLOPS_E_HALFSUB, 0) break;                                   \
+      default:                                                                                                  \
+        if (cplx) {                                                                                             \
+          STENCIL_FUSED_NT(T, S, DLOPS_E_C5, 1)                                                                 \
+        } else {                                                                                                \
+          STENCIL_FUSED_NT(T, S, DLOPS_E_C5, 0)                                                                 \
+        }                                                                                                       \
+        break;                                                                                                  \
+    }                                                                                                           \
+  }                                                                                                             \
+  /* A sum of accumulable terms on the reals [c0, c1) into yc, segment by segment (term_segment). Where every   \
+   * operand is local, each element gets its terms' statements in order in registers, runs of up to three of    \
+   * one interior expression per loop (fused_), the others one by one (apply_); where a ghost row is read,      \
+   * term by term (term_). Either way every element receives the same additions in the same order. */           \
+  static void stencil_sum_##S(int nterm, const dlops_stencil_term *terms, const stmt_range (*sr)[DLOPS_STENCIL_MAXST], \
+                              const T *sc, int cplx, int64_t c0, int64_t c1, T *yc) {                           \
+    term_seg ts[DLOPS_STENCIL_MAXTERM];                                                                         \
+    for (int k = 0; k < nterm; k++) ts[k].end = c0; /* none known yet */                                        \
+    for (int64_t pos = c0; pos < c1;) {                                                                         \
+      int64_t end = c1;                                                                                         \
+      int local = 1;                                                                                            \
+      for (int k = 0; k < nterm; k++) {                                                                         \
+        if (ts[k].end <= pos) term_segment(&terms[k], sr[k], cplx, pos, &ts[k]);                                \
+        end = ts[k].end < end ? ts[k].end : end;                                                                \
+        local = local && ts[k].local;                                                                           \
+      }                                                                                                         \
+      const int64_t len = end - pos;                                                                            \
+      T *ys = yc + (pos - c0);                                                                                  \
+      if (!local) {                                                                                             \
+        memset(ys, 0, sizeof(T) * (size_t)len);                                                                 \
+        for (int k = 0; k < nterm; k++) term_##S(&terms[k], sr[k], cplx, pos, end, ys, 1, sc[k]);               \
+        pos = end;                                                                                              \
+        continue;                                                                                               \
+      }                                                                                                         \
+      const dlops_stencil_stmt *it[DLOPS_STENCIL_MAXTERM * DLOPS_STENCIL_MAXST];                                \
+      const T *op[DLOPS_STENCIL_MAXTERM * DLOPS_STENCIL_MAXST][4];                                              \
+      T isc[DLOPS_STENCIL_MAXTERM * DLOPS_STENCIL_MAXST];                                                       \
+      int ni = 0;                                                                                               \
+      for (int k = 0; k < nterm; k++) {                                                                         \
+        const int64_t m = cplx ? 2 * terms[k].args.inner : terms[k].args.inner;                                 \
+        const T *xi = (const T *)terms[k].x + pos; /* block o, real e of it: x + o B + e */                     \
+        for (int j = 0; j < ts[k].ns; j++, ni++) {                                                              \
+          it[ni] = &terms[k].prog->st[ts[k].st[j]];                                                             \
+          const int no = dlops_stencil_nops(it[ni]->expr);                                                      \
+          for (int q = 0; q < 4; q++) op[ni][q] = xi + it[ni]->d[q < no ? q : 0] * m;                           \
+          isc[ni] = sc[k];                                                                                      \
+        }                                                                                                       \
+      }                                                                                                         \
+      if (!ni || !fused_expr(it[0]->expr)) memset(ys, 0, sizeof(T) * (size_t)len); /* apply_ adds to it */      \
+      for (int g = 0; g < ni;) {                                                                                \
+        if (!fused_expr(it[g]->expr)) {                                                                         \
+          apply_##S(it[g], cplx, 1, isc[g], op[g][0], op[g][1], op[g][2], op[g][3], ys, len);                   \
+          g++;                                                                                                  \
+          continue;                                                                                             \
+        }                                                                                                       \
+        T sg[3];                                                                                                \
+        int nt = 0;                                                                                             \
+        for (; nt < 3 && g + nt < ni && it[g + nt]->expr == it[g]->expr; nt++)                                  \
+          sg[nt] = it[g + nt]->mode == DLOPS_ST_SUB ? -isc[g + nt] : isc[g + nt]; /* y - s e = y + (-s) e */    \
+        fused_##S(it[g]->expr, cplx, nt, g == 0, len, ys, (const T *const(*)[4])(op + g), sg);                  \
+        g += nt;                                                                                                \
+      }                                                                                                         \
+      pos = end;                                                                                                \
+    }                                                                                                           \
   }                                                                                                             \
   static void stencil_##S(int nterm, const dlops_stencil_term *terms, int cplx, int64_t r0, int64_t r1, T *y) {  \
     stmt_range sr[DLOPS_STENCIL_MAXTERM][DLOPS_STENCIL_MAXST];                                                  \
@@ -759,8 +895,7 @@ static int prog_accumulable(const dlops_stencil_prog *p) {
       const int64_t c1 = r1 - c0 < STENCIL_TILE ? r1 : c0 + STENCIL_TILE, nt = c1 - c0;                         \
       T *yc = y + c0;                                                                                           \
       if (acc) { /* a sum: every statement adds its value times w / h straight into the output chunk */       \
-        for (int64_t q = 0; q < nt; q++) yc[q] = 0;                                                             \
-        for (int k = 0; k < nterm; k++) term_##S(&terms[k], sr[k], cplx, c0, c1, yc, 1, sc[k]);                 \
+        stencil_sum_##S(nterm, terms, (const stmt_range(*)[DLOPS_STENCIL_MAXST])sr, sc, cplx, c0, c1, yc);      \
       } else if (nterm == 1) {                                                                                  \
         term_##S(&terms[0], sr[0], cplx, c0, c1, yc, 0, 1);                                                     \
         if (fm || wt)                                                                                           \
@@ -819,6 +954,25 @@ static int prog_accumulable(const dlops_stencil_prog *p) {
     STENCIL_CASE(S, DLOPS_E_AHALFB)                                                                            \
     STENCIL_CASE(S, DLOPS_E_HALFSUB)                                                                           \
     default: STENCIL_MODE(S, DLOPS_E_HALFAB, 0) break;                                                         \
+  }
+
+/* The fused loops: nt terms (1-3), from 0 or from the output (first). */
+#define STENCIL_FUSED_LOOP(T, S, E, C, NT, FIRST)                                                               \
+  for (int64_t k = 0; k < len; k++) {                                                                           \
+    T v = FIRST ? (T)0 : yr[k];                                                                                 \
+    v += s0 * dlops_stencil_eval_##S(E, C, a0[k], b0[k], c0[k], d0[k]);                                         \
+    if (NT > 1) v += s1 * dlops_stencil_eval_##S(E, C, a1[k], b1[k], c1[k], d1[k]);                             \
+    if (NT > 2) v += s2 * dlops_stencil_eval_##S(E, C, a2[k], b2[k], c2[k], d2[k]);                             \
+    yr[k] = v;                                                                                                  \
+  }
+#define STENCIL_FUSED_NT(T, S, E, C)                                                                            \
+  switch (nt * 2 + !!first) {                                                                                   \
+    case 2: STENCIL_FUSED_LOOP(T, S, E, C, 1, 0) break;                                                         \
+    case 3: STENCIL_FUSED_LOOP(T, S, E, C, 1, 1) break;                                                         \
+    case 4: STENCIL_FUSED_LOOP(T, S, E, C, 2, 0) break;                                                         \
+    case 5: STENCIL_FUSED_LOOP(T, S, E, C, 2, 1) break;                                                         \
+    case 6: STENCIL_FUSED_LOOP(T, S, E, C, 3, 0) break;                                                         \
+    default: STENCIL_FUSED_LOOP(T, S, E, C, 3, 1) break;                                                        \
   }
 
 DEFINE_STENCIL(float, s)

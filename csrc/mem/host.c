@@ -833,14 +833,13 @@ static void term_segment(const dlops_stencil_term *tm, const stmt_range *sr, int
         break;                                                                                                  \
     }                                                                                                           \
   }                                                                                                             \
-  /* A sum of accumulable terms on the reals [c0, c1) into yc, segment by segment (term_segment). Where every   \
-   * operand is local, each element gets its terms' statements in order in registers, runs of up to three of    \
-   * one interior expression per loop (fused_), the others one by one (apply_); where a ghost row is read,      \
-   * term by term (term_). Either way every element receives the same additions in the same order. */           \
+  /* A sum of accumulable terms on the reals [c0, c1) into yc, segment by segment (term_segment; ts says        \
+   * where each term stands, carried over from the previous chunk). Where every operand is local, each          \
+   * element gets its terms' statements in order in registers, runs of up to three of one interior              \
+   * expression per loop (fused_), the others one by one (apply_); where a ghost row is read, term by           \
+   * term (term_). Either way every element receives the same additions in the same order. */                   \
   static void stencil_sum_##S(int nterm, const dlops_stencil_term *terms, const stmt_range (*sr)[DLOPS_STENCIL_MAXST], \
-                              const T *sc, int cplx, int64_t c0, int64_t c1, T *yc) {                           \
-    term_seg ts[DLOPS_STENCIL_MAXTERM];                                                                         \
-    for (int k = 0; k < nterm; k++) ts[k].end = c0; /* none known yet */                                        \
+                              const T *sc, int cplx, int64_t c0, int64_t c1, T *yc, term_seg *ts) {             \
     for (int64_t pos = c0; pos < c1;) {                                                                         \
       int64_t end = c1;                                                                                         \
       int local = 1;                                                                                            \
@@ -908,11 +907,13 @@ static void term_segment(const dlops_stencil_term *tm, const stmt_range *sr, int
     const int64_t m0 = cplx ? 2 * terms[0].args.inner : terms[0].args.inner;                                    \
     const int prezero = nterm == 1 && !far_rows(terms[0].prog, m0);                                             \
     _Alignas(64) T buf[STENCIL_TILE];                                                                           \
+    term_seg ts[DLOPS_STENCIL_MAXTERM]; /* a sum's segments, carried from chunk to chunk */                    \
+    for (int k = 0; k < nterm; k++) ts[k].end = r0; /* none known yet */                                        \
     for (int64_t c0 = r0; c0 < r1; c0 += STENCIL_TILE) {                                                        \
       const int64_t c1 = r1 - c0 < STENCIL_TILE ? r1 : c0 + STENCIL_TILE, nt = c1 - c0;                         \
       T *yc = y + c0;                                                                                           \
       if (acc) { /* a sum: every statement adds its value times w / h straight into the output chunk */       \
-        stencil_sum_##S(nterm, terms, (const stmt_range(*)[DLOPS_STENCIL_MAXST])sr, sc, cplx, c0, c1, yc);      \
+        stencil_sum_##S(nterm, terms, (const stmt_range(*)[DLOPS_STENCIL_MAXST])sr, sc, cplx, c0, c1, yc, ts);  \
       } else if (nterm == 1) {                                                                                  \
         term_##S(&terms[0], sr[0], cplx, c0, c1, yc, prezero ? 2 : 1, 0, 1);                                    \
         if (fm || wt)                                                                                           \

@@ -639,6 +639,7 @@ static int h_strided(dlops_mem *m, size_t es, const dlops_mem_strided *s, void *
  * program order, so a single term gives the same result, bit for bit, as running PyLops'
  * statements over whole arrays, and a sum the same bits whichever path an element takes. */
 #define STENCIL_TILE 512 /* reals per chunk: the buffer, the output chunk and the operands stay in L1 */
+#define STENCIL_SHORT 16 /* a sum's segments shorter than this go element by element, without loop calls */
 
 typedef struct {
   int64_t lo, hi, flo, fhi; /* a statement's reals in a block, and those with local operands only */
@@ -715,32 +716,57 @@ static int fused_expr(int e) {
   return e == DLOPS_E_DIFF || e == DLOPS_E_HALFDIFF || e == DLOPS_E_SD || e == DLOPS_E_HALFSUB || e == DLOPS_E_C5;
 }
 
-/* Where a term of a sum stands at real pos of the flat local array: its statements there (in
- * program order) and the end of the segment from pos on where they do not change (blocks,
- * statement ranges and their local parts all end at breakpoints); local says whether all their
- * operands are local rows there. */
+/* A term of a sum, segment by segment: a block's reals cut at every statement's ends and the ends
+ * of its local part (the same cuts in every block), each segment with its statements (bit s:
+ * statement s, applied in program order) and whether all their operands are local rows there;
+ * and where the sum stands: segment j, which ends at real end of the flat local array. Built once
+ * a call, so that finding a segment is a step along the table, not a scan of the statements. */
+#define SEG_MAX (4 * DLOPS_STENCIL_MAXST + 1)
 typedef struct {
-  int64_t end;
-  int ns, local;
-  int st[DLOPS_STENCIL_MAXST];
+  int64_t B, end;
+  int nseg, j;
+  int64_t bp[SEG_MAX + 1]; /* segment j: reals [bp[j], bp[j + 1]) of a block */
+  uint32_t mask[SEG_MAX];
+  unsigned char local[SEG_MAX];
 } term_seg;
 
-static void term_segment(const dlops_stencil_term *tm, const stmt_range *sr, int cplx, int64_t pos, term_seg *ts) {
-  const dlops_stencil_prog *p = tm->prog;
-  const int64_t m = cplx ? 2 * tm->args.inner : tm->args.inner, B = tm->args.nrows * m;
-  const int64_t o = pos / B, e = pos - o * B;
-  int64_t nb = B; /* the next breakpoint after e in the block */
-  ts->ns = 0;
-  ts->local = 1;
+static void term_table(const dlops_stencil_prog *p, const stmt_range *sr, int64_t B, term_seg *ts) {
+  int n = 0;
+  ts->B = B;
+  ts->bp[n++] = 0;
+  ts->bp[n++] = B;
   for (int s = 0; s < p->nst; s++) {
-    const int64_t bp[4] = {sr[s].lo, sr[s].hi, sr[s].flo, sr[s].fhi};
-    for (int q = 0; q < 4; q++) nb = bp[q] > e && bp[q] < nb ? bp[q] : nb;
-    if (sr[s].lo <= e && e < sr[s].hi) {
-      ts->st[ts->ns++] = s;
-      ts->local = ts->local && sr[s].flo <= e && e < sr[s].fhi;
+    const int64_t c[4] = {sr[s].lo, sr[s].hi, sr[s].flo, sr[s].fhi};
+    for (int q = 0; q < 4; q++) { /* sorted insertion, without repeats (the ranges lie in [0, B]) */
+      int i = n;
+      while (i > 0 && ts->bp[i - 1] > c[q]) i--;
+      if (i > 0 && ts->bp[i - 1] == c[q]) continue;
+      memmove(ts->bp + i + 1, ts->bp + i, sizeof ts->bp[0] * (size_t)(n - i));
+      ts->bp[i] = c[q];
+      n++;
     }
   }
-  ts->end = o * B + nb;
+  ts->nseg = n - 1;
+  for (int j = 0; j < ts->nseg; j++) {
+    const int64_t e = ts->bp[j];
+    ts->mask[j] = 0;
+    ts->local[j] = 1;
+    for (int s = 0; s < p->nst; s++)
+      if (sr[s].lo <= e && e < sr[s].hi) {
+        ts->mask[j] |= UINT32_C(1) << s;
+        ts->local[j] = ts->local[j] && sr[s].flo <= e && e < sr[s].fhi;
+      }
+  }
+  ts->j = 0;
+  ts->end = -1; /* nothing found yet */
+}
+
+/* Moves the term to the segment holding real pos (at or after the previous one). */
+static void term_segment(term_seg *ts, int64_t pos) {
+  const int64_t o = pos / ts->B, e = pos - o * ts->B;
+  if (e < ts->bp[ts->j]) ts->j = 0; /* a new block */
+  while (ts->bp[ts->j + 1] <= e) ts->j++;
+  ts->end = o * ts->B + ts->bp[ts->j + 1];
 }
 
 #define DEFINE_STENCIL(T, S)                                                                                   \
@@ -844,9 +870,9 @@ static void term_segment(const dlops_stencil_term *tm, const stmt_range *sr, int
       int64_t end = c1;                                                                                         \
       int local = 1;                                                                                            \
       for (int k = 0; k < nterm; k++) {                                                                         \
-        if (ts[k].end <= pos) term_segment(&terms[k], sr[k], cplx, pos, &ts[k]);                                \
+        if (ts[k].end <= pos) term_segment(&ts[k], pos);                                                        \
         end = ts[k].end < end ? ts[k].end : end;                                                                \
-        local = local && ts[k].local;                                                                           \
+        local = local && ts[k].local[ts[k].j];                                                                  \
       }                                                                                                         \
       const int64_t len = end - pos;                                                                            \
       T *ys = yc + (pos - c0);                                                                                  \
@@ -863,12 +889,25 @@ static void term_segment(const dlops_stencil_term *tm, const stmt_range *sr, int
       for (int k = 0; k < nterm; k++) {                                                                         \
         const int64_t m = cplx ? 2 * terms[k].args.inner : terms[k].args.inner;                                 \
         const T *xi = (const T *)terms[k].x + pos; /* block o, real e of it: x + o B + e */                     \
-        for (int j = 0; j < ts[k].ns; j++, ni++) {                                                              \
-          it[ni] = &terms[k].prog->st[ts[k].st[j]];                                                             \
+        for (int j = 0; j < terms[k].prog->nst; j++) {                                                          \
+          if (!(ts[k].mask[ts[k].j] >> j & 1)) continue;                                                        \
+          it[ni] = &terms[k].prog->st[j];                                                                       \
           const int no = dlops_stencil_nops(it[ni]->expr);                                                      \
           for (int q = 0; q < 4; q++) op[ni][q] = xi + it[ni]->d[q < no ? q : 0] * m;                           \
-          isc[ni] = sc[k];                                                                                      \
+          isc[ni++] = sc[k];                                                                                    \
         }                                                                                                       \
+      }                                                                                                         \
+      if (len < STENCIL_SHORT) { /* a few reals (edge rows of a last-axis term): element by element */        \
+        for (int64_t q = 0; q < len; q++) {                                                                     \
+          T v = 0;                                                                                              \
+          for (int g = 0; g < ni; g++) {                                                                        \
+            const T e = dlops_stencil_eval_##S(it[g]->expr, cplx, op[g][0][q], op[g][1][q], op[g][2][q], op[g][3][q]); \
+            v = it[g]->mode == DLOPS_ST_SUB ? v - isc[g] * e : v + isc[g] * e;                                  \
+          }                                                                                                     \
+          ys[q] = v;                                                                                            \
+        }                                                                                                       \
+        pos = end;                                                                                              \
+        continue;                                                                                               \
       }                                                                                                         \
       if (!ni || !fused_expr(it[0]->expr)) memset(ys, 0, sizeof(T) * (size_t)len); /* apply_ adds to it */      \
       for (int g = 0; g < ni;) {                                                                                \
@@ -908,7 +947,8 @@ static void term_segment(const dlops_stencil_term *tm, const stmt_range *sr, int
     const int prezero = nterm == 1 && !far_rows(terms[0].prog, m0);                                             \
     _Alignas(64) T buf[STENCIL_TILE];                                                                           \
     term_seg ts[DLOPS_STENCIL_MAXTERM]; /* a sum's segments, carried from chunk to chunk */                    \
-    for (int k = 0; k < nterm; k++) ts[k].end = r0; /* none known yet */                                        \
+    for (int k = 0; k < nterm && acc; k++)                                                                      \
+      term_table(terms[k].prog, sr[k], terms[k].args.nrows * (cplx ? 2 : 1) * terms[k].args.inner, &ts[k]);    \
     for (int64_t c0 = r0; c0 < r1; c0 += STENCIL_TILE) {                                                        \
       const int64_t c1 = r1 - c0 < STENCIL_TILE ? r1 : c0 + STENCIL_TILE, nt = c1 - c0;                         \
       T *yc = y + c0;                                                                                           \

@@ -206,19 +206,36 @@ static inline void acc_fold(acc_t *a, double block) {
   a->comp = (t - a->sum) - y;
   a->sum = t;
 }
-/* sum of x[i]*y[i] (or x[i]*x[i]) through acc_t, block by block: bit-identical to acc_add on
- * every term, without a counter and a branch per term. */
-#define ACC_DOT(T, acc, x, y, n)                                        \
-  do {                                                                  \
-    int64_t i_ = 0;                                                     \
-    for (; i_ + 128 <= (n); i_ += 128) {                                \
-      double b_ = 0;                                                    \
-      for (int64_t k_ = i_; k_ < i_ + 128; k_++) b_ += (double)(x)[k_] * (double)(y)[k_]; \
-      acc_fold(&(acc), b_);                                             \
-    }                                                                   \
-    double b_ = 0;                                                      \
-    for (; i_ < (n); i_++) b_ += (double)(x)[i_] * (double)(y)[i_];     \
-    (acc).block = b_;                                                   \
+/* sum of x[i]*y[i] (or x[i]*x[i]) through acc_t, block by block: each block of 128 terms is
+ * summed in ACC_LANES interleaved partial sums (term k into lane k % ACC_LANES, then the lanes
+ * added pairwise), which the compiler turns into independent vector additions: a single running
+ * sum is one dependent addition per term, slower than memory for a 2-norm. The blocks are then
+ * Kahan-compensated as acc_add does. The order is fixed (no dependence on the build or the data),
+ * so the result is reproducible, and at least as accurate as one running sum. */
+#define ACC_LANES 16
+static inline double acc_lanes(const double *b) {
+  double s[ACC_LANES];
+  for (int j = 0; j < ACC_LANES; j++) s[j] = b[j];
+  for (int w = ACC_LANES / 2; w >= 1; w /= 2)
+    for (int j = 0; j < w; j++) s[j] = s[j] + s[j + w];
+  return s[0];
+}
+#define ACC_DOT(T, acc, x, y, n)                                                     \
+  do {                                                                               \
+    int64_t i_ = 0;                                                                  \
+    double l_[ACC_LANES];                                                            \
+    for (; i_ + 128 <= (n); i_ += 128) {                                             \
+      for (int j_ = 0; j_ < ACC_LANES; j_++) l_[j_] = 0;                             \
+      for (int64_t k_ = i_; k_ < i_ + 128; k_ += ACC_LANES)                          \
+        for (int j_ = 0; j_ < ACC_LANES; j_++) l_[j_] += (double)(x)[k_ + j_] * (double)(y)[k_ + j_]; \
+      acc_fold(&(acc), acc_lanes(l_));                                               \
+    }                                                                                \
+    for (int j_ = 0; j_ < ACC_LANES; j_++) l_[j_] = 0;                               \
+    for (; i_ + ACC_LANES <= (n); i_ += ACC_LANES)                                   \
+      for (int j_ = 0; j_ < ACC_LANES; j_++) l_[j_] += (double)(x)[i_ + j_] * (double)(y)[i_ + j_]; \
+    double b_ = acc_lanes(l_);                                                       \
+    for (; i_ < (n); i_++) b_ += (double)(x)[i_] * (double)(y)[i_];                  \
+    (acc).block = b_;                                                                \
   } while (0)
 
 static int h_dot(dlops_mem *m, dlops_dtype t, int64_t n, const void *x, const void *y, int conj_x, double *out) {

@@ -211,10 +211,11 @@ DLOPS_INTERN int dlops_comm_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *
  *  DLOPS_COMM_NEIGHBOR); until then the send buffers must stay untouched and the receive
  *  buffers unread. Counted when started (the wait adds its time). The exchange overlaps the
  *  caller's work between the two calls only where the backend takes the buffers as they are and
- *  has a non-blocking exchange (two-sided MPI on host memory, or on device memory with a
- *  CUDA-aware MPI); otherwise (RMA, whose exchange is one synchronised epoch; NCCL; staged
- *  device memory) the whole exchange is done here and the wait does nothing. Either way the
- *  result is the same. */
+ *  has a non-blocking exchange: two-sided MPI on host memory (also host buffers of a NCCL
+ *  context, which go to two-sided MPI), or device memory with a CUDA-aware MPI once a device
+ *  memory space exists. Otherwise (RMA, whose exchange is one synchronised epoch; NCCL on device
+ *  buffers; staged device memory) the whole exchange is done here and the wait does nothing.
+ *  Either way the result is the same. */
 DLOPS_INTERN int dlops_comm_ineighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t,
                                       dlops_request *req, dlops_memspace mem);
 /** Let a started operation progress (MPI_Testall on two-sided MPI: a large message needs its

@@ -143,9 +143,18 @@ int dlops_darray_axpby(dlops_scalar a, dlops_darray x, dlops_scalar b, dlops_dar
   return x->m->ops->axpby(x->m, x->dtype, x->nlocal, a, x->data, b, y->data);
 }
 
-static int step_leaf(dlops_scalar a, dlops_darray p, dlops_darray y, dlops_darray r, dlops_scalar b) {
+/* Every leaf's three arrays distinct, checked before any leaf is written. */
+static int step_check(dlops_darray p, dlops_darray y, dlops_darray r) {
+  if (p->nparts) {
+    for (int i = 0; i < p->nparts; i++) DLOPS_CALL(step_check(p->parts[i], y->parts[i], r->parts[i]));
+    return DLOPS_SUCCESS;
+  }
   DLOPS_CHECK(p->data != y->data && p->data != r->data && (y->data != r->data || !p->nlocal), p->ctx,
               DLOPS_ERR_ARG, "step: p, y and r must be three different arrays");
+  return DLOPS_SUCCESS;
+}
+
+static int step_leaf(dlops_scalar a, dlops_darray p, dlops_darray y, dlops_darray r, dlops_scalar b) {
   dlops_mem *m = p->m;
   if (!m->ops->step) { /* a memory space without the fused kernel: the two passes */
     DLOPS_CALL(m->ops->axpby(m, p->dtype, p->nlocal, a, p->data, (dlops_scalar){1.0, 0.0}, y->data));
@@ -154,16 +163,19 @@ static int step_leaf(dlops_scalar a, dlops_darray p, dlops_darray y, dlops_darra
   return m->ops->step(m, p->dtype, p->nlocal, a, p->data, y->data, r->data, b);
 }
 
+static int step_parts(dlops_scalar a, dlops_darray p, dlops_darray y, dlops_darray r, dlops_scalar b) {
+  if (!p->nparts) return step_leaf(a, p, y, r, b);
+  for (int i = 0; i < p->nparts; i++) DLOPS_CALL(step_parts(a, p->parts[i], y->parts[i], r->parts[i], b));
+  return DLOPS_SUCCESS;
+}
+
 int dlops_darray_step(dlops_scalar a, dlops_darray p, dlops_darray y, dlops_darray r, dlops_scalar b) {
   DLOPS_CALL(check_pair(p, y, 1, "step"));
   DLOPS_CALL(check_pair(p, r, 1, "step"));
   DLOPS_CALL(real_coef(p, a, "step"));
   DLOPS_CALL(real_coef(p, b, "step"));
-  if (p->nparts) {
-    for (int i = 0; i < p->nparts; i++) DLOPS_CALL(dlops_darray_step(a, p->parts[i], y->parts[i], r->parts[i], b));
-    return DLOPS_SUCCESS;
-  }
-  return step_leaf(a, p, y, r, b);
+  DLOPS_CALL(step_check(p, y, r));
+  return step_parts(a, p, y, r, b);
 }
 
 int dlops_darray_scale(dlops_darray x, dlops_scalar a) {

@@ -184,7 +184,8 @@ static int h_map(dlops_mem *m, dlops_map_kind kind, double p0, double p1, dlops_
   return DLOPS_SUCCESS;
 }
 
-/* Accurate summation: plain sums over blocks of 128, Kahan-compensated across blocks. */
+/* Accurate summation: sums over blocks of 128 (plain in acc_add, in ACC_LANES partial sums in
+ * ACC_DOT), Kahan-compensated across blocks. */
 typedef struct {
   double sum, comp, block;
   int n;
@@ -211,7 +212,8 @@ static inline void acc_fold(acc_t *a, double block) {
  * added pairwise), which the compiler turns into independent vector additions: a single running
  * sum is one dependent addition per term, slower than memory for a 2-norm. The blocks are then
  * Kahan-compensated as acc_add does. The order is fixed (no dependence on the build or the data),
- * so the result is reproducible, and at least as accurate as one running sum. */
+ * so the result is reproducible; its error bound is no larger than a running sum's (the partial
+ * sums are shorter), though a given input may round either way. */
 #define ACC_LANES 16
 static inline double acc_lanes(const double *b) {
   double s[ACC_LANES];
@@ -268,9 +270,14 @@ static int h_norm(dlops_mem *m, dlops_dtype t, int64_t n, const void *x, double 
   const int kmax = isinf(ord) && ord > 0, kmin = isinf(ord) && ord < 0, kcount = ord == 0;
   acc_t acc = {0, 0, 0, 0};
   double mm = kmin ? INFINITY : 0.0;
-  if (ord == 2.0 && t == DLOPS_F64) { /* the common case, without the element switch */
-    const double *a = x;
-    ACC_DOT(double, acc, a, a, n);
+  if (ord == 2.0 && (t == DLOPS_F64 || t == DLOPS_F32)) { /* the common case, as dot(x, x) sums it */
+    if (t == DLOPS_F64) {
+      const double *a = x;
+      ACC_DOT(double, acc, a, a, n);
+    } else {
+      const float *a = x;
+      ACC_DOT(float, acc, a, a, n);
+    }
     *out = acc_get(&acc);
     return DLOPS_SUCCESS;
   }

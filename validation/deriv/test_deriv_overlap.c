@@ -11,14 +11,17 @@
  *     two-sided MPI on host memory every apply that exchanges makes at least one MPI_Testall
  *     (the progress calls between interior pieces, so the interior was computed with the
  *     messages in flight), and one per piece on the large shape; with DLOPS_OVERLAP=0, on the rma
- *     backend (one synchronised epoch) and on staged (emulated) device memory, none.
+ *     backend (one synchronised epoch) and on staged (emulated) device memory, none. With a small
+ *     DLOPS_COMM_MAX_CHUNK (the chunk31 variants) only the bits are checked: an exchange of more
+ *     chunks than a start holds completes at once.
  * Runs at NP 1-4 on both backends and on the emulated device. */
 #define _POSIX_C_SOURCE 200809L /* setenv */
 #include "deriv_test_util.h"
 #include "dlops_mpi_count.h"
 
 static int P, me;
-static int overlapping; /* this run's backend and memory space can overlap */
+static int overlapping;   /* this run's backend and memory space can overlap */
+static int count_testall; /* the overlap is predictable (no small chunk limit): check it happens */
 
 typedef enum { K_D1, K_D2, K_LAP, K_LAP00, K_GRAD } okind;
 
@@ -105,8 +108,9 @@ static void check(dlops_ctx ctx, dlops_ctx self, const ocfg *f, const int64_t *d
     /* the Gradient's forward is one derivative per axis (axis 0 exchanges); every case exchanges
      * at NP > 1 */
     const long long want = overlapping && P > 1 ? pieces : 0;
-    T_CHECK(want ? ta >= want : ta == 0, "%s %s: %lld MPI_Testall calls with overlap (want %s%lld)", label, dir, ta,
-            want ? ">= " : "", want);
+    if (count_testall)
+      T_CHECK(want ? ta >= want : ta == 0, "%s %s: %lld MPI_Testall calls with overlap (want %s%lld)", label, dir, ta,
+              want ? ">= " : "", want);
     T_CHECK(tb == 0 && t1 == 0, "%s %s: MPI_Testall without overlap (%lld) or on one rank (%lld)", label, dir, tb,
             t1);
   }
@@ -127,7 +131,11 @@ int main(int argc, char **argv) {
   T_CALL(dlops_ctx_get_size(ctx, &P));
   const char *b = "";
   T_CALL(dlops_ctx_get_backend(ctx, &b));
+  /* with an artificially small chunk limit (DLOPS_COMM_MAX_CHUNK) an exchange can need more than
+   * the requests a non-blocking start holds, and then completes at once (no overlap, same bits) */
+  const char *chunk = getenv("DLOPS_COMM_MAX_CHUNK");
   overlapping = !strcmp(b, "mpi") && dlops_test_mem == DLOPS_MEM_HOST;
+  count_testall = !(chunk && chunk[0]);
   /* at least 7 rows a rank (an interior of 3 or more rows past the reach of 2), unequal splits */
   const int64_t small[3] = {7 * P + 3, 6, 5};
   for (int ti = 0; ti < 4; ti++)

@@ -625,6 +625,7 @@ contains
     complex(c_double_complex), allocatable, target :: res(:)
     type(dlops_scalar), allocatable, target :: sres(:)
     character(len=:), allocatable :: backend, path
+    integer(c_int) :: memsp
     p = ftest_size
     r = ftest_rank
     ! explicit split: rank r owns r+1 rows
@@ -744,8 +745,11 @@ contains
     if (size(want) == size(ghost)) call check(all(ghost == want), 'ghosted values')
     call dlops_darray_destroy(g1)
     ! .npy round trip (C order on disk; the Fortran field comes back identical)
+    ! one file per test run: the host and emulated-device runs of one backend and rank count may
+    ! run at the same time in the same folder
     call dlops_ctx_get_backend(ctx, backend)
-    path = 'fortran_api_' // backend // '_np' // achar(48 + p) // '.npy'
+    call dlops_ctx_get_memspace(ctx, memsp)
+    path = 'fortran_api_' // backend // '_mem' // achar(48 + memsp) // '_np' // achar(48 + p) // '.npy'
     call dlops_darray_create(ctx, [3, nglob], 1, DLOPS_SCATTER, DLOPS_F64, g1)
     deallocate (gv)
     gv = [(sin(real(i, c_double)), i=1, 3 * nglob)]

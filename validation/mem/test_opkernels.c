@@ -386,6 +386,80 @@ static int same_up_to_zero_sign(dlops_dtype t, const void *a, const void *b, int
   }
   return 1;
 }
+/* What the ghost-exchange overlap (ops/dist/derivative.c) relies on: on a rank's slice of a
+ * distributed axis, the output rows at least REACH rows from both ends of the slice read no
+ * ghost row. Every derivative program (and a two-term sum) on slices of 0..9 rows of a 14-row
+ * axis: those rows computed with ghost rows full of NaN equal, bit for bit, the same rows
+ * computed with the true ghost rows, and the whole slice computed with the true ghost rows
+ * equals the full-axis result. Deterministic: a row reading a NaN ghost would show. */
+static void check_interior(dlops_mem *mh, dlops_dtype t) {
+  const int R = DLOPS_STENCIL_REACH;
+  const int64_t N = 14, inner = 3, nr_el = is_cplx(t) ? 2 : 1;
+  const size_t es = dlops_dtype_size(t), rowb = (size_t)inner * es;
+  void *xg = malloc((size_t)N * rowb), *yg = malloc((size_t)N * rowb), *ghost = malloc((size_t)(2 * R) * rowb),
+       *nanghost = malloc((size_t)(2 * R) * rowb), *y1 = malloc((size_t)N * rowb), *y2 = malloc((size_t)N * rowb);
+  for (int64_t r = 0; r < N * inner * nr_el; r++) wr(xg, t, r, 2.0 * rnd01() - 1.0);
+  for (int64_t r = 0; r < 2 * R * inner * nr_el; r++) wr(nanghost, t, r, NAN);
+  for (int second = 0; second < 2; second++)
+    for (int kind = 0; kind < 3; kind++)
+      for (int order = 3; order <= 5; order += 2)
+        for (int edge = 0; edge < 2; edge++)
+          for (int adj = 0; adj < 2; adj++) {
+            if ((second || kind != DLOPS_DERIV_CENTERED) && order == 5) continue;
+            dlops_stencil_prog p[2];
+            if (dlops_deriv_prog_build(second, (dlops_deriv_kind)kind, order, edge, adj, N, 0.7, &p[0])) continue;
+            dlops_deriv_prog_build(1 - second, DLOPS_DERIV_CENTERED, 3, 1, adj, N, 1.3, &p[1]);
+            for (int nterm = 1; nterm <= 2; nterm++) {
+              dlops_stencil_term tg[2];
+              for (int k = 0; k < nterm; k++) {
+                tg[k] = (dlops_stencil_term){&p[k], {.outer = 1, .inner = inner, .row0 = 0, .nrows = N}, xg, 0.5 + k};
+                for (int q = 0; q < 2 * R; q++) tg[k].args.gmap[q] = -1;
+              }
+              T_CALL(mh->ops->stencil(mh, t, nterm, tg, N * inner, 0, N * inner, yg));
+              for (int64_t row0 = 0; row0 <= 4; row0++)
+                for (int64_t nrows = 0; row0 + nrows <= N && nrows <= 9; nrows++) {
+                  /* the ghost rows: row0-R..row0-1 and row0+nrows..+R-1 that exist */
+                  int64_t gmap[2 * R];
+                  int ng = 0;
+                  for (int q = 0; q < 2 * R; q++) {
+                    const int64_t g = q < R ? row0 - R + q : row0 + nrows + (q - R);
+                    gmap[q] = -1;
+                    if (g < 0 || g >= N) continue;
+                    memcpy((char *)ghost + (size_t)ng * rowb, (const char *)xg + (size_t)g * rowb, rowb);
+                    gmap[q] = ng++;
+                  }
+                  dlops_stencil_term tl[2];
+                  for (int k = 0; k < nterm; k++) {
+                    tl[k] = tg[k];
+                    tl[k].x = (const char *)xg + (size_t)row0 * rowb;
+                    tl[k].args.row0 = row0;
+                    tl[k].args.nrows = nrows;
+                    tl[k].args.ghost = ghost;
+                    tl[k].args.nghost = ng;
+                    memcpy(tl[k].args.gmap, gmap, sizeof gmap);
+                  }
+                  const int64_t nel = nrows * inner, ilo = R * inner, ihi = (nrows - R) * inner;
+                  if (!nel) continue;
+                  T_CALL(mh->ops->stencil(mh, t, nterm, tl, nel, 0, nel, y1));
+                  T_CHECK(!memcmp(y1, (const char *)yg + (size_t)row0 * rowb, (size_t)nel * es),
+                          "interior: %s derivative kind %d order %d edge %d %s, %d term(s), rows [%lld, %lld) of %lld: "
+                          "the slice with its ghost rows differs from the whole axis", second ? "second" : "first",
+                          kind, order, edge, adj ? "adjoint" : "forward", nterm, (long long)row0,
+                          (long long)(row0 + nrows), (long long)N);
+                  if (ihi <= ilo) continue;
+                  for (int k = 0; k < nterm; k++) tl[k].args.ghost = nanghost;
+                  memset(y2, 0, (size_t)nel * es);
+                  T_CALL(mh->ops->stencil(mh, t, nterm, tl, nel, ilo, ihi, y2));
+                  T_CHECK(!memcmp((char *)y2 + (size_t)ilo * es, (char *)y1 + (size_t)ilo * es, (size_t)(ihi - ilo) * es),
+                          "interior: %s derivative kind %d order %d edge %d %s, %d term(s), rows [%lld, %lld): a row "
+                          "REACH from the slice's ends read a ghost row", second ? "second" : "first", kind, order, edge,
+                          adj ? "adjoint" : "forward", nterm, (long long)row0, (long long)(row0 + nrows));
+                }
+            }
+          }
+  free(xg), free(yg), free(ghost), free(nanghost), free(y1), free(y2);
+}
+
 static void check_merged(dlops_mem *mh, dlops_dtype t) {
   for (int second = 0; second < 2; second++)
     for (int kind = 0; kind < 3; kind++)
@@ -461,6 +535,7 @@ int main(int argc, char **argv) {
     for (size_t gi = 0; gi < sizeof geos / sizeof geos[0]; gi++)
       for (int adj = 0; adj < 2; adj++) check_conv(mh, me, types[ti], geos[gi], adj);
   for (int ti = 0; ti < 4; ti++) check_merged(mh, types[ti]);
+  for (int ti = 0; ti < 4; ti++) check_interior(mh, types[ti]);
   for (int rep = 0; rep < 60; rep++) check_strided(mh, 2 + rep % 3, rep % 3 == 0 ? 4 : rep % 3 == 1 ? 8 : 16);
   dlops_mem_destroy(&mh);
   if (me) dlops_mem_destroy(&me);

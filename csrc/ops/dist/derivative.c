@@ -9,10 +9,12 @@
  *   - P ranks, axis 0: every rank computes its own output rows from its rows plus the ghost
  *     rows its stencil reads. Which rows each rank needs is derived at creation from the
  *     stencil program (deriv.h), separately for the forward and the adjoint, and each needed
- *     row is fetched from the rank that owns it in one neighbour exchange per apply (through
- *     dlops_comm_neighbor, into buffers allocated at creation). Unlike PyLops-MPI, ranks that
- *     own fewer rows than the stencil reaches (0 or 1 rows, or the edge formulas on the first
- *     and last ranks) are handled: the rows simply come from the next rank that owns them.
+ *     row is fetched from the rank that owns it in one neighbour exchange per apply (started
+ *     with dlops_comm_ineighbor, into buffers allocated at creation). Unlike PyLops-MPI, ranks
+ *     that own fewer rows than the stencil reaches (0 or 1 rows, or the edge formulas on the
+ *     first and last ranks) are handled: the rows simply come from the next rank that owns
+ *     them. While the rows travel (two-sided MPI), the output rows that read none of them are
+ *     computed (dlops_deriv_sum_apply; DLOPS_OVERLAP=0 waits first).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -226,20 +228,23 @@ int dlops_deriv_sum_apply(int n, const dlops_op *D, const double *w, const dlops
   const int64_t total = a0->outer * a0->nrows * a0->inner;
   const dlops_dtype t = D[0]->dtype;
   dlops_mem *m = y->m;
-  if (nreq == 0 || ihi <= ilo) { /* nothing to overlap: no exchange, or no row clear of the ghosts */
+  /* an exchange still travelling? (rma, staged memory and the blocking fallback finish in begin) */
+  int inflight = 0;
+  for (int k = 0; k < nreq; k++) inflight |= req[k].by != NULL && req[k].n > 0;
+  if (!inflight || ihi <= ilo) { /* nothing to overlap: one call over the whole output */
     ilo = ihi = 0;
   } else {
     for (int64_t e = ilo; e < ihi && !err; e += OVERLAP_PIECE) {
-      DLOPS_STEP(y->ctx, err, m->ops->stencil(m, t, n, terms, total, e, ihi - e < OVERLAP_PIECE ? ihi : e + OVERLAP_PIECE,
-                                              y->data));
+      const int64_t e1 = ihi - e < OVERLAP_PIECE ? ihi : e + OVERLAP_PIECE;
+      DLOPS_STEP(y->ctx, err, m->ops->stencil(m, t, n, terms, total, e, e1, y->data));
       for (int k = 0; k < nreq && !err; k++) DLOPS_STEP(y->ctx, err, dlops_comm_test(y->ctx->world, &req[k]));
     }
   }
   /* every started exchange completes, also after a failure (its buffers are in use) */
   for (int k = 0; k < nreq; k++) DLOPS_STEP(y->ctx, err, dlops_comm_wait(y->ctx->world, &req[k], DLOPS_COMM_NEIGHBOR));
   if (err || total == 0) return err;
-  err = m->ops->stencil(m, t, n, terms, total, 0, ilo, y->data);
-  if (!err) err = m->ops->stencil(m, t, n, terms, total, ihi, total, y->data);
+  if (ilo > 0) err = m->ops->stencil(m, t, n, terms, total, 0, ilo, y->data);
+  if (!err && ihi < total) err = m->ops->stencil(m, t, n, terms, total, ihi, total, y->data);
   return err;
 }
 

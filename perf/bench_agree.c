@@ -25,6 +25,8 @@
 #include "dlops/op.h"
 #include "dlops/solver.h"
 
+#include "bench_c.h"
+
 #define NCODE 5
 static const char *names[NCODE] = {"raw allreduce 8 B", "raw allreduce 160 B, user op", "dlops_darray_dot",
                                    "dlops_op_apply Diagonal", "dlops_op_apply FirstDerivative"};
@@ -36,10 +38,6 @@ static void rec_op(void *in, void *inout, int *len, MPI_Datatype *t) {
   for (int i = 0; i < *len * 20; i++) b[i] = b[i] > a[i] ? b[i] : a[i];
 }
 
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 #define CK(call)                                                                      \
   do {                                                                                \
@@ -110,7 +108,7 @@ int main(int argc, char **argv) {
   }
   double med[NCODE];
   for (int c = 0; c < NCODE; c++) {
-    qsort(t + c * rounds, (size_t)rounds, sizeof(double), cmp);
+    qsort(t + c * rounds, (size_t)rounds, sizeof(double), bench_cmp_double);
     med[c] = t[c * rounds + rounds / 2];
   }
 

@@ -16,14 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(call)                                                        \
-  do {                                                                     \
-    int e_ = (call);                                                       \
-    if (e_) {                                                              \
-      fprintf(stderr, "%s failed: %s\n", #call, dlops_last_error());       \
-      MPI_Abort(MPI_COMM_WORLD, 1);                                        \
-    }                                                                      \
-  } while (0)
+#include "bench_c.h"
+
 
 enum { MAXK = 24 };
 
@@ -48,7 +42,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   dlops_ctx ctx;
-  CHECK(dlops_ctx_create(MPI_COMM_SELF, NULL, &ctx)); /* local kernels: one rank's block */
+  BENCH_CK(dlops_ctx_create(MPI_COMM_SELF, NULL, &ctx)); /* local kernels: one rank's block */
   const int64_t dims[3] = {d0, d1, d2}, n = d0 * d1 * d2;
   kernel k[MAXK];
   int nk = 0;
@@ -57,27 +51,27 @@ int main(int argc, char **argv) {
   static const char *d1n[3] = {"d1 axis 0", "d1 axis 1", "d1 axis 2"}, *d2n[3] = {"d2 axis 0", "d2 axis 1", "d2 axis 2"};
   for (int a = 0; a < 3; a++) {
     k[nk] = (kernel){d1n[a], NULL, 0, 16, {1e30, 1e30}};
-    CHECK(dlops_op_create_first_derivative(ctx, 3, dims, a, 1.0, DLOPS_DERIV_CENTERED, 3, 0, DLOPS_F64, &k[nk++].op));
+    BENCH_CK(dlops_op_create_first_derivative(ctx, 3, dims, a, 1.0, DLOPS_DERIV_CENTERED, 3, 0, DLOPS_F64, &k[nk++].op));
   }
   for (int a = 0; a < 3; a++) {
     k[nk] = (kernel){d2n[a], NULL, 0, 16, {1e30, 1e30}};
-    CHECK(dlops_op_create_second_derivative(ctx, 3, dims, a, 1.0, DLOPS_DERIV_CENTERED, 0, DLOPS_F64, &k[nk++].op));
+    BENCH_CK(dlops_op_create_second_derivative(ctx, 3, dims, a, 1.0, DLOPS_DERIV_CENTERED, 0, DLOPS_F64, &k[nk++].op));
   }
   k[nk] = (kernel){"Laplacian (1,1,1)", NULL, 0, 16, {1e30, 1e30}};
-  CHECK(dlops_op_create_laplacian(ctx, 3, dims, 3, axes, ones, ones, DLOPS_DERIV_CENTERED, 0, DLOPS_F64, &k[nk++].op));
+  BENCH_CK(dlops_op_create_laplacian(ctx, 3, dims, 3, axes, ones, ones, DLOPS_DERIV_CENTERED, 0, DLOPS_F64, &k[nk++].op));
   k[nk] = (kernel){"Laplacian weighted", NULL, 0, 16, {1e30, 1e30}};
-  CHECK(dlops_op_create_laplacian(ctx, 3, dims, 3, axes, w, sp, DLOPS_DERIV_CENTERED, 0, DLOPS_F64, &k[nk++].op));
+  BENCH_CK(dlops_op_create_laplacian(ctx, 3, dims, 3, axes, w, sp, DLOPS_DERIV_CENTERED, 0, DLOPS_F64, &k[nk++].op));
   k[nk] = (kernel){"Gradient", NULL, 0, 32, {1e30, 1e30}};
-  CHECK(dlops_op_create_gradient(ctx, 3, dims, ones, DLOPS_DERIV_CENTERED, 0, DLOPS_F64, &k[nk++].op));
+  BENCH_CK(dlops_op_create_gradient(ctx, 3, dims, ones, DLOPS_DERIV_CENTERED, 0, DLOPS_F64, &k[nk++].op));
   double h[41];
   for (int i = 0; i < 41; i++) h[i] = 1.0 / (1.0 + i);
   k[nk] = (kernel){"conv 41 axis 0", NULL, 0, 16, {1e30, 1e30}};
-  CHECK(dlops_op_create_convolve1d(ctx, 3, dims, 0, h, 41, 20, DLOPS_F64, &k[nk++].op));
+  BENCH_CK(dlops_op_create_convolve1d(ctx, 3, dims, 0, h, 41, 20, DLOPS_F64, &k[nk++].op));
   k[nk] = (kernel){"conv 41 axis 2", NULL, 0, 16, {1e30, 1e30}};
-  CHECK(dlops_op_create_convolve1d(ctx, 3, dims, 2, h, 41, 20, DLOPS_F64, &k[nk++].op));
+  BENCH_CK(dlops_op_create_convolve1d(ctx, 3, dims, 2, h, 41, 20, DLOPS_F64, &k[nk++].op));
   const int perm[3] = {2, 0, 1};
   k[nk] = (kernel){"transpose (2,0,1)", NULL, 0, 16, {1e30, 1e30}};
-  CHECK(dlops_op_create_transpose_axes(ctx, 3, dims, perm, DLOPS_F64, &k[nk++].op));
+  BENCH_CK(dlops_op_create_transpose_axes(ctx, 3, dims, perm, DLOPS_F64, &k[nk++].op));
   k[nk++] = (kernel){"axpby", NULL, 1, 24, {1e30, 1e30}};
   k[nk++] = (kernel){"dot", NULL, 2, 16, {1e30, 1e30}};
   k[nk++] = (kernel){"norm2", NULL, 3, 8, {1e30, 1e30}};
@@ -86,12 +80,12 @@ int main(int argc, char **argv) {
   dlops_darray xs[MAXK], ys[MAXK];
   for (int i = 0; i < nk; i++) {
     if (k[i].op) {
-      CHECK(dlops_op_create_vecs(k[i].op, &xs[i], &ys[i]));
+      BENCH_CK(dlops_op_create_vecs(k[i].op, &xs[i], &ys[i]));
     } else {
-      CHECK(dlops_op_create_vecs(k[0].op, &xs[i], &ys[i]));
+      BENCH_CK(dlops_op_create_vecs(k[0].op, &xs[i], &ys[i]));
     }
-    CHECK(dlops_darray_fill(xs[i], (dlops_scalar){1.25, 0}));
-    CHECK(dlops_darray_fill(ys[i], (dlops_scalar){0.5, 0}));
+    BENCH_CK(dlops_darray_fill(xs[i], (dlops_scalar){1.25, 0}));
+    BENCH_CK(dlops_darray_fill(ys[i], (dlops_scalar){0.5, 0}));
   }
   double *a = malloc(sizeof(double) * (size_t)n), *b = malloc(sizeof(double) * (size_t)n), copy = 1e30;
   for (int64_t i = 0; i < n; i++) a[i] = (double)i, b[i] = 0;
@@ -106,11 +100,11 @@ int main(int argc, char **argv) {
         dlops_scalar s;
         double nr;
         double t0 = MPI_Wtime();
-        if (k[i].vec == 1) CHECK(dlops_darray_axpby((dlops_scalar){0.5, 0}, xs[i], (dlops_scalar){0.5, 0}, ys[i]));
-        else if (k[i].vec == 2) CHECK(dlops_darray_dot(xs[i], ys[i], &s));
-        else if (k[i].vec == 3) CHECK(dlops_darray_norm(xs[i], 2.0, &nr));
-        else if (adj) CHECK(dlops_op_apply_adjoint(k[i].op, ys[i], xs[i]));
-        else CHECK(dlops_op_apply(k[i].op, xs[i], ys[i]));
+        if (k[i].vec == 1) BENCH_CK(dlops_darray_axpby((dlops_scalar){0.5, 0}, xs[i], (dlops_scalar){0.5, 0}, ys[i]));
+        else if (k[i].vec == 2) BENCH_CK(dlops_darray_dot(xs[i], ys[i], &s));
+        else if (k[i].vec == 3) BENCH_CK(dlops_darray_norm(xs[i], 2.0, &nr));
+        else if (adj) BENCH_CK(dlops_op_apply_adjoint(k[i].op, ys[i], xs[i]));
+        else BENCH_CK(dlops_op_apply(k[i].op, xs[i], ys[i]));
         t0 = MPI_Wtime() - t0;
         if (t0 < k[i].best[adj]) k[i].best[adj] = t0;
       }

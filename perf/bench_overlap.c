@@ -27,19 +27,9 @@
 #include "dlops/darray.h"
 #include "dlops/op.h"
 
-#define CK(call)                                                                          \
-  do {                                                                                    \
-    int e_ = (call);                                                                      \
-    if (e_) {                                                                             \
-      fprintf(stderr, "bench_overlap: %s failed: %s\n", #call, dlops_last_error());       \
-      MPI_Abort(MPI_COMM_WORLD, 1);                                                       \
-    }                                                                                     \
-  } while (0)
+#include "bench_c.h"
 
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
+
 
 static dlops_op make(dlops_ctx ctx, int lap, const int64_t *dims, int overlap) {
   if (overlap)
@@ -50,9 +40,9 @@ static dlops_op make(dlops_ctx ctx, int lap, const int64_t *dims, int overlap) {
   const double samp[3] = {1.0, 1.0, 1.0}, w[3] = {1.0, 1.0, 1.0};
   const int axes[3] = {0, 1, 2};
   if (lap)
-    CK(dlops_op_create_laplacian(ctx, 3, dims, 3, axes, w, samp, DLOPS_DERIV_CENTERED, 0, DLOPS_F64, &A));
+    BENCH_CK(dlops_op_create_laplacian(ctx, 3, dims, 3, axes, w, samp, DLOPS_DERIV_CENTERED, 0, DLOPS_F64, &A));
   else
-    CK(dlops_op_create_first_derivative(ctx, 3, dims, 0, 1.0, DLOPS_DERIV_CENTERED, 3, 0, DLOPS_F64, &A));
+    BENCH_CK(dlops_op_create_first_derivative(ctx, 3, dims, 0, 1.0, DLOPS_DERIV_CENTERED, 3, 0, DLOPS_F64, &A));
   unsetenv("DLOPS_OVERLAP");
   return A;
 }
@@ -72,8 +62,8 @@ int main(int argc, char **argv) {
   }
   const char *spec = getenv("DLOPS_SPEC");
   dlops_ctx ctx = NULL, self = NULL;
-  CK(dlops_ctx_create(MPI_COMM_WORLD, spec ? spec : "", &ctx));
-  CK(dlops_ctx_create(MPI_COMM_SELF, spec ? spec : "", &self));
+  BENCH_CK(dlops_ctx_create(MPI_COMM_WORLD, spec ? spec : "", &ctx));
+  BENCH_CK(dlops_ctx_create(MPI_COMM_SELF, spec ? spec : "", &self));
   const int64_t gdims[3] = {rows * P, n1, n2}, ldims[3] = {rows, n1, n2};
   const int64_t row = n1 * n2;
   /* raw exchange buffers: one ghost row each way (what the order-3 centered stencils read) */
@@ -89,8 +79,8 @@ int main(int argc, char **argv) {
     dlops_op A[3] = {make(ctx, lap, gdims, 1), make(ctx, lap, gdims, 0), make(self, lap, ldims, 1)};
     dlops_darray x[3], y[3];
     for (int k = 0; k < 3; k++) {
-      CK(dlops_op_create_vecs(A[k], &x[k], &y[k]));
-      CK(dlops_darray_fill_random(x[k], 7 + (unsigned)k, -1.0, 1.0));
+      BENCH_CK(dlops_op_create_vecs(A[k], &x[k], &y[k]));
+      BENCH_CK(dlops_darray_fill_random(x[k], 7 + (unsigned)k, -1.0, 1.0));
     }
     double *t[4];
     for (int c = 0; c < 4; c++) t[c] = calloc((size_t)rounds, sizeof(double));
@@ -101,7 +91,7 @@ int main(int argc, char **argv) {
         double t0 = MPI_Wtime();
         for (int q = 0; q < reps; q++) {
           if (c < 3) {
-            CK(dlops_op_apply(A[c], x[c], y[c]));
+            BENCH_CK(dlops_op_apply(A[c], x[c], y[c]));
           } else {
             MPI_Sendrecv(sb, (int)row, MPI_DOUBLE, up, 1, rb, (int)row, MPI_DOUBLE, dn, 1, MPI_COMM_WORLD,
                          MPI_STATUS_IGNORE);
@@ -115,7 +105,7 @@ int main(int argc, char **argv) {
       }
     double med[4];
     for (int c = 0; c < 4; c++) {
-      qsort(t[c], (size_t)rounds, sizeof(double), cmp);
+      qsort(t[c], (size_t)rounds, sizeof(double), bench_cmp_double);
       med[c] = t[c][rounds / 2];
       free(t[c]);
     }

@@ -49,14 +49,8 @@
 #include "dlops/op.h"
 #include "dlops/solver.h"
 
-#define CK(call)                                                                          \
-  do {                                                                                    \
-    int e_ = (call);                                                                      \
-    if (e_) {                                                                             \
-      fprintf(stderr, "bench_poststack: %s failed: %s\n", #call, dlops_last_error());     \
-      MPI_Abort(MPI_COMM_WORLD, 1);                                                       \
-    }                                                                                     \
-  } while (0)
+#include "bench_c.h"
+
 
 static const double PI = 3.14159265358979323846;
 enum { NW = 41 }; /* wavelet samples: t = -80 .. 80 ms at 4 ms */
@@ -94,17 +88,17 @@ static dlops_op local_poststack(dlops_ctx self, int64_t nyl, int64_t nx, int64_t
   const int64_t *dims = transposed ? tdims : ldims;
   const int axis = transposed ? 0 : 2;
   dlops_op D = NULL, W = NULL, WD = NULL, T = NULL, TH = NULL, WDT = NULL, out = NULL;
-  CK(dlops_op_create_first_derivative(self, 3, dims, axis, 1.0, DLOPS_DERIV_CENTERED, 3, 0, DLOPS_F64, &D));
-  CK(dlops_op_create_convolve1d(self, 3, dims, axis, wav, NW, NW / 2, DLOPS_F64, &W));
-  CK(dlops_op_create_product(W, D, &WD));
+  BENCH_CK(dlops_op_create_first_derivative(self, 3, dims, axis, 1.0, DLOPS_DERIV_CENTERED, 3, 0, DLOPS_F64, &D));
+  BENCH_CK(dlops_op_create_convolve1d(self, 3, dims, axis, wav, NW, NW / 2, DLOPS_F64, &W));
+  BENCH_CK(dlops_op_create_product(W, D, &WD));
   if (!transposed) {
     out = WD;
     WD = NULL;
   } else {
-    CK(dlops_op_create_transpose_axes(self, 3, ldims, perm, DLOPS_F64, &T));
-    CK(dlops_op_create_adjoint(T, &TH));
-    CK(dlops_op_create_product(WD, T, &WDT));
-    CK(dlops_op_create_product(TH, WDT, &out));
+    BENCH_CK(dlops_op_create_transpose_axes(self, 3, ldims, perm, DLOPS_F64, &T));
+    BENCH_CK(dlops_op_create_adjoint(T, &TH));
+    BENCH_CK(dlops_op_create_product(WD, T, &WDT));
+    BENCH_CK(dlops_op_create_product(TH, WDT, &out));
   }
   dlops_op_destroy(&WDT); /* compositions hold their own references */
   dlops_op_destroy(&TH);
@@ -119,19 +113,19 @@ static dlops_op local_poststack(dlops_ctx self, int64_t nyl, int64_t nx, int64_t
  * vector v (same rows on this rank: both use the default split of ny). */
 static void copy_block(dlops_darray a3, dlops_darray v) {
   int64_t na = 0, nv = 0;
-  CK(dlops_darray_get_local_size(a3, &na));
-  CK(dlops_darray_get_local_size(v, &nv));
+  BENCH_CK(dlops_darray_get_local_size(a3, &na));
+  BENCH_CK(dlops_darray_get_local_size(v, &nv));
   if (na != nv) {
     fprintf(stderr, "bench_poststack: local sizes differ (%lld vs %lld)\n", (long long)na, (long long)nv);
     MPI_Abort(MPI_COMM_WORLD, 1);
   }
   const void *src;
   void *dst;
-  CK(dlops_darray_get_local_read(a3, DLOPS_MEM_HOST, &src));
-  CK(dlops_darray_get_local(v, DLOPS_MEM_HOST, &dst));
+  BENCH_CK(dlops_darray_get_local_read(a3, DLOPS_MEM_HOST, &src));
+  BENCH_CK(dlops_darray_get_local(v, DLOPS_MEM_HOST, &dst));
   if (na > 0) memcpy(dst, src, sizeof(double) * (size_t)na);
-  CK(dlops_darray_restore_local(v, &dst));
-  CK(dlops_darray_restore_local_read(a3, &src));
+  BENCH_CK(dlops_darray_restore_local(v, &dst));
+  BENCH_CK(dlops_darray_restore_local_read(a3, &src));
 }
 
 /* Best of reps timings of fn(arg), each the maximum over ranks */
@@ -156,16 +150,16 @@ typedef struct {
 } apply_arg;
 static void do_apply(void *p) {
   apply_arg *a = p;
-  if (a->A) CK(a->adj ? dlops_op_apply_adjoint(a->A, a->y, a->x) : dlops_op_apply(a->A, a->x, a->y));
+  if (a->A) BENCH_CK(a->adj ? dlops_op_apply_adjoint(a->A, a->y, a->x) : dlops_op_apply(a->A, a->x, a->y));
 }
 static void do_axpby(void *p) {
   apply_arg *a = p;
-  CK(dlops_darray_axpby((dlops_scalar){0.5, 0}, a->x, (dlops_scalar){0.5, 0}, a->y));
+  BENCH_CK(dlops_darray_axpby((dlops_scalar){0.5, 0}, a->x, (dlops_scalar){0.5, 0}, a->y));
 }
 static void do_dot(void *p) {
   apply_arg *a = p;
   dlops_scalar r;
-  CK(dlops_darray_dot(a->x, a->y, &r));
+  BENCH_CK(dlops_darray_dot(a->x, a->y, &r));
 }
 
 /* Forward or adjoint apply of a local operator A (on this rank, best of 5 max over ranks; 0 when
@@ -173,9 +167,9 @@ static void do_dot(void *p) {
 static double time_local(dlops_op A, int adj) {
   apply_arg a = {A, NULL, NULL, adj};
   if (A) {
-    CK(dlops_op_create_vecs(A, &a.x, &a.y));
-    CK(dlops_darray_fill_random(a.x, 3, -1, 1));
-    CK(dlops_darray_fill_random(a.y, 4, -1, 1));
+    BENCH_CK(dlops_op_create_vecs(A, &a.x, &a.y));
+    BENCH_CK(dlops_darray_fill_random(a.x, 3, -1, 1));
+    BENCH_CK(dlops_darray_fill_random(a.y, 4, -1, 1));
   }
   double t = best_time(do_apply, &a, 5);
   dlops_darray_destroy(&a.x);
@@ -190,7 +184,7 @@ static void breakdown(dlops_ctx self, dlops_op PostStack, dlops_darray m, dlops_
   ps.adj = 1;
   const double adj = best_time(do_apply, &ps, 5);
   dlops_darray y = NULL;
-  CK(dlops_darray_duplicate(m, &y));
+  BENCH_CK(dlops_darray_duplicate(m, &y));
   apply_arg v = {NULL, m, y, 0};
   const double axpby = best_time(do_axpby, &v, 5), dot = best_time(do_dot, &v, 5);
   dlops_darray_destroy(&y);
@@ -199,9 +193,9 @@ static void breakdown(dlops_ctx self, dlops_op PostStack, dlops_darray m, dlops_
   const int perm[3] = {2, 0, 1};
   dlops_op T = NULL, D = NULL, W = NULL;
   if (nyl > 0) {
-    CK(dlops_op_create_transpose_axes(self, 3, ldims, perm, DLOPS_F64, &T));
-    CK(dlops_op_create_first_derivative(self, 3, tdims, 0, 1.0, DLOPS_DERIV_CENTERED, 3, 0, DLOPS_F64, &D));
-    CK(dlops_op_create_convolve1d(self, 3, tdims, 0, wav, NW, NW / 2, DLOPS_F64, &W));
+    BENCH_CK(dlops_op_create_transpose_axes(self, 3, ldims, perm, DLOPS_F64, &T));
+    BENCH_CK(dlops_op_create_first_derivative(self, 3, tdims, 0, 1.0, DLOPS_DERIV_CENTERED, 3, 0, DLOPS_F64, &D));
+    BENCH_CK(dlops_op_create_convolve1d(self, 3, tdims, 0, wav, NW, NW / 2, DLOPS_F64, &W));
   }
   const double tf = time_local(T, 0), ta = time_local(T, 1), df = time_local(D, 0), da = time_local(D, 1),
                wf = time_local(W, 0), wa = time_local(W, 1);
@@ -276,10 +270,10 @@ int main(int argc, char **argv) {
   }
 
   dlops_ctx ctx = NULL, self = NULL;
-  CK(dlops_ctx_create(MPI_COMM_WORLD, NULL, &ctx)); /* NULL: the backend from $DLOPS_SPEC */
-  CK(dlops_ctx_create(MPI_COMM_SELF, NULL, &self));
+  BENCH_CK(dlops_ctx_create(MPI_COMM_WORLD, NULL, &ctx)); /* NULL: the backend from $DLOPS_SPEC */
+  BENCH_CK(dlops_ctx_create(MPI_COMM_SELF, NULL, &self));
   const char *spec = "";
-  CK(dlops_ctx_get_spec(ctx, &spec));
+  BENCH_CK(dlops_ctx_get_spec(ctx, &spec));
 
   /* ---- the model: from a file (its shape decides the sizes) or synthetic */
   dlops_darray m3 = NULL;
@@ -287,15 +281,15 @@ int main(int argc, char **argv) {
   if (model) {
     int64_t shape[8], lshape[8];
     int nd = 0;
-    CK(dlops_darray_read_npy(ctx, model, 0, DLOPS_SCATTER, &m3));
-    CK(dlops_darray_get_ndim(m3, &nd));
+    BENCH_CK(dlops_darray_read_npy(ctx, model, 0, DLOPS_SCATTER, &m3));
+    BENCH_CK(dlops_darray_get_ndim(m3, &nd));
     if (nd != 3) {
       if (rank == 0) fprintf(stderr, "bench_poststack: %s is not 3-D (ny, nx, nz)\n", model);
       MPI_Abort(MPI_COMM_WORLD, 1);
     }
-    CK(dlops_darray_get_global_shape(m3, shape));
-    CK(dlops_darray_get_local_shape(m3, lshape));
-    CK(dlops_darray_get_offset(m3, &y0));
+    BENCH_CK(dlops_darray_get_global_shape(m3, shape));
+    BENCH_CK(dlops_darray_get_local_shape(m3, lshape));
+    BENCH_CK(dlops_darray_get_offset(m3, &y0));
     ny = shape[0];
     nx = shape[1];
     nz = shape[2];
@@ -308,28 +302,28 @@ int main(int argc, char **argv) {
    * no local operator) */
   dlops_op local = nyl > 0 ? local_poststack(self, nyl, nx, nz, wav, transposed) : NULL;
   dlops_op PostStack = NULL;
-  CK(dlops_op_create_blockdiag(ctx, nyl > 0, &local, -1, &PostStack));
+  BENCH_CK(dlops_op_create_blockdiag(ctx, nyl > 0, &local, -1, &PostStack));
   dlops_darray mtrue = NULL, d = NULL, x0 = NULL, minv = NULL;
-  CK(dlops_op_create_vecs(PostStack, &mtrue, &d));
-  CK(dlops_darray_duplicate(mtrue, &x0));
-  CK(dlops_darray_duplicate(mtrue, &minv));
+  BENCH_CK(dlops_op_create_vecs(PostStack, &mtrue, &d));
+  BENCH_CK(dlops_darray_duplicate(mtrue, &x0));
+  BENCH_CK(dlops_darray_duplicate(mtrue, &minv));
   if (m3) {
     copy_block(m3, mtrue);
     dlops_darray_destroy(&m3);
   } else {
     void *p;
-    CK(dlops_darray_get_local(mtrue, DLOPS_MEM_HOST, &p));
+    BENCH_CK(dlops_darray_get_local(mtrue, DLOPS_MEM_HOST, &p));
     double *mp = p;
     for (int64_t j = 0; j < nyl; j++)
       for (int64_t ix = 0; ix < nx; ix++)
         for (int64_t iz = 0; iz < nz; iz++) mp[(j * nx + ix) * nz + iz] = synthetic(y0 + j, ix, iz, nz);
-    CK(dlops_darray_restore_local(mtrue, &p));
+    BENCH_CK(dlops_darray_restore_local(mtrue, &p));
   }
   if (x0path) {
     dlops_darray a = NULL;
     int64_t shape[8];
-    CK(dlops_darray_read_npy(ctx, x0path, 0, DLOPS_SCATTER, &a));
-    CK(dlops_darray_get_global_shape(a, shape));
+    BENCH_CK(dlops_darray_read_npy(ctx, x0path, 0, DLOPS_SCATTER, &a));
+    BENCH_CK(dlops_darray_get_global_shape(a, shape));
     if (shape[0] != ny || shape[1] != nx || shape[2] != nz) {
       if (rank == 0) fprintf(stderr, "bench_poststack: %s does not have the model's shape\n", x0path);
       MPI_Abort(MPI_COMM_WORLD, 1);
@@ -339,27 +333,27 @@ int main(int argc, char **argv) {
   }
 
   /* ---- the data (one apply, also the warm-up) and a dot test */
-  CK(dlops_op_apply(PostStack, mtrue, d));
+  BENCH_CK(dlops_op_apply(PostStack, mtrue, d));
   int passed = 0;
   double relerr = 0;
-  CK(dlops_op_dottest(PostStack, 1e-10, 5, &passed, &relerr));
+  BENCH_CK(dlops_op_dottest(PostStack, 1e-10, 5, &passed, &relerr));
 
   /* ---- the timed solve */
   dlops_solver_opts opts;
-  CK(dlops_solver_opts_default(&opts));
+  BENCH_CK(dlops_solver_opts_default(&opts));
   opts.niter = niter;
   opts.tol = 0; /* PyLops-MPI's test is kold > tol: every iteration runs */
   opts.variant = variant;
   dlops_solver_result res;
   MPI_Barrier(MPI_COMM_WORLD);
   double t = MPI_Wtime();
-  CK(dlops_darray_copy(x0, minv));
-  CK(dlops_solve_cgls(PostStack, d, minv, &opts, &res));
+  BENCH_CK(dlops_darray_copy(x0, minv));
+  BENCH_CK(dlops_solve_cgls(PostStack, d, minv, &opts, &res));
   t = MPI_Wtime() - t;
   MPI_Allreduce(MPI_IN_PLACE, &t, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
 
-  if (out) CK(dlops_darray_write_npy(minv, out));
-  if (dout) CK(dlops_darray_write_npy(d, dout));
+  if (out) BENCH_CK(dlops_darray_write_npy(minv, out));
+  if (dout) BENCH_CK(dlops_darray_write_npy(d, dout));
   if (rank == 0) {
     printf("bench_poststack: %d ranks (%s), model (ny, nx, nz) = (%lld, %lld, %lld)%s%s, %s PostStack, dot test %s (%.1e)\n",
            P, spec, (long long)ny, (long long)nx, (long long)nz, model ? " from " : " synthetic", model ? model : "",

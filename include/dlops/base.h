@@ -43,12 +43,13 @@ typedef enum {
   DLOPS_NUM_DTYPES = 4
 } dlops_dtype;
 
-/** Memory spaces. A context's spec chooses where its arrays live by default (mem=host,
- *  mem=device; mem=emu in test builds, an emulated device whose arrays report
- *  DLOPS_MEM_DEVICE). */
+/** Memory spaces. A context's spec chooses where its arrays live by default (mem=host; mem=emu
+ *  in test builds, an emulated device whose arrays report DLOPS_MEM_DEVICE; mem=device, CUDA,
+ *  is refused in this version: docs/backends.md). */
 typedef enum {
   DLOPS_MEM_HOST = 0,   /**< ordinary host memory */
-  DLOPS_MEM_DEVICE = 1, /**< device memory (CUDA builds on a GPU, or the emulated device of test builds) */
+  DLOPS_MEM_DEVICE = 1, /**< device memory: in this version the emulated device of test builds (mem=emu); the
+                             CUDA memory space (mem=device) is not implemented yet */
   DLOPS_NUM_MEMSPACES = 2
 } dlops_memspace;
 
@@ -89,17 +90,26 @@ typedef struct {
   double im; /**< imaginary part (ignored for real types) */
 } dlops_scalar;
 
-/** Static description of an error code ("bad argument", ...). Never NULL. Not collective. */
+/** Static description of an error code ("bad argument", ...). Not collective; no data access.
+ *  @param[in] code  an error code (dlops_error) as returned by a dlops call
+ *  @return the description, never NULL; "unknown error code" when code is out of range. */
 DLOPS_EXTERN const char *dlops_error_string(int code);
 
-/** Name of an element type ("f32", "f64", "c64", "c128"); "?" when out of range. Not collective. */
+/** Name of an element type. Not collective; no data access.
+ *  @param[in] dtype  element type
+ *  @return "f32", "f64", "c64" or "c128"; "?" when dtype is out of range. Never NULL. */
 DLOPS_EXTERN const char *dlops_dtype_name(dlops_dtype dtype);
 
-/** Size in bytes of one element of dtype (0 when out of range). Not collective. */
+/** Size in bytes of one element of an element type. Not collective; no data access.
+ *  @param[in] dtype  element type
+ *  @return 4, 8, 8 or 16 bytes (complex types count both parts); 0 when dtype is out of range. */
 DLOPS_EXTERN size_t dlops_dtype_size(dlops_dtype dtype);
 
-/** The most recent error message of this process (any context, or none), with file:line.
- *  Useful when a call that has no context (or a NULL one) fails. Not collective. */
+/** The most recent error message of this process (any context, or none), with the rank, the
+ *  code and file:line. Useful when a call that has no context (or a NULL one) fails. Not
+ *  collective.
+ *  @return the message ("" when no call has failed yet), in a process-wide buffer that the next
+ *          failing call overwrites. Never NULL. */
 DLOPS_EXTERN const char *dlops_last_error(void);
 
 /** @} */

@@ -40,26 +40,50 @@ extern "C" {
 /** The two operator forms of dlops_op_create_matmul (described at the top of this header). */
 typedef enum { DLOPS_MATMUL_BLOCK = 0, DLOPS_MATMUL_SUMMA = 1 } dlops_matmul_kind;
 
-/** Ceil-block range of part t of n split into q parts: [*start, *start + *len). Not collective. */
+/** Ceil-block range of part t of n split into q parts: [*start, *start + *len). Not collective.
+ *  @param[in]  n      size to split, >= 0
+ *  @param[in]  q      number of parts, >= 1
+ *  @param[in]  t      the part, 0..q-1
+ *  @param[out] start  first index of part t
+ *  @param[out] len    length of part t (possibly 0)
+ *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG for n < 0, q < 1, t out of range or a NULL output. */
 DLOPS_EXTERN int dlops_ceil_block(int64_t n, int q, int t, int64_t *start, int64_t *len);
 
-/** Distributed product operator Y = A X. **Collective**.
- *  @param ctx      context (P ranks, P >= pr*pc)
- *  @param kind     DLOPS_MATMUL_BLOCK or DLOPS_MATMUL_SUMMA
- *  @param pr, pc   process grid (pr*pc <= P); pr = pc = 0 picks the most square grid of P
- *  @param N, K, M  global sizes (>= 0; any values, not necessarily divisible by the grid)
- *  @param A_local  this rank's tile of A, row-major (BLOCK: rows of n-block j x K; SUMMA:
- *                  n_i x k_j); copied, so the caller may free it; NULL allowed when empty
- *  @param nb       SUMMA panel width (columns of X/Y per broadcast); 0 picks a default (256)
- *  @param dtype    element type
- *  @param A        the operator (domain/range layouts as described above); A_local is host
- *                  memory, copied into the context's memory space (where the tile stays) */
+/** Distributed product operator Y = A X. **Collective**. Memory spaces: host and device (A_local
+ *  is host memory, copied into the context's memory space, where the tile stays; the vectors
+ *  live in the context's memory space).
+ *  @param[in]  ctx      context (P ranks, P >= pr*pc)
+ *  @param[in]  kind     DLOPS_MATMUL_BLOCK or DLOPS_MATMUL_SUMMA
+ *  @param[in]  pr       process grid rows (pr*pc <= P); pr = pc = 0 picks the most square grid of P
+ *  @param[in]  pc       process grid columns
+ *  @param[in]  N        rows of A and Y (>= 0; any value, not necessarily divisible by the grid)
+ *  @param[in]  K        columns of A, rows of X (>= 0)
+ *  @param[in]  M        columns of X and Y (>= 0)
+ *  @param[in]  A_local  this rank's tile of A, row-major (BLOCK: rows of n-block j x K; SUMMA:
+ *                       n_i x k_j); copied, so the caller may free it; NULL allowed when empty
+ *  @param[in]  nb       SUMMA panel width (columns of X/Y per broadcast); 0 picks a default (256)
+ *  @param[in]  dtype    element type
+ *  @param[out] A        the operator (domain/range layouts as described at the top of this
+ *                       header)
+ *  @return DLOPS_SUCCESS, or the same error on every rank: DLOPS_ERR_ARG (NULL ctx or A, unknown
+ *          kind, a grid that does not fit, negative sizes, bad dtype, nb < 0, NULL A_local with a
+ *          non-empty tile); DLOPS_ERR_STATE (stale ctx); DLOPS_ERR_UNSUPPORTED (N, K or M above
+ *          INT_MAX); DLOPS_ERR_SIZE (ranks passing different kind, grid, sizes, dtype or nb; size
+ *          arithmetic that overflows); DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_op_create_matmul(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc, int64_t N, int64_t K,
                                         int64_t M, const void *A_local, int64_t nb, dlops_dtype dtype, dlops_op *A);
 
-/** The grid and tile extents of a matmul operator on this rank (any pointer may be NULL):
- *  grid (pr, pc), position (i, j) (-1 when idle), and the local tile shapes of A, X and Y
- *  (rows, cols). Not collective. */
+/** The grid and tile extents of a matmul operator on this rank. Not collective. No data access.
+ *  @param[in]  A        an operator of dlops_op_create_matmul
+ *  @param[out] pr       grid rows, or NULL
+ *  @param[out] pc       grid columns, or NULL
+ *  @param[out] i        grid row of this rank (-1 when idle), or NULL
+ *  @param[out] j        grid column of this rank (-1 when idle), or NULL
+ *  @param[out] a_shape  rows and columns of the local tile of A (2 entries), or NULL
+ *  @param[out] x_shape  rows and columns of the local tile of X, or NULL
+ *  @param[out] y_shape  rows and columns of the local tile of Y, or NULL
+ *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL A, A not a matmul operator); DLOPS_ERR_STATE (stale
+ *          A). */
 DLOPS_EXTERN int dlops_op_matmul_get_layout(dlops_op A, int *pr, int *pc, int *i, int *j, int64_t *a_shape,
                                             int64_t *x_shape, int64_t *y_shape);
 
@@ -68,29 +92,102 @@ DLOPS_EXTERN int dlops_op_matmul_get_layout(dlops_op A, int *pr, int *pc, int *i
  *  csrc, lld; local arrays column-major as in ScaLAPACK). The process grid is pr x pc. When the
  *  program links BLACS and desca's ctxt is a BLACS grid, each rank takes its grid position from
  *  BLACS (so "Col"-ordered and user-mapped grids work); the grid's shape must be pr x pc and its
- *  positions must cover the grid exactly once, else DLOPS_ERR_ARG on every rank. Without BLACS
- *  (or ctxt < 0 on every rank) the grid is the context's first pr*pc ranks in row-major order
- *  (BLACS' default "Row" order). Arguments that must be equal on every rank (type, grid, m, n,
- *  k, nb, alpha, beta, the descriptors' global fields) are compared: DLOPS_ERR_SIZE if not.
- *  Algorithm: SUMMA with non-blocking, double-buffered panel broadcasts of width at most nb
- *  (0 = the natural block width), C stationary. Requirements (else DLOPS_ERR_UNSUPPORTED):
- *  A's row blocking equals C's (mb, rsrc) and B's column blocking equals C's (nb, csrc); the
- *  sub-matrix offsets ia, ja, ... are 1. The local arrays are host memory (ScaLAPACK's
- *  convention), whatever the context's memory space. **Collective**.
+ *  positions must cover the grid exactly once. Without BLACS (or ctxt < 0 on every rank) the
+ *  grid is the context's first pr*pc ranks in row-major order (BLACS' default "Row" order).
+ *  Arguments that must be equal on every rank (type, grid, m, n, k, nb, alpha, beta, the
+ *  descriptors' global fields) are compared. Algorithm: SUMMA with non-blocking,
+ *  double-buffered panel broadcasts of width at most nb, C stationary. Requirements: A's row
+ *  blocking equals C's (mb, rsrc) and B's column blocking equals C's (nb, csrc); the
+ *  sub-matrix offsets ia, ja, ... are 1. **Collective**. Memory spaces: the local arrays are
+ *  host memory (ScaLAPACK's convention), whatever the context's memory space.
  *  Variants: dlops_pdgemm (double), dlops_psgemm (float), dlops_pcgemm / dlops_pzgemm
- *  (complex float / double; alpha and beta as dlops_scalar). */
+ *  (complex float / double; alpha and beta as dlops_scalar).
+ *  @param[in]     ctx    context (P >= pr*pc ranks)
+ *  @param[in]     pr     process grid rows
+ *  @param[in]     pc     process grid columns
+ *  @param[in]     m      rows of A and C
+ *  @param[in]     n      columns of B and C
+ *  @param[in]     k      columns of A, rows of B
+ *  @param[in]     alpha  scale of A*B
+ *  @param[in]     a      local array of A (column-major, host memory)
+ *  @param[in]     desca  descriptor of A (9 ints)
+ *  @param[in]     b      local array of B
+ *  @param[in]     descb  descriptor of B
+ *  @param[in]     beta   scale of C
+ *  @param[in,out] c      local array of C
+ *  @param[in]     descc  descriptor of C
+ *  @param[in]     nb     panel width, 0 = the natural block width
+ *  @return DLOPS_SUCCESS, or the same error on every rank: DLOPS_ERR_ARG (NULL ctx or
+ *          descriptor, a grid that does not fit in P, bad sizes, nb < 0, a descriptor of
+ *          another type, with bad block sizes, a source process outside the grid or too small
+ *          a leading dimension, NULL local arrays with non-empty blocks, descriptors naming
+ *          different BLACS contexts, a BLACS grid that is not pr x pc or does not cover it once);
+ *          DLOPS_ERR_SIZE (a descriptor's global size does not match m, n, k; arguments that
+ *          differ between ranks; buffer sizes that overflow); DLOPS_ERR_UNSUPPORTED (A's row
+ *          blocking or B's column blocking other than C's); DLOPS_ERR_STATE (stale ctx);
+ *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_pdgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t n, int64_t k, double alpha,
                               const double *a, const int *desca, const double *b, const int *descb, double beta,
                               double *c, const int *descc, int64_t nb);
-/** Single-precision variant of dlops_pdgemm. **Collective**. */
+/** Single-precision variant of dlops_pdgemm. **Collective**. Memory spaces: host arrays.
+ *  @param[in]     ctx    context (P >= pr*pc ranks)
+ *  @param[in]     pr     process grid rows
+ *  @param[in]     pc     process grid columns
+ *  @param[in]     m      rows of A and C
+ *  @param[in]     n      columns of B and C
+ *  @param[in]     k      columns of A, rows of B
+ *  @param[in]     alpha  scale of A*B
+ *  @param[in]     a      local array of A (column-major, host memory)
+ *  @param[in]     desca  descriptor of A (9 ints)
+ *  @param[in]     b      local array of B
+ *  @param[in]     descb  descriptor of B
+ *  @param[in]     beta   scale of C
+ *  @param[in,out] c      local array of C
+ *  @param[in]     descc  descriptor of C
+ *  @param[in]     nb     panel width, 0 = the natural block width
+ *  @return as dlops_pdgemm. */
 DLOPS_EXTERN int dlops_psgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t n, int64_t k, float alpha,
                               const float *a, const int *desca, const float *b, const int *descb, float beta, float *c,
                               const int *descc, int64_t nb);
-/** Double-complex variant of dlops_pdgemm (alpha, beta as dlops_scalar). **Collective**. */
+/** Double-complex variant of dlops_pdgemm (alpha, beta as dlops_scalar; arrays of interleaved
+ *  double pairs). **Collective**. Memory spaces: host arrays.
+ *  @param[in]     ctx    context (P >= pr*pc ranks)
+ *  @param[in]     pr     process grid rows
+ *  @param[in]     pc     process grid columns
+ *  @param[in]     m      rows of A and C
+ *  @param[in]     n      columns of B and C
+ *  @param[in]     k      columns of A, rows of B
+ *  @param[in]     alpha  scale of A*B
+ *  @param[in]     a      local array of A (column-major, host memory)
+ *  @param[in]     desca  descriptor of A (9 ints)
+ *  @param[in]     b      local array of B
+ *  @param[in]     descb  descriptor of B
+ *  @param[in]     beta   scale of C
+ *  @param[in,out] c      local array of C
+ *  @param[in]     descc  descriptor of C
+ *  @param[in]     nb     panel width, 0 = the natural block width
+ *  @return as dlops_pdgemm. */
 DLOPS_EXTERN int dlops_pzgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t n, int64_t k, dlops_scalar alpha,
                               const void *a, const int *desca, const void *b, const int *descb, dlops_scalar beta,
                               void *c, const int *descc, int64_t nb);
-/** Single-complex variant of dlops_pdgemm (alpha, beta as dlops_scalar). **Collective**. */
+/** Single-complex variant of dlops_pdgemm (alpha, beta as dlops_scalar; arrays of interleaved
+ *  float pairs). **Collective**. Memory spaces: host arrays.
+ *  @param[in]     ctx    context (P >= pr*pc ranks)
+ *  @param[in]     pr     process grid rows
+ *  @param[in]     pc     process grid columns
+ *  @param[in]     m      rows of A and C
+ *  @param[in]     n      columns of B and C
+ *  @param[in]     k      columns of A, rows of B
+ *  @param[in]     alpha  scale of A*B
+ *  @param[in]     a      local array of A (column-major, host memory)
+ *  @param[in]     desca  descriptor of A (9 ints)
+ *  @param[in]     b      local array of B
+ *  @param[in]     descb  descriptor of B
+ *  @param[in]     beta   scale of C
+ *  @param[in,out] c      local array of C
+ *  @param[in]     descc  descriptor of C
+ *  @param[in]     nb     panel width, 0 = the natural block width
+ *  @return as dlops_pdgemm. */
 DLOPS_EXTERN int dlops_pcgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t n, int64_t k, dlops_scalar alpha,
                               const void *a, const int *desca, const void *b, const int *descb, dlops_scalar beta,
                               void *c, const int *descc, int64_t nb);

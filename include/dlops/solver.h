@@ -9,7 +9,9 @@
  *
  * Conventions shared by all solvers:
  *   - Every solver call is **collective** on the operator's context. Options must be the same on
- *     every rank (they are not compared across ranks).
+ *     every rank except show: a checksum of every option that steers the iteration (niter, tol,
+ *     variant, the cost buffer and per-iteration arrays, the checkpoint prefix, ...) is compared
+ *     at the start, and options that differ fail with DLOPS_ERR_ARG on every rank.
  *   - x holds the starting guess x0 on input and the solution on output. The solver works on an
  *     internal copy and writes x only at the end, so when a call fails (returns an error code)
  *     the caller's arrays are untouched. A stop reason (converged, maximum iterations, NaN,
@@ -61,7 +63,9 @@ typedef enum {
                                      the iterate before the increase) */
 } dlops_stop_reason;
 
-/** Static name of a stop reason ("converged_tol", ...); "?" when out of range. Not collective. */
+/** Static name of a stop reason. Not collective.
+ *  @param[in] reason  a dlops_stop_reason
+ *  @return "converged_tol", ...; "?" when out of range. Never NULL. */
 DLOPS_EXTERN const char *dlops_stop_reason_name(int reason);
 
 /** Reduction strategy (dlops_solver_opts.variant). */
@@ -216,23 +220,32 @@ typedef struct {
   int istop;          /**< PyLops/scipy code: CGLS 1 (kold < tol) or 2; LSQR 0..7 as scipy */
 } dlops_solver_result;
 
-/** Fill opts with the defaults documented in dlops_solver_opts. Not collective. */
+/** Fill opts with the defaults documented in dlops_solver_opts. Not collective.
+ *  @param[out] opts  the options
+ *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG when opts is NULL. */
 DLOPS_EXTERN int dlops_solver_opts_default(dlops_solver_opts *opts);
 
 /** Conjugate gradient for A x = y with A Hermitian positive definite (PyLops-MPI cg).
  *  Cost history: ||y - A x_k|| for k = 0..iterations (iterations + 1 entries). Stops when
  *  ||r||^2 <= tol (DLOPS_CONVERGED_TOL) or after niter iterations. Variants: BLOCKING = PyLops-MPI
- *  (2 reductions per iteration), FUSED = Chronopoulos-Gear (1), PIPELINED = Ghysels-Vanroose (1).
+ *  (2 reductions per iteration), FUSED = Chronopoulos-Gear (1), PIPELINED = Ghysels-Vanroose (1
+ *  non-blocking reduction, dlops_darray_multi_dot_begin/end, overlapping the apply).
  *  Setup reductions: 1 in every variant. Applies: BLOCKING 1 + iterations; FUSED/PIPELINED 2 +
- *  iterations (the residual's image is carried by a recurrence). **Collective**.
- *  @param[in]    A    square operator (domain layout = range layout)
- *  @param[in]    y    right-hand side (A's range layout)
- *  @param[inout] x    x0 on input, solution on output (A's domain layout)
- *  @param[in]    opts options or NULL
- *  @param[out]   res  result or NULL
+ *  iterations (the residual's image is carried by a recurrence). **Collective**. Memory
+ *  spaces: host and device (where A's vectors live).
+ *  @param[in]     A     square operator (domain layout = range layout)
+ *  @param[in]     y     right-hand side (A's range layout)
+ *  @param[in,out] x     x0 on input, solution on output (A's domain layout)
+ *  @param[in]     opts  options or NULL
+ *  @param[out]    res   result or NULL
  *  @return DLOPS_SUCCESS (also when the solver stops for a reason), or the same error on every
- *          rank: DLOPS_ERR_ARG (null, niter < 0, bad variant), DLOPS_ERR_SIZE (layouts), and any
- *          error of the operator. */
+ *          rank: DLOPS_ERR_ARG (NULL A, x or y; niter < 0, an unknown variant, bad itershow, NaN
+ *          tol or damp; options that differ between ranks; an element type other than A's; x
+ *          or y in another memory space than A's vectors; bad checkpoint options or a
+ *          checkpoint that does not match the problem); DLOPS_ERR_SIZE (x or y without A's
+ *          layouts; A not square); DLOPS_ERR_STATE (stale A or array, a borrowed array); DLOPS_ERR_IO
+ *          (checkpoint files); the errors of the operator's applies; DLOPS_ERR_MEM;
+ *          DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
                                 dlops_solver_result *res);
 
@@ -240,16 +253,41 @@ DLOPS_EXTERN int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, cons
  *  (iterations + 1 entries; PyLops' cost). Stops when the squared normal-equation residual
  *  kold <= tol, or after niter iterations; istop = 1 if kold < tol else 2 as PyLops.
  *  BLOCKING: 3 setup + 5 reductions per iteration (PyLops-MPI); FUSED: 1 setup + 2 per
- *  iteration (norms for the log included). Same arguments and errors as dlops_solve_cg
- *  (A may be rectangular: y has A's range layout, x its domain layout). **Collective**. */
+ *  iteration (norms for the log included). **Collective**. Memory spaces: host and device.
+ *  @param[in]     A     operator (may be rectangular)
+ *  @param[in]     y     data (A's range layout)
+ *  @param[in,out] x     x0 on input, solution on output (A's domain layout)
+ *  @param[in]     opts  options or NULL
+ *  @param[out]    res   result or NULL
+ *  @return DLOPS_SUCCESS (also when the solver stops for a reason), or the same error on every
+ *          rank: DLOPS_ERR_ARG (NULL A, x or y; niter < 0, an unknown variant, bad itershow, NaN
+ *          tol or damp; options that differ between ranks; an element type other than A's; x
+ *          or y in another memory space than A's vectors; bad checkpoint options or a
+ *          checkpoint that does not match the problem); DLOPS_ERR_SIZE (x or y without A's
+ *          layouts); DLOPS_ERR_STATE (stale A or array, a borrowed array); DLOPS_ERR_IO
+ *          (checkpoint files); the errors of the operator's applies; DLOPS_ERR_MEM;
+ *          DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_solve_cgls(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
                                   dlops_solver_result *res);
 
 /** LSQR (Paige & Saunders 1982, as scipy/PyLops lsqr) for min ||y - A x||^2 + damp^2 ||x||^2.
  *  Stops on atol/btol/conlim as scipy (istop 1..7, reason DLOPS_CONVERGED_TOL) or after niter
  *  iterations. Cost history: the r1norm estimate per iteration (iterations + 1 entries). 2
- *  reductions per iteration (||u||, ||v||), 2 in the setup. Arguments and errors as
- *  dlops_solve_cgls. **Collective**. */
+ *  reductions per iteration (||u||, ||v||), 2 in the setup. **Collective**. Memory spaces: host
+ *  and device.
+ *  @param[in]     A     operator (may be rectangular)
+ *  @param[in]     y     data (A's range layout)
+ *  @param[in,out] x     x0 on input, solution on output (A's domain layout)
+ *  @param[in]     opts  options or NULL
+ *  @param[out]    res   result or NULL
+ *  @return DLOPS_SUCCESS (also when the solver stops for a reason), or the same error on every
+ *          rank: DLOPS_ERR_ARG (NULL A, x or y; niter < 0, an unknown variant, bad itershow, NaN
+ *          tol or damp, negative atol, btol or conlim; options that differ between ranks; an element type other than A's; x
+ *          or y in another memory space than A's vectors; bad checkpoint options or a
+ *          checkpoint that does not match the problem); DLOPS_ERR_SIZE (x or y without A's
+ *          layouts); DLOPS_ERR_STATE (stale A or array, a borrowed array); DLOPS_ERR_IO
+ *          (checkpoint files); the errors of the operator's applies; DLOPS_ERR_MEM;
+ *          DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_solve_lsqr(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
                                   dlops_solver_result *res);
 
@@ -258,13 +296,14 @@ DLOPS_EXTERN int dlops_solve_lsqr(dlops_op A, dlops_darray y, dlops_darray x, co
  *  |lambda_k - lambda_{k-1}| < tol |lambda_k|. opts.random_start = 1 (default) starts from
  *  uniform [0, 1) values (+ i [0, 1) for complex) drawn from opts.seed as a function of the global
  *  index (same start on any rank count); 0 starts from b as given. Cost history: the eigenvalue
- *  modulus per iteration. BLOCKING: 2 reductions per iteration, FUSED: 1 (+ 1 setup).
- *  **Collective**.
- *  @param[in]    A       square operator
- *  @param[inout] b       start (when random_start = 0) and on output the eigenvector estimate
- *  @param[in]    opts    options or NULL (tol default 1e-5)
- *  @param[out]   maxeig  the eigenvalue estimate (complex for complex operators)
- *  @param[out]   res     result or NULL; iterations counts as PyLops' iiter + 1 */
+ *  modulus per iteration. BLOCKING: 2 reductions per iteration, FUSED: 1 (+ 1 setup). Not
+ *  checkpointed. **Collective**. Memory spaces: host and device.
+ *  @param[in]     A       square operator
+ *  @param[in,out] b       start (when random_start = 0) and on output the eigenvector estimate
+ *  @param[in]     opts    options or NULL (tol default 1e-5)
+ *  @param[out]    maxeig  the eigenvalue estimate (complex for complex operators)
+ *  @param[out]    res     result or NULL; iterations counts as PyLops' iiter + 1
+ *  @return as dlops_solve_cg (b in place of x, no y; DLOPS_ERR_ARG also for a NULL maxeig). */
 DLOPS_EXTERN int dlops_solve_power(dlops_op A, dlops_darray b, const dlops_solver_opts *opts, dlops_scalar *maxeig,
                                    dlops_solver_result *res);
 
@@ -276,15 +315,35 @@ DLOPS_EXTERN int dlops_solve_power(dlops_op A, dlops_darray b, const dlops_solve
  *  with monitorres when the residual increases. Cost history: 0.5 ||y - A x_{k-1}||^2 + eps
  *  ||x_k||_1 for k = 1..iterations (iterations entries, PyLops' cost; the data term is the
  *  residual the step used, as in PyLops). BLOCKING: 3 reductions per iteration (4 with
- *  monitorres); FUSED: 1. Arguments as dlops_solve_cgls; DLOPS_ERR_ARG for a bad threshkind.
- *  **Collective**. */
+ *  monitorres); FUSED: 1. **Collective**. Memory spaces: host and device (thresholds run where
+ *  the data lives).
+ *  @param[in]     A     operator
+ *  @param[in]     y     data (A's range layout)
+ *  @param[in,out] x     x0 on input, solution on output (A's domain layout)
+ *  @param[in]     opts  options or NULL
+ *  @param[out]    res   result or NULL
+ *  @return DLOPS_SUCCESS (also when the solver stops for a reason), or the same error on every
+ *          rank: DLOPS_ERR_ARG (NULL A, x or y; niter < 0, an unknown variant, bad itershow, NaN
+ *          tol or damp, a bad threshkind, alpha or eps negative or not finite; options that differ between ranks; an element type other than A's; x
+ *          or y in another memory space than A's vectors; bad checkpoint options or a
+ *          checkpoint that does not match the problem); DLOPS_ERR_SIZE (x or y without A's
+ *          layouts); DLOPS_ERR_STATE (stale A or array, a borrowed array); DLOPS_ERR_IO
+ *          (checkpoint files); the errors of the operator's applies; DLOPS_ERR_MEM;
+ *          DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_solve_ista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
                                   dlops_solver_result *res);
 
 /** FISTA (Beck & Teboulle), PyLops-MPI fista: as dlops_solve_ista with the momentum sequence t.
  *  Cost history: 0.5 ||y - A x_k||^2 + eps ||x_k||_1 (iterations entries). BLOCKING: 3 applies
  *  and 3 reductions per iteration (PyLops-MPI recomputes A x_k for the cost); FUSED: 2 applies
- *  (A z_{k+1} comes from A x_k and A x_{k-1} by linearity) and 1 reduction. **Collective**. */
+ *  (A z_{k+1} comes from A x_k and A x_{k-1} by linearity) and 1 reduction. **Collective**.
+ *  Memory spaces: host and device.
+ *  @param[in]     A     operator
+ *  @param[in]     y     data (A's range layout)
+ *  @param[in,out] x     x0 on input, solution on output (A's domain layout)
+ *  @param[in]     opts  options or NULL
+ *  @param[out]    res   result or NULL
+ *  @return as dlops_solve_ista. */
 DLOPS_EXTERN int dlops_solve_fista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
                                    dlops_solver_result *res);
 
@@ -294,14 +353,24 @@ DLOPS_EXTERN int dlops_solve_fista(dlops_op A, dlops_darray y, dlops_darray x, c
  *  argmin_z f(z) + ||z - x||^2 / (2 tau), and for L2 its gradient. */
 typedef struct dlops_prox_s *dlops_prox;
 
-/** f(x) = sigma ||x||_1; prox: soft threshold at tau*sigma (pyproximal L1). Not collective. */
+/** f(x) = sigma ||x||_1; prox: soft threshold at tau*sigma (pyproximal L1). Not collective.
+ *  @param[in]  sigma  weight, finite and >= 0
+ *  @param[out] p      the proximal operator
+ *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL p, bad sigma); DLOPS_ERR_MEM. */
 DLOPS_EXTERN int dlops_prox_create_l1(double sigma, dlops_prox *p);
 /** L0 (pyproximal L0): value = number of non-zeros (as pyproximal: sigma does not scale it);
- *  prox: hard threshold, x_i = 0 where |x_i| <= tau*sigma. Not collective. */
+ *  prox: hard threshold, x_i = 0 where |x_i| <= tau*sigma. Not collective.
+ *  @param[in]  sigma  threshold weight, finite and >= 0
+ *  @param[out] p      the proximal operator
+ *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL p, bad sigma); DLOPS_ERR_MEM. */
 DLOPS_EXTERN int dlops_prox_create_l0(double sigma, dlops_prox *p);
 /** Indicator of the box lower <= x <= upper (real types; the prox of a complex array clips the
  *  real part and drops the imaginary one; +-INFINITY allowed); prox: clip.
- *  Value: 0 inside, +INFINITY outside (pyproximal returns a bool instead). Not collective. */
+ *  Value: 0 inside, +INFINITY outside (pyproximal returns a bool instead). Not collective.
+ *  @param[in]  lower  lower bound
+ *  @param[in]  upper  upper bound, >= lower
+ *  @param[out] p      the proximal operator
+ *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL p, NaN bounds, lower > upper); DLOPS_ERR_MEM. */
 DLOPS_EXTERN int dlops_prox_create_box(double lower, double upper, dlops_prox *p);
 
 /** Inner solver of the L2 prox with an operator (dlops_prox_l2_params.solver). */
@@ -318,7 +387,9 @@ typedef struct {
   int variant;        /**< dlops_solver_variant of the inner solver (default FUSED) */
 } dlops_prox_l2_params;
 
-/** Defaults of dlops_prox_l2_params. Not collective. */
+/** Defaults of dlops_prox_l2_params. Not collective.
+ *  @param[out] prm  the parameters
+ *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG when prm is NULL. */
 DLOPS_EXTERN int dlops_prox_l2_params_default(dlops_prox_l2_params *prm);
 
 /** f(x) = sigma/2 ||Op x - b||^2 + alpha Re(q . x) (Op and b may be NULL: sigma/2 ||x - b||^2 or
@@ -327,24 +398,56 @@ DLOPS_EXTERN int dlops_prox_l2_params_default(dlops_prox_l2_params *prm);
  *  problem [sqrt(tau sigma) Op; I] x ~ [sqrt(tau sigma) b; x_in - tau alpha q] with CGLS (PyLops-MPI
  *  MPIL2, inner tol 1e-4), starting from x0 (required with Op; warm start updates the prox's copy).
  *  The prox keeps a reference to Op and private copies of b, q and x0 (the caller may destroy
- *  its own). prm may be NULL (defaults). Not collective, except with Op and the CG form
- *  (sigma Op^H b is computed at creation: **collective** then). */
+ *  its own). Not collective, except with Op and the CG form (sigma Op^H b is computed at
+ *  creation: **collective** then). Memory spaces: host and device (the arrays' space).
+ *  @param[in]  Op   operator, or NULL
+ *  @param[in]  b    data (Op's range layout, or the layout of x without Op), or NULL
+ *  @param[in]  q    linear term, or NULL
+ *  @param[in]  x0   starting point of the inner solver (Op's domain layout; required with Op)
+ *  @param[in]  prm  parameters, or NULL for the defaults
+ *  @param[out] p    the proximal operator
+ *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL p, Op without b or x0, niter < 0, sigma or alpha
+ *          not finite, an unknown inner solver); DLOPS_ERR_STATE (stale handle); the errors of
+ *          the copies (DLOPS_ERR_SIZE) and, in the CG form, of the adjoint apply; DLOPS_ERR_MEM. */
 DLOPS_EXTERN int dlops_prox_create_l2(dlops_op Op, dlops_darray b, dlops_darray q, dlops_darray x0,
                                       const dlops_prox_l2_params *prm, dlops_prox *p);
 
-/** Destroy and set *p to NULL (NULL is a no-op). Not collective. */
+/** Destroy and set *p to NULL (NULL *p is a no-op). Not collective.
+ *  @param[in,out] p  the proximal operator; NULL on return
+ *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG when p is NULL; DLOPS_ERR_STATE when *p is stale. */
 DLOPS_EXTERN int dlops_prox_destroy(dlops_prox *p);
 
-/** value = f(x). **Collective** (one allreduce; L1/L0/box read the local data on the host). */
+/** value = f(x). **Collective** (one allreduce). Memory spaces: host and device (the element
+ *  maps and dot products run where x lives).
+ *  @param[in]  p      proximal operator
+ *  @param[in]  x      point
+ *  @param[out] value  f(x), the same on every rank
+ *  @return DLOPS_SUCCESS, or the same error on every rank: DLOPS_ERR_ARG (NULL p, x or value);
+ *          DLOPS_ERR_STATE (stale p or x, borrowed x); DLOPS_ERR_SIZE (x without the layout of
+ *          the prox's arrays); the errors of Op's apply; DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_prox_value(dlops_prox p, dlops_darray x, double *value);
 
-/** out = prox_{tau f}(x) (out may be x). tau > 0 else DLOPS_ERR_ARG. **Collective** for L2 with
- *  an operator (it runs the inner solver), local otherwise. Separable proxes act on the host copy
- *  of the local data. */
+/** out = prox_{tau f}(x) (out may be x). **Collective** for L2 with an operator (it runs the
+ *  inner solver), local otherwise. Separable proxes (L1, L0, box) act element by element where
+ *  the data lives. Memory spaces: host and device.
+ *  @param[in]  p    proximal operator
+ *  @param[in]  x    point
+ *  @param[in]  tau  step, > 0
+ *  @param[out] out  result (x's layout; may be x)
+ *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL p, x or out, tau <= 0); DLOPS_ERR_STATE (stale p
+ *          or array, borrowed array); DLOPS_ERR_SIZE (x and out of different layouts); for L2
+ *          with an operator the errors of the inner solver, the same on every rank. */
 DLOPS_EXTERN int dlops_prox_apply(dlops_prox p, dlops_darray x, double tau, dlops_darray out);
 
-/** g = grad f(x) (L2 only; others fail with DLOPS_ERR_UNSUPPORTED). **Collective** when f has an
- *  operator. */
+/** g = grad f(x) (L2 only). **Collective** when f has an operator, local otherwise. Memory
+ *  spaces: host and device.
+ *  @param[in]  p  proximal operator (L2)
+ *  @param[in]  x  point
+ *  @param[out] g  gradient (x's layout; a different array)
+ *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL p, x or g, g the same array as x);
+ *          DLOPS_ERR_UNSUPPORTED (p is not L2); DLOPS_ERR_STATE (stale p or array, borrowed
+ *          array); DLOPS_ERR_SIZE (layouts); with an operator the errors of its applies, the
+ *          same on every rank. */
 DLOPS_EXTERN int dlops_prox_grad(dlops_prox p, dlops_darray x, dlops_darray g);
 
 /** Proximal gradient (PyLops-MPI/pyproximal ProximalGradient) for min f(x) + epsg g(x) with f
@@ -353,7 +456,18 @@ DLOPS_EXTERN int dlops_prox_grad(dlops_prox p, dlops_darray x, dlops_darray g);
  *  acceleration. opts.tau > 0 required. With opts.tol > 0 stops when |1 - J_k/J_{k-1}| < tol, J =
  *  f + epsg g. Cost history (J per iteration, iterations entries) and the log are computed only
  *  when asked for (tol > 0, show, monitor or a cost buffer): 1 fused reduction per iteration
- *  then (2 in BLOCKING), none otherwise (separable g, L2 f without q). **Collective**. */
+ *  then (2 in BLOCKING), none otherwise (separable g, L2 f without q). **Collective**. Memory
+ *  spaces: host and device.
+ *  @param[in]     proxf  the smooth term f (L2)
+ *  @param[in]     proxg  the proximable term g
+ *  @param[in,out] x      x0 on input, solution on output
+ *  @param[in]     opts   options (opts.tau > 0 is required, so NULL fails with DLOPS_ERR_ARG)
+ *  @param[out]    res    result or NULL
+ *  @return DLOPS_SUCCESS (also when the solver stops for a reason), or the same error on every
+ *          rank: DLOPS_ERR_ARG (NULL x, proxf or proxg; proxf without a gradient; tau <= 0,
+ *          eta <= 0, an unknown acceleration, and the option errors of dlops_solve_cg);
+ *          DLOPS_ERR_STATE (stale proxf or proxg, stale or borrowed x); DLOPS_ERR_IO
+ *          (checkpoints); the errors of the proxes; DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_solve_proximal_gradient(dlops_prox proxf, dlops_prox proxg, dlops_darray x,
                                                const dlops_solver_opts *opts, dlops_solver_result *res);
 
@@ -361,16 +475,23 @@ DLOPS_EXTERN int dlops_solve_proximal_gradient(dlops_prox proxf, dlops_prox prox
  *  x_{k+1} = argmin ||Op x - b||^2 + ||A x - z_k + u_k||^2/tau by inner CGLS (inner_niter,
  *  inner_tol, warm started from x_k), z_{k+1} = prox_{tau g}(A x_{k+1} + u_k), u += A x - z.
  *  opts.tau > 0. Runs niter iterations. Cost history: 0.5 ||Op x - b||^2 + g(A x) per iteration
- *  (only computed when asked for, as in dlops_solve_proximal_gradient). **Collective**.
- *  @param[in]    proxg  the proximal operator of g
- *  @param[in]    Op     the operator of the misfit
- *  @param[in]    b      the data of the misfit (Op's range layout)
- *  @param[in]    A      the operator inside g
- *  @param[inout] x      x0 on input, solution on output (Op's and A's domain layout)
- *  @param[inout] z      z0 on input when opts.use_z0, A x on output (A's range layout); may be
- *                       NULL (then use_z0 must be 0)
- *  @param[in]    opts   options (opts.tau > 0 is required, so NULL fails with DLOPS_ERR_ARG)
- *  @param[out]   res    result or NULL */
+ *  (only computed when asked for, as in dlops_solve_proximal_gradient). **Collective**. Memory
+ *  spaces: host and device.
+ *  @param[in]     proxg  the proximal operator of g
+ *  @param[in]     Op     the operator of the misfit
+ *  @param[in]     b      the data of the misfit (Op's range layout)
+ *  @param[in]     A      the operator inside g
+ *  @param[in,out] x      x0 on input, solution on output (Op's and A's domain layout)
+ *  @param[in,out] z      z0 on input when opts.use_z0, A x on output (A's range layout); may be
+ *                        NULL (then use_z0 must be 0)
+ *  @param[in]     opts   options (opts.tau > 0 is required, so NULL fails with DLOPS_ERR_ARG)
+ *  @param[out]    res    result or NULL
+ *  @return DLOPS_SUCCESS, or the same error on every rank: DLOPS_ERR_ARG (NULL proxg, Op, A, b
+ *          or x; tau <= 0, inner_niter < 0, use_z0 without z, and the option errors of
+ *          dlops_solve_cg); DLOPS_ERR_STATE (stale proxg or handle, borrowed array);
+ *          DLOPS_ERR_SIZE (b, x or z without the operators' layouts); DLOPS_ERR_IO
+ *          (checkpoints); the errors of the inner CGLS, the prox and the applies;
+ *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_solve_admm_l2(dlops_prox proxg, dlops_op Op, dlops_darray b, dlops_op A, dlops_darray x,
                                      dlops_darray z, const dlops_solver_opts *opts, dlops_solver_result *res);
 

@@ -18,7 +18,7 @@ typedef struct {
 } backend_entry;
 
 static const backend_entry backends[DLOPS_NUM_BACKENDS] = {
-    {"mpi", "two-sided MPI (host memory; CUDA-aware MPI or host staging for device memory)", 1, ""},
+    {"mpi", "two-sided MPI (host memory; device buffers staged through host memory)", 1, ""},
     {"rma", "MPI-3 one-sided (sync=fence|pscw|lock_all)",
 #ifdef DLOPS_HAVE_RMA
      1,
@@ -53,8 +53,8 @@ int dlops_backends_describe(char *buf, size_t len) {
   if (used < len)
     used += (size_t)snprintf(buf + used, len - used,
                              "memory (mem=NAME): host, device (%s)%s\nother keys: sync=fence|pscw|lock_all (rma), "
-                             "log=0|1, errors=return|abort, stage=auto|always (device buffers through host memory "
-                             "even with CUDA-aware MPI)\n",
+                             "log=0|1, errors=return|abort, stage=auto|always (always: stage device buffers even where MPI "
+                             "is CUDA-aware; no effect in this version: every device buffer is staged)\n",
 #ifdef DLOPS_HAVE_CUDA
                              "the CUDA memory space is not implemented yet",
 #else

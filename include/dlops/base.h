@@ -110,7 +110,7 @@ DLOPS_EXTERN size_t dlops_dtype_size(dlops_dtype dtype);
  *  collective.
  *  @return the message ("" when no call has failed yet), in a process-wide buffer that the next
  *          failing call overwrites. Never NULL. */
-DLOPS_EXTERN const char *dlops_last_error(void);
+DLOPS_EXTERN const char *dlops_last_error(void); /* fortran: manual */
 
 /** @} */
 

@@ -49,14 +49,14 @@ typedef struct dlops_ctx_s *dlops_ctx;
  *          but not built or not available (rma, nccl, emu without their build options; mem=device
  *          in this version), with the option that enables it; DLOPS_ERR_MEM; DLOPS_ERR_MPI when
  *          duplicating the communicator fails. The message is available from dlops_last_error(). */
-DLOPS_EXTERN int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *ctx);
+DLOPS_EXTERN int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *ctx); /* fortran: manual */
 
 /** Same as dlops_ctx_create with a Fortran communicator handle. **Collective** on fcomm.
  *  @param[in]  fcomm  the communicator as a Fortran handle (MPI_Fint), converted with MPI_Comm_f2c
  *  @param[in]  spec   backend selection, as for dlops_ctx_create
  *  @param[out] ctx    the new context (NULL on failure)
  *  @return as dlops_ctx_create. */
-DLOPS_EXTERN int dlops_ctx_create_f(MPI_Fint fcomm, const char *spec, dlops_ctx *ctx);
+DLOPS_EXTERN int dlops_ctx_create_f(MPI_Fint fcomm, const char *spec, dlops_ctx *ctx); /* fortran: manual(dlops_ctx_create) */
 
 /** Destroy a context and set *ctx to NULL. **Collective**. Every array, operator and pending
  *  reduction created on the context must be destroyed (or ended) first. A NULL *ctx is a no-op.
@@ -71,7 +71,7 @@ DLOPS_EXTERN int dlops_ctx_destroy(dlops_ctx *ctx);
  *  @param[out] comm  the communicator
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG when ctx or the output pointer is NULL; DLOPS_ERR_STATE
  *          when ctx is stale (destroyed). */
-DLOPS_EXTERN int dlops_ctx_get_comm(dlops_ctx ctx, MPI_Comm *comm);
+DLOPS_EXTERN int dlops_ctx_get_comm(dlops_ctx ctx, MPI_Comm *comm); /* fortran: manual */
 
 /** Rank of this process in the context's communicator. Not collective.
  *  @param[in]  ctx   context
@@ -103,7 +103,7 @@ DLOPS_EXTERN int dlops_ctx_get_spec(dlops_ctx ctx, const char **spec);
 /** The last error message recorded on ctx, with file:line. Not collective.
  *  @param[in] ctx  a live context, or NULL for the process-wide last message (dlops_last_error)
  *  @return the message ("" if none), owned by the context; never NULL. */
-DLOPS_EXTERN const char *dlops_ctx_last_error(dlops_ctx ctx);
+DLOPS_EXTERN const char *dlops_ctx_last_error(dlops_ctx ctx); /* fortran: manual */
 
 /** Write the list of backends this build knows, whether each is compiled in, how to enable the
  *  missing ones, and the memory spaces and other spec keys, into buf (always NUL-terminated,
@@ -111,7 +111,7 @@ DLOPS_EXTERN const char *dlops_ctx_last_error(dlops_ctx ctx);
  *  @param[out] buf  the text
  *  @param[in]  len  size of buf in bytes (>= 1)
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG when buf is NULL or len is 0. */
-DLOPS_EXTERN int dlops_backends_describe(char *buf, size_t len);
+DLOPS_EXTERN int dlops_backends_describe(char *buf, size_t len); /* fortran: manual */
 
 /** Kinds of communication operation, for the counters. */
 typedef enum {
@@ -219,7 +219,7 @@ DLOPS_EXTERN int dlops_ctx_get_mem_counter(dlops_ctx ctx, dlops_mem_counter *out
  *  @param[in] stream  where rank 0 prints (stdout if NULL; ignored on other ranks)
  *  @return DLOPS_SUCCESS, or the same error on every rank: DLOPS_ERR_ARG (NULL ctx),
  *          DLOPS_ERR_STATE (stale ctx), DLOPS_ERR_MPI. */
-DLOPS_EXTERN int dlops_ctx_print_counters(dlops_ctx ctx, FILE *stream);
+DLOPS_EXTERN int dlops_ctx_print_counters(dlops_ctx ctx, FILE *stream); /* fortran: manual */
 
 /** @} */
 

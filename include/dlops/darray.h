@@ -57,7 +57,7 @@ DLOPS_EXTERN const char *dlops_partition_name(dlops_partition p);
  *  DLOPS_ERR_STATE for a stale ctx, DLOPS_ERR_SIZE when ranks disagree on ndim, shape, axis,
  *  partition or dtype, DLOPS_ERR_MEM, DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_darray_create(dlops_ctx ctx, int ndim, const int64_t *global_shape, int axis,
-                                     dlops_partition partition, dlops_dtype dtype, dlops_darray *x);
+                                     dlops_partition partition, dlops_dtype dtype, dlops_darray *x); /* fortran: manual */
 
 /** Create with explicit options, filled with zeros. **Collective**. (dlops_darray_create puts
  *  the array in the context's default memory space, dlops_ctx_get_memspace.)
@@ -111,7 +111,7 @@ DLOPS_EXTERN int dlops_darray_duplicate(dlops_darray x, dlops_darray *y);
  *  @param[in,out] x  the array; NULL on return
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG when x is NULL; DLOPS_ERR_STATE when *x is stale or was
  *          already destroyed through a copy of the handle. */
-DLOPS_EXTERN int dlops_darray_destroy(dlops_darray *x);
+DLOPS_EXTERN int dlops_darray_destroy(dlops_darray *x); /* fortran: manual */
 
 /** @name Queries (not collective) */
 /** @{ */
@@ -132,13 +132,13 @@ DLOPS_EXTERN int dlops_darray_get_ndim(dlops_darray x, int *ndim);
  *  @param[out] shape  ndim entries
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG when x or the output pointer is NULL; DLOPS_ERR_STATE
  *          when x is stale (destroyed) or stacked (query a component instead). */
-DLOPS_EXTERN int dlops_darray_get_global_shape(dlops_darray x, int64_t *shape);
+DLOPS_EXTERN int dlops_darray_get_global_shape(dlops_darray x, int64_t *shape); /* fortran: manual array(shape) */
 /** This rank's local shape.
  *  @param[in]  x      plain array
  *  @param[out] shape  ndim entries
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG when x or the output pointer is NULL; DLOPS_ERR_STATE
  *          when x is stale (destroyed) or stacked (query a component instead). */
-DLOPS_EXTERN int dlops_darray_get_local_shape(dlops_darray x, int64_t *shape);
+DLOPS_EXTERN int dlops_darray_get_local_shape(dlops_darray x, int64_t *shape); /* fortran: manual array(shape) */
 /** Distributed axis.
  *  @param[in]  x     plain array
  *  @param[out] axis  0..ndim-1
@@ -193,13 +193,13 @@ DLOPS_EXTERN int dlops_darray_get_offset(dlops_darray x, int64_t *offset);
  *  @param[out] sizes  P entries, P the size of the context
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG when x or the output pointer is NULL; DLOPS_ERR_STATE
  *          when x is stale (destroyed) or stacked (query a component instead). */
-DLOPS_EXTERN int dlops_darray_get_axis_sizes(dlops_darray x, int64_t *sizes);
+DLOPS_EXTERN int dlops_darray_get_axis_sizes(dlops_darray x, int64_t *sizes); /* fortran: manual array(sizes) */
 /** Whether x is stacked.
  *  @param[in]  x        array
  *  @param[out] stacked  1 if x is stacked, 0 otherwise
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG when x or the output pointer is NULL; DLOPS_ERR_STATE
  *          when x is stale (destroyed). */
-DLOPS_EXTERN int dlops_darray_is_stacked(dlops_darray x, int *stacked);
+DLOPS_EXTERN int dlops_darray_is_stacked(dlops_darray x, int *stacked); /* fortran: logical(stacked) */
 /** Number of components of a stacked array (1 for a plain array).
  *  @param[in]  x  array
  *  @param[out] n  the number of components
@@ -239,7 +239,7 @@ DLOPS_EXTERN int dlops_darray_stacked_get(dlops_darray x, int i, dlops_darray *p
  *          DLOPS_ERR_STATE when x is stale, stacked, or already borrowed;
  *          DLOPS_ERR_UNSUPPORTED when a host array is asked for DLOPS_MEM_DEVICE;
  *          DLOPS_ERR_MEM (host mirror), or a device copy's error. */
-DLOPS_EXTERN int dlops_darray_get_local(dlops_darray x, dlops_memspace mem, void **ptr);
+DLOPS_EXTERN int dlops_darray_get_local(dlops_darray x, dlops_memspace mem, void **ptr); /* fortran: manual(dlops_darray_get_local, dlops_darray_get_local_cptr) */
 /** Return a pointer obtained from dlops_darray_get_local; sets *ptr to NULL. A host borrow of a
  *  device array is copied back to the device here. For BROADCAST arrays this does not
  *  broadcast: call dlops_darray_sync_broadcast after writing. Memory spaces: host and device.
@@ -248,14 +248,14 @@ DLOPS_EXTERN int dlops_darray_get_local(dlops_darray x, dlops_memspace mem, void
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG when x or ptr is NULL or *ptr is not this array's
  *          block; DLOPS_ERR_STATE when x is stale, not borrowed, or borrowed with
  *          dlops_darray_get_local_read; a device copy's error. */
-DLOPS_EXTERN int dlops_darray_restore_local(dlops_darray x, void **ptr);
+DLOPS_EXTERN int dlops_darray_restore_local(dlops_darray x, void **ptr); /* fortran: manual(dlops_darray_restore_local, dlops_darray_restore_local_cptr) */
 /** Borrow this rank's local block for reading only: as dlops_darray_get_local, but a host
  *  borrow of a device array is not copied back when restored. Not collective.
  *  @param[in]  x    plain array
  *  @param[in]  mem  where the caller wants the data (DLOPS_MEM_HOST or DLOPS_MEM_DEVICE)
  *  @param[out] ptr  the local block (left unchanged on failure)
  *  @return as dlops_darray_get_local. */
-DLOPS_EXTERN int dlops_darray_get_local_read(dlops_darray x, dlops_memspace mem, const void **ptr);
+DLOPS_EXTERN int dlops_darray_get_local_read(dlops_darray x, dlops_memspace mem, const void **ptr); /* fortran: manual(dlops_darray_get_local_read_cptr) */
 /** Return a pointer obtained from dlops_darray_get_local_read; sets *ptr to NULL. Each kind of
  *  borrow is returned by its own restore. Not collective. Copies nothing.
  *  @param[in]     x    the array the pointer was borrowed from
@@ -263,7 +263,7 @@ DLOPS_EXTERN int dlops_darray_get_local_read(dlops_darray x, dlops_memspace mem,
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG when x or ptr is NULL or *ptr is not this array's
  *          block; DLOPS_ERR_STATE when x is stale, not borrowed, or borrowed with
  *          dlops_darray_get_local. */
-DLOPS_EXTERN int dlops_darray_restore_local_read(dlops_darray x, const void **ptr);
+DLOPS_EXTERN int dlops_darray_restore_local_read(dlops_darray x, const void **ptr); /* fortran: manual(dlops_darray_restore_local_read_cptr) */
 /** Make every replica of a BROADCAST array equal to the copy on rank 0 (of each mask group).
  *  **Collective**. No-op for other partitions; stacked arrays sync their BROADCAST components.
  *  Memory spaces: host and device (device buffers are staged through host memory).
@@ -285,7 +285,7 @@ DLOPS_EXTERN int dlops_darray_sync_broadcast(dlops_darray x);
  *  @param[in]  value  the value (value.im must be 0 for real arrays)
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL x, complex value for a real array);
  *          DLOPS_ERR_STATE (stale or borrowed x). */
-DLOPS_EXTERN int dlops_darray_fill(dlops_darray x, dlops_scalar value);
+DLOPS_EXTERN int dlops_darray_fill(dlops_darray x, dlops_scalar value); /* fortran: manual */
 /** y = x (same layout; dtypes may differ: values are converted as numpy casts do, complex to
  *  real keeps the real part). x and y may live in different memory spaces (host and device):
  *  this is how data moves between them, one copy of the local block; the element types must
@@ -303,13 +303,13 @@ DLOPS_EXTERN int dlops_darray_copy(dlops_darray x, dlops_darray y);
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL array, arrays in different memory spaces or of
  *          different element types, a complex coefficient for real arrays); DLOPS_ERR_STATE (stale or borrowed array);
  *          DLOPS_ERR_SIZE (layouts differ). */
-DLOPS_EXTERN int dlops_darray_axpby(dlops_scalar alpha, dlops_darray x, dlops_scalar beta, dlops_darray y);
+DLOPS_EXTERN int dlops_darray_axpby(dlops_scalar alpha, dlops_darray x, dlops_scalar beta, dlops_darray y); /* fortran: manual */
 /** x = alpha*x. Not collective. Memory spaces: host and device.
  *  @param[in,out] x      array
  *  @param[in]     alpha  coefficient (alpha.im must be 0 for real arrays)
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL x, a complex coefficient for a real array);
  *          DLOPS_ERR_STATE (stale or borrowed x). */
-DLOPS_EXTERN int dlops_darray_scale(dlops_darray x, dlops_scalar alpha);
+DLOPS_EXTERN int dlops_darray_scale(dlops_darray x, dlops_scalar alpha); /* fortran: manual */
 /** x = conj(x) (no-op for real types). Not collective. Memory spaces: host and device.
  *  @param[in,out] x  array
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL x); DLOPS_ERR_STATE (stale or borrowed x). */
@@ -357,7 +357,7 @@ DLOPS_EXTERN int dlops_darray_fill_random(dlops_darray x, unsigned long long see
  *          result, arrays in different memory spaces or of different element types);
  *          DLOPS_ERR_STATE (stale or borrowed array); DLOPS_ERR_SIZE (layouts differ);
  *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
-DLOPS_EXTERN int dlops_darray_dot(dlops_darray x, dlops_darray y, dlops_scalar *result);
+DLOPS_EXTERN int dlops_darray_dot(dlops_darray x, dlops_darray y, dlops_scalar *result); /* fortran: manual */
 /** result = sum_i conj(x_i)*y_i. **Collective**. Otherwise as dlops_darray_dot.
  *  Memory spaces: host and device.
  *  @param[in]  x       array (conjugated)
@@ -367,7 +367,7 @@ DLOPS_EXTERN int dlops_darray_dot(dlops_darray x, dlops_darray y, dlops_scalar *
  *          result, arrays in different memory spaces or of different element types);
  *          DLOPS_ERR_STATE (stale or borrowed array); DLOPS_ERR_SIZE (layouts differ);
  *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
-DLOPS_EXTERN int dlops_darray_vdot(dlops_darray x, dlops_darray y, dlops_scalar *result);
+DLOPS_EXTERN int dlops_darray_vdot(dlops_darray x, dlops_darray y, dlops_scalar *result); /* fortran: manual */
 /** Vector norm of the flattened array, computed in double precision (as PyLops-MPI does, also
  *  for f32/c64). **Collective** (one allreduce). -INFINITY of an empty array is +INFINITY;
  *  INFINITY of an empty array is 0. Memory spaces: host and device.
@@ -379,7 +379,7 @@ DLOPS_EXTERN int dlops_darray_vdot(dlops_darray x, dlops_darray y, dlops_scalar 
  *  @return DLOPS_SUCCESS, or the same error on every rank: DLOPS_ERR_ARG (NULL x or result, ord
  *          NaN, ranks passing different ord); DLOPS_ERR_STATE (stale or borrowed x);
  *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
-DLOPS_EXTERN int dlops_darray_norm(dlops_darray x, double ord, double *result);
+DLOPS_EXTERN int dlops_darray_norm(dlops_darray x, double ord, double *result); /* fortran: manual */
 /** Several dot products in one reduction: result[k] = dot or vdot (conj_first[k]) of xs[k],
  *  ys[k], for k < n. **Collective**, one allreduce whatever n (solvers use it to fuse).
  *  Memory spaces: host and device.
@@ -393,7 +393,7 @@ DLOPS_EXTERN int dlops_darray_norm(dlops_darray x, double ord, double *result);
  *          DLOPS_ERR_STATE (stale or borrowed array); DLOPS_ERR_SIZE (layouts differ);
  *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_darray_multi_dot(int n, const dlops_darray *xs, const dlops_darray *ys,
-                                        const int *conj_first, dlops_scalar *result);
+                                        const int *conj_first, dlops_scalar *result); /* fortran: manual array(result) */
 
 /** A non-blocking reduction started by dlops_darray_multi_dot_begin. */
 typedef struct dlops_pending_s *dlops_pending;
@@ -415,7 +415,7 @@ typedef struct dlops_pending_s *dlops_pending;
  *          DLOPS_ERR_ARG at once (locally) when req is NULL, or when no array names a context
  *          and no single live context can be found; DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_darray_multi_dot_begin(int n, const dlops_darray *xs, const dlops_darray *ys,
-                                              const int *conj_first, dlops_scalar *result, dlops_pending *req);
+                                              const int *conj_first, dlops_scalar *result, dlops_pending *req); /* fortran: manual cptr(result) */
 /** Complete a reduction started by dlops_darray_multi_dot_begin and set *req to NULL, also on
  *  failure. **Collective** (with the matching begin). Memory spaces: host and device.
  *  @param[in,out] req  the request; NULL on return
@@ -440,7 +440,7 @@ DLOPS_EXTERN int dlops_darray_multi_dot_end(dlops_pending *req);
  *  @return DLOPS_SUCCESS, or the same error on every rank: DLOPS_ERR_ARG (NULL x, root out of
  *          [-1, P), ranks passing different roots, NULL global where it is read);
  *          DLOPS_ERR_STATE (stale or borrowed x); DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
-DLOPS_EXTERN int dlops_darray_scatter(dlops_darray x, const void *global, int root);
+DLOPS_EXTERN int dlops_darray_scatter(dlops_darray x, const void *global, int root); /* fortran: manual */
 /** Gather the global array (C order) into host memory: on rank root only, or on every rank when
  *  root = -1 (PyLops-MPI's asarray). Masked arrays gather within this rank's group. Stacked
  *  arrays give the concatenation of their flattened components. **Collective**. Memory spaces:
@@ -450,7 +450,7 @@ DLOPS_EXTERN int dlops_darray_scatter(dlops_darray x, const void *global, int ro
  *                      others may pass NULL)
  *  @param[in]  root    receiving rank, or -1; the same on every rank
  *  @return as dlops_darray_scatter. */
-DLOPS_EXTERN int dlops_darray_gather(dlops_darray x, void *global, int root);
+DLOPS_EXTERN int dlops_darray_gather(dlops_darray x, void *global, int root); /* fortran: manual */
 /** New SCATTER array with the same global data distributed (default split) along new_axis:
  *  one all-to-all exchange within each mask group. x must be SCATTER (masked or not); the result
  *  keeps the mask and the memory space. **Collective**. Memory spaces: host and device.
@@ -479,7 +479,7 @@ DLOPS_EXTERN int dlops_darray_redistribute(dlops_darray x, int new_axis, dlops_d
  *          (stale, borrowed or stacked x); DLOPS_ERR_SIZE (a rank asks for more slices than its
  *          neighbour owns); DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_darray_add_ghost_cells(dlops_darray x, int64_t cells_front, int64_t cells_back,
-                                              void *ghosted);
+                                              void *ghosted); /* fortran: manual */
 /** Shape of the ghosted local block for given cells (what dlops_darray_add_ghost_cells
  *  writes). Not collective. No data access.
  *  @param[in]  x            plain array
@@ -489,7 +489,7 @@ DLOPS_EXTERN int dlops_darray_add_ghost_cells(dlops_darray x, int64_t cells_fron
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL x or shape, negative counts, counts whose byte
  *          size overflows); DLOPS_ERR_STATE (stale or stacked x). */
 DLOPS_EXTERN int dlops_darray_ghost_shape(dlops_darray x, int64_t cells_front, int64_t cells_back,
-                                          int64_t *shape);
+                                          int64_t *shape); /* fortran: manual array(shape) */
 /** @} */
 
 /** @} */

@@ -47,7 +47,7 @@ typedef enum { DLOPS_MATMUL_BLOCK = 0, DLOPS_MATMUL_SUMMA = 1 } dlops_matmul_kin
  *  @param[out] start  first index of part t
  *  @param[out] len    length of part t (possibly 0)
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG for n < 0, q < 1, t out of range or a NULL output. */
-DLOPS_EXTERN int dlops_ceil_block(int64_t n, int q, int t, int64_t *start, int64_t *len);
+DLOPS_EXTERN int dlops_ceil_block(int64_t n, int q, int t, int64_t *start, int64_t *len); /* fortran: manual */
 
 /** Distributed product operator Y = A X. **Collective**. Memory spaces: host and device (A_local
  *  is host memory, copied into the context's memory space, where the tile stays; the vectors
@@ -71,7 +71,7 @@ DLOPS_EXTERN int dlops_ceil_block(int64_t n, int q, int t, int64_t *start, int64
  *          INT_MAX); DLOPS_ERR_SIZE (ranks passing different kind, grid, sizes, dtype or nb; size
  *          arithmetic that overflows); DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_op_create_matmul(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc, int64_t N, int64_t K,
-                                        int64_t M, const void *A_local, int64_t nb, dlops_dtype dtype, dlops_op *A);
+                                        int64_t M, const void *A_local, int64_t nb, dlops_dtype dtype, dlops_op *A); /* fortran: manual */
 
 /** The grid and tile extents of a matmul operator on this rank. Not collective. No data access.
  *  @param[in]  A        an operator of dlops_op_create_matmul
@@ -85,7 +85,7 @@ DLOPS_EXTERN int dlops_op_create_matmul(dlops_ctx ctx, dlops_matmul_kind kind, i
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL A, A not a matmul operator); DLOPS_ERR_STATE (stale
  *          A). */
 DLOPS_EXTERN int dlops_op_matmul_get_layout(dlops_op A, int *pr, int *pc, int *i, int *j, int64_t *a_shape,
-                                            int64_t *x_shape, int64_t *y_shape);
+                                            int64_t *x_shape, int64_t *y_shape); /* fortran: manual array(a_shape, x_shape, y_shape) */
 
 /** ScaLAPACK-shaped product C = alpha * A * B + beta * C (no transposes) on block-cyclic
  *  matrices described by ScaLAPACK descriptors (9 ints: dtype=1, ctxt, m, n, mb, nb, rsrc,
@@ -128,7 +128,7 @@ DLOPS_EXTERN int dlops_op_matmul_get_layout(dlops_op A, int *pr, int *pc, int *i
  *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_pdgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t n, int64_t k, double alpha,
                               const double *a, const int *desca, const double *b, const int *descb, double beta,
-                              double *c, const int *descc, int64_t nb);
+                              double *c, const int *descc, int64_t nb); /* fortran: manual cptr(a, b, c) */
 /** Single-precision variant of dlops_pdgemm. **Collective**. Memory spaces: host arrays.
  *  @param[in]     ctx    context (P >= pr*pc ranks)
  *  @param[in]     pr     process grid rows
@@ -148,7 +148,7 @@ DLOPS_EXTERN int dlops_pdgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t 
  *  @return as dlops_pdgemm. */
 DLOPS_EXTERN int dlops_psgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t n, int64_t k, float alpha,
                               const float *a, const int *desca, const float *b, const int *descb, float beta, float *c,
-                              const int *descc, int64_t nb);
+                              const int *descc, int64_t nb); /* fortran: manual cptr(a, b, c) */
 /** Double-complex variant of dlops_pdgemm (alpha, beta as dlops_scalar; arrays of interleaved
  *  double pairs). **Collective**. Memory spaces: host arrays.
  *  @param[in]     ctx    context (P >= pr*pc ranks)
@@ -169,7 +169,7 @@ DLOPS_EXTERN int dlops_psgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t 
  *  @return as dlops_pdgemm. */
 DLOPS_EXTERN int dlops_pzgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t n, int64_t k, dlops_scalar alpha,
                               const void *a, const int *desca, const void *b, const int *descb, dlops_scalar beta,
-                              void *c, const int *descc, int64_t nb);
+                              void *c, const int *descc, int64_t nb); /* fortran: manual */
 /** Single-complex variant of dlops_pdgemm (alpha, beta as dlops_scalar; arrays of interleaved
  *  float pairs). **Collective**. Memory spaces: host arrays.
  *  @param[in]     ctx    context (P >= pr*pc ranks)
@@ -190,7 +190,7 @@ DLOPS_EXTERN int dlops_pzgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t 
  *  @return as dlops_pdgemm. */
 DLOPS_EXTERN int dlops_pcgemm(dlops_ctx ctx, int pr, int pc, int64_t m, int64_t n, int64_t k, dlops_scalar alpha,
                               const void *a, const int *desca, const void *b, const int *descb, dlops_scalar beta,
-                              void *c, const int *descc, int64_t nb);
+                              void *c, const int *descc, int64_t nb); /* fortran: manual */
 
 /** @} */
 

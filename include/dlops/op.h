@@ -76,7 +76,7 @@ DLOPS_EXTERN int dlops_op_apply_adjoint(dlops_op A, dlops_darray y, dlops_darray
  *  @param[out] y  a range array, or NULL not to create one
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL A); DLOPS_ERR_STATE (stale A); DLOPS_ERR_MEM (then
  *          neither array is created). */
-DLOPS_EXTERN int dlops_op_create_vecs(dlops_op A, dlops_darray *x, dlops_darray *y);
+DLOPS_EXTERN int dlops_op_create_vecs(dlops_op A, dlops_darray *x, dlops_darray *y); /* fortran: optional(x, y) */
 /** Drop a reference and set *A to NULL; a NULL *A is a no-op. Operators that use A keep their
  *  own reference. Not collective.
  *  @param[in,out] A  the operator; NULL on return
@@ -96,14 +96,14 @@ DLOPS_EXTERN int dlops_op_get_shape(dlops_op A, int64_t *nrows, int64_t *ncols);
  *  @param[out] dims  DLOPS_MAX_NDIM entries
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG when A or an output pointer is NULL; DLOPS_ERR_STATE
  *          when A is stale. */
-DLOPS_EXTERN int dlops_op_get_dims(dlops_op A, int *ndim, int64_t *dims);
+DLOPS_EXTERN int dlops_op_get_dims(dlops_op A, int *ndim, int64_t *dims); /* fortran: manual array(dims) */
 /** dimsd (data shape) as PyLops defines it; as dlops_op_get_dims. Not collective.
  *  @param[in]  A      operator
  *  @param[out] ndim   the number of entries written to dimsd
  *  @param[out] dimsd  DLOPS_MAX_NDIM entries
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG when A or an output pointer is NULL; DLOPS_ERR_STATE
  *          when A is stale. */
-DLOPS_EXTERN int dlops_op_get_dimsd(dlops_op A, int *ndim, int64_t *dimsd);
+DLOPS_EXTERN int dlops_op_get_dimsd(dlops_op A, int *ndim, int64_t *dimsd); /* fortran: manual array(dimsd) */
 /** Element type of the operator (and of its vectors). Not collective.
  *  @param[in]  A      operator
  *  @param[out] dtype  the element type
@@ -135,7 +135,7 @@ DLOPS_EXTERN int dlops_op_get_name(dlops_op A, const char **name);
  *          DLOPS_ERR_ARG (NULL A or passed, rtol <= 0, ranks passing different rtol or seed);
  *          DLOPS_ERR_STATE (stale A); DLOPS_ERR_UNSUPPORTED (A lacks its forward or adjoint);
  *          the errors of dlops_op_apply; DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
-DLOPS_EXTERN int dlops_op_dottest(dlops_op A, double rtol, unsigned long long seed, int *passed, double *relerr);
+DLOPS_EXTERN int dlops_op_dottest(dlops_op A, double rtol, unsigned long long seed, int *passed, double *relerr); /* fortran: manual */
 /** @} */
 
 /** @name Algebra (not collective) */
@@ -162,7 +162,7 @@ DLOPS_EXTERN int dlops_op_create_sum(dlops_op A, dlops_op B, dlops_op *C);
  *  @param[out] C      the scaled operator (holds a reference to A)
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL operator or C, complex alpha for a real A); DLOPS_ERR_STATE (stale
  *          operator); DLOPS_ERR_MEM. */
-DLOPS_EXTERN int dlops_op_create_scaled(dlops_op A, dlops_scalar alpha, dlops_op *C);
+DLOPS_EXTERN int dlops_op_create_scaled(dlops_op A, dlops_scalar alpha, dlops_op *C); /* fortran: manual */
 /** C = A^H. Not collective. Memory spaces: host and device.
  *  @param[in]  A  operator
  *  @param[out] C  the adjoint (holds a reference to A)
@@ -217,7 +217,7 @@ typedef int (*dlops_op_callback)(void *user, dlops_darray in, dlops_darray out);
  *          DLOPS_ERR_STATE (stale template); DLOPS_ERR_MEM. */
 DLOPS_EXTERN int dlops_op_create_user(dlops_darray domain, dlops_darray range, dlops_op_callback apply,
                                       dlops_op_callback apply_adjoint, void *user, void (*destroy)(void *user),
-                                      dlops_op *A);
+                                      dlops_op *A); /* fortran: manual */
 /** @} */
 
 /** @name Basic operators
@@ -239,7 +239,7 @@ DLOPS_EXTERN int dlops_op_create_user(dlops_darray domain, dlops_darray range, d
  *          dtype, negative shape); DLOPS_ERR_STATE (stale ctx); DLOPS_ERR_UNSUPPORTED (nrows or
  *          ncols above INT_MAX: 32-bit BLAS); DLOPS_ERR_SIZE (byte count overflow); DLOPS_ERR_MEM. */
 DLOPS_EXTERN int dlops_op_create_matrix(dlops_ctx ctx, int64_t nrows, int64_t ncols, dlops_dtype dtype,
-                                        const void *a, dlops_op *A);
+                                        const void *a, dlops_op *A); /* fortran: manual */
 /** Diagonal operator on vectors of n elements (1-D SCATTER, default split). **Collective**.
  *  Memory spaces: host and device (d is host memory, copied into the context's memory space).
  *  @param[in]  ctx    context
@@ -251,7 +251,7 @@ DLOPS_EXTERN int dlops_op_create_matrix(dlops_ctx ctx, int64_t nrows, int64_t nc
  *  @return DLOPS_SUCCESS, or the same error on every rank: DLOPS_ERR_ARG (NULL ctx or A, bad dtype, n < 0, NULL d with local entries, ranks
  *          passing different dtypes); DLOPS_ERR_SIZE (ranks passing different n); DLOPS_ERR_STATE (stale ctx);
  *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
-DLOPS_EXTERN int dlops_op_create_diagonal(dlops_ctx ctx, int64_t n, dlops_dtype dtype, const void *d, dlops_op *A);
+DLOPS_EXTERN int dlops_op_create_diagonal(dlops_ctx ctx, int64_t n, dlops_dtype dtype, const void *d, dlops_op *A); /* fortran: manual */
 /** Identity (nrows x ncols: copies min(nrows, ncols) leading entries, zero elsewhere; PyLops'
  *  Identity(N, M)); vectors 1-D SCATTER with the default split. Rectangular only on a one-rank
  *  context. **Collective**. Memory spaces: host and device.
@@ -303,7 +303,7 @@ typedef enum { DLOPS_DERIV_FORWARD = 0, DLOPS_DERIV_BACKWARD = 1, DLOPS_DERIV_CE
  *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_op_create_first_derivative(dlops_ctx ctx, int ndim, const int64_t *dims, int axis,
                                                   double sampling, dlops_deriv_kind kind, int order, int edge,
-                                                  dlops_dtype dtype, dlops_op *A);
+                                                  dlops_dtype dtype, dlops_op *A); /* fortran: logical(edge) */
 /** Second derivative along axis, PyLops' SecondDerivative (model distributed as for
  *  dlops_op_create_first_derivative). **Collective** (checks). Memory spaces: host and device.
  *  @param[in]  ctx       context
@@ -322,7 +322,7 @@ DLOPS_EXTERN int dlops_op_create_first_derivative(dlops_ctx ctx, int ndim, const
  *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_op_create_second_derivative(dlops_ctx ctx, int ndim, const int64_t *dims, int axis,
                                                    double sampling, dlops_deriv_kind kind, int edge,
-                                                   dlops_dtype dtype, dlops_op *A);
+                                                   dlops_dtype dtype, dlops_op *A); /* fortran: logical(edge) */
 /** Laplacian: sum_k weights[k] * D2 along axes[k] with sampling[k] (PyLops-MPI MPILaplacian).
  *  **Collective**. Memory spaces: host and device.
  *  @param[in]  ctx       context
@@ -342,7 +342,7 @@ DLOPS_EXTERN int dlops_op_create_second_derivative(dlops_ctx ctx, int ndim, cons
  *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_op_create_laplacian(dlops_ctx ctx, int ndim, const int64_t *dims, int naxes, const int *axes,
                                            const double *weights, const double *sampling, dlops_deriv_kind kind,
-                                           int edge, dlops_dtype dtype, dlops_op *A);
+                                           int edge, dlops_dtype dtype, dlops_op *A); /* fortran: manual */
 /** Gradient: stacked output of first derivatives (order 3, the given kind and edge) along
  *  every axis (PyLops-MPI MPIGradient); the range is a stacked array of ndim components.
  *  **Collective**. Memory spaces: host and device.
@@ -358,7 +358,7 @@ DLOPS_EXTERN int dlops_op_create_laplacian(dlops_ctx ctx, int ndim, const int64_
  *          dlops_op_create_first_derivative); DLOPS_ERR_SIZE (as the derivative); DLOPS_ERR_STATE (stale ctx);
  *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_op_create_gradient(dlops_ctx ctx, int ndim, const int64_t *dims, const double *sampling,
-                                          dlops_deriv_kind kind, int edge, dlops_dtype dtype, dlops_op *A);
+                                          dlops_deriv_kind kind, int edge, dlops_dtype dtype, dlops_op *A); /* fortran: manual cptr(sampling) */
 /** 1-D convolution with filter h[nh] along axis of an N-D model, centred at offset (PyLops
  *  Convolve1D, "direct" method): y[i] = sum_q x[q] h[i + offset - q] along axis, with
  *  dimsd[axis] = max(dims[axis], nh) (PyLops' long-filter case when nh > dims[axis]). The
@@ -379,7 +379,7 @@ DLOPS_EXTERN int dlops_op_create_gradient(dlops_ctx ctx, int ndim, const int64_t
  *          different dims, axis, nh, offset or dtype); DLOPS_ERR_SIZE (layouts); DLOPS_ERR_STATE (stale ctx);
  *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_op_create_convolve1d(dlops_ctx ctx, int ndim, const int64_t *dims, int axis, const void *h,
-                                            int64_t nh, int64_t offset, dlops_dtype dtype, dlops_op *A);
+                                            int64_t nh, int64_t offset, dlops_dtype dtype, dlops_op *A); /* fortran: manual */
 /** Transpose of the axes of an N-D model (y = x.transpose(perm)). A local operator: one-rank
  *  context only. Not collective. Memory spaces: host and device.
  *  @param[in]  ctx    one-rank context
@@ -392,7 +392,7 @@ DLOPS_EXTERN int dlops_op_create_convolve1d(dlops_ctx ctx, int ndim, const int64
  *          bad dtype, ndim out of range, a negative dimension, perm not a permutation);
  *          DLOPS_ERR_STATE (stale ctx); DLOPS_ERR_MEM. */
 DLOPS_EXTERN int dlops_op_create_transpose_axes(dlops_ctx ctx, int ndim, const int64_t *dims, const int *perm,
-                                                dlops_dtype dtype, dlops_op *A);
+                                                dlops_dtype dtype, dlops_op *A); /* fortran: manual */
 /** @} */
 
 /** @name Distributed composition */
@@ -494,7 +494,7 @@ DLOPS_EXTERN int dlops_op_create_replicated(dlops_ctx ctx, dlops_op local, dlops
  *          different from the neighbour's opposite width); DLOPS_ERR_STATE (stale ctx);
  *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_op_create_halo(dlops_ctx ctx, int ndim, const int64_t *dims, const int64_t *halo,
-                                      const int *grid, dlops_dtype dtype, dlops_op *A);
+                                      const int *grid, dlops_dtype dtype, dlops_op *A); /* fortran: manual cptr(grid) */
 
 /** @} */
 /** @} */

@@ -247,7 +247,7 @@ DLOPS_EXTERN int dlops_solver_opts_default(dlops_solver_opts *opts);
  *          (checkpoint files); the errors of the operator's applies; DLOPS_ERR_MEM;
  *          DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
-                                dlops_solver_result *res);
+                                dlops_solver_result *res); /* fortran: optional(opts, res) */
 
 /** CGLS for min ||y - A x||^2 + damp^2 ||x||^2 (PyLops-MPI cgls). Cost history: ||y - A x_k||
  *  (iterations + 1 entries; PyLops' cost). Stops when the squared normal-equation residual
@@ -268,7 +268,7 @@ DLOPS_EXTERN int dlops_solve_cg(dlops_op A, dlops_darray y, dlops_darray x, cons
  *          (checkpoint files); the errors of the operator's applies; DLOPS_ERR_MEM;
  *          DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_solve_cgls(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
-                                  dlops_solver_result *res);
+                                  dlops_solver_result *res); /* fortran: optional(opts, res) */
 
 /** LSQR (Paige & Saunders 1982, as scipy/PyLops lsqr) for min ||y - A x||^2 + damp^2 ||x||^2.
  *  Stops on atol/btol/conlim as scipy (istop 1..7, reason DLOPS_CONVERGED_TOL) or after niter
@@ -289,7 +289,7 @@ DLOPS_EXTERN int dlops_solve_cgls(dlops_op A, dlops_darray y, dlops_darray x, co
  *          (checkpoint files); the errors of the operator's applies; DLOPS_ERR_MEM;
  *          DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_solve_lsqr(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
-                                  dlops_solver_result *res);
+                                  dlops_solver_result *res); /* fortran: optional(opts, res) */
 
 /** Power iteration for the eigenvalue of largest modulus of a square operator (PyLops-MPI
  *  power_iteration): b = A b / ||A b|| with the Rayleigh quotient b^H A b, stopping when
@@ -305,7 +305,7 @@ DLOPS_EXTERN int dlops_solve_lsqr(dlops_op A, dlops_darray y, dlops_darray x, co
  *  @param[out]    res     result or NULL; iterations counts as PyLops' iiter + 1
  *  @return as dlops_solve_cg (b in place of x, no y; DLOPS_ERR_ARG also for a NULL maxeig). */
 DLOPS_EXTERN int dlops_solve_power(dlops_op A, dlops_darray b, const dlops_solver_opts *opts, dlops_scalar *maxeig,
-                                   dlops_solver_result *res);
+                                   dlops_solver_result *res); /* fortran: manual optional(opts, res) */
 
 /** ISTA for min 0.5 ||y - A x||^2 + (eps/2) ||x||_1 in PyLops' scaling (threshold eps*alpha/2; soft;
  *  hard/half for the L0/L1/2 penalties; the cost history reports data + eps ||x||_1 as PyLops),
@@ -331,7 +331,7 @@ DLOPS_EXTERN int dlops_solve_power(dlops_op A, dlops_darray b, const dlops_solve
  *          (checkpoint files); the errors of the operator's applies; DLOPS_ERR_MEM;
  *          DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_solve_ista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
-                                  dlops_solver_result *res);
+                                  dlops_solver_result *res); /* fortran: optional(opts, res) */
 
 /** FISTA (Beck & Teboulle), PyLops-MPI fista: as dlops_solve_ista with the momentum sequence t.
  *  Cost history: 0.5 ||y - A x_k||^2 + eps ||x_k||_1 (iterations entries). BLOCKING: 3 applies
@@ -345,7 +345,7 @@ DLOPS_EXTERN int dlops_solve_ista(dlops_op A, dlops_darray y, dlops_darray x, co
  *  @param[out]    res   result or NULL
  *  @return as dlops_solve_ista. */
 DLOPS_EXTERN int dlops_solve_fista(dlops_op A, dlops_darray y, dlops_darray x, const dlops_solver_opts *opts,
-                                   dlops_solver_result *res);
+                                   dlops_solver_result *res); /* fortran: optional(opts, res) */
 
 /** @name Proximal operators */
 /** @{ */
@@ -410,7 +410,7 @@ DLOPS_EXTERN int dlops_prox_l2_params_default(dlops_prox_l2_params *prm);
  *          not finite, an unknown inner solver); DLOPS_ERR_STATE (stale handle); the errors of
  *          the copies (DLOPS_ERR_SIZE) and, in the CG form, of the adjoint apply; DLOPS_ERR_MEM. */
 DLOPS_EXTERN int dlops_prox_create_l2(dlops_op Op, dlops_darray b, dlops_darray q, dlops_darray x0,
-                                      const dlops_prox_l2_params *prm, dlops_prox *p);
+                                      const dlops_prox_l2_params *prm, dlops_prox *p); /* fortran: optional(prm) */
 
 /** Destroy and set *p to NULL (NULL *p is a no-op). Not collective.
  *  @param[in,out] p  the proximal operator; NULL on return
@@ -469,7 +469,7 @@ DLOPS_EXTERN int dlops_prox_grad(dlops_prox p, dlops_darray x, dlops_darray g);
  *          DLOPS_ERR_STATE (stale proxf or proxg, stale or borrowed x); DLOPS_ERR_IO
  *          (checkpoints); the errors of the proxes; DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_solve_proximal_gradient(dlops_prox proxf, dlops_prox proxg, dlops_darray x,
-                                               const dlops_solver_opts *opts, dlops_solver_result *res);
+                                               const dlops_solver_opts *opts, dlops_solver_result *res); /* fortran: optional(opts, res) */
 
 /** ADMM with an L2 misfit (PyLops-MPI/pyproximal ADMML2): min 0.5 ||Op x - b||^2 + g(A x), with
  *  x_{k+1} = argmin ||Op x - b||^2 + ||A x - z_k + u_k||^2/tau by inner CGLS (inner_niter,
@@ -493,7 +493,7 @@ DLOPS_EXTERN int dlops_solve_proximal_gradient(dlops_prox proxf, dlops_prox prox
  *          (checkpoints); the errors of the inner CGLS, the prox and the applies;
  *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_solve_admm_l2(dlops_prox proxg, dlops_op Op, dlops_darray b, dlops_op A, dlops_darray x,
-                                     dlops_darray z, const dlops_solver_opts *opts, dlops_solver_result *res);
+                                     dlops_darray z, const dlops_solver_opts *opts, dlops_solver_result *res); /* fortran: optional(opts, res) */
 
 /** @} */
 /** @} */

@@ -79,6 +79,15 @@ DLOPS_INTERN int dlops_error_nccl(dlops_ctx ctx, ncclResult_t r, ncclComm_t comm
   } while (0)
 #endif
 
+/** Probe for a usable CUDA device; any failure of the probe means "no GPU" (DLOPS_ERR_UNSUPPORTED
+ *  with the reason). Local. */
+DLOPS_INTERN int dlops_cuda_probe(dlops_ctx ctx);
+
+#ifdef DLOPS_HAVE_NCCL
+/** The NCCL backend's constructor (nccl.c). Collective. */
+DLOPS_INTERN int dlops_comm_nccl_create(dlops_ctx ctx, MPI_Comm mpi, dlops_counters *counters, dlops_comm **out);
+#endif
+
 /** Give each rank of comm its own CUDA device: node-local rank (MPI_Comm_split_type shared)
  *  modulo the devices this rank sees, then check over the node (device UUIDs) that no two ranks
  *  got the same one. Fails with DLOPS_ERR_UNSUPPORTED and the reason when there is no device or

@@ -98,6 +98,13 @@ def spec_keys(src):
     """[(key, [values])] accepted by csrc/core/spec.c, the bare tokens it accepts, problems."""
     path = os.path.join(src, "csrc", "core", "spec.c")
     text = open(path, encoding="utf-8").read()
+
+    # X-macro lists (#include "backends.def" inside an initialiser): the literals of their entry lines
+    def expand(m):
+        lines = open(os.path.join(os.path.dirname(path), m.group(1)), encoding="utf-8").read().splitlines()
+        return " ".join(" ".join(f'"{v}"' for v in re.findall(r'"([^"\\]*)"', ln))
+                        for ln in lines if re.match(r"\s*DLOPS_\w+\(", ln))
+    text = re.sub(r'#include\s+"([\w.]+\.def)"', expand, text)
     problems = []
     keys = strings_of_array(text, "key_names")
     if not keys:

@@ -177,12 +177,12 @@ DLOPS_INTERN extern const dlops_comm_ops dlops_comm_mpi_ops;
 DLOPS_INTERN int dlops_mpi_cuda_aware(void);
 
 /** Build a communicator object on an MPI communicator it takes ownership of. */
-DLOPS_INTERN int dlops_comm_create(dlops_ctx ctx, MPI_Comm mpi, const dlops_comm_ops *ops, dlops_counters *counters,
+DLOPS_PLUGIN_API int dlops_comm_create(dlops_ctx ctx, MPI_Comm mpi, const dlops_comm_ops *ops, dlops_counters *counters,
                                    dlops_comm **out);
-DLOPS_INTERN void dlops_comm_destroy(dlops_comm **c);
+DLOPS_PLUGIN_API void dlops_comm_destroy(dlops_comm **c);
 
 /* ---- front end (all collective over c unless noted) ---- */
-DLOPS_INTERN size_t dlops_ctype_size(dlops_ctype t);
+DLOPS_PLUGIN_API size_t dlops_ctype_size(dlops_ctype t);
 DLOPS_INTERN MPI_Datatype dlops_ctype_mpi(dlops_ctype t);
 DLOPS_INTERN int dlops_comm_allreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t,
                                       dlops_redop op, dlops_memspace mem);
@@ -272,7 +272,7 @@ DLOPS_INTERN int dlops_comm_meta_allreduce_i64(dlops_comm *c, int64_t *inout, in
  *  marked on the context (dlops_ctx_mark) counts as this rank's. If any rank failed, every rank
  *  returns the code of the lowest failing rank and records that rank's message. One MPI
  *  allreduce when all is well (counted as DLOPS_COMM_META). See agree.c. */
-DLOPS_INTERN int dlops_comm_agree(dlops_comm *c, int err);
+DLOPS_PLUGIN_API int dlops_comm_agree(dlops_comm *c, int err);
 /** The same, also checking that hash (a checksum of scalar arguments that must be equal on
  *  every rank, see dlops_hash_bytes) is the same everywhere: DLOPS_ERR_ARG naming what if not. */
 DLOPS_INTERN int dlops_comm_agree_hash(dlops_comm *c, int err, uint64_t hash, const char *what);

@@ -7,33 +7,74 @@
 #include "ctx_impl.h"
 #include "spec.h"
 #include "handle.h"
+#include "plugin.h"
 #include "../mem/exact.h"
 
 /* ---------------------------------------------------------------- backend registry */
+/* Every backend of backends.def, indexed by its id: what it is, whether this build has it, and
+ * its constructor. The context looks a backend up here and calls create; it names none of them.
+ * A constructor builds the backend communicator on its own duplicate of the context's
+ * communicator (world), and is collective on it. */
+typedef int (*backend_create)(dlops_ctx ctx, MPI_Comm world, dlops_comm **out);
 typedef struct {
-  const char *name;
   const char *what;
   int compiled;
   const char *how_to_enable;
+  backend_create create;
 } backend_entry;
 
-static const backend_entry backends[DLOPS_NUM_BACKENDS] = {
-    {"mpi", "two-sided MPI (host memory; device buffers staged through host memory)", 1, ""},
-    {"rma", "MPI-3 one-sided (sync=fence|pscw|lock_all)",
+static int create_mpi(dlops_ctx ctx, MPI_Comm world, dlops_comm **out) {
+  DLOPS_CALL(dlops_comm_create(ctx, world, &dlops_comm_mpi_ops, ctx->counters, out));
+  /* device buffers go straight to MPI only when the memory table allows it (not the emulated
+   * device), the library is CUDA-aware, and the spec does not say stage=always */
+  if (ctx->mems[DLOPS_MEM_DEVICE])
+    (*out)->device_direct = ctx->mems[DLOPS_MEM_DEVICE]->ops->mpi_direct && !ctx->stage_always && dlops_mpi_cuda_aware();
+  return DLOPS_SUCCESS;
+}
+
 #ifdef DLOPS_HAVE_RMA
-     1,
-#else
-     0,
+static int create_rma(dlops_ctx ctx, MPI_Comm world, dlops_comm **out) {
+  return dlops_comm_rma_create(ctx, world, ctx->counters, out);
+}
 #endif
-     "reconfigure with -DDLOPS_ENABLE_RMA=ON"},
-    {"nccl", "NVIDIA NCCL on device memory (one GPU per rank; needs the CUDA memory space, not in this version)",
+
 #ifdef DLOPS_HAVE_NCCL
-     1,
-#else
-     0,
+/* From the GPU plugin. Every rank gets here (the spec was agreed); a rank that cannot load the
+ * plugin agrees its failure with the others on world before any NCCL call. */
+static int create_nccl(dlops_ctx ctx, MPI_Comm world, dlops_comm **out) {
+  const dlops_gpu_plugin *p = NULL;
+  int err = dlops_gpu_plugin_get(ctx, &p);
+  if (!err && !p->nccl_create)
+    err = DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "the GPU plugin of this dlops was built without NCCL");
+  int e[2] = {err, -err};
+  int me = MPI_Allreduce(MPI_IN_PLACE, e, 2, MPI_INT, MPI_MAX, world);
+  if (me != MPI_SUCCESS) return dlops_error_mpi(ctx, me, __FILE__, __LINE__, __func__, "MPI_Allreduce");
+  if (e[0] || e[1]) {
+    if (!err) err = DLOPS_ERROR(ctx, e[0] ? e[0] : -e[1], "another rank could not load the GPU plugin");
+    return err;
+  }
+  return p->nccl_create(ctx, world, ctx->counters, out);
+}
 #endif
-     "reconfigure with -DDLOPS_ENABLE_CUDA=ON -DDLOPS_ENABLE_NCCL=ON on a machine with the CUDA toolkit and NCCL "
-     "(set NCCL_ROOT if CMake does not find it)"},
+
+static const backend_entry backends[DLOPS_NUM_BACKENDS] = {
+    [DLOPS_BACKEND_MPI] = {"two-sided MPI (host memory; device buffers staged through host memory)", 1, "",
+                           create_mpi},
+#ifdef DLOPS_HAVE_RMA
+    [DLOPS_BACKEND_RMA] = {"MPI-3 one-sided (sync=fence|pscw|lock_all)", 1, "", create_rma},
+#else
+    [DLOPS_BACKEND_RMA] = {"MPI-3 one-sided (sync=fence|pscw|lock_all)", 0, "reconfigure with -DDLOPS_ENABLE_RMA=ON",
+                           NULL},
+#endif
+#ifdef DLOPS_HAVE_NCCL
+    [DLOPS_BACKEND_NCCL] = {"NVIDIA NCCL on device memory (one GPU per rank; needs the CUDA memory space, not in this "
+                            "version; in the GPU plugin)", 1, "", create_nccl},
+#else
+    [DLOPS_BACKEND_NCCL] = {"NVIDIA NCCL on device memory (one GPU per rank; needs the CUDA memory space, not in this "
+                            "version)", 0,
+                            "reconfigure with -DDLOPS_ENABLE_CUDA=ON -DDLOPS_ENABLE_NCCL=ON on a machine with the CUDA "
+                            "toolkit and NCCL (set NCCL_ROOT if CMake does not find it)", NULL},
+#endif
 };
 
 /* Spec keys and value names live in spec.c (dlops_spec_parse). */
@@ -45,7 +86,7 @@ int dlops_backends_describe(char *buf, size_t len) {
   used += (size_t)snprintf(buf + used, len - used, "dlops %d.%d.%d backends (spec key comm=NAME):\n",
                            DLOPS_VERSION_MAJOR, DLOPS_VERSION_MINOR, DLOPS_VERSION_PATCH);
   for (int i = 0; i < DLOPS_NUM_BACKENDS && used < len; i++) {
-    used += (size_t)snprintf(buf + used, len - used, "  %-5s %-13s %s%s%s\n", backends[i].name,
+    used += (size_t)snprintf(buf + used, len - used, "  %-5s %-13s %s%s%s\n", dlops_spec_backend_names[i],
                              backends[i].compiled ? "[available]" : "[not built]", backends[i].what,
                              backends[i].compiled ? "" : "; to enable: ",
                              backends[i].compiled ? "" : backends[i].how_to_enable);
@@ -66,6 +107,23 @@ int dlops_backends_describe(char *buf, size_t len) {
                              ""
 #endif
     );
+#ifdef DLOPS_HAVE_CUDA
+  /* whether a GPU is usable, not only whether the CUDA part was compiled: load the plugin and
+   * probe (the probe's failure is reported here, not left as the caller's last error) */
+  if (used < len) {
+    char saved[DLOPS_MSG_LEN], path[512];
+    snprintf(saved, sizeof saved, "%s", dlops_last_error());
+    dlops_gpu_plugin_path(path, sizeof path);
+    const dlops_gpu_plugin *p = NULL;
+    int e = dlops_gpu_plugin_get(NULL, &p);
+    if (!e) e = p->probe(NULL);
+    used += (size_t)snprintf(buf + used, len - used, "GPU: %s%s (plugin %s)\n", e ? "not usable: " : "usable",
+                             e ? dlops_last_error() : "", path);
+    dlops_error_record_global(saved);
+  }
+#else
+  if (used < len) used += (size_t)snprintf(buf + used, len - used, "GPU: not built (-DDLOPS_ENABLE_CUDA=ON)\n");
+#endif
   (void)used;
   return DLOPS_SUCCESS;
 }
@@ -89,8 +147,8 @@ static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
   ctx->deterministic = f.deterministic;
   if (e) return DLOPS_ERROR(ctx, e, "%s", msg);
   const backend_entry *b = &backends[ctx->backend];
-  DLOPS_CHECK(b->compiled, ctx, DLOPS_ERR_UNSUPPORTED, "backend '%s' (%s) is not built into this dlops: %s", b->name,
-              b->what, b->how_to_enable);
+  DLOPS_CHECK(b->compiled, ctx, DLOPS_ERR_UNSUPPORTED, "backend '%s' (%s) is not built into this dlops: %s",
+              dlops_spec_backend_names[ctx->backend], b->what, b->how_to_enable);
   if (ctx->emu) {
 #ifndef DLOPS_HAVE_EMU
     return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,
@@ -112,7 +170,7 @@ static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
                        "mem=device needs a CUDA build of dlops: reconfigure with -DDLOPS_ENABLE_CUDA=ON");
 #endif
   }
-  snprintf(ctx->spec, sizeof ctx->spec, "comm=%s mem=%s%s%s%s%s", b->name, dlops_spec_mem_names[ctx->emu ? 2 : ctx->mem],
+  snprintf(ctx->spec, sizeof ctx->spec, "comm=%s mem=%s%s%s%s%s", dlops_spec_backend_names[ctx->backend], dlops_spec_mem_names[ctx->emu ? 2 : ctx->mem],
            ctx->backend == DLOPS_BACKEND_RMA ? " sync=" : "",
            ctx->backend == DLOPS_BACKEND_RMA ? dlops_spec_sync_names[ctx->sync] : "",
            ctx->stage_always ? " stage=always" : "", ctx->deterministic ? " deterministic=1" : "");
@@ -215,7 +273,7 @@ int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
   int err = out ? parse_spec(ctx, s, &help) : DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "null output pointer");
   if (!err) err = parse_fault(ctx);
   if (help && ctx->rank == 0) {
-    char txt[2048];
+    char txt[8192];
     dlops_backends_describe(txt, sizeof txt);
     fputs(txt, stdout);
     fflush(stdout);
@@ -247,23 +305,9 @@ int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
     if (e != MPI_SUCCESS) err = dlops_error_mpi(ctx, e, __FILE__, __LINE__, __func__, "MPI_Comm_dup");
     if (!err) {
       MPI_Comm_set_errhandler(world, MPI_ERRORS_RETURN);
-      switch (ctx->backend) {
-        case DLOPS_BACKEND_MPI:
-          err = dlops_comm_create(ctx, world, &dlops_comm_mpi_ops, ctx->counters, &ctx->world);
-          /* device buffers go straight to MPI only when the memory table allows it (not the
-           * emulated device), the library is CUDA-aware, and the spec does not say stage=always */
-          if (!err && ctx->mems[DLOPS_MEM_DEVICE])
-            ctx->world->device_direct = ctx->mems[DLOPS_MEM_DEVICE]->ops->mpi_direct && !ctx->stage_always &&
-                                        dlops_mpi_cuda_aware();
-          break;
-#ifdef DLOPS_HAVE_RMA
-        case DLOPS_BACKEND_RMA: err = dlops_comm_rma_create(ctx, world, ctx->counters, &ctx->world); break;
-#endif
-#ifdef DLOPS_HAVE_NCCL
-        case DLOPS_BACKEND_NCCL: err = dlops_comm_nccl_create(ctx, world, ctx->counters, &ctx->world); break;
-#endif
-        default: err = DLOPS_ERROR(ctx, DLOPS_ERR_INTERNAL, "backend %d not built", (int)ctx->backend);
-      }
+      const backend_entry *b = &backends[ctx->backend]; /* compiled: checked with the spec */
+      err = b->create ? b->create(ctx, world, &ctx->world)
+                      : DLOPS_ERROR(ctx, DLOPS_ERR_INTERNAL, "backend %d not built", (int)ctx->backend);
       if (err && !ctx->world && world != MPI_COMM_NULL) MPI_Comm_free(&world);
       /* deterministic reductions carry exact accumulators (the flag is part of the agreed spec) */
       if (!err && ctx->deterministic) ctx->world->red_xper = DLOPS_EXACT_LIMBS;
@@ -339,7 +383,7 @@ int dlops_ctx_get_size(dlops_ctx ctx, int *size) {
 }
 int dlops_ctx_get_backend(dlops_ctx ctx, const char **name) {
   CTX_OK(ctx, name);
-  *name = backends[ctx->backend].name;
+  *name = dlops_spec_backend_names[ctx->backend];
   return DLOPS_SUCCESS;
 }
 int dlops_ctx_get_spec(dlops_ctx ctx, const char **spec) {

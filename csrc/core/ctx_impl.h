@@ -5,8 +5,15 @@
 #include "../comm/comm.h"
 #include "../mem/mem.h"
 #include "error.h"
+#include "spec.h"
 
-typedef enum { DLOPS_BACKEND_MPI = 0, DLOPS_BACKEND_RMA = 1, DLOPS_BACKEND_NCCL = 2, DLOPS_NUM_BACKENDS = 3 } dlops_backend_id;
+/* The backends, as listed in backends.def (the spec parser's indices). */
+typedef enum {
+#define DLOPS_BACKEND(id, name) DLOPS_BACKEND_##id = DLOPS_SPEC_BACKEND_##id,
+#include "backends.def"
+#undef DLOPS_BACKEND
+  DLOPS_NUM_BACKENDS = DLOPS_SPEC_NUM_BACKENDS
+} dlops_backend_id;
 typedef enum { DLOPS_SYNC_FENCE = 0, DLOPS_SYNC_PSCW = 1, DLOPS_SYNC_LOCK_ALL = 2 } dlops_rma_sync;
 
 struct dlops_ctx_s {
@@ -68,13 +75,6 @@ DLOPS_INTERN int dlops_ctx_check(dlops_ctx ctx);
 #ifdef DLOPS_HAVE_RMA
 DLOPS_INTERN int dlops_comm_rma_create(dlops_ctx ctx, MPI_Comm mpi, dlops_counters *counters, dlops_comm **out);
 #endif
-#ifdef DLOPS_HAVE_NCCL
-DLOPS_INTERN int dlops_comm_nccl_create(dlops_ctx ctx, MPI_Comm mpi, dlops_counters *counters, dlops_comm **out);
-#endif
-#ifdef DLOPS_HAVE_CUDA
-/** Probe for a usable CUDA device; any failure of the probe means "no GPU" (DLOPS_ERR_UNSUPPORTED
- *  with the reason). Local. */
-DLOPS_INTERN int dlops_cuda_probe(dlops_ctx ctx);
-#endif
+/* The NCCL backend and the device probe live in the GPU plugin (core/plugin.h, cuda/). */
 
 #endif

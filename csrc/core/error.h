@@ -22,7 +22,7 @@
 #define DLOPS_MSG_LEN 1024
 
 /** Record an error on ctx (may be NULL) and on the process-wide slot; returns code. */
-DLOPS_INTERN int dlops_error_set(dlops_ctx ctx, int code, const char *file, int line, const char *func,
+DLOPS_PLUGIN_API int dlops_error_set(dlops_ctx ctx, int code, const char *file, int line, const char *func,
                                  const char *fmt, ...) DLOPS_PRINTF(6, 7);
 
 #define DLOPS_ERROR(ctx, code, ...) dlops_error_set((ctx), (code), __FILE__, __LINE__, __func__, __VA_ARGS__)
@@ -69,7 +69,7 @@ DLOPS_INTERN uint64_t dlops_hash_bytes(uint64_t h, const void *p, size_t n);
 /** Store an already formatted message as the process-wide last error. */
 DLOPS_INTERN void dlops_error_record_global(const char *msg);
 
-DLOPS_INTERN int dlops_error_mpi(dlops_ctx ctx, int mpierr, const char *file, int line, const char *func,
+DLOPS_PLUGIN_API int dlops_error_mpi(dlops_ctx ctx, int mpierr, const char *file, int line, const char *func,
                                  const char *what);
 
 #define DLOPS_CALL_MPI(ctx, expr)                                                     \

@@ -7,7 +7,10 @@
 #if defined(__GNUC__)
 #define DLOPS_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define DLOPS_INTERN __attribute__((visibility("hidden")))
+/* Internal, but exported from libdlops.so for the GPU plugin (core/plugin.h); not API. */
+#define DLOPS_PLUGIN_API __attribute__((visibility("default")))
 #else
+#define DLOPS_PLUGIN_API
 #define DLOPS_PRINTF(a, b)
 #define DLOPS_INTERN
 #endif

@@ -11,7 +11,11 @@
 
 #include "dlops.h"
 
-const char *const dlops_spec_backend_names[3] = {"mpi", "rma", "nccl"};
+const char *const dlops_spec_backend_names[DLOPS_SPEC_NUM_BACKENDS] = {
+#define DLOPS_BACKEND(id, name) name,
+#include "backends.def"
+#undef DLOPS_BACKEND
+};
 const char *const dlops_spec_mem_names[3] = {"host", "device", "emu"};
 const char *const dlops_spec_sync_names[3] = {"fence", "pscw", "lock_all"};
 static const char *const key_names[] = {"comm", "mem", "sync", "log", "errors", "stage", "deterministic"};
@@ -113,12 +117,12 @@ int dlops_spec_parse(const char *spec, dlops_spec_fields *out, char *errbuf, siz
     int k, v = 0;
     if (!eq) {
       /* A bare backend name is accepted as comm=NAME. */
-      for (v = 0; v < 3; v++)
+      for (v = 0; v < DLOPS_SPEC_NUM_BACKENDS; v++)
         if (span_is(tok, dlops_spec_backend_names[v])) break;
-      if (v == 3)
+      if (v == DLOPS_SPEC_NUM_BACKENDS)
         return fail(errbuf, errlen,
                     "spec token '%.*s%s' is not key=value: did you mean 'comm=%s'? (spec \"help\" lists the backends)",
-                    qlen(tok), tok.p, qdots(tok), nearest(tok, dlops_spec_backend_names, 3));
+                    qlen(tok), tok.p, qdots(tok), nearest(tok, dlops_spec_backend_names, DLOPS_SPEC_NUM_BACKENDS));
       key = (span){"comm", 4};
       val = tok;
     } else {
@@ -140,7 +144,7 @@ int dlops_spec_parse(const char *spec, dlops_spec_fields *out, char *errbuf, siz
     int e = DLOPS_SUCCESS;
     switch (k) {
       case 0: /* comm */
-        e = lookup(key, val, dlops_spec_backend_names, 3, &v, errbuf, errlen);
+        e = lookup(key, val, dlops_spec_backend_names, DLOPS_SPEC_NUM_BACKENDS, &v, errbuf, errlen);
         f->backend = v;
         break;
       case 1: /* mem */
@@ -175,7 +179,7 @@ int dlops_spec_parse(const char *spec, dlops_spec_fields *out, char *errbuf, siz
     }
     f->deterministic = env && !strcmp(env, "1");
   }
-  if (f->backend == 2 && !(f->given & DLOPS_SPEC_MEM)) f->mem = 1; /* nccl: device memory by default */
+  if (f->backend == DLOPS_SPEC_BACKEND_NCCL && !(f->given & DLOPS_SPEC_MEM)) f->mem = 1; /* nccl: device memory by default */
   if (f->backend == 2 && f->mem == 0)
     return fail(errbuf, errlen, "comm=nccl works on device memory only: drop mem=host or use comm=mpi");
   return DLOPS_SUCCESS;

@@ -21,7 +21,15 @@ enum {
   DLOPS_SPEC_DETERMINISTIC = 1 << 6
 };
 
-/* Index values, the same as ctx_impl.h's enums: backend 0 mpi, 1 rma, 2 nccl; mem 0 host,
+/* Backend indices, in the order of backends.def (ctx_impl.h's dlops_backend_id has the same values). */
+enum {
+#define DLOPS_BACKEND(id, name) DLOPS_SPEC_BACKEND_##id,
+#include "backends.def"
+#undef DLOPS_BACKEND
+  DLOPS_SPEC_NUM_BACKENDS
+};
+
+/* Index values, the same as ctx_impl.h's enums: backend as above (0 mpi, 1 rma, 2 nccl); mem 0 host,
  * 1 device, 2 emu (the emulated device of test builds); sync 0 fence, 1 pscw, 2 lock_all. */
 typedef struct {
   int backend;        /* comm= (default mpi) */
@@ -37,7 +45,7 @@ typedef struct {
 } dlops_spec_fields;
 
 /* Names, indexed as above (for messages and the canonical spec). */
-DLOPS_INTERN extern const char *const dlops_spec_backend_names[3];
+DLOPS_INTERN extern const char *const dlops_spec_backend_names[DLOPS_SPEC_NUM_BACKENDS];
 DLOPS_INTERN extern const char *const dlops_spec_mem_names[3];
 DLOPS_INTERN extern const char *const dlops_spec_sync_names[3];
 

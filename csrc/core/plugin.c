@@ -1,0 +1,84 @@
+/* Loading the GPU plugin (plugin.h). */
+#define _GNU_SOURCE /* dladdr */
+#include "plugin.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef DLOPS_HAVE_CUDA
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static const dlops_gpu_plugin *loaded;
+static char load_why[DLOPS_MSG_LEN - 300]; /* why it could not be loaded (fits a DLOPS_ERROR body) */
+
+void dlops_gpu_plugin_path(char *buf, size_t len) {
+  const char *dir = getenv("DLOPS_PLUGIN_DIR");
+  char own[512] = ".";
+  if (!dir || !dir[0]) {
+    Dl_info info;
+    /* the directory of the libdlops.so this function is in (build tree or install prefix) */
+    if (dladdr((void *)&dlops_gpu_plugin_path, &info) && info.dli_fname) {
+      snprintf(own, sizeof own, "%.500s", info.dli_fname);
+      char *slash = strrchr(own, '/');
+      if (slash) *slash = '\0';
+      else snprintf(own, sizeof own, ".");
+    }
+    dir = own;
+  }
+  snprintf(buf, len, "%.480s/%s", dir, DLOPS_GPU_PLUGIN_FILE);
+}
+
+static void load(void) {
+  char path[512];
+  dlops_gpu_plugin_path(path, sizeof path);
+  void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!h) {
+    const char *e = dlerror();
+    snprintf(load_why, sizeof load_why, "cannot load the GPU plugin: %.400s (the plugin needs the CUDA runtime, cuBLAS%s "
+             "and a driver on this node; DLOPS_PLUGIN_DIR names another folder to look in)",
+             e ? e : path, DLOPS_GPU_PLUGIN_NCCL ? " and NCCL" : "");
+    return;
+  }
+  const dlops_gpu_plugin *(*entry)(void) = NULL;
+  void *sym = dlsym(h, DLOPS_GPU_PLUGIN_SYMBOL);
+  memcpy(&entry, &sym, sizeof entry); /* object pointer to function pointer, as POSIX allows */
+  const dlops_gpu_plugin *p = entry ? entry() : NULL;
+  if (!p) {
+    snprintf(load_why, sizeof load_why, "%.400s is not a dlops GPU plugin (no %s)", path, DLOPS_GPU_PLUGIN_SYMBOL);
+  } else if (p->abi != DLOPS_PLUGIN_ABI || p->ctx_size != sizeof(struct dlops_ctx_s) ||
+             p->comm_size != sizeof(dlops_comm) || p->ops_size != sizeof(dlops_comm_ops) ||
+             p->version[0] != DLOPS_VERSION_MAJOR || p->version[1] != DLOPS_VERSION_MINOR ||
+             p->version[2] != DLOPS_VERSION_PATCH) {
+    snprintf(load_why, sizeof load_why,
+             "%.300s comes from another build of dlops (plugin %d.%d.%d, ABI %d; this library %d.%d.%d, ABI %d, or its "
+             "internal structures differ): install the plugin built with this libdlops", path, p->version[0],
+             p->version[1], p->version[2], p->abi, DLOPS_VERSION_MAJOR, DLOPS_VERSION_MINOR, DLOPS_VERSION_PATCH,
+             DLOPS_PLUGIN_ABI);
+  } else {
+    loaded = p;
+    return;
+  }
+  dlclose(h);
+}
+
+int dlops_gpu_plugin_get(dlops_ctx ctx, const dlops_gpu_plugin **out) {
+  *out = NULL;
+  pthread_once(&load_once, load);
+  if (!loaded) return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "%s", load_why);
+  *out = loaded;
+  return DLOPS_SUCCESS;
+}
+#else
+void dlops_gpu_plugin_path(char *buf, size_t len) {
+  if (len) buf[0] = '\0';
+}
+
+int dlops_gpu_plugin_get(dlops_ctx ctx, const dlops_gpu_plugin **out) {
+  *out = NULL;
+  return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,
+                     "this dlops was built without CUDA: reconfigure with -DDLOPS_ENABLE_CUDA=ON for device memory and "
+                     "NCCL");
+}
+#endif

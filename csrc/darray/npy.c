@@ -832,7 +832,8 @@ static int write_tmp(dlops_ctx ctx, const char *tmp, const char *shown, const ch
 }
 
 int dlops_darray_write_npy(dlops_darray x, const char *path) {
-  DLOPS_CHECK_DARRAY(x);
+  int herr = dlops_darray_check_handle(x);
+  if (herr) return dlops_agree_orphan(herr); /* no communicator named: join the others' agreement */
   dlops_ctx ctx = x->ctx;
   int err = 0;
   DLOPS_CHECK_COLL(path != NULL && path[0] != '\0', ctx, err, DLOPS_ERR_ARG, "write_npy: null or empty path");
@@ -919,8 +920,8 @@ int dlops_darray_write_npy(dlops_darray x, const char *path) {
 /* ================================================================ read */
 
 int dlops_darray_read_npy(dlops_ctx ctx, const char *path, int axis, dlops_partition partition, dlops_darray *x) {
-  DLOPS_CHECK(ctx, NULL, DLOPS_ERR_ARG, "read_npy: null context");
-  int err = 0;
+  int err = dlops_ctx_check(ctx);
+  if (err) return dlops_agree_orphan(err); /* a NULL or destroyed context: join the others' agreement */
   DLOPS_CHECK_COLL(x != NULL, ctx, err, DLOPS_ERR_ARG, "read_npy: null output handle pointer");
   if (x) *x = NULL;
   DLOPS_CHECK_COLL(path != NULL && path[0] != '\0', ctx, err, DLOPS_ERR_ARG, "read_npy: null or empty path");

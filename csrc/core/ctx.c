@@ -26,9 +26,11 @@ typedef struct {
 static int create_mpi(dlops_ctx ctx, MPI_Comm world, dlops_comm **out) {
   DLOPS_CALL(dlops_comm_create(ctx, world, &dlops_comm_mpi_ops, ctx->counters, out));
   /* device buffers go straight to MPI only when the memory table allows it (not the emulated
-   * device), the library is CUDA-aware, and the spec does not say stage=always */
+   * device), the library is CUDA-aware (or the spec says stage=never: the user vouches for it), and
+   * the spec does not say stage=always */
   if (ctx->mems[DLOPS_MEM_DEVICE])
-    (*out)->device_direct = ctx->mems[DLOPS_MEM_DEVICE]->ops->mpi_direct && !ctx->stage_always && dlops_mpi_cuda_aware();
+    (*out)->device_direct = ctx->mems[DLOPS_MEM_DEVICE]->ops->mpi_direct && !ctx->stage_always &&
+                            (ctx->stage_never || dlops_mpi_cuda_aware());
   return DLOPS_SUCCESS;
 }
 
@@ -94,8 +96,9 @@ int dlops_backends_describe(char *buf, size_t len) {
   if (used < len)
     used += (size_t)snprintf(buf + used, len - used,
                              "memory (mem=NAME): host, device (%s)%s\nother keys: sync=fence|pscw|lock_all (rma), "
-                             "log=0|1, errors=return|abort, stage=auto|always (always: stage device buffers even where MPI "
-                             "is CUDA-aware; no effect in this version: every device buffer is staged)\n",
+                             "log=0|1, errors=return|abort, stage=auto|always|never (device buffers and two-sided MPI: auto "
+                             "hands them to MPI when it says it is CUDA-aware, always stages them through host memory, "
+                             "never hands them to MPI unconditionally, for a CUDA-aware MPI that cannot say so)\n",
 #ifdef DLOPS_HAVE_CUDA
                              "the CUDA memory space is not implemented yet",
 #else
@@ -140,7 +143,8 @@ static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
   ctx->backend = (dlops_backend_id)f.backend;
   ctx->mem = f.mem ? DLOPS_MEM_DEVICE : DLOPS_MEM_HOST;
   ctx->emu = f.emu;
-  ctx->stage_always = f.stage_always;
+  ctx->stage_always = f.stage == 1;
+  ctx->stage_never = f.stage == 2;
   ctx->sync = (dlops_rma_sync)f.sync;
   ctx->log = f.log;
   ctx->abort_on_error = f.abort_on_error;
@@ -173,7 +177,8 @@ static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
   snprintf(ctx->spec, sizeof ctx->spec, "comm=%s mem=%s%s%s%s%s", dlops_spec_backend_names[ctx->backend], dlops_spec_mem_names[ctx->emu ? 2 : ctx->mem],
            ctx->backend == DLOPS_BACKEND_RMA ? " sync=" : "",
            ctx->backend == DLOPS_BACKEND_RMA ? dlops_spec_sync_names[ctx->sync] : "",
-           ctx->stage_always ? " stage=always" : "", ctx->deterministic ? " deterministic=1" : "");
+           ctx->stage_always ? " stage=always" : ctx->stage_never ? " stage=never" : "",
+           ctx->deterministic ? " deterministic=1" : "");
   return DLOPS_SUCCESS;
 }
 

@@ -23,6 +23,8 @@ struct dlops_ctx_s {
   dlops_memspace mem;  /* default space of the context's arrays */
   dlops_mem *mems[DLOPS_NUM_MEMSPACES]; /* memory objects: [HOST] always, [DEVICE] with mem=device/emu */
   int stage_always;    /* stage=always: never hand device buffers to MPI, even CUDA-aware MPI */
+  int stage_never;     /* stage=never: hand device buffers to MPI even when it does not say it is
+                        * CUDA-aware (MPIX_Query_cuda_support absent: Cray MPICH, MVAPICH) */
   dlops_rma_sync sync;
   int log;            /* print backend notes on rank 0 */
   int abort_on_error; /* errors=abort: print and MPI_Abort at the failing call */

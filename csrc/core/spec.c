@@ -22,7 +22,7 @@ static const char *const key_names[] = {"comm", "mem", "sync", "log", "errors", 
 static const unsigned key_bits[] = {DLOPS_SPEC_COMM,   DLOPS_SPEC_MEM,   DLOPS_SPEC_SYNC,         DLOPS_SPEC_LOG,
                                     DLOPS_SPEC_ERRORS, DLOPS_SPEC_STAGE, DLOPS_SPEC_DETERMINISTIC};
 #define NKEYS ((int)(sizeof key_names / sizeof key_names[0]))
-static const char *const stage_names[] = {"auto", "always"};
+static const char *const stage_names[] = {"auto", "always", "never"};
 static const char *const error_names[] = {"return", "abort"};
 static const char *const delims = " \t\n,;";
 
@@ -165,7 +165,7 @@ int dlops_spec_parse(const char *spec, dlops_spec_fields *out, char *errbuf, siz
           f->deterministic = val.p[0] == '1';
         break;
       case 4: e = lookup(key, val, error_names, 2, &f->abort_on_error, errbuf, errlen); break;
-      case 5: e = lookup(key, val, stage_names, 2, &f->stage_always, errbuf, errlen); break;
+      case 5: e = lookup(key, val, stage_names, 3, &f->stage, errbuf, errlen); break;
     }
     if (e) return e;
   }

@@ -35,7 +35,7 @@ typedef struct {
   int backend;        /* comm= (default mpi) */
   int mem;            /* mem= (default host; device when comm=nccl and mem= is not given) */
   int emu;            /* mem=emu */
-  int stage_always;   /* stage=always (default auto) */
+  int stage;          /* stage= 0 auto (default), 1 always, 2 never */
   int sync;           /* sync= (default lock_all) */
   int log;            /* log=1 (default 0) */
   int abort_on_error; /* errors=abort (default return) */

@@ -58,6 +58,29 @@ int main(int argc, char **argv) {
           "long spec with deterministic=1: %s", got ? got : dlops_last_error());
   free(s);
 
+  /* stage= shows in the canonical spec (auto is the default, not shown); ranks must agree on it */
+  {
+    char sp[256];
+    snprintf(sp, sizeof sp, "comm=%s stage=never", backend);
+    got = canon_of(sp, &err);
+    T_CHECK(!err && got && strstr(got, " stage=never") && !strstr(got, "always"), "stage=never: %s",
+            got ? got : dlops_last_error());
+    snprintf(sp, sizeof sp, "comm=%s stage=always", backend);
+    got = canon_of(sp, &err);
+    T_CHECK(!err && got && strstr(got, " stage=always"), "stage=always: %s", got ? got : dlops_last_error());
+    snprintf(sp, sizeof sp, "comm=%s stage=auto", backend);
+    got = canon_of(sp, &err);
+    T_CHECK(!err && got && !strstr(got, "stage="), "stage=auto: %s", got ? got : dlops_last_error());
+    int size = 1;
+    dlops_ctx_get_size(ctx, &size);
+    if (size > 1) {
+      snprintf(sp, sizeof sp, "comm=%s stage=%s", backend, rank == 0 ? "never" : "auto");
+      dlops_ctx c = NULL;
+      T_EXPECT_ERR(dlops_ctx_create(MPI_COMM_WORLD, sp, &c), DLOPS_ERR_ARG);
+      T_CHECK(c == NULL, "disagreeing stage= left a handle");
+    }
+  }
+
   /* deterministic must agree over the ranks: the canonical specs differ, every rank fails */
   {
     char sp[256];

@@ -73,11 +73,12 @@ static void test_good(void) {
     dlops_spec_fields f;
     CHECK(dlops_spec_parse("help", &f, NULL, 0) == DLOPS_SUCCESS && f.help, "help flag");
     CHECK(dlops_spec_parse("errors=abort stage=always", &f, NULL, 0) == DLOPS_SUCCESS && f.abort_on_error &&
-              f.stage_always && !f.log && !f.help,
+              f.stage == 1 && !f.log && !f.help,
           "errors=abort stage=always");
     CHECK(dlops_spec_parse("errors=return stage=auto log=0", &f, NULL, 0) == DLOPS_SUCCESS && !f.abort_on_error &&
-              !f.stage_always && !f.log,
+              f.stage == 0 && !f.log,
           "errors=return stage=auto log=0");
+    CHECK(dlops_spec_parse("stage=never", &f, NULL, 0) == DLOPS_SUCCESS && f.stage == 2, "stage=never");
   }
   /* the environment: "1" on; unset, "" and "0" off; the spec key wins (a bad variable is then not read) */
   setenv("DLOPS_DETERMINISTIC", "1", 1);

@@ -32,7 +32,8 @@ with any of these words:
 
 --check fails when a generated file differs from what the headers give, when a function cannot be
 generated and is not marked manual, or when a manual function's Fortran names are not defined in a
-hand-written file.
+hand-written file or not exported by module dlops (a `public ::` statement of dlops_manual.F90 or of
+the kind x rank module). validation/fortran/check_gen_fortran.py checks that it fails in each case.
 """
 import pathlib
 import re
@@ -801,8 +802,23 @@ def manual_names(kinds_text):
     return names
 
 
+def exported_names(kinds_text):
+    """Names that `use dlops` gives users from the hand-written side: those in a `public ::`
+    statement of dlops_manual.F90 (private by default; it re-exports dlops_support's
+    dlops_last_error) and of the kind x rank module, lower case."""
+    names = set()
+    texts = [MANUAL_FILES[0].read_text() if MANUAL_FILES[0].exists() else "", kinds_text]
+    for t in texts:
+        t = re.sub(r"!.*", "", t)                 # comments
+        t = re.sub(r"&[ \t]*\n[ \t]*&?", " ", t)  # continuation lines
+        for m in re.finditer(r"^\s*public\s*::(.*)$", t, re.M | re.I):
+            names |= {n.strip().lower() for n in m.group(1).split(",") if n.strip()}
+    return names
+
+
 def check_coverage(funcs, kinds_text):
     have = manual_names(kinds_text)
+    public = exported_names(kinds_text)
     problems = []
     for f in funcs:
         if f.manual is None:
@@ -811,6 +827,9 @@ def check_coverage(funcs, kinds_text):
             if n.lower() not in have:
                 problems.append(f"{f.name} ({f.header}) is marked manual but {n} is defined in none of "
                                 f"{', '.join(str(p.relative_to(ROOT)) for p in MANUAL_FILES)}")
+            elif n.lower() not in public:
+                problems.append(f"{f.name} ({f.header}) is marked manual but {n} is not public in "
+                                f"{MANUAL_FILES[0].relative_to(ROOT)} (module dlops does not export it)")
     return problems
 
 

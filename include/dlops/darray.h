@@ -520,9 +520,10 @@ DLOPS_EXTERN int dlops_darray_write_npy(dlops_darray x, const char *path);
  *  @param[out] x          the new array
  *  @return DLOPS_SUCCESS, or the same error on every rank: DLOPS_ERR_ARG (NULL ctx locally; NULL
  *          x, NULL or empty path, ranks passing different paths, unknown partition, axis out of
- *          range for the file); DLOPS_ERR_IO (missing, unreadable,
- *          not a regular file, not .npy, truncated or malformed); DLOPS_ERR_UNSUPPORTED (a valid
- *          .npy of another dtype, big-endian, Fortran order, 0-d or over 8 dimensions);
+ *          range for the file); DLOPS_ERR_STATE (stale ctx locally); DLOPS_ERR_IO (missing,
+ *          unreadable, not a regular file, not .npy, truncated or malformed);
+ *          DLOPS_ERR_UNSUPPORTED (a valid .npy of another dtype, big-endian, Fortran order, 0-d or
+ *          over 8 dimensions);
  *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_darray_read_npy(dlops_ctx ctx, const char *path, int axis, dlops_partition partition,
                                        dlops_darray *x);

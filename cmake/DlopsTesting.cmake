@@ -36,6 +36,8 @@ if(DLOPS_SANITIZE MATCHES "address")
 endif()
 
 set(DLOPS_TEST_BACKENDS mpi)
+# Where validation/nccl puts the test-only GPU plugin built on the NCCL stand-in (label nccl).
+set(DLOPS_NCCL_STANDIN_DIR ${PROJECT_BINARY_DIR}/nccl-standin)
 if(DLOPS_ENABLE_RMA)
   list(APPEND DLOPS_TEST_BACKENDS rma)
 endif()

@@ -15,6 +15,11 @@ static const dlops_gpu_plugin plugin = {
 #else
     .nccl_create = NULL,
 #endif
+#ifdef DLOPS_NCCL_STANDIN
+    .nccl_on_emu = 1, /* built on the stand-in headers of validation/nccl (tests only) */
+#else
+    .nccl_on_emu = 0,
+#endif
 };
 
 /* Exported (the plugin is built with hidden visibility by default). */

@@ -158,9 +158,15 @@ static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
     return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,
                        "mem=emu is the emulated device of test builds: reconfigure with -DDLOPS_ENABLE_EMU=ON");
 #endif
-    DLOPS_CHECK(ctx->backend != DLOPS_BACKEND_NCCL, ctx, DLOPS_ERR_ARG,
-                "comm=nccl needs real device memory (NCCL cannot reach the emulated device): use comm=mpi or comm=rma "
-                "with mem=emu");
+    if (ctx->backend == DLOPS_BACKEND_NCCL) {
+      /* only a plugin whose NCCL reaches the emulated device (the test stand-in of validation/nccl,
+       * which plays NCCL on MPI) takes mem=emu; loading it is local */
+      const dlops_gpu_plugin *p = NULL;
+      int pe = dlops_gpu_plugin_get(ctx, &p);
+      DLOPS_CHECK(!pe && p->nccl_on_emu, ctx, DLOPS_ERR_ARG,
+                  "comm=nccl needs real device memory (NCCL cannot reach the emulated device): use comm=mpi or "
+                  "comm=rma with mem=emu");
+    }
   } else if (ctx->mem == DLOPS_MEM_DEVICE) {
 #ifdef DLOPS_HAVE_CUDA
     /* said before any device probe: no GPU or driver would make this work in this version */

@@ -20,7 +20,7 @@
 #include "ctx_impl.h"
 
 /* Bump on any change of the struct below or of a DLOPS_PLUGIN_API function's signature. */
-#define DLOPS_PLUGIN_ABI 1
+#define DLOPS_PLUGIN_ABI 2
 /* The entry point the plugin exports: const dlops_gpu_plugin *dlops_gpu_plugin_v1(void). */
 #define DLOPS_GPU_PLUGIN_SYMBOL "dlops_gpu_plugin_v1"
 
@@ -32,6 +32,10 @@ typedef struct {
   int (*probe)(dlops_ctx ctx);
   /** The NCCL backend's constructor (cuda/nccl.c), or NULL in a build without NCCL. Collective. */
   int (*nccl_create)(dlops_ctx ctx, MPI_Comm mpi, dlops_counters *counters, dlops_comm **out);
+  /** 1 when the plugin's NCCL backend works on the emulated device (mem=emu): only the test
+   *  plugin of validation/nccl, built on the NCCL stand-in, says so; the real plugin is 0, and
+   *  the context refuses comm=nccl mem=emu with it. */
+  int nccl_on_emu;
 } dlops_gpu_plugin;
 
 /** The GPU plugin, loaded on the first call (thread-safe, once per process; never unloaded).

@@ -133,6 +133,15 @@ static void close_regions(const region *r, int n) {
     if (r[k].bytes) protect(&r[k], PROT_NONE);
 }
 
+int dlops_emu_access(const void *p, size_t bytes, int mode) {
+  if (!bytes) return 0;
+  long i = find(p);
+  if (!p || i < 0 || (const char *)p + bytes > blks[i].base + blks[i].len) return -1;
+  region r = {p, bytes, mode == 2};
+  protect(&r, mode == 2 ? PROT_READ | PROT_WRITE : mode == 1 ? PROT_READ : PROT_NONE);
+  return 0;
+}
+
 /* Run one host kernel on opened regions and count it. */
 #define EMU_RUN(m, what, nreg, call)                           \
   do {                                                         \

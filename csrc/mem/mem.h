@@ -160,6 +160,12 @@ struct dlops_mem_s {
 DLOPS_INTERN extern const dlops_mem_ops dlops_mem_host_ops;
 #ifdef DLOPS_HAVE_EMU
 DLOPS_INTERN extern const dlops_mem_ops dlops_mem_emu_ops;
+/** For the NCCL stand-in of validation/nccl, a test plugin that plays the device side of NCCL on
+ *  the emulated device: open [p, p + bytes) for host access (mode 1 read-only, 2 read-write) or
+ *  close it again (mode 0). Returns -1, changing nothing, when the range is not inside one
+ *  emulated-device allocation (a host buffer handed to NCCL), else 0. Local; exported for the
+ *  plugin (DLOPS_PLUGIN_API), not API. */
+DLOPS_PLUGIN_API int dlops_emu_access(const void *p, size_t bytes, int mode);
 #endif
 
 /** Create the memory object of ctx for a table. Not collective. */

@@ -350,7 +350,10 @@ int main(int argc, char **argv) {
   sync_pscw = strstr(spec, "sync=pscw") != NULL;
   record_bytes = strstr(spec, "deterministic=1") ? 2464 : 160;
   if (P > 8) dlops_test_skip(ctx, "at most 8 ranks");
-  mc_watch_image("libdlops");
+  /* libdlops.so itself: "libdlops" would also match the GPU plugin libdlops_cuda.so, and the
+   * watched range, from the lowest to the highest mapping, would then take in the libraries
+   * mapped between the two (MPI's own allocations) */
+  mc_watch_image("libdlops.so");
   test_repeat(ctx);
   test_changes(ctx);
   return dlops_test_finish(ctx);

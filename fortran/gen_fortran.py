@@ -404,6 +404,9 @@ class Wrapper:
                     return f"integer, intent(in) :: {n}(:)", f"int({n}, c_int)", [], [], []
                 if s[1] in ("c_double", "c_float"):
                     return f"real({s[1]}), intent(in) :: {n}(:)", n, [], [], []
+            if s and not p.const and n in f.array and n not in f.optional:
+                # an output array (marker array(p)): the C function writes into the Fortran array
+                return f"{s[0]}, intent(inout) :: {n}(:)", n, [], [], []
             if s and not p.const and n not in f.array and n not in f.optional:
                 if s[1] == "c_int":
                     w = f"w_{n}"

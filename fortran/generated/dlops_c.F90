@@ -940,6 +940,32 @@ module dlops_c
       type(dlops_op), intent(inout) :: A
       integer(c_int) :: rc
     end function c_op_create_convolve1d
+    ! op.h: int dlops_op_create_poststack(dlops_ctx ctx, int ndim, const int64_t *dims, int axis, int nwav,
+    !   const double *wav, dlops_deriv_kind kind, dlops_dtype dtype, dlops_op *A)
+    function c_op_create_poststack(ctx, ndim, dims, axis, nwav, wav, kind, dtype, A) bind(C, &
+         name='dlops_op_create_poststack') result(rc)
+      import :: c_double, c_int, c_int64_t, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: ndim
+      integer(c_int64_t), intent(in) :: dims(*)
+      integer(c_int), value :: axis
+      integer(c_int), value :: nwav
+      real(c_double), intent(in) :: wav(*)
+      integer(c_int), value :: kind
+      integer(c_int), value :: dtype
+      type(dlops_op), intent(inout) :: A
+      integer(c_int) :: rc
+    end function c_op_create_poststack
+    ! op.h: int dlops_wavelet_ricker(int nt, double dt, double f0, double *w, int *nw)
+    function c_wavelet_ricker(nt, dt, f0, w, nw) bind(C, name='dlops_wavelet_ricker') result(rc)
+      import :: c_double, c_int
+      integer(c_int), value :: nt
+      real(c_double), value :: dt
+      real(c_double), value :: f0
+      real(c_double), intent(out) :: w(*)
+      integer(c_int), intent(out) :: nw
+      integer(c_int) :: rc
+    end function c_wavelet_ricker
     ! op.h: int dlops_op_create_transpose_axes(dlops_ctx ctx, int ndim, const int64_t *dims, const int *perm,
     !   dlops_dtype dtype, dlops_op *A)
     function c_op_create_transpose_axes(ctx, ndim, dims, perm, dtype, A) bind(C, &

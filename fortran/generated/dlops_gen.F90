@@ -29,15 +29,15 @@ module dlops_gen
   public :: dlops_op_create_product, dlops_op_create_sum, dlops_op_create_adjoint
   public :: dlops_op_create_transpose, dlops_op_create_conj, dlops_op_create_power
   public :: dlops_op_create_identity, dlops_op_create_zero, dlops_op_create_first_derivative
-  public :: dlops_op_create_second_derivative, dlops_op_create_blockdiag, dlops_op_create_stacked_blockdiag
-  public :: dlops_op_create_vstack, dlops_op_create_hstack, dlops_op_create_stacked_vstack
-  public :: dlops_op_create_replicated, dlops_stop_reason_name, dlops_solver_opts_default
-  public :: dlops_solve_cg, dlops_solve_cgls, dlops_solve_lsqr
-  public :: dlops_solve_ista, dlops_solve_fista, dlops_prox_create_l1
-  public :: dlops_prox_create_l0, dlops_prox_create_box, dlops_prox_l2_params_default
-  public :: dlops_prox_create_l2, dlops_prox_destroy, dlops_prox_value
-  public :: dlops_prox_apply, dlops_prox_grad, dlops_solve_proximal_gradient
-  public :: dlops_solve_admm_l2
+  public :: dlops_op_create_second_derivative, dlops_op_create_poststack, dlops_wavelet_ricker
+  public :: dlops_op_create_blockdiag, dlops_op_create_stacked_blockdiag, dlops_op_create_vstack
+  public :: dlops_op_create_hstack, dlops_op_create_stacked_vstack, dlops_op_create_replicated
+  public :: dlops_stop_reason_name, dlops_solver_opts_default, dlops_solve_cg
+  public :: dlops_solve_cgls, dlops_solve_lsqr, dlops_solve_ista
+  public :: dlops_solve_fista, dlops_prox_create_l1, dlops_prox_create_l0
+  public :: dlops_prox_create_box, dlops_prox_l2_params_default, dlops_prox_create_l2
+  public :: dlops_prox_destroy, dlops_prox_value, dlops_prox_apply
+  public :: dlops_prox_grad, dlops_solve_proximal_gradient, dlops_solve_admm_l2
 
   interface dlops_darray_create_ext
     module procedure dlops_darray_create_ext_i8, dlops_darray_create_ext_i4
@@ -54,6 +54,9 @@ module dlops_gen
   interface dlops_op_create_second_derivative
     module procedure dlops_op_create_second_derivative_i8, dlops_op_create_second_derivative_i4
   end interface dlops_op_create_second_derivative
+  interface dlops_op_create_poststack
+    module procedure dlops_op_create_poststack_i8, dlops_op_create_poststack_i4
+  end interface dlops_op_create_poststack
 
 contains
 
@@ -712,6 +715,49 @@ contains
     call dlops_op_create_second_derivative_i8(ctx, int(dims, c_int64_t), axis, sampling, kind, edge, dtype, &
          A, ierr)
   end subroutine dlops_op_create_second_derivative_i4
+
+  !> dlops_op_create_poststack (op.h)
+  subroutine dlops_op_create_poststack_i8(ctx, dims, axis, wav, kind, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    real(c_double), intent(in) :: wav(:)
+    integer, intent(in) :: kind
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_create_poststack(ctx%ptr, int(size(dims), c_int), dims, int(axis, c_int), &
+         int(size(wav), c_int), wav, int(kind, c_int), int(dtype, c_int), A), 'dlops_op_create_poststack', &
+         ierr)
+  end subroutine dlops_op_create_poststack_i8
+
+  subroutine dlops_op_create_poststack_i4(ctx, dims, axis, wav, kind, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    real(c_double), intent(in) :: wav(:)
+    integer, intent(in) :: kind
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call dlops_op_create_poststack_i8(ctx, int(dims, c_int64_t), axis, wav, kind, dtype, A, ierr)
+  end subroutine dlops_op_create_poststack_i4
+
+  !> dlops_wavelet_ricker (op.h)
+  subroutine dlops_wavelet_ricker(nt, dt, f0, w, nw, ierr)
+    integer, intent(in) :: nt
+    real(c_double), intent(in) :: dt
+    real(c_double), intent(in) :: f0
+    real(c_double), intent(inout) :: w(:)
+    integer, intent(out) :: nw
+    integer, intent(out), optional :: ierr
+    integer(c_int) :: w_nw
+    integer(c_int) :: w_rc
+    w_nw = 0
+    w_rc = c_wavelet_ricker(int(nt, c_int), dt, f0, w, w_nw)
+    nw = int(w_nw)
+    call f_check(w_rc, 'dlops_wavelet_ricker', ierr)
+  end subroutine dlops_wavelet_ricker
 
   !> dlops_op_create_blockdiag (op.h)
   subroutine dlops_op_create_blockdiag(ctx, ops, mask_color, A, ierr)

@@ -380,6 +380,49 @@ DLOPS_EXTERN int dlops_op_create_gradient(dlops_ctx ctx, int ndim, const int64_t
  *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_op_create_convolve1d(dlops_ctx ctx, int ndim, const int64_t *dims, int axis, const void *h,
                                             int64_t nh, int64_t offset, dlops_dtype dtype, dlops_op *A); /* fortran: manual */
+/** Post-stack linear modelling (PyLops' PoststackLinearModelling, implicit form): the
+ *  convolution with the wavelet of the first derivative along the time axis, d = W D m, with
+ *  D the first derivative (sampling 1, order 3, no edge stencils: zero at the rows the stencil
+ *  does not reach) and W the convolution with wav centred at nwav / 2
+ *  (dlops_op_create_convolve1d). Applied to log(acoustic impedance) it gives zero-offset data.
+ *  PyLops puts time on axis 0; here it is any axis, so a model stored with time contiguous (the
+ *  last axis) needs no transpose. On several ranks the model is split along axis 0, so the time
+ *  axis must be > 0 and no rank communicates. The wavelet is real (PyLops also takes a complex
+ *  one: build it from dlops_op_create_convolve1d and dlops_op_create_first_derivative); its
+ *  values are converted to dtype. PyLops' explicit form (a dense nt0 x nt0 matrix) computes the
+ *  same values with more work, and is not offered. The adjoint is D^H W^H. **Collective**
+ *  (checks). Memory spaces: host and device (wav is host memory, copied).
+ *  @param[in]  ctx    context
+ *  @param[in]  ndim   number of dimensions, 1..DLOPS_MAX_NDIM
+ *  @param[in]  dims   model shape (ndim entries, >= 1)
+ *  @param[in]  axis   the time axis (negative counts from the end; > 0 on several ranks)
+ *  @param[in]  nwav   wavelet length, >= 1
+ *  @param[in]  wav    the wavelet, nwav finite values (host memory), e.g. from dlops_wavelet_ricker
+ *  @param[in]  kind   DLOPS_DERIV_CENTERED (PyLops' default) or DLOPS_DERIV_FORWARD
+ *  @param[in]  dtype  element type
+ *  @param[out] A      the operator; its range has the model's shape, with max(dims[axis], nwav)
+ *                     samples along axis (as the convolution's)
+ *  @return DLOPS_SUCCESS, or the same error on every rank: DLOPS_ERR_ARG (NULL A or wav, nwav < 1,
+ *          a wavelet value not finite, kind not centered or forward, ranks passing different
+ *          kinds or wavelets, and the errors of dlops_op_create_first_derivative and
+ *          dlops_op_create_convolve1d: axis 0 on several ranks, bad dims, axis or dtype);
+ *          DLOPS_ERR_SIZE; DLOPS_ERR_STATE (stale ctx); DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
+DLOPS_EXTERN int dlops_op_create_poststack(dlops_ctx ctx, int ndim, const int64_t *dims, int axis, int nwav,
+                                           const double *wav, dlops_deriv_kind kind, dlops_dtype dtype,
+                                           dlops_op *A);
+/** Ricker wavelet (PyLops' pylops.utils.wavelets.ricker): on the time axis t_k = k dt,
+ *  k = 0..nt-1, made symmetric (-t_{nt-1} .. t_{nt-1}), w = (1 - 2 (pi f0 t)^2) exp(-(pi f0 t)^2).
+ *  As PyLops, an even nt drops its last sample first, so w has 2 nt - 1 values (nt odd) or
+ *  2 nt - 3 (nt even), with the peak in the middle, at index (nw - 1) / 2. Not collective.
+ *  Memory spaces: host (w is host memory).
+ *  @param[in]  nt  samples of the positive time axis, zero included (>= 1; 1 gives one sample)
+ *  @param[in]  dt  time sampling (finite, > 0)
+ *  @param[in]  f0  central (peak) frequency (finite, >= 0)
+ *  @param[out] w   the wavelet: room for 2 nt - 1 doubles
+ *  @param[out] nw  the number of values written
+ *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL w or nw, nt < 1 or above 2^30, dt or f0 out of
+ *          range); nothing is written on failure. */
+DLOPS_EXTERN int dlops_wavelet_ricker(int nt, double dt, double f0, double *w, int *nw); /* fortran: array(w) */
 /** Transpose of the axes of an N-D model (y = x.transpose(perm)). A local operator: one-rank
  *  context only. Not collective. Memory spaces: host and device.
  *  @param[in]  ctx    one-rank context

@@ -11,7 +11,7 @@ module ops_cases
   implicit none
   private
   public :: test_user_tridiag, test_user_conv, test_errors, test_basic, test_compositions, test_derivatives
-  public :: test_other_ops
+  public :: test_other_ops, test_poststack
 
   integer, parameter :: n = 11
   real(c_double), parameter :: tol = 1e-12_c_double
@@ -552,6 +552,49 @@ contains
     call dlops_op_destroy(A)
   end subroutine test_derivatives
 
+  ! ------------------------------------------------------------------ post-stack modelling, Ricker wavelet
+  subroutine test_poststack(ctx)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, parameter :: nt = 14
+    real(c_double) :: w(11), u(nt, 3)
+    real(c_double), allocatable :: v(:), ref(:)
+    type(dlops_op) :: P, D, W1, WD
+    integer :: nw, i, kind, ierr
+    character(len=64) :: what
+    ! Fortran field u(nt, nx): time contiguous, the C model [nx, nt] along axis 1 (the last)
+    call dlops_wavelet_ricker(6, 0.004_c_double, 30.0_c_double, w, nw)
+    call check(nw == 9, 'ricker: 9 taps from nt = 6 (cropped to 5)')
+    call check(w(5) == 1.0_c_double, 'ricker: peak 1 in the middle')
+    call check(all(w(1:4) == w(9:6:-1)), 'ricker: symmetric')
+    u = reshape([(sin(0.37_c_double * i), i = 1, nt * 3)], [nt, 3])
+    do kind = DLOPS_DERIV_FORWARD, DLOPS_DERIV_CENTERED, 2
+      write (what, '(a,i0)') 'poststack kind ', kind
+      call dlops_op_create_poststack(ctx, dlops_shape_from_fortran([nt, 3 * ftest_size]), &
+           dlops_axis_from_fortran(1, 2), w(1:nw), kind, DLOPS_F64, P)
+      call dottest(P, trim(what))
+      ! the same operator as W D built from the two creators
+      call dlops_op_create_first_derivative(ctx, dlops_shape_from_fortran([nt, 3 * ftest_size]), &
+           dlops_axis_from_fortran(1, 2), 1.0_c_double, kind, 3, .false., DLOPS_F64, D)
+      call dlops_op_create_convolve1d(ctx, dlops_shape_from_fortran([nt, 3 * ftest_size]), &
+           dlops_axis_from_fortran(1, 2), w(1:nw), int(nw / 2, c_int64_t), DLOPS_F64, W1)
+      call dlops_op_create_product(W1, D, WD)
+      v = fwd(P, [(reshape(u, [nt * 3]), i = 1, ftest_size)], .false.)
+      ref = fwd(WD, [(reshape(u, [nt * 3]), i = 1, ftest_size)], .false.)
+      call check(all(v == ref), trim(what) // ': forward equals W D')
+      v = fwd(P, ref, .true.)
+      ref = fwd(WD, ref, .true.)
+      call check(all(v == ref), trim(what) // ': adjoint equals D^H W^H')
+      call dlops_op_destroy(WD)
+      call dlops_op_destroy(W1)
+      call dlops_op_destroy(D)
+      call dlops_op_destroy(P)
+    end do
+    ! a backward derivative is not PyLops' post-stack modelling: an error through ierr
+    call dlops_op_create_poststack(ctx, dlops_shape_from_fortran([nt, 3 * ftest_size]), 1, w(1:nw), &
+         DLOPS_DERIV_BACKWARD, DLOPS_F64, P, ierr)
+    call check_err(ierr, DLOPS_ERR_ARG, 'poststack with a backward derivative')
+  end subroutine test_poststack
+
   ! ------------------------------------------------------------------ convolve1d, transpose_axes, halo
   subroutine test_other_ops(ctx, sctx)
     type(dlops_ctx), intent(in) :: ctx, sctx
@@ -656,6 +699,7 @@ program test_fortran_ops
   call test_compositions(ctx, sctx)
   call test_derivatives(ctx)
   call test_other_ops(ctx, sctx)
+  call test_poststack(ctx)
   call dlops_ctx_destroy(sctx)
   call ftest_finish(ctx)
 end program test_fortran_ops

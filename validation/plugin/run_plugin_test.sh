@@ -15,7 +15,9 @@
 #   not-a-plugin  a shared object without the entry point in the plugin's place.
 #   other-build   a plugin with another ABI number (fake_plugin.c).
 #   loaded        the normal environment: the plugin loads and the probe answers (a GPU is usable,
-#                 or the reason it is not), never "cannot load".
+#                 or the reason it is not), never one of the loader's own refusals.
+#   long-dir      the plugin in a folder whose path is longer than 512 characters (Spack's padded
+#                 prefixes): found and loaded as from its own folder.
 set -euo pipefail
 mode=$1 prog=$2 libdir=$3 fakedir=$4
 shift 4
@@ -45,6 +47,12 @@ case $mode in
     DLOPS_PLUGIN_DIR=$fakedir "${mpiexec[@]}" "$prog" "comes from another build of dlops" ;;
   loaded)
     [ -e "$plugin" ] || { echo "no plugin at $plugin"; exit 1; }
-    "${mpiexec[@]}" "$prog" "usable" "cannot load" ;;
+    "${mpiexec[@]}" "$prog" "usable" "cannot load" "another build" "not a dlops GPU plugin" "longer than PATH_MAX" ;;
+  long-dir)
+    d=$work
+    while [ ${#d} -le 600 ]; do d=$d/a_folder_name_of_forty_characters_long_xx; done
+    mkdir -p "$d" && ln -s "$plugin" "$d/libdlops_cuda.so"
+    DLOPS_PLUGIN_DIR=$d "${mpiexec[@]}" "$prog" "usable" "cannot load" "another build" "not a dlops GPU plugin" \
+      "longer than PATH_MAX" ;;
   *) echo "unknown mode $mode"; exit 2 ;;
 esac

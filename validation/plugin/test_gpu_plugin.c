@@ -1,10 +1,10 @@
 /* The GPU plugin (csrc/core/plugin.h) as a CPU-only program sees it (labels install / plugin).
  *
- *   test_gpu_plugin EXPECT [FORBID]
+ *   test_gpu_plugin EXPECT [FORBID...]
  *
  * Runs host work (a context, arrays, a dot product, a reduction) that must not need CUDA, then
  * reads the "GPU:" line of dlops_backends_describe, which loads the plugin and probes for a
- * device, and checks it contains EXPECT and not FORBID (the run_*.sh script passes what its environment must
+ * device, and checks it contains EXPECT and none of the FORBID strings (the run_*.sh script passes what its environment must
  * give: the plugin cannot load without the CUDA libraries, a missing plugin names its path, a
  * build without CUDA says so). Also: describing does not replace the caller's last error, and a
  * context asking for comm=nccl fails with DLOPS_ERR_UNSUPPORTED and the same code on every rank
@@ -17,7 +17,7 @@ int main(int argc, char **argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   dlops_test_rank_ = rank;
-  const char *expect = argc > 1 ? argv[1] : "GPU:", *forbid = argc > 2 ? argv[2] : NULL;
+  const char *expect = argc > 1 ? argv[1] : "GPU:";
 
   /* host work */
   dlops_ctx ctx = NULL;
@@ -45,9 +45,9 @@ int main(int argc, char **argv) {
     int len = eol ? (int)(eol - gpu) : (int)strlen(gpu);
     T_CHECK(strstr(gpu, expect) != NULL && strstr(gpu, expect) < gpu + len, "the GPU line lacks \"%s\": %.*s", expect,
             len, gpu);
-    if (forbid)
-      T_CHECK(!strstr(gpu, forbid) || strstr(gpu, forbid) >= gpu + len, "the GPU line has \"%s\": %.*s", forbid, len,
-              gpu);
+    for (int a = 2; a < argc; a++)
+      T_CHECK(!strstr(gpu, argv[a]) || strstr(gpu, argv[a]) >= gpu + len, "the GPU line has \"%s\": %.*s", argv[a],
+              len, gpu);
     if (rank == 0) printf("%.*s\n", len, gpu);
   }
 

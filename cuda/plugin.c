@@ -8,12 +8,19 @@ static const dlops_gpu_plugin plugin = {
     .ctx_size = sizeof(struct dlops_ctx_s),
     .comm_size = sizeof(dlops_comm),
     .ops_size = sizeof(dlops_comm_ops),
+    .mem_size = sizeof(dlops_mem),
+    .mem_ops_size = sizeof(dlops_mem_ops),
     .version = {DLOPS_VERSION_MAJOR, DLOPS_VERSION_MINOR, DLOPS_VERSION_PATCH},
     .probe = dlops_cuda_probe,
 #ifdef DLOPS_HAVE_NCCL
     .nccl_create = dlops_comm_nccl_create,
 #else
     .nccl_create = NULL,
+#endif
+#ifdef DLOPS_NCCL_STANDIN
+    .device_mem = NULL, /* the stand-in test plugin has no CUDA memory space */
+#else
+    .device_mem = &dlops_mem_cuda_ops,
 #endif
 #ifdef DLOPS_NCCL_STANDIN
     .nccl_on_emu = 1, /* built on the stand-in headers of validation/nccl (tests only) */

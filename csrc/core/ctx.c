@@ -100,7 +100,7 @@ int dlops_backends_describe(char *buf, size_t len) {
                              "hands them to MPI when it says it is CUDA-aware, always stages them through host memory, "
                              "never hands them to MPI unconditionally, for a CUDA-aware MPI that cannot say so)\n",
 #ifdef DLOPS_HAVE_CUDA
-                             "the CUDA memory space is not implemented yet",
+                             "the CUDA memory space, in the GPU plugin; not yet tested on a GPU",
 #else
                              "needs -DDLOPS_ENABLE_CUDA=ON",
 #endif
@@ -116,7 +116,7 @@ int dlops_backends_describe(char *buf, size_t len) {
   if (used < len) {
     char saved[DLOPS_MSG_LEN], path[512];
     snprintf(saved, sizeof saved, "%s", dlops_last_error());
-    if (dlops_gpu_plugin_path(path, sizeof path)) snprintf(path + sizeof path - 4, 4, "...");
+    dlops_gpu_plugin_path(path, sizeof path);
     const dlops_gpu_plugin *p = NULL;
     int e = dlops_gpu_plugin_get(NULL, &p);
     if (!e) e = p->probe(NULL);
@@ -132,6 +132,35 @@ int dlops_backends_describe(char *buf, size_t len) {
 }
 
 /* ---------------------------------------------------------------- spec parsing */
+#ifdef DLOPS_HAVE_CUDA
+/* mem=device: load the GPU plugin, probe the device (chosen by node-local rank, cuda/device.c;
+ * local, no communication: the ranks have not agreed on the spec yet) and create the context's
+ * device memory object with the plugin's CUDA table (its init makes the context's stream and
+ * cuBLAS handle; free_ctx destroys it). Every failure is DLOPS_ERR_UNSUPPORTED with the reason;
+ * the agreement after parse_spec gives every rank the same code. Local. */
+static int device_space(dlops_ctx ctx) {
+  const dlops_gpu_plugin *p = NULL;
+  DLOPS_CALL(dlops_gpu_plugin_get(ctx, &p)); /* unsupported, with dlerror's reason */
+  DLOPS_CHECK(p->device_mem, ctx, DLOPS_ERR_UNSUPPORTED,
+              "mem=device: this GPU plugin has no CUDA memory space (a test plugin): install the plugin built with "
+              "this libdlops");
+  DLOPS_CHECK(!ctx->deterministic || (p->device_mem->dot_exact && p->device_mem->norm_exact), ctx,
+              DLOPS_ERR_UNSUPPORTED,
+              "deterministic=1 with mem=device: the CUDA memory space has no exact (order-independent) reduction "
+              "kernels in this version: use deterministic=0 (the device reductions run in a fixed order, "
+              "reproducible for a given rank count and device) or mem=host");
+  DLOPS_CALL(p->probe(ctx)); /* unsupported, with the reason: no driver, no device, unusable device */
+  int err = dlops_mem_create(ctx, p->device_mem, &ctx->mems[DLOPS_MEM_DEVICE]);
+  if (err) {
+    char why[DLOPS_MSG_LEN - 300];
+    snprintf(why, sizeof why, "%s", dlops_last_error());
+    return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "mem=device: cannot set up the CUDA memory space on this "
+                       "rank's device: %s", why);
+  }
+  return DLOPS_SUCCESS;
+}
+#endif
+
 /* Parse spec into ctx fields (spec.c reads the string, of any length), then check what this build
  * offers. Local (the caller agrees on the result). */
 static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
@@ -169,12 +198,11 @@ static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
     }
   } else if (ctx->mem == DLOPS_MEM_DEVICE) {
 #ifdef DLOPS_HAVE_CUDA
-    /* said before any device probe: no GPU or driver would make this work in this version */
-    return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,
-                       "%s: this version of dlops has no CUDA memory space yet (the memory-space layer is there, "
-                       "the CUDA table comes next), so arrays cannot live on a GPU: use mem=host%s",
-                       ctx->backend == DLOPS_BACKEND_NCCL ? "comm=nccl needs device memory, and" : "mem=device",
-                       ctx->backend == DLOPS_BACKEND_NCCL ? " with comm=mpi or comm=rma" : "");
+    /* said before any device probe: the NCCL backend is not enabled on device memory yet */
+    DLOPS_CHECK(ctx->backend != DLOPS_BACKEND_NCCL, ctx, DLOPS_ERR_UNSUPPORTED,
+                "comm=nccl: this version of dlops does not run the NCCL backend on device memory yet: use "
+                "comm=mpi or comm=rma with mem=device (device buffers staged through host memory) or mem=host");
+    DLOPS_CALL(device_space(ctx));
 #else
     return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,
                        "mem=device needs a CUDA build of dlops: reconfigure with -DDLOPS_ENABLE_CUDA=ON");

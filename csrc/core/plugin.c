@@ -3,7 +3,6 @@
 #include "plugin.h"
 
 #include <dlfcn.h>
-#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,33 +13,26 @@ static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static const dlops_gpu_plugin *loaded;
 static char load_why[DLOPS_MSG_LEN - 300]; /* why it could not be loaded (fits a DLOPS_ERROR body) */
 
-int dlops_gpu_plugin_path(char *buf, size_t len) {
+void dlops_gpu_plugin_path(char *buf, size_t len) {
   const char *dir = getenv("DLOPS_PLUGIN_DIR");
-  char own[PATH_MAX];
+  char own[512] = ".";
   if (!dir || !dir[0]) {
     Dl_info info;
-    /* the folder of the libdlops.so this function is in (build tree or install prefix); without
-     * one, the bare file name, which dlopen looks for in its usual places */
-    dir = NULL;
-    if (dladdr((void *)&dlops_gpu_plugin_path, &info) && info.dli_fname && strchr(info.dli_fname, '/') &&
-        strlen(info.dli_fname) < sizeof own) {
-      memcpy(own, info.dli_fname, strlen(info.dli_fname) + 1);
-      *strrchr(own, '/') = '\0';
-      dir = own;
+    /* the directory of the libdlops.so this function is in (build tree or install prefix) */
+    if (dladdr((void *)&dlops_gpu_plugin_path, &info) && info.dli_fname) {
+      snprintf(own, sizeof own, "%.500s", info.dli_fname);
+      char *slash = strrchr(own, '/');
+      if (slash) *slash = '\0';
+      else snprintf(own, sizeof own, ".");
     }
+    dir = own;
   }
-  const int n = dir ? snprintf(buf, len, "%s/%s", dir, DLOPS_GPU_PLUGIN_FILE)
-                    : snprintf(buf, len, "%s", DLOPS_GPU_PLUGIN_FILE);
-  return n >= 0 && (size_t)n < len ? 0 : -1;
+  snprintf(buf, len, "%.480s/%s", dir, DLOPS_GPU_PLUGIN_FILE);
 }
 
 static void load(void) {
-  static char path[PATH_MAX];
-  if (dlops_gpu_plugin_path(path, sizeof path)) {
-    snprintf(load_why, sizeof load_why, "the GPU plugin's path (DLOPS_PLUGIN_DIR or the folder of libdlops.so, then "
-             "/%s) is longer than PATH_MAX = %d", DLOPS_GPU_PLUGIN_FILE, PATH_MAX);
-    return;
-  }
+  char path[512];
+  dlops_gpu_plugin_path(path, sizeof path);
   void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
   if (!h) {
     const char *e = dlerror();
@@ -57,6 +49,7 @@ static void load(void) {
     snprintf(load_why, sizeof load_why, "%.400s is not a dlops GPU plugin (no %s)", path, DLOPS_GPU_PLUGIN_SYMBOL);
   } else if (p->abi != DLOPS_PLUGIN_ABI || p->ctx_size != sizeof(struct dlops_ctx_s) ||
              p->comm_size != sizeof(dlops_comm) || p->ops_size != sizeof(dlops_comm_ops) ||
+             p->mem_size != sizeof(dlops_mem) || p->mem_ops_size != sizeof(dlops_mem_ops) ||
              p->version[0] != DLOPS_VERSION_MAJOR || p->version[1] != DLOPS_VERSION_MINOR ||
              p->version[2] != DLOPS_VERSION_PATCH) {
     snprintf(load_why, sizeof load_why,
@@ -79,9 +72,8 @@ int dlops_gpu_plugin_get(dlops_ctx ctx, const dlops_gpu_plugin **out) {
   return DLOPS_SUCCESS;
 }
 #else
-int dlops_gpu_plugin_path(char *buf, size_t len) {
+void dlops_gpu_plugin_path(char *buf, size_t len) {
   if (len) buf[0] = '\0';
-  return 0;
 }
 
 int dlops_gpu_plugin_get(dlops_ctx ctx, const dlops_gpu_plugin **out) {

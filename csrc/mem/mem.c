@@ -12,6 +12,13 @@ int dlops_mem_create(dlops_ctx ctx, const dlops_mem_ops *ops, dlops_mem **out) {
   DLOPS_CHECK(m, ctx, DLOPS_ERR_MEM, "cannot allocate a memory-space object");
   m->ops = ops;
   m->ctx = ctx;
+  if (ops->init) {
+    int err = ops->init(m);
+    if (err) {
+      free(m);
+      return err;
+    }
+  }
   *out = m;
   return DLOPS_SUCCESS;
 }
@@ -19,6 +26,7 @@ int dlops_mem_create(dlops_ctx ctx, const dlops_mem_ops *ops, dlops_mem **out) {
 void dlops_mem_destroy(dlops_mem **m) {
   if (!m || !*m) return;
   if ((*m)->scratch) (*m)->ops->free(*m, (*m)->scratch);
+  if ((*m)->ops->fini) (*m)->ops->fini(*m);
   free(*m);
   *m = NULL;
 }

@@ -16,7 +16,9 @@
  *           while one of the table's own kernels or copies runs; a stray host dereference of
  *           device data faults. It runs the host kernels on the opened pages, so results are
  *           bit-identical to the host space.
- *   cuda/   the CUDA table (the GPU issue).
+ *   cuda/mem_cuda.c  the CUDA table, in the GPU plugin (loaded for mem=device; its kernels,
+ *           cuda/mem_kernels.cu, call the same inline functions). Compiled, not run on a GPU in
+ *           this repository's CI.
  *
  * Pointers given to a table's functions are in that table's space unless a function says
  * otherwise (copy names both sides; host_alloc returns host memory). Sizes are element counts
@@ -76,6 +78,12 @@ typedef struct dlops_mem_ops_s {
   const char *name;      /* "host", "emu", "cuda" */
   dlops_memspace space;  /* the public space its arrays report (emu reports DEVICE) */
   int mpi_direct;        /* MPI may be handed this space's pointers (host; CUDA-aware MPI decides for cuda) */
+  /* ---- per context (optional: NULL where a table keeps no state) ---- */
+  /** Set up m's state (m->impl, m->queue: the CUDA table's stream and cuBLAS handle), called by
+   *  dlops_mem_create; on failure the table has released what it made. */
+  int (*init)(dlops_mem *m);
+  /** Release it (after the scratch buffer), called by dlops_mem_destroy. */
+  void (*fini)(dlops_mem *m);
   /* ---- memory ---- */
   /** Allocate bytes (0 allowed: a valid, unique pointer), zero-filled. Every table's alloc
    *  starts with dlops_mem_alloc_check (fault injection), before it allocates anything. */
@@ -154,6 +162,7 @@ struct dlops_mem_s {
   dlops_mem_counter cnt;  /* this context's traffic in this space */
   void *scratch;          /* small buffer in this space for reduction partials (grown on demand) */
   size_t scratch_cap;
+  void *impl;             /* the table's own state (init/fini), NULL otherwise */
 };
 
 /* ---- tables ---- */
@@ -168,7 +177,11 @@ DLOPS_INTERN extern const dlops_mem_ops dlops_mem_emu_ops;
 DLOPS_PLUGIN_API int dlops_emu_access(const void *p, size_t bytes, int mode);
 #endif
 
-/** Create the memory object of ctx for a table. Not collective. */
+/* The CUDA table lives in the GPU plugin (cuda/mem_cuda.c); libdlops reaches it through
+ * dlops_gpu_plugin.device_mem (core/plugin.h), never by name. */
+DLOPS_INTERN extern const dlops_mem_ops dlops_mem_cuda_ops;
+
+/** Create the memory object of ctx for a table (running its init). Not collective. */
 DLOPS_INTERN int dlops_mem_create(dlops_ctx ctx, const dlops_mem_ops *ops, dlops_mem **out);
 DLOPS_INTERN void dlops_mem_destroy(dlops_mem **m);
 
@@ -179,13 +192,14 @@ DLOPS_INTERN void dlops_mem_destroy(dlops_mem **m);
  *  this rank and this is the n-th, fails it with DLOPS_ERR_MEM, the message saying that the
  *  failure was injected; the table then returns that code without allocating, as it would on a
  *  real failure. Local. */
-DLOPS_INTERN int dlops_mem_alloc_check(dlops_mem *m, size_t bytes);
+DLOPS_PLUGIN_API int dlops_mem_alloc_check(dlops_mem *m, size_t bytes);
 
 /** A buffer of at least bytes in m's space, owned by m and reused (valid until the next call). */
 DLOPS_INTERN int dlops_mem_scratch(dlops_mem *m, size_t bytes, void **p);
 
-/** Count a copy between host and device (device tables call it from their copy). */
-DLOPS_INTERN void dlops_mem_count_copy(dlops_mem *m, dlops_memspace dst, dlops_memspace src, size_t bytes, int flags);
+/** Count a copy between host and device (device tables call it from their copy). Exported for
+ *  the GPU plugin's table, as is dlops_mem_alloc_check (DLOPS_PLUGIN_API), not API. */
+DLOPS_PLUGIN_API void dlops_mem_count_copy(dlops_mem *m, dlops_memspace dst, dlops_memspace src, size_t bytes, int flags);
 
 /** Copy of an element range between two objects' spaces, for callers that hold the two memory
  *  objects (the device one decides; host to host is memcpy). */

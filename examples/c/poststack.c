@@ -225,8 +225,8 @@ static void ricker(double f0, double dt, int nw, double *w) {
 }
 
 /* The local modelling operator W D on this rank's block (nyl, nx, nz): D the centred first
- * derivative and W the convolution with the wavelet (centred), both along z, in one of two
- * equal forms:
+ * derivative and W the convolution with the wavelet (centred), both along z
+ * (dlops_op_create_poststack, PyLops' PoststackLinearModelling), in one of two equal forms:
  *   direct      W D along axis 2 (z, the fastest axis);
  *   transposed  T^H (W D along axis 0) T, T = transpose (nyl, nx, nz) -> (nz, nyl, nx), as
  *               PyLops-MPI's tutorial does (in PyLops the convolution is much faster along the
@@ -239,10 +239,8 @@ static dlops_op local_modelling(dlops_ctx self, int64_t nyl, int64_t nx, int64_t
   const int perm[3] = {2, 0, 1};
   const int64_t *dims = transposed ? tdims : ldims;
   const int axis = transposed ? 0 : 2;
-  dlops_op D = NULL, W = NULL, WD = NULL, T = NULL, TH = NULL, WDT = NULL, out = NULL;
-  CHECK(dlops_op_create_first_derivative(self, 3, dims, axis, 1.0, DLOPS_DERIV_CENTERED, 3, 0, DLOPS_F64, &D));
-  CHECK(dlops_op_create_convolve1d(self, 3, dims, axis, wav, nw, nw / 2, DLOPS_F64, &W));
-  CHECK(dlops_op_create_product(W, D, &WD));
+  dlops_op WD = NULL, T = NULL, TH = NULL, WDT = NULL, out = NULL;
+  CHECK(dlops_op_create_poststack(self, 3, dims, axis, nw, wav, DLOPS_DERIV_CENTERED, DLOPS_F64, &WD));
   if (!transposed) {
     out = WD;
     WD = NULL;
@@ -256,8 +254,6 @@ static dlops_op local_modelling(dlops_ctx self, int64_t nyl, int64_t nx, int64_t
   dlops_op_destroy(&TH);
   dlops_op_destroy(&T);
   dlops_op_destroy(&WD);
-  dlops_op_destroy(&W);
-  dlops_op_destroy(&D);
   return out;
 }
 

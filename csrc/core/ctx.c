@@ -116,7 +116,7 @@ int dlops_backends_describe(char *buf, size_t len) {
   if (used < len) {
     char saved[DLOPS_MSG_LEN], path[512];
     snprintf(saved, sizeof saved, "%s", dlops_last_error());
-    dlops_gpu_plugin_path(path, sizeof path);
+    if (dlops_gpu_plugin_path(path, sizeof path)) snprintf(path + sizeof path - 4, 4, "...");
     const dlops_gpu_plugin *p = NULL;
     int e = dlops_gpu_plugin_get(NULL, &p);
     if (!e) e = p->probe(NULL);

@@ -3,6 +3,7 @@
 #include "plugin.h"
 
 #include <dlfcn.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,26 +14,33 @@ static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static const dlops_gpu_plugin *loaded;
 static char load_why[DLOPS_MSG_LEN - 300]; /* why it could not be loaded (fits a DLOPS_ERROR body) */
 
-void dlops_gpu_plugin_path(char *buf, size_t len) {
+int dlops_gpu_plugin_path(char *buf, size_t len) {
   const char *dir = getenv("DLOPS_PLUGIN_DIR");
-  char own[512] = ".";
+  char own[PATH_MAX];
   if (!dir || !dir[0]) {
     Dl_info info;
-    /* the directory of the libdlops.so this function is in (build tree or install prefix) */
-    if (dladdr((void *)&dlops_gpu_plugin_path, &info) && info.dli_fname) {
-      snprintf(own, sizeof own, "%.500s", info.dli_fname);
-      char *slash = strrchr(own, '/');
-      if (slash) *slash = '\0';
-      else snprintf(own, sizeof own, ".");
+    /* the folder of the libdlops.so this function is in (build tree or install prefix); without
+     * one, the bare file name, which dlopen looks for in its usual places */
+    dir = NULL;
+    if (dladdr((void *)&dlops_gpu_plugin_path, &info) && info.dli_fname && strchr(info.dli_fname, '/') &&
+        strlen(info.dli_fname) < sizeof own) {
+      memcpy(own, info.dli_fname, strlen(info.dli_fname) + 1);
+      *strrchr(own, '/') = '\0';
+      dir = own;
     }
-    dir = own;
   }
-  snprintf(buf, len, "%.480s/%s", dir, DLOPS_GPU_PLUGIN_FILE);
+  const int n = dir ? snprintf(buf, len, "%s/%s", dir, DLOPS_GPU_PLUGIN_FILE)
+                    : snprintf(buf, len, "%s", DLOPS_GPU_PLUGIN_FILE);
+  return n >= 0 && (size_t)n < len ? 0 : -1;
 }
 
 static void load(void) {
-  char path[512];
-  dlops_gpu_plugin_path(path, sizeof path);
+  static char path[PATH_MAX];
+  if (dlops_gpu_plugin_path(path, sizeof path)) {
+    snprintf(load_why, sizeof load_why, "the GPU plugin's path (DLOPS_PLUGIN_DIR or the folder of libdlops.so, then "
+             "/%s) is longer than PATH_MAX = %d", DLOPS_GPU_PLUGIN_FILE, PATH_MAX);
+    return;
+  }
   void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
   if (!h) {
     const char *e = dlerror();
@@ -72,8 +80,9 @@ int dlops_gpu_plugin_get(dlops_ctx ctx, const dlops_gpu_plugin **out) {
   return DLOPS_SUCCESS;
 }
 #else
-void dlops_gpu_plugin_path(char *buf, size_t len) {
+int dlops_gpu_plugin_path(char *buf, size_t len) {
   if (len) buf[0] = '\0';
+  return 0;
 }
 
 int dlops_gpu_plugin_get(dlops_ctx ctx, const dlops_gpu_plugin **out) {

@@ -48,7 +48,10 @@ typedef struct {
  *  no CUDA part or the plugin cannot be loaded. Local. */
 DLOPS_INTERN int dlops_gpu_plugin_get(dlops_ctx ctx, const dlops_gpu_plugin **out);
 
-/** The path the loader tries (for messages and tests): into buf, "" in a build without CUDA. */
-DLOPS_INTERN void dlops_gpu_plugin_path(char *buf, size_t len);
+/** The path the loader tries: DLOPS_PLUGIN_DIR (a relative folder is taken from the working
+ *  directory at the first load) or the folder of libdlops.so, then the file name; the bare file
+ *  name when neither is known (dlopen's own search). Into buf, "" in a build without CUDA; -1
+ *  when it does not fit len (PATH_MAX for the loader). Local. */
+DLOPS_INTERN int dlops_gpu_plugin_path(char *buf, size_t len);
 
 #endif

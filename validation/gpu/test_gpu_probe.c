@@ -45,6 +45,16 @@ int main(int argc, char **argv) {
     }
   }
   T_CHECK(try_spec("comm=nccl mem=host") == DLOPS_ERR_ARG, "comm=nccl mem=host must be a bad argument");
+  /* the CUDA table has no exact reduction kernels: deterministic reductions on device memory are
+   * refused at creation, with or without a GPU */
+  {
+    int err = try_spec("comm=mpi mem=device deterministic=1");
+    T_CHECK(err == DLOPS_ERR_UNSUPPORTED, "mem=device deterministic=1: code %d (%s), want unsupported", err,
+            dlops_error_string(err));
+    const char *msg = dlops_last_error();
+    T_CHECK(strstr(msg, "device") || strstr(msg, "not built") || strstr(msg, "GPU"),
+            "mem=device deterministic=1: the reason does not say what is missing: %s", msg);
+  }
 
   /* Only rank 0 asks for device memory: every rank fails with one code, nobody hangs. */
   if (size_ > 1) {

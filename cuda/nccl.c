@@ -13,7 +13,27 @@
  * Sub-communicators: comm.c splits the MPI communicator first and then calls split_init on the
  * members of each colour only, so ncclCommSplit (collective over the whole parent) cannot be
  * used there; the child gets its own NCCL communicator from a unique id broadcast over its MPI
- * communicator, which yields the same groups. */
+ * communicator, which yields the same groups.
+ *
+ * Allgatherv, alltoallv and the neighbour exchange are grouped ncclSend/ncclRecv (one group per
+ * call; a rank's own block is a cudaMemcpyAsync). Complex data arrives here as pairs of reals
+ * (the front end, comm.c), so every reduction is of real or integer elements.
+ *
+ * Failures. Every wait (the blocking operations' and nccl_wait's) polls the stream or event and,
+ * while it is not done, ncclCommGetAsyncError; an asynchronous error, or any failed NCCL call
+ * (enqueue or ncclGroupEnd), aborts the communicator with ncclCommAbort, which also ends what it
+ * still had in flight, so this rank does not wait forever on a peer that will never come. The
+ * communicator is then unusable: every later operation on it fails at once with DLOPS_ERR_NCCL
+ * (destroy the context). What the other ranks see is NCCL's: a peer's abort reaches them as a
+ * remote error on the network transports; the callers agree on the outcome over MPI
+ * (dlops_comm_agree) before the next collective call.
+ *
+ * What stays on MPI: the unique id broadcast and the error agreements of set-up (here), and in the
+ * layers above every metadata exchange (shapes, counts, checksums) and every error agreement
+ * (dlops_comm_agree, dlops_red_*: the reductions of solver scalars among them), and every
+ * operation on host buffers (host_ok = 0 routes them to two-sided MPI). Counters are kept by the
+ * front end, as for every backend. */
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +43,7 @@ typedef struct {
   ncclComm_t comm;
   cudaStream_t stream;
   int has_comm, has_stream;
+  ncclResult_t aborted; /* the error the communicator was aborted on (ncclSuccess: live) */
 } nccl_impl;
 
 int dlops_error_nccl(dlops_ctx ctx, ncclResult_t r, ncclComm_t comm, const char *file, int line, const char *func,
@@ -51,19 +72,72 @@ static int64_t chunk(const dlops_comm *c, int64_t total, int64_t off) {
   return total - off < c->max_chunk ? total - off : c->max_chunk;
 }
 
-/* Wait for everything enqueued on the stream (also after a failed enqueue, so no operation on
- * the caller's buffers is still in flight when we return) and return the first error. */
+/* Abort the communicator after a failure (r: the NCCL error). Local; never waits for peers. */
+static void nccl_abort(dlops_comm *c, ncclResult_t r) {
+  nccl_impl *im = c->impl;
+  if (!im->has_comm) return;
+  (void)ncclCommAbort(im->comm);
+  im->has_comm = 0;
+  im->aborted = r != ncclSuccess ? r : ncclInternalError;
+}
+
+/* DLOPS_ERR_NCCL when the communicator was aborted (checked before every operation). */
+static int usable(dlops_comm *c) {
+  nccl_impl *im = c->impl;
+  if (im->has_comm) return DLOPS_SUCCESS;
+  return DLOPS_ERROR(c->ctx, DLOPS_ERR_NCCL,
+                     "the NCCL communicator was aborted after an earlier failure (%s): destroy the context",
+                     im->aborted != ncclSuccess ? ncclGetErrorString(im->aborted) : "it was never set up");
+}
+
+/* Wait for ev (or, NULL, for the whole stream) while polling the communicator's asynchronous
+ * error; an error aborts the communicator. Local. */
+static int wait_polling(dlops_comm *c, cudaEvent_t ev) {
+  nccl_impl *im = c->impl;
+  for (;;) {
+    cudaError_t e = ev ? cudaEventQuery(ev) : cudaStreamQuery(im->stream);
+    ncclResult_t st = ncclSuccess;
+    if (im->has_comm) {
+      ncclResult_t qr = ncclCommGetAsyncError(im->comm, &st);
+      if (qr != ncclSuccess) st = qr;
+    }
+    if (st != ncclSuccess && st != ncclInProgress) {
+      int err = dlops_error_nccl(c->ctx, st, im->comm, __FILE__, __LINE__, __func__,
+                                 "an enqueued operation (ncclCommGetAsyncError; the communicator is now aborted)");
+      nccl_abort(c, st);
+      (void)cudaStreamSynchronize(im->stream); /* aborted operations end */
+      (void)cudaGetLastError();
+      return err;
+    }
+    if (e == cudaSuccess) return DLOPS_SUCCESS;
+    if (e != cudaErrorNotReady) {
+      int err = dlops_error_cuda(c->ctx, e, __FILE__, __LINE__, __func__, ev ? "cudaEventQuery" : "cudaStreamQuery");
+      nccl_abort(c, ncclUnhandledCudaError);
+      return err;
+    }
+    (void)sched_yield();
+  }
+}
+
+/* Wait for everything enqueued on the stream and return the first error. After a failed enqueue
+ * the communicator is aborted first (a peer may wait for an operation this rank never queued),
+ * then the stream drained, so no operation on the caller's buffers is in flight when we return. */
 static int finish(dlops_comm *c, int err) {
   nccl_impl *im = c->impl;
-  DLOPS_CUDA_ERR(c->ctx, err, cudaStreamSynchronize(im->stream));
-  if (err) (void)cudaStreamSynchronize(im->stream);
-  return err;
+  if (err) {
+    if (err == DLOPS_ERR_NCCL) nccl_abort(c, ncclInternalError);
+    (void)cudaStreamSynchronize(im->stream);
+    (void)cudaGetLastError();
+    return err;
+  }
+  return wait_polling(c, NULL);
 }
 
 /* Enqueue functions (no synchronisation): the blocking operations finish() them, the
  * non-blocking ones record an event that wait() synchronises. */
 static int enq_allreduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op) {
   nccl_impl *im = c->impl;
+  DLOPS_CALL(usable(c));
   ncclDataType_t nt = ncclUint8; /* set by to_nccl */
   DLOPS_CALL(to_nccl(c, t, &nt));
   size_t es = dlops_ctype_size(t);
@@ -80,6 +154,7 @@ static int enq_allreduce(dlops_comm *c, const void *send, void *recv, int64_t co
 static int enq_reduce(dlops_comm *c, const void *send, void *recv, int64_t count, dlops_ctype t, dlops_redop op,
                       int root) {
   nccl_impl *im = c->impl;
+  DLOPS_CALL(usable(c));
   ncclDataType_t nt = ncclUint8; /* set by to_nccl */
   DLOPS_CALL(to_nccl(c, t, &nt));
   size_t es = dlops_ctype_size(t);
@@ -97,6 +172,7 @@ static int enq_reduce(dlops_comm *c, const void *send, void *recv, int64_t count
 
 static int enq_bcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int root) {
   nccl_impl *im = c->impl;
+  DLOPS_CALL(usable(c));
   ncclDataType_t nt = ncclUint8; /* set by to_nccl */
   DLOPS_CALL(to_nccl(c, t, &nt));
   size_t es = dlops_ctype_size(t);
@@ -163,39 +239,16 @@ static int nccl_wait(dlops_comm *c, dlops_request *req) {
   if (!req->impl) return DLOPS_SUCCESS;
   cudaEvent_t ev = (cudaEvent_t)req->impl;
   req->impl = NULL;
-  int err = DLOPS_SUCCESS;
-  DLOPS_CUDA_ERR(c->ctx, err, cudaEventSynchronize(ev));
+  int err = wait_polling(c, ev);
   (void)cudaEventDestroy(ev);
   return err;
-}
-
-/* One grouped broadcast per rank's block (and per chunk of it). */
-static int nccl_allgatherv(dlops_comm *c, const void *send, int64_t scount, void *recv, const int64_t *rcounts,
-                           const int64_t *rdispls, dlops_ctype t) {
-  (void)scount; /* == rcounts[c->rank], checked by the front end */
-  nccl_impl *im = c->impl;
-  ncclDataType_t nt = ncclUint8; /* set by to_nccl */
-  DLOPS_CALL(to_nccl(c, t, &nt));
-  size_t es = dlops_ctype_size(t);
-  int err = DLOPS_SUCCESS;
-  DLOPS_CALL_NCCL(c->ctx, im->comm, ncclGroupStart());
-  for (int r = 0; r < c->size && !err; r++) {
-    char *base = (char *)recv + rdispls[r] * es;
-    for (int64_t off = 0; off < rcounts[r] && !err; off += c->max_chunk) {
-      const void *s = r == c->rank ? (const void *)((const char *)send + off * es) : (const void *)(base + off * es);
-      DLOPS_NCCL_ERR(c->ctx, im->comm, err,
-                     ncclBroadcast(s, base + off * es, (size_t)chunk(c, rcounts[r], off), nt, r, im->comm, im->stream));
-    }
-  }
-  int gerr = DLOPS_SUCCESS;
-  DLOPS_NCCL_ERR(c->ctx, im->comm, gerr, ncclGroupEnd());
-  return finish(c, err ? err : gerr);
 }
 
 /* Grouped send/recv of (peer, send, scount, recv, rcount) pairs; zero counts are skipped and
  * messages to self are device-to-device copies. */
 static int p2p(dlops_comm *c, int n, const dlops_nbr_msg *m, dlops_ctype t) {
   nccl_impl *im = c->impl;
+  DLOPS_CALL(usable(c));
   ncclDataType_t nt = ncclUint8; /* set by to_nccl */
   DLOPS_CALL(to_nccl(c, t, &nt));
   size_t es = dlops_ctype_size(t);
@@ -212,6 +265,8 @@ static int p2p(dlops_comm *c, int n, const dlops_nbr_msg *m, dlops_ctype t) {
                      ncclRecv((char *)m[i].recvbuf + off * es, (size_t)chunk(c, m[i].rcount, off), nt, m[i].peer,
                               im->comm, im->stream));
   }
+  /* the group is ended even after a failed call (NCCL's rule); its error counts when none came
+   * before */
   int gerr = DLOPS_SUCCESS;
   DLOPS_NCCL_ERR(c->ctx, im->comm, gerr, ncclGroupEnd());
   if (!err) err = gerr;
@@ -243,6 +298,25 @@ static int nccl_alltoallv(dlops_comm *c, const void *send, const int64_t *scount
 }
 
 static int nccl_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_ctype t) { return p2p(c, n, msgs, t); }
+
+/* Every rank sends its block to every other rank and receives theirs (grouped send/recv, one
+ * message per peer and chunk); its own block is copied on the device. */
+static int nccl_allgatherv(dlops_comm *c, const void *send, int64_t scount, void *recv, const int64_t *rcounts,
+                           const int64_t *rdispls, dlops_ctype t) {
+  size_t es = dlops_ctype_size(t);
+  dlops_nbr_msg *m = malloc(sizeof *m * (size_t)(c->size > 0 ? c->size : 1));
+  DLOPS_CHECK(m, c->ctx, DLOPS_ERR_MEM, "cannot allocate %d messages", c->size);
+  for (int i = 0; i < c->size; i++) {
+    m[i].peer = i;
+    m[i].sendbuf = send;
+    m[i].scount = scount; /* == rcounts[c->rank], checked by the front end */
+    m[i].recvbuf = (char *)recv + rdispls[i] * es;
+    m[i].rcount = rcounts[i];
+  }
+  int err = p2p(c, c->size, m, t);
+  free(m);
+  return err;
+}
 
 static void nccl_finalize(dlops_comm *c) {
   nccl_impl *im = c->impl;

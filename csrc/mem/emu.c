@@ -53,27 +53,37 @@ static long find(const char *p) {
   return r;
 }
 
-static int e_alloc(dlops_mem *m, size_t bytes, void **out) {
+/* Map and register a block; 0, or -1 with errno (ENOMEM: the registry could not grow). */
+static int map_block(size_t bytes, void **out) {
   *out = NULL;
-  DLOPS_CALL(dlops_mem_alloc_check(m, bytes)); /* counted (fault injection) */
   size_t ps = page(), len = ((bytes ? bytes : 1) + ps - 1) / ps * ps;
   if (nblk == capblk) {
     size_t nc = capblk ? 2 * capblk : 64;
     blk *nb = realloc(blks, nc * sizeof *nb);
-    if (!nb) return DLOPS_ERROR(m->ctx, DLOPS_ERR_MEM, "emu: cannot grow the allocation registry");
+    if (!nb) {
+      errno = ENOMEM;
+      return -1;
+    }
     blks = nb;
     capblk = nc;
   }
   void *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED)
-    return DLOPS_ERROR(m->ctx, DLOPS_ERR_MEM, "emu: cannot map %zu bytes of emulated device memory: %s", bytes,
-                       strerror(errno));
+  if (p == MAP_FAILED) return -1;
   long i = find(p) + 1;
   memmove(blks + i + 1, blks + i, (nblk - (size_t)i) * sizeof *blks);
   blks[i].base = p;
   blks[i].len = len;
   nblk++;
   *out = p; /* anonymous mappings are zero-filled */
+  return 0;
+}
+
+static int e_alloc(dlops_mem *m, size_t bytes, void **out) {
+  *out = NULL;
+  DLOPS_CALL(dlops_mem_alloc_check(m, bytes)); /* counted (fault injection) */
+  if (map_block(bytes, out))
+    return DLOPS_ERROR(m->ctx, DLOPS_ERR_MEM, "emu: cannot map %zu bytes of emulated device memory: %s", bytes,
+                       strerror(errno));
   return DLOPS_SUCCESS;
 }
 
@@ -85,6 +95,14 @@ static void e_free(dlops_mem *m, void *p) {
   munmap(blks[i].base, blks[i].len);
   memmove(blks + i, blks + i + 1, (nblk - (size_t)i - 1) * sizeof *blks);
   nblk--;
+}
+
+int dlops_emu_raw_alloc(size_t bytes, void **p) { return map_block(bytes, p); }
+int dlops_emu_raw_free(void *p) {
+  long i = p ? find(p) : -1;
+  if (i < 0 || blks[i].base != (char *)p) return -1;
+  e_free(NULL, p);
+  return 0;
 }
 
 static int e_host_alloc(dlops_mem *m, size_t bytes, void **p) {

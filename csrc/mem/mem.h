@@ -175,6 +175,11 @@ DLOPS_INTERN extern const dlops_mem_ops dlops_mem_emu_ops;
  *  emulated-device allocation (a host buffer handed to NCCL), else 0. Local; exported for the
  *  plugin (DLOPS_PLUGIN_API), not API. */
 DLOPS_PLUGIN_API int dlops_emu_access(const void *p, size_t bytes, int mode);
+/** The same stand-in's cudaMalloc/cudaFree (a test program's own device buffers): an emulated-
+ *  device allocation outside any context (not counted, no fault injection); 0, or -1 when it
+ *  cannot be mapped / p is not such an allocation. Local; exported for the stand-in, not API. */
+DLOPS_PLUGIN_API int dlops_emu_raw_alloc(size_t bytes, void **p);
+DLOPS_PLUGIN_API int dlops_emu_raw_free(void *p);
 #endif
 
 /* The CUDA table lives in the GPU plugin (cuda/mem_cuda.c); libdlops reaches it through

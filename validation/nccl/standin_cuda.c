@@ -6,6 +6,9 @@
  * DLOPS_STANDIN_SHARED_GPU=1 leaves the process id out, so the ranks of a node share one
  * device (the "one GPU per rank" error path of cuda/device.c). Streams and events only record
  * that they exist: every operation is complete when its call returns. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L /* gethostname */
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +68,35 @@ cudaError_t cudaGetDeviceProperties(struct cudaDeviceProp *prop, int device) {
   return cudaSuccess;
 }
 
-cudaError_t cudaFree(void *p) { return p ? fail(cudaErrorInvalidValue) : cudaSuccess; }
+cudaError_t cudaFree(void *p) { return !p || !dlops_emu_raw_free(p) ? cudaSuccess : fail(cudaErrorInvalidValue); }
+
+cudaError_t cudaMalloc(void **p, size_t bytes) {
+  if (!p) return fail(cudaErrorInvalidValue);
+  return dlops_emu_raw_alloc(bytes, p) ? fail(cudaErrorMemoryAllocation) : cudaSuccess;
+}
+
+cudaError_t cudaMemcpy(void *dst, const void *src, size_t bytes, cudaMemcpyKind kind) {
+  if (!bytes) return cudaSuccess;
+  int dev_src = kind == cudaMemcpyDeviceToHost || kind == cudaMemcpyDeviceToDevice;
+  int dev_dst = kind == cudaMemcpyHostToDevice || kind == cudaMemcpyDeviceToDevice;
+  if (dev_src && dlops_emu_access(src, bytes, 1)) return fail(cudaErrorInvalidValue);
+  if (dev_dst && dlops_emu_access(dst, bytes, 2)) {
+    if (dev_src) (void)dlops_emu_access(src, bytes, 0);
+    return fail(cudaErrorInvalidValue);
+  }
+  memmove(dst, src, bytes);
+  if (dev_src) (void)dlops_emu_access(src, bytes, 0);
+  if (dev_dst) (void)dlops_emu_access(dst, bytes, 0);
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemset(void *p, int value, size_t bytes) {
+  if (!bytes) return cudaSuccess;
+  if (dlops_emu_access(p, bytes, 2)) return fail(cudaErrorInvalidValue);
+  memset(p, value, bytes);
+  (void)dlops_emu_access(p, bytes, 0);
+  return cudaSuccess;
+}
 
 cudaError_t cudaGetLastError(void) {
   cudaError_t e = last;

@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "standin.h"
 
@@ -119,8 +120,8 @@ ncclResult_t ncclGetUniqueId(ncclUniqueId *id) {
   return ncclSuccess;
 }
 
-static long env_long(const char *name, const char *prefix) {
-  const char *v = getenv(name);
+/* The number in v after prefix (prefix "": v must start with a digit), or 0. */
+static long env_long(const char *v, const char *prefix) {
   if (!v || !v[0]) return 0;
   size_t n = strlen(prefix);
   if (n) {
@@ -138,7 +139,7 @@ static ncclResult_t wrap(MPI_Comm mpi, int rank, int size, ncclComm_t *out) {
   c->mpi = mpi;
   c->rank = rank;
   c->size = size;
-  if (ncomms++ == 0) c->fault_at = env_long("DLOPS_NCCL_STANDIN_FAULT", "");
+  if (ncomms++ == 0) c->fault_at = env_long(getenv("DLOPS_NCCL_STANDIN_FAULT"), "");
   *out = c;
   return ncclSuccess;
 }
@@ -152,7 +153,7 @@ ncclResult_t ncclCommInitRank(ncclComm_t *comm, int nranks, ncclUniqueId commId,
   if (nranks < 1 || rank < 0 || rank >= nranks)
     return err(ncclInvalidArgument, "ncclCommInitRank: rank %d of %d", rank, nranks);
   if (!mpi_ready()) return err(ncclInvalidUsage, "NCCL stand-in: MPI is not initialised");
-  long f = env_long("DLOPS_NCCL_STANDIN_FAULT", "init:");
+  long f = env_long(getenv("DLOPS_NCCL_STANDIN_FAULT"), "init:");
   if (f > 0 && ++ninits == f)
     return err(ncclSystemError, "NCCL stand-in: injected failure of ncclCommInitRank (DLOPS_NCCL_STANDIN_FAULT=init:%ld)", f);
   int me = 0, tag = id_tag(&b);
@@ -254,6 +255,19 @@ typedef struct {
   int peer; /* root of a collective, peer of a send/receive */
   ncclComm_t comm;
 } qop;
+
+/* DLOPS_NCCL_STANDIN_REPORT=1: at exit, every process prints how many calls of each kind (and
+ * bytes) it ran, so a suite shows what reached NCCL at all. */
+static long long nrun[6], brun[6];
+static int report_set;
+static void report(void) {
+  int me = 0, fin = 0;
+  MPI_Finalized(&fin);
+  if (!fin) MPI_Comm_rank(MPI_COMM_WORLD, &me);
+  fprintf(stderr, "[nccl stand-in] process %d (world rank %d):", (int)getpid(), fin ? -1 : me);
+  for (int k = 0; k < 6; k++) fprintf(stderr, " %s %lld (%lld B)", op_names[k] + 4, nrun[k], brun[k]);
+  fprintf(stderr, "\n");
+}
 
 static qop *queue;
 static MPI_Request *reqs; /* capq of them: grown with the queue, so repeated groups allocate nothing */
@@ -433,7 +447,14 @@ static ncclResult_t run_group(void) {
     MPI_Error_string(e, s, &len);
     res = err(ncclSystemError, "NCCL stand-in: MPI failed under the group: %s", s);
   }
+  if (!report_set) {
+    report_set = 1;
+    const char *v = getenv("DLOPS_NCCL_STANDIN_REPORT");
+    if (v && v[0] == '1') atexit(report);
+  }
   for (int i = 0; i < nq; i++) {
+    nrun[queue[i].k]++;
+    brun[queue[i].k] += (long long)(queue[i].count * type_size(queue[i].t));
     ncclComm_t c = queue[i].comm;
     if (++c->nops == c->fault_at && !c->async) {
       c->async = ncclSystemError;

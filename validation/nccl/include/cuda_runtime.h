@@ -77,6 +77,11 @@ cudaError_t cudaEventSynchronize(cudaEvent_t e);
 cudaError_t cudaEventDestroy(cudaEvent_t e);
 /* Device-to-device only (the copies nccl.c makes); both ranges must be emulated-device memory. */
 cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t bytes, cudaMemcpyKind kind, cudaStream_t s);
+/* For test programs (validation/gpu/test_gpu_nccl_comm.c built on the stand-in): emulated-device
+ * allocations outside any dlops context, and copies/sets of them. */
+cudaError_t cudaMalloc(void **p, size_t bytes);
+cudaError_t cudaMemcpy(void *dst, const void *src, size_t bytes, cudaMemcpyKind kind);
+cudaError_t cudaMemset(void *p, int value, size_t bytes);
 #ifdef __cplusplus
 }
 #endif

@@ -228,19 +228,9 @@ int red_blocks(int64_t n) {
 // ------------------------------------------------------------------ random, strided copies
 __global__ void random_k(dlops_dtype t, dlops_cu_rand_geom r, int64_t nloc, void *x) {
   const int c = t == DLOPS_C64 || t == DLOPS_C128;
-  const double w = r.hi - r.lo;
   GRID_LOOP(l, nloc) {
-    int64_t idx[DLOPS_MAX_NDIM], rem = l;
-    for (int d = r.ndim - 1; d >= 0; d--) {
-      idx[d] = rem % r.lshape[d];
-      rem /= r.lshape[d];
-    }
-    uint64_t g = 0;  // global flat index of local element l (C order), as host.c's h_random
-    for (int d = 0; d < r.ndim; d++)
-      g = g * (uint64_t)r.gshape[d] + (uint64_t)(idx[d] + (d == r.axis ? r.offset : 0));
-    g += r.base;
-    const double re = r.lo + w * dlops_k_rand01(r.seed, 2 * g);
-    const double im = c ? r.lo + w * dlops_k_rand01(r.seed, 2 * g + 1) : 0;
+    double re, im;
+    dlops_cu_rand_at(&r, c, l, &re, &im);
     store(x, t, l, re, im);
   }
 }
@@ -249,13 +239,8 @@ __global__ void random_k(dlops_dtype t, dlops_cu_rand_geom r, int64_t nloc, void
 template <typename W>
 __global__ void strided_k(dlops_cu_strided_geom g, int64_t nel, int64_t words, W *dst, const W *src) {
   GRID_LOOP(l, nel) {
-    int64_t rem = l, doff = 0, soff = 0;
-    for (int d = g.ndim - 1; d >= 0; d--) {
-      const int64_t i = rem % g.shape[d];
-      rem /= g.shape[d];
-      doff += i * g.dst_stride[d];
-      soff += i * g.src_stride[d];
-    }
+    int64_t doff, soff;
+    dlops_cu_strided_at(&g, l, &doff, &soff);
     W *dp = dst + doff * words;
     const W *sp = src + soff * words;
     for (int64_t k = 0; k < words; k++) dp[k] = sp[k];
@@ -263,214 +248,33 @@ __global__ void strided_k(dlops_cu_strided_geom g, int64_t nel, int64_t words, W
 }
 
 // ------------------------------------------------------------------ stencils
-// One thread per output real of [lo, hi) (a complex element is two reals, computed apart as
-// host.c does). The terms' programs and geometry are passed by value (about 8.5 KB: kernel
-// parameters up to 32 KB need CUDA 12.1 and compute capability 7.0, which this build's
-// architectures (80, 90) and toolkit have).
-//
-// Each real gets its statements in program order with host.c's operations, from 0:
-//   one term (mode 0):   SET v = e, ADD v = v + e, SUB v = v - e, then v * (1/h) (complex, or h a
-//                        power of two), v / h (otherwise), nothing for h = 1; then (T)(w * v) when
-//                        the weight w is not 1;
-//   a sum (mode 1):      every statement of every term: v = v + s_k e (SUB: v - s_k e), s_k =
-//                        (T)(w_k / h_k), terms in order (host.c's stencil_sum_ and term_ paths);
-//   a sum of programs that are not accumulable (mode 2): each term from 0 as in mode 0 (without
-//                        the division), then y = t_0 s_0, y = y + t_k s_k.
-// So an element gets the host's bits (the host's paths give every element the same operations in
-// the same order; validation/gpu/test_gpu_device_kernels.c compares them on a GPU).
-template <typename T>
-struct st_term {
-  const T *x, *ghost;
-  int64_t inner, nrows, row0;
-  int64_t gmap[2 * DLOPS_STENCIL_REACH];
-  int nst;
-  dlops_stencil_stmt st[DLOPS_STENCIL_MAXST];
-};
-
-template <typename T>
-struct st_desc {
-  int nterm, mode, fm, wt, cplx;
-  T h, rh;
-  double w;
-  T sc[DLOPS_STENCIL_MAXTERM];
-  st_term<T> t[DLOPS_STENCIL_MAXTERM];
-};
-
-template <typename T>
-__device__ inline T st_eval(int e, int cplx, T a, T b, T c, T d);
-template <>
-__device__ inline float st_eval<float>(int e, int cplx, float a, float b, float c, float d) {
-  return dlops_stencil_eval_s(e, cplx, a, b, c, d);
+// One thread per output real of [lo, hi): dlops_cu_stencil_real_* (mem_elems.h, where the order of
+// operations is described; validation/gpu/test_cuda_elems_host.c runs it on the CPU against the
+// host table). The call's programs and geometry are one __grid_constant__ parameter.
+__global__ void stencil_ks(const __grid_constant__ dlops_cu_st_desc d, int64_t r0, int64_t r1, float *y) {
+  for (int64_t q = r0 + first_index(); q < r1; q += grid_stride()) y[q] = dlops_cu_stencil_real_s(&d, q);
 }
-template <>
-__device__ inline double st_eval<double>(int e, int cplx, double a, double b, double c, double d) {
-  return dlops_stencil_eval_d(e, cplx, a, b, c, d);
-}
-
-// Input row g of block o of a term (m reals a row): local, a ghost row, or NULL (host.c's row_).
-template <typename T>
-__device__ inline const T *st_row(const st_term<T> &tm, int64_t g, int64_t o, int64_t m) {
-  const int R = DLOPS_STENCIL_REACH;
-  if (g >= tm.row0 && g < tm.row0 + tm.nrows) return tm.x + (o * tm.nrows + (g - tm.row0)) * m;
-  const int64_t pos = g < tm.row0 ? g - (tm.row0 - R) : R + (g - (tm.row0 + tm.nrows));
-  if (!tm.ghost || pos < 0 || pos >= 2 * R || tm.gmap[pos] < 0) return nullptr;
-  return tm.ghost + tm.gmap[pos] * m;
-}
-
-// Statement s of term tm at real q: 1 and its value in *e when it applies there (its rows and
-// every operand row present), else 0.
-template <typename T>
-__device__ inline int st_value(const st_term<T> &tm, const dlops_stencil_stmt &st, int cplx, int64_t o, int64_t i,
-                               int64_t k, int64_t m, T *e) {
-  if (i < st.lo || i >= st.hi) return 0;
-  const int no = dlops_stencil_nops(st.expr);
-  const T *ra = st_row(tm, i + st.d[0], o, m);
-  const T *rb = no > 1 ? st_row(tm, i + st.d[1], o, m) : ra;
-  const T *rc = no > 2 ? st_row(tm, i + st.d[2], o, m) : ra;
-  const T *rd = no > 3 ? st_row(tm, i + st.d[3], o, m) : ra;
-  if (!ra || !rb || !rc || !rd) return 0;
-  *e = st_eval<T>(st.expr, cplx, ra[k], rb[k], rc[k], rd[k]);
-  return 1;
-}
-
-template <typename T>
-__global__ void stencil_k(const st_desc<T> d, int64_t r0, int64_t r1, T *y) {
-  for (int64_t q = r0 + first_index(); q < r1; q += grid_stride()) {
-    T acc = 0;
-    for (int kt = 0; kt < d.nterm; kt++) {
-      const st_term<T> &tm = d.t[kt];
-      const int64_t m = d.cplx ? 2 * tm.inner : tm.inner, B = tm.nrows * m;
-      const int64_t o = q / B, e = q - o * B, i = tm.row0 + e / m, k = e % m;
-      if (d.mode == 1) {  // a sum: every statement straight into the running sum
-        for (int s = 0; s < tm.nst; s++) {
-          const dlops_stencil_stmt &st = tm.st[s];
-          T ev;
-          if (st_value(tm, st, d.cplx, o, i, k, m, &ev))
-            acc = st.mode == DLOPS_ST_SUB ? acc - d.sc[kt] * ev : acc + d.sc[kt] * ev;
-        }
-        continue;
-      }
-      T v = 0;
-      for (int s = 0; s < tm.nst; s++) {
-        const dlops_stencil_stmt &st = tm.st[s];
-        T ev;
-        if (st_value(tm, st, d.cplx, o, i, k, m, &ev))
-          v = st.mode == DLOPS_ST_SET ? ev : st.mode == DLOPS_ST_ADD ? v + ev : v - ev;
-      }
-      if (d.mode == 0) {
-        const T f = d.fm == 0 ? v : d.fm == 1 ? v * d.rh : v / d.h;
-        acc = d.wt ? (T)(d.w * (double)f) : f;
-      } else {
-        acc = kt == 0 ? v * d.sc[0] : acc + v * d.sc[kt];  // mode 2
-      }
-    }
-    y[q] = acc;
-  }
-}
-
-// Whether a program's value can be accumulated statement by statement (host.c's prog_accumulable).
-bool prog_accumulable(const dlops_stencil_prog *p) {
-  for (int s = 0; s < p->nst; s++) {
-    if (p->st[s].mode != DLOPS_ST_SET) continue;
-    for (int t = 0; t < p->nst; t++)
-      if (t != s && p->st[t].lo < p->st[s].hi && p->st[s].lo < p->st[t].hi && p->st[t].lo < p->st[t].hi) return false;
-  }
-  return true;
-}
-
-template <typename T>
-cudaError_t stencil_launch(int cplx, int nterm, const dlops_stencil_term *terms, int64_t lo, int64_t hi, T *y,
-                           cudaStream_t s) {
-  st_desc<T> d;
-  memset(&d, 0, sizeof d);
-  d.nterm = nterm;
-  d.cplx = cplx;
-  bool acc = nterm > 1;
-  for (int k = 0; k < nterm; k++) {
-    const dlops_stencil_term *tm = &terms[k];
-    d.sc[k] = (T)(tm->weight / tm->prog->scale);
-    acc = acc && prog_accumulable(tm->prog);
-    st_term<T> &o = d.t[k];
-    o.x = (const T *)tm->x;
-    o.ghost = (const T *)tm->args.ghost;
-    o.inner = tm->args.inner;
-    o.nrows = tm->args.nrows;
-    o.row0 = tm->args.row0;
-    for (int g = 0; g < 2 * DLOPS_STENCIL_REACH; g++) o.gmap[g] = tm->args.gmap[g];
-    o.nst = tm->prog->nst;
-    for (int q = 0; q < tm->prog->nst; q++) o.st[q] = tm->prog->st[q];
-  }
-  d.mode = nterm == 1 ? 0 : acc ? 1 : 2;
-  d.h = 1;
-  d.rh = 1;
-  if (nterm == 1) {  // PyLops' division by the sampling, exactly (host.c's stencil_)
-    d.h = (T)terms[0].prog->scale;
-    d.rh = (T)1.0 / d.h;
-    int ex;
-    const bool pow2 = std::isfinite(d.h) && std::frexp((double)d.h, &ex) == 0.5 && std::isnormal(d.rh);
-    d.fm = d.h == (T)1.0 ? 0 : (cplx || pow2) ? 1 : 2;
-  }
-  d.wt = nterm == 1 && terms[0].weight != 1.0;
-  d.w = terms[0].weight;
-  const int64_t r0 = cplx ? 2 * lo : lo, r1 = cplx ? 2 * hi : hi;
-  if (r1 <= r0) return cudaSuccess;
-  stencil_k<T><<<dim3(blocks_for(r1 - r0)), dim3(kThreads), 0, s>>>(d, r0, r1, y);
-  return cudaGetLastError();
+__global__ void stencil_kd(const __grid_constant__ dlops_cu_st_desc d, int64_t r0, int64_t r1, double *y) {
+  for (int64_t q = r0 + first_index(); q < r1; q += grid_stride()) y[q] = dlops_cu_stencil_real_d(&d, q);
 }
 
 // ------------------------------------------------------------------ 1-D convolution
-// One thread per output element; each sums its taps in ascending order from 0, as host.c does
-// (its four-tap passes add ((((y + h0 x0) + h1 x1) + h2 x2) + h3 x3), the same additions).
-template <typename T>
-__global__ void conv_fwd_r(dlops_cu_conv_geom g, const T *h, const T *x, T *y) {
-  const int64_t tot = g.outer * g.ny * g.inner;
-  GRID_LOOP(l, tot) {
-    const int64_t k = l % g.inner, oi = l / g.inner, i = oi % g.ny, o = oi / g.ny;
-    const int64_t jlo = max((int64_t)0, i + g.off - g.n + 1), jhi = min(g.nh - 1, i + g.off);
-    T v = 0;
-    for (int64_t j = jlo; j <= jhi; j++) v = v + h[j] * x[(o * g.n + i + g.off - j) * g.inner + k];
-    y[l] = v;
+// One thread per output element (mem_elems.h).
+#define DEFINE_CONV(T, S)                                                                                  \
+  __global__ void conv_fwd_r##S(dlops_cu_conv_geom g, int64_t tot, const T *h, const T *x, T *y) {         \
+    GRID_LOOP(l, tot) y[l] = dlops_cu_conv_fwd_r##S(&g, h, x, l);                                          \
+  }                                                                                                        \
+  __global__ void conv_adj_r##S(dlops_cu_conv_geom g, int64_t tot, const T *h, const T *y, T *x) {         \
+    GRID_LOOP(l, tot) x[l] = dlops_cu_conv_adj_r##S(&g, h, y, l);                                          \
+  }                                                                                                        \
+  __global__ void conv_fwd_c##S(dlops_cu_conv_geom g, int64_t tot, const T *h, const T *x, T *y) {         \
+    GRID_LOOP(l, tot) dlops_cu_conv_fwd_c##S(&g, h, x, l, y + 2 * l);                                      \
+  }                                                                                                        \
+  __global__ void conv_adj_c##S(dlops_cu_conv_geom g, int64_t tot, const T *h, const T *y, T *x) {         \
+    GRID_LOOP(l, tot) dlops_cu_conv_adj_c##S(&g, h, y, l, x + 2 * l);                                      \
   }
-}
-template <typename T>
-__global__ void conv_adj_r(dlops_cu_conv_geom g, const T *h, const T *y, T *x) {
-  const int64_t tot = g.outer * g.n * g.inner;
-  GRID_LOOP(l, tot) {
-    const int64_t k = l % g.inner, oq = l / g.inner, q = oq % g.n, o = oq / g.n;
-    const int64_t jlo = max((int64_t)0, g.off - q), jhi = min(g.nh - 1, g.ny - 1 + g.off - q);
-    T v = 0;
-    for (int64_t j = jlo; j <= jhi; j++) v = v + h[j] * y[(o * g.ny + q - g.off + j) * g.inner + k];
-    x[l] = v;
-  }
-}
-
-#define DEFINE_CONV_CPLX(T, S)                                                                           \
-  __global__ void conv_fwd_c##S(dlops_cu_conv_geom g, const T *h, const T *x, T *y) {                         \
-    const int64_t tot = g.outer * g.ny * g.inner;                                                        \
-    GRID_LOOP(l, tot) {                                                                                  \
-      const int64_t k = l % g.inner, oi = l / g.inner, i = oi % g.ny, o = oi / g.ny;                     \
-      const int64_t jlo = max((int64_t)0, i + g.off - g.n + 1), jhi = min(g.nh - 1, i + g.off);           \
-      T acc[2] = {0, 0};                                                                                 \
-      for (int64_t j = jlo; j <= jhi; j++)                                                               \
-        dlops_k_cmac_##S(acc, x + 2 * ((o * g.n + i + g.off - j) * g.inner + k), 0, h[2 * j], h[2 * j + 1]); \
-      y[2 * l] = acc[0];                                                                                 \
-      y[2 * l + 1] = acc[1];                                                                             \
-    }                                                                                                    \
-  }                                                                                                      \
-  __global__ void conv_adj_c##S(dlops_cu_conv_geom g, const T *h, const T *y, T *x) {                         \
-    const int64_t tot = g.outer * g.n * g.inner;                                                         \
-    GRID_LOOP(l, tot) {                                                                                  \
-      const int64_t k = l % g.inner, oq = l / g.inner, q = oq % g.n, o = oq / g.n;                       \
-      const int64_t jlo = max((int64_t)0, g.off - q), jhi = min(g.nh - 1, g.ny - 1 + g.off - q);          \
-      T acc[2] = {0, 0};                                                                                 \
-      for (int64_t j = jlo; j <= jhi; j++)                                                               \
-        dlops_k_cmac_##S(acc, y + 2 * ((o * g.ny + q - g.off + j) * g.inner + k), 0, h[2 * j], -h[2 * j + 1]); \
-      x[2 * l] = acc[0];                                                                                 \
-      x[2 * l + 1] = acc[1];                                                                             \
-    }                                                                                                    \
-  }
-DEFINE_CONV_CPLX(float, s)
-DEFINE_CONV_CPLX(double, d)
+DEFINE_CONV(float, s)
+DEFINE_CONV(double, d)
 
 }  // namespace
 
@@ -578,25 +382,32 @@ extern "C" cudaError_t dlops_cu_strided(size_t es, const dlops_cu_strided_geom *
 extern "C" cudaError_t dlops_cu_stencil(int dbl, int cplx, int nterm, const dlops_stencil_term *terms, int64_t lo,
                                         int64_t hi, void *y, cudaStream_t s) {
   if (nterm < 1 || nterm > DLOPS_STENCIL_MAXTERM) return cudaErrorInvalidValue;
-  return dbl ? stencil_launch<double>(cplx, nterm, terms, lo, hi, (double *)y, s)
-             : stencil_launch<float>(cplx, nterm, terms, lo, hi, (float *)y, s);
+  const int64_t r0 = cplx ? 2 * lo : lo, r1 = cplx ? 2 * hi : hi;
+  if (r1 <= r0) return cudaSuccess;
+  dlops_cu_st_desc d;
+  dlops_cu_stencil_prepare(dbl, cplx, nterm, terms, &d);
+  if (dbl)
+    stencil_kd<<<dim3(blocks_for(r1 - r0)), dim3(kThreads), 0, s>>>(d, r0, r1, (double *)y);
+  else
+    stencil_ks<<<dim3(blocks_for(r1 - r0)), dim3(kThreads), 0, s>>>(d, r0, r1, (float *)y);
+  return cudaGetLastError();
 }
 
-extern "C" cudaError_t dlops_cu_conv1d(dlops_dtype t, int adj, const dlops_cu_conv_geom *g, const void *h, const void *in,
-                                       void *out, cudaStream_t s) {
+extern "C" cudaError_t dlops_cu_conv1d(dlops_dtype t, int adj, const dlops_cu_conv_geom *g, const void *h,
+                                       const void *in, void *out, cudaStream_t s) {
   const int64_t nout = g->outer * (adj ? g->n : g->ny) * g->inner;
   switch (t) {
     case DLOPS_F32:
-      if (adj) LAUNCH(conv_adj_r<float>, nout, s, *g, (const float *)h, (const float *)in, (float *)out);
-      LAUNCH(conv_fwd_r<float>, nout, s, *g, (const float *)h, (const float *)in, (float *)out);
+      if (adj) LAUNCH(conv_adj_rs, nout, s, *g, nout, (const float *)h, (const float *)in, (float *)out);
+      LAUNCH(conv_fwd_rs, nout, s, *g, nout, (const float *)h, (const float *)in, (float *)out);
     case DLOPS_F64:
-      if (adj) LAUNCH(conv_adj_r<double>, nout, s, *g, (const double *)h, (const double *)in, (double *)out);
-      LAUNCH(conv_fwd_r<double>, nout, s, *g, (const double *)h, (const double *)in, (double *)out);
+      if (adj) LAUNCH(conv_adj_rd, nout, s, *g, nout, (const double *)h, (const double *)in, (double *)out);
+      LAUNCH(conv_fwd_rd, nout, s, *g, nout, (const double *)h, (const double *)in, (double *)out);
     case DLOPS_C64:
-      if (adj) LAUNCH(conv_adj_cs, nout, s, *g, (const float *)h, (const float *)in, (float *)out);
-      LAUNCH(conv_fwd_cs, nout, s, *g, (const float *)h, (const float *)in, (float *)out);
+      if (adj) LAUNCH(conv_adj_cs, nout, s, *g, nout, (const float *)h, (const float *)in, (float *)out);
+      LAUNCH(conv_fwd_cs, nout, s, *g, nout, (const float *)h, (const float *)in, (float *)out);
     default:
-      if (adj) LAUNCH(conv_adj_cd, nout, s, *g, (const double *)h, (const double *)in, (double *)out);
-      LAUNCH(conv_fwd_cd, nout, s, *g, (const double *)h, (const double *)in, (double *)out);
+      if (adj) LAUNCH(conv_adj_cd, nout, s, *g, nout, (const double *)h, (const double *)in, (double *)out);
+      LAUNCH(conv_fwd_cd, nout, s, *g, nout, (const double *)h, (const double *)in, (double *)out);
   }
 }

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #include "dlops/base.h"
-#include "../csrc/mem/stencil.h"
+#include "mem_elems.h" /* the geometry structs and the per-element functions */
 
 #if defined(__GNUC__)
 #define DLOPS_CUDA_INTERN __attribute__((visibility("hidden")))
@@ -30,27 +30,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Geometry mirrors of mem.h's dlops_mem_rand, dlops_mem_strided and dlops_mem_conv (mem.h pulls
- * in MPI and the library's internals, which the CUDA C++ side does not compile against). */
-typedef struct {
-  int ndim, axis;
-  int64_t gshape[DLOPS_MAX_NDIM], lshape[DLOPS_MAX_NDIM];
-  int64_t offset;
-  uint64_t base, seed;
-  double lo, hi;
-} dlops_cu_rand_geom;
-
-typedef struct {
-  int ndim; /* 1..DLOPS_MAX_NDIM, no unit axes (the caller merges them) */
-  int64_t shape[DLOPS_MAX_NDIM];
-  int64_t dst_stride[DLOPS_MAX_NDIM];
-  int64_t src_stride[DLOPS_MAX_NDIM];
-} dlops_cu_strided_geom;
-
-typedef struct {
-  int64_t outer, n, ny, inner, nh, off;
-} dlops_cu_conv_geom;
 
 /** Reduction shape, fixed (independent of the device, of timing and of the data): stage 1 runs
  *  DLOPS_CU_RED_BLOCKS(n) blocks of DLOPS_CU_RED_THREADS threads; stage 2 one block of

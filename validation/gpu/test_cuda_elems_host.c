@@ -107,6 +107,28 @@ static void check_stencils(dlops_dtype t) {
   stencil_case("stencil sum", t, 2, tm, total);
   tm[1].prog = &po;
   stencil_case("stencil sum, not accumulable", t, 2, tm, total);
+  /* a larger (3, 40, 37) array: the host's chunks of 512 reals, its fused runs and its segment
+   * table across chunk boundaries */
+  {
+    const int64_t big = 3 * 40 * 37;
+    void *bx = rnd(t, big, 51), *bx2 = rnd(t, big, 53);
+    dlops_stencil_prog q1, q2;
+    prog_mixed(&q1, 40, 0.3, 0);
+    prog_mixed(&q2, 37, 2.0, 0);
+    dlops_stencil_term bt[2];
+    memset(bt, 0, sizeof bt);
+    bt[0].prog = &q1, bt[0].args.outer = 3, bt[0].args.inner = 37, bt[0].args.nrows = 40, bt[0].x = bx;
+    bt[0].weight = 1.0;
+    bt[1].prog = &q2, bt[1].args.outer = 120, bt[1].args.inner = 1, bt[1].args.nrows = 37, bt[1].x = bx2;
+    bt[1].weight = 0.8;
+    for (int k = 0; k < 2; k++)
+      for (int g = 0; g < 2 * DLOPS_STENCIL_REACH; g++) bt[k].args.gmap[g] = -1;
+    stencil_case("stencil one term, large", t, 1, bt, big);
+    stencil_case("stencil last-axis term, large", t, 1, bt + 1, big);
+    stencil_case("stencil sum, large", t, 2, bt, big);
+    free(bx);
+    free(bx2);
+  }
   /* ghost rows: local rows [3, 7) of 11, ghost rows 1, 2 | 7, 8 */
   dlops_stencil_prog px;
   prog_mixed(&px, 11, 0.9, 0);
@@ -127,7 +149,7 @@ static void check_stencils(dlops_dtype t) {
 
 /* ---- convolution */
 static void check_conv(dlops_dtype t) {
-  const dlops_mem_conv gs[] = {{3, 11, 9, 5, 4, 1}, {2, 13, 13, 1, 5, 2}, {1, 6, 8, 2, 7, 4}, {2, 700, 700, 1, 9, 4}};
+  const dlops_mem_conv gs[] = {{3, 11, 9, 5, 4, 1}, {2, 13, 13, 1, 5, 2}, {1, 6, 8, 2, 7, 4}, {2, 700, 700, 1, 9, 4}, {1, 9, 7, 600, 4, 2}};
   for (size_t c = 0; c < sizeof gs / sizeof gs[0]; c++) {
     const dlops_mem_conv *g = &gs[c];
     const dlops_cu_conv_geom cg = {g->outer, g->n, g->ny, g->inner, g->nh, g->off};

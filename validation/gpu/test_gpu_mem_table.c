@@ -340,6 +340,32 @@ static void check_stencils(dlops_dtype t) {
   ht[1].prog = dt[1].prog = &po;
   stencil_case("stencil sum, not accumulable", t, 2, ht, dt, total);
 
+  /* a larger (3, 40, 37) array (the host's 512-real chunks): one term along axis 1, a sum with a
+   * term along the last axis */
+  {
+    const int64_t big = 3 * 40 * 37;
+    const size_t bb = (size_t)big * esz(t);
+    void *bx = rnd(t, big, 51), *bx2 = rnd(t, big, 53), *dbx = dev_from(bx, bb), *dbx2 = dev_from(bx2, bb);
+    dlops_stencil_prog q1, q2;
+    prog_mixed(&q1, 40, 0.3, 0);
+    prog_mixed(&q2, 37, 2.0, 0);
+    dlops_stencil_term bh[2], bd[2];
+    memset(bh, 0, sizeof bh);
+    bh[0].prog = &q1, bh[0].args.outer = 3, bh[0].args.inner = 37, bh[0].args.nrows = 40, bh[0].x = bx;
+    bh[0].weight = 1.0;
+    bh[1].prog = &q2, bh[1].args.outer = 120, bh[1].args.inner = 1, bh[1].args.nrows = 37, bh[1].x = bx2;
+    bh[1].weight = 0.8;
+    for (int k = 0; k < 2; k++)
+      for (int g = 0; g < 2 * DLOPS_STENCIL_REACH; g++) bh[k].args.gmap[g] = -1;
+    memcpy(bd, bh, sizeof bd);
+    bd[0].x = dbx, bd[1].x = dbx2;
+    stencil_case("stencil one term, large", t, 1, bh, bd, big);
+    stencil_case("stencil sum, large", t, 2, bh, bd, big);
+    dm->ops->free(dm, dbx);
+    dm->ops->free(dm, dbx2);
+    free(bx);
+    free(bx2);
+  }
   /* ghost rows: rows [3, 7) of a global axis of 11 (outer 1, inner 3), the two rows either side
    * in a ghost buffer (rows 1, 2 | 7, 8 at ghost rows 0, 1 | 2, 3) */
   const int64_t nl = 4 * 3;
@@ -364,7 +390,8 @@ static void check_stencils(dlops_dtype t) {
 
 /* ---- 1-D convolution */
 static void check_conv(dlops_dtype t) {
-  const dlops_mem_conv gs[] = {{3, 11, 9, 5, 4, 1}, {2, 13, 13, 1, 5, 2}, {1, 6, 8, 2, 7, 4}};
+  const dlops_mem_conv gs[] = {{3, 11, 9, 5, 4, 1}, {2, 13, 13, 1, 5, 2}, {1, 6, 8, 2, 7, 4}, {2, 700, 700, 1, 9, 4},
+                               {1, 9, 7, 600, 4, 2}};
   for (size_t c = 0; c < sizeof gs / sizeof gs[0]; c++) {
     const dlops_mem_conv *g = &gs[c];
     const int64_t nx = g->outer * g->n * g->inner, ny = g->outer * g->ny * g->inner;

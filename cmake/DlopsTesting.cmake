@@ -10,7 +10,9 @@
 #       compiled in (mpi, and rma when DLOPS_ENABLE_RMA). EMU (with DLOPS_ENABLE_EMU) registers
 #       each test a second time on the emulated device: "n.<backend>.emu.np<p>", spec mem=emu,
 #       label emu (the test's arrays, local operators and solvers then hold device data the host
-#       cannot touch).
+#       cannot touch). In CUDA builds, EMU also registers "n.mpi.dev.np<p>" (NP 1 and 2, two-sided MPI),
+#       spec mem=device, labels gpu and device: the suite on the CUDA memory space, skipped without
+#       a usable GPU (not the examples, which are programs for users and do not skip).
 #   dlops_add_serial_test(NAME n TARGET t [ARGS ...] [LABELS ...])
 #       a test run without mpiexec (label unit).
 #
@@ -102,6 +104,12 @@ function(dlops_add_mpi_tests)
       if(T_EMU AND DLOPS_ENABLE_EMU)
         dlops_add_mpi_test(NAME ${T_NAME} TARGET ${T_TARGET} NP ${np} BACKEND ${b} ARGS ${T_ARGS} VARIANT emu
                            SPEC mem=emu LABELS ${T_LABELS} emu ${gpu} ${to})
+      endif()
+      # the same suite on the CUDA memory space (labels gpu, device): two-sided MPI at NP 1-2 (one
+      # GPU is enough: ranks may share it with mem=device); skipped without a usable device
+      if(T_EMU AND DLOPS_ENABLE_CUDA AND b STREQUAL "mpi" AND np LESS_EQUAL 2 AND NOT "examples" IN_LIST T_LABELS)
+        dlops_add_mpi_test(NAME ${T_NAME} TARGET ${T_TARGET} NP ${np} BACKEND ${b} ARGS ${T_ARGS} VARIANT dev
+                           SPEC mem=device LABELS ${T_LABELS} device GPU ${to})
       endif()
     endforeach()
   endforeach()

@@ -44,12 +44,12 @@ typedef enum {
 } dlops_dtype;
 
 /** Memory spaces. A context's spec chooses where its arrays live by default (mem=host; mem=emu
- *  in test builds, an emulated device whose arrays report DLOPS_MEM_DEVICE; mem=device, CUDA,
- *  is refused in this version: docs/backends.md). */
+ *  in test builds, an emulated device whose arrays report DLOPS_MEM_DEVICE; mem=device, the CUDA
+ *  memory space, in CUDA builds with a usable GPU: docs/backends.md). */
 typedef enum {
   DLOPS_MEM_HOST = 0,   /**< ordinary host memory */
-  DLOPS_MEM_DEVICE = 1, /**< device memory: in this version the emulated device of test builds (mem=emu); the
-                             CUDA memory space (mem=device) is not implemented yet */
+  DLOPS_MEM_DEVICE = 1, /**< device memory: the CUDA memory space (mem=device; not run on a GPU in this
+                             repository's CI) or the emulated device of test builds (mem=emu) */
   DLOPS_NUM_MEMSPACES = 2
 } dlops_memspace;
 

@@ -3,8 +3,8 @@
  *
  * Every solver is written against the public darray and operator interfaces only, so the same
  * code runs on every communication backend and in every memory space a context can have (host,
- * and the emulated device of test builds: this version has no CUDA memory space yet,
- * docs/backends.md), and on plain and stacked arrays alike (the darray vector operations treat
+ * the CUDA memory space, not run on a GPU in this repository's CI, and the emulated device of test
+ * builds: docs/backends.md), and on plain and stacked arrays alike (the darray vector operations treat
  * a stacked array as one vector).
  *
  * Conventions shared by all solvers:

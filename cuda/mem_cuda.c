@@ -3,7 +3,8 @@
  * inline functions of kernels.h and stencil.h); gemv and gemm go to cuBLAS.
  *
  * Compiled, not run on a GPU in this repository's CI (there is none): validation/gpu/
- * test_gpu_device_kernels.c compares every entry against the host table when a device is there.
+ * test_gpu_mem_table.c compares every entry against the host table when a device is there, and
+ * test_cuda_elems_host.c checks the index-heavy element functions (mem_elems.h) on the CPU.
  *
  * Per context (init/fini, called by dlops_mem_create/dlops_mem_destroy): one CUDA stream
  * (m->queue; created non-blocking, so it never waits on the legacy default stream; the NCCL

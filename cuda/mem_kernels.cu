@@ -1,12 +1,13 @@
 // Kernels of the CUDA memory table (launchers declared in mem_kernels.h; the table is
 // mem_cuda.c). Every per-element body is a DLOPS_HD inline function of csrc/mem/kernels.h or
-// csrc/mem/stencil.h, the ones the host loops (csrc/mem/host.c) run, and this file is compiled
+// csrc/mem/stencil.h, the ones the host loops (csrc/mem/host.c) run (stencils, convolutions,
+// random fills and strided copies through cuda/mem_elems.h, which the CPU test
+// validation/gpu/test_cuda_elems_host.c runs against the host table), and this file is compiled
 // with --fmad=false: an element computed by the same operations in the same order gives the
 // host's bits. Where the order differs from the host's it says so below.
 //
 // Compiled, not run on a GPU in this repository's CI (there is none).
 #include <math.h>
-#include <string.h>
 
 #include <cmath>
 

@@ -89,11 +89,13 @@ DLOPS_INTERN int dlops_comm_nccl_create(dlops_ctx ctx, MPI_Comm mpi, dlops_count
 #endif
 
 /** Give each rank of comm its own CUDA device: node-local rank (MPI_Comm_split_type shared)
- *  modulo the devices this rank sees, then check over the node (device UUIDs) that no two ranks
+ *  modulo the devices this rank sees (keep_current: the device already current, chosen by the
+ *  context's device memory space), then check over the node (device UUIDs) that no two ranks
  *  got the same one. Fails with DLOPS_ERR_UNSUPPORTED and the reason when there is no device or
  *  fewer distinct devices than ranks on the node. **Collective** on comm; the result is the same
  *  on the ranks of a node but may differ between nodes (the caller agrees on it). Outputs: the
  *  number of ranks on this node and of devices this rank sees. */
-DLOPS_INTERN int dlops_cuda_select_device_per_rank(dlops_ctx ctx, MPI_Comm comm, int *local_size, int *ndevices);
+DLOPS_INTERN int dlops_cuda_select_device_per_rank(dlops_ctx ctx, MPI_Comm comm, int keep_current, int *local_size,
+                                                   int *ndevices);
 
 #endif

@@ -18,7 +18,8 @@ int dlops_error_cublas(dlops_ctx ctx, cublasStatus_t s, const char *file, int li
                          name ? name : "unknown cuBLAS status", text ? text : "no description");
 }
 
-int dlops_cuda_select_device_per_rank(dlops_ctx ctx, MPI_Comm comm, int *local_size, int *ndevices) {
+int dlops_cuda_select_device_per_rank(dlops_ctx ctx, MPI_Comm comm, int keep_current, int *local_size,
+                                      int *ndevices) {
   int rank = 0, lrank = 0, lsize = 1, ndev = 0, err = DLOPS_SUCCESS;
   MPI_Comm node = MPI_COMM_NULL;
   DLOPS_CALL_MPI(ctx, MPI_Comm_rank(comm, &rank));
@@ -44,7 +45,10 @@ int dlops_cuda_select_device_per_rank(dlops_ctx ctx, MPI_Comm comm, int *local_s
   *ndevices = ndev;
   int dev = ndev > 0 ? lrank % ndev : 0;
   struct cudaDeviceProp prop;
-  DLOPS_CUDA_ERR(ctx, err, cudaSetDevice(dev));
+  if (keep_current)
+    DLOPS_CUDA_ERR(ctx, err, cudaGetDevice(&dev));
+  else
+    DLOPS_CUDA_ERR(ctx, err, cudaSetDevice(dev));
   DLOPS_CUDA_ERR(ctx, err, cudaGetDeviceProperties(&prop, dev));
   if (!err) {
     mine.ok = 1;

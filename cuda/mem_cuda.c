@@ -25,8 +25,10 @@
  * device-to-device copies, fill, element kernels, reductions into device memory, strided copies,
  * stencils, convolutions, gemv, gemm) returns once enqueued.
  *
- * MPI is never handed this table's pointers (mpi_direct = 0): device buffers are staged through
- * host memory by the communication layer until its CUDA-aware path lands (the issue's MPI part).
+ * MPI may be handed this table's pointers (mpi_direct = 1): with a CUDA-aware MPI (or stage=never)
+ * two-sided MPI gets device buffers as they are, after the communication layer has synchronised
+ * the stream (comm.c, direct_ready); otherwise (stage=always, a plain MPI, RMA) they are staged
+ * through reused page-locked host buffers. NCCL queues its collectives on the same stream.
  *
  * Deterministic reductions: dot_exact and norm_exact are NULL here (mem.h allows it), so a context
  * with deterministic=1 and mem=device is refused (DLOPS_ERR_UNSUPPORTED) when it is created. */
@@ -361,7 +363,7 @@ static int c_gemm(dlops_mem *m, dlops_dtype t, char opa, char opb, int rows, int
 const dlops_mem_ops dlops_mem_cuda_ops = {
     .name = "cuda",
     .space = DLOPS_MEM_DEVICE,
-    .mpi_direct = 0, /* staged through host memory until the CUDA-aware MPI path exists */
+    .mpi_direct = 1, /* CUDA-aware MPI takes these pointers (comm.c synchronises the stream first) */
     .init = c_init,
     .fini = c_fini,
     .alloc = c_alloc,

@@ -1,8 +1,11 @@
 /* NCCL backend of the communication interface: device memory, one GPU per rank.
  *
  * Each communicator holds an ncclComm_t built from its MPI communicator (unique id made on rank 0
- * and broadcast over MPI, then ncclCommInitRank) and its own CUDA stream, ordered after the
- * legacy default stream. Every blocking operation enqueues its NCCL calls on that stream and
+ * and broadcast over MPI, then ncclCommInitRank) and a CUDA stream: the context's own stream,
+ * that of its device memory space (cuda/mem_cuda.c: one stream per context, shared by the
+ * kernels and NCCL, so a collective reads what the kernels before it wrote and the kernels after
+ * it read what it received, in stream order); without one (the NCCL stand-in on the emulated
+ * device) a stream of its own, ordered after the legacy default stream. Every blocking operation enqueues its NCCL calls on that stream and
  * synchronises it before returning, so callers get completed data, as with the MPI backends; the
  * non-blocking ones (ibcast, iallreduce, ireduce) record a CUDA event after their calls and wait
  * synchronises that event. Counts above c->max_chunk are split into several NCCL calls (NCCL
@@ -334,11 +337,15 @@ static int nccl_setup(dlops_comm *c) {
   nccl_impl *im = calloc(1, sizeof *im);
   if (!im) err = DLOPS_ERROR(c->ctx, DLOPS_ERR_MEM, "cannot allocate the NCCL backend state");
   c->impl = im;
-  /* A blocking stream: it waits for work the caller queued on the legacy default stream (kernels
-   * that produced the data), so the data is ready when NCCL reads it. Work on the caller's own
-   * non-blocking streams must be synchronised by the caller. */
-  DLOPS_CUDA_ERR(c->ctx, err, cudaStreamCreateWithFlags(&im->stream, cudaStreamDefault));
-  if (!err) im->has_stream = 1;
+  /* The context's stream when its device memory space has one (not destroyed here); else a
+   * blocking stream of its own: it waits for work queued on the legacy default stream. */
+  dlops_mem *dm = c->ctx ? c->ctx->mems[DLOPS_MEM_DEVICE] : NULL;
+  if (im && dm && dm->queue) {
+    im->stream = (cudaStream_t)dm->queue;
+  } else if (im) {
+    DLOPS_CUDA_ERR(c->ctx, err, cudaStreamCreateWithFlags(&im->stream, cudaStreamDefault));
+    if (!err) im->has_stream = 1;
+  }
   ncclUniqueId id;
   memset(&id, 0, sizeof id);
   if (c->rank == 0) DLOPS_NCCL_ERR(c->ctx, NULL, err, ncclGetUniqueId(&id));
@@ -394,7 +401,10 @@ int dlops_comm_nccl_create(dlops_ctx ctx, MPI_Comm mpi, dlops_counters *counters
   *out = NULL;
   /* Every rank gets here (the spec was agreed), so the node-wide device check is safe. */
   int lsize = 1, ndev = 0;
-  int err = dlops_cuda_select_device_per_rank(ctx, mpi, &lsize, &ndev);
+  /* a device memory space already chose this rank's device and made its stream there: keep it
+   * (and check, as always, that no two ranks of a node share one) */
+  const int keep = ctx && ctx->mems[DLOPS_MEM_DEVICE] && ctx->mems[DLOPS_MEM_DEVICE]->queue;
+  int err = dlops_cuda_select_device_per_rank(ctx, mpi, keep, &lsize, &ndev);
   dlops_comm *c = NULL;
   if (!err) err = dlops_comm_create(ctx, mpi, &nccl_ops, counters, &c);
   err = agree_on(ctx, mpi, counters, err);
@@ -405,6 +415,7 @@ int dlops_comm_nccl_create(dlops_ctx ctx, MPI_Comm mpi, dlops_counters *counters
   }
   /* NCCL takes device buffers as they are; host buffers go to two-sided MPI (comm.h) */
   c->device_direct = 1;
+  c->stream_ordered = 1;
   c->host_ok = 0;
   if (ctx && ctx->log && c->rank == 0) {
     int v = 0;

@@ -98,6 +98,17 @@ static int check_mem(dlops_comm *c, dlops_memspace mem) {
 
 static dlops_mem *devmem(dlops_comm *c) { return c->ctx->mems[DLOPS_MEM_DEVICE]; }
 
+/* Device buffers handed as they are to a backend that does not order its work on the device
+ * memory space's stream (two-sided MPI with a CUDA-aware library): the kernels queued on that
+ * stream, which wrote the send buffers or will overwrite the receive buffers, finish first. The
+ * calls below then complete before they return (blocking) or at wait, so kernels queued after
+ * them see the data. NCCL (stream_ordered) queues on the same stream and needs no wait here. */
+static int direct_ready(dlops_comm *c, dlops_memspace mem) {
+  if (mem != DLOPS_MEM_DEVICE || !c->device_direct || c->stream_ordered) return DLOPS_SUCCESS;
+  dlops_mem *m = devmem(c);
+  return m->ops->sync(m);
+}
+
 /* A free staging buffer of at least bytes: its index, kept until stage_release. */
 static int stage_acquire(dlops_comm *c, size_t bytes, int *slot) {
   dlops_mem *m = devmem(c);
@@ -184,6 +195,7 @@ int dlops_comm_allreduce(dlops_comm *c, const void *send, void *recv, int64_t co
   dlops_ctype rt = real_of(t, &f);
   DLOPS_CHECK(f == 1 || op == DLOPS_OP_SUM, c->ctx, DLOPS_ERR_ARG, "max/min reductions are not defined for complex data");
   const dlops_comm_ops *ops = route(c, mem);
+  DLOPS_CALL(direct_ready(c, mem));
   double t0 = MPI_Wtime();
   if (alone(c, mem)) {
     if (send != DLOPS_IN_PLACE) DLOPS_CALL(self_copy(c, recv, send, (size_t)count * dlops_ctype_size(t), mem));
@@ -215,6 +227,7 @@ int dlops_comm_reduce(dlops_comm *c, const void *send, void *recv, int64_t count
   dlops_ctype rt = real_of(t, &f);
   DLOPS_CHECK(f == 1 || op == DLOPS_OP_SUM, c->ctx, DLOPS_ERR_ARG, "max/min reductions are not defined for complex data");
   const dlops_comm_ops *ops = route(c, mem);
+  DLOPS_CALL(direct_ready(c, mem));
   double t0 = MPI_Wtime();
   if (alone(c, mem)) {
     if (send != DLOPS_IN_PLACE) DLOPS_CALL(self_copy(c, recv, send, (size_t)count * dlops_ctype_size(t), mem));
@@ -245,6 +258,7 @@ int dlops_comm_bcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, int
   int f;
   dlops_ctype rt = real_of(t, &f);
   const dlops_comm_ops *ops = route(c, mem);
+  DLOPS_CALL(direct_ready(c, mem));
   double t0 = MPI_Wtime();
   if (alone(c, mem)) {
     /* nothing to send */
@@ -288,6 +302,7 @@ int dlops_comm_allgatherv(dlops_comm *c, const void *send, int64_t scount, void 
   int f;
   dlops_ctype rt = real_of(t, &f);
   const dlops_comm_ops *ops = route(c, mem);
+  DLOPS_CALL(direct_ready(c, mem));
   int64_t *rc = NULL, *rd = NULL;
   int err = scaled(c, rcounts, f, &rc);
   if (!err) err = scaled(c, rdispls, f, &rd);
@@ -341,6 +356,7 @@ int dlops_comm_alltoallv(dlops_comm *c, const void *send, const int64_t *scounts
   int f;
   dlops_ctype rt = real_of(t, &f);
   const dlops_comm_ops *ops = route(c, mem);
+  DLOPS_CALL(direct_ready(c, mem));
   const size_t es = dlops_ctype_size(t);
   const int me = c->rank;
   /* the self block is copied here, in its own space; the backend gets zero counts for it */
@@ -453,6 +469,7 @@ int dlops_comm_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_c
   nbr_list L;
   int err = nbr_prepare(c, n, msgs, t, mem, &L);
   const dlops_comm_ops *ops = route(c, mem);
+  DLOPS_CALL(direct_ready(c, mem));
   const size_t es = dlops_ctype_size(t);
   const int stg = staged(c, mem), f = L.f;
   dlops_nbr_msg *m = L.m;
@@ -490,6 +507,7 @@ int dlops_comm_ineighbor(dlops_comm *c, int n, const dlops_nbr_msg *msgs, dlops_
   req->by = NULL;
   req->stage = 0;
   const dlops_comm_ops *ops = route(c, mem);
+  DLOPS_CALL(direct_ready(c, mem));
   /* blocking where nothing could overlap: staged device buffers, a backend without a
    * non-blocking exchange (its own blocking one, never a delegation to another protocol) */
   if (staged(c, mem) || !ops->ineighbor || !ops->wait) return dlops_comm_neighbor(c, n, msgs, t, mem);
@@ -545,6 +563,7 @@ int dlops_comm_ibcast(dlops_comm *c, void *buf, int64_t count, dlops_ctype t, in
   double t0 = MPI_Wtime();
   /* A backend with its own ibcast must also provide wait (and the other way round). */
   const dlops_comm_ops *base = route(c, mem);
+  DLOPS_CALL(direct_ready(c, mem));
   const dlops_comm_ops *ops = base->ibcast && base->wait ? base : &dlops_comm_mpi_ops;
   if (ops != base) note_delegation(c, 6, "ibcast");
   void *b = buf;
@@ -579,6 +598,7 @@ static int ireduce_any(dlops_comm *c, const void *send, void *recv, int64_t coun
   double t0 = MPI_Wtime();
   const int all = root < 0;
   const dlops_comm_ops *base = route(c, mem);
+  DLOPS_CALL(direct_ready(c, mem));
   const int have = all ? base->iallreduce != NULL : base->ireduce != NULL;
   const dlops_comm_ops *ops = have && base->wait ? base : &dlops_comm_mpi_ops;
   if (ops != base) note_delegation(c, all ? 7 : 8, all ? "iallreduce" : "ireduce");
@@ -646,6 +666,7 @@ int dlops_comm_create(dlops_ctx ctx, MPI_Comm mpi, const dlops_comm_ops *ops, dl
   c->max_chunk = INT_MAX;
   c->host_ok = 1;
   c->device_direct = 0; /* backends that take device buffers say so when they are created */
+  c->stream_ordered = 0;
   const char *env = getenv("DLOPS_COMM_MAX_CHUNK");
   if (env) {
     long long v = atoll(env);
@@ -690,6 +711,7 @@ int dlops_comm_split(dlops_comm *c, int color, int key, dlops_comm **out) {
   s->max_chunk = c->max_chunk;
   s->host_ok = c->host_ok;
   s->device_direct = c->device_direct;
+  s->stream_ordered = c->stream_ordered;
   s->red_xper = c->red_xper;
   if (c->ops->split_init) err = c->ops->split_init(c, s);
   if (err) {

@@ -157,6 +157,8 @@ struct dlops_comm_s {
   int64_t max_chunk;      /* max elements per message (INT_MAX, or smaller for tests) */
   int delegated_logged;   /* bit mask: which delegations were logged */
   int device_direct;      /* the backend is handed device buffers as they are */
+  int stream_ordered;     /* ... and orders its work on the device memory space's stream (NCCL):
+                           * else (CUDA-aware MPI) that stream is synchronised before each call */
   int host_ok;            /* the backend takes host buffers (else they go to two-sided MPI) */
   int nstage;             /* staging buffers (grown on demand, freed with the communicator) */
   dlops_stage_slot *stage;

@@ -60,7 +60,7 @@ static int create_nccl(dlops_ctx ctx, MPI_Comm world, dlops_comm **out) {
 #endif
 
 static const backend_entry backends[DLOPS_NUM_BACKENDS] = {
-    [DLOPS_BACKEND_MPI] = {"two-sided MPI (host memory; device buffers staged through host memory)", 1, "",
+    [DLOPS_BACKEND_MPI] = {"two-sided MPI (host memory; device buffers direct with a CUDA-aware MPI, else staged)", 1, "",
                            create_mpi},
 #ifdef DLOPS_HAVE_RMA
     [DLOPS_BACKEND_RMA] = {"MPI-3 one-sided (sync=fence|pscw|lock_all)", 1, "", create_rma},
@@ -69,11 +69,10 @@ static const backend_entry backends[DLOPS_NUM_BACKENDS] = {
                            NULL},
 #endif
 #ifdef DLOPS_HAVE_NCCL
-    [DLOPS_BACKEND_NCCL] = {"NVIDIA NCCL on device memory (one GPU per rank; needs the CUDA memory space, not in this "
-                            "version; in the GPU plugin)", 1, "", create_nccl},
+    [DLOPS_BACKEND_NCCL] = {"NVIDIA NCCL on device memory (one GPU per rank; in the GPU plugin, on the context's "
+                            "stream; not yet run on a GPU)", 1, "", create_nccl},
 #else
-    [DLOPS_BACKEND_NCCL] = {"NVIDIA NCCL on device memory (one GPU per rank; needs the CUDA memory space, not in this "
-                            "version)", 0,
+    [DLOPS_BACKEND_NCCL] = {"NVIDIA NCCL on device memory (one GPU per rank)", 0,
                             "reconfigure with -DDLOPS_ENABLE_CUDA=ON -DDLOPS_ENABLE_NCCL=ON on a machine with the CUDA "
                             "toolkit and NCCL (set NCCL_ROOT if CMake does not find it)", NULL},
 #endif
@@ -198,10 +197,6 @@ static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
     }
   } else if (ctx->mem == DLOPS_MEM_DEVICE) {
 #ifdef DLOPS_HAVE_CUDA
-    /* said before any device probe: the NCCL backend is not enabled on device memory yet */
-    DLOPS_CHECK(ctx->backend != DLOPS_BACKEND_NCCL, ctx, DLOPS_ERR_UNSUPPORTED,
-                "comm=nccl: this version of dlops does not run the NCCL backend on device memory yet: use "
-                "comm=mpi or comm=rma with mem=device (device buffers staged through host memory) or mem=host");
     DLOPS_CALL(device_space(ctx));
 #else
     return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,

@@ -1,4 +1,5 @@
 /* CUDA device discovery and selection, and the CUDA/cuBLAS error translation of cuda_impl.h. */
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,8 +122,13 @@ int dlops_cuda_probe(dlops_ctx ctx) {
   cudaError_t e = cudaGetDeviceCount(&ndev);
   if (e != cudaSuccess) {
     (void)cudaGetLastError();
-    return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "no usable CUDA device for mem=device: cudaGetDeviceCount failed: %s (%s)",
-                       cudaGetErrorName(e), cudaGetErrorString(e));
+    /* Without a driver the runtime says "driver version is insufficient", which reads as if a
+     * driver upgrade would help: say first whether there is a driver at all. */
+    void *drv = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
+    if (drv) dlclose(drv);
+    return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "no usable CUDA device for mem=device: %scudaGetDeviceCount failed: %s (%s)",
+                       drv ? "" : "no NVIDIA driver on this node (libcuda.so.1 cannot be loaded); ", cudaGetErrorName(e),
+                       cudaGetErrorString(e));
   }
   if (ndev <= 0)
     return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "no usable CUDA device for mem=device: 0 devices visible");

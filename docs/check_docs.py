@@ -99,12 +99,13 @@ def spec_keys(src):
     path = os.path.join(src, "csrc", "core", "spec.c")
     text = open(path, encoding="utf-8").read()
 
-    # X-macro lists (#include "backends.def" inside an initialiser): the literals of their entry lines
+    # X-macro lists (#define DLOPS_X(id, name) name, then #include "registry.def" inside an
+    # initialiser): the literals of that macro's entry lines in the .def file
     def expand(m):
-        lines = open(os.path.join(os.path.dirname(path), m.group(1)), encoding="utf-8").read().splitlines()
+        lines = open(os.path.join(os.path.dirname(path), m.group(2)), encoding="utf-8").read().splitlines()
         return " ".join(" ".join(f'"{v}"' for v in re.findall(r'"([^"\\]*)"', ln))
-                        for ln in lines if re.match(r"\s*DLOPS_\w+\(", ln))
-    text = re.sub(r'#include\s+"([\w.]+\.def)"', expand, text)
+                        for ln in lines if re.match(r"\s*" + m.group(1) + r"\(", ln))
+    text = re.sub(r'#define\s+(DLOPS_\w+)\([^)]*\)[^\n]*\n\s*#include\s+"([\w.]+\.def)"', expand, text)
     problems = []
     keys = strings_of_array(text, "key_names")
     if not keys:

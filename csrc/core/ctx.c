@@ -11,7 +11,7 @@
 #include "../mem/exact.h"
 
 /* ---------------------------------------------------------------- backend registry */
-/* Every backend of backends.def, indexed by its id: what it is, whether this build has it, and
+/* Every backend of registry.def, indexed by its id: what it is, whether this build has it, and
  * its constructor. The context looks a backend up here and calls create; it names none of them.
  * A constructor builds the backend communicator on its own duplicate of the context's
  * communicator (world), and is collective on it. */
@@ -78,6 +78,69 @@ static const backend_entry backends[DLOPS_NUM_BACKENDS] = {
 #endif
 };
 
+/* ---------------------------------------------------------------- memory-space registry */
+/* Every memory space of registry.def, indexed by its id: what it is, whether this build has it,
+ * and the constructor of a context's memory object in it. Host memory is every context's; the
+ * space the spec names (mem=) is made in parse_spec, before the ranks agree on the spec, so that
+ * a failure on some rank (no GPU on one node) is agreed with it and no rank goes on to create a
+ * backend alone. Constructors are local. */
+typedef int (*memspace_create)(dlops_ctx ctx, dlops_mem **out);
+typedef struct {
+  const char *what;
+  int compiled;
+  const char *how_to_enable;
+  memspace_create create;
+} memspace_entry;
+
+static int create_host(dlops_ctx ctx, dlops_mem **out) { return dlops_mem_create(ctx, &dlops_mem_host_ops, out); }
+
+#ifdef DLOPS_HAVE_EMU
+static int create_emu(dlops_ctx ctx, dlops_mem **out) { return dlops_mem_create(ctx, &dlops_mem_emu_ops, out); }
+#endif
+
+#ifdef DLOPS_HAVE_CUDA
+/* mem=device: load the GPU plugin, probe the device (chosen by node-local rank, cuda/device.c;
+ * local, no communication: the ranks have not agreed on the spec yet) and create the context's
+ * device memory object with the plugin's CUDA table (its init makes the context's stream and
+ * cuBLAS handle; free_ctx destroys it). Every failure is DLOPS_ERR_UNSUPPORTED with the reason. */
+static int create_device(dlops_ctx ctx, dlops_mem **out) {
+  const dlops_gpu_plugin *p = NULL;
+  DLOPS_CALL(dlops_gpu_plugin_get(ctx, &p)); /* unsupported, with dlerror's reason */
+  DLOPS_CHECK(p->device_mem, ctx, DLOPS_ERR_UNSUPPORTED,
+              "mem=device: this GPU plugin has no CUDA memory space (a test plugin): install the plugin built with "
+              "this libdlops");
+  DLOPS_CHECK(!ctx->deterministic || (p->device_mem->dot_exact && p->device_mem->norm_exact), ctx,
+              DLOPS_ERR_UNSUPPORTED,
+              "deterministic=1 with mem=device: the CUDA memory space has no exact (order-independent) reduction "
+              "kernels in this version: use deterministic=0 (the device reductions run in a fixed order, "
+              "reproducible for a given rank count and device) or mem=host");
+  DLOPS_CALL(p->probe(ctx)); /* unsupported, with the reason: no driver, no device, unusable device */
+  int err = dlops_mem_create(ctx, p->device_mem, out);
+  if (err) {
+    char why[DLOPS_MSG_LEN - 300];
+    snprintf(why, sizeof why, "%s", dlops_last_error());
+    return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "mem=device: cannot set up the CUDA memory space on this "
+                       "rank's device: %s", why);
+  }
+  return DLOPS_SUCCESS;
+}
+#endif
+
+static const memspace_entry memspaces[DLOPS_SPEC_NUM_MEMSPACES] = {
+    [DLOPS_SPEC_MEM_HOST] = {"host memory", 1, "", create_host},
+#ifdef DLOPS_HAVE_CUDA
+    [DLOPS_SPEC_MEM_DEVICE] = {"CUDA device memory (the GPU plugin's; not yet run on a GPU)", 1, "", create_device},
+#else
+    [DLOPS_SPEC_MEM_DEVICE] = {"CUDA device memory", 0, "reconfigure with -DDLOPS_ENABLE_CUDA=ON", NULL},
+#endif
+#ifdef DLOPS_HAVE_EMU
+    [DLOPS_SPEC_MEM_EMU] = {"the emulated device of test builds (host kernels, memory the host cannot read)", 1, "",
+                            create_emu},
+#else
+    [DLOPS_SPEC_MEM_EMU] = {"the emulated device of test builds", 0, "reconfigure with -DDLOPS_ENABLE_EMU=ON", NULL},
+#endif
+};
+
 /* Spec keys and value names live in spec.c (dlops_spec_parse). */
 
 int dlops_backends_describe(char *buf, size_t len) {
@@ -92,23 +155,18 @@ int dlops_backends_describe(char *buf, size_t len) {
                              backends[i].compiled ? "" : "; to enable: ",
                              backends[i].compiled ? "" : backends[i].how_to_enable);
   }
+  if (used < len) used += (size_t)snprintf(buf + used, len - used, "memory spaces (spec key mem=NAME):\n");
+  for (int i = 0; i < DLOPS_SPEC_NUM_MEMSPACES && used < len; i++)
+    used += (size_t)snprintf(buf + used, len - used, "  %-6s %-13s %s%s%s\n", dlops_spec_mem_names[i],
+                             memspaces[i].compiled ? "[available]" : "[not built]", memspaces[i].what,
+                             memspaces[i].compiled ? "" : "; to enable: ",
+                             memspaces[i].compiled ? "" : memspaces[i].how_to_enable);
   if (used < len)
     used += (size_t)snprintf(buf + used, len - used,
-                             "memory (mem=NAME): host, device (%s)%s\nother keys: sync=fence|pscw|lock_all (rma), "
+                             "other keys: sync=fence|pscw|lock_all (rma), "
                              "log=0|1, errors=return|abort, stage=auto|always|never (device buffers and two-sided MPI: auto "
                              "hands them to MPI when it says it is CUDA-aware, always stages them through host memory, "
-                             "never hands them to MPI unconditionally, for a CUDA-aware MPI that cannot say so)\n",
-#ifdef DLOPS_HAVE_CUDA
-                             "the CUDA memory space, in the GPU plugin; not yet tested on a GPU",
-#else
-                             "needs -DDLOPS_ENABLE_CUDA=ON",
-#endif
-#ifdef DLOPS_HAVE_EMU
-                             ", emu (emulated device for tests)"
-#else
-                             ""
-#endif
-    );
+                             "never hands them to MPI unconditionally, for a CUDA-aware MPI that cannot say so)\n");
 #ifdef DLOPS_HAVE_CUDA
   /* whether a GPU is usable, not only whether the CUDA part was compiled: load the plugin and
    * probe (the probe's failure is reported here, not left as the caller's last error) */
@@ -131,34 +189,6 @@ int dlops_backends_describe(char *buf, size_t len) {
 }
 
 /* ---------------------------------------------------------------- spec parsing */
-#ifdef DLOPS_HAVE_CUDA
-/* mem=device: load the GPU plugin, probe the device (chosen by node-local rank, cuda/device.c;
- * local, no communication: the ranks have not agreed on the spec yet) and create the context's
- * device memory object with the plugin's CUDA table (its init makes the context's stream and
- * cuBLAS handle; free_ctx destroys it). Every failure is DLOPS_ERR_UNSUPPORTED with the reason;
- * the agreement after parse_spec gives every rank the same code. Local. */
-static int device_space(dlops_ctx ctx) {
-  const dlops_gpu_plugin *p = NULL;
-  DLOPS_CALL(dlops_gpu_plugin_get(ctx, &p)); /* unsupported, with dlerror's reason */
-  DLOPS_CHECK(p->device_mem, ctx, DLOPS_ERR_UNSUPPORTED,
-              "mem=device: this GPU plugin has no CUDA memory space (a test plugin): install the plugin built with "
-              "this libdlops");
-  DLOPS_CHECK(!ctx->deterministic || (p->device_mem->dot_exact && p->device_mem->norm_exact), ctx,
-              DLOPS_ERR_UNSUPPORTED,
-              "deterministic=1 with mem=device: the CUDA memory space has no exact (order-independent) reduction "
-              "kernels in this version: use deterministic=0 (the device reductions run in a fixed order, "
-              "reproducible for a given rank count and device) or mem=host");
-  DLOPS_CALL(p->probe(ctx)); /* unsupported, with the reason: no driver, no device, unusable device */
-  int err = dlops_mem_create(ctx, p->device_mem, &ctx->mems[DLOPS_MEM_DEVICE]);
-  if (err) {
-    char why[DLOPS_MSG_LEN - 300];
-    snprintf(why, sizeof why, "%s", dlops_last_error());
-    return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "mem=device: cannot set up the CUDA memory space on this "
-                       "rank's device: %s", why);
-  }
-  return DLOPS_SUCCESS;
-}
-#endif
 
 /* Parse spec into ctx fields (spec.c reads the string, of any length), then check what this build
  * offers. Local (the caller agrees on the result). */
@@ -181,29 +211,22 @@ static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
   const backend_entry *b = &backends[ctx->backend];
   DLOPS_CHECK(b->compiled, ctx, DLOPS_ERR_UNSUPPORTED, "backend '%s' (%s) is not built into this dlops: %s",
               dlops_spec_backend_names[ctx->backend], b->what, b->how_to_enable);
-  if (ctx->emu) {
-#ifndef DLOPS_HAVE_EMU
-    return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,
-                       "mem=emu is the emulated device of test builds: reconfigure with -DDLOPS_ENABLE_EMU=ON");
-#endif
-    if (ctx->backend == DLOPS_BACKEND_NCCL) {
-      /* only a plugin whose NCCL reaches the emulated device (the test stand-in of validation/nccl,
-       * which plays NCCL on MPI) takes mem=emu; loading it is local */
-      const dlops_gpu_plugin *p = NULL;
-      int pe = dlops_gpu_plugin_get(ctx, &p);
-      DLOPS_CHECK(!pe && p->nccl_on_emu, ctx, DLOPS_ERR_ARG,
-                  "comm=nccl needs real device memory (NCCL cannot reach the emulated device): use comm=mpi or "
-                  "comm=rma with mem=emu");
-    }
-  } else if (ctx->mem == DLOPS_MEM_DEVICE) {
-#ifdef DLOPS_HAVE_CUDA
-    DLOPS_CALL(device_space(ctx));
-#else
-    return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,
-                       "mem=device needs a CUDA build of dlops: reconfigure with -DDLOPS_ENABLE_CUDA=ON");
-#endif
+  const memspace_entry *ms = &memspaces[f.space];
+  DLOPS_CHECK(ms->compiled, ctx, DLOPS_ERR_UNSUPPORTED, "mem=%s (%s) is not built into this dlops: %s",
+              dlops_spec_mem_names[f.space], ms->what, ms->how_to_enable);
+  if (ctx->emu && ctx->backend == DLOPS_BACKEND_NCCL) {
+    /* only a plugin whose NCCL reaches the emulated device (the test stand-in of validation/nccl,
+     * which plays NCCL on MPI) takes mem=emu; loading it is local */
+    const dlops_gpu_plugin *p = NULL;
+    int pe = dlops_gpu_plugin_get(ctx, &p);
+    DLOPS_CHECK(!pe && p->nccl_on_emu, ctx, DLOPS_ERR_ARG,
+                "comm=nccl needs real device memory (NCCL cannot reach the emulated device): use comm=mpi or "
+                "comm=rma with mem=emu");
   }
-  snprintf(ctx->spec, sizeof ctx->spec, "comm=%s mem=%s%s%s%s%s", dlops_spec_backend_names[ctx->backend], dlops_spec_mem_names[ctx->emu ? 2 : ctx->mem],
+  /* the space the spec names, besides host memory (made with the others after the agreement) */
+  if (f.space != DLOPS_SPEC_MEM_HOST) DLOPS_CALL(ms->create(ctx, &ctx->mems[DLOPS_MEM_DEVICE]));
+  snprintf(ctx->spec, sizeof ctx->spec, "comm=%s mem=%s%s%s%s%s", dlops_spec_backend_names[ctx->backend],
+           dlops_spec_mem_names[f.space],
            ctx->backend == DLOPS_BACKEND_RMA ? " sync=" : "",
            ctx->backend == DLOPS_BACKEND_RMA ? dlops_spec_sync_names[ctx->sync] : "",
            ctx->stage_always ? " stage=always" : ctx->stage_never ? " stage=never" : "",
@@ -326,11 +349,8 @@ int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
                         "on every rank", ctx->spec);
   }
   if (!err) {
-    /* the memory spaces (local; agreed below with the backend) */
-    err = dlops_mem_create(ctx, &dlops_mem_host_ops, &ctx->mems[DLOPS_MEM_HOST]);
-#ifdef DLOPS_HAVE_EMU
-    if (!err && ctx->emu) err = dlops_mem_create(ctx, &dlops_mem_emu_ops, &ctx->mems[DLOPS_MEM_DEVICE]);
-#endif
+    /* host memory (local; agreed below with the backend); the spec's space exists already */
+    err = memspaces[DLOPS_SPEC_MEM_HOST].create(ctx, &ctx->mems[DLOPS_MEM_HOST]);
   }
   if (!err) {
     /* Backend communicator on its own duplicate, so backend traffic never mixes with metadata. */

@@ -7,11 +7,10 @@
 #include "error.h"
 #include "spec.h"
 
-/* The backends, as listed in backends.def (the spec parser's indices). */
+/* The backends, as listed in registry.def (the spec parser's indices). */
 typedef enum {
 #define DLOPS_BACKEND(id, name) DLOPS_BACKEND_##id = DLOPS_SPEC_BACKEND_##id,
-#include "backends.def"
-#undef DLOPS_BACKEND
+#include "registry.def"
   DLOPS_NUM_BACKENDS = DLOPS_SPEC_NUM_BACKENDS
 } dlops_backend_id;
 typedef enum { DLOPS_SYNC_FENCE = 0, DLOPS_SYNC_PSCW = 1, DLOPS_SYNC_LOCK_ALL = 2 } dlops_rma_sync;

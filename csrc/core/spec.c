@@ -13,10 +13,12 @@
 
 const char *const dlops_spec_backend_names[DLOPS_SPEC_NUM_BACKENDS] = {
 #define DLOPS_BACKEND(id, name) name,
-#include "backends.def"
-#undef DLOPS_BACKEND
+#include "registry.def"
 };
-const char *const dlops_spec_mem_names[3] = {"host", "device", "emu"};
+const char *const dlops_spec_mem_names[DLOPS_SPEC_NUM_MEMSPACES] = {
+#define DLOPS_MEMSPACE(id, name) name,
+#include "registry.def"
+};
 const char *const dlops_spec_sync_names[3] = {"fence", "pscw", "lock_all"};
 static const char *const key_names[] = {"comm", "mem", "sync", "log", "errors", "stage", "deterministic"};
 static const unsigned key_bits[] = {DLOPS_SPEC_COMM,   DLOPS_SPEC_MEM,   DLOPS_SPEC_SYNC,         DLOPS_SPEC_LOG,
@@ -149,9 +151,10 @@ int dlops_spec_parse(const char *spec, dlops_spec_fields *out, char *errbuf, siz
         break;
       case 1: /* mem */
         if (span_is(val, "gpu") || span_is(val, "cuda")) val = (span){"device", 6}; /* what people type */
-        e = lookup(key, val, dlops_spec_mem_names, 3, &v, errbuf, errlen);
-        f->emu = v == 2;
-        f->mem = v == 0 ? 0 : 1;
+        e = lookup(key, val, dlops_spec_mem_names, DLOPS_SPEC_NUM_MEMSPACES, &v, errbuf, errlen);
+        f->space = v;
+        f->emu = v == DLOPS_SPEC_MEM_EMU;
+        f->mem = v != DLOPS_SPEC_MEM_HOST;
         break;
       case 2: e = lookup(key, val, dlops_spec_sync_names, 3, &f->sync, errbuf, errlen); break;
       case 3: /* log */
@@ -179,8 +182,11 @@ int dlops_spec_parse(const char *spec, dlops_spec_fields *out, char *errbuf, siz
     }
     f->deterministic = env && !strcmp(env, "1");
   }
-  if (f->backend == DLOPS_SPEC_BACKEND_NCCL && !(f->given & DLOPS_SPEC_MEM)) f->mem = 1; /* nccl: device memory by default */
-  if (f->backend == 2 && f->mem == 0)
+  if (f->backend == DLOPS_SPEC_BACKEND_NCCL && !(f->given & DLOPS_SPEC_MEM)) { /* nccl: device memory by default */
+    f->mem = 1;
+    f->space = DLOPS_SPEC_MEM_DEVICE;
+  }
+  if (f->backend == DLOPS_SPEC_BACKEND_NCCL && f->mem == 0)
     return fail(errbuf, errlen, "comm=nccl works on device memory only: drop mem=host or use comm=mpi");
   return DLOPS_SUCCESS;
 }

@@ -21,12 +21,17 @@ enum {
   DLOPS_SPEC_DETERMINISTIC = 1 << 6
 };
 
-/* Backend indices, in the order of backends.def (ctx_impl.h's dlops_backend_id has the same values). */
+/* Backend and memory-space indices, in the order of registry.def (ctx_impl.h's dlops_backend_id
+ * has the same values). */
 enum {
 #define DLOPS_BACKEND(id, name) DLOPS_SPEC_BACKEND_##id,
-#include "backends.def"
-#undef DLOPS_BACKEND
+#include "registry.def"
   DLOPS_SPEC_NUM_BACKENDS
+};
+enum {
+#define DLOPS_MEMSPACE(id, name) DLOPS_SPEC_MEM_##id,
+#include "registry.def"
+  DLOPS_SPEC_NUM_MEMSPACES
 };
 
 /* Index values, the same as ctx_impl.h's enums: backend as above (0 mpi, 1 rma, 2 nccl); mem 0 host,
@@ -35,6 +40,7 @@ typedef struct {
   int backend;        /* comm= (default mpi) */
   int mem;            /* mem= (default host; device when comm=nccl and mem= is not given) */
   int emu;            /* mem=emu */
+  int space;          /* the memory space's index in registry.def (DLOPS_SPEC_MEM_*; host by default) */
   int stage;          /* stage= 0 auto (default), 1 always, 2 never */
   int sync;           /* sync= (default lock_all) */
   int log;            /* log=1 (default 0) */
@@ -46,7 +52,7 @@ typedef struct {
 
 /* Names, indexed as above (for messages and the canonical spec). */
 DLOPS_INTERN extern const char *const dlops_spec_backend_names[DLOPS_SPEC_NUM_BACKENDS];
-DLOPS_INTERN extern const char *const dlops_spec_mem_names[3];
+DLOPS_INTERN extern const char *const dlops_spec_mem_names[DLOPS_SPEC_NUM_MEMSPACES];
 DLOPS_INTERN extern const char *const dlops_spec_sync_names[3];
 
 /** Parse spec (NULL or "" gives the defaults) into *out. Tokens are separated by spaces, tabs,

@@ -51,12 +51,22 @@ static void *dev_alloc(size_t bytes) {
   void *d = NULL;
   cudaError_t e = cudaMalloc(&d, bytes ? bytes : 1);
   T_CHECK(e == cudaSuccess, "cudaMalloc(%zu): %s", bytes, cudaGetErrorString(e));
-  if (e == cudaSuccess) cudaMemset(d, 0xff, bytes ? bytes : 1);
+  if (e == cudaSuccess) {
+    cudaMemset(d, 0xff, bytes ? bytes : 1);
+    /* cudaMemset is asynchronous (legacy default stream), and the context's stream, on which NCCL
+     * runs, is non-blocking: without this wait the fill may land after NCCL has written d */
+    T_CHECK(cudaStreamSynchronize(0) == cudaSuccess, "fill on the device");
+  }
   return e == cudaSuccess ? d : NULL;
 }
 
 static void h2d(void *d, const void *h, size_t bytes) {
-  if (bytes && d) T_CHECK(cudaMemcpy(d, h, bytes, cudaMemcpyHostToDevice) == cudaSuccess, "copy to device");
+  if (bytes && d) {
+    T_CHECK(cudaMemcpy(d, h, bytes, cudaMemcpyHostToDevice) == cudaSuccess, "copy to device");
+    /* from pageable memory cudaMemcpy may return before the data reaches d; NCCL reads it on the
+     * context's non-blocking stream, which does not wait for the legacy default stream */
+    T_CHECK(cudaStreamSynchronize(0) == cudaSuccess, "copy to device (wait)");
+  }
 }
 
 static void d2h(void *h, const void *d, size_t bytes) {

@@ -111,6 +111,11 @@ function(dlops_add_mpi_tests)
         dlops_add_mpi_test(NAME ${T_NAME} TARGET ${T_TARGET} NP ${np} BACKEND ${b} ARGS ${T_ARGS} VARIANT dev
                            SPEC mem=device LABELS ${T_LABELS} device GPU ${to})
       endif()
+      # ... and through NCCL on it at NP 1 (one GPU): the shared stream of kernels and collectives
+      if(T_EMU AND DLOPS_ENABLE_NCCL AND b STREQUAL "mpi" AND np EQUAL 1 AND NOT "examples" IN_LIST T_LABELS)
+        dlops_add_mpi_test(NAME ${T_NAME} TARGET ${T_TARGET} NP ${np} BACKEND nccl ARGS ${T_ARGS} VARIANT dev
+                           SPEC mem=device LABELS ${T_LABELS} device GPU ${to})
+      endif()
     endforeach()
   endforeach()
 endfunction()

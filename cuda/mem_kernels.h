@@ -62,7 +62,7 @@ DLOPS_CUDA_INTERN cudaError_t dlops_cu_dot(dlops_dtype t, int64_t n, const void 
 DLOPS_CUDA_INTERN cudaError_t dlops_cu_norm(dlops_dtype t, int64_t n, const void *x, double ord, double *out,
                                             double *part, cudaStream_t s);
 DLOPS_CUDA_INTERN cudaError_t dlops_cu_random(dlops_dtype t, const dlops_cu_rand_geom *r, void *x, cudaStream_t s);
-/** nel elements of es bytes (any es; 4, 8 and 16 move as one word). */
+/** nel elements of es bytes (any es; 4 and 8 move as one word, 16 as two 8-byte words). */
 DLOPS_CUDA_INTERN cudaError_t dlops_cu_strided(size_t es, const dlops_cu_strided_geom *g, int64_t nel, void *dst,
                                                const void *src, cudaStream_t s);
 /** Elements [lo, hi) of y = the stencil sum of mem.h (terms' programs and geometry are read on

@@ -93,10 +93,21 @@ static int usable(dlops_comm *c) {
                      im->aborted != ncclSuccess ? ncclGetErrorString(im->aborted) : "it was never set up");
 }
 
+/* Seconds a wait may last before the communicator is aborted (DLOPS_NCCL_TIMEOUT; unset or 0:
+ * no limit). NCCL passes one rank's abort to the others on network transports only: on one node
+ * (NVLink, peer-to-peer, shared memory) the peers of a rank that failed alone would wait for ever.
+ * Off by default, because a rank may legitimately wait long for a peer that is still computing. */
+static double wait_limit(void) {
+  const char *e = getenv("DLOPS_NCCL_TIMEOUT");
+  double v = e && e[0] ? atof(e) : 0.0;
+  return v > 0.0 ? v : 0.0;
+}
+
 /* Wait for ev (or, NULL, for the whole stream) while polling the communicator's asynchronous
- * error; an error aborts the communicator. Local. */
+ * error; an error, or a wait longer than DLOPS_NCCL_TIMEOUT, aborts the communicator. Local. */
 static int wait_polling(dlops_comm *c, cudaEvent_t ev) {
   nccl_impl *im = c->impl;
+  const double limit = wait_limit(), t0 = MPI_Wtime();
   for (;;) {
     cudaError_t e = ev ? cudaEventQuery(ev) : cudaStreamQuery(im->stream);
     ncclResult_t st = ncclSuccess;
@@ -113,6 +124,15 @@ static int wait_polling(dlops_comm *c, cudaEvent_t ev) {
       return err;
     }
     if (e == cudaSuccess) return DLOPS_SUCCESS;
+    if (e == cudaErrorNotReady && limit > 0.0 && MPI_Wtime() - t0 > limit) {
+      int err = DLOPS_ERROR(c->ctx, DLOPS_ERR_NCCL,
+                            "an NCCL operation did not complete within DLOPS_NCCL_TIMEOUT = %g s (a peer failed or "
+                            "never joined it); the communicator is now aborted", limit);
+      nccl_abort(c, ncclInternalError);
+      (void)cudaStreamSynchronize(im->stream);
+      (void)cudaGetLastError();
+      return err;
+    }
     if (e != cudaErrorNotReady) {
       int err = dlops_error_cuda(c->ctx, e, __FILE__, __LINE__, __func__, ev ? "cudaEventQuery" : "cudaStreamQuery");
       nccl_abort(c, ncclUnhandledCudaError);

@@ -164,7 +164,7 @@ int dlops_backends_describe(char *buf, size_t len) {
   if (used < len)
     used += (size_t)snprintf(buf + used, len - used,
                              "other keys: sync=fence|pscw|lock_all (rma), "
-                             "log=0|1, errors=return|abort, stage=auto|always|never (device buffers and two-sided MPI: auto "
+                             "log=0|1, errors=return|abort, deterministic=0|1, stage=auto|always|never (device buffers and two-sided MPI: auto "
                              "hands them to MPI when it says it is CUDA-aware, always stages them through host memory, "
                              "never hands them to MPI unconditionally, for a CUDA-aware MPI that cannot say so)\n");
 #ifdef DLOPS_HAVE_CUDA
@@ -218,8 +218,8 @@ static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
     /* only a plugin whose NCCL reaches the emulated device (the test stand-in of validation/nccl,
      * which plays NCCL on MPI) takes mem=emu; loading it is local */
     const dlops_gpu_plugin *p = NULL;
-    int pe = dlops_gpu_plugin_get(ctx, &p);
-    DLOPS_CHECK(!pe && p->nccl_on_emu, ctx, DLOPS_ERR_ARG,
+    DLOPS_CALL(dlops_gpu_plugin_get(ctx, &p)); /* unsupported, with the loader's reason */
+    DLOPS_CHECK(p->nccl_on_emu, ctx, DLOPS_ERR_ARG,
                 "comm=nccl needs real device memory (NCCL cannot reach the emulated device): use comm=mpi or "
                 "comm=rma with mem=emu");
   }

@@ -262,11 +262,7 @@ static int c_strided(dlops_mem *m, size_t es, const dlops_mem_strided *s, void *
 /* ---------------------------------------------------------------- operator kernels */
 static int c_stencil(dlops_mem *m, dlops_dtype t, int nterm, const dlops_stencil_term *terms, int64_t n, int64_t lo,
                      int64_t hi, void *y) {
-  if (nterm < 1 || nterm > DLOPS_STENCIL_MAXTERM)
-    return DLOPS_ERROR(m->ctx, DLOPS_ERR_INTERNAL, "stencil: %d terms (1 to %d)", nterm, DLOPS_STENCIL_MAXTERM);
-  if (lo < 0 || hi > n || lo > hi)
-    return DLOPS_ERROR(m->ctx, DLOPS_ERR_INTERNAL, "stencil: range [%lld, %lld) of %lld elements", (long long)lo,
-                       (long long)hi, (long long)n);
+  DLOPS_CALL(dlops_mem_stencil_check(m, nterm, n, lo, hi));
   const int dbl = t == DLOPS_F64 || t == DLOPS_C128;
   return launched(m, dlops_cu_stencil(dbl, is_complex(t), nterm, terms, lo, hi, y, Q(m)), "stencil kernel");
 }

@@ -274,8 +274,7 @@ static int e_strided(dlops_mem *m, size_t es, const dlops_mem_strided *s, void *
 /* ---------------------------------------------------------------- operator kernels */
 static int e_stencil(dlops_mem *m, dlops_dtype t, int nterm, const dlops_stencil_term *terms, int64_t n, int64_t lo,
                      int64_t hi, void *y) {
-  if (nterm < 1 || nterm > DLOPS_STENCIL_MAXTERM)
-    return DLOPS_ERROR(m->ctx, DLOPS_ERR_INTERNAL, "stencil: %d terms (1 to %d)", nterm, DLOPS_STENCIL_MAXTERM);
+  DLOPS_CALL(dlops_mem_stencil_check(m, nterm, n, lo, hi));
   region reg[2 * DLOPS_STENCIL_MAXTERM + 1];
   int nr = 0;
   for (int k = 0; k < nterm; k++) { /* an input given twice is opened twice: harmless */

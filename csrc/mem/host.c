@@ -1063,11 +1063,7 @@ DEFINE_STENCIL(double, d)
 
 static int h_stencil(dlops_mem *m, dlops_dtype t, int nterm, const dlops_stencil_term *terms, int64_t n, int64_t lo,
                      int64_t hi, void *y) {
-  if (nterm < 1 || nterm > DLOPS_STENCIL_MAXTERM)
-    return DLOPS_ERROR(m->ctx, DLOPS_ERR_INTERNAL, "stencil: %d terms (1 to %d)", nterm, DLOPS_STENCIL_MAXTERM);
-  if (lo < 0 || hi > n || lo > hi)
-    return DLOPS_ERROR(m->ctx, DLOPS_ERR_INTERNAL, "stencil: range [%lld, %lld) of %lld elements", (long long)lo,
-                       (long long)hi, (long long)n);
+  DLOPS_CALL(dlops_mem_stencil_check(m, nterm, n, lo, hi));
   const int c = is_complex(t);
   switch (t) {
     case DLOPS_F32:

@@ -165,6 +165,17 @@ struct dlops_mem_s {
   void *impl;             /* the table's own state (init/fini), NULL otherwise */
 };
 
+/** The arguments every table's stencil entry checks before it runs (an internal error: the
+ *  operators build them): 1..DLOPS_STENCIL_MAXTERM terms, and a range [lo, hi) inside n. */
+static inline int dlops_mem_stencil_check(dlops_mem *m, int nterm, int64_t n, int64_t lo, int64_t hi) {
+  if (nterm < 1 || nterm > DLOPS_STENCIL_MAXTERM)
+    return DLOPS_ERROR(m->ctx, DLOPS_ERR_INTERNAL, "stencil: %d terms (1 to %d)", nterm, DLOPS_STENCIL_MAXTERM);
+  if (lo < 0 || hi > n || lo > hi)
+    return DLOPS_ERROR(m->ctx, DLOPS_ERR_INTERNAL, "stencil: range [%lld, %lld) of %lld elements", (long long)lo,
+                       (long long)hi, (long long)n);
+  return DLOPS_SUCCESS;
+}
+
 /* ---- tables ---- */
 DLOPS_INTERN extern const dlops_mem_ops dlops_mem_host_ops;
 #ifdef DLOPS_HAVE_EMU

@@ -10,6 +10,7 @@
 
 #include "core/ctx_impl.h"
 #include "../../cuda/mem_elems.h"
+#include "stencil_progs.h"
 
 static dlops_mem *hm;
 
@@ -28,34 +29,7 @@ static void same(const char *what, dlops_dtype t, const void *got, const void *w
           dlops_dtype_name(t));
 }
 
-/* ---- stencils (the programs of test_gpu_mem_table.c) */
-static void stmt(dlops_stencil_prog *p, int64_t lo, int64_t hi, int mode, int expr, int d0, int d1, int d2, int d3) {
-  dlops_stencil_stmt *s = &p->st[p->nst++];
-  s->lo = lo, s->hi = hi, s->mode = mode, s->expr = expr;
-  s->d[0] = d0, s->d[1] = d1, s->d[2] = d2, s->d[3] = d3;
-}
-static void prog_first(dlops_stencil_prog *p, int64_t n, double h) {
-  memset(p, 0, sizeof *p);
-  p->n = n, p->scale = h;
-  stmt(p, 0, 1, DLOPS_ST_SET, DLOPS_E_DIFF, 1, 0, 0, 0);
-  stmt(p, 1, n - 1, DLOPS_ST_SET, DLOPS_E_HALFDIFF, 1, -1, 0, 0);
-  stmt(p, n - 1, n, DLOPS_ST_SET, DLOPS_E_DIFF, 0, -1, 0, 0);
-}
-static void prog_mixed(dlops_stencil_prog *p, int64_t n, double h, int set) {
-  memset(p, 0, sizeof *p);
-  p->n = n, p->scale = h;
-  stmt(p, 1, n - 1, set ? DLOPS_ST_SET : DLOPS_ST_ADD, DLOPS_E_SD, -1, 0, 1, 0);
-  stmt(p, 2, n - 2, DLOPS_ST_ADD, DLOPS_E_C5, -2, -1, 1, 2);
-  stmt(p, 0, 1, DLOPS_ST_ADD, DLOPS_E_TWO, 0, 0, 0, 0);
-  stmt(p, n - 1, n, DLOPS_ST_SUB, DLOPS_E_HALF, 0, 0, 0, 0);
-  stmt(p, 0, n, DLOPS_ST_ADD, DLOPS_E_DIV12, 0, 0, 0, 0);
-  stmt(p, 1, n, DLOPS_ST_SUB, DLOPS_E_TWOTHIRD, -1, 0, 0, 0);
-  stmt(p, 0, n - 1, DLOPS_ST_ADD, DLOPS_E_AHALFB, 0, 1, 0, 0);
-  stmt(p, 0, n - 1, DLOPS_ST_SUB, DLOPS_E_HALFAB, 1, 0, 0, 0);
-  stmt(p, 1, n, DLOPS_ST_ADD, DLOPS_E_HALFSUB, 0, -1, 0, 0);
-  stmt(p, 0, n, DLOPS_ST_ADD, DLOPS_E_X, 0, 0, 0, 0);
-}
-
+/* ---- stencils (programs: stencil_progs.h) */
 /* The host table over [0, total) against the element function over [lo, total) then [0, lo). */
 static void stencil_case(const char *what, dlops_dtype t, int nterm, const dlops_stencil_term *terms, int64_t total) {
   const size_t bytes = (size_t)total * esz(t);

@@ -9,5 +9,7 @@
 #include "dlops/op.h"
 #include "dlops/solver.h"
 #include "dlops/dense.h"
+#include "dlops/signal.h"
+#include "dlops/seismic.h"
 
 #endif

@@ -1,23 +1,20 @@
-/* libFuzzer target: the .npz reader of the examples (examples/c/npz.c): zip central directory,
- * local headers and the member's .npy header, all from a byte buffer. On success every pointer
- * it returns must lie inside the input. */
-#include "../examples/c/npz.c"
-
-#include <stdlib.h>
+/* libFuzzer target: the library's .npz reader (csrc/darray/npz.c, npz_parse.h) compiled here
+ * without MPI: zip end-of-central-directory (and ZIP64) records, central directory entries,
+ * local headers, stored and deflated members with their CRC-32, then the member's .npy header
+ * (dlops_npy_parse_header). Any input must be answered with a code and a terminated message;
+ * every member found must lie inside the input. */
+#define DLOPS_NPY_PARSE_ONLY
+#include "../csrc/darray/npy.c"
+#define DLOPS_NPZ_PARSE_ONLY
+#include "../csrc/darray/npz.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check_array(const npz_array *a, const unsigned char *lo, size_t n) {
-  if (a->ndim < 0 || a->ndim > NPZ_MAX_NDIM || a->itemsize == 0 || a->count < 0) abort();
-  if (!memchr(a->descr, '\0', sizeof a->descr)) abort();
-  if (a->data < lo || a->data > lo + n) abort();
-  if ((uint64_t)a->count * a->itemsize > (uint64_t)(lo + n - a->data)) abort();
-  /* touch the first and last byte: ASan reports if they are outside the buffer */
-  if (a->count > 0) {
-    volatile unsigned char f = a->data[0], l = a->data[(size_t)a->count * a->itemsize - 1];
-    (void)f;
-    (void)l;
-  }
+static void check_msg(int e, const char *msg, size_t len) {
+  if (e != DLOPS_SUCCESS && e != DLOPS_ERR_IO && e != DLOPS_ERR_UNSUPPORTED && e != DLOPS_ERR_ARG &&
+      e != DLOPS_ERR_MEM)
+    abort();
+  if (e && (!memchr(msg, '\0', len) || msg[0] == '\0')) abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -25,23 +22,41 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   unsigned char *z = malloc(size ? size : 1);
   if (!z) return 0;
   if (size) memcpy(z, data, size);
-  char why[200];
-  static const char *const names[] = {"model.npy", "a.npy", ""};
+  char msg[256];
+  static const char *const names[] = {"model", "model.npy", "a"};
   for (int k = 0; k < 3; k++) {
-    const unsigned char *m = NULL;
-    size_t len = 0;
-    memset(why, 'x', sizeof why);
-    if (npz_find(z, size, names[k], &m, &len, why, sizeof why) == 0) {
-      if (m < z || m > z + size || len > (size_t)(z + size - m)) abort();
-      npz_array a;
-      if (npz_parse_npy(m, len, &a, why, sizeof why) == 0) check_array(&a, m, len);
-    } else if (!memchr(why, '\0', sizeof why)) {
-      abort();
+    dlops_npz_entry e;
+    memset(msg, 'x', sizeof msg);
+    int r = dlops_npz_find(z, size, names[k], &e, msg, sizeof msg);
+    check_msg(r, msg, sizeof msg);
+    if (r) continue;
+    if (e.name < z || e.name_len > (size_t)(z + size - e.name)) abort();
+    if (e.usize > ((uint64_t)1 << 24)) continue; /* a claimed size the input cannot back up: skip */
+    unsigned char *m = malloc(e.usize ? (size_t)e.usize : 1);
+    if (!m) continue;
+    memset(msg, 'x', sizeof msg);
+    r = dlops_npz_extract(z, size, &e, m, msg, sizeof msg);
+    check_msg(r, msg, sizeof msg);
+    if (!r) {
+      dlops_npy_header h;
+      memset(msg, 'x', sizeof msg);
+      r = dlops_npy_parse_header(m, (size_t)e.usize, &h, msg, sizeof msg);
+      check_msg(r, msg, sizeof msg);
+      if (!r && (h.header_len < 10 || h.header_len > (int64_t)e.usize)) abort();
     }
+    free(m);
   }
-  /* the input as a bare .npy file too */
-  npz_array a;
-  if (npz_parse_npy(z, size, &a, why, sizeof why) == 0) check_array(&a, z, size);
+  /* every central-directory entry, as the member listing walks them */
+  uint64_t cd, count;
+  memset(msg, 'x', sizeof msg);
+  int r = dlops_npz_directory(z, size, &cd, &count, msg, sizeof msg);
+  check_msg(r, msg, sizeof msg);
+  for (uint64_t k = 0; !r && k < count; k++) {
+    dlops_npz_entry e;
+    r = dlops_npz_entry_next(z, size, &cd, &e, msg, sizeof msg);
+    check_msg(r, msg, sizeof msg);
+    if (!r && (e.name < z || e.name_len > (size_t)(z + size - e.name))) abort();
+  }
   free(z);
   return 0;
 }

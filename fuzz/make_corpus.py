@@ -98,11 +98,20 @@ def npz_corpus(d):
     for cut in (10, len(whole) // 2, len(whole) - 5):
         write(d, "cut_%03d.npz" % cut, whole[:cut])
     write(d, "bare.npy", model)
+    # ZIP64 records (zip64 extra fields and end records), as large archives have them
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as z:
+        with z.open("model.npy", "w", force_zip64=True) as f:
+            f.write(model)
+    write(d, "zip64_local.npz", buf.getvalue())
     try:
         import numpy as np  # optional
         buf = io.BytesIO()
         np.savez(buf, model=np.arange(6.0).reshape(2, 3), a=np.arange(4, dtype=np.float32))
         write(d, "numpy_savez.npz", buf.getvalue())
+        buf = io.BytesIO()
+        np.savez_compressed(buf, model=np.arange(6.0).reshape(2, 3), a=np.arange(4, dtype=np.complex64))
+        write(d, "numpy_savez_compressed.npz", buf.getvalue())
     except Exception:  # numpy absent: the hand-made archives above suffice
         pass
 

@@ -35,6 +35,12 @@ module dlops_c
       import :: c_ptr
       type(c_ptr) :: rc
     end function c_last_error
+    ! base.h: int dlops_print_error(int code)
+    function c_print_error(code) bind(C, name='dlops_print_error') result(rc)
+      import :: c_int
+      integer(c_int), value :: code
+      integer(c_int) :: rc
+    end function c_print_error
     ! ctx.h: int dlops_ctx_create_f(MPI_Fint fcomm, const char *spec, dlops_ctx *ctx)
     function c_ctx_create_f(fcomm, spec, ctx) bind(C, name='dlops_ctx_create_f') result(rc)
       import :: c_char, c_int, dlops_ctx
@@ -522,6 +528,34 @@ module dlops_c
       type(dlops_darray), intent(inout) :: x
       integer(c_int) :: rc
     end function c_darray_read_npy
+    ! darray.h: int dlops_darray_read_npz(dlops_ctx ctx, const char *path, const char *member, int axis,
+    !   dlops_partition partition, dlops_darray *x)
+    function c_darray_read_npz(ctx, path, member, axis, partition, x) bind(C, &
+         name='dlops_darray_read_npz') result(rc)
+      import :: c_char, c_int, c_ptr, dlops_darray
+      type(c_ptr), value :: ctx
+      character(kind=c_char), intent(in) :: path(*)
+      character(kind=c_char), intent(in) :: member(*)
+      integer(c_int), value :: axis
+      integer(c_int), value :: partition
+      type(dlops_darray), intent(inout) :: x
+      integer(c_int) :: rc
+    end function c_darray_read_npz
+    ! darray.h: int dlops_npz_get_num_members(const char *path, int *count)
+    function c_npz_get_num_members(path, count) bind(C, name='dlops_npz_get_num_members') result(rc)
+      import :: c_char, c_int
+      character(kind=c_char), intent(in) :: path(*)
+      integer(c_int), intent(out) :: count
+      integer(c_int) :: rc
+    end function c_npz_get_num_members
+    ! darray.h: int dlops_npz_get_member_name(const char *path, int index, const char **name)
+    function c_npz_get_member_name(path, index, name) bind(C, name='dlops_npz_get_member_name') result(rc)
+      import :: c_char, c_int, c_ptr
+      character(kind=c_char), intent(in) :: path(*)
+      integer(c_int), value :: index
+      type(c_ptr), intent(out) :: name
+      integer(c_int) :: rc
+    end function c_npz_get_member_name
     ! dense.h: int dlops_ceil_block(int64_t n, int q, int t, int64_t *start, int64_t *len)
     function c_ceil_block(n, q, t, start, len) bind(C, name='dlops_ceil_block') result(rc)
       import :: c_int, c_int64_t
@@ -718,6 +752,14 @@ module dlops_c
       integer(c_int), intent(out) :: dtype
       integer(c_int) :: rc
     end function c_op_get_dtype
+    ! op.h: int dlops_op_get_dtypes(dlops_op A, dlops_dtype *domain, dlops_dtype *range)
+    function c_op_get_dtypes(A, domain, range) bind(C, name='dlops_op_get_dtypes') result(rc)
+      import :: c_int, c_ptr
+      type(c_ptr), value :: A
+      integer(c_int), intent(out) :: domain
+      integer(c_int), intent(out) :: range
+      integer(c_int) :: rc
+    end function c_op_get_dtypes
     ! op.h: int dlops_op_get_ctx(dlops_op A, dlops_ctx *ctx)
     function c_op_get_ctx(A, ctx) bind(C, name='dlops_op_get_ctx') result(rc)
       import :: c_int, c_ptr, dlops_ctx
@@ -1052,6 +1094,66 @@ module dlops_c
       type(dlops_op), intent(inout) :: A
       integer(c_int) :: rc
     end function c_op_create_halo
+    ! seismic.h: int dlops_op_create_kirchhoff(dlops_ctx ctx, int64_t nx, double x0, double dx, int64_t nz,
+    !   double z0, double dz, int64_t nt, double dt, int64_t ns, const double *srcs, int64_t nr, const double
+    !   *recs, double vel, int nwav, const double *wav, int wavcenter, dlops_dtype dtype, dlops_op *A)
+    function c_op_create_kirchhoff(ctx, nx, x0, dx, nz, z0, dz, nt, dt, ns, srcs, nr, recs, vel, nwav, wav, &
+         wavcenter, dtype, A) bind(C, name='dlops_op_create_kirchhoff') result(rc)
+      import :: c_double, c_int, c_int64_t, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int64_t), value :: nx
+      real(c_double), value :: x0
+      real(c_double), value :: dx
+      integer(c_int64_t), value :: nz
+      real(c_double), value :: z0
+      real(c_double), value :: dz
+      integer(c_int64_t), value :: nt
+      real(c_double), value :: dt
+      integer(c_int64_t), value :: ns
+      real(c_double), intent(in) :: srcs(*)
+      integer(c_int64_t), value :: nr
+      real(c_double), intent(in) :: recs(*)
+      real(c_double), value :: vel
+      integer(c_int), value :: nwav
+      real(c_double), intent(in) :: wav(*)
+      integer(c_int), value :: wavcenter
+      integer(c_int), value :: dtype
+      type(dlops_op), intent(inout) :: A
+      integer(c_int) :: rc
+    end function c_op_create_kirchhoff
+    ! signal.h: int dlops_op_create_fredholm1(dlops_ctx ctx, int64_t nsl, int64_t nx, int64_t ny, int64_t nz,
+    !   const void *G, int saveGt, dlops_dtype dtype, dlops_op *A)
+    function c_op_create_fredholm1(ctx, nsl, nx, ny, nz, G, saveGt, dtype, A) bind(C, &
+         name='dlops_op_create_fredholm1') result(rc)
+      import :: c_int, c_int64_t, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int64_t), value :: nsl
+      integer(c_int64_t), value :: nx
+      integer(c_int64_t), value :: ny
+      integer(c_int64_t), value :: nz
+      type(c_ptr), value :: G
+      integer(c_int), value :: saveGt
+      integer(c_int), value :: dtype
+      type(dlops_op), intent(inout) :: A
+      integer(c_int) :: rc
+    end function c_op_create_fredholm1
+    ! signal.h: int dlops_op_create_mpi_fredholm1(dlops_ctx ctx, int64_t nsl_local, int64_t nx, int64_t ny,
+    !   int64_t nz, const void *G, int saveGt, dlops_partition partition, dlops_dtype dtype, dlops_op *A)
+    function c_op_create_mpi_fredholm1(ctx, nsl_local, nx, ny, nz, G, saveGt, partition, dtype, A) bind(C, &
+         name='dlops_op_create_mpi_fredholm1') result(rc)
+      import :: c_int, c_int64_t, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int64_t), value :: nsl_local
+      integer(c_int64_t), value :: nx
+      integer(c_int64_t), value :: ny
+      integer(c_int64_t), value :: nz
+      type(c_ptr), value :: G
+      integer(c_int), value :: saveGt
+      integer(c_int), value :: partition
+      integer(c_int), value :: dtype
+      type(dlops_op), intent(inout) :: A
+      integer(c_int) :: rc
+    end function c_op_create_mpi_fredholm1
     ! solver.h: const char *dlops_stop_reason_name(int reason)
     function c_stop_reason_name(reason) bind(C, name='dlops_stop_reason_name') result(rc)
       import :: c_int, c_ptr

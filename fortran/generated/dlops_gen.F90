@@ -23,21 +23,23 @@ module dlops_gen
   public :: dlops_darray_sync_broadcast, dlops_darray_copy, dlops_darray_conj
   public :: dlops_darray_pointwise_mult, dlops_darray_map, dlops_darray_fill_random
   public :: dlops_darray_multi_dot_end, dlops_darray_redistribute, dlops_darray_write_npy
-  public :: dlops_darray_read_npy, dlops_op_apply, dlops_op_apply_adjoint
+  public :: dlops_darray_read_npy, dlops_darray_read_npz, dlops_npz_get_num_members
+  public :: dlops_npz_get_member_name, dlops_op_apply, dlops_op_apply_adjoint
   public :: dlops_op_create_vecs, dlops_op_destroy, dlops_op_get_shape
-  public :: dlops_op_get_dtype, dlops_op_get_ctx, dlops_op_get_name
-  public :: dlops_op_create_product, dlops_op_create_sum, dlops_op_create_adjoint
-  public :: dlops_op_create_transpose, dlops_op_create_conj, dlops_op_create_power
-  public :: dlops_op_create_identity, dlops_op_create_zero, dlops_op_create_first_derivative
-  public :: dlops_op_create_second_derivative, dlops_op_create_poststack, dlops_wavelet_ricker
-  public :: dlops_op_create_blockdiag, dlops_op_create_stacked_blockdiag, dlops_op_create_vstack
-  public :: dlops_op_create_hstack, dlops_op_create_stacked_vstack, dlops_op_create_replicated
-  public :: dlops_stop_reason_name, dlops_solver_opts_default, dlops_solve_cg
-  public :: dlops_solve_cgls, dlops_solve_lsqr, dlops_solve_ista
-  public :: dlops_solve_fista, dlops_prox_create_l1, dlops_prox_create_l0
-  public :: dlops_prox_create_box, dlops_prox_l2_params_default, dlops_prox_create_l2
-  public :: dlops_prox_destroy, dlops_prox_value, dlops_prox_apply
-  public :: dlops_prox_grad, dlops_solve_proximal_gradient, dlops_solve_admm_l2
+  public :: dlops_op_get_dtype, dlops_op_get_dtypes, dlops_op_get_ctx
+  public :: dlops_op_get_name, dlops_op_create_product, dlops_op_create_sum
+  public :: dlops_op_create_adjoint, dlops_op_create_transpose, dlops_op_create_conj
+  public :: dlops_op_create_power, dlops_op_create_identity, dlops_op_create_zero
+  public :: dlops_op_create_first_derivative, dlops_op_create_second_derivative, dlops_op_create_poststack
+  public :: dlops_wavelet_ricker, dlops_op_create_blockdiag, dlops_op_create_stacked_blockdiag
+  public :: dlops_op_create_vstack, dlops_op_create_hstack, dlops_op_create_stacked_vstack
+  public :: dlops_op_create_replicated, dlops_op_create_kirchhoff, dlops_stop_reason_name
+  public :: dlops_solver_opts_default, dlops_solve_cg, dlops_solve_cgls
+  public :: dlops_solve_lsqr, dlops_solve_ista, dlops_solve_fista
+  public :: dlops_prox_create_l1, dlops_prox_create_l0, dlops_prox_create_box
+  public :: dlops_prox_l2_params_default, dlops_prox_create_l2, dlops_prox_destroy
+  public :: dlops_prox_value, dlops_prox_apply, dlops_prox_grad
+  public :: dlops_solve_proximal_gradient, dlops_solve_admm_l2
 
   interface dlops_darray_create_ext
     module procedure dlops_darray_create_ext_i8, dlops_darray_create_ext_i4
@@ -57,6 +59,9 @@ module dlops_gen
   interface dlops_op_create_poststack
     module procedure dlops_op_create_poststack_i8, dlops_op_create_poststack_i4
   end interface dlops_op_create_poststack
+  interface dlops_op_create_kirchhoff
+    module procedure dlops_op_create_kirchhoff_i8, dlops_op_create_kirchhoff_i4
+  end interface dlops_op_create_kirchhoff
 
 contains
 
@@ -481,6 +486,46 @@ contains
          'dlops_darray_read_npy', ierr)
   end subroutine dlops_darray_read_npy
 
+  !> dlops_darray_read_npz (darray.h)
+  subroutine dlops_darray_read_npz(ctx, path, member, axis, partition, x, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    character(len=*), intent(in) :: path
+    character(len=*), intent(in) :: member
+    integer, intent(in) :: axis
+    integer, intent(in) :: partition
+    type(dlops_darray), intent(inout) :: x
+    integer, intent(out), optional :: ierr
+    call f_check(c_darray_read_npz(ctx%ptr, f_cstr(path), f_cstr(member), int(axis, c_int), &
+         int(partition, c_int), x), 'dlops_darray_read_npz', ierr)
+  end subroutine dlops_darray_read_npz
+
+  !> dlops_npz_get_num_members (darray.h)
+  subroutine dlops_npz_get_num_members(path, count, ierr)
+    character(len=*), intent(in) :: path
+    integer, intent(out) :: count
+    integer, intent(out), optional :: ierr
+    integer(c_int) :: w_count
+    integer(c_int) :: w_rc
+    w_count = 0
+    w_rc = c_npz_get_num_members(f_cstr(path), w_count)
+    count = int(w_count)
+    call f_check(w_rc, 'dlops_npz_get_num_members', ierr)
+  end subroutine dlops_npz_get_num_members
+
+  !> dlops_npz_get_member_name (darray.h)
+  subroutine dlops_npz_get_member_name(path, index, name, ierr)
+    character(len=*), intent(in) :: path
+    integer, intent(in) :: index
+    character(len=:), allocatable, intent(out) :: name
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: w_name
+    integer(c_int) :: w_rc
+    w_name = c_null_ptr
+    w_rc = c_npz_get_member_name(f_cstr(path), int(index, c_int), w_name)
+    name = f_string(w_name)
+    call f_check(w_rc, 'dlops_npz_get_member_name', ierr)
+  end subroutine dlops_npz_get_member_name
+
   !> dlops_op_apply (op.h)
   subroutine dlops_op_apply(A, x, y, ierr)
     type(dlops_op), intent(in) :: A
@@ -538,6 +583,23 @@ contains
     dtype = int(w_dtype)
     call f_check(w_rc, 'dlops_op_get_dtype', ierr)
   end subroutine dlops_op_get_dtype
+
+  !> dlops_op_get_dtypes (op.h)
+  subroutine dlops_op_get_dtypes(A, domain, range, ierr)
+    type(dlops_op), intent(in) :: A
+    integer, intent(out) :: domain
+    integer, intent(out) :: range
+    integer, intent(out), optional :: ierr
+    integer(c_int) :: w_domain
+    integer(c_int) :: w_range
+    integer(c_int) :: w_rc
+    w_domain = 0
+    w_range = 0
+    w_rc = c_op_get_dtypes(A%ptr, w_domain, w_range)
+    domain = int(w_domain)
+    range = int(w_range)
+    call f_check(w_rc, 'dlops_op_get_dtypes', ierr)
+  end subroutine dlops_op_get_dtypes
 
   !> dlops_op_get_ctx (op.h)
   subroutine dlops_op_get_ctx(A, ctx, ierr)
@@ -826,6 +888,54 @@ contains
     call f_check(c_op_create_replicated(ctx%ptr, local%ptr, int(partition, c_int), A), &
          'dlops_op_create_replicated', ierr)
   end subroutine dlops_op_create_replicated
+
+  !> dlops_op_create_kirchhoff (seismic.h)
+  subroutine dlops_op_create_kirchhoff_i8(ctx, nx, x0, dx, nz, z0, dz, nt, dt, srcs, recs, vel, wav, &
+       wavcenter, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: nx
+    real(c_double), intent(in) :: x0
+    real(c_double), intent(in) :: dx
+    integer(c_int64_t), intent(in) :: nz
+    real(c_double), intent(in) :: z0
+    real(c_double), intent(in) :: dz
+    integer(c_int64_t), intent(in) :: nt
+    real(c_double), intent(in) :: dt
+    real(c_double), intent(in) :: srcs(:)
+    real(c_double), intent(in) :: recs(:)
+    real(c_double), intent(in) :: vel
+    real(c_double), intent(in) :: wav(:)
+    integer, intent(in) :: wavcenter
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_create_kirchhoff(ctx%ptr, nx, x0, dx, nz, z0, dz, nt, dt, int(size(srcs), c_int64_t), &
+         srcs, int(size(recs), c_int64_t), recs, vel, int(size(wav), c_int), wav, int(wavcenter, c_int), &
+         int(dtype, c_int), A), 'dlops_op_create_kirchhoff', ierr)
+  end subroutine dlops_op_create_kirchhoff_i8
+
+  subroutine dlops_op_create_kirchhoff_i4(ctx, nx, x0, dx, nz, z0, dz, nt, dt, srcs, recs, vel, wav, &
+       wavcenter, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: nx
+    real(c_double), intent(in) :: x0
+    real(c_double), intent(in) :: dx
+    integer, intent(in) :: nz
+    real(c_double), intent(in) :: z0
+    real(c_double), intent(in) :: dz
+    integer, intent(in) :: nt
+    real(c_double), intent(in) :: dt
+    real(c_double), intent(in) :: srcs(:)
+    real(c_double), intent(in) :: recs(:)
+    real(c_double), intent(in) :: vel
+    real(c_double), intent(in) :: wav(:)
+    integer, intent(in) :: wavcenter
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call dlops_op_create_kirchhoff_i8(ctx, int(nx, c_int64_t), x0, dx, int(nz, c_int64_t), z0, dz, &
+         int(nt, c_int64_t), dt, srcs, recs, vel, wav, wavcenter, dtype, A, ierr)
+  end subroutine dlops_op_create_kirchhoff_i4
 
   !> dlops_stop_reason_name (solver.h)
   function dlops_stop_reason_name(reason) result(s)

@@ -527,6 +527,53 @@ DLOPS_EXTERN int dlops_darray_write_npy(dlops_darray x, const char *path);
  *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_darray_read_npy(dlops_ctx ctx, const char *path, int axis, dlops_partition partition,
                                        dlops_darray *x);
+/** Read member `member` of an .npz archive (numpy's savez or savez_compressed: a zip archive of
+ *  .npy files) into a new array distributed along axis with the given partition, in the
+ *  context's default memory space. The member is matched by its name in the archive, else by
+ *  name + ".npy" (np.load's key: "model" finds "model.npy"). Members stored (zip method 0) and
+ *  deflated (method 8) are read, with ZIP64 sizes; the CRC-32 is checked. The member's .npy
+ *  header follows dlops_darray_read_npy's rules (dtype <f4 <f8 <c8 <c16, C order, 1 to 8
+ *  dimensions). Rank 0 reads the archive and extracts the member, which reaches the other ranks
+ *  by MPI_Bcast on the context's communicator (not in the communication counters), so the whole
+ *  member must fit in each rank's host memory. A BROADCAST partition gives every rank the whole
+ *  array. **Collective**. Memory spaces: host and device (device arrays are filled from the
+ *  host).
+ *  @param[in]  ctx        context
+ *  @param[in]  path       file path, the same on every rank
+ *  @param[in]  member     member name ("model" or "model.npy"), the same on every rank
+ *  @param[in]  axis       distributed axis of the new array (negative counts from the end)
+ *  @param[in]  partition  partition of the new array
+ *  @param[out] x          the new array
+ *  @return DLOPS_SUCCESS, or the same error on every rank: DLOPS_ERR_ARG (NULL ctx locally; NULL
+ *          x, NULL or empty path or member, ranks passing different paths or members, unknown
+ *          partition, axis out of range for the member, no member of that name: the message names
+ *          it); DLOPS_ERR_STATE (stale ctx locally); DLOPS_ERR_IO (missing, unreadable or not a
+ *          regular file; not a zip archive; truncated or corrupt archive, corrupt deflate data,
+ *          CRC mismatch; a member that is not .npy or is truncated); DLOPS_ERR_UNSUPPORTED (a
+ *          member of another dtype, big-endian, Fortran order, 0-d or over 8 dimensions; another
+ *          compression method, an encrypted member, a multi-disk archive; a big-endian host);
+ *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
+DLOPS_EXTERN int dlops_darray_read_npz(dlops_ctx ctx, const char *path, const char *member, int axis,
+                                       dlops_partition partition, dlops_darray *x);
+/** Number of members of an .npz (zip) archive. **Not collective**: any rank may call it (each
+ *  call reads the file). Memory spaces: none (host file access only).
+ *  @param[in]  path   file path
+ *  @param[out] count  number of members
+ *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL or empty path, NULL count); DLOPS_ERR_IO (missing,
+ *          unreadable, not a regular file, not a zip archive, corrupt central directory);
+ *          DLOPS_ERR_UNSUPPORTED (a multi-disk archive; over INT_MAX members); DLOPS_ERR_MEM. */
+DLOPS_EXTERN int dlops_npz_get_num_members(const char *path, int *count);
+/** Name of member index (0-based, in central-directory order) of an .npz archive, e.g.
+ *  "model.npy". The string is owned by the library and valid until the next call of this
+ *  function in the same thread (names longer than 1024 bytes are cut). **Not collective**.
+ *  Memory spaces: none (host file access only).
+ *  @param[in]  path   file path
+ *  @param[in]  index  member index, 0 <= index < dlops_npz_get_num_members
+ *  @param[out] name   the member's name
+ *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL or empty path, NULL name, index out of range);
+ *          DLOPS_ERR_IO (missing, unreadable, not a regular file, not a zip archive, corrupt
+ *          central directory); DLOPS_ERR_UNSUPPORTED (a multi-disk archive); DLOPS_ERR_MEM. */
+DLOPS_EXTERN int dlops_npz_get_member_name(const char *path, int index, const char **name);
 
 /** @} */
 

@@ -1095,10 +1095,11 @@ module dlops_c
       integer(c_int) :: rc
     end function c_op_create_halo
     ! seismic.h: int dlops_op_create_kirchhoff(dlops_ctx ctx, int64_t nx, double x0, double dx, int64_t nz,
-    !   double z0, double dz, int64_t nt, double dt, int64_t ns, const double *srcs, int64_t nr, const double
-    !   *recs, double vel, int nwav, const double *wav, int wavcenter, dlops_dtype dtype, dlops_op *A)
-    function c_op_create_kirchhoff(ctx, nx, x0, dx, nz, z0, dz, nt, dt, ns, srcs, nr, recs, vel, nwav, wav, &
-         wavcenter, dtype, A) bind(C, name='dlops_op_create_kirchhoff') result(rc)
+    !   double z0, double dz, int64_t nt, double dt, int64_t ns, const double *sx, const double *sz, int64_t
+    !   nr, const double *rx, const double *rz, double vel, int nwav, const double *wav, int wavcenter,
+    !   dlops_dtype dtype, dlops_op *A)
+    function c_op_create_kirchhoff(ctx, nx, x0, dx, nz, z0, dz, nt, dt, ns, sx, sz, nr, rx, rz, vel, nwav, &
+         wav, wavcenter, dtype, A) bind(C, name='dlops_op_create_kirchhoff') result(rc)
       import :: c_double, c_int, c_int64_t, c_ptr, dlops_op
       type(c_ptr), value :: ctx
       integer(c_int64_t), value :: nx
@@ -1110,9 +1111,11 @@ module dlops_c
       integer(c_int64_t), value :: nt
       real(c_double), value :: dt
       integer(c_int64_t), value :: ns
-      real(c_double), intent(in) :: srcs(*)
+      real(c_double), intent(in) :: sx(*)
+      real(c_double), intent(in) :: sz(*)
       integer(c_int64_t), value :: nr
-      real(c_double), intent(in) :: recs(*)
+      real(c_double), intent(in) :: rx(*)
+      real(c_double), intent(in) :: rz(*)
       real(c_double), value :: vel
       integer(c_int), value :: nwav
       real(c_double), intent(in) :: wav(*)
@@ -1121,6 +1124,38 @@ module dlops_c
       type(dlops_op), intent(inout) :: A
       integer(c_int) :: rc
     end function c_op_create_kirchhoff
+    ! signal.h: int dlops_op_create_fft(dlops_ctx ctx, int ndim, const int64_t *dims, int axis, int64_t nfft,
+    !   dlops_fft_norm norm, int real, int ifftshift_before, int fftshift_after, dlops_dtype dtype, dlops_op
+    !   *A)
+    function c_op_create_fft(ctx, ndim, dims, axis, nfft, norm, real, ifftshift_before, fftshift_after, &
+         dtype, A) bind(C, name='dlops_op_create_fft') result(rc)
+      import :: c_int, c_int64_t, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: ndim
+      integer(c_int64_t), intent(in) :: dims(*)
+      integer(c_int), value :: axis
+      integer(c_int64_t), value :: nfft
+      integer(c_int), value :: norm
+      integer(c_int), value :: real
+      integer(c_int), value :: ifftshift_before
+      integer(c_int), value :: fftshift_after
+      integer(c_int), value :: dtype
+      type(dlops_op), intent(inout) :: A
+      integer(c_int) :: rc
+    end function c_op_create_fft
+    ! signal.h: int dlops_fft_freqs(int64_t nfft, double sampling, int real, int fftshift_after, double *f,
+    !   int64_t *nf)
+    function c_fft_freqs(nfft, sampling, real, fftshift_after, f, nf) bind(C, &
+         name='dlops_fft_freqs') result(rc)
+      import :: c_double, c_int, c_int64_t
+      integer(c_int64_t), value :: nfft
+      real(c_double), value :: sampling
+      integer(c_int), value :: real
+      integer(c_int), value :: fftshift_after
+      real(c_double), intent(out) :: f(*)
+      integer(c_int64_t), intent(out) :: nf
+      integer(c_int) :: rc
+    end function c_fft_freqs
     ! signal.h: int dlops_op_create_fredholm1(dlops_ctx ctx, int64_t nsl, int64_t nx, int64_t ny, int64_t nz,
     !   const void *G, int saveGt, dlops_dtype dtype, dlops_op *A)
     function c_op_create_fredholm1(ctx, nsl, nx, ny, nz, G, saveGt, dtype, A) bind(C, &

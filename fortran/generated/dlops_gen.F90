@@ -33,13 +33,14 @@ module dlops_gen
   public :: dlops_op_create_first_derivative, dlops_op_create_second_derivative, dlops_op_create_poststack
   public :: dlops_wavelet_ricker, dlops_op_create_blockdiag, dlops_op_create_stacked_blockdiag
   public :: dlops_op_create_vstack, dlops_op_create_hstack, dlops_op_create_stacked_vstack
-  public :: dlops_op_create_replicated, dlops_op_create_kirchhoff, dlops_stop_reason_name
-  public :: dlops_solver_opts_default, dlops_solve_cg, dlops_solve_cgls
-  public :: dlops_solve_lsqr, dlops_solve_ista, dlops_solve_fista
-  public :: dlops_prox_create_l1, dlops_prox_create_l0, dlops_prox_create_box
-  public :: dlops_prox_l2_params_default, dlops_prox_create_l2, dlops_prox_destroy
-  public :: dlops_prox_value, dlops_prox_apply, dlops_prox_grad
-  public :: dlops_solve_proximal_gradient, dlops_solve_admm_l2
+  public :: dlops_op_create_replicated, dlops_op_create_kirchhoff, dlops_op_create_fft
+  public :: dlops_fft_freqs, dlops_stop_reason_name, dlops_solver_opts_default
+  public :: dlops_solve_cg, dlops_solve_cgls, dlops_solve_lsqr
+  public :: dlops_solve_ista, dlops_solve_fista, dlops_prox_create_l1
+  public :: dlops_prox_create_l0, dlops_prox_create_box, dlops_prox_l2_params_default
+  public :: dlops_prox_create_l2, dlops_prox_destroy, dlops_prox_value
+  public :: dlops_prox_apply, dlops_prox_grad, dlops_solve_proximal_gradient
+  public :: dlops_solve_admm_l2
 
   interface dlops_darray_create_ext
     module procedure dlops_darray_create_ext_i8, dlops_darray_create_ext_i4
@@ -62,6 +63,12 @@ module dlops_gen
   interface dlops_op_create_kirchhoff
     module procedure dlops_op_create_kirchhoff_i8, dlops_op_create_kirchhoff_i4
   end interface dlops_op_create_kirchhoff
+  interface dlops_op_create_fft
+    module procedure dlops_op_create_fft_i8, dlops_op_create_fft_i4
+  end interface dlops_op_create_fft
+  interface dlops_fft_freqs
+    module procedure dlops_fft_freqs_i8, dlops_fft_freqs_i4
+  end interface dlops_fft_freqs
 
 contains
 
@@ -890,7 +897,7 @@ contains
   end subroutine dlops_op_create_replicated
 
   !> dlops_op_create_kirchhoff (seismic.h)
-  subroutine dlops_op_create_kirchhoff_i8(ctx, nx, x0, dx, nz, z0, dz, nt, dt, srcs, recs, vel, wav, &
+  subroutine dlops_op_create_kirchhoff_i8(ctx, nx, x0, dx, nz, z0, dz, nt, dt, sx, sz, rx, rz, vel, wav, &
        wavcenter, dtype, A, ierr)
     type(dlops_ctx), intent(in) :: ctx
     integer(c_int64_t), intent(in) :: nx
@@ -901,20 +908,22 @@ contains
     real(c_double), intent(in) :: dz
     integer(c_int64_t), intent(in) :: nt
     real(c_double), intent(in) :: dt
-    real(c_double), intent(in) :: srcs(:)
-    real(c_double), intent(in) :: recs(:)
+    real(c_double), intent(in) :: sx(:)
+    real(c_double), intent(in) :: sz(:)
+    real(c_double), intent(in) :: rx(:)
+    real(c_double), intent(in) :: rz(:)
     real(c_double), intent(in) :: vel
     real(c_double), intent(in) :: wav(:)
     integer, intent(in) :: wavcenter
     integer, intent(in) :: dtype
     type(dlops_op), intent(inout) :: A
     integer, intent(out), optional :: ierr
-    call f_check(c_op_create_kirchhoff(ctx%ptr, nx, x0, dx, nz, z0, dz, nt, dt, int(size(srcs), c_int64_t), &
-         srcs, int(size(recs), c_int64_t), recs, vel, int(size(wav), c_int), wav, int(wavcenter, c_int), &
+    call f_check(c_op_create_kirchhoff(ctx%ptr, nx, x0, dx, nz, z0, dz, nt, dt, int(size(sx), c_int64_t), &
+         sx, sz, int(size(rx), c_int64_t), rx, rz, vel, int(size(wav), c_int), wav, int(wavcenter, c_int), &
          int(dtype, c_int), A), 'dlops_op_create_kirchhoff', ierr)
   end subroutine dlops_op_create_kirchhoff_i8
 
-  subroutine dlops_op_create_kirchhoff_i4(ctx, nx, x0, dx, nz, z0, dz, nt, dt, srcs, recs, vel, wav, &
+  subroutine dlops_op_create_kirchhoff_i4(ctx, nx, x0, dx, nz, z0, dz, nt, dt, sx, sz, rx, rz, vel, wav, &
        wavcenter, dtype, A, ierr)
     type(dlops_ctx), intent(in) :: ctx
     integer, intent(in) :: nx
@@ -925,8 +934,10 @@ contains
     real(c_double), intent(in) :: dz
     integer, intent(in) :: nt
     real(c_double), intent(in) :: dt
-    real(c_double), intent(in) :: srcs(:)
-    real(c_double), intent(in) :: recs(:)
+    real(c_double), intent(in) :: sx(:)
+    real(c_double), intent(in) :: sz(:)
+    real(c_double), intent(in) :: rx(:)
+    real(c_double), intent(in) :: rz(:)
     real(c_double), intent(in) :: vel
     real(c_double), intent(in) :: wav(:)
     integer, intent(in) :: wavcenter
@@ -934,8 +945,69 @@ contains
     type(dlops_op), intent(inout) :: A
     integer, intent(out), optional :: ierr
     call dlops_op_create_kirchhoff_i8(ctx, int(nx, c_int64_t), x0, dx, int(nz, c_int64_t), z0, dz, &
-         int(nt, c_int64_t), dt, srcs, recs, vel, wav, wavcenter, dtype, A, ierr)
+         int(nt, c_int64_t), dt, sx, sz, rx, rz, vel, wav, wavcenter, dtype, A, ierr)
   end subroutine dlops_op_create_kirchhoff_i4
+
+  !> dlops_op_create_fft (signal.h)
+  subroutine dlops_op_create_fft_i8(ctx, dims, axis, nfft, norm, real, ifftshift_before, fftshift_after, &
+       dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    integer(c_int64_t), intent(in) :: nfft
+    integer, intent(in) :: norm
+    logical, intent(in) :: real
+    logical, intent(in) :: ifftshift_before
+    logical, intent(in) :: fftshift_after
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_create_fft(ctx%ptr, int(size(dims), c_int), dims, int(axis, c_int), nfft, &
+         int(norm, c_int), merge(1_c_int, 0_c_int, real), merge(1_c_int, 0_c_int, ifftshift_before), &
+         merge(1_c_int, 0_c_int, fftshift_after), int(dtype, c_int), A), 'dlops_op_create_fft', ierr)
+  end subroutine dlops_op_create_fft_i8
+
+  subroutine dlops_op_create_fft_i4(ctx, dims, axis, nfft, norm, real, ifftshift_before, fftshift_after, &
+       dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    integer, intent(in) :: nfft
+    integer, intent(in) :: norm
+    logical, intent(in) :: real
+    logical, intent(in) :: ifftshift_before
+    logical, intent(in) :: fftshift_after
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call dlops_op_create_fft_i8(ctx, int(dims, c_int64_t), axis, int(nfft, c_int64_t), norm, real, &
+         ifftshift_before, fftshift_after, dtype, A, ierr)
+  end subroutine dlops_op_create_fft_i4
+
+  !> dlops_fft_freqs (signal.h)
+  subroutine dlops_fft_freqs_i8(nfft, sampling, real, fftshift_after, f, nf, ierr)
+    integer(c_int64_t), intent(in) :: nfft
+    real(c_double), intent(in) :: sampling
+    logical, intent(in) :: real
+    logical, intent(in) :: fftshift_after
+    real(c_double), intent(inout) :: f(:)
+    integer(c_int64_t), intent(out) :: nf
+    integer, intent(out), optional :: ierr
+    nf = 0
+    call f_check(c_fft_freqs(nfft, sampling, merge(1_c_int, 0_c_int, real), &
+         merge(1_c_int, 0_c_int, fftshift_after), f, nf), 'dlops_fft_freqs', ierr)
+  end subroutine dlops_fft_freqs_i8
+
+  subroutine dlops_fft_freqs_i4(nfft, sampling, real, fftshift_after, f, nf, ierr)
+    integer, intent(in) :: nfft
+    real(c_double), intent(in) :: sampling
+    logical, intent(in) :: real
+    logical, intent(in) :: fftshift_after
+    real(c_double), intent(inout) :: f(:)
+    integer(c_int64_t), intent(out) :: nf
+    integer, intent(out), optional :: ierr
+    call dlops_fft_freqs_i8(int(nfft, c_int64_t), sampling, real, fftshift_after, f, nf, ierr)
+  end subroutine dlops_fft_freqs_i4
 
   !> dlops_stop_reason_name (solver.h)
   function dlops_stop_reason_name(reason) result(s)

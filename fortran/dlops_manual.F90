@@ -33,6 +33,7 @@ module dlops_manual
   public :: dlops_op_create_halo, dlops_ceil_block, dlops_op_matmul_get_layout
   public :: dlops_pdgemm, dlops_psgemm, dlops_pzgemm
   public :: dlops_pcgemm, dlops_solver_opts_set_monitor, dlops_solve_power
+  public :: dlops_op_create_fredholm1, dlops_op_create_mpi_fredholm1
 
   !> dlops_ctx_create(comm, spec, ctx [, ierr]): create a context on comm (integer or
   !> type(MPI_Comm)). spec: backend selection ("comm=mpi", "comm=rma sync=fence", ...); "" reads
@@ -121,6 +122,24 @@ module dlops_manual
   interface dlops_op_create_transpose_axes
     module procedure dlops_op_create_transpose_axes_i8, dlops_op_create_transpose_axes_i4
   end interface dlops_op_create_transpose_axes
+  !> dlops_op_create_fredholm1(ctx, nsl, nx, ny, nz, G, saveGt, dtype, A [, ierr]): Fredholm1
+  !> (local, one-rank context). G: nsl*nx*ny elements of the kind dtype names, in C order
+  !> (G[k][i][j]), of any rank: e.g. complex(c_double_complex) :: G(ny, nx, nsl).
+  interface dlops_op_create_fredholm1
+    module procedure dlops_op_create_fredholm1_f32_i8, dlops_op_create_fredholm1_f32_i4
+    module procedure dlops_op_create_fredholm1_f64_i8, dlops_op_create_fredholm1_f64_i4
+    module procedure dlops_op_create_fredholm1_c64_i8, dlops_op_create_fredholm1_c64_i4
+    module procedure dlops_op_create_fredholm1_c128_i8, dlops_op_create_fredholm1_c128_i4
+  end interface dlops_op_create_fredholm1
+  !> dlops_op_create_mpi_fredholm1(ctx, nsl_local, nx, ny, nz, G, saveGt, partition, dtype, A
+  !> [, ierr]): MPIFredholm1, this rank's nsl_local slices in G (as dlops_op_create_fredholm1).
+  !> **Collective**: a kernel of the wrong size or kind on one rank fails on every rank.
+  interface dlops_op_create_mpi_fredholm1
+    module procedure dlops_op_create_mpi_fredholm1_f32_i8, dlops_op_create_mpi_fredholm1_f32_i4
+    module procedure dlops_op_create_mpi_fredholm1_f64_i8, dlops_op_create_mpi_fredholm1_f64_i4
+    module procedure dlops_op_create_mpi_fredholm1_c64_i8, dlops_op_create_mpi_fredholm1_c64_i4
+    module procedure dlops_op_create_mpi_fredholm1_c128_i8, dlops_op_create_mpi_fredholm1_c128_i4
+  end interface dlops_op_create_mpi_fredholm1
   interface dlops_op_create_halo
     module procedure dlops_op_create_halo_i8, dlops_op_create_halo_i4
   end interface dlops_op_create_halo
@@ -1351,4 +1370,410 @@ contains
     maxeig = s%re
     call f_check(rc, 'dlops_solve_power', ierr)
   end subroutine dlops_solve_power_r8
+  !> The kernel pointer of a Fredholm1 creation: c_loc(G) when G holds nsl*nx*ny elements of
+  !> the type named by dtype (the Fortran kind kd of G), else NULL (the C call then fails on every
+  !> rank) and the reason in msg.
+  subroutine f_fred_kernel(where, cp, n, kd, nsl, nx, ny, dtype, p, msg)
+    character(len=*), intent(in) :: where
+    type(c_ptr), intent(in) :: cp
+    integer(c_int64_t), intent(in) :: n, nsl, nx, ny
+    integer, intent(in) :: kd, dtype
+    type(c_ptr), intent(out) :: p
+    character(len=:), allocatable, intent(out) :: msg
+    integer(c_int64_t) :: need
+    p = c_null_ptr
+    msg = ''
+    need = max(0_c_int64_t, nsl) * max(0_c_int64_t, nx) * max(0_c_int64_t, ny)
+    if (kd /= dtype) then
+      msg = where // ': G is ' // f_dtype_name(kd) // ' but dtype is ' // f_dtype_name(dtype)
+    else if (n /= need) then
+      msg = where // ': G has ' // f_itoa(n) // ' elements, nsl*nx*ny = ' // f_itoa(need)
+    else
+      p = cp
+    end if
+  end subroutine f_fred_kernel
+  subroutine dlops_op_create_fredholm1_f32_i8(ctx, nsl, nx, ny, nz, G, saveGt, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: nsl, nx, ny, nz
+    real(c_float), intent(in), target, contiguous :: G(..)
+    logical, intent(in) :: saveGt
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    call f_fred_kernel('dlops_op_create_fredholm1', cp, size(G, kind=c_int64_t), DLOPS_F32, int(nsl, c_int64_t), &
+         int(nx, c_int64_t), int(ny, c_int64_t), dtype, p, msg)
+    if (len(msg) > 0) then
+      rc = f_error(DLOPS_ERR_ARG, msg)
+    else
+      rc = c_op_create_fredholm1(ctx%ptr, int(nsl, c_int64_t), int(nx, c_int64_t), int(ny, c_int64_t), &
+           int(nz, c_int64_t), p, merge(1_c_int, 0_c_int, saveGt), int(dtype, c_int), A)
+    end if
+    call f_check(rc, 'dlops_op_create_fredholm1', ierr)
+  end subroutine dlops_op_create_fredholm1_f32_i8
+  subroutine dlops_op_create_mpi_fredholm1_f32_i8(ctx, nsl_local, nx, ny, nz, G, saveGt, partition, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: nsl_local, nx, ny, nz
+    real(c_float), intent(in), target, contiguous :: G(..)
+    logical, intent(in) :: saveGt
+    integer, intent(in) :: partition, dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    integer(c_int64_t) :: nl
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    nl = int(nsl_local, c_int64_t)
+    call f_fred_kernel('dlops_op_create_mpi_fredholm1', cp, size(G, kind=c_int64_t), DLOPS_F32, nl, &
+         int(nx, c_int64_t), int(ny, c_int64_t), dtype, p, msg)
+    ! a bad kernel joins the collective with a NULL kernel and at least one slice, which fails on
+    ! every rank; this rank then says why
+    if (len(msg) > 0) nl = max(1_c_int64_t, nl)
+    rc = c_op_create_mpi_fredholm1(ctx%ptr, nl, int(nx, c_int64_t), int(ny, c_int64_t), int(nz, c_int64_t), p, &
+         merge(1_c_int, 0_c_int, saveGt), int(partition, c_int), int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mpi_fredholm1', ierr)
+  end subroutine dlops_op_create_mpi_fredholm1_f32_i8
+  subroutine dlops_op_create_fredholm1_f32_i4(ctx, nsl, nx, ny, nz, G, saveGt, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: nsl, nx, ny, nz
+    real(c_float), intent(in), target, contiguous :: G(..)
+    logical, intent(in) :: saveGt
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    call f_fred_kernel('dlops_op_create_fredholm1', cp, size(G, kind=c_int64_t), DLOPS_F32, int(nsl, c_int64_t), &
+         int(nx, c_int64_t), int(ny, c_int64_t), dtype, p, msg)
+    if (len(msg) > 0) then
+      rc = f_error(DLOPS_ERR_ARG, msg)
+    else
+      rc = c_op_create_fredholm1(ctx%ptr, int(nsl, c_int64_t), int(nx, c_int64_t), int(ny, c_int64_t), &
+           int(nz, c_int64_t), p, merge(1_c_int, 0_c_int, saveGt), int(dtype, c_int), A)
+    end if
+    call f_check(rc, 'dlops_op_create_fredholm1', ierr)
+  end subroutine dlops_op_create_fredholm1_f32_i4
+  subroutine dlops_op_create_mpi_fredholm1_f32_i4(ctx, nsl_local, nx, ny, nz, G, saveGt, partition, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: nsl_local, nx, ny, nz
+    real(c_float), intent(in), target, contiguous :: G(..)
+    logical, intent(in) :: saveGt
+    integer, intent(in) :: partition, dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    integer(c_int64_t) :: nl
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    nl = int(nsl_local, c_int64_t)
+    call f_fred_kernel('dlops_op_create_mpi_fredholm1', cp, size(G, kind=c_int64_t), DLOPS_F32, nl, &
+         int(nx, c_int64_t), int(ny, c_int64_t), dtype, p, msg)
+    ! a bad kernel joins the collective with a NULL kernel and at least one slice, which fails on
+    ! every rank; this rank then says why
+    if (len(msg) > 0) nl = max(1_c_int64_t, nl)
+    rc = c_op_create_mpi_fredholm1(ctx%ptr, nl, int(nx, c_int64_t), int(ny, c_int64_t), int(nz, c_int64_t), p, &
+         merge(1_c_int, 0_c_int, saveGt), int(partition, c_int), int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mpi_fredholm1', ierr)
+  end subroutine dlops_op_create_mpi_fredholm1_f32_i4
+  subroutine dlops_op_create_fredholm1_f64_i8(ctx, nsl, nx, ny, nz, G, saveGt, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: nsl, nx, ny, nz
+    real(c_double), intent(in), target, contiguous :: G(..)
+    logical, intent(in) :: saveGt
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    call f_fred_kernel('dlops_op_create_fredholm1', cp, size(G, kind=c_int64_t), DLOPS_F64, int(nsl, c_int64_t), &
+         int(nx, c_int64_t), int(ny, c_int64_t), dtype, p, msg)
+    if (len(msg) > 0) then
+      rc = f_error(DLOPS_ERR_ARG, msg)
+    else
+      rc = c_op_create_fredholm1(ctx%ptr, int(nsl, c_int64_t), int(nx, c_int64_t), int(ny, c_int64_t), &
+           int(nz, c_int64_t), p, merge(1_c_int, 0_c_int, saveGt), int(dtype, c_int), A)
+    end if
+    call f_check(rc, 'dlops_op_create_fredholm1', ierr)
+  end subroutine dlops_op_create_fredholm1_f64_i8
+  subroutine dlops_op_create_mpi_fredholm1_f64_i8(ctx, nsl_local, nx, ny, nz, G, saveGt, partition, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: nsl_local, nx, ny, nz
+    real(c_double), intent(in), target, contiguous :: G(..)
+    logical, intent(in) :: saveGt
+    integer, intent(in) :: partition, dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    integer(c_int64_t) :: nl
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    nl = int(nsl_local, c_int64_t)
+    call f_fred_kernel('dlops_op_create_mpi_fredholm1', cp, size(G, kind=c_int64_t), DLOPS_F64, nl, &
+         int(nx, c_int64_t), int(ny, c_int64_t), dtype, p, msg)
+    ! a bad kernel joins the collective with a NULL kernel and at least one slice, which fails on
+    ! every rank; this rank then says why
+    if (len(msg) > 0) nl = max(1_c_int64_t, nl)
+    rc = c_op_create_mpi_fredholm1(ctx%ptr, nl, int(nx, c_int64_t), int(ny, c_int64_t), int(nz, c_int64_t), p, &
+         merge(1_c_int, 0_c_int, saveGt), int(partition, c_int), int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mpi_fredholm1', ierr)
+  end subroutine dlops_op_create_mpi_fredholm1_f64_i8
+  subroutine dlops_op_create_fredholm1_f64_i4(ctx, nsl, nx, ny, nz, G, saveGt, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: nsl, nx, ny, nz
+    real(c_double), intent(in), target, contiguous :: G(..)
+    logical, intent(in) :: saveGt
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    call f_fred_kernel('dlops_op_create_fredholm1', cp, size(G, kind=c_int64_t), DLOPS_F64, int(nsl, c_int64_t), &
+         int(nx, c_int64_t), int(ny, c_int64_t), dtype, p, msg)
+    if (len(msg) > 0) then
+      rc = f_error(DLOPS_ERR_ARG, msg)
+    else
+      rc = c_op_create_fredholm1(ctx%ptr, int(nsl, c_int64_t), int(nx, c_int64_t), int(ny, c_int64_t), &
+           int(nz, c_int64_t), p, merge(1_c_int, 0_c_int, saveGt), int(dtype, c_int), A)
+    end if
+    call f_check(rc, 'dlops_op_create_fredholm1', ierr)
+  end subroutine dlops_op_create_fredholm1_f64_i4
+  subroutine dlops_op_create_mpi_fredholm1_f64_i4(ctx, nsl_local, nx, ny, nz, G, saveGt, partition, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: nsl_local, nx, ny, nz
+    real(c_double), intent(in), target, contiguous :: G(..)
+    logical, intent(in) :: saveGt
+    integer, intent(in) :: partition, dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    integer(c_int64_t) :: nl
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    nl = int(nsl_local, c_int64_t)
+    call f_fred_kernel('dlops_op_create_mpi_fredholm1', cp, size(G, kind=c_int64_t), DLOPS_F64, nl, &
+         int(nx, c_int64_t), int(ny, c_int64_t), dtype, p, msg)
+    ! a bad kernel joins the collective with a NULL kernel and at least one slice, which fails on
+    ! every rank; this rank then says why
+    if (len(msg) > 0) nl = max(1_c_int64_t, nl)
+    rc = c_op_create_mpi_fredholm1(ctx%ptr, nl, int(nx, c_int64_t), int(ny, c_int64_t), int(nz, c_int64_t), p, &
+         merge(1_c_int, 0_c_int, saveGt), int(partition, c_int), int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mpi_fredholm1', ierr)
+  end subroutine dlops_op_create_mpi_fredholm1_f64_i4
+  subroutine dlops_op_create_fredholm1_c64_i8(ctx, nsl, nx, ny, nz, G, saveGt, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: nsl, nx, ny, nz
+    complex(c_float_complex), intent(in), target, contiguous :: G(..)
+    logical, intent(in) :: saveGt
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    call f_fred_kernel('dlops_op_create_fredholm1', cp, size(G, kind=c_int64_t), DLOPS_C64, int(nsl, c_int64_t), &
+         int(nx, c_int64_t), int(ny, c_int64_t), dtype, p, msg)
+    if (len(msg) > 0) then
+      rc = f_error(DLOPS_ERR_ARG, msg)
+    else
+      rc = c_op_create_fredholm1(ctx%ptr, int(nsl, c_int64_t), int(nx, c_int64_t), int(ny, c_int64_t), &
+           int(nz, c_int64_t), p, merge(1_c_int, 0_c_int, saveGt), int(dtype, c_int), A)
+    end if
+    call f_check(rc, 'dlops_op_create_fredholm1', ierr)
+  end subroutine dlops_op_create_fredholm1_c64_i8
+  subroutine dlops_op_create_mpi_fredholm1_c64_i8(ctx, nsl_local, nx, ny, nz, G, saveGt, partition, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: nsl_local, nx, ny, nz
+    complex(c_float_complex), intent(in), target, contiguous :: G(..)
+    logical, intent(in) :: saveGt
+    integer, intent(in) :: partition, dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    integer(c_int64_t) :: nl
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    nl = int(nsl_local, c_int64_t)
+    call f_fred_kernel('dlops_op_create_mpi_fredholm1', cp, size(G, kind=c_int64_t), DLOPS_C64, nl, &
+         int(nx, c_int64_t), int(ny, c_int64_t), dtype, p, msg)
+    ! a bad kernel joins the collective with a NULL kernel and at least one slice, which fails on
+    ! every rank; this rank then says why
+    if (len(msg) > 0) nl = max(1_c_int64_t, nl)
+    rc = c_op_create_mpi_fredholm1(ctx%ptr, nl, int(nx, c_int64_t), int(ny, c_int64_t), int(nz, c_int64_t), p, &
+         merge(1_c_int, 0_c_int, saveGt), int(partition, c_int), int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mpi_fredholm1', ierr)
+  end subroutine dlops_op_create_mpi_fredholm1_c64_i8
+  subroutine dlops_op_create_fredholm1_c64_i4(ctx, nsl, nx, ny, nz, G, saveGt, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: nsl, nx, ny, nz
+    complex(c_float_complex), intent(in), target, contiguous :: G(..)
+    logical, intent(in) :: saveGt
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    call f_fred_kernel('dlops_op_create_fredholm1', cp, size(G, kind=c_int64_t), DLOPS_C64, int(nsl, c_int64_t), &
+         int(nx, c_int64_t), int(ny, c_int64_t), dtype, p, msg)
+    if (len(msg) > 0) then
+      rc = f_error(DLOPS_ERR_ARG, msg)
+    else
+      rc = c_op_create_fredholm1(ctx%ptr, int(nsl, c_int64_t), int(nx, c_int64_t), int(ny, c_int64_t), &
+           int(nz, c_int64_t), p, merge(1_c_int, 0_c_int, saveGt), int(dtype, c_int), A)
+    end if
+    call f_check(rc, 'dlops_op_create_fredholm1', ierr)
+  end subroutine dlops_op_create_fredholm1_c64_i4
+  subroutine dlops_op_create_mpi_fredholm1_c64_i4(ctx, nsl_local, nx, ny, nz, G, saveGt, partition, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: nsl_local, nx, ny, nz
+    complex(c_float_complex), intent(in), target, contiguous :: G(..)
+    logical, intent(in) :: saveGt
+    integer, intent(in) :: partition, dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    integer(c_int64_t) :: nl
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    nl = int(nsl_local, c_int64_t)
+    call f_fred_kernel('dlops_op_create_mpi_fredholm1', cp, size(G, kind=c_int64_t), DLOPS_C64, nl, &
+         int(nx, c_int64_t), int(ny, c_int64_t), dtype, p, msg)
+    ! a bad kernel joins the collective with a NULL kernel and at least one slice, which fails on
+    ! every rank; this rank then says why
+    if (len(msg) > 0) nl = max(1_c_int64_t, nl)
+    rc = c_op_create_mpi_fredholm1(ctx%ptr, nl, int(nx, c_int64_t), int(ny, c_int64_t), int(nz, c_int64_t), p, &
+         merge(1_c_int, 0_c_int, saveGt), int(partition, c_int), int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mpi_fredholm1', ierr)
+  end subroutine dlops_op_create_mpi_fredholm1_c64_i4
+  subroutine dlops_op_create_fredholm1_c128_i8(ctx, nsl, nx, ny, nz, G, saveGt, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: nsl, nx, ny, nz
+    complex(c_double_complex), intent(in), target, contiguous :: G(..)
+    logical, intent(in) :: saveGt
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    call f_fred_kernel('dlops_op_create_fredholm1', cp, size(G, kind=c_int64_t), DLOPS_C128, int(nsl, c_int64_t), &
+         int(nx, c_int64_t), int(ny, c_int64_t), dtype, p, msg)
+    if (len(msg) > 0) then
+      rc = f_error(DLOPS_ERR_ARG, msg)
+    else
+      rc = c_op_create_fredholm1(ctx%ptr, int(nsl, c_int64_t), int(nx, c_int64_t), int(ny, c_int64_t), &
+           int(nz, c_int64_t), p, merge(1_c_int, 0_c_int, saveGt), int(dtype, c_int), A)
+    end if
+    call f_check(rc, 'dlops_op_create_fredholm1', ierr)
+  end subroutine dlops_op_create_fredholm1_c128_i8
+  subroutine dlops_op_create_mpi_fredholm1_c128_i8(ctx, nsl_local, nx, ny, nz, G, saveGt, partition, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: nsl_local, nx, ny, nz
+    complex(c_double_complex), intent(in), target, contiguous :: G(..)
+    logical, intent(in) :: saveGt
+    integer, intent(in) :: partition, dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    integer(c_int64_t) :: nl
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    nl = int(nsl_local, c_int64_t)
+    call f_fred_kernel('dlops_op_create_mpi_fredholm1', cp, size(G, kind=c_int64_t), DLOPS_C128, nl, &
+         int(nx, c_int64_t), int(ny, c_int64_t), dtype, p, msg)
+    ! a bad kernel joins the collective with a NULL kernel and at least one slice, which fails on
+    ! every rank; this rank then says why
+    if (len(msg) > 0) nl = max(1_c_int64_t, nl)
+    rc = c_op_create_mpi_fredholm1(ctx%ptr, nl, int(nx, c_int64_t), int(ny, c_int64_t), int(nz, c_int64_t), p, &
+         merge(1_c_int, 0_c_int, saveGt), int(partition, c_int), int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mpi_fredholm1', ierr)
+  end subroutine dlops_op_create_mpi_fredholm1_c128_i8
+  subroutine dlops_op_create_fredholm1_c128_i4(ctx, nsl, nx, ny, nz, G, saveGt, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: nsl, nx, ny, nz
+    complex(c_double_complex), intent(in), target, contiguous :: G(..)
+    logical, intent(in) :: saveGt
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    call f_fred_kernel('dlops_op_create_fredholm1', cp, size(G, kind=c_int64_t), DLOPS_C128, int(nsl, c_int64_t), &
+         int(nx, c_int64_t), int(ny, c_int64_t), dtype, p, msg)
+    if (len(msg) > 0) then
+      rc = f_error(DLOPS_ERR_ARG, msg)
+    else
+      rc = c_op_create_fredholm1(ctx%ptr, int(nsl, c_int64_t), int(nx, c_int64_t), int(ny, c_int64_t), &
+           int(nz, c_int64_t), p, merge(1_c_int, 0_c_int, saveGt), int(dtype, c_int), A)
+    end if
+    call f_check(rc, 'dlops_op_create_fredholm1', ierr)
+  end subroutine dlops_op_create_fredholm1_c128_i4
+  subroutine dlops_op_create_mpi_fredholm1_c128_i4(ctx, nsl_local, nx, ny, nz, G, saveGt, partition, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: nsl_local, nx, ny, nz
+    complex(c_double_complex), intent(in), target, contiguous :: G(..)
+    logical, intent(in) :: saveGt
+    integer, intent(in) :: partition, dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    integer(c_int64_t) :: nl
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    nl = int(nsl_local, c_int64_t)
+    call f_fred_kernel('dlops_op_create_mpi_fredholm1', cp, size(G, kind=c_int64_t), DLOPS_C128, nl, &
+         int(nx, c_int64_t), int(ny, c_int64_t), dtype, p, msg)
+    ! a bad kernel joins the collective with a NULL kernel and at least one slice, which fails on
+    ! every rank; this rank then says why
+    if (len(msg) > 0) nl = max(1_c_int64_t, nl)
+    rc = c_op_create_mpi_fredholm1(ctx%ptr, nl, int(nx, c_int64_t), int(ny, c_int64_t), int(nz, c_int64_t), p, &
+         merge(1_c_int, 0_c_int, saveGt), int(partition, c_int), int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mpi_fredholm1', ierr)
+  end subroutine dlops_op_create_mpi_fredholm1_c128_i4
 end module dlops_manual

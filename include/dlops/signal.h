@@ -12,6 +12,67 @@ extern "C" {
 /** @addtogroup group_signal
  * @{ */
 
+/** @name Fredholm1 and non-stationary convolution
+ *  Kernels and filters are read from host memory and copied into the context's memory space at
+ *  creation. */
+/** @{ */
+/** Fredholm integral of the first kind (PyLops' Fredholm1), a local operator: for every slice
+ *  k < nsl, d[k] = G[k] m[k] with G[k] an nx x ny matrix, m[k] (ny x nz) and d[k] (nx x nz);
+ *  the adjoint is m[k] = G[k]^H d[k] (conjugate transpose). Model dims (nsl, ny, nz), data dims
+ *  (nsl, nx, nz), row-major and flat. Each slice is one matrix product of the memory space (BLAS
+ *  on the host, cuBLAS on the device). G has the operator's element type (PyLops' complex G with
+ *  a real dtype is not offered until domain and range types may differ). PyLops' usematmul does
+ *  not apply. One-rank context only: dlops_op_create_mpi_fredholm1 distributes the slices. Not
+ *  collective. Memory spaces: host and device.
+ *  @param[in]  ctx     one-rank context
+ *  @param[in]  nsl     number of slices, >= 1
+ *  @param[in]  nx      rows of each slice of G (data samples per slice and column), >= 1
+ *  @param[in]  ny      columns of each slice of G (model samples per slice and column), >= 1
+ *  @param[in]  nz      columns of the model and the data (PyLops' nz), >= 1
+ *  @param[in]  G       nsl*nx*ny elements of dtype (G[k][i][j] at (k*nx + i)*ny + j), host memory, copied
+ *  @param[in]  saveGt  nonzero: also store the conjugate transpose of G (twice the memory) and
+ *                      apply the adjoint as a plain product, as PyLops' saveGt
+ *  @param[in]  dtype   element type
+ *  @param[out] A       the operator
+ *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL ctx, A or G, a context of several ranks, bad
+ *          dtype, nsl, nx, ny or nz < 1); DLOPS_ERR_UNSUPPORTED (nx, ny or nz above INT_MAX:
+ *          32-bit BLAS); DLOPS_ERR_SIZE (element counts overflow a 64-bit byte count);
+ *          DLOPS_ERR_STATE (stale ctx); DLOPS_ERR_MEM. */
+DLOPS_EXTERN int dlops_op_create_fredholm1(dlops_ctx ctx, int64_t nsl, int64_t nx, int64_t ny, int64_t nz,
+                                           const void *G, int saveGt, dlops_dtype dtype, dlops_op *A); /* fortran: manual */
+/** Fredholm1 distributed over its slices (PyLops-MPI's MPIFredholm1): every rank passes its
+ *  own nsl_local consecutive slices of G, in rank order (rank r holds the global slices after
+ *  those of ranks 0..r-1). Model (nsl, ny, nz) and data (nsl, nx, nz), nsl the sum of the
+ *  ranks' nsl_local, are 1-D arrays of the given partition, BROADCAST or UNSAFE_BROADCAST, as
+ *  PyLops-MPI's: every rank holds the whole vector. An apply computes this rank's slices (one
+ *  matrix product each) and gathers them on every rank: one allgatherv, to which rank r
+ *  contributes nsl_local*nx*nz elements (forward) or nsl_local*ny*nz (adjoint) (the
+ *  DLOPS_COMM_ALLGATHER counter's bytes); nothing else is communicated. PyLops-MPI refuses a
+ *  rank with a single slice (a consequence of its squeeze); dlops accepts any nsl_local >= 0 as
+ *  long as the total is >= 1. **Collective**. Memory spaces: host and device.
+ *  @param[in]  ctx        context
+ *  @param[in]  nsl_local  this rank's slices, >= 0
+ *  @param[in]  nx         rows of each slice of G, >= 1, the same on every rank
+ *  @param[in]  ny         columns of each slice of G, >= 1, the same on every rank
+ *  @param[in]  nz         columns of the model and the data, >= 1, the same on every rank
+ *  @param[in]  G          this rank's nsl_local*nx*ny elements of dtype, row-major slices, host
+ *                         memory, copied (NULL allowed when nsl_local = 0)
+ *  @param[in]  saveGt     nonzero: also store the conjugate transpose (as PyLops' saveGt); the
+ *                         same on every rank
+ *  @param[in]  partition  DLOPS_BROADCAST or DLOPS_UNSAFE_BROADCAST, the same on every rank
+ *  @param[in]  dtype      element type, the same on every rank
+ *  @param[out] A          the operator
+ *  @return DLOPS_SUCCESS, or the same error on every rank: DLOPS_ERR_ARG (NULL A, or G with
+ *          nsl_local > 0; bad dtype or partition, nsl_local < 0, nx, ny or nz < 1, no slice on
+ *          any rank, ranks passing different nx, ny, nz, dtype, saveGt or partition);
+ *          DLOPS_ERR_UNSUPPORTED (nx, ny or nz above INT_MAX); DLOPS_ERR_SIZE (element counts
+ *          overflow a 64-bit byte count); DLOPS_ERR_STATE (stale ctx); DLOPS_ERR_MEM;
+ *          DLOPS_ERR_MPI. */
+DLOPS_EXTERN int dlops_op_create_mpi_fredholm1(dlops_ctx ctx, int64_t nsl_local, int64_t nx, int64_t ny, int64_t nz,
+                                               const void *G, int saveGt, dlops_partition partition,
+                                               dlops_dtype dtype, dlops_op *A); /* fortran: manual */
+/** @} */
+
 /** @} */
 
 #ifdef __cplusplus

@@ -11,7 +11,7 @@ module ops_cases
   implicit none
   private
   public :: test_user_tridiag, test_user_conv, test_errors, test_basic, test_compositions, test_derivatives
-  public :: test_other_ops, test_poststack
+  public :: test_other_ops, test_poststack, test_fredholm1
 
   integer, parameter :: n = 11
   real(c_double), parameter :: tol = 1e-12_c_double
@@ -681,6 +681,51 @@ contains
     end block
     call dlops_op_destroy(A)
   end subroutine test_other_ops
+  ! ------------------------------------------------------------------ Fredholm1, MPIFredholm1
+  subroutine test_fredholm1(ctx, sctx)
+    type(dlops_ctx), intent(in) :: ctx, sctx
+    integer, parameter :: nx = 3, ny = 4, nz = 2, nl = 2
+    complex(c_double_complex), allocatable :: G(:, :, :), m(:, :, :), ref(:, :, :), v(:)
+    type(dlops_op) :: A
+    integer :: i, j, k, ns, r, ierr
+    character(len=48) :: what
+    ! G(j, i, k) in Fortran order is the C kernel G[k][i][j]; m(z, j, k) the C model m[k][j][z]
+    ns = nl * ftest_size
+    allocate (G(ny, nx, ns), m(nz, ny, ns), ref(nz, nx, ns))
+    G = reshape([(cmplx(sin(0.3_c_double * i), cos(0.7_c_double * i), c_double_complex), i = 1, ny * nx * ns)], &
+         [ny, nx, ns])
+    m = reshape([(cmplx(cos(0.11_c_double * i), 0.5_c_double, c_double_complex), i = 1, nz * ny * ns)], [nz, ny, ns])
+    ref = 0
+    do k = 1, ns
+      do i = 1, nx
+        do j = 1, ny
+          ref(:, i, k) = ref(:, i, k) + G(j, i, k) * m(:, j, k)
+        end do
+      end do
+    end do
+    ! local, on the one-rank context, the whole kernel
+    do r = 0, 1
+      write (what, '(a,l1)') 'fredholm1 saveGt=', r == 1
+      call dlops_op_create_fredholm1(sctx, ns, nx, ny, nz, G, r == 1, DLOPS_C128, A)
+      v = fwdz(A, reshape(m, [nz * ny * ns]), .false.)
+      call check(maxval(abs(v - reshape(ref, [nz * nx * ns]))) < tol, trim(what) // ': forward')
+      call dottest(A, trim(what))
+      call dlops_op_destroy(A)
+    end do
+    ! distributed: this rank's nl slices
+    call dlops_op_create_mpi_fredholm1(ctx, nl, nx, ny, nz, G(:, :, nl * ftest_rank + 1:nl * ftest_rank + nl), .false., &
+         DLOPS_BROADCAST, DLOPS_C128, A)
+    v = fwdz(A, reshape(m, [nz * ny * ns]), .false.)
+    call check(maxval(abs(v - reshape(ref, [nz * nx * ns]))) < tol, 'mpi_fredholm1: forward')
+    call dottest(A, 'mpi_fredholm1')
+    call dlops_op_destroy(A)
+    ! a kernel of the wrong size (on every rank here): an error through ierr
+    call dlops_op_create_mpi_fredholm1(ctx, nl + 1, nx, ny, nz, G(:, :, 1:nl), .false., DLOPS_BROADCAST, DLOPS_C128, &
+         A, ierr)
+    call check_err(ierr, DLOPS_ERR_ARG, 'mpi_fredholm1 with a kernel of the wrong size')
+    call dlops_op_create_fredholm1(sctx, 1, nx, ny, nz, G(:, :, 1), .false., DLOPS_F64, A, ierr)
+    call check_err(ierr, DLOPS_ERR_ARG, 'fredholm1 with a complex kernel for f64')
+  end subroutine test_fredholm1
 end module ops_cases
 
 program test_fortran_ops
@@ -700,6 +745,7 @@ program test_fortran_ops
   call test_derivatives(ctx)
   call test_other_ops(ctx, sctx)
   call test_poststack(ctx)
+  call test_fredholm1(ctx, sctx)
   call dlops_ctx_destroy(sctx)
   call ftest_finish(ctx)
 end program test_fortran_ops

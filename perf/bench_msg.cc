@@ -5,7 +5,7 @@
 // each timed iteration runs `reps` synchronisations between a barrier and a max-over-ranks
 // reduction of the elapsed time, so the reported time is the slowest rank's, per synchronisation.
 //
-//   mpiexec -n 2 bench_msg [--max_bytes=N] [--min_bytes=N] [--ops=a,b] [--backends=a,b]
+//   mpiexec -n 2 bench_msg [--max_bytes=N] [--min_bytes=N] [--step=N] [--ops=a,b] [--backends=a,b]
 //                          [--windows=1,4,16,64] [--target_bytes=N] [--max_reps=N]
 //                          [benchmark options: --benchmark_min_time=0.05 --benchmark_out=f.json ...]
 //
@@ -37,7 +37,7 @@ class NullReporter : public benchmark::BenchmarkReporter {
 
 struct Options {
   long long min_bytes = 8, max_bytes = 256LL << 20, target_bytes = 4LL << 20;
-  int max_reps = 200;
+  int max_reps = 200, step = 2;
   std::vector<int> ops, backends, windows{1, 4, 16, 64};
 };
 
@@ -62,7 +62,8 @@ int lookup(const char *const *names, int n, const std::string &s) {
 void usage(FILE *f) {
   std::fprintf(f,
                "bench_msg: message roofline sweep (dlops perf/, issue 15)\n"
-               "  --min_bytes=N --max_bytes=N   size range, powers of two (default 8 .. 268435456)\n"
+               "  --min_bytes=N --max_bytes=N   size range (default 8 .. 268435456)\n"
+               "  --step=N                      size factor from one point to the next (default 2)\n"
                "  --windows=1,4,16,64           messages per synchronisation (point to point)\n"
                "  --ops=LIST                    default all:");
   for (int i = 0; i < MSGK_NUM_OPS; i++) std::fprintf(f, " %s", msgk_op_names[i]);
@@ -89,6 +90,7 @@ int parse(int *argc, char **argv, Options *o, int rank) {
     else if ((v = val("--max_bytes"))) o->max_bytes = std::atoll(v);
     else if ((v = val("--target_bytes"))) o->target_bytes = std::atoll(v);
     else if ((v = val("--max_reps"))) o->max_reps = std::atoi(v);
+    else if ((v = val("--step"))) o->step = std::atoi(v);
     else if ((v = val("--windows"))) {
       o->windows.clear();
       for (auto &s : split(v)) o->windows.push_back(std::atoi(s.c_str()));
@@ -114,8 +116,8 @@ int parse(int *argc, char **argv, Options *o, int rank) {
       if (rank == 0) std::fprintf(stderr, "bench_msg: messages per synchronisation must be 1..64\n");
       ret = ret ? ret : -1;
     }
-  if (o->min_bytes < 8 || o->max_bytes < o->min_bytes || o->target_bytes < 1 || o->max_reps < 1) {
-    if (rank == 0) std::fprintf(stderr, "bench_msg: need 8 <= min_bytes <= max_bytes, target_bytes >= 1, max_reps >= 1\n");
+  if (o->min_bytes < 8 || o->max_bytes < o->min_bytes || o->target_bytes < 1 || o->max_reps < 1 || o->step < 2) {
+    if (rank == 0) std::fprintf(stderr, "bench_msg: need 8 <= min_bytes <= max_bytes, target_bytes >= 1, max_reps >= 1, step >= 2\n");
     ret = ret ? ret : -1;
   }
   if (o->ops.empty())
@@ -203,7 +205,7 @@ int main(int argc, char **argv) {
       if (raw_rma && !p2p) continue;  // raw RMA: the point-to-point patterns only
       std::vector<int> ws = p2p ? o.windows : std::vector<int>{1};
       for (int W : ws)
-        for (long long b = o.min_bytes; b <= o.max_bytes; b *= 2) {
+        for (long long b = o.min_bytes; b <= o.max_bytes; b *= o.step) {
           if (p2p && (long long)W * b > o.max_bytes) break;
           if (!p2p && b / 8 < size && (op == MSGK_ALLGATHER || op == MSGK_ALLGATHERV || op == MSGK_ALLTOALLV))
             continue;  // fewer than one double per rank

@@ -123,12 +123,17 @@ int dlops_cuda_probe(dlops_ctx ctx) {
   if (e != cudaSuccess) {
     (void)cudaGetLastError();
     /* Without a driver the runtime says "driver version is insufficient", which reads as if a
-     * driver upgrade would help: say first whether there is a driver at all. */
+     * driver upgrade would help (comm=nccl on a CPU node said so): without a driver, say only
+     * that there is no GPU driver, and quote the runtime when there is one. */
     void *drv = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
     if (drv) dlclose(drv);
-    return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "no usable CUDA device for mem=device: %scudaGetDeviceCount failed: %s (%s)",
-                       drv ? "" : "no NVIDIA driver on this node (libcuda.so.1 cannot be loaded); ", cudaGetErrorName(e),
-                       cudaGetErrorString(e));
+    if (!drv)
+      return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,
+                         "no usable CUDA device for mem=device (and comm=nccl): this node has no NVIDIA GPU driver "
+                         "(libcuda.so.1 cannot be loaded), so no GPU can be used here: run on a GPU node, or use "
+                         "mem=host with comm=mpi or comm=rma");
+    return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "no usable CUDA device for mem=device: cudaGetDeviceCount failed: %s (%s)",
+                       cudaGetErrorName(e), cudaGetErrorString(e));
   }
   if (ndev <= 0)
     return DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED, "no usable CUDA device for mem=device: 0 devices visible");

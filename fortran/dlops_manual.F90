@@ -17,7 +17,7 @@ module dlops_manual
   implicit none
   private
 
-  public :: dlops_last_error  ! defined in dlops_support, next to the error state it reads
+  public :: dlops_last_error, dlops_print_error  ! defined in dlops_support, next to the error state they read
   public :: dlops_shape_from_fortran, dlops_shape_to_fortran, dlops_axis_from_fortran
   public :: dlops_axis_to_fortran, dlops_scalar_from, dlops_ctx_create
   public :: dlops_ctx_get_comm, dlops_ctx_last_error, dlops_backends_describe

@@ -36,7 +36,8 @@ contains
 
 
   ! ================================================================== error handling
-  !> Finish a wrapper: hand rc to ierr, or on failure without ierr print the message and stop.
+  !> Finish a wrapper: hand rc to ierr, or on failure without ierr print the message once per job
+  !> (dlops_print_error) and stop every rank with the error code as exit status.
   subroutine f_check(rc, where, ierr)
     integer(c_int), intent(in) :: rc
     character(len=*), intent(in) :: where
@@ -48,12 +49,38 @@ contains
       return
     end if
     if (rc == DLOPS_SUCCESS) return
-    flush (output_unit)
-    write (error_unit, '(a,i0,5a)') 'dlops: ' // where // ' failed with error ', rc, ' (', &
-         f_string(c_error_string(rc)), '): ', dlops_last_error()
+    call f_report(rc, where)
     flush (error_unit)
-    error stop 'dlops: unhandled error (pass ierr to handle errors yourself)'
+    ! The message is printed already: no "ERROR STOP" line, and no backtrace (gfortran's error
+    ! stop prints "Error termination. Backtrace:", an empty one without debug information).
+#if defined(__GFORTRAN__)
+    stop int(rc), quiet=.true.
+#else
+    error stop int(rc)
+#endif
   end subroutine f_check
+
+  !> The message of an unhandled error, once: the C message names the code and the failing rank
+  !> already, and after a collective call only rank 0 prints it (dlops_print_error in C).
+  subroutine f_report(rc, where)
+    integer(c_int), intent(in) :: rc
+    character(len=*), intent(in) :: where
+    integer(c_int) :: r
+    flush (output_unit)
+    if (f_err_pending) then ! found on the Fortran side (local): the failing rank prints it
+      write (error_unit, '(a,i0,5a)') 'dlops error ', rc, ' (', f_string(c_error_string(rc)), '): ', f_errmsg, &
+           ' [' // where // ']'
+    else
+      r = c_print_error(rc)
+    end if
+  end subroutine f_report
+
+  !> Print the last error's message on stderr once per job (see the C dlops_print_error): after a
+  !> collective call, rank 0 prints it; after a local failure, the failing rank. Not collective.
+  subroutine dlops_print_error(code)
+    integer, intent(in) :: code
+    if (code /= DLOPS_SUCCESS) call f_report(int(code, c_int), 'dlops')
+  end subroutine dlops_print_error
 
   !> Record an error found on the Fortran side; returns its code.
   function f_error(code, msg) result(rc)

@@ -187,6 +187,7 @@ static int failure_path(dlops_comm *c, dlops_red *r, int fail) {
   if (e != MPI_SUCCESS) return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Bcast (agreement)");
   if (c->ctx) snprintf(c->ctx->errmsg, sizeof c->ctx->errmsg, "%s", pkt.msg);
   dlops_error_record_global(pkt.msg);
+  dlops_error_note_agreed(c->rank == 0); /* printed once, by rank 0 (dlops_print_error) */
   return pkt.code ? pkt.code : DLOPS_ERR_INTERNAL;
 }
 
@@ -207,6 +208,7 @@ int dlops_red_finish(dlops_red *r) {
     result = DLOPS_ERROR(c->ctx, r->mismatch_code ? r->mismatch_code : DLOPS_ERR_ARG,
                          "ranks passed different %s to a collective call (every rank must pass the same values)",
                          r->what ? r->what : "arguments");
+    dlops_error_note_agreed(c->rank == 0);
   } else if (r->op != DLOPS_OP_NONE) {
     int nv = h->nv, nx = h->nx;
     if (h->need > nv || (nx && (int64_t)h->need * c->red_xper > nx)) { /* second round with room for everyone */

@@ -281,6 +281,30 @@ static void free_ctx(dlops_ctx ctx) {
   dlops_handle_retire(ctx);
 }
 
+/* help and log=1 print once per job, not once per context: a program with per-rank local
+ * contexts (MPI_COMM_SELF) besides its world context printed them once per rank. The notes of a
+ * context are printed by its rank 0 when it has several ranks, and for a one-rank context only
+ * on rank 0 of MPI_COMM_WORLD; help prints once per process (the first context that asks); a
+ * log line is not repeated for the next context of the same rank count and spec. */
+static int help_printed;
+
+static int notes_rank(dlops_ctx ctx) {
+  if (ctx->rank != 0) return 0;
+  if (ctx->size > 1) return 1;
+  int wr = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &wr);
+  return wr == 0;
+}
+
+static void log_context(dlops_ctx ctx) {
+  static char last[sizeof ctx->spec + 32];
+  char line[sizeof last];
+  snprintf(line, sizeof line, "%d %s", ctx->size, ctx->spec);
+  if (!strcmp(line, last)) return;
+  memcpy(last, line, sizeof last);
+  fprintf(stderr, "[dlops] context on %d ranks: %s\n", ctx->size, ctx->spec);
+}
+
 /* Error agreement on the context communicator before the backend exists. */
 static int agree_on(dlops_ctx ctx, int err) {
   dlops_comm tmp;
@@ -329,12 +353,13 @@ int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
   int help = 0;
   int err = out ? parse_spec(ctx, s, &help) : DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "null output pointer");
   if (!err) err = parse_fault(ctx);
-  if (help && ctx->rank == 0) {
+  if (help && !help_printed && notes_rank(ctx)) {
     char txt[8192];
     dlops_backends_describe(txt, sizeof txt);
     fputs(txt, stdout);
     fflush(stdout);
   }
+  if (help) help_printed = 1; /* on every rank: printed once per process, by the first context */
   err = agree_on(ctx, err);
   if (!err) {
     /* Every rank must have asked for the same thing. */
@@ -372,7 +397,7 @@ int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
     free_ctx(ctx);
     return err;
   }
-  if (ctx->log && ctx->rank == 0) fprintf(stderr, "[dlops] context on %d ranks: %s\n", ctx->size, ctx->spec);
+  if (ctx->log && notes_rank(ctx)) log_context(ctx);
   err = agree_on(ctx, dlops_handle_add(ctx, DLOPS_H_CTX));
   if (err) {
     free_ctx(ctx);

@@ -68,6 +68,9 @@ DLOPS_INTERN uint64_t dlops_hash_bytes(uint64_t h, const void *p, size_t n);
 
 /** Store an already formatted message as the process-wide last error. */
 DLOPS_INTERN void dlops_error_record_global(const char *msg);
+/** After an agreement that failed: the message is the same on every rank of the communicator,
+ *  and dlops_print_error prints it only where reporter is non-zero (its rank 0). */
+DLOPS_INTERN void dlops_error_note_agreed(int reporter);
 
 DLOPS_PLUGIN_API int dlops_error_mpi(dlops_ctx ctx, int mpierr, const char *file, int line, const char *func,
                                  const char *what);

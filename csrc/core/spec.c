@@ -188,5 +188,12 @@ int dlops_spec_parse(const char *spec, dlops_spec_fields *out, char *errbuf, siz
   }
   if (f->backend == DLOPS_SPEC_BACKEND_NCCL && f->mem == 0)
     return fail(errbuf, errlen, "comm=nccl works on device memory only: drop mem=host or use comm=mpi");
+  /* sync= picks how the rma backend's windows synchronise: with another backend it would be
+   * silently ignored, so it is refused */
+  if ((f->given & DLOPS_SPEC_SYNC) && f->backend != DLOPS_SPEC_BACKEND_RMA)
+    return fail(errbuf, errlen,
+                "spec key 'sync=%s' applies to comm=rma only (one-sided windows), not comm=%s: drop it or use "
+                "comm=rma",
+                dlops_spec_sync_names[f->sync], dlops_spec_backend_names[f->backend]);
   return DLOPS_SUCCESS;
 }

@@ -35,6 +35,12 @@ module dlops_c
       import :: c_ptr
       type(c_ptr) :: rc
     end function c_last_error
+    ! base.h: int dlops_print_error(int code)
+    function c_print_error(code) bind(C, name='dlops_print_error') result(rc)
+      import :: c_int
+      integer(c_int), value :: code
+      integer(c_int) :: rc
+    end function c_print_error
     ! ctx.h: int dlops_ctx_create_f(MPI_Fint fcomm, const char *spec, dlops_ctx *ctx)
     function c_ctx_create_f(fcomm, spec, ctx) bind(C, name='dlops_ctx_create_f') result(rc)
       import :: c_char, c_int, dlops_ctx

@@ -112,6 +112,16 @@ DLOPS_EXTERN size_t dlops_dtype_size(dlops_dtype dtype);
  *          failing call overwrites. Never NULL. */
 DLOPS_EXTERN const char *dlops_last_error(void); /* fortran: manual */
 
+/** Print the most recent error message (dlops_last_error) on stderr once per job: after a
+ *  collective call failed, every rank returns the same code and message (naming the rank that
+ *  failed first, in MPI_COMM_WORLD numbering), and only rank 0 of that call's communicator
+ *  prints it; after a local (non-collective) failure, the rank that failed prints it. For an
+ *  application's error exit: `if (e) { dlops_print_error(e); MPI_Abort(MPI_COMM_WORLD, e); }`.
+ *  Not collective (no communication).
+ *  @param[in] code  the code the failing call returned; DLOPS_SUCCESS prints nothing
+ *  @return code, unchanged. */
+DLOPS_EXTERN int dlops_print_error(int code); /* fortran: manual */
+
 /** @} */
 
 #ifdef __cplusplus

@@ -44,7 +44,8 @@ typedef struct dlops_ctx_s *dlops_ctx;
  *  @return DLOPS_SUCCESS or an error code, the same on every rank: DLOPS_ERR_STATE when MPI is
  *          not initialised; DLOPS_ERR_ARG for comm = MPI_COMM_NULL, a NULL ctx, an unknown key or
  *          value, a key given twice (a bare backend name counts as comm=), a bad
- *          DLOPS_DETERMINISTIC or DLOPS_FAULT_ALLOC, comm=nccl without device memory, or ranks
+ *          DLOPS_DETERMINISTIC or DLOPS_FAULT_ALLOC, comm=nccl without device memory, sync= with a
+ *          backend other than rma, or ranks
  *          that pass different specs; DLOPS_ERR_UNSUPPORTED for a backend or memory space known
  *          but not built or not available (rma, nccl, emu without their build options; mem=device
  *          in this version), with the option that enables it; DLOPS_ERR_MEM; DLOPS_ERR_MPI when

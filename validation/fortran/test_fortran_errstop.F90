@@ -1,4 +1,4 @@
-!> A failing call without ierr must print the dlops message and stop the program (error stop).
+!> A failing call without ierr must print the dlops message once and stop the program (no backtrace).
 !> CTest checks the output for the message (PASS_REGULAR_EXPRESSION) and fails on "NOT STOPPED".
 program test_fortran_errstop
   use mpi_f08

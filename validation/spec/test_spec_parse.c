@@ -127,6 +127,11 @@ static void test_bad(void) {
   bad("determinstic=1", "did you mean 'deterministic'");
   bad("mpii", "did you mean 'comm=mpi'");
   bad("comm=nccl mem=host", "device memory only");
+  /* sync= only for comm=rma (it was accepted and ignored with the other backends) */
+  bad("comm=mpi sync=pscw", "spec key 'sync=pscw' applies to comm=rma only (one-sided windows), not comm=mpi");
+  bad("sync=lock_all", "applies to comm=rma only");
+  bad("comm=nccl sync=fence", "not comm=nccl");
+  bad("mpi,sync=fence", "applies to comm=rma only");
   /* repeated keys, with either spelling of comm */
   bad("comm=mpi comm=rma", "spec key 'comm' given twice");
   bad("comm=mpi comm=mpi", "given twice");

@@ -134,7 +134,6 @@ static void test_specs(void) {
   good_spec("mpi", def);
   good_spec("comm=mpi,mem=host;log=0", def);
   good_spec(" \tcomm=mpi \n", def);
-  good_spec("comm=mpi sync=fence", def); /* sync only shows for rma */
   good_spec("errors=return comm=mpi", def);
   good_spec("help comm=mpi", def); /* prints the list, then goes on */
   if (built("rma")) {
@@ -163,6 +162,9 @@ static void test_specs(void) {
   bad_spec("mpj", DLOPS_ERR_ARG, "did you mean 'comm=mpi'");
   bad_spec("comm=mpi comm=bogus", DLOPS_ERR_ARG, "bogus");
   bad_spec("comm=nccl mem=host", DLOPS_ERR_ARG, "device");
+  /* sync= is an rma key: refused with the other backends, not silently ignored */
+  bad_spec("comm=mpi sync=pscw", DLOPS_ERR_ARG, "applies to comm=rma only");
+  bad_spec("sync=fence", DLOPS_ERR_ARG, "'sync=fence' applies to comm=rma only");
   {
     /* device memory: without a CUDA build the message says how to get one; with CUDA but no GPU
      * (or before the CUDA memory space exists) it says what is missing */

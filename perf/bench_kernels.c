@@ -69,6 +69,13 @@ int main(int argc, char **argv) {
   BENCH_CK(dlops_op_create_convolve1d(ctx, 3, dims, 0, h, 41, 20, DLOPS_F64, &k[nk++].op));
   k[nk] = (kernel){"conv 41 axis 2", NULL, 0, 16, {1e30, 1e30}};
   BENCH_CK(dlops_op_create_convolve1d(ctx, 3, dims, 2, h, 41, 20, DLOPS_F64, &k[nk++].op));
+  /* complex: 32 B per element (the same real filter, imaginary parts zero) */
+  double hz[82];
+  for (int i = 0; i < 41; i++) hz[2 * i] = h[i], hz[2 * i + 1] = 0.25 * h[i];
+  k[nk] = (kernel){"conv 41 axis 0 c128", NULL, 0, 32, {1e30, 1e30}};
+  BENCH_CK(dlops_op_create_convolve1d(ctx, 3, dims, 0, hz, 41, 20, DLOPS_C128, &k[nk++].op));
+  k[nk] = (kernel){"conv 41 axis 2 c128", NULL, 0, 32, {1e30, 1e30}};
+  BENCH_CK(dlops_op_create_convolve1d(ctx, 3, dims, 2, hz, 41, 20, DLOPS_C128, &k[nk++].op));
   const int perm[3] = {2, 0, 1};
   k[nk] = (kernel){"transpose (2,0,1)", NULL, 0, 16, {1e30, 1e30}};
   BENCH_CK(dlops_op_create_transpose_axes(ctx, 3, dims, perm, DLOPS_F64, &k[nk++].op));

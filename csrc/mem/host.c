@@ -1182,30 +1182,107 @@ static inline int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
       conv_edge_##S(xo, yo, h, d->nh, in, qb, d->n, d->off, d->ny, -1);                              \
     }                                                                                                \
   }
+/* Complex: the same split. The rows that receive every tap are flat chunks of CONV_TILE complex
+ * elements whatever the row length (a convolution along the last axis, inner = 1, used to run
+ * its innermost loop over one element), two taps per pass; rows of CONV_TILE elements or more
+ * go in column strips down the rows, as the real case; the rows near the ends go row by row. Every output adds its taps in ascending order with dlops_k_cmac's arithmetic
+ * (y + (hr xr - hi xi), y + (hr xi + hi xr)), so the bits are those of the plain loop. The
+ * adjoint uses conj(h): sg = -1 negates the imaginary parts. */
 #define CONV_CPLX(S, T, C)                                                                           \
-  static void conv_fwd_##S(const dlops_mem_conv *d, const T *h, const T *x, T *y) {                  \
-    for (int64_t o = 0; o < d->outer; o++)                                                           \
-      for (int64_t i = 0; i < d->ny; i++) {                                                          \
-        T *yr = y + 2 * (o * d->ny + i) * d->inner;                                                  \
-        for (int64_t k = 0; k < 2 * d->inner; k++) yr[k] = 0;                                        \
-        int64_t jlo = imax(0, i + d->off - d->n + 1), jhi = imin(d->nh - 1, i + d->off);              \
-        for (int64_t j = jlo; j <= jhi; j++) {                                                       \
-          const T *xr = x + 2 * (o * d->n + i + d->off - j) * d->inner;                              \
-          for (int64_t k = 0; k < d->inner; k++) dlops_k_cmac_##C(yr, xr, k, h[2 * j], h[2 * j + 1]); \
-        }                                                                                            \
+  /* acc[0..len) += sum of taps h[0..nt) over complex rows of src at stride -step (tap 0 at src) */ \
+  static inline void conv_ctaps_##S(T *acc, const T *src, int64_t step, const T *h, int64_t nt, int64_t len, \
+                                    T sg) {                                                          \
+    int64_t j = 0;                                                                                   \
+    for (; j + 2 <= nt; j += 2) {                                                                    \
+      const T *s0 = src - 2 * j * step, *s1 = s0 - 2 * step;                                         \
+      const T h0r = h[2 * j], h0i = sg * h[2 * j + 1], h1r = h[2 * j + 2], h1i = sg * h[2 * j + 3];  \
+      for (int64_t k = 0; k < len; k++) {                                                            \
+        T ar = acc[2 * k], ai = acc[2 * k + 1];                                                      \
+        const T x0r = s0[2 * k], x0i = s0[2 * k + 1], x1r = s1[2 * k], x1i = s1[2 * k + 1];          \
+        ar += h0r * x0r - h0i * x0i;                                                                 \
+        ai += h0r * x0i + h0i * x0r;                                                                 \
+        ar += h1r * x1r - h1i * x1i;                                                                 \
+        ai += h1r * x1i + h1i * x1r;                                                                 \
+        acc[2 * k] = ar;                                                                             \
+        acc[2 * k + 1] = ai;                                                                         \
       }                                                                                              \
+    }                                                                                                \
+    for (; j < nt; j++) {                                                                            \
+      const T *s0 = src - 2 * j * step, hr = h[2 * j], hi = sg * h[2 * j + 1];                       \
+      for (int64_t k = 0; k < len; k++) dlops_k_cmac_##C(acc, s0, k, hr, hi);                        \
+    }                                                                                                \
+  }                                                                                                  \
+  static void conv_fwd_rows_##S(const dlops_mem_conv *d, const T *h, const T *xo, T *yo, int64_t ra, int64_t rb) { \
+    for (int64_t i = ra; i < rb; i++) {                                                              \
+      T *yr = yo + 2 * i * d->inner;                                                                 \
+      for (int64_t k = 0; k < 2 * d->inner; k++) yr[k] = 0;                                          \
+      int64_t jlo = imax(0, i + d->off - d->n + 1), jhi = imin(d->nh - 1, i + d->off);                \
+      for (int64_t j = jlo; j <= jhi; j++) {                                                         \
+        const T *xr = xo + 2 * (i + d->off - j) * d->inner;                                          \
+        for (int64_t k = 0; k < d->inner; k++) dlops_k_cmac_##C(yr, xr, k, h[2 * j], h[2 * j + 1]);  \
+      }                                                                                              \
+    }                                                                                                \
+  }                                                                                                  \
+  static void conv_adj_rows_##S(const dlops_mem_conv *d, const T *h, const T *yo, T *xo, int64_t qa, int64_t qb) { \
+    for (int64_t q = qa; q < qb; q++) {                                                              \
+      T *xr = xo + 2 * q * d->inner;                                                                 \
+      for (int64_t k = 0; k < 2 * d->inner; k++) xr[k] = 0;                                         \
+      int64_t jlo = imax(0, d->off - q), jhi = imin(d->nh - 1, d->ny - 1 + d->off - q);               \
+      for (int64_t j = jlo; j <= jhi; j++) {                                                         \
+        const T *yr = yo + 2 * (q - d->off + j) * d->inner;                                          \
+        for (int64_t k = 0; k < d->inner; k++) dlops_k_cmac_##C(xr, yr, k, h[2 * j], -h[2 * j + 1]); \
+      }                                                                                              \
+    }                                                                                                \
+  }                                                                                                  \
+  static void conv_fwd_##S(const dlops_mem_conv *d, const T *h, const T *x, T *y) {                  \
+    const int64_t in = d->inner, ia = imin(d->ny, imax(0, d->nh - 1 - d->off)),                       \
+                  ib = imax(ia, imin(d->ny, d->n - d->off));                                          \
+    for (int64_t o = 0; o < d->outer; o++) {                                                         \
+      const T *xo = x + 2 * o * d->n * in;                                                           \
+      T *yo = y + 2 * o * d->ny * in;                                                                \
+      conv_fwd_rows_##S(d, h, xo, yo, 0, ia);                                                        \
+      if (in >= CONV_TILE) /* long rows: column strips, so the taps' rows stay in cache down a strip */ \
+        for (int64_t c0 = 0; c0 < in; c0 += CONV_TILE) {                                             \
+          const int64_t len = imin(CONV_TILE, in - c0);                                              \
+          for (int64_t i = ia; i < ib; i++) {                                                        \
+            T *yr = yo + 2 * (i * in + c0);                                                          \
+            for (int64_t k = 0; k < 2 * len; k++) yr[k] = 0;                                         \
+            conv_ctaps_##S(yr, xo + 2 * ((i + d->off) * in + c0), in, h, d->nh, len, (T)1);          \
+          }                                                                                          \
+        }                                                                                            \
+      else                                                                                           \
+        for (int64_t f0 = ia * in; f0 < ib * in; f0 += CONV_TILE) { /* every tap: flat chunks */    \
+          const int64_t len = imin(CONV_TILE, ib * in - f0);                                         \
+          for (int64_t k = 0; k < 2 * len; k++) yo[2 * f0 + k] = 0;                                  \
+          conv_ctaps_##S(yo + 2 * f0, xo + 2 * (f0 + d->off * in), in, h, d->nh, len, (T)1);         \
+        }                                                                                            \
+      conv_fwd_rows_##S(d, h, xo, yo, ib, d->ny);                                                    \
+    }                                                                                                \
   }                                                                                                  \
   static void conv_adj_##S(const dlops_mem_conv *d, const T *h, const T *y, T *x) {                  \
-    for (int64_t o = 0; o < d->outer; o++)                                                           \
-      for (int64_t q = 0; q < d->n; q++) {                                                           \
-        T *xr = x + 2 * (o * d->n + q) * d->inner;                                                   \
-        for (int64_t k = 0; k < 2 * d->inner; k++) xr[k] = 0;                                       \
-        int64_t jlo = imax(0, d->off - q), jhi = imin(d->nh - 1, d->ny - 1 + d->off - q);             \
-        for (int64_t j = jlo; j <= jhi; j++) {                                                       \
-          const T *yr = y + 2 * (o * d->ny + q - d->off + j) * d->inner;                             \
-          for (int64_t k = 0; k < d->inner; k++) dlops_k_cmac_##C(xr, yr, k, h[2 * j], -h[2 * j + 1]); \
+    const int64_t in = d->inner, qa = imin(d->n, imax(0, d->off)),                                    \
+                  qb = imax(qa, imin(d->n, d->ny - d->nh + d->off + 1));                              \
+    for (int64_t o = 0; o < d->outer; o++) {                                                         \
+      const T *yo = y + 2 * o * d->ny * in;                                                          \
+      T *xo = x + 2 * o * d->n * in;                                                                 \
+      conv_adj_rows_##S(d, h, yo, xo, 0, qa);                                                        \
+      if (in >= CONV_TILE)                                                                           \
+        for (int64_t c0 = 0; c0 < in; c0 += CONV_TILE) {                                             \
+          const int64_t len = imin(CONV_TILE, in - c0);                                              \
+          for (int64_t q = qa; q < qb; q++) {                                                        \
+            T *xr = xo + 2 * (q * in + c0);                                                          \
+            for (int64_t k = 0; k < 2 * len; k++) xr[k] = 0;                                         \
+            conv_ctaps_##S(xr, yo + 2 * ((q - d->off) * in + c0), -in, h, d->nh, len, (T)-1);        \
+          }                                                                                          \
         }                                                                                            \
-      }                                                                                              \
+      else                                                                                           \
+        for (int64_t f0 = qa * in; f0 < qb * in; f0 += CONV_TILE) {                                  \
+          const int64_t len = imin(CONV_TILE, qb * in - f0);                                         \
+          for (int64_t k = 0; k < 2 * len; k++) xo[2 * f0 + k] = 0;                                  \
+          conv_ctaps_##S(xo + 2 * f0, yo + 2 * (f0 - d->off * in), -in, h, d->nh, len, (T)-1);       \
+        }                                                                                            \
+      conv_adj_rows_##S(d, h, yo, xo, qb, d->n);                                                     \
+    }                                                                                                \
   }
 
 CONV_REAL(s, float)

@@ -1,51 +1,54 @@
-/* poststack: a small 3-D post-stack seismic inversion with dlops (the C counterpart of
- * PyLops-MPI's tutorial poststack.py).
+/* poststack: PyLops-MPI's post-stack inversion tutorials (tutorials/poststack.py and
+ * tutorials/reflectivity.py) with dlops, every inversion with the tutorial's solver, parameters
+ * and iteration count.
  *
- * Build: part of the dlops build (examples/c). Run:
- *   mpiexec -n 4 ./poststack [model.npz | synthetic]
- * Works on any number of ranks and on every host backend (DLOPS_SPEC=comm=rma ...).
+ *   mpiexec -n P ./poststack [model.npz | synthetic] [key=value ...]
  *
- * The unknown is an acoustic-impedance model m = log(AI) of shape (ny, nx, nz), z fastest,
- * distributed over y (axis 0) with the default split: rank r owns ny_r slices (ny_r, nx, nz).
+ * Model file: the first argument, else the environment variable DLOPS_DATA; it is PyLops-MPI's
+ * testdata/avo/poststack_model.npz (array `model`, acoustic impedance (z, x) = (550, 800)). A
+ * path that was given and cannot be read is an error (exit 1). With no path, or "synthetic", a
+ * layered synthetic model of the same shape is used, and the program says so.
+ * Backend and memory space come from DLOPS_SPEC (comm=mpi|rma, mem=host|emu|device).
  *
- *   model    The 2-D Marmousi-like model of PyLops' test data (poststack_model.npz, arrays `model`
- *            (550, 800) = (z, x), `x`, `z`) subsampled every 8th sample in x and z, replicated
- *            along y with a gentle lateral shift. The file comes from argv[1], else the
- *            environment variable DLOPS_DATA, else <source>/../shared/data/poststack_model.npz
- *            (DLOPS_DEFAULT_DATA, set by CMake). When it cannot be read, or argv[1] is
- *            "synthetic", a layered synthetic model is used instead (never an error).
- *   modelling  d = W D m trace by trace: D the centred first derivative along z (reflectivity
- *            0.5 d/dt log AI), W the convolution with a 15 Hz Ricker wavelet (dt = 4 ms).
- *            PostStack = BlockDiag over ranks of the local product W D on each rank's block
- *            (ny_r, nx, nz), directly along z (PyLops-MPI's tutorial writes it
- *            T^H (W D along axis 0) T with T a transpose of axes, z first, for its speed; dlops'
- *            kernels are as fast along z, so the transposes would only add two passes: see
- *            local_modelling, which checks that both forms agree). Its applies move no data.
- *   regularisation  Laplacian over (y, x, z) of the distributed model; along y it needs the
- *            ghost rows of the neighbouring ranks, nothing else.
- *   solves   (1) CGLS on d = PostStack m from a smooth background model;
- *            (2) CGLS on the stacked system [PostStack; sqrt(eps) Laplacian] m = [d; 0].
- *            The data carry a little deterministic pseudo-noise, so (2) beats (1).
+ * Options (defaults: the tutorials'):
+ *   ny=N          global size along y (default 20 per rank, as the tutorial's ny_i = 20)
+ *   xstep=S       keep every S-th x of the model (default 3: nx = 267)
+ *   zstep=S       keep every S-th z (default 1: nz = 550)
+ *   nsmooth=a,b,c boxcar lengths of the background's filtfilt along y, x, z (default 5,30,20)
+ *   out=DIR       folder for the .npy results (default poststack_out; "{tag}" in DIR becomes
+ *                 np<P>_<backend>_<host|dev>)
+ *   only=LIST     run only these inversions (comma separated: cgls,ne,reg,tv,fista,pg)
  *
- * Rank 0 prints the model source and sizes, the relative model errors, iterations and stop
- * reasons, the communication of one PostStack and one Laplacian apply, and the solve time. The
- * exit code is non-zero when the inversion is not accurate enough or an operator moved other
- * data than expected, so the program doubles as a test (ctest -L examples).
+ * The problem: m = log(AI)[::zstep, ::xstep] tiled along y into (ny, nx, nz), z fastest,
+ * distributed along y (axis 0, default split). The background mback is m smoothed by
+ * scipy-style filtfilt boxcars along x and z (the tutorial's y pass is the identity on a model
+ * constant along y). G = BlockDiag over ranks of PoststackLinearModelling (15 Hz Ricker, 41
+ * samples, dt = 4 ms) along z; d = G m. Inversions, all from mback:
+ *   cgls  CGLS on G, 100 iterations
+ *   ne    CG on the normal equations G^H G + 1e2 L^H L (L the 3-D Laplacian), 100 iterations
+ *   reg   CGLS on [G; sqrt(1e2) L] m = [d; 0], 100 iterations
+ *   tv    ADMM-L2 with L1(1e-2) of the forward Gradient, tau = 0.99/12, 40 iterations of 20
+ *         inner CGLS iterations
+ * and the reflectivity tutorial: r = D m (first derivative along z), d_r = C r (C the wavelet
+ * convolution), from r0 = 0:
+ *   fista FISTA, eps = 2e-2, 200 iterations, tol 1e-8
+ *   pg    ProximalGradient with L2(C, d_r) and L1(1e-2), FISTA acceleration, tau = 0.99 /
+ *         maxeig(C^H C) (power iteration), 200 iterations
+ *
+ * Rank 0 ends with a summary per inversion (problem size, ranks, backend, memory space,
+ * iterations, final relative residual, relative error to the true model, time to solution, bytes
+ * communicated per operation kind from the context counters), writes every result as .npy in
+ * out=DIR and prints the command that draws them (examples/plot_poststack.py). The exit code
+ * is non-zero when an inversion is not closer to the true model than its starting point, so
+ * the program doubles as a test (ctest -L examples).
  */
 #include <dlops.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "npz.h"
-
-#ifndef DLOPS_DEFAULT_DATA
-#define DLOPS_DEFAULT_DATA "../shared/data/poststack_model.npz"
-#endif
-
-static const double PI = 3.14159265358979323846;
-enum { NW = 41, MIN_NZ = 48 }; /* wavelet length (t = -80 .. 80 ms); shortest trace used */
+#include <sys/stat.h>
 
 #define CHECK(call)                                                          \
   do {                                                                       \
@@ -56,496 +59,488 @@ enum { NW = 41, MIN_NZ = 48 }; /* wavelet length (t = -80 .. 80 ms); shortest tr
     }                                                                        \
   } while (0)
 
-/* ------------------------------------------------------------------ reading the .npz file
- * npz.c finds "model.npy" in the archive (numpy's savez stores members uncompressed) and parses
- * its .npy header. Anything unexpected (compressed member, zip64, other dtype, Fortran order)
- * makes the reader give up and the caller falls back to the synthetic model. */
-static unsigned char *read_file(const char *path, size_t *n) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  unsigned char *buf = NULL;
-  long len = -1;
-  if (fseek(f, 0, SEEK_END) == 0) len = ftell(f);
-  if (len > 0 && fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)len))) {
-    if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
-      free(buf);
-      buf = NULL;
-    }
-  }
-  fclose(f);
-  *n = buf ? (size_t)len : 0;
-  return buf;
-}
+enum { NINV = 6 };
+static const char *const inv_key[NINV] = {"cgls", "ne", "reg", "tv", "fista", "pg"};
+static const char *const inv_title[NINV] = {
+    "CGLS on G (100 it.)", "CG on G^H G + 1e2 L^H L (100 it.)", "CGLS on [G; 10 L] (100 it.)",
+    "ADMM-L2, L1(1e-2) of Gradient (40x20)", "reflectivity: FISTA eps=2e-2 (200 it.)",
+    "reflectivity: PG + FISTA accel. (200 it.)"};
 
-/* The 2-D model log(AI)(x, z), stored m2[ix * nz + iz]. */
-typedef struct {
-  int64_t nx, nz;
-  double *m2;
-  int64_t nx0, nz0; /* size before subsampling */
-} model2d;
+/* ---------------------------------------------------------------- the 2-D model (z, x) */
 
-/* Read the PyLops test model and subsample it (every xstep-th sample in x, zstep-th in z). */
-static int load_npz_model(const char *path, int xstep, int zstep, model2d *mod, char *why, size_t wlen) {
-  size_t n = 0;
-  unsigned char *z = read_file(path, &n);
-  if (!z) return snprintf(why, wlen, "cannot read %s", path), 1;
-  int64_t shape[2];
-  const unsigned char *data = NULL;
-  npz_array arr;
-  int err = npz_load(z, n, "model.npy", &arr, why, wlen);
-  const char *bad = NULL;
-  if (!err && strcmp(arr.descr, "<f8") != 0) bad = "model.npy is not little-endian float64";
-  if (!err && !bad && arr.fortran_order) bad = "model.npy is Fortran-ordered";
-  if (!err && !bad && (arr.ndim != 2 || arr.shape[0] <= 0 || arr.shape[1] <= 0)) bad = "model.npy is not 2-D";
-  if (bad) {
-    snprintf(why, wlen, "%s", bad);
-    err = 1;
-  }
-  if (!err) {
-    shape[0] = arr.shape[0];
-    shape[1] = arr.shape[1];
-    data = arr.data;
-  }
-  if (!err) {
-    int64_t nz0 = shape[0], nx0 = shape[1]; /* model is (z, x) */
-    mod->nz0 = nz0;
-    mod->nx0 = nx0;
-    mod->nz = (nz0 + zstep - 1) / zstep;
-    mod->nx = (nx0 + xstep - 1) / xstep;
-    if (mod->nz < MIN_NZ || mod->nx < 2) {
-      snprintf(why, wlen, "model.npy (%lld, %lld) is too small: at least %d samples in z after subsampling", (long long)nz0,
-               (long long)nx0, MIN_NZ);
-      free(z);
-      return 1;
-    }
-    mod->m2 = malloc(sizeof(double) * (size_t)(mod->nx * mod->nz));
-    for (int64_t ix = 0; ix < mod->nx && mod->m2; ix++)
-      for (int64_t iz = 0; iz < mod->nz; iz++) {
-        double v;
-        memcpy(&v, data + 8 * (size_t)(iz * zstep * nx0 + ix * xstep), 8); /* unaligned-safe, little endian */
-        if (!(v > 0)) {
-          snprintf(why, wlen, "model.npy holds a non-positive impedance %g", v);
-          err = 1;
-        }
-        mod->m2[ix * mod->nz + iz] = log(v);
-      }
-    if (!mod->m2) {
-      snprintf(why, wlen, "out of memory");
-      err = 1;
-    }
-  }
-  free(z);
-  if (err) {
-    free(mod->m2);
-    mod->m2 = NULL;
-  }
-  return err;
-}
-
-/* A layered synthetic model: dipping, gently curved interfaces with impedances in 4.5..9. */
-static void synthetic_model(model2d *mod) {
-  mod->nx = 80;
-  mod->nz = 120;
-  mod->m2 = malloc(sizeof(double) * (size_t)(mod->nx * mod->nz));
-  const double ai[6] = {4.5, 5.2, 4.9, 6.3, 7.1, 8.8};
-  for (int64_t ix = 0; ix < mod->nx; ix++)
-    for (int64_t iz = 0; iz < mod->nz; iz++) {
-      double zz = (double)iz - 0.1 * (double)ix - 4.0 * sin(0.08 * (double)ix);
-      int layer = 0;
-      for (int k = 1; k < 6; k++)
-        if (zz > 4.0 + 19.0 * k) layer = k;
-      mod->m2[ix * mod->nz + iz] = log(ai[layer] * (1.0 + 0.002 * (double)iz));
+/* A layered synthetic impedance model of the real file's shape (z, x) = (550, 800): 30 dipping,
+ * gently curved layers of about 18 samples with impedances 4500..11000 from a fixed sequence,
+ * increasing slightly with depth. */
+static void synthetic_model(int64_t nz0, int64_t nx0, double *ai) {
+  for (int64_t iz = 0; iz < nz0; iz++)
+    for (int64_t ix = 0; ix < nx0; ix++) {
+      double zz = (double)iz - 0.06 * (double)ix - 18.0 * sin(0.01 * (double)ix);
+      int64_t l = zz < 0 ? 0 : (int64_t)(zz / 18.0);
+      double u = (double)((l * 7919 + 13) % 101) / 100.0; /* 0..1, a fixed pseudo-random sequence */
+      ai[iz * nx0 + ix] = (4500.0 + 6500.0 * u) * (1.0 + 2e-4 * (double)iz);
     }
 }
 
-/* filtfilt-like smoothing of the 2-D model: a centred moving average of 2h+1 samples along x
- * and along z, applied twice (edges replicated). */
-static void smooth2d(const model2d *in, int hx, int hz, double *out) {
-  const int64_t nx = in->nx, nz = in->nz;
-  double *t = malloc(sizeof(double) * (size_t)(nx * nz));
-  memcpy(out, in->m2, sizeof(double) * (size_t)(nx * nz));
-  for (int pass = 0; pass < 2; pass++) {
-    for (int64_t ix = 0; ix < nx; ix++)
-      for (int64_t iz = 0; iz < nz; iz++) {
-        double s = 0;
-        for (int k = -hx; k <= hx; k++) {
-          int64_t j = ix + k < 0 ? 0 : ix + k >= nx ? nx - 1 : ix + k;
-          s += out[j * nz + iz];
-        }
-        t[ix * nz + iz] = s / (2 * hx + 1);
-      }
-    for (int64_t ix = 0; ix < nx; ix++)
-      for (int64_t iz = 0; iz < nz; iz++) {
-        double s = 0;
-        for (int k = -hz; k <= hz; k++) {
-          int64_t j = iz + k < 0 ? 0 : iz + k >= nz ? nz - 1 : iz + k;
-          s += t[ix * nz + j];
-        }
-        out[ix * nz + iz] = s / (2 * hz + 1);
-      }
+/* scipy.signal.filtfilt(ones(n)/n, 1, x) for one line of length len with stride s: odd
+ * extension by 3n samples at both ends, forward and backward boxcar with lfilter_zi initial
+ * conditions (the state of a constant input equal to the first sample). Needs len > 3n. */
+static void filtfilt_box(double *x, int64_t len, int64_t s, int n, double *w) {
+  const int64_t p = 3 * (int64_t)n, L = len + 2 * p;
+  double *e = w, *y = w + L;
+  for (int64_t i = 0; i < p; i++) e[i] = 2 * x[0] - x[(p - i) * s];
+  for (int64_t i = 0; i < len; i++) e[p + i] = x[i * s];
+  for (int64_t i = 0; i < p; i++) e[p + len + i] = 2 * x[(len - 1) * s] - x[(len - 2 - i) * s];
+  /* forward: y[j] = sum_k b_k e[j-k], e[<0] = e[0] */
+  for (int64_t j = 0; j < L; j++) {
+    double acc = 0;
+    for (int k = 0; k < n; k++) acc += (1.0 / n) * e[j - k < 0 ? 0 : j - k];
+    y[j] = acc;
   }
-  free(t);
-}
-
-/* Slice iy of the 3-D model: the 2-D model shifted laterally by 0.25 * iy samples (linear
- * interpolation, edges replicated), for rows [y0, y0 + ny_local) into a (ny_local, nx, nz)
- * block. */
-static void fill_block(const double *m2, int64_t nx, int64_t nz, int64_t y0, int64_t nyl, double *blk) {
-  for (int64_t j = 0; j < nyl; j++) {
-    double shift = 0.25 * (double)(y0 + j);
-    for (int64_t ix = 0; ix < nx; ix++) {
-      double xs = (double)ix + shift;
-      int64_t i0 = (int64_t)floor(xs);
-      double w = xs - (double)i0;
-      int64_t a = i0 < 0 ? 0 : i0 >= nx ? nx - 1 : i0, b = i0 + 1 < 0 ? 0 : i0 + 1 >= nx ? nx - 1 : i0 + 1;
-      for (int64_t iz = 0; iz < nz; iz++)
-        blk[(j * nx + ix) * nz + iz] = (1 - w) * m2[a * nz + iz] + w * m2[b * nz + iz];
+  /* backward on the reversed signal */
+  for (int64_t j = 0; j < L; j++) {
+    double acc = 0;
+    for (int k = 0; k < n; k++) {
+      int64_t q = j - k < 0 ? 0 : j - k; /* index into the reversed y */
+      acc += (1.0 / n) * y[L - 1 - q];
     }
+    e[L - 1 - j] = acc;
   }
+  for (int64_t i = 0; i < len; i++) x[i * s] = e[p + i];
 }
 
-/* Deterministic pseudo-noise in [-1, 1) from a global index (a 32-bit integer hash), the same
- * on any number of ranks. Every product stays below 2^63, so the Fortran twin computes the same
- * values with signed 64-bit integers. */
-static double noise(int64_t i) {
-  const int64_t m32 = 4294967296LL;
-  int64_t h = ((i + 1) % m32) * 2654435761LL % m32;
-  h = ((h ^ (h >> 16)) * 73244475LL) % m32;
-  h = ((h ^ (h >> 16)) * 73244475LL) % m32;
-  h ^= h >> 16;
-  return 2.0 * (double)h / (double)m32 - 1.0;
-}
+/* ------------------------------------------------------------------------- helpers */
 
-/* Ricker wavelet of peak frequency f0 sampled at dt on t = -(nw/2)dt .. (nw/2)dt. */
-static void ricker(double f0, double dt, int nw, double *w) {
-  for (int i = 0; i < nw; i++) {
-    double t = (i - nw / 2) * dt, a = PI * PI * f0 * f0 * t * t;
-    w[i] = (1 - 2 * a) * exp(-a);
-  }
-}
-
-/* The local modelling operator W D on this rank's block (nyl, nx, nz): D the centred first
- * derivative and W the convolution with the wavelet (centred), both along z
- * (dlops_op_create_poststack, PyLops' PoststackLinearModelling), in one of two equal forms:
- *   direct      W D along axis 2 (z, the fastest axis);
- *   transposed  T^H (W D along axis 0) T, T = transpose (nyl, nx, nz) -> (nz, nyl, nx), as
- *               PyLops-MPI's tutorial does (in PyLops the convolution is much faster along the
- *               first axis; dlops' stencil and convolution kernels run flat loops along any axis).
- * The demo inverts with the direct form (two passes over memory fewer per apply) and checks
- * that both give the same data. */
-static dlops_op local_modelling(dlops_ctx self, int64_t nyl, int64_t nx, int64_t nz, const double *wav, int nw,
-                                int transposed) {
-  const int64_t ldims[3] = {nyl, nx, nz}, tdims[3] = {nz, nyl, nx};
-  const int perm[3] = {2, 0, 1};
-  const int64_t *dims = transposed ? tdims : ldims;
-  const int axis = transposed ? 0 : 2;
-  dlops_op WD = NULL, T = NULL, TH = NULL, WDT = NULL, out = NULL;
-  CHECK(dlops_op_create_poststack(self, 3, dims, axis, nw, wav, DLOPS_DERIV_CENTERED, DLOPS_F64, &WD));
-  if (!transposed) {
-    out = WD;
-    WD = NULL;
-  } else {
-    CHECK(dlops_op_create_transpose_axes(self, 3, ldims, perm, DLOPS_F64, &T));
-    CHECK(dlops_op_create_adjoint(T, &TH));
-    CHECK(dlops_op_create_product(WD, T, &WDT));
-    CHECK(dlops_op_create_product(TH, WDT, &out));
-  }
-  dlops_op_destroy(&WDT); /* compositions keep their own references */
-  dlops_op_destroy(&TH);
-  dlops_op_destroy(&T);
-  dlops_op_destroy(&WD);
-  return out;
-}
-
-/* Data bytes and calls sent by this rank since the last reset, summed over ranks. The argument
- * agreement every public collective call makes (kind DLOPS_COMM_META: one small allreduce) is
- * metadata, not data, and is returned apart in *meta_calls. */
-static void comm_totals(dlops_ctx ctx, int64_t *bytes, int64_t *calls, int64_t *nbr_bytes, int64_t *meta_calls) {
-  int64_t v[4] = {0, 0, 0, 0};
-  for (int k = 0; k < DLOPS_COMM_NUM_KINDS; k++) {
-    dlops_comm_counter c;
-    CHECK(dlops_ctx_get_counter(ctx, (dlops_comm_kind)k, &c));
-    if (k == DLOPS_COMM_META) {
-      v[3] += c.calls;
-      continue;
-    }
-    v[0] += c.bytes;
-    v[1] += c.calls;
-    if (k == DLOPS_COMM_NEIGHBOR) v[2] += c.bytes;
-  }
-  MPI_Allreduce(MPI_IN_PLACE, v, 4, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD); /* plain MPI: not counted */
-  *bytes = v[0];
-  *calls = v[1];
-  *nbr_bytes = v[2];
-  *meta_calls = v[3];
-}
-
-/* Ghost rows a centred second derivative along y needs, summed over ranks: a rank owning rows
- * [o, e) reads row o-1 when its first row has a stencil (1 <= o <= ny-2) and row e when its
- * last row has one (1 <= e-1 <= ny-2, e < ny). */
-static int64_t laplacian_ghost_rows(int64_t ny, int P) {
-  int64_t rows = 0, o = 0;
-  for (int r = 0; r < P; r++) {
-    int64_t n = ny / P + (r < ny % P), e = o + n;
-    if (n > 0) {
-      if (o >= 1 && o <= ny - 2) rows++;
-      if (e < ny && e - 1 >= 1 && e - 1 <= ny - 2) rows++;
-    }
-    o = e;
-  }
-  return rows;
-}
-
-/* ||a - b|| / ||b|| (work has their layout). */
-static double rel_error(dlops_darray a, dlops_darray b, dlops_darray work) {
+static double rel_diff(dlops_darray a, dlops_darray b, dlops_darray work) {
   double num, den;
   CHECK(dlops_darray_copy(a, work));
   CHECK(dlops_darray_axpby((dlops_scalar){-1.0, 0}, b, (dlops_scalar){1.0, 0}, work));
   CHECK(dlops_darray_norm(work, 2.0, &num));
   CHECK(dlops_darray_norm(b, 2.0, &den));
-  return num / den;
+  return den > 0 ? num / den : num;
+}
+
+typedef struct {
+  int run;
+  int64_t iters;
+  double resid, err, err0, time;
+  long long bytes[DLOPS_COMM_NUM_KINDS], calls[DLOPS_COMM_NUM_KINDS];
+} inv_result;
+
+/* Bytes and calls of every kind since the last reset, summed over ranks (plain MPI). */
+static void counters(dlops_ctx ctx, inv_result *r) {
+  long long v[2 * DLOPS_COMM_NUM_KINDS];
+  for (int k = 0; k < DLOPS_COMM_NUM_KINDS; k++) {
+    dlops_comm_counter c;
+    CHECK(dlops_ctx_get_counter(ctx, (dlops_comm_kind)k, &c));
+    v[k] = (long long)c.bytes;
+    v[DLOPS_COMM_NUM_KINDS + k] = (long long)c.calls;
+  }
+  MPI_Allreduce(MPI_IN_PLACE, v, 2 * DLOPS_COMM_NUM_KINDS, MPI_LONG_LONG, MPI_SUM, MPI_COMM_WORLD);
+  for (int k = 0; k < DLOPS_COMM_NUM_KINDS; k++) {
+    r->bytes[k] = v[k];
+    r->calls[k] = v[DLOPS_COMM_NUM_KINDS + k];
+  }
+}
+
+static double now_max(void) {
+  double t = MPI_Wtime();
+  MPI_Allreduce(MPI_IN_PLACE, &t, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+  return t;
+}
+
+static void human(long long b, char *s, size_t n) {
+  if (b >= 10LL << 20)
+    snprintf(s, n, "%.1f MB", (double)b / (1 << 20));
+  else if (b >= 10LL << 10)
+    snprintf(s, n, "%.1f kB", (double)b / (1 << 10));
+  else
+    snprintf(s, n, "%lld B", b);
+}
+
+static void usage_exit(int rank, const char *why) {
+  if (rank == 0)
+    fprintf(stderr, "poststack: %s\nusage: poststack [model.npz | synthetic] [ny=N] [xstep=S] [zstep=S] "
+                    "[nsmooth=a,b,c] [out=DIR] [only=cgls,ne,reg,tv,fista,pg]\n", why);
+  MPI_Finalize();
+  exit(2);
 }
 
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
-  dlops_ctx ctx, self;
-  CHECK(dlops_ctx_create(MPI_COMM_WORLD, NULL, &ctx)); /* backend from DLOPS_SPEC */
-  CHECK(dlops_ctx_create(MPI_COMM_SELF, NULL, &self)); /* one-rank context for local operators */
   int rank, P;
-  const char *spec;
-  dlops_ctx_get_rank(ctx, &rank);
-  dlops_ctx_get_size(ctx, &P);
-  dlops_ctx_get_spec(ctx, &spec);
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &P);
 
-  /* ---- 1. the model: rank 0 reads (or builds) the 2-D model and broadcasts it */
-  const char *path = argc > 1 ? argv[1] : getenv("DLOPS_DATA");
-  if (!path || !*path) path = DLOPS_DEFAULT_DATA;
-  int synthetic_only = strcmp(path, "synthetic") == 0;
-  model2d mod = {0, 0, NULL, 0, 0};
-  char source[512] = "";
-  int64_t hdr[2] = {0, 0}; /* nx, nz */
-  if (rank == 0) {
-    char why[256] = "requested";
-    if (!synthetic_only && load_npz_model(path, 8, 4, &mod, why, sizeof why) == 0) {
-      snprintf(source, sizeof source, "%s (model (z, x) = (%lld, %lld): every 4th z, every 8th x)", path,
-               (long long)mod.nz0, (long long)mod.nx0);
+  /* ---- 0. arguments */
+  const char *path = NULL, *out = "poststack_out";
+  int64_t ny = 20 * (int64_t)P, xstep = 3, zstep = 1;
+  int nsm[3] = {5, 30, 20}, forced_synthetic = 0, run[NINV] = {1, 1, 1, 1, 1, 1};
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *eq = strchr(a, '=');
+    if (!eq) {
+      if (path || forced_synthetic) usage_exit(rank, "more than one model argument");
+      if (strcmp(a, "synthetic") == 0)
+        forced_synthetic = 1;
+      else
+        path = a;
+    } else if (!strncmp(a, "ny=", 3)) {
+      ny = atoll(eq + 1);
+    } else if (!strncmp(a, "xstep=", 6)) {
+      xstep = atoll(eq + 1);
+    } else if (!strncmp(a, "zstep=", 6)) {
+      zstep = atoll(eq + 1);
+    } else if (!strncmp(a, "nsmooth=", 8)) {
+      if (sscanf(eq + 1, "%d,%d,%d", &nsm[0], &nsm[1], &nsm[2]) != 3) usage_exit(rank, "nsmooth needs a,b,c");
+    } else if (!strncmp(a, "out=", 4)) {
+      out = eq + 1;
+    } else if (!strncmp(a, "only=", 5)) {
+      for (int k = 0; k < NINV; k++) run[k] = strstr(eq + 1, inv_key[k]) != NULL;
     } else {
-      synthetic_model(&mod);
-      snprintf(source, sizeof source, "synthetic layered model (%s)", why);
+      usage_exit(rank, "unknown option");
     }
-    hdr[0] = mod.nx;
-    hdr[1] = mod.nz;
   }
-  MPI_Bcast(hdr, 2, MPI_INT64_T, 0, MPI_COMM_WORLD);
-  const int64_t nx = hdr[0], nz = hdr[1], ny = 16;
-  if (rank != 0) {
-    mod.nx = nx;
-    mod.nz = nz;
-    mod.m2 = malloc(sizeof(double) * (size_t)(nx * nz));
+  if (!path && !forced_synthetic) {
+    const char *env = getenv("DLOPS_DATA");
+    if (env && *env) path = env;
   }
-  MPI_Bcast(mod.m2, (int)(nx * nz), MPI_DOUBLE, 0, MPI_COMM_WORLD);
-  double *back2 = malloc(sizeof(double) * (size_t)(nx * nz));
-  smooth2d(&mod, 6, 6, back2); /* smooth background, the starting model */
+  if (ny < 1 || xstep < 1 || zstep < 1 || nsm[0] < 1 || nsm[1] < 1 || nsm[2] < 1)
+    usage_exit(rank, "sizes and steps must be positive");
 
-  /* ---- 2. operators. This rank's rows of y: [y0, y0 + nyl) (the default split). */
+  dlops_ctx ctx, self;
+  CHECK(dlops_ctx_create(MPI_COMM_WORLD, NULL, &ctx)); /* backend and mem= from DLOPS_SPEC */
+  const char *spec = "", *backend = "";
+  dlops_memspace mem;
+  CHECK(dlops_ctx_get_spec(ctx, &spec));
+  CHECK(dlops_ctx_get_backend(ctx, &backend));
+  CHECK(dlops_ctx_get_memspace(ctx, &mem));
+  const char *memname = mem == DLOPS_MEM_HOST ? "host" : strstr(spec, "mem=emu") ? "emu (emulated device)" : "device";
+  { /* local operators live on a one-rank context in the same memory space */
+    const char *m = strstr(spec, "mem=");
+    char sspec[64];
+    snprintf(sspec, sizeof sspec, "comm=mpi %.*s", m ? (int)strcspn(m, " ") : 0, m ? m : "");
+    CHECK(dlops_ctx_create(MPI_COMM_SELF, sspec, &self));
+  }
+
+  /* ---- 1. the 2-D model: read with the library's .npz reader (every rank gets all of it) */
+  int64_t nz0 = 550, nx0 = 800;
+  double *ai = NULL;
+  dlops_darray M = NULL;
+  if (path) {
+    int e = dlops_darray_read_npz(ctx, path, "model", 0, DLOPS_BROADCAST, &M);
+    int64_t sh[DLOPS_MAX_NDIM];
+    int nd = 0;
+    dlops_dtype t = DLOPS_F64;
+    if (!e) {
+      dlops_darray_get_ndim(M, &nd);
+      dlops_darray_get_global_shape(M, sh);
+      dlops_darray_get_dtype(M, &t);
+    }
+    if (e || nd != 2 || t != DLOPS_F64) {
+      if (rank == 0)
+        fprintf(stderr, "poststack: cannot use the model file '%s': %s\n", path,
+                e ? dlops_last_error() : "member 'model' is not a 2-D float64 array");
+      MPI_Finalize();
+      return 1;
+    }
+    nz0 = sh[0];
+    nx0 = sh[1];
+    void *p;
+    ai = malloc(sizeof(double) * (size_t)(nz0 * nx0));
+    CHECK(dlops_darray_get_local(M, DLOPS_MEM_HOST, &p));
+    memcpy(ai, p, sizeof(double) * (size_t)(nz0 * nx0));
+    CHECK(dlops_darray_restore_local(M, &p));
+    dlops_darray_destroy(&M);
+  } else {
+    ai = malloc(sizeof(double) * (size_t)(nz0 * nx0));
+    synthetic_model(nz0, nx0, ai);
+    if (rank == 0)
+      printf("poststack: no model file given (argument or DLOPS_DATA): using a SYNTHETIC layered model of the same "
+             "shape.\n  The real model is testdata/avo/poststack_model.npz of the PyLops-MPI repository "
+             "(https://github.com/PyLops/pylops-mpi).\n");
+  }
+  const int64_t nz = (nz0 + zstep - 1) / zstep, nx = (nx0 + xstep - 1) / xstep;
+  if (nz <= 3 * nsm[2] || nx <= 3 * nsm[1] || ny <= 3 * nsm[0]) {
+    if (rank == 0)
+      fprintf(stderr, "poststack: the model (ny, nx, nz) = (%lld, %lld, %lld) is too small for nsmooth=%d,%d,%d "
+              "(filtfilt needs more than 3 x the boxcar length)\n", (long long)ny, (long long)nx, (long long)nz,
+              nsm[0], nsm[1], nsm[2]);
+    MPI_Finalize();
+    return 2;
+  }
+  double *m2 = malloc(sizeof(double) * (size_t)(nx * nz)), *b2 = malloc(sizeof(double) * (size_t)(nx * nz));
+  int bad = 0;
+  for (int64_t ix = 0; ix < nx; ix++)
+    for (int64_t iz = 0; iz < nz; iz++) {
+      double v = ai[iz * zstep * nx0 + ix * xstep];
+      if (!(v > 0)) bad = 1;
+      m2[ix * nz + iz] = log(v); /* (x, z), z fastest */
+    }
+  free(ai);
+  if (bad) {
+    if (rank == 0) fprintf(stderr, "poststack: the model holds non-positive impedances\n");
+    MPI_Finalize();
+    return 1;
+  }
+  { /* background: filtfilt along x (stride nz), then along z (stride 1) */
+    double *w = malloc(sizeof(double) * (size_t)(4 * (nx > nz ? nx : nz) + 12 * (nsm[1] > nsm[2] ? nsm[1] : nsm[2])));
+    memcpy(b2, m2, sizeof(double) * (size_t)(nx * nz));
+    for (int64_t iz = 0; iz < nz; iz++) filtfilt_box(b2 + iz, nx, nz, nsm[1], w);
+    for (int64_t ix = 0; ix < nx; ix++) filtfilt_box(b2 + ix * nz, nz, 1, nsm[2], w);
+    free(w);
+  }
+
+  /* ---- 2. operators. This rank's rows of y: [y0, y0 + nyl) (the default split) */
   const int64_t dims[3] = {ny, nx, nz};
   const int64_t nyl = ny / P + (rank < ny % P), y0 = rank * (ny / P) + (rank < ny % P ? rank : ny % P);
-  const double dt = 0.004, f0 = 15.0;
-  double wav[NW];
-  ricker(f0, dt, NW, wav);
-
-  /* PostStack = BlockDiag over ranks of this rank's W D (the direct form, see local_modelling;
-   * a rank without rows passes no local operator) */
-  dlops_op PostStack = NULL, WD = NULL, WDtrans = NULL;
+  const int64_t ldims[3] = {nyl, nx, nz};
+  double wav[41];
+  int nw = 0;
+  CHECK(dlops_wavelet_ricker(21, 0.004, 15.0, wav, &nw)); /* ricker(t0[:21], 15): 41 samples */
+  dlops_op PP = NULL, Dl = NULL, Cl = NULL, G = NULL, D = NULL, C = NULL;
   if (nyl > 0) {
-    WD = local_modelling(self, nyl, nx, nz, wav, NW, 0);
-    WDtrans = local_modelling(self, nyl, nx, nz, wav, NW, 1);
+    CHECK(dlops_op_create_poststack(self, 3, ldims, 2, nw, wav, DLOPS_DERIV_CENTERED, DLOPS_F64, &PP));
+    CHECK(dlops_op_create_first_derivative(self, 3, ldims, 2, 1.0, DLOPS_DERIV_CENTERED, 3, 0, DLOPS_F64, &Dl));
+    CHECK(dlops_op_create_convolve1d(self, 3, ldims, 2, wav, nw, nw / 2, DLOPS_F64, &Cl));
   }
-  CHECK(dlops_op_create_blockdiag(ctx, nyl > 0, &WD, -1, &PostStack));
-  /* Laplacian over (y, x, z) of the distributed model: y crosses ranks (ghost rows) */
-  dlops_op Lap = NULL, sLap = NULL, Reg = NULL;
+  CHECK(dlops_op_create_blockdiag(ctx, nyl > 0, &PP, -1, &G));
+  CHECK(dlops_op_create_blockdiag(ctx, nyl > 0, &Dl, -1, &D));
+  CHECK(dlops_op_create_blockdiag(ctx, nyl > 0, &Cl, -1, &C));
+  dlops_op Lap = NULL, GH = NULL, GHG = NULL, LH = NULL, LHL = NULL, eLHL = NULL, NE = NULL, sLap = NULL, Stack = NULL,
+           Grad = NULL, CH = NULL, CHC = NULL;
   const int axes[3] = {0, 1, 2};
-  const double weights[3] = {1, 1, 1}, sampling[3] = {1, 1, 1};
-  CHECK(dlops_op_create_laplacian(ctx, 3, dims, 3, axes, weights, sampling, DLOPS_DERIV_CENTERED, 0, DLOPS_F64, &Lap));
-  const double eps = 0.1; /* regularisation weight: rows sqrt(eps) * Laplacian */
-  CHECK(dlops_op_create_scaled(Lap, (dlops_scalar){sqrt(eps), 0}, &sLap));
-  dlops_op pair[2] = {PostStack, sLap};
-  CHECK(dlops_op_create_stacked_vstack(2, pair, &Reg));
+  const double ones[3] = {1, 1, 1}, epsR = 1e2;
+  CHECK(dlops_op_create_laplacian(ctx, 3, dims, 3, axes, ones, ones, DLOPS_DERIV_CENTERED, 0, DLOPS_F64, &Lap));
+  CHECK(dlops_op_create_adjoint(G, &GH));
+  CHECK(dlops_op_create_product(GH, G, &GHG));
+  CHECK(dlops_op_create_adjoint(Lap, &LH));
+  CHECK(dlops_op_create_product(LH, Lap, &LHL));
+  CHECK(dlops_op_create_scaled(LHL, (dlops_scalar){epsR, 0}, &eLHL));
+  CHECK(dlops_op_create_sum(GHG, eLHL, &NE));
+  CHECK(dlops_op_create_scaled(Lap, (dlops_scalar){sqrt(epsR), 0}, &sLap));
+  dlops_op pair[2] = {G, sLap};
+  CHECK(dlops_op_create_stacked_vstack(2, pair, &Stack));
+  CHECK(dlops_op_create_gradient(ctx, 3, dims, ones, DLOPS_DERIV_FORWARD, 0, DLOPS_F64, &Grad));
+  CHECK(dlops_op_create_adjoint(C, &CH));
+  CHECK(dlops_op_create_product(CH, C, &CHC));
 
-  /* ---- 3. true model, background, data with noise */
-  dlops_darray mtrue = NULL, mback = NULL, minv = NULL, mreg = NULL, work = NULL, d = NULL, lapout = NULL;
-  CHECK(dlops_op_create_vecs(PostStack, &mtrue, &d));
-  CHECK(dlops_darray_duplicate(mtrue, &mback));
-  CHECK(dlops_darray_duplicate(mtrue, &minv));
-  CHECK(dlops_darray_duplicate(mtrue, &mreg));
-  CHECK(dlops_darray_duplicate(mtrue, &work));
-  CHECK(dlops_op_create_vecs(Lap, NULL, &lapout));
+  /* ---- 3. true model, background, data */
+  dlops_darray m = NULL, mback = NULL, d = NULL, work = NULL, dwork = NULL, dres = NULL, r = NULL, dr = NULL;
+  CHECK(dlops_op_create_vecs(G, &m, &d));
+  CHECK(dlops_darray_duplicate(m, &mback));
+  CHECK(dlops_darray_duplicate(m, &work));
+  CHECK(dlops_darray_duplicate(d, &dwork));
+  CHECK(dlops_darray_duplicate(d, &dres));
+  CHECK(dlops_darray_duplicate(m, &r));
+  CHECK(dlops_darray_duplicate(d, &dr));
   double *p;
-  CHECK(dlops_darray_get_local(mtrue, DLOPS_MEM_HOST, (void **)&p));
-  fill_block(mod.m2, nx, nz, y0, nyl, p);
-  CHECK(dlops_darray_restore_local(mtrue, (void **)&p));
+  CHECK(dlops_darray_get_local(m, DLOPS_MEM_HOST, (void **)&p));
+  for (int64_t j = 0; j < nyl; j++) memcpy(p + j * nx * nz, m2, sizeof(double) * (size_t)(nx * nz));
+  CHECK(dlops_darray_restore_local(m, (void **)&p));
   CHECK(dlops_darray_get_local(mback, DLOPS_MEM_HOST, (void **)&p));
-  fill_block(back2, nx, nz, y0, nyl, p);
+  for (int64_t j = 0; j < nyl; j++) memcpy(p + j * nx * nz, b2, sizeof(double) * (size_t)(nx * nz));
   CHECK(dlops_darray_restore_local(mback, (void **)&p));
+  (void)y0;
+  CHECK(dlops_op_apply(G, m, d));
+  CHECK(dlops_op_apply(D, m, r));
+  CHECK(dlops_op_apply(C, r, dr));
 
-  /* one PostStack apply (the data) and one Laplacian apply, with their communication */
-  int64_t ps_bytes, ps_calls, ps_nbr, ps_meta, lap_bytes, lap_calls, lap_nbr, lap_meta;
-  CHECK(dlops_ctx_reset_counters(ctx));
-  CHECK(dlops_op_apply(PostStack, mtrue, d));
-  comm_totals(ctx, &ps_bytes, &ps_calls, &ps_nbr, &ps_meta);
-  CHECK(dlops_op_apply(Lap, mtrue, lapout)); /* warm-up: first applies may set up patterns */
-  CHECK(dlops_ctx_reset_counters(ctx));
-  CHECK(dlops_op_apply(Lap, mtrue, lapout));
-  comm_totals(ctx, &lap_bytes, &lap_calls, &lap_nbr, &lap_meta);
-  const int64_t ghost_rows = laplacian_ghost_rows(ny, P);
-  const int64_t lap_expected = ghost_rows * nx * nz * (int64_t)sizeof(double);
-
-  /* the direct local form used by PostStack == the transposed one of the tutorial, on this block */
-  double moddiff = 0, dmax = 0;
-  if (nyl > 0) {
-    dlops_darray lx = NULL, ly = NULL;
-    double *q, *pd;
-    int64_t nloc;
-    CHECK(dlops_op_create_vecs(WDtrans, &lx, &ly));
-    CHECK(dlops_darray_get_local_size(lx, &nloc));
-    CHECK(dlops_darray_get_local(mtrue, DLOPS_MEM_HOST, (void **)&p));
-    CHECK(dlops_darray_get_local(lx, DLOPS_MEM_HOST, (void **)&q));
-    memcpy(q, p, sizeof(double) * (size_t)nloc);
-    CHECK(dlops_darray_restore_local(lx, (void **)&q));
-    CHECK(dlops_darray_restore_local(mtrue, (void **)&p));
-    CHECK(dlops_op_apply(WDtrans, lx, ly));
-    CHECK(dlops_darray_get_local(ly, DLOPS_MEM_HOST, (void **)&q));
-    CHECK(dlops_darray_get_local(d, DLOPS_MEM_HOST, (void **)&pd));
-    for (int64_t i = 0; i < nloc; i++) {
-      moddiff = fmax(moddiff, fabs(q[i] - pd[i]));
-      dmax = fmax(dmax, fabs(q[i]));
+  /* ---- 4. the inversions */
+  dlops_darray x[NINV] = {NULL};
+  inv_result res[NINV];
+  memset(res, 0, sizeof res);
+  for (int k = 0; k < NINV; k++) {
+    res[k].run = run[k];
+    if (!run[k]) continue;
+    CHECK(dlops_darray_duplicate(m, &x[k]));
+    const int refl = k >= 4;
+    CHECK(dlops_darray_copy(refl ? r : mback, x[k])); /* starting point, for err0 */
+    if (refl) CHECK(dlops_darray_fill(x[k], (dlops_scalar){0, 0}));
+    res[k].err0 = rel_diff(x[k], refl ? r : m, work);
+    dlops_solver_opts o;
+    dlops_solver_result sr;
+    dlops_solver_opts_default(&o);
+    dlops_prox pg = NULL, pf = NULL;
+    dlops_darray dn = NULL, zero = NULL, ds = NULL, parts[2];
+    /* setup outside the timed region: normal-equation data, stacked data, proxes */
+    if (k == 1) {
+      CHECK(dlops_darray_duplicate(m, &dn));
+      CHECK(dlops_op_apply_adjoint(G, d, dn));
+    } else if (k == 2) {
+      CHECK(dlops_op_create_vecs(Lap, NULL, &zero));
+      parts[0] = d;
+      parts[1] = zero;
+      CHECK(dlops_darray_create_stacked(2, parts, &ds));
+    } else if (k == 3 || k == 5) {
+      CHECK(dlops_prox_create_l1(1e-2, &pg));
     }
-    CHECK(dlops_darray_restore_local(d, (void **)&pd));
-    CHECK(dlops_darray_restore_local(ly, (void **)&q));
-    dlops_darray_destroy(&ly);
-    dlops_darray_destroy(&lx);
+    CHECK(dlops_ctx_reset_counters(ctx));
+    double t0 = now_max();
+    switch (k) {
+      case 0:
+        o.niter = 100;
+        CHECK(dlops_solve_cgls(G, d, x[k], &o, &sr));
+        break;
+      case 1:
+        o.niter = 100;
+        CHECK(dlops_solve_cg(NE, dn, x[k], &o, &sr));
+        break;
+      case 2:
+        o.niter = 100;
+        CHECK(dlops_solve_cgls(Stack, ds, x[k], &o, &sr));
+        break;
+      case 3:
+        o.niter = 40;
+        o.tau = 0.99 / 12.0;
+        o.inner_niter = 20;
+        CHECK(dlops_solve_admm_l2(pg, G, d, Grad, x[k], NULL, &o, &sr));
+        break;
+      case 4:
+        o.niter = 200;
+        o.eps = 2e-2;
+        o.tol = 1e-8;
+        CHECK(dlops_solve_fista(C, dr, x[k], &o, &sr));
+        break;
+      case 5: {
+        dlops_scalar maxeig;
+        dlops_solver_opts po;
+        dlops_solver_opts_default(&po);
+        CHECK(dlops_darray_duplicate(m, &zero));
+        CHECK(dlops_solve_power(CHC, zero, &po, &maxeig, NULL));
+        CHECK(dlops_darray_fill(zero, (dlops_scalar){0, 0}));
+        CHECK(dlops_prox_create_l2(C, dr, NULL, zero, NULL, &pf));
+        o.niter = 200;
+        o.tau = 0.99 / hypot(maxeig.re, maxeig.im);
+        o.acceleration = DLOPS_ACCEL_FISTA;
+        CHECK(dlops_solve_proximal_gradient(pf, pg, x[k], &o, &sr));
+        break;
+      }
+    }
+    res[k].time = now_max() - t0;
+    counters(ctx, &res[k]);
+    res[k].iters = sr.iterations;
+    res[k].err = rel_diff(x[k], refl ? r : m, work);
+    /* final residual ||d - Op x|| / ||d|| with the tutorial's modelling operator */
+    CHECK(dlops_op_apply(refl ? C : G, x[k], dwork));
+    res[k].resid = rel_diff(dwork, refl ? dr : d, dres);
+    dlops_prox_destroy(&pf);
+    dlops_prox_destroy(&pg);
+    dlops_darray_destroy(&ds);
+    dlops_darray_destroy(&zero);
+    dlops_darray_destroy(&dn);
   }
+
+  /* ---- 5. results as .npy (3-D shapes: reshape the flat arrays through a 3-D array). "{tag}" in
+   * out= becomes np<P>_<backend>_<memory space>, so runs of several configurations do not mix */
+  char outbuf[900];
   {
-    double v[2] = {moddiff, dmax};
-    MPI_Allreduce(MPI_IN_PLACE, v, 2, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-    moddiff = v[0] / v[1];
+    const char *t = strstr(out, "{tag}");
+    if (t)
+      snprintf(outbuf, sizeof outbuf, "%.*snp%d_%s_%s%s", (int)(t - out), out, P, backend,
+               mem == DLOPS_MEM_HOST ? "host" : "dev", t + 5);
+    else
+      snprintf(outbuf, sizeof outbuf, "%s", out);
+    out = outbuf;
   }
-
-  double dnorm;
-  int64_t nd;
-  CHECK(dlops_darray_norm(d, 2.0, &dnorm));
-  CHECK(dlops_darray_get_global_size(d, &nd));
-  const double noise_level = 0.15, sigma = noise_level * dnorm / sqrt((double)nd); /* ~15% of the rms of the data */
-  {
-    int64_t nloc, off = y0 * nx * nz; /* the data has the model's layout (W D is square) */
-    CHECK(dlops_darray_get_local_size(d, &nloc));
-    CHECK(dlops_darray_get_local(d, DLOPS_MEM_HOST, (void **)&p));
-    for (int64_t i = 0; i < nloc; i++) p[i] += sigma * sqrt(3.0) * noise(off + i);
-    CHECK(dlops_darray_restore_local(d, (void **)&p));
+  int mk = 0;
+  if (rank == 0) { /* mkdir -p */
+    char tmp[900];
+    snprintf(tmp, sizeof tmp, "%s", out);
+    for (char *c = tmp + 1; *c && !mk; c++)
+      if (*c == '/') {
+        *c = '\0';
+        if (mkdir(tmp, 0777) != 0 && errno != EEXIST) mk = -1;
+        *c = '/';
+      }
+    if (!mk && mkdir(tmp, 0777) != 0 && errno != EEXIST) mk = -1;
   }
-
-  /* dot tests of both operators (cheap, and a check that the adjoints are exact) */
-  int pass_ps, pass_lap;
-  double re_ps, re_lap;
-  CHECK(dlops_op_dottest(PostStack, 1e-10, 7, &pass_ps, &re_ps));
-  CHECK(dlops_op_dottest(Lap, 1e-10, 8, &pass_lap, &re_lap));
-
-  /* ---- 4. the two inversions, both from the smooth background */
-  dlops_solver_opts opts;
-  dlops_solver_opts_default(&opts);
-  opts.niter = 40;
-  opts.tol = 0; /* run all niter iterations */
-  dlops_solver_result r1, r2;
+  if (mk) {
+    fprintf(stderr, "poststack: cannot create the output folder '%s': %s\n", out, strerror(errno));
+    MPI_Abort(MPI_COMM_WORLD, 1);
+  }
   MPI_Barrier(MPI_COMM_WORLD);
-  double t0 = MPI_Wtime();
-  CHECK(dlops_darray_copy(mback, minv));
-  CHECK(dlops_solve_cgls(PostStack, d, minv, &opts, &r1));
-  double t1 = MPI_Wtime();
-  dlops_darray zero = NULL, parts[2], dstack = NULL;
-  CHECK(dlops_darray_duplicate(lapout, &zero));
-  parts[0] = d;
-  parts[1] = zero;
-  CHECK(dlops_darray_create_stacked(2, parts, &dstack));
-  CHECK(dlops_darray_copy(mback, mreg));
-  CHECK(dlops_solve_cgls(Reg, dstack, mreg, &opts, &r2));
-  double t2 = MPI_Wtime(), tsolve[2] = {t1 - t0, t2 - t1};
-  MPI_Allreduce(MPI_IN_PLACE, tsolve, 2, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-
-  const double e_back = rel_error(mback, mtrue, work), e_inv = rel_error(minv, mtrue, work),
-               e_reg = rel_error(mreg, mtrue, work);
-
-  /* ---- 5. report and verdict (every value is global, so every rank decides alike) */
-  int failed = 0;
-  const double threshold = 0.1;
-  if (rank == 0) {
-    printf("dlops %d.%d.%d post-stack inversion on %d ranks, %s\n", DLOPS_VERSION_MAJOR, DLOPS_VERSION_MINOR,
-           DLOPS_VERSION_PATCH, P, spec);
-    printf("model source: %s\n", source);
-    printf("model m = log(AI): (ny, nx, nz) = (%lld, %lld, %lld) = %lld unknowns; y slices per rank:",
-           (long long)ny, (long long)nx, (long long)nz, (long long)(ny * nx * nz));
-    for (int r = 0; r < P && r < 16; r++) printf(" %lld", (long long)(ny / P + (r < ny % P)));
-    printf("%s\n", P > 16 ? " ..." : "");
-    printf("wavelet: Ricker %.0f Hz, dt = %.0f ms, %d samples; noise: %.0f%% of the data rms\n", f0, dt * 1e3, NW,
-           100 * noise_level);
-    printf("PostStack = BlockDiag over ranks of Convolve1D * FirstDerivative along z; dot test %s (%.1e)\n",
-           pass_ps ? "passed" : "FAILED", re_ps);
-    printf("  == the tutorial's T^H (Convolve1D * FirstDerivative along axis 0) T on each block: "
-           "max rel. difference %.1e\n",
-           moddiff);
-    printf("Laplacian over (y, x, z), eps = %g; dot test %s (%.1e)\n", eps, pass_lap ? "passed" : "FAILED", re_lap);
-    printf("\none PostStack apply: %lld bytes in %lld communication calls (blockdiag is local), "
-           "%lld argument-agreement calls summed over ranks\n",
-           (long long)ps_bytes, (long long)ps_calls, (long long)ps_meta);
-    printf("one Laplacian apply: %lld bytes (%lld in neighbour exchanges), expected ghost volume %lld bytes "
-           "= %lld rows of %lld x %lld doubles\n",
-           (long long)lap_bytes, (long long)lap_nbr, (long long)lap_expected, (long long)ghost_rows, (long long)nx,
-           (long long)nz);
-    printf("\n%-34s %10s %6s  %s\n", "model", "rel. error", "iters", "stop reason");
-    printf("%-34s %10.5f\n", "background (starting model)", e_back);
-    printf("%-34s %10.5f %6lld  %s\n", "CGLS on PostStack", e_inv, (long long)r1.iterations,
-           dlops_stop_reason_name(r1.reason));
-    printf("%-34s %10.5f %6lld  %s\n", "CGLS on [PostStack; sqrt(eps) Lap]", e_reg, (long long)r2.iterations,
-           dlops_stop_reason_name(r2.reason));
-    printf("(CGLS alone starts fitting the noise after a few iterations; the Laplacian rows keep the model "
-           "smooth)\n");
-    printf("\nsolve time: %.3f s (CGLS %.3f s, regularised CGLS %.3f s)\n", tsolve[0] + tsolve[1], tsolve[0],
-           tsolve[1]);
+  dlops_darray v3 = NULL;
+  CHECK(dlops_darray_create(ctx, 3, dims, 0, DLOPS_SCATTER, DLOPS_F64, &v3));
+  const char *names[4] = {"model", "background", "data", "reflectivity"};
+  dlops_darray srcs[4] = {m, mback, d, r};
+  char fn[1024];
+  for (int k = 0; k < 4 + NINV; k++) {
+    dlops_darray s = k < 4 ? srcs[k] : x[k - 4];
+    if (!s) continue;
+    double *q, *pv;
+    int64_t nl;
+    CHECK(dlops_darray_get_local_size(s, &nl));
+    CHECK(dlops_darray_get_local(s, DLOPS_MEM_HOST, (void **)&q));
+    CHECK(dlops_darray_get_local(v3, DLOPS_MEM_HOST, (void **)&pv));
+    memcpy(pv, q, sizeof(double) * (size_t)nl);
+    CHECK(dlops_darray_restore_local(v3, (void **)&pv));
+    CHECK(dlops_darray_restore_local(s, (void **)&q));
+    snprintf(fn, sizeof fn, "%s/%s.npy", out, k < 4 ? names[k] : inv_key[k - 4]);
+    CHECK(dlops_darray_write_npy(v3, fn));
   }
-#define VERDICT(cond, ...)                          \
-  do {                                              \
-    if (!(cond)) {                                  \
-      failed = 1;                                   \
-      if (rank == 0) printf("FAIL: " __VA_ARGS__);  \
-    }                                               \
-  } while (0)
-  VERDICT(pass_ps && pass_lap, "a dot test failed\n");
-  VERDICT(moddiff <= 1e-12, "the two forms of the local modelling differ by %.1e\n", moddiff);
-  VERDICT(ps_bytes == 0, "the PostStack apply communicated %lld bytes\n", (long long)ps_bytes);
-  VERDICT(lap_bytes == lap_expected && lap_nbr == lap_bytes, "the Laplacian apply sent %lld bytes, expected %lld\n",
-          (long long)lap_bytes, (long long)lap_expected);
-  VERDICT(e_reg < threshold && e_reg < 0.75 * e_back,
-          "regularised inversion error %.5f is not below %.3f and 0.75 x the background's %.5f\n", e_reg, threshold,
-          e_back);
-  VERDICT(e_reg < e_inv, "the regularised error %.5f is not below the unregularised one %.5f\n", e_reg, e_inv);
+  dlops_darray_destroy(&v3);
+
+  /* ---- 6. summary and verdict */
+  int failed = 0;
+  if (rank == 0) {
+    printf("\n==== dlops %d.%d.%d post-stack inversion: summary ====\n", DLOPS_VERSION_MAJOR, DLOPS_VERSION_MINOR,
+           DLOPS_VERSION_PATCH);
+    printf("model     : %s (z, x) = (%lld, %lld), every %lld-th z and %lld-th x\n",
+           path ? path : "synthetic layered model", (long long)nz0, (long long)nx0, (long long)zstep, (long long)xstep);
+    printf("problem   : (ny, nx, nz) = (%lld, %lld, %lld) = %lld unknowns, split along y\n", (long long)ny,
+           (long long)nx, (long long)nz, (long long)(ny * nx * nz));
+    printf("ranks     : %d    backend: %s    memory space: %s    spec: \"%s\"\n", P, backend, memname, spec);
+    printf("background: filtfilt boxcars %d (y), %d (x), %d (z); rel. error %.4f\n\n", nsm[0], nsm[1], nsm[2],
+           res[0].run ? res[0].err0 : rel_diff(mback, m, work));
+    printf("%-42s %6s %11s %10s %10s %9s %12s\n", "inversion", "iters", "resid/|d|", "rel.error", "start err",
+           "time [s]", "bytes sent");
+    for (int k = 0; k < NINV; k++) {
+      if (!res[k].run) continue;
+      long long tot = 0;
+      for (int q = 0; q < DLOPS_COMM_NUM_KINDS; q++) tot += res[k].bytes[q];
+      char hb[32];
+      human(tot, hb, sizeof hb);
+      printf("%-42s %6lld %11.3e %10.5f %10.5f %9.3f %12s\n", inv_title[k], (long long)res[k].iters, res[k].resid,
+             res[k].err, res[k].err0, res[k].time, hb);
+    }
+    printf("\nbytes communicated per operation kind (summed over ranks; calls in parentheses):\n%-8s", "");
+    for (int q = 0; q < DLOPS_COMM_NUM_KINDS; q++) printf(" %17s", dlops_comm_kind_name((dlops_comm_kind)q));
+    printf("\n");
+    for (int k = 0; k < NINV; k++) {
+      if (!res[k].run) continue;
+      printf("%-8s", inv_key[k]);
+      for (int q = 0; q < DLOPS_COMM_NUM_KINDS; q++) {
+        char hb[48], cell[64];
+        human(res[k].bytes[q], hb, sizeof hb);
+        snprintf(cell, sizeof cell, "%s (%lld)", hb, res[k].calls[q]);
+        printf(" %17s", cell);
+      }
+      printf("\n");
+    }
+    printf("\nresults: %s/{model,background,data,reflectivity,cgls,ne,reg,tv,fista,pg}.npy\n", out);
+    printf("figure : python3 examples/plot_poststack.py %s %s/poststack.png\n", out, out);
+  }
+  for (int k = 0; k < NINV; k++)
+    if (res[k].run && !(res[k].err < res[k].err0)) {
+      failed = 1;
+      if (rank == 0)
+        printf("FAIL: %s: rel. error %.5f is not below the starting point's %.5f\n", inv_key[k], res[k].err,
+               res[k].err0);
+    }
   if (rank == 0) printf("%s\n", failed ? "poststack: FAILED" : "poststack: OK");
 
-  free(mod.m2);
-  free(back2);
-  dlops_darray_destroy(&dstack);
-  dlops_darray_destroy(&zero);
-  dlops_darray_destroy(&lapout);
-  dlops_darray_destroy(&d);
+  for (int k = 0; k < NINV; k++) dlops_darray_destroy(&x[k]);
+  free(m2);
+  free(b2);
+  dlops_darray_destroy(&dr);
+  dlops_darray_destroy(&r);
+  dlops_darray_destroy(&dres);
+  dlops_darray_destroy(&dwork);
   dlops_darray_destroy(&work);
-  dlops_darray_destroy(&mreg);
-  dlops_darray_destroy(&minv);
+  dlops_darray_destroy(&d);
   dlops_darray_destroy(&mback);
-  dlops_darray_destroy(&mtrue);
-  dlops_op_destroy(&Reg);
-  dlops_op_destroy(&sLap);
-  dlops_op_destroy(&Lap);
-  dlops_op_destroy(&PostStack);
-  dlops_op_destroy(&WDtrans);
-  dlops_op_destroy(&WD);
+  dlops_darray_destroy(&m);
+  dlops_op ops[] = {CHC, CH, Grad, Stack, sLap, NE, eLHL, LHL, LH, GHG, GH, Lap, C, D, G, Cl, Dl, PP};
+  for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++) dlops_op_destroy(&ops[k]);
   dlops_ctx_destroy(&self);
   dlops_ctx_destroy(&ctx);
   MPI_Finalize();

@@ -18,6 +18,8 @@
  *   out=DIR       folder for the .npy results (default poststack_out; "{tag}" in DIR becomes
  *                 np<P>_<backend>_<host|dev>)
  *   only=LIST     run only these inversions (comma separated: cgls,ne,reg,tv,fista,pg)
+ *   check=0       do not fail when an inversion ends farther from the true model than its start
+ *                 (tiny problems, e.g. the parity run)
  *
  * The problem: m = log(AI)[::zstep, ::xstep] tiled along y into (ny, nx, nz), z fastest,
  * distributed along y (axis 0, default split). The background mback is m smoothed by
@@ -160,7 +162,7 @@ static void human(long long b, char *s, size_t n) {
 static void usage_exit(int rank, const char *why) {
   if (rank == 0)
     fprintf(stderr, "poststack: %s\nusage: poststack [model.npz | synthetic] [ny=N] [xstep=S] [zstep=S] "
-                    "[nsmooth=a,b,c] [out=DIR] [only=cgls,ne,reg,tv,fista,pg]\n", why);
+                    "[nsmooth=a,b,c] [out=DIR] [only=cgls,ne,reg,tv,fista,pg] [check=0]\n", why);
   MPI_Finalize();
   exit(2);
 }
@@ -174,7 +176,7 @@ int main(int argc, char **argv) {
   /* ---- 0. arguments */
   const char *path = NULL, *out = "poststack_out";
   int64_t ny = 20 * (int64_t)P, xstep = 3, zstep = 1;
-  int nsm[3] = {5, 30, 20}, forced_synthetic = 0, run[NINV] = {1, 1, 1, 1, 1, 1};
+  int nsm[3] = {5, 30, 20}, forced_synthetic = 0, run[NINV] = {1, 1, 1, 1, 1, 1}, check = 1;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *eq = strchr(a, '=');
     if (!eq) {
@@ -191,6 +193,8 @@ int main(int argc, char **argv) {
       zstep = atoll(eq + 1);
     } else if (!strncmp(a, "nsmooth=", 8)) {
       if (sscanf(eq + 1, "%d,%d,%d", &nsm[0], &nsm[1], &nsm[2]) != 3) usage_exit(rank, "nsmooth needs a,b,c");
+    } else if (!strncmp(a, "check=", 6)) {
+      check = atoi(eq + 1);
     } else if (!strncmp(a, "out=", 4)) {
       out = eq + 1;
     } else if (!strncmp(a, "only=", 5)) {
@@ -520,7 +524,7 @@ int main(int argc, char **argv) {
     printf("figure : python3 examples/plot_poststack.py %s %s/poststack.png\n", out, out);
   }
   for (int k = 0; k < NINV; k++)
-    if (res[k].run && !(res[k].err < res[k].err0)) {
+    if (check && res[k].run && !(res[k].err < res[k].err0)) {
       failed = 1;
       if (rank == 0)
         printf("FAIL: %s: rel. error %.5f is not below the starting point's %.5f\n", inv_key[k], res[k].err,

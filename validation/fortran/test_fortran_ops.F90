@@ -11,7 +11,7 @@ module ops_cases
   implicit none
   private
   public :: test_user_tridiag, test_user_conv, test_errors, test_basic, test_compositions, test_derivatives
-  public :: test_other_ops, test_poststack, test_fredholm1
+  public :: test_other_ops, test_poststack, test_fredholm1, test_kirchhoff
 
   integer, parameter :: n = 11
   real(c_double), parameter :: tol = 1e-12_c_double
@@ -726,6 +726,75 @@ contains
     call dlops_op_create_fredholm1(sctx, 1, nx, ny, nz, G(:, :, 1), .false., DLOPS_F64, A, ierr)
     call check_err(ierr, DLOPS_ERR_ARG, 'fredholm1 with a complex kernel for f64')
   end subroutine test_fredholm1
+  ! ------------------------------------------------------------------ kirchhoff (seismic.h)
+  !> dlops_op_create_kirchhoff from Fortran: a spike model with a one-tap wavelet lands on samples
+  !> k and k + 1 of every trace with weights 1 - f and f (f the fractional traveltime in samples),
+  !> dot tests of the local operator and of a vstack over sources (one operator per rank), bad
+  !> input through ierr; on a device (or emulated device) context the creation is unsupported.
+  subroutine test_kirchhoff(ctx, sctx)
+    type(dlops_ctx), intent(in) :: ctx, sctx
+    integer, parameter :: nx = 6, nz = 5, nt = 40, ns = 2, nr = 3
+    real(c_double), parameter :: dx = 4, dz = 3, dt = 0.002_c_double, vel = 1500
+    real(c_double) :: sx(ns), sz(ns), rx(nr), rz(nr), one(1), w(81), q, f, X, Z
+    real(c_double), allocatable :: m(:), d(:), ref(:)
+    type(dlops_op) :: K, V
+    integer :: mem, nw, ierr, is, ir, k0, ix, iz, rank, nprocs
+    sx = [2.0_c_double, 17.0_c_double]
+    sz = [0.0_c_double, 1.0_c_double]
+    rx = [0.0_c_double, 9.0_c_double, 21.0_c_double]
+    rz = [0.5_c_double, 0.5_c_double, 0.0_c_double]
+    one = 1
+    call dlops_ctx_get_memspace(sctx, mem)
+    if (mem /= DLOPS_MEM_HOST) then
+      call dlops_op_create_kirchhoff(sctx, nx, 0.0_c_double, dx, nz, 0.0_c_double, dz, nt, dt, sx, sz, rx, rz, vel, &
+           one, 0, DLOPS_F64, K, ierr)
+      call check_err(ierr, DLOPS_ERR_UNSUPPORTED, 'kirchhoff on a device context')
+      return
+    end if
+    ! a spike at (ix, iz) = (3, 2) (0-based), one-tap wavelet
+    call dlops_op_create_kirchhoff(sctx, nx, 0.0_c_double, dx, nz, 0.0_c_double, dz, nt, dt, sx, sz, rx, rz, vel, &
+         one, 0, DLOPS_F64, K)
+    ix = 3
+    iz = 2
+    allocate (m(nx * nz))
+    m = 0
+    m(ix * nz + iz + 1) = 1
+    d = fwd(K, m, .false.)
+    allocate (ref(ns * nr * nt))
+    ref = 0
+    X = ix * dx
+    Z = iz * dz
+    do is = 1, ns
+      do ir = 1, nr
+        q = (sqrt((X - sx(is))**2 + (Z - sz(is))**2) / vel + sqrt((X - rx(ir))**2 + (Z - rz(ir))**2) / vel) / dt
+        k0 = int(q)
+        f = q - k0
+        ref(((is - 1) * nr + ir - 1) * nt + k0 + 1) = 1 - f
+        ref(((is - 1) * nr + ir - 1) * nt + k0 + 2) = f
+      end do
+    end do
+    call check_vec(d, ref, 'kirchhoff: a spike lands on two samples per trace')
+    call dottest(K, 'kirchhoff')
+    call dlops_op_destroy(K)
+    ! the tutorial's distribution: rank r models source r mod ns, stacked over ranks
+    call dlops_wavelet_ricker(11, dt, 40.0_c_double, w, nw)
+    call MPI_Comm_rank(MPI_COMM_WORLD, rank)
+    call MPI_Comm_size(MPI_COMM_WORLD, nprocs)
+    is = mod(rank, ns) + 1
+    call dlops_op_create_kirchhoff(sctx, nx, 0.0_c_double, dx, nz, 0.0_c_double, dz, nt, dt, sx(is:is), sz(is:is), &
+         rx, rz, vel, w(1:nw), nw / 2, DLOPS_F64, K)
+    call dlops_op_create_vstack(ctx, [K], V)
+    call dottest(V, 'kirchhoff vstack')
+    call dlops_op_destroy(V)
+    call dlops_op_destroy(K)
+    ! bad input through ierr
+    call dlops_op_create_kirchhoff(sctx, nx, 0.0_c_double, dx, nz, 0.0_c_double, dz, nt, dt, sx, sz, rx, rz, &
+         0.0_c_double, one, 0, DLOPS_F64, K, ierr)
+    call check_err(ierr, DLOPS_ERR_ARG, 'kirchhoff with velocity 0')
+    call dlops_op_create_kirchhoff(sctx, nx, 0.0_c_double, dx, nz, 0.0_c_double, dz, nt, dt, sx, sz, rx, rz, vel, &
+         one, 0, DLOPS_C128, K, ierr)
+    call check_err(ierr, DLOPS_ERR_UNSUPPORTED, 'kirchhoff in complex')
+  end subroutine test_kirchhoff
 end module ops_cases
 
 program test_fortran_ops
@@ -746,6 +815,7 @@ program test_fortran_ops
   call test_other_ops(ctx, sctx)
   call test_poststack(ctx)
   call test_fredholm1(ctx, sctx)
+  call test_kirchhoff(ctx, sctx)
   call dlops_ctx_destroy(sctx)
   call ftest_finish(ctx)
 end program test_fortran_ops

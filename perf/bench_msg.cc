@@ -3,7 +3,9 @@
 // (comm=mpi and comm=rma in each mode, called through dlops_comm_*), and raw NCCL when built
 // with it and a GPU is present. Google Benchmark with an MPI main: every rank runs every point,
 // each timed iteration runs `reps` synchronisations between a barrier and a max-over-ranks
-// reduction of the elapsed time, so the reported time is the slowest rank's, per synchronisation.
+// reduction of the elapsed time (the slowest rank's). Google Benchmark's Time column is that of
+// one timed iteration (reps synchronisations); time_us and the other counters are per
+// synchronisation.
 //
 //   mpiexec -n 2 bench_msg [--max_bytes=N] [--min_bytes=N] [--step=N] [--ops=a,b] [--backends=a,b]
 //                          [--windows=1,4,16,64] [--target_bytes=N] [--max_reps=N]
@@ -12,12 +14,15 @@
 // Sizes are powers of two from min_bytes to max_bytes (default 8 B to 256 MiB); a point-to-point
 // point with W messages per synchronisation runs while W x size <= max_bytes. Counters per point
 // (see perf/README.md, "Message roofline"): size_bytes (nccl-tests' size), time_us (one
-// synchronisation; a ping-pong round trip), lat_us (one way: half the round trip for ping-pong),
+// synchronisation, median over the timed iterations; a ping-pong round trip; time_mean_us: mean), lat_us (one way: half the round trip for ping-pong),
 // algbw_GBps = size / lat, busbw_GBps = algbw x the collective's factor, msg_rate (messages per
 // second), errors (wrong elements after the runs, summed over ranks: every point verifies its data).
+// A dlops point also times its raw counterpart in every iteration, the order alternating
+// (raw_time_us, raw_lat_us, ratio_dlops_over_raw: median of the per-iteration ratios).
 #include <benchmark/benchmark.h>
 #include <mpi.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -37,7 +42,7 @@ class NullReporter : public benchmark::BenchmarkReporter {
 
 struct Options {
   long long min_bytes = 8, max_bytes = 256LL << 20, target_bytes = 4LL << 20;
-  int max_reps = 200, step = 2;
+  int max_reps = 200, step = 2, paired = 1;
   std::vector<int> ops, backends, windows{1, 4, 16, 64};
 };
 
@@ -64,6 +69,8 @@ void usage(FILE *f) {
                "bench_msg: message roofline sweep (dlops perf/, issue 15)\n"
                "  --min_bytes=N --max_bytes=N   size range (default 8 .. 268435456)\n"
                "  --step=N                      size factor from one point to the next (default 2)\n"
+               "  --paired=0|1                  dlops points also time their raw counterpart, alternating\n"
+               "                                (counters raw_time_us, ratio_dlops_over_raw; default 1)\n"
                "  --windows=1,4,16,64           messages per synchronisation (point to point)\n"
                "  --ops=LIST                    default all:");
   for (int i = 0; i < MSGK_NUM_OPS; i++) std::fprintf(f, " %s", msgk_op_names[i]);
@@ -91,6 +98,7 @@ int parse(int *argc, char **argv, Options *o, int rank) {
     else if ((v = val("--target_bytes"))) o->target_bytes = std::atoll(v);
     else if ((v = val("--max_reps"))) o->max_reps = std::atoi(v);
     else if ((v = val("--step"))) o->step = std::atoi(v);
+    else if ((v = val("--paired"))) o->paired = std::atoi(v);
     else if ((v = val("--windows"))) {
       o->windows.clear();
       for (auto &s : split(v)) o->windows.push_back(std::atoi(s.c_str()));
@@ -127,6 +135,25 @@ int parse(int *argc, char **argv, Options *o, int rank) {
   return ret;
 }
 
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t m = v.size();
+  return m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
+}
+
+// The raw counterpart of a dlops backend (MSGK_NUM_BACKENDS: none).
+msgk_backend raw_of(msgk_op op, msgk_backend be) {
+  const bool p2p = op == MSGK_PINGPONG || op == MSGK_STREAM;
+  switch (be) {
+    case MSGK_DLOPS_MPI: return MSGK_MPI;
+    case MSGK_DLOPS_RMA_FENCE: return p2p ? MSGK_RMA_FENCE : MSGK_MPI;
+    case MSGK_DLOPS_RMA_PSCW: return p2p ? MSGK_RMA_PSCW : MSGK_MPI;
+    case MSGK_DLOPS_RMA_LOCK_ALL: return p2p ? MSGK_RMA_LOCK_ALL : MSGK_MPI;
+    default: return MSGK_NUM_BACKENDS;
+  }
+}
+
 void run_point(benchmark::State &state, msgk_op op, msgk_backend be, int W, long long bytes, const Options &o) {
   char why[512];
   msgk_case *c = msgk_setup(op, be, W, bytes, why, sizeof why);
@@ -141,30 +168,65 @@ void run_point(benchmark::State &state, msgk_op op, msgk_backend be, int W, long
   long long reps = o.target_bytes / (per > 0 ? per : 1);
   if (reps < 1) reps = 1;
   if (reps > o.max_reps) reps = o.max_reps;
+  // A dlops point also runs its raw counterpart (dlops_mpi: mpi; dlops_rma_<mode>: rma_<mode> for
+  // point to point, two-sided MPI for collectives) in every timed iteration, the order
+  // alternating, so that the overhead ratio compares the two under the same load.
+  msgk_case *raw = nullptr;
+  const msgk_backend rb = raw_of(op, be);
+  if (o.paired && rb != MSGK_NUM_BACKENDS) raw = msgk_setup(op, rb, W, bytes, why, sizeof why);
   // warm-up: first-touch pages, window epochs, dlops' cached exchange patterns
-  if (msgk_run(c)) MPI_Abort(MPI_COMM_WORLD, 3);
-  double total = 0;
-  long iters = 0;
-  for (auto _ : state) {
+  if (msgk_run(c) || (raw && msgk_run(raw))) MPI_Abort(MPI_COMM_WORLD, 3);
+  auto timed = [&](msgk_case *x) {
     MPI_Barrier(MPI_COMM_WORLD);
     double t0 = MPI_Wtime();
     int err = 0;
-    for (long long r = 0; r < reps; r++) err |= msgk_run(c);
+    for (long long r = 0; r < reps; r++) err |= msgk_run(x);
     double t = MPI_Wtime() - t0;
     if (err) MPI_Abort(MPI_COMM_WORLD, 3);
     MPI_Allreduce(MPI_IN_PLACE, &t, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-    state.SetIterationTime(t / (double)reps);
-    total += t / (double)reps;
-    iters++;
+    return t;
+  };
+  std::vector<double> per_sync, raw_sync, ratio;  // per synchronisation, each timed iteration
+  for (auto _ : state) {
+    double t, tr = 0;
+    if (raw && per_sync.size() % 2) {
+      tr = timed(raw);
+      t = timed(c);
+    } else {
+      t = timed(c);
+      if (raw) tr = timed(raw);
+    }
+    // Google Benchmark sees the time of the whole timed iteration (reps synchronisations), so
+    // --benchmark_min_time is the wall time spent per point; per-synchronisation figures are
+    // the counters below
+    state.SetIterationTime(t);
+    per_sync.push_back(t / (double)reps);
+    if (raw) {
+      raw_sync.push_back(tr / (double)reps);
+      ratio.push_back(t / tr);
+    }
   }
-  const long long errors = msgk_verify(c);
-  const double tsync = iters ? total / (double)iters : 0;
+  long long errors = msgk_verify(c);
+  if (raw) {
+    errors += msgk_verify(raw);
+    state.counters["raw_time_us"] = median(raw_sync) * 1e6;
+    state.counters["raw_lat_us"] = median(raw_sync) * 1e6 / (op == MSGK_PINGPONG ? 2 : 1);
+    state.counters["ratio_dlops_over_raw"] = median(ratio);
+    msgk_teardown(raw);
+  }
+  // the median over timed iterations: the 2 shared cores of a development machine see other
+  // jobs' bursts, which a mean would carry into the fit; the mean is reported beside it
+  double tmean = 0;
+  for (double x : per_sync) tmean += x;
+  tmean = per_sync.empty() ? 0 : tmean / (double)per_sync.size();
+  const double tsync = median(per_sync);
   const double lat = op == MSGK_PINGPONG ? tsync / 2 : tsync;
   state.counters["bytes"] = (double)bytes;
   state.counters["size_bytes"] = S;
   state.counters["window"] = W;
   state.counters["reps"] = (double)reps;
   state.counters["time_us"] = tsync * 1e6;
+  state.counters["time_mean_us"] = tmean * 1e6;
   state.counters["lat_us"] = lat * 1e6;
   state.counters["algbw_GBps"] = lat > 0 ? S / lat * 1e-9 : 0;
   state.counters["busbw_GBps"] = lat > 0 ? S / lat * 1e-9 * msgk_bus_factor(c) : 0;

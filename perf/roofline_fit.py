@@ -24,7 +24,10 @@ count alike), alpha >= 0, beta >= 0. Derived per series:
 Library overhead: each dlops backend against raw MPI on the same pattern (dlops_mpi vs mpi,
 dlops_rma_<mode> vs rma_<mode> for point to point; collectives vs raw two-sided MPI): alpha ratio
 dlops/raw (first regime) and bandwidth ratio raw beta / dlops beta (last regime), and the
-measured median time ratio raw/dlops for v <= 1 KiB and v >= 1 MiB.
+median time ratio dlops/raw for v <= 1 KiB and v >= 1 MiB. When bench_msg timed the raw
+counterpart in the same iterations (--paired=1, its default: counters raw_lat_us and
+ratio_dlops_over_raw), those paired times are fitted and used; otherwise the raw backend's own
+series.
 
 Writes into DIR: points.csv, fit.json, fit.md (alpha/beta table), overhead.md, advice.md (the
 cheapest backend at each size, from the fitted models), skipped.md (points that could not run
@@ -87,6 +90,8 @@ def load(paths):
                     errors=int(round(float(b.get("errors", 0)))),
                     iterations=int(b.get("iterations", 0)),
                     reps=int(b.get("reps", 1)),
+                    raw_t=float(b["raw_lat_us"]) * 1e-6 if "raw_lat_us" in b else None,
+                    ratio=float(b["ratio_dlops_over_raw"]) if "ratio_dlops_over_raw" in b else None,
                 )
             )
     return points, skipped
@@ -229,21 +234,30 @@ def analyse(points, skipped):
             continue
         raw = RAW_OF[be] if op in P2P else "mpi"
         g = by.get((op, raw, W))
-        if g is None:
+        if g is None and not all(p["raw_t"] is not None for p in series[(op, be, W)]):
             continue
+        mine = series[(op, be, W)]
+        paired = all(p["raw_t"] is not None for p in mine)
+        if paired:
+            # the raw counterpart timed in the same iterations (bench_msg --paired=1): fit those
+            g = dict(regimes=fit_series([p["v"] for p in mine], [p["raw_t"] for p in mine])["regimes"])
+            small = [p["ratio"] for p in mine if p["v"] <= 1024]
+            large = [p["ratio"] for p in mine if p["v"] >= 2**20]
+        else:
+            pd = {p["v"]: p["t"] for p in mine}
+            pr = {p["v"]: p["t"] for p in series[(op, raw, W)]}
+            common = sorted(set(pd) & set(pr))
+            small = [pd[v] / pr[v] for v in common if v <= 1024]
+            large = [pd[v] / pr[v] for v in common if v >= 2**20]
         a_d, a_r = f["regimes"][0]["alpha"], g["regimes"][0]["alpha"]
         b_d, b_r = f["regimes"][-1]["beta"], g["regimes"][-1]["beta"]
-        pd = {p["v"]: p["t"] for p in series[(op, be, W)]}
-        pr = {p["v"]: p["t"] for p in series[(op, raw, W)]}
-        common = sorted(set(pd) & set(pr))
-        small = [pr[v] / pd[v] for v in common if v <= 1024]
-        large = [pr[v] / pd[v] for v in common if v >= 2**20]
         overhead.append(
             dict(
                 op=op,
                 be=be,
                 raw=raw,
                 W=W,
+                paired=paired,
                 alpha_dlops_us=a_d * 1e6,
                 alpha_raw_us=a_r * 1e6,
                 alpha_ratio=(a_d / a_r) if a_r > 0 else None,
@@ -311,11 +325,12 @@ def write_outputs(out, points, skipped, fits, roof, overhead, advice):
             f.write("| %s | %s | %s | %s | %s |\n" % (r["op"], r["be"], fmt(r["peak_GBps"]), fmt(r["latency_us"]),
                                                      fmt(r["msg_rate_max"])))
     with open(os.path.join(out, "overhead.md"), "w") as f:
-        f.write("| op | dlops backend | raw | W | alpha dlops us | alpha raw us | alpha ratio dlops/raw | "
-                "bandwidth ratio dlops/raw | time ratio raw/dlops <= 1 KiB | time ratio raw/dlops >= 1 MiB |\n|" + "---|" * 10 + "\n")
+        f.write("| op | dlops backend | raw | W | paired | alpha dlops us | alpha raw us | alpha ratio dlops/raw | "
+                "bandwidth ratio dlops/raw | time dlops/raw <= 1 KiB (median) | time dlops/raw >= 1 MiB (median) |\n|" + "---|" * 11 + "\n")
         for o in overhead:
-            f.write("| %s | %s | %s | %d | %s | %s | %s | %s | %s | %s |\n" % (
-                o["op"], o["be"], o["raw"], o["W"], fmt(o["alpha_dlops_us"]), fmt(o["alpha_raw_us"]), fmt(o["alpha_ratio"], "%.2f"),
+            f.write("| %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s |\n" % (
+                o["op"], o["be"], o["raw"], o["W"], "yes" if o["paired"] else "no", fmt(o["alpha_dlops_us"]),
+                fmt(o["alpha_raw_us"]), fmt(o["alpha_ratio"], "%.2f"),
                 fmt(o["bw_ratio"], "%.2f"), fmt(o["time_ratio_small"], "%.2f"), fmt(o["time_ratio_large"], "%.2f")))
     with open(os.path.join(out, "advice.md"), "w") as f:
         f.write("| op | size | cheapest dlops backend | model us | runner-up | its time / cheapest | fastest raw | raw model us |\n"
@@ -390,6 +405,23 @@ def self_test():
         else:
             close(overhead[0]["alpha_ratio"], 1.5, 0.01, "alpha ratio dlops/raw")
             close(overhead[0]["bw_ratio"], 0.8, 0.01, "bandwidth ratio dlops/raw")
+        # the paired path: raw times carried by the dlops points themselves
+        for b in bench:
+            if "/be:dlops_mpi/" in b["name"]:
+                v = b["size_bytes"]
+                b["raw_lat_us"] = (1e-6 + 1e-10 * v) * 1e6
+                b["ratio_dlops_over_raw"] = b["lat_us"] / b["raw_lat_us"]
+        bench2 = [b for b in bench if "/be:mpi/" not in b["name"]]
+        with open(p, "w") as fo:
+            json.dump(dict(benchmarks=bench2), fo)
+        points2, skipped2 = load([p])
+        _, _, overhead2, _ = analyse(points2, skipped2)
+        if len(overhead2) != 1 or not overhead2[0]["paired"]:
+            fails.append("paired overhead rows: %s" % overhead2)
+        else:
+            close(overhead2[0]["alpha_ratio"], 1.5, 0.01, "paired alpha ratio")
+            close(overhead2[0]["bw_ratio"], 0.8, 0.01, "paired bandwidth ratio")
+            close(overhead2[0]["time_ratio_small"], 1.5, 0.05, "paired small-message time ratio")
         if skipped.get(("allreduce", "nccl")) != "NCCL not built":
             fails.append("skip reason not kept")
         if not advice or any(a["best"] != "dlops_mpi" for a in advice):

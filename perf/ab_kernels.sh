@@ -5,7 +5,7 @@
 #
 #   perf/ab_kernels.sh BENCH LIBDIR_A LIBDIR_B [n0 n1 n2]
 #     BENCH      a bench_kernels binary (e.g. build/ci/perf/bench_kernels)
-#     LIBDIR_A/B folders holding libdlops.so.0 (e.g. an old tree's build and build/ci)
+#     LIBDIR_A/B folders holding libdlops.so.0.MINOR (e.g. an old tree's build and build/ci)
 #   ROUNDS (4), REPS (9: applies per kernel and run), LABEL_A, LABEL_B (column names)
 #
 # Prints a markdown table: ns per element of A and B, B/A (below 1: B faster), and the fraction
@@ -19,7 +19,9 @@ bench=$1 la=$2 lb=$3
 shift 3
 dims=("${@:-64 128 256}")
 ROUNDS=${ROUNDS:-4} REPS=${REPS:-9} LABEL_A=${LABEL_A:-A} LABEL_B=${LABEL_B:-B}
-[ -e "$la/libdlops.so.0" ] && [ -e "$lb/libdlops.so.0" ] || { echo "ab_kernels.sh: no libdlops.so.0 in $la or $lb" >&2; exit 1; }
+# (the soname is libdlops.so.0.MINOR: both folders must hold the same version's library)
+compgen -G "$la/libdlops.so.0*" >/dev/null && compgen -G "$lb/libdlops.so.0*" >/dev/null ||
+  { echo "ab_kernels.sh: no libdlops.so.0* in $la or $lb" >&2; exit 1; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for r in $(seq 1 "$ROUNDS"); do

@@ -1,5 +1,5 @@
 /* Host kernels of the local operators and vector operations, next to a STREAM copy loop, in
- * plain C against the public API only: the same binary runs against any libdlops.so.0 with the
+ * plain C against the public API only: the same binary runs against any libdlops.so.0.MINOR with the
  * same API (LD_LIBRARY_PATH picks it), which is how perf/ab_kernels.sh compares two builds or
  * two versions of the library side by side, alternating them.
  *

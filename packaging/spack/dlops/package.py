@@ -8,27 +8,35 @@ class Dlops(CMakePackage, CudaPackage):
     """Distributed linear operators and iterative solvers for large inverse problems
     (C library with Fortran modules; MPI, MPI-RMA and NCCL communication backends)."""
 
-    # dlops has no public release URL yet: point `git` at the repository you build from
-    # (a local clone works: git = "file:///path/to/dlops").
-    homepage = "https://github.com/dlops/dlops"
-    git = "https://github.com/dlops/dlops.git"
-    maintainers("dlops")
-    license("BSD-3-Clause")
+    # PLACEHOLDERS: dlops has no public repository or release URL yet. Before use, point `git`
+    # at the repository you build from (a local clone works: git = "file:///path/to/dlops") and
+    # put real GitHub handles in maintainers(); neither address below exists.
+    homepage = "https://github.com/dlops/dlops"  # placeholder
+    git = "https://github.com/dlops/dlops.git"  # placeholder
+    # maintainers("github-handle")  # none yet: Spack's maintainers are GitHub accounts
+    license("BSD-3-Clause")  # LICENSE
 
     version("main", branch="main")
+    # Releases are tags vX.Y.Z (docs/release.md); none is tagged yet. The first one gets:
+    #   version("0.2.0", tag="v0.2.0", commit="<full hash of the tagged commit>")
 
     variant("fortran", default=True, description="Build the Fortran module (module dlops)")
     variant("nccl", default=False, description="Build the NCCL communication backend (needs +cuda)")
     variant("rma", default=True, description="Build the MPI one-sided (RMA) backend")
     variant("scalapack", default=False, description="Build the ScaLAPACK cross-validation tests")
     variant("benchmarks", default=False, description="Build the Google Benchmark programs in perf/")
+    variant("shared", default=True, description="Shared libraries (the CUDA plugin needs them)")
 
     conflicts("+nccl", when="~cuda", msg="NCCL works on device memory: enable +cuda")
+    conflicts("+cuda", when="~shared", msg="the CUDA part is a plugin loaded by a shared libdlops")
 
     depends_on("c", type="build")
     depends_on("fortran", type="build", when="+fortran")
+    depends_on("cxx", type="build", when="+cuda")  # nvcc's host compiler
+    depends_on("cxx", type="build", when="+benchmarks")  # Google Benchmark programs are C++
     depends_on("cmake@3.21:", type="build")
     depends_on("mpi")
+    depends_on("mpi@3:", when="+rma")  # MPI-3 one-sided: lock_all, Win_allocate, request-based RMA
     depends_on("blas")
     depends_on("lapack")
     depends_on("nccl", when="+nccl")
@@ -45,6 +53,7 @@ class Dlops(CMakePackage, CudaPackage):
             self.define_from_variant("DLOPS_ENABLE_RMA", "rma"),
             self.define_from_variant("DLOPS_ENABLE_SCALAPACK", "scalapack"),
             self.define_from_variant("DLOPS_ENABLE_BENCHMARKS", "benchmarks"),
+            self.define_from_variant("BUILD_SHARED_LIBS", "shared"),
             self.define("DLOPS_ENABLE_TESTS", self.run_tests),
             self.define("MPIEXEC_EXECUTABLE", spec["mpi"].prefix.bin.join("mpiexec")),
         ]

@@ -1,5 +1,5 @@
 ! Fortran consumer of an installed dlops (module dlops): built by the post-install test with
-! find_package(dlops CONFIG REQUIRED COMPONENTS Fortran) and with pkg-config dlops-fortran.
+! find_package(dlops CONFIG REQUIRED [COMPONENTS Fortran]) and with pkg-config dlops-fortran.
 ! Checks a norm against its closed form so a broken install cannot pass.
 program consumer_f
   use mpi

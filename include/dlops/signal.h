@@ -71,6 +71,37 @@ DLOPS_EXTERN int dlops_op_create_fredholm1(dlops_ctx ctx, int64_t nsl, int64_t n
 DLOPS_EXTERN int dlops_op_create_mpi_fredholm1(dlops_ctx ctx, int64_t nsl_local, int64_t nx, int64_t ny, int64_t nz,
                                                const void *G, int saveGt, dlops_partition partition,
                                                dlops_dtype dtype, dlops_op *A); /* fortran: manual */
+/** Non-stationary 1-D convolution along axis (PyLops' NonStationaryConvolve1D): nfilts
+ *  filters of nh (odd) taps at the regularly spaced, increasing samples ih of the axis; the
+ *  filter at sample i is linearly interpolated between its two neighbours (the first or last
+ *  filter before ih[0] and after ih[nfilts-1]), as PyLops' _interpolate_h. Forward: each model
+ *  sample x[i] is spread by its own filter centred on i, y[j] = sum_i x[i] h_i[j - i + nh/2]
+ *  (samples outside the axis dropped); the data has the model's shape. The adjoint is exact,
+ *  x[i] = sum_k conj(h_i[k]) y[i - nh/2 + k] (PyLops' rmatvec omits the conjugate of a complex
+ *  filter). On one rank any axis; on several the model is split along axis 0 and axis must be
+ *  > 0 (no communication). PyLops-MPI's MPINonStationaryConvolve1D (a halo along the filtered
+ *  axis) is not provided. **Collective** (checks). Memory spaces: **host only** (on a context
+ *  whose memory space is the device, the creation fails with DLOPS_ERR_UNSUPPORTED).
+ *  @param[in]  ctx     context
+ *  @param[in]  ndim    number of dimensions, 1..DLOPS_MAX_NDIM
+ *  @param[in]  dims    model shape (ndim entries, >= 0; dims[axis] >= 1)
+ *  @param[in]  axis    filtered axis (negative counts from the end; > 0 on several ranks)
+ *  @param[in]  nfilts  number of filters, 2..2^24
+ *  @param[in]  nh      taps per filter, odd, 1..2^24
+ *  @param[in]  hs      nfilts*nh elements of dtype, filter after filter, host memory, copied
+ *  @param[in]  ih      nfilts positions along axis, in [0, dims[axis]), increasing by a constant step
+ *  @param[in]  dtype   element type
+ *  @param[out] A       the operator
+ *  @return DLOPS_SUCCESS, or the same error on every rank: DLOPS_ERR_ARG (NULL A, dims, hs or ih;
+ *          bad dtype, ndim or axis, a negative dimension or a model overflowing a byte count,
+ *          dims[axis] = 0, axis 0 on several ranks, nh even or out of range, nfilts < 2, ih out
+ *          of the axis or not regularly increasing, ranks passing different dims, axis, nfilts,
+ *          nh, ih or dtype); DLOPS_ERR_UNSUPPORTED (a device memory space); DLOPS_ERR_STATE
+ *          (stale ctx); DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
+DLOPS_EXTERN int dlops_op_create_nonstationary_convolve1d(dlops_ctx ctx, int ndim, const int64_t *dims, int axis,
+                                                          int64_t nfilts, int64_t nh, const void *hs,
+                                                          const int64_t *ih, dlops_dtype dtype,
+                                                          dlops_op *A); /* fortran: manual cptr(ih) */
 /** @} */
 
 /** @} */

@@ -11,7 +11,7 @@ module ops_cases
   implicit none
   private
   public :: test_user_tridiag, test_user_conv, test_errors, test_basic, test_compositions, test_derivatives
-  public :: test_other_ops, test_poststack, test_fredholm1, test_kirchhoff
+  public :: test_other_ops, test_poststack, test_fredholm1, test_kirchhoff, test_nsconv1d
 
   integer, parameter :: n = 11
   real(c_double), parameter :: tol = 1e-12_c_double
@@ -795,6 +795,50 @@ contains
          one, 0, DLOPS_C128, K, ierr)
     call check_err(ierr, DLOPS_ERR_UNSUPPORTED, 'kirchhoff in complex')
   end subroutine test_kirchhoff
+  ! ------------------------------------------------------------------ NonStationaryConvolve1D
+  subroutine test_nsconv1d(ctx, sctx)
+    type(dlops_ctx), intent(in) :: ctx, sctx
+    integer, parameter :: n = 12, nh = 3, nf = 3, hh = 1 ! hh = nh / 2
+    real(c_double) :: hs(nh, nf), g(nh), x(n), ref(n), w, q
+    real(c_double), allocatable :: v(:)
+    type(dlops_op) :: A
+    integer :: i, k, c, ierr
+    hs = reshape([(0.1_c_double * i + 0.05_c_double, i = 1, nh * nf)], [nh, nf])
+    x = [(cos(0.4_c_double * i), i = 1, n)]
+    ! PyLops: the filter at sample i (0-based) interpolated between the filters at 1, 5, 9
+    ref = 0
+    do i = 0, n - 1
+      q = (i - 1) / 4.0_c_double
+      c = floor(q)
+      w = q - c
+      if (c < 0) then
+        g = hs(:, 1)
+      else if (c >= nf - 1) then
+        g = hs(:, nf)
+      else
+        g = (1 - w) * hs(:, c + 1) + w * hs(:, c + 2)
+      end if
+      do k = 0, nh - 1
+        if (i - hh + k >= 0 .and. i - hh + k < n) ref(i - hh + k + 1) = ref(i - hh + k + 1) + x(i + 1) * g(k + 1)
+      end do
+    end do
+    ! host memory only: the emulated device refuses it
+    call dlops_op_create_nonstationary_convolve1d(sctx, [n], 0, hs, [1, 5, 9], DLOPS_F64, A, ierr)
+    call check(ierr == DLOPS_SUCCESS .or. ierr == DLOPS_ERR_UNSUPPORTED, 'nsconv1d: created or refused as host-only')
+    if (ierr == DLOPS_SUCCESS) then
+      v = fwd(A, x, .false.)
+      call check(maxval(abs(v - ref)) < tol, 'nsconv1d: forward')
+      call dottest(A, 'nsconv1d')
+      call dlops_op_destroy(A)
+      ! distributed along C axis 1 of a (P, n) model
+      call dlops_op_create_nonstationary_convolve1d(ctx, [ftest_size, n], 1, hs, [1, 5, 9], DLOPS_F64, A)
+      call dottest(A, 'distributed nsconv1d')
+      call dlops_op_destroy(A)
+    end if
+    ! ih of the wrong length: an error through ierr, on every rank
+    call dlops_op_create_nonstationary_convolve1d(ctx, [ftest_size, n], 1, hs, [1, 5], DLOPS_F64, A, ierr)
+    call check_err(ierr, DLOPS_ERR_ARG, 'nsconv1d with 2 positions for 3 filters')
+  end subroutine test_nsconv1d
 end module ops_cases
 
 program test_fortran_ops
@@ -815,6 +859,7 @@ program test_fortran_ops
   call test_other_ops(ctx, sctx)
   call test_poststack(ctx)
   call test_fredholm1(ctx, sctx)
+  call test_nsconv1d(ctx, sctx)
   call test_kirchhoff(ctx, sctx)
   call dlops_ctx_destroy(sctx)
   call ftest_finish(ctx)

@@ -16,7 +16,8 @@
 // (see perf/README.md, "Message roofline"): size_bytes (nccl-tests' size), time_us (one
 // synchronisation, median over the timed iterations; a ping-pong round trip; time_mean_us: mean), lat_us (one way: half the round trip for ping-pong),
 // algbw_GBps = size / lat, busbw_GBps = algbw x the collective's factor, msg_rate (messages per
-// second), errors (wrong elements after the runs, summed over ranks: every point verifies its data).
+// second), errors (wrong elements after the runs, summed over ranks: every point verifies its data;
+// the exit status is 1 when any point found one).
 // A dlops point also times its raw counterpart in every iteration, the order alternating
 // (raw_time_us, raw_lat_us, ratio_dlops_over_raw: median of the per-iteration ratios).
 #include <benchmark/benchmark.h>
@@ -154,6 +155,8 @@ msgk_backend raw_of(msgk_op op, msgk_backend be) {
   }
 }
 
+long long total_errors = 0;  // over every point (the exit status; the same on every rank)
+
 void run_point(benchmark::State &state, msgk_op op, msgk_backend be, int W, long long bytes, const Options &o) {
   char why[512];
   msgk_case *c = msgk_setup(op, be, W, bytes, why, sizeof why);
@@ -233,6 +236,7 @@ void run_point(benchmark::State &state, msgk_op op, msgk_backend be, int W, long
   state.counters["bus_factor"] = msgk_bus_factor(c);
   state.counters["msg_rate"] = tsync > 0 ? msgk_messages(c) / tsync : 0;
   state.counters["errors"] = (double)errors;
+  total_errors += errors;
   msgk_teardown(c);
 }
 
@@ -291,6 +295,7 @@ int main(int argc, char **argv) {
   }
   msgk_finalize();
   benchmark::Shutdown();
+  if (total_errors && rank == 0) std::fprintf(stderr, "bench_msg: %lld wrong elements in all\n", total_errors);
   MPI_Finalize();
-  return 0;
+  return total_errors ? 1 : 0;
 }

@@ -551,6 +551,10 @@ long long msgk_verify(msgk_case *c) {
   if (c->be == MSGK_NCCL && c->rcount > 0) cudaMemcpy(c->rbuf, c->drbuf, (size_t)c->rcount * 8, cudaMemcpyDeviceToHost);
 #endif
   if (c->be == MSGK_RMA_LOCK_ALL) MPI_Win_sync(c->win);
+  /* DLOPS_MSG_CORRUPT=1 (tests only): damage one received element on every rank that checks,
+   * so that a test sees the verification count it (perf.bench_msg_detects_corruption) */
+  const char *corrupt = getenv("DLOPS_MSG_CORRUPT");
+  if (corrupt && corrupt[0] == '1' && c->rcount > 0) c->rbuf[c->rcount - 1] += 1.0;
   switch (c->op) {
     case MSGK_PINGPONG:
       if (c->me < 2) bad += check(c->rbuf, c->rcount, c->peer);

@@ -1,193 +1,383 @@
-!> poststack: the Fortran twin of examples/c/poststack.c, a small 3-D post-stack seismic
-!> inversion with dlops, on the same synthetic layered model as `poststack synthetic` in C.
+!> poststack_f: the Fortran twin of examples/c/poststack.c: PyLops-MPI's post-stack inversion
+!> tutorials (poststack.py: CGLS, CG on the normal equations with a Laplacian, regularised
+!> CGLS, TV through ADMM-L2; reflectivity.py: FISTA and the FISTA-accelerated proximal
+!> gradient), the same arguments, the same operations in the same order, so the same numbers
+!> and the same .npy results (the test example_poststack_twin compares them).
 !>
-!> Build: part of the dlops build (examples/fortran). Run:
-!>   mpiexec -n 4 ./poststack_f           (any number of ranks; DLOPS_SPEC=comm=rma picks a backend)
+!>   mpiexec -n P ./poststack_f [model.npz | synthetic] [ny=N] [xstep=S] [zstep=S]
+!>                              [nsmooth=a,b,c] [out=DIR] [check=0]
 !>
-!> The unknown is m = log(AI), the Fortran field m(nz, nx, ny) (z fastest), i.e. the dlops array
-!> of C shape (ny, nx, nz), distributed over y (C axis 0, the last Fortran dimension).
-!>   PostStack = BlockDiag over ranks of the local modelling W D on each rank's block
-!>               (nz, nx, ny_r): D the centred first derivative and W the convolution with a
-!>               15 Hz Ricker wavelet (dt = 4 ms), both along z. As in PyLops-MPI's tutorial the
-!>               local operator is T^H (W D along z-first axes) T with T a transpose of axes, so
-!>               the convolution runs over long contiguous rows. No communication.
-!>   Laplacian over (y, x, z): ghost rows between neighbouring ranks only.
-!>   Solves: (1) CGLS on d = PostStack m, (2) CGLS on [PostStack; sqrt(eps) Laplacian] m = [d; 0],
-!>   both from a smooth background model, with deterministic pseudo-noise on d.
-!> Rank 0 prints the same summary as the C program; the exit code is non-zero when the inversion
-!> is not accurate enough or an operator moved other data than expected.
+!> The model file comes from the first argument, else DLOPS_DATA (PyLops-MPI's
+!> testdata/avo/poststack_model.npz, read with dlops_darray_read_npz); a path that cannot be read
+!> is an error; without one the synthetic model is used, and the program says so. See
+!> examples/c/poststack.c for the problem and the options. The field m(nz, nx, nyl) is the dlops
+!> array of C shape (ny, nx, nz) split along y.
 program poststack_f
   use mpi_f08
   use dlops
   use, intrinsic :: iso_c_binding, only: c_double, c_int64_t
   implicit none
 
-  integer, parameter :: dp = c_double, i8 = c_int64_t
-  integer, parameter :: nw = 41, nwc = 20               ! wavelet samples (t = -80 .. 80 ms), centre
-  integer(i8), parameter :: ny = 16, nx = 80, nz = 120   ! the C program's synthetic model
-  real(dp), parameter :: dt = 0.004_dp, f0 = 15.0_dp, eps = 0.1_dp, noise_level = 0.15_dp
-  real(dp), parameter :: threshold = 0.1_dp
-  real(dp), parameter :: pi = 3.14159265358979323846_dp
+  integer, parameter :: dp = c_double, i8 = c_int64_t, ninv = 6
+  character(len=5), parameter :: key(ninv) = ['cgls ', 'ne   ', 'reg  ', 'tv   ', 'fista', 'pg   ']
+  character(len=42), parameter :: title(ninv) = [character(len=42) :: 'CGLS on G (100 it.)', &
+       'CG on G^H G + 1e2 L^H L (100 it.)', 'CGLS on [G; 10 L] (100 it.)', 'ADMM-L2, L1(1e-2) of Gradient (40x20)', &
+       'reflectivity: FISTA eps=2e-2 (200 it.)', 'reflectivity: PG + FISTA accel. (200 it.)']
 
   type(dlops_ctx) :: ctx, self
-  type(dlops_op) :: poststack, wd(1), lap, slap, reg
-  type(dlops_darray) :: mtrue, mback, minv, mreg, work, d, lapout, zero, dstack
-  type(dlops_solver_opts) :: opts
-  type(dlops_solver_result) :: r1, r2
-  real(dp), allocatable :: m2(:, :), back2(:, :)
-  real(dp), pointer :: p(:), p3(:, :, :)
-  real(dp) :: wav(nw), dnorm, sigma, re_ps, re_lap, e_back, e_inv, e_reg, t0, t1, t2, tsolve(2)
-  integer(i8) :: nyl, y0, nloc, nd, i, ghost_rows, lap_expected
-  integer(i8) :: ps(4), lp(4)                            ! bytes, calls, neighbour bytes, agreement calls (summed)
-  integer :: rank, nranks, nops, r
-  logical :: pass_ps, pass_lap, failed
-  character(len=:), allocatable :: spec
-  character(len=34) :: label                             ! left-justified table column
-  character(len=160) :: line
+  type(dlops_op) :: pp(1), dl(1), cl(1), g, dop, cop, lap, gh, ghg, lh, lhl, elhl, ne, slap, stack, grad, ch, chc
+  type(dlops_darray) :: mm, m, mback, d, work, dwork, dres, r, dr, x(ninv), dn, zero, ds, v3, none
+  type(dlops_prox) :: pg, pf
+  type(dlops_solver_opts) :: o, po
+  type(dlops_solver_result) :: sr
+  type(dlops_comm_counter) :: cnt
+  character(len=1024) :: arg, path, out
+  character(len=:), allocatable :: spec, backend
+  real(dp), allocatable :: ai(:, :), m2(:, :), b2(:, :)
+  real(dp), pointer :: p(:), q(:)
+  integer(i8), allocatable :: sh(:)
+  real(dp) :: wav(41), maxeig, t0, tm(ninv), res(ninv), err(ninv), err0(ninv)
+  integer(i8) :: ny, xstep, zstep, nz0, nx0, nz, nx, nyl, ix, iz, j, bytes(0:7, ninv), calls(0:7, ninv), iters(ninv)
+  integer :: rank, nranks, nsm(3), nw, k, kk, ierr, memsp, nops, narg, i, ios, check
+  logical :: have_path, synthetic, failed, bad
 
   call MPI_Init()
-  call dlops_ctx_create(MPI_COMM_WORLD, '', ctx)         ! backend from DLOPS_SPEC
-  call dlops_ctx_create(MPI_COMM_SELF, '', self)         ! one-rank context for local operators
-  call dlops_ctx_get_rank(ctx, rank)
-  call dlops_ctx_get_size(ctx, nranks)
-  call dlops_ctx_get_spec(ctx, spec)
+  call MPI_Comm_rank(MPI_COMM_WORLD, rank)
+  call MPI_Comm_size(MPI_COMM_WORLD, nranks)
 
-  ! ---- 1. the 2-D model m2(z, x) on every rank (no file: the synthetic model), its smooth
-  !         background, and this rank's y slices [y0, y0 + nyl) (the default split)
-  allocate (m2(nz, nx), back2(nz, nx))
-  call synthetic_model(m2)
-  call smooth2d(m2, 6, 6, back2)
+  ! ---- 0. arguments (as the C program)
+  ny = 20_i8 * nranks
+  xstep = 3
+  zstep = 1
+  nsm = [5, 30, 20]
+  check = 1
+  out = 'poststack_out'
+  have_path = .false.
+  synthetic = .false.
+  narg = command_argument_count()
+  do i = 1, narg
+    call get_command_argument(i, arg)
+    if (index(arg, '=') == 0) then
+      if (trim(arg) == 'synthetic') then
+        synthetic = .true.
+      else
+        path = arg
+        have_path = .true.
+      end if
+    else if (arg(1:3) == 'ny=') then
+      read (arg(4:), *, iostat=ios) ny
+    else if (arg(1:6) == 'xstep=') then
+      read (arg(7:), *, iostat=ios) xstep
+    else if (arg(1:6) == 'zstep=') then
+      read (arg(7:), *, iostat=ios) zstep
+    else if (arg(1:8) == 'nsmooth=') then
+      read (arg(9:), *, iostat=ios) nsm
+    else if (arg(1:6) == 'check=') then
+      read (arg(7:), *, iostat=ios) check
+    else if (arg(1:4) == 'out=') then
+      out = arg(5:)
+    else
+      if (rank == 0) print '(2a)', 'poststack_f: unknown option ', trim(arg)
+      call MPI_Finalize()
+      error stop 2
+    end if
+  end do
+  if (.not. have_path .and. .not. synthetic) then
+    call get_environment_variable('DLOPS_DATA', path, status=ios)
+    have_path = ios == 0 .and. len_trim(path) > 0
+  end if
+
+  call dlops_ctx_create(MPI_COMM_WORLD, '', ctx)
+  call dlops_ctx_get_spec(ctx, spec)
+  call dlops_ctx_get_backend(ctx, backend)
+  call dlops_ctx_get_memspace(ctx, memsp)
+  k = index(spec, 'mem=')
+  if (k > 0) then
+    kk = index(spec(k:), ' ')
+    if (kk == 0) kk = len(spec) - k + 2
+    call dlops_ctx_create(MPI_COMM_SELF, 'comm=mpi ' // spec(k:k + kk - 2), self)
+  else
+    call dlops_ctx_create(MPI_COMM_SELF, 'comm=mpi', self)
+  end if
+
+  ! ---- 1. the 2-D model ai(x, z) (C shape (z, x)) on every rank
+  nz0 = 550
+  nx0 = 800
+  if (have_path) then
+    call dlops_darray_read_npz(ctx, trim(path), 'model', 0, DLOPS_BROADCAST, mm, ierr)
+    if (ierr == 0) call dlops_darray_get_global_shape(mm, sh)
+    if (ierr /= 0) then
+      if (rank == 0) print '(4a)', 'poststack_f: cannot use the model file ''', trim(path), ''': ', dlops_last_error()
+      call MPI_Finalize()
+      error stop 1
+    end if
+    if (size(sh) /= 2) then
+      if (rank == 0) print '(3a)', 'poststack_f: cannot use the model file ''', trim(path), ''': model is not 2-D'
+      call MPI_Finalize()
+      error stop 1
+    end if
+    nz0 = sh(1)
+    nx0 = sh(2)
+    allocate (ai(nx0, nz0))
+    call dlops_darray_get_local(mm, p)
+    ai = reshape(p, [nx0, nz0])
+    call dlops_darray_restore_local(mm, p)
+    call dlops_darray_destroy(mm)
+  else
+    allocate (ai(nx0, nz0))
+    call synthetic_model(ai)
+    if (rank == 0) then
+      print '(a)', 'poststack_f: no model file given (argument or DLOPS_DATA): using a SYNTHETIC layered model of the ' &
+           // 'same shape.'
+      print '(a)', '  The real model is testdata/avo/poststack_model.npz of the PyLops-MPI repository ' &
+           // '(https://github.com/PyLops/pylops-mpi).'
+    end if
+  end if
+  nz = (nz0 + zstep - 1) / zstep
+  nx = (nx0 + xstep - 1) / xstep
+  if (nz <= 3 * nsm(3) .or. nx <= 3 * nsm(2) .or. ny <= 3 * nsm(1)) then
+    if (rank == 0) print '(a)', 'poststack_f: the model is too small for the nsmooth boxcars'
+    call MPI_Finalize()
+    error stop 2
+  end if
+  allocate (m2(nz, nx), b2(nz, nx))
+  bad = .false.
+  do ix = 1, nx
+    do iz = 1, nz
+      if (.not. (ai((ix - 1) * xstep + 1, (iz - 1) * zstep + 1) > 0)) bad = .true.
+      m2(iz, ix) = log(ai((ix - 1) * xstep + 1, (iz - 1) * zstep + 1))
+    end do
+  end do
+  deallocate (ai)
+  if (bad) then
+    if (rank == 0) print '(a)', 'poststack_f: the model holds non-positive impedances'
+    call MPI_Finalize()
+    error stop 1
+  end if
+  b2 = m2
+  do iz = 1, nz
+    call filtfilt_box(b2(iz, :), nsm(2))                 ! along x, then z (as the C program)
+  end do
+  do ix = 1, nx
+    call filtfilt_box(b2(:, ix), nsm(3))
+  end do
+
+  ! ---- 2. operators (C shapes)
   nyl = ny / nranks
   if (rank < mod(ny, int(nranks, i8))) nyl = nyl + 1
-  y0 = rank * (ny / nranks) + min(int(rank, i8), mod(ny, int(nranks, i8)))
-
-  ! ---- 2. operators
-  call ricker(wav)
+  call dlops_wavelet_ricker(21, 0.004_dp, 15.0_dp, wav, nw)
   nops = 0
-  if (nyl > 0) then                                      ! a rank without slices passes no operator
-    wd(1) = local_modelling(nyl)
+  if (nyl > 0) then
+    call dlops_op_create_poststack(self, [nyl, nx, nz], 2, wav(1:nw), DLOPS_DERIV_CENTERED, DLOPS_F64, pp(1))
+    call dlops_op_create_first_derivative(self, [nyl, nx, nz], 2, 1.0_dp, DLOPS_DERIV_CENTERED, 3, .false., &
+         DLOPS_F64, dl(1))
+    call dlops_op_create_convolve1d(self, [nyl, nx, nz], 2, wav(1:nw), int(nw / 2, i8), DLOPS_F64, cl(1))
     nops = 1
   end if
-  call dlops_op_create_blockdiag(ctx, wd(1:nops), -1, poststack)
-  call dlops_op_destroy(wd(1))                           ! the block diagonal keeps its reference
-  ! Laplacian over C axes (0, 1, 2) = (y, x, z) of the C-shaped model [ny, nx, nz]
-  call dlops_op_create_laplacian(ctx, [ny, nx, nz], [0, 1, 2], [1.0_dp, 1.0_dp, 1.0_dp], &
-       [1.0_dp, 1.0_dp, 1.0_dp], DLOPS_DERIV_CENTERED, .false., DLOPS_F64, lap)
-  call dlops_op_create_scaled(lap, sqrt(eps), slap)
-  call dlops_op_create_stacked_vstack([poststack, slap], reg)
+  call dlops_op_create_blockdiag(ctx, pp(1:nops), -1, g)
+  call dlops_op_create_blockdiag(ctx, dl(1:nops), -1, dop)
+  call dlops_op_create_blockdiag(ctx, cl(1:nops), -1, cop)
+  call dlops_op_create_laplacian(ctx, [ny, nx, nz], [0, 1, 2], [1.0_dp, 1.0_dp, 1.0_dp], [1.0_dp, 1.0_dp, 1.0_dp], &
+       DLOPS_DERIV_CENTERED, .false., DLOPS_F64, lap)
+  call dlops_op_create_adjoint(g, gh)
+  call dlops_op_create_product(gh, g, ghg)
+  call dlops_op_create_adjoint(lap, lh)
+  call dlops_op_create_product(lh, lap, lhl)
+  call dlops_op_create_scaled(lhl, 1.0e2_dp, elhl)
+  call dlops_op_create_sum(ghg, elhl, ne)
+  call dlops_op_create_scaled(lap, sqrt(1.0e2_dp), slap)
+  call dlops_op_create_stacked_vstack([g, slap], stack)
+  call dlops_op_create_gradient(ctx, [ny, nx, nz], [1.0_dp, 1.0_dp, 1.0_dp], DLOPS_DERIV_FORWARD, .false., &
+       DLOPS_F64, grad)
+  call dlops_op_create_adjoint(cop, ch)
+  call dlops_op_create_product(ch, cop, chc)
 
-  ! ---- 3. true model, background, data (+ noise)
-  call dlops_op_create_vecs(poststack, x=mtrue, y=d)
-  call dlops_darray_duplicate(mtrue, mback)
-  call dlops_darray_duplicate(mtrue, minv)
-  call dlops_darray_duplicate(mtrue, mreg)
-  call dlops_darray_duplicate(mtrue, work)
-  call dlops_op_create_vecs(lap, y=lapout)
-  call dlops_darray_get_local(mtrue, p)                  ! flat local block; as a field (nz, nx, nyl)
-  p3(1:nz, 1:nx, 1:nyl) => p
-  call fill_block(m2, p3)
-  call dlops_darray_restore_local(mtrue, p)
-  call dlops_darray_get_local(mback, p)
-  p3(1:nz, 1:nx, 1:nyl) => p
-  call fill_block(back2, p3)
-  call dlops_darray_restore_local(mback, p)
-
-  ! one PostStack apply (the data) and one Laplacian apply, with their communication
-  call dlops_ctx_reset_counters(ctx)
-  call dlops_op_apply(poststack, mtrue, d)
-  ps = comm_totals()
-  call dlops_op_apply(lap, mtrue, lapout)                ! warm-up
-  call dlops_ctx_reset_counters(ctx)
-  call dlops_op_apply(lap, mtrue, lapout)
-  lp = comm_totals()
-  ghost_rows = laplacian_ghost_rows()
-  lap_expected = ghost_rows * nx * nz * 8
-
-  call dlops_darray_norm(d, 2, dnorm)
-  call dlops_darray_get_global_size(d, nd)
-  sigma = noise_level * dnorm / sqrt(real(nd, dp))
-  call dlops_darray_get_local_size(d, nloc)
-  call dlops_darray_get_local(d, p)
-  do i = 1, nloc
-    p(i) = p(i) + sigma * sqrt(3.0_dp) * noise(y0 * nx * nz + i - 1)
+  ! ---- 3. true model, background, data
+  call dlops_op_create_vecs(g, x=m, y=d)
+  call dlops_darray_duplicate(m, mback)
+  call dlops_darray_duplicate(m, work)
+  call dlops_darray_duplicate(d, dwork)
+  call dlops_darray_duplicate(d, dres)
+  call dlops_darray_duplicate(m, r)
+  call dlops_darray_duplicate(d, dr)
+  call dlops_darray_get_local(m, p)
+  do j = 0, nyl - 1
+    p(j * nx * nz + 1:(j + 1) * nx * nz) = reshape(m2, [nx * nz])
   end do
-  call dlops_darray_restore_local(d, p)
+  call dlops_darray_restore_local(m, p)
+  call dlops_darray_get_local(mback, p)
+  do j = 0, nyl - 1
+    p(j * nx * nz + 1:(j + 1) * nx * nz) = reshape(b2, [nx * nz])
+  end do
+  call dlops_darray_restore_local(mback, p)
+  call dlops_op_apply(g, m, d)
+  call dlops_op_apply(dop, m, r)
+  call dlops_op_apply(cop, r, dr)
 
-  call dlops_op_dottest(poststack, 1.0e-10_dp, 7, pass_ps, re_ps)
-  call dlops_op_dottest(lap, 1.0e-10_dp, 8, pass_lap, re_lap)
+  ! ---- 4. the inversions
+  do k = 1, ninv
+    call dlops_darray_duplicate(m, x(k))
+    if (k >= 5) then
+      call dlops_darray_fill(x(k), 0.0_dp)
+      err0(k) = rel_diff(x(k), r, work)
+    else
+      call dlops_darray_copy(mback, x(k))
+      err0(k) = rel_diff(x(k), m, work)
+    end if
+    call dlops_solver_opts_default(o)
+    if (k == 2) then
+      call dlops_darray_duplicate(m, dn)
+      call dlops_op_apply_adjoint(g, d, dn)
+    else if (k == 3) then
+      call dlops_op_create_vecs(lap, y=zero)
+      call dlops_darray_create_stacked([d, zero], ds)
+    else if (k == 4 .or. k == 6) then
+      call dlops_prox_create_l1(1.0e-2_dp, pg)
+    end if
+    call dlops_ctx_reset_counters(ctx)
+    t0 = now_max()
+    select case (k)
+    case (1)
+      o%niter = 100
+      call dlops_solve_cgls(g, d, x(k), o, sr)
+    case (2)
+      o%niter = 100
+      call dlops_solve_cg(ne, dn, x(k), o, sr)
+    case (3)
+      o%niter = 100
+      call dlops_solve_cgls(stack, ds, x(k), o, sr)
+    case (4)
+      o%niter = 40
+      o%tau = 0.99_dp / 12.0_dp
+      o%inner_niter = 20
+      call dlops_solve_admm_l2(pg, g, d, grad, x(k), none, o, sr)
+    case (5)
+      o%niter = 200
+      o%eps = 2.0e-2_dp
+      o%tol = 1.0e-8_dp
+      call dlops_solve_fista(cop, dr, x(k), o, sr)
+    case (6)
+      call dlops_solver_opts_default(po)
+      call dlops_darray_duplicate(m, zero)
+      call dlops_solve_power(chc, zero, po, maxeig)
+      call dlops_darray_fill(zero, 0.0_dp)
+      call dlops_prox_create_l2(cop, dr, none, zero, p=pf)
+      o%niter = 200
+      o%tau = 0.99_dp / abs(maxeig)
+      o%acceleration = DLOPS_ACCEL_FISTA
+      call dlops_solve_proximal_gradient(pf, pg, x(k), o, sr)
+    end select
+    tm(k) = now_max() - t0
+    do kk = 0, DLOPS_COMM_NUM_KINDS - 1
+      call dlops_ctx_get_counter(ctx, kk, cnt)
+      bytes(kk, k) = cnt%bytes
+      calls(kk, k) = cnt%calls
+    end do
+    call MPI_Allreduce(MPI_IN_PLACE, bytes(:, k), 8, MPI_INTEGER8, MPI_SUM, MPI_COMM_WORLD)
+    call MPI_Allreduce(MPI_IN_PLACE, calls(:, k), 8, MPI_INTEGER8, MPI_SUM, MPI_COMM_WORLD)
+    if (k >= 5) then
+      err(k) = rel_diff(x(k), r, work)
+      call dlops_op_apply(cop, x(k), dwork)
+      res(k) = rel_diff(dwork, dr, dres)
+    else
+      err(k) = rel_diff(x(k), m, work)
+      call dlops_op_apply(g, x(k), dwork)
+      res(k) = rel_diff(dwork, d, dres)
+    end if
+    iters(k) = sr%iterations
+    call dlops_prox_destroy(pf)
+    call dlops_prox_destroy(pg)
+    call dlops_darray_destroy(ds)
+    call dlops_darray_destroy(zero)
+    call dlops_darray_destroy(dn)
+  end do
 
-  ! ---- 4. the two inversions, both from the background
-  call dlops_solver_opts_default(opts)
-  opts%niter = 40
-  opts%tol = 0                                           ! run all niter iterations
+  ! ---- 5. results as .npy, C shape (ny, nx, nz)
+  if (rank == 0) call execute_command_line('mkdir -p "' // trim(out) // '"')
   call MPI_Barrier(MPI_COMM_WORLD)
-  t0 = MPI_Wtime()
-  call dlops_darray_copy(mback, minv)
-  call dlops_solve_cgls(poststack, d, minv, opts, r1)
-  t1 = MPI_Wtime()
-  call dlops_darray_duplicate(lapout, zero)
-  call dlops_darray_create_stacked([d, zero], dstack)
-  call dlops_darray_copy(mback, mreg)
-  call dlops_solve_cgls(reg, dstack, mreg, opts, r2)
-  t2 = MPI_Wtime()
-  tsolve = [t1 - t0, t2 - t1]
-  call MPI_Allreduce(MPI_IN_PLACE, tsolve, 2, MPI_DOUBLE_PRECISION, MPI_MAX, MPI_COMM_WORLD)
-  e_back = rel_error(mback)
-  e_inv = rel_error(minv)
-  e_reg = rel_error(mreg)
+  call dlops_darray_create(ctx, [ny, nx, nz], 0, DLOPS_SCATTER, DLOPS_F64, v3)
+  call write3(m, 'model')
+  call write3(mback, 'background')
+  call write3(d, 'data')
+  call write3(r, 'reflectivity')
+  do k = 1, ninv
+    call write3(x(k), trim(key(k)))
+  end do
+  call dlops_darray_destroy(v3)
 
-  ! ---- 5. report and verdict (every value is global: all ranks decide alike)
+  ! ---- 6. summary and verdict
   if (rank == 0) then
-    print '(a,i0,a,i0,a,i0,a,i0,2a)', 'dlops ', DLOPS_VERSION_MAJOR, '.', DLOPS_VERSION_MINOR, '.', &
-         DLOPS_VERSION_PATCH, ' post-stack inversion (Fortran) on ', nranks, ' ranks, ', spec
-    print '(a)', 'model source: synthetic layered model (the C program''s `poststack synthetic`)'
-    write (line, '(*(1x,i0))') (ny / nranks + merge(1_i8, 0_i8, r < mod(ny, int(nranks, i8))), r = 0, &
-         min(nranks, 16) - 1)
-    print '(a,3(i0,a),i0,2a)', 'model m(nz, nx, ny) = log(AI): (', nz, ', ', nx, ', ', ny, ') = ', ny * nx * nz, &
-         ' unknowns; y slices per rank:', trim(trim(line) // merge(' ...', '    ', nranks > 16))
-    print '(a,i0,a,i0,a,i0,a,i0,a)', 'wavelet: Ricker ', nint(f0), ' Hz, dt = ', nint(dt * 1000), ' ms, ', nw, &
-         ' samples; noise: ', nint(100 * noise_level), '% of the data rms'
-    print '(a,es8.1,a)', 'PostStack = BlockDiag over ranks of T^H (Convolve1D * FirstDerivative along z) T; dot test ' &
-         // merge('passed', 'FAILED', pass_ps) // ' (', re_ps, ')'
-    print '(a,f4.2,a,es8.1,a)', 'Laplacian over (y, x, z), eps = ', eps, '; dot test ' // merge('passed', 'FAILED', pass_lap) &
-         // ' (', re_lap, ')'
-    print '(/,a,i0,a,i0,a,i0,a)', 'one PostStack apply: ', ps(1), ' bytes in ', ps(2), &
-         ' communication calls (blockdiag is local), ', ps(4), ' argument-agreement calls summed over ranks'
-    print '(a,i0,a,i0,a,i0,a,i0,a,i0,a,i0,a)', 'one Laplacian apply: ', lp(1), ' bytes (', lp(3), &
-         ' in neighbour exchanges), expected ghost volume ', lap_expected, ' bytes = ', ghost_rows, ' rows of ', nx, &
-         ' x ', nz, ' doubles'
-    label = 'model'
-    print '(/,a,1x,a10,1x,a6,2x,a)', label, 'rel. error', ' iters', 'stop reason'
-    label = 'background (starting model)'
-    print '(a,1x,f10.5)', label, e_back
-    label = 'CGLS on PostStack'
-    print '(a,1x,f10.5,1x,i6,2x,a)', label, e_inv, r1%iterations, dlops_stop_reason_name(r1%reason)
-    label = 'CGLS on [PostStack; sqrt(eps) Lap]'
-    print '(a,1x,f10.5,1x,i6,2x,a)', label, e_reg, r2%iterations, dlops_stop_reason_name(r2%reason)
-    print '(/,a,f6.3,a,f6.3,a,f6.3,a)', 'solve time:', sum(tsolve), ' s (CGLS', tsolve(1), ' s, regularised CGLS', &
-         tsolve(2), ' s)'
+    print '(/,a,i0,a,i0,a,i0,a)', '==== dlops ', DLOPS_VERSION_MAJOR, '.', DLOPS_VERSION_MINOR, '.', DLOPS_VERSION_PATCH, &
+         ' post-stack inversion (Fortran): summary ===='
+    if (have_path) then
+      print '(3a,i0,a,i0,a)', 'model     : ', trim(path), ' (z, x) = (', nz0, ', ', nx0, ')'
+    else
+      print '(a,i0,a,i0,a)', 'model     : synthetic layered model (z, x) = (', nz0, ', ', nx0, ')'
+    end if
+    print '(a,3(i0,a),i0,a)', 'problem   : (ny, nx, nz) = (', ny, ', ', nx, ', ', nz, ') = ', ny * nx * nz, &
+         ' unknowns, split along y'
+    print '(a,i0,5a)', 'ranks     : ', nranks, '    backend: ', backend, '    memory space: ', &
+         trim(merge('host  ', 'device', memsp == DLOPS_MEM_HOST)), '    spec: "' // spec // '"'
+    print '(a,f7.4)', 'background: rel. error ', err0(1)
+    print '(/,a42,1x,a6,1x,a11,1x,a10,1x,a10,1x,a9,1x,a14)', 'inversion', 'iters', 'resid/|d|', 'rel.error', &
+         'start err', 'time [s]', 'bytes sent'
+    do k = 1, ninv
+      print '(a42,1x,i6,1x,es11.3,1x,f10.5,1x,f10.5,1x,f9.3,1x,i14)', title(k), iters(k), res(k), err(k), err0(k), &
+           tm(k), sum(bytes(:, k))
+    end do
+    print '(/,a)', 'bytes communicated per operation kind (summed over ranks; calls in parentheses):'
+    do k = 1, ninv
+      write (arg, '(a6)') key(k)
+      do kk = 0, DLOPS_COMM_NUM_KINDS - 1
+        write (arg(len_trim(arg) + 2:), '(a,1x,i0,a,i0,a)') dlops_comm_kind_name(kk), bytes(kk, k), ' (', &
+             calls(kk, k), ')'
+      end do
+      print '(a)', trim(arg)
+    end do
+    print '(/,3a)', 'results: ', trim(out), '/{model,background,data,reflectivity,cgls,ne,reg,tv,fista,pg}.npy'
+    print '(5a)', 'figure : python3 examples/plot_poststack.py ', trim(out), ' ', trim(out), '/poststack.png'
   end if
   failed = .false.
-  call verdict(pass_ps .and. pass_lap, 'a dot test failed')
-  call verdict(ps(1) == 0, 'the PostStack apply communicated')
-  call verdict(lp(1) == lap_expected .and. lp(3) == lp(1), 'the Laplacian apply sent other bytes than the ghost rows')
-  call verdict(e_reg < threshold .and. e_reg < 0.75_dp * e_back, 'the regularised inversion is not accurate enough')
-  call verdict(e_reg < e_inv, 'the regularised error is not below the unregularised one')
+  do k = 1, ninv
+    if (check /= 0 .and. .not. (err(k) < err0(k))) then
+      failed = .true.
+      if (rank == 0) print '(3a,f8.5,a,f8.5)', 'FAIL: ', trim(key(k)), ': rel. error ', err(k), &
+           ' is not below the start''s ', err0(k)
+    end if
+  end do
   if (rank == 0) print '(a)', trim(merge('poststack_f: FAILED', 'poststack_f: OK    ', failed))
 
-  call dlops_darray_destroy(dstack)
-  call dlops_darray_destroy(zero)
-  call dlops_darray_destroy(lapout)
-  call dlops_darray_destroy(d)
+  do k = 1, ninv
+    call dlops_darray_destroy(x(k))
+  end do
+  call dlops_darray_destroy(dr)
+  call dlops_darray_destroy(r)
+  call dlops_darray_destroy(dres)
+  call dlops_darray_destroy(dwork)
   call dlops_darray_destroy(work)
-  call dlops_darray_destroy(mreg)
-  call dlops_darray_destroy(minv)
+  call dlops_darray_destroy(d)
   call dlops_darray_destroy(mback)
-  call dlops_darray_destroy(mtrue)
-  call dlops_op_destroy(reg)
+  call dlops_darray_destroy(m)
+  call dlops_op_destroy(chc)
+  call dlops_op_destroy(ch)
+  call dlops_op_destroy(grad)
+  call dlops_op_destroy(stack)
   call dlops_op_destroy(slap)
+  call dlops_op_destroy(ne)
+  call dlops_op_destroy(elhl)
+  call dlops_op_destroy(lhl)
+  call dlops_op_destroy(lh)
+  call dlops_op_destroy(ghg)
+  call dlops_op_destroy(gh)
   call dlops_op_destroy(lap)
-  call dlops_op_destroy(poststack)
+  call dlops_op_destroy(cop)
+  call dlops_op_destroy(dop)
+  call dlops_op_destroy(g)
+  if (nops == 1) then
+    call dlops_op_destroy(cl(1))
+    call dlops_op_destroy(dl(1))
+    call dlops_op_destroy(pp(1))
+  end if
   call dlops_ctx_destroy(self)
   call dlops_ctx_destroy(ctx)
   call MPI_Finalize()
@@ -195,178 +385,84 @@ program poststack_f
 
 contains
 
-  !> Layered model with dipping, gently curved interfaces (impedances 4.5 .. 8.8): m2(z, x).
-  subroutine synthetic_model(m)
-    real(dp), intent(out) :: m(:, :)
-    real(dp), parameter :: ai(0:5) = [4.5_dp, 5.2_dp, 4.9_dp, 6.3_dp, 7.1_dp, 8.8_dp]
-    integer :: ix, iz, k, layer
-    real(dp) :: zz
-    do ix = 0, int(nx) - 1
-      do iz = 0, int(nz) - 1
-        zz = real(iz, dp) - 0.1_dp * real(ix, dp) - 4.0_dp * sin(0.08_dp * real(ix, dp))
-        layer = 0
-        do k = 1, 5
-          if (zz > 4.0_dp + 19.0_dp * k) layer = k
-        end do
-        m(iz + 1, ix + 1) = log(ai(layer) * (1.0_dp + 0.002_dp * real(iz, dp)))
+  !> The C program's synthetic model, ai(x, z) of C shape (z, x).
+  subroutine synthetic_model(a)
+    real(dp), intent(out) :: a(:, :)
+    integer(i8) :: ixx, izz, l
+    real(dp) :: zz, u
+    do izz = 0, size(a, 2, kind=i8) - 1
+      do ixx = 0, size(a, 1, kind=i8) - 1
+        zz = real(izz, dp) - 0.06_dp * real(ixx, dp) - 18.0_dp * sin(0.01_dp * real(ixx, dp))
+        l = 0
+        if (zz >= 0) l = int(zz / 18.0_dp, i8)
+        u = real(mod(l * 7919 + 13, 101_i8), dp) / 100.0_dp
+        a(ixx + 1, izz + 1) = (4500.0_dp + 6500.0_dp * u) * (1.0_dp + 2.0e-4_dp * real(izz, dp))
       end do
     end do
   end subroutine synthetic_model
 
-  !> filtfilt-like smoothing: a centred moving average of 2h+1 samples along x, then z, twice
-  !> (edges replicated).
-  subroutine smooth2d(m, hx, hz, s)
-    real(dp), intent(in) :: m(:, :)
-    integer, intent(in) :: hx, hz
-    real(dp), intent(out) :: s(:, :)
-    real(dp) :: t(size(m, 1), size(m, 2)), acc
-    integer :: ix, iz, k, j, pass
-    s = m
-    do pass = 1, 2
-      do ix = 1, size(m, 2)
-        do iz = 1, size(m, 1)
-          acc = 0
-          do k = -hx, hx
-            j = min(max(ix + k, 1), size(m, 2))
-            acc = acc + s(iz, j)
-          end do
-          t(iz, ix) = acc / (2 * hx + 1)
-        end do
+  !> scipy's filtfilt(ones(n)/n, 1, x) (the C program's filtfilt_box, same operation order).
+  subroutine filtfilt_box(xx, n)
+    real(dp), intent(inout) :: xx(:)
+    integer, intent(in) :: n
+    real(dp), allocatable :: e(:), y(:)
+    integer(i8) :: len, pd, ll, jj, qq, ii
+    integer :: kq
+    real(dp) :: acc
+    len = size(xx, kind=i8)
+    pd = 3 * n
+    ll = len + 2 * pd
+    allocate (e(0:ll - 1), y(0:ll - 1))
+    do ii = 0, pd - 1
+      e(ii) = 2 * xx(1) - xx(pd - ii + 1)
+    end do
+    e(pd:pd + len - 1) = xx
+    do ii = 0, pd - 1
+      e(pd + len + ii) = 2 * xx(len) - xx(len - 1 - ii)
+    end do
+    do jj = 0, ll - 1
+      acc = 0
+      do kq = 0, n - 1
+        acc = acc + (1.0_dp / n) * e(max(jj - kq, 0_i8))
       end do
-      do ix = 1, size(m, 2)
-        do iz = 1, size(m, 1)
-          acc = 0
-          do k = -hz, hz
-            j = min(max(iz + k, 1), size(m, 1))
-            acc = acc + t(j, ix)
-          end do
-          s(iz, ix) = acc / (2 * hz + 1)
-        end do
+      y(jj) = acc
+    end do
+    do jj = 0, ll - 1
+      acc = 0
+      do kq = 0, n - 1
+        qq = max(jj - kq, 0_i8)
+        acc = acc + (1.0_dp / n) * y(ll - 1 - qq)
       end do
+      e(ll - 1 - jj) = acc
     end do
-  end subroutine smooth2d
+    xx = e(pd:pd + len - 1)
+  end subroutine filtfilt_box
 
-  !> This rank's slices of the 3-D model: slice iy is the 2-D model shifted laterally by
-  !> 0.25 * iy samples (linear interpolation, edges replicated).
-  subroutine fill_block(m, blk)
-    real(dp), intent(in) :: m(:, :)
-    real(dp), intent(out) :: blk(:, :, :)
-    integer :: j, ix, a, b, i0
-    real(dp) :: xs, w
-    do j = 1, size(blk, 3)
-      do ix = 1, int(nx)
-        xs = real(ix - 1, dp) + 0.25_dp * real(y0 + j - 1, dp)
-        i0 = floor(xs)
-        w = xs - i0
-        a = min(max(i0, 0), int(nx) - 1) + 1
-        b = min(max(i0 + 1, 0), int(nx) - 1) + 1
-        blk(:, ix, j) = (1 - w) * m(:, a) + w * m(:, b)
-      end do
-    end do
-  end subroutine fill_block
-
-  !> Ricker wavelet of peak frequency f0 on t = -(nw/2) dt .. (nw/2) dt.
-  subroutine ricker(w)
-    real(dp), intent(out) :: w(:)
-    integer :: k
-    real(dp) :: t, a
-    do k = 0, nw - 1
-      t = (k - nwc) * dt
-      a = pi * pi * f0 * f0 * t * t
-      w(k + 1) = (1 - 2 * a) * exp(-a)
-    end do
-  end subroutine ricker
-
-  !> Pseudo-noise in [-1, 1) from a global index: the C program's 32-bit hash (products below 2^63).
-  real(dp) function noise(idx)
-    integer(i8), intent(in) :: idx
-    integer(i8), parameter :: m32 = 4294967296_i8
-    integer(i8) :: h
-    h = mod(mod(idx + 1, m32) * 2654435761_i8, m32)
-    h = mod(ieor(h, shiftr(h, 16)) * 73244475_i8, m32)
-    h = mod(ieor(h, shiftr(h, 16)) * 73244475_i8, m32)
-    h = ieor(h, shiftr(h, 16))
-    noise = 2.0_dp * real(h, dp) / real(m32, dp) - 1.0_dp
-  end function noise
-
-  !> The local modelling operator on this rank's block, C shape (nyl, nx, nz): T^H (W D) T with
-  !> T the transpose to C shape (nz, nyl, nx) and W D along its C axis 0 (z).
-  function local_modelling(nyl) result(op)
-    integer(i8), intent(in) :: nyl
-    type(dlops_op) :: op
-    type(dlops_op) :: dz, w, wdz, t, th, wdt
-    integer(i8) :: tdims(3)
-    tdims = [nz, nyl, nx]
-    call dlops_op_create_first_derivative(self, tdims, 0, 1.0_dp, DLOPS_DERIV_CENTERED, 3, .false., DLOPS_F64, dz)
-    call dlops_op_create_convolve1d(self, tdims, 0, wav, int(nwc, i8), DLOPS_F64, w)
-    call dlops_op_create_product(w, dz, wdz)
-    call dlops_op_create_transpose_axes(self, [nyl, nx, nz], [2, 0, 1], DLOPS_F64, t)
-    call dlops_op_create_adjoint(t, th)
-    call dlops_op_create_product(wdz, t, wdt)
-    call dlops_op_create_product(th, wdt, op)
-    call dlops_op_destroy(wdt)                           ! compositions keep their own references
-    call dlops_op_destroy(th)
-    call dlops_op_destroy(t)
-    call dlops_op_destroy(wdz)
-    call dlops_op_destroy(w)
-    call dlops_op_destroy(dz)
-  end function local_modelling
-
-  !> Data bytes, data calls, neighbour-exchange bytes and argument-agreement calls (DLOPS_COMM_META:
-  !> metadata, kept apart from the data) since the last reset, summed over ranks.
-  function comm_totals() result(v)
-    integer(i8) :: v(4)
-    type(dlops_comm_counter) :: c
-    integer :: k
-    v = 0
-    do k = 0, DLOPS_COMM_NUM_KINDS - 1
-      call dlops_ctx_get_counter(ctx, k, c)
-      if (k == DLOPS_COMM_META) then
-        v(4) = v(4) + c%calls
-        cycle
-      end if
-      v(1) = v(1) + c%bytes
-      v(2) = v(2) + c%calls
-      if (k == DLOPS_COMM_NEIGHBOR) v(3) = v(3) + c%bytes
-    end do
-    call MPI_Allreduce(MPI_IN_PLACE, v, 4, MPI_INTEGER8, MPI_SUM, MPI_COMM_WORLD)   ! plain MPI: not counted
-  end function comm_totals
-
-  !> Ghost rows of a centred second derivative along y, summed over ranks (see the C program).
-  integer(i8) function laplacian_ghost_rows() result(rows)
-    integer(i8) :: o, n, e
-    integer :: q
-    rows = 0
-    o = 0
-    do q = 0, nranks - 1
-      n = ny / nranks
-      if (q < mod(ny, int(nranks, i8))) n = n + 1
-      e = o + n
-      if (n > 0) then
-        if (o >= 1 .and. o <= ny - 2) rows = rows + 1
-        if (e < ny .and. e - 1 >= 1 .and. e - 1 <= ny - 2) rows = rows + 1
-      end if
-      o = e
-    end do
-  end function laplacian_ghost_rows
-
-  !> ||x - mtrue|| / ||mtrue||.
-  real(dp) function rel_error(x)
-    type(dlops_darray), intent(in) :: x
+  real(dp) function rel_diff(a, b, w)
+    type(dlops_darray), intent(in) :: a, b, w
     real(dp) :: num, den
-    call dlops_darray_copy(x, work)
-    call dlops_darray_axpby(-1.0_dp, mtrue, 1.0_dp, work)
-    call dlops_darray_norm(work, 2, num)
-    call dlops_darray_norm(mtrue, 2, den)
-    rel_error = num / den
-  end function rel_error
+    call dlops_darray_copy(a, w)
+    call dlops_darray_axpby(-1.0_dp, b, 1.0_dp, w)
+    call dlops_darray_norm(w, 2, num)
+    call dlops_darray_norm(b, 2, den)
+    rel_diff = num
+    if (den > 0) rel_diff = num / den
+  end function rel_diff
 
-  subroutine verdict(ok, what)
-    logical, intent(in) :: ok
-    character(len=*), intent(in) :: what
-    if (.not. ok) then
-      failed = .true.
-      if (rank == 0) print '(2a)', 'FAIL: ', what
-    end if
-  end subroutine verdict
+  real(dp) function now_max()
+    now_max = MPI_Wtime()
+    call MPI_Allreduce(MPI_IN_PLACE, now_max, 1, MPI_DOUBLE_PRECISION, MPI_MAX, MPI_COMM_WORLD)
+  end function now_max
+
+  !> Write a flat array of the model's layout as C shape (ny, nx, nz) to out/name.npy.
+  subroutine write3(s, name)
+    type(dlops_darray), intent(in) :: s
+    character(len=*), intent(in) :: name
+    call dlops_darray_get_local(s, q)
+    call dlops_darray_get_local(v3, p)
+    p = q
+    call dlops_darray_restore_local(v3, p)
+    call dlops_darray_restore_local(s, q)
+    call dlops_darray_write_npy(v3, trim(out) // '/' // name // '.npy')
+  end subroutine write3
 end program poststack_f

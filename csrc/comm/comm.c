@@ -55,8 +55,8 @@ static int64_t nchunks(const dlops_comm *c, int64_t count) {
 static void note_delegation(dlops_comm *c, int bit, const char *what) {
   if (c->delegated_logged & (1 << bit)) return;
   c->delegated_logged |= 1 << bit;
-  if (c->ctx && c->ctx->log && c->rank == 0)
-    fprintf(stderr, "[dlops] backend '%s' has no %s: using two-sided MPI for it\n", c->ops->name, what);
+  if (c->ctx && c->ctx->log) /* once per job, not once per communicator */
+    dlops_log_note(c->rank, c->size, "[dlops] backend '%s' has no %s: using two-sided MPI for it", c->ops->name, what);
 }
 
 /* The entry of table ops, or two-sided MPI's when the backend lacks it (logged once). */

@@ -1193,9 +1193,9 @@ int dlops_comm_rma_create(dlops_ctx ctx, MPI_Comm mpi, dlops_counters *counters,
     dlops_comm_destroy(&c); /* drops the counters reference dlops_comm_create took */
     return err;
   }
-  if (ctx->log && c->rank == 0)
-    fprintf(stderr, "[dlops] rma backend: sync=%s, one window per communicator (%s), grown on demand\n",
-            sync_name[ctx->sync], st(c)->shared ? "MPI_Win_allocate_shared: one node" : "MPI_Win_allocate");
+  if (ctx->log) /* once per job, not once per communicator (dlops_log_note) */
+    dlops_log_note(c->rank, c->size, "[dlops] rma backend: sync=%s, one window per communicator (%s), grown on demand",
+                   sync_name[ctx->sync], st(c)->shared ? "MPI_Win_allocate_shared: one node" : "MPI_Win_allocate");
   *out = c;
   return DLOPS_SUCCESS;
 }

@@ -1,6 +1,8 @@
 /* Contexts: communicator duplication, backend selection from a spec string, counters. */
 #include <ctype.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -285,7 +287,8 @@ static void free_ctx(dlops_ctx ctx) {
  * contexts (MPI_COMM_SELF) besides its world context printed them once per rank. The notes of a
  * context are printed by its rank 0 when it has several ranks, and for a one-rank context only
  * on rank 0 of MPI_COMM_WORLD; help prints once per process (the first context that asks); a
- * log line is not repeated for the next context of the same rank count and spec. */
+ * log note (dlops_log_note, also used by the backends) is not repeated when it is the same line as
+ * one of the last 16 printed. */
 static int help_printed;
 
 static int notes_rank(dlops_ctx ctx) {
@@ -296,13 +299,26 @@ static int notes_rank(dlops_ctx ctx) {
   return wr == 0;
 }
 
-static void log_context(dlops_ctx ctx) {
-  static char last[sizeof ctx->spec + 32];
-  char line[sizeof last];
-  snprintf(line, sizeof line, "%d %s", ctx->size, ctx->spec);
-  if (!strcmp(line, last)) return;
-  memcpy(last, line, sizeof last);
-  fprintf(stderr, "[dlops] context on %d ranks: %s\n", ctx->size, ctx->spec);
+void dlops_log_note(int rank, int size, const char *fmt, ...) {
+  enum { KEEP = 16, LEN = 384 }; /* the last notes printed (a context's notes alternate) */
+  static char last[KEEP][LEN];
+  static int next;
+  if (rank != 0) return;
+  if (size <= 1) {
+    int wr = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &wr);
+    if (wr != 0) return;
+  }
+  char line[LEN];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  for (int i = 0; i < KEEP; i++)
+    if (!strcmp(line, last[i])) return;
+  memcpy(last[next], line, LEN);
+  next = (next + 1) % KEEP;
+  fprintf(stderr, "%s\n", line);
 }
 
 /* Error agreement on the context communicator before the backend exists. */
@@ -397,7 +413,7 @@ int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
     free_ctx(ctx);
     return err;
   }
-  if (ctx->log && notes_rank(ctx)) log_context(ctx);
+  if (ctx->log) dlops_log_note(ctx->rank, ctx->size, "[dlops] context on %d ranks: %s", ctx->size, ctx->spec);
   err = agree_on(ctx, dlops_handle_add(ctx, DLOPS_H_CTX));
   if (err) {
     free_ctx(ctx);

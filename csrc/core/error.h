@@ -72,6 +72,11 @@ DLOPS_INTERN void dlops_error_record_global(const char *msg);
  *  and dlops_print_error prints it only where reporter is non-zero (its rank 0). */
 DLOPS_INTERN void dlops_error_note_agreed(int reporter);
 
+/** A log=1 note on stderr, printed once per job: by rank 0 of a communicator of several ranks, by
+ *  MPI_COMM_WORLD rank 0 for a one-rank communicator (per-rank local contexts), and not again when
+ *  it is the same line as one of the last 16 notes this process printed (csrc/core/ctx.c). Local. */
+DLOPS_INTERN void dlops_log_note(int rank, int size, const char *fmt, ...) DLOPS_PRINTF(3, 4);
+
 DLOPS_PLUGIN_API int dlops_error_mpi(dlops_ctx ctx, int mpierr, const char *file, int line, const char *func,
                                  const char *what);
 

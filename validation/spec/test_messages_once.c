@@ -10,7 +10,9 @@
  *   - a local failure (a NULL pointer on a per-rank context): each rank's message names its own
  *     world rank (not "rank 0" of the one-rank context), and dlops_print_error prints on every
  *     rank that failed;
- *   - dlops_print_error(DLOPS_SUCCESS) prints nothing and returns 0. */
+ *   - dlops_print_error(DLOPS_SUCCESS) prints nothing and returns 0;
+ *   - with comm=rma log=1 the same way, the backend's window note is printed by rank 0 only, at
+ *     most once per distinct text (not once per context). */
 #define _POSIX_C_SOURCE 200809L
 #include <fcntl.h>
 #include <unistd.h>
@@ -80,6 +82,26 @@ int main(int argc, char **argv) {
   T_CHECK(tot[1] == want_log, "log line printed %ld times in the job, expected %ld", tot[1], want_log);
   T_CHECK(tot[2] == 1, "log line of the one-rank contexts printed %ld times in the job, expected once", tot[2]);
   T_CHECK(rank == 0 || cnt[1] == 0, "rank %d printed %ld log lines", rank, cnt[1]);
+
+  /* ---- a backend's own log note (rma, when built): once per job, not once per communicator */
+  char desc[4096];
+  dlops_backends_describe(desc, sizeof desc);
+  if (strstr(desc, "rma   [available]")) {
+    const char *needles_rma[] = {"[dlops] rma backend:"};
+    dlops_ctx rw = NULL, rs[3] = {NULL, NULL, NULL};
+    capture_begin(rank);
+    int r0 = dlops_ctx_create(MPI_COMM_WORLD, "comm=rma log=1", &rw);
+    int r1 = 0;
+    for (int k = 0; k < 3; k++) r1 |= dlops_ctx_create(MPI_COMM_SELF, "comm=rma log=1", &rs[k]);
+    capture_end(needles_rma, 1, cnt);
+    T_CHECK(r0 == 0 && r1 == 0, "rma contexts: %d %d: %s", r0, r1, dlops_last_error());
+    MPI_Allreduce(cnt, tot, 1, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
+    /* the one-rank windows are shared-memory ones like the node's: the same note, printed once */
+    T_CHECK(tot[0] >= 1 && tot[0] <= 2, "rma note printed %ld times in the job (1 world + 3 local contexts)", tot[0]);
+    T_CHECK(rank == 0 || cnt[0] == 0, "rank %d printed the rma note", rank);
+    for (int k = 0; k < 3; k++) T_CALL(dlops_ctx_destroy(&rs[k]));
+    T_CALL(dlops_ctx_destroy(&rw));
+  }
 
   /* ---- a collective call that fails on the last rank only */
   const char *spec = rank == size - 1 ? "comm=bogus" : "comm=mpi";

@@ -46,8 +46,8 @@ else()
 endif()
 write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/dlopsConfigVersion.cmake
                                  VERSION ${PROJECT_VERSION} COMPATIBILITY ${_dlops_compat})
+# (FindNCCL.cmake is not installed: the package never looks for NCCL or CUDA)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/dlopsConfig.cmake ${CMAKE_CURRENT_BINARY_DIR}/dlopsConfigVersion.cmake
-              cmake/FindNCCL.cmake
         DESTINATION ${DLOPS_CMAKE_DIR})
 
 # pkg-config: dlops (C). Libs.private lists what a static link needs, as -l flags.
@@ -116,7 +116,7 @@ else()
   file(RELATIVE_PATH _dlops_ex_rel "/p/${DLOPS_EXAMPLES_INSTALL_DIR}" "/p/${CMAKE_INSTALL_LIBDIR}")
   set(_dlops_ex_rpath "$<$<PLATFORM_ID:Linux>:\$ORIGIN/${_dlops_ex_rel}>")
 endif()
-foreach(_ex IN ITEMS darray_tour poststack field_tour poststack_f lsm lsm_f)
+foreach(_ex IN ITEMS darray_tour poststack field_tour poststack_f)
   if(TARGET ${_ex})
     set_target_properties(${_ex} PROPERTIES INSTALL_RPATH "${_dlops_ex_rpath}" INSTALL_RPATH_USE_LINK_PATH ON)
     install(TARGETS ${_ex} RUNTIME DESTINATION ${DLOPS_EXAMPLES_INSTALL_DIR})

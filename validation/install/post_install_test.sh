@@ -10,7 +10,8 @@
 #     rpath in the .pc; with --define-variable=dlops_rpath= the program has no rpath and does not
 #     start without LD_LIBRARY_PATH, then runs with it; static builds: pkg-config --static;
 #   - the installed example programs (libexec/dlops/examples) run; sources and the perf
-#     harness are under share/dlops; the .pc files' prefix is the install prefix.
+#     harness are under share/dlops; the .pc files' prefix is the install prefix; the CMake
+#     package names no CUDA target or CUDAToolkit (checked in CUDA builds too).
 # Usage: post_install_test.sh BUILD_DIR SRC_DIR WORK_DIR MPIEXEC FORTRAN(ON|OFF) [mpiexec flags...]
 set -euo pipefail
 build=$1 src=$2 work=$3 mpiexec=$4 fortran=$5
@@ -39,6 +40,11 @@ export PKG_CONFIG_PATH="$pcdir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 got=$(cd "$(pkg-config --variable=prefix dlops)" && pwd -P)
 [ "$got" = "$(cd "$prefix" && pwd -P)" ] || fail "dlops.pc's prefix is $got, not the install prefix"
 ok "relocatable dlops.pc finds the prefix from ${pcdir#"$prefix"/}"
+
+# no consumer needs CUDA: the GPU plugin is loaded at run time and no exported target links CUDA
+if grep -q "CUDAToolkit\|CUDA::" "$libdir"/cmake/dlops/dlops*.cmake; then fail "the CMake package refers to CUDA"; fi
+[ ! -e "$libdir/cmake/dlops/FindNCCL.cmake" ] || fail "FindNCCL.cmake installed (no consumer needs it)"
+ok "the CMake package needs no CUDA toolkit"
 
 echo "== C-only CMake consumer: find_package(dlops CONFIG REQUIRED), dlops::dlops"
 cmake -S "$src/consumer" -B "$work/c" -DCMAKE_PREFIX_PATH="$prefix" >"$work/c.log" 2>&1 || { cat "$work/c.log"; fail "C consumer configure"; }

@@ -34,7 +34,7 @@ module dlops_manual
   public :: dlops_pdgemm, dlops_psgemm, dlops_pzgemm
   public :: dlops_pcgemm, dlops_solver_opts_set_monitor, dlops_solve_power
   public :: dlops_op_create_fredholm1, dlops_op_create_mpi_fredholm1
-  public :: dlops_op_create_nonstationary_convolve1d
+  public :: dlops_op_create_nonstationary_convolve1d, dlops_op_create_mpi_nonstationary_convolve1d
 
   !> dlops_ctx_create(comm, spec, ctx [, ierr]): create a context on comm (integer or
   !> type(MPI_Comm)). spec: backend selection ("comm=mpi", "comm=rma sync=fence", ...); "" reads
@@ -150,6 +150,14 @@ module dlops_manual
     module procedure dlops_op_create_nonstationary_convolve1d_c64_i8, dlops_op_create_nonstationary_convolve1d_c64_i4
     module procedure dlops_op_create_nonstationary_convolve1d_c128_i8, dlops_op_create_nonstationary_convolve1d_c128_i4
   end interface dlops_op_create_nonstationary_convolve1d
+  !> dlops_op_create_mpi_nonstationary_convolve1d(ctx, dims, axis, hs, ih, dtype, A [, ierr]): its
+  !> distributed form (split along axis), arguments as dlops_op_create_nonstationary_convolve1d.
+  interface dlops_op_create_mpi_nonstationary_convolve1d
+    module procedure dlops_op_create_mpi_nonstationary_convolve1d_f32_i8, dlops_op_create_mpi_nonstationary_convolve1d_f32_i4
+    module procedure dlops_op_create_mpi_nonstationary_convolve1d_f64_i8, dlops_op_create_mpi_nonstationary_convolve1d_f64_i4
+    module procedure dlops_op_create_mpi_nonstationary_convolve1d_c64_i8, dlops_op_create_mpi_nonstationary_convolve1d_c64_i4
+    module procedure dlops_op_create_mpi_nonstationary_convolve1d_c128_i8, dlops_op_create_mpi_nonstationary_convolve1d_c128_i4
+  end interface dlops_op_create_mpi_nonstationary_convolve1d
   interface dlops_op_create_halo
     module procedure dlops_op_create_halo_i8, dlops_op_create_halo_i4
   end interface dlops_op_create_halo
@@ -2034,4 +2042,252 @@ contains
     if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
     call f_check(rc, 'dlops_op_create_nonstationary_convolve1d', ierr)
   end subroutine dlops_op_create_nonstationary_convolve1d_c128_i4
+  subroutine dlops_op_create_mpi_nonstationary_convolve1d_f32_i8(ctx, dims, axis, hs, ih, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    real(c_float), intent(in), target, contiguous :: hs(:, :)
+    integer(c_int64_t), intent(in) :: ih(:)
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    integer(c_int64_t), target :: ihc(max(1, size(ih)))
+    type(c_ptr) :: hp, ip
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    ! hs(nh, nfilts) in Fortran order is the C hs[nfilts][nh]; a kind other than dtype's, or an ih
+    ! of another length, goes to C as NULL, which fails on every rank; this rank then says why
+    msg = ''
+    if (DLOPS_F32 /= dtype) msg = 'dlops_op_create_mpi_nonstationary_convolve1d: hs is ' // f_dtype_name(DLOPS_F32) // &
+         ' but dtype is ' // f_dtype_name(dtype)
+    if (size(ih) /= size(hs, 2)) msg = 'dlops_op_create_mpi_nonstationary_convolve1d: ih has ' // &
+         f_itoa(int(size(ih), c_int64_t)) // ' entries for ' // f_itoa(int(size(hs, 2), c_int64_t)) // ' filters'
+    hp = c_null_ptr
+    ip = c_null_ptr
+    ihc = 0
+    ihc(1:size(ih)) = int(ih, c_int64_t)
+    if (len(msg) == 0 .and. size(hs) > 0) hp = c_loc(hs)
+    if (len(msg) == 0) ip = c_loc(ihc)
+    rc = c_op_create_mpi_nonstationary_convolve1d(ctx%ptr, int(size(dims), c_int), int(dims, c_int64_t), int(axis, c_int), &
+         size(hs, 2, kind=c_int64_t), size(hs, 1, kind=c_int64_t), hp, ip, int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mpi_nonstationary_convolve1d', ierr)
+  end subroutine dlops_op_create_mpi_nonstationary_convolve1d_f32_i8
+  subroutine dlops_op_create_mpi_nonstationary_convolve1d_f32_i4(ctx, dims, axis, hs, ih, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    real(c_float), intent(in), target, contiguous :: hs(:, :)
+    integer, intent(in) :: ih(:)
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    integer(c_int64_t), target :: ihc(max(1, size(ih)))
+    type(c_ptr) :: hp, ip
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    ! hs(nh, nfilts) in Fortran order is the C hs[nfilts][nh]; a kind other than dtype's, or an ih
+    ! of another length, goes to C as NULL, which fails on every rank; this rank then says why
+    msg = ''
+    if (DLOPS_F32 /= dtype) msg = 'dlops_op_create_mpi_nonstationary_convolve1d: hs is ' // f_dtype_name(DLOPS_F32) // &
+         ' but dtype is ' // f_dtype_name(dtype)
+    if (size(ih) /= size(hs, 2)) msg = 'dlops_op_create_mpi_nonstationary_convolve1d: ih has ' // &
+         f_itoa(int(size(ih), c_int64_t)) // ' entries for ' // f_itoa(int(size(hs, 2), c_int64_t)) // ' filters'
+    hp = c_null_ptr
+    ip = c_null_ptr
+    ihc = 0
+    ihc(1:size(ih)) = int(ih, c_int64_t)
+    if (len(msg) == 0 .and. size(hs) > 0) hp = c_loc(hs)
+    if (len(msg) == 0) ip = c_loc(ihc)
+    rc = c_op_create_mpi_nonstationary_convolve1d(ctx%ptr, int(size(dims), c_int), int(dims, c_int64_t), int(axis, c_int), &
+         size(hs, 2, kind=c_int64_t), size(hs, 1, kind=c_int64_t), hp, ip, int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mpi_nonstationary_convolve1d', ierr)
+  end subroutine dlops_op_create_mpi_nonstationary_convolve1d_f32_i4
+  subroutine dlops_op_create_mpi_nonstationary_convolve1d_f64_i8(ctx, dims, axis, hs, ih, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    real(c_double), intent(in), target, contiguous :: hs(:, :)
+    integer(c_int64_t), intent(in) :: ih(:)
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    integer(c_int64_t), target :: ihc(max(1, size(ih)))
+    type(c_ptr) :: hp, ip
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    ! hs(nh, nfilts) in Fortran order is the C hs[nfilts][nh]; a kind other than dtype's, or an ih
+    ! of another length, goes to C as NULL, which fails on every rank; this rank then says why
+    msg = ''
+    if (DLOPS_F64 /= dtype) msg = 'dlops_op_create_mpi_nonstationary_convolve1d: hs is ' // f_dtype_name(DLOPS_F64) // &
+         ' but dtype is ' // f_dtype_name(dtype)
+    if (size(ih) /= size(hs, 2)) msg = 'dlops_op_create_mpi_nonstationary_convolve1d: ih has ' // &
+         f_itoa(int(size(ih), c_int64_t)) // ' entries for ' // f_itoa(int(size(hs, 2), c_int64_t)) // ' filters'
+    hp = c_null_ptr
+    ip = c_null_ptr
+    ihc = 0
+    ihc(1:size(ih)) = int(ih, c_int64_t)
+    if (len(msg) == 0 .and. size(hs) > 0) hp = c_loc(hs)
+    if (len(msg) == 0) ip = c_loc(ihc)
+    rc = c_op_create_mpi_nonstationary_convolve1d(ctx%ptr, int(size(dims), c_int), int(dims, c_int64_t), int(axis, c_int), &
+         size(hs, 2, kind=c_int64_t), size(hs, 1, kind=c_int64_t), hp, ip, int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mpi_nonstationary_convolve1d', ierr)
+  end subroutine dlops_op_create_mpi_nonstationary_convolve1d_f64_i8
+  subroutine dlops_op_create_mpi_nonstationary_convolve1d_f64_i4(ctx, dims, axis, hs, ih, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    real(c_double), intent(in), target, contiguous :: hs(:, :)
+    integer, intent(in) :: ih(:)
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    integer(c_int64_t), target :: ihc(max(1, size(ih)))
+    type(c_ptr) :: hp, ip
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    ! hs(nh, nfilts) in Fortran order is the C hs[nfilts][nh]; a kind other than dtype's, or an ih
+    ! of another length, goes to C as NULL, which fails on every rank; this rank then says why
+    msg = ''
+    if (DLOPS_F64 /= dtype) msg = 'dlops_op_create_mpi_nonstationary_convolve1d: hs is ' // f_dtype_name(DLOPS_F64) // &
+         ' but dtype is ' // f_dtype_name(dtype)
+    if (size(ih) /= size(hs, 2)) msg = 'dlops_op_create_mpi_nonstationary_convolve1d: ih has ' // &
+         f_itoa(int(size(ih), c_int64_t)) // ' entries for ' // f_itoa(int(size(hs, 2), c_int64_t)) // ' filters'
+    hp = c_null_ptr
+    ip = c_null_ptr
+    ihc = 0
+    ihc(1:size(ih)) = int(ih, c_int64_t)
+    if (len(msg) == 0 .and. size(hs) > 0) hp = c_loc(hs)
+    if (len(msg) == 0) ip = c_loc(ihc)
+    rc = c_op_create_mpi_nonstationary_convolve1d(ctx%ptr, int(size(dims), c_int), int(dims, c_int64_t), int(axis, c_int), &
+         size(hs, 2, kind=c_int64_t), size(hs, 1, kind=c_int64_t), hp, ip, int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mpi_nonstationary_convolve1d', ierr)
+  end subroutine dlops_op_create_mpi_nonstationary_convolve1d_f64_i4
+  subroutine dlops_op_create_mpi_nonstationary_convolve1d_c64_i8(ctx, dims, axis, hs, ih, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    complex(c_float_complex), intent(in), target, contiguous :: hs(:, :)
+    integer(c_int64_t), intent(in) :: ih(:)
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    integer(c_int64_t), target :: ihc(max(1, size(ih)))
+    type(c_ptr) :: hp, ip
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    ! hs(nh, nfilts) in Fortran order is the C hs[nfilts][nh]; a kind other than dtype's, or an ih
+    ! of another length, goes to C as NULL, which fails on every rank; this rank then says why
+    msg = ''
+    if (DLOPS_C64 /= dtype) msg = 'dlops_op_create_mpi_nonstationary_convolve1d: hs is ' // f_dtype_name(DLOPS_C64) // &
+         ' but dtype is ' // f_dtype_name(dtype)
+    if (size(ih) /= size(hs, 2)) msg = 'dlops_op_create_mpi_nonstationary_convolve1d: ih has ' // &
+         f_itoa(int(size(ih), c_int64_t)) // ' entries for ' // f_itoa(int(size(hs, 2), c_int64_t)) // ' filters'
+    hp = c_null_ptr
+    ip = c_null_ptr
+    ihc = 0
+    ihc(1:size(ih)) = int(ih, c_int64_t)
+    if (len(msg) == 0 .and. size(hs) > 0) hp = c_loc(hs)
+    if (len(msg) == 0) ip = c_loc(ihc)
+    rc = c_op_create_mpi_nonstationary_convolve1d(ctx%ptr, int(size(dims), c_int), int(dims, c_int64_t), int(axis, c_int), &
+         size(hs, 2, kind=c_int64_t), size(hs, 1, kind=c_int64_t), hp, ip, int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mpi_nonstationary_convolve1d', ierr)
+  end subroutine dlops_op_create_mpi_nonstationary_convolve1d_c64_i8
+  subroutine dlops_op_create_mpi_nonstationary_convolve1d_c64_i4(ctx, dims, axis, hs, ih, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    complex(c_float_complex), intent(in), target, contiguous :: hs(:, :)
+    integer, intent(in) :: ih(:)
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    integer(c_int64_t), target :: ihc(max(1, size(ih)))
+    type(c_ptr) :: hp, ip
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    ! hs(nh, nfilts) in Fortran order is the C hs[nfilts][nh]; a kind other than dtype's, or an ih
+    ! of another length, goes to C as NULL, which fails on every rank; this rank then says why
+    msg = ''
+    if (DLOPS_C64 /= dtype) msg = 'dlops_op_create_mpi_nonstationary_convolve1d: hs is ' // f_dtype_name(DLOPS_C64) // &
+         ' but dtype is ' // f_dtype_name(dtype)
+    if (size(ih) /= size(hs, 2)) msg = 'dlops_op_create_mpi_nonstationary_convolve1d: ih has ' // &
+         f_itoa(int(size(ih), c_int64_t)) // ' entries for ' // f_itoa(int(size(hs, 2), c_int64_t)) // ' filters'
+    hp = c_null_ptr
+    ip = c_null_ptr
+    ihc = 0
+    ihc(1:size(ih)) = int(ih, c_int64_t)
+    if (len(msg) == 0 .and. size(hs) > 0) hp = c_loc(hs)
+    if (len(msg) == 0) ip = c_loc(ihc)
+    rc = c_op_create_mpi_nonstationary_convolve1d(ctx%ptr, int(size(dims), c_int), int(dims, c_int64_t), int(axis, c_int), &
+         size(hs, 2, kind=c_int64_t), size(hs, 1, kind=c_int64_t), hp, ip, int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mpi_nonstationary_convolve1d', ierr)
+  end subroutine dlops_op_create_mpi_nonstationary_convolve1d_c64_i4
+  subroutine dlops_op_create_mpi_nonstationary_convolve1d_c128_i8(ctx, dims, axis, hs, ih, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    complex(c_double_complex), intent(in), target, contiguous :: hs(:, :)
+    integer(c_int64_t), intent(in) :: ih(:)
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    integer(c_int64_t), target :: ihc(max(1, size(ih)))
+    type(c_ptr) :: hp, ip
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    ! hs(nh, nfilts) in Fortran order is the C hs[nfilts][nh]; a kind other than dtype's, or an ih
+    ! of another length, goes to C as NULL, which fails on every rank; this rank then says why
+    msg = ''
+    if (DLOPS_C128 /= dtype) msg = 'dlops_op_create_mpi_nonstationary_convolve1d: hs is ' // f_dtype_name(DLOPS_C128) // &
+         ' but dtype is ' // f_dtype_name(dtype)
+    if (size(ih) /= size(hs, 2)) msg = 'dlops_op_create_mpi_nonstationary_convolve1d: ih has ' // &
+         f_itoa(int(size(ih), c_int64_t)) // ' entries for ' // f_itoa(int(size(hs, 2), c_int64_t)) // ' filters'
+    hp = c_null_ptr
+    ip = c_null_ptr
+    ihc = 0
+    ihc(1:size(ih)) = int(ih, c_int64_t)
+    if (len(msg) == 0 .and. size(hs) > 0) hp = c_loc(hs)
+    if (len(msg) == 0) ip = c_loc(ihc)
+    rc = c_op_create_mpi_nonstationary_convolve1d(ctx%ptr, int(size(dims), c_int), int(dims, c_int64_t), int(axis, c_int), &
+         size(hs, 2, kind=c_int64_t), size(hs, 1, kind=c_int64_t), hp, ip, int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mpi_nonstationary_convolve1d', ierr)
+  end subroutine dlops_op_create_mpi_nonstationary_convolve1d_c128_i8
+  subroutine dlops_op_create_mpi_nonstationary_convolve1d_c128_i4(ctx, dims, axis, hs, ih, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    complex(c_double_complex), intent(in), target, contiguous :: hs(:, :)
+    integer, intent(in) :: ih(:)
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    integer(c_int64_t), target :: ihc(max(1, size(ih)))
+    type(c_ptr) :: hp, ip
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    ! hs(nh, nfilts) in Fortran order is the C hs[nfilts][nh]; a kind other than dtype's, or an ih
+    ! of another length, goes to C as NULL, which fails on every rank; this rank then says why
+    msg = ''
+    if (DLOPS_C128 /= dtype) msg = 'dlops_op_create_mpi_nonstationary_convolve1d: hs is ' // f_dtype_name(DLOPS_C128) // &
+         ' but dtype is ' // f_dtype_name(dtype)
+    if (size(ih) /= size(hs, 2)) msg = 'dlops_op_create_mpi_nonstationary_convolve1d: ih has ' // &
+         f_itoa(int(size(ih), c_int64_t)) // ' entries for ' // f_itoa(int(size(hs, 2), c_int64_t)) // ' filters'
+    hp = c_null_ptr
+    ip = c_null_ptr
+    ihc = 0
+    ihc(1:size(ih)) = int(ih, c_int64_t)
+    if (len(msg) == 0 .and. size(hs) > 0) hp = c_loc(hs)
+    if (len(msg) == 0) ip = c_loc(ihc)
+    rc = c_op_create_mpi_nonstationary_convolve1d(ctx%ptr, int(size(dims), c_int), int(dims, c_int64_t), int(axis, c_int), &
+         size(hs, 2, kind=c_int64_t), size(hs, 1, kind=c_int64_t), hp, ip, int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mpi_nonstationary_convolve1d', ierr)
+  end subroutine dlops_op_create_mpi_nonstationary_convolve1d_c128_i4
 end module dlops_manual

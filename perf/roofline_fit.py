@@ -230,9 +230,9 @@ def analyse(points, skipped):
     by = {(f["op"], f["be"], f["W"]): f for f in fits}
     overhead = []
     for (op, be, W), f in sorted(by.items()):
-        if be not in RAW_OF:
+        if not be.startswith("dlops_"):
             continue
-        raw = RAW_OF[be] if op in P2P else "mpi"
+        raw = RAW_OF.get(be, "mpi") if op in P2P else "mpi"
         g = by.get((op, raw, W))
         if g is None and not all(p["raw_t"] is not None for p in series[(op, be, W)]):
             continue
@@ -271,8 +271,8 @@ def analyse(points, skipped):
     ops = sorted({f["op"] for f in fits})
     for op in ops:
         W = 1
-        cands = {f["be"]: f for f in fits if f["op"] == op and f["W"] == W and (f["be"] in RAW_OF or f["be"] == "nccl")}
-        raws = {f["be"]: f for f in fits if f["op"] == op and f["W"] == W and f["be"] not in RAW_OF}
+        cands = {f["be"]: f for f in fits if f["op"] == op and f["W"] == W and (f["be"].startswith("dlops_") or f["be"] == "nccl")}
+        raws = {f["be"]: f for f in fits if f["op"] == op and f["W"] == W and not f["be"].startswith("dlops_")}
         if not cands:
             continue
         vmax = max(f["regimes"][-1]["vmax"] for f in cands.values())

@@ -1166,6 +1166,24 @@ module dlops_c
       type(dlops_op), intent(inout) :: A
       integer(c_int) :: rc
     end function c_op_create_nonstationary_convolve1d
+    ! signal.h: int dlops_op_create_mpi_nonstationary_convolve1d(dlops_ctx ctx, int ndim, const int64_t *dims,
+    !   int axis, int64_t nfilts, int64_t nh, const void *hs, const int64_t *ih, dlops_dtype dtype, dlops_op
+    !   *A)
+    function c_op_create_mpi_nonstationary_convolve1d(ctx, ndim, dims, axis, nfilts, nh, hs, ih, dtype, &
+         A) bind(C, name='dlops_op_create_mpi_nonstationary_convolve1d') result(rc)
+      import :: c_int, c_int64_t, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: ndim
+      integer(c_int64_t), intent(in) :: dims(*)
+      integer(c_int), value :: axis
+      integer(c_int64_t), value :: nfilts
+      integer(c_int64_t), value :: nh
+      type(c_ptr), value :: hs
+      type(c_ptr), value :: ih
+      integer(c_int), value :: dtype
+      type(dlops_op), intent(inout) :: A
+      integer(c_int) :: rc
+    end function c_op_create_mpi_nonstationary_convolve1d
     ! solver.h: const char *dlops_stop_reason_name(int reason)
     function c_stop_reason_name(reason) bind(C, name='dlops_stop_reason_name') result(rc)
       import :: c_int, c_ptr

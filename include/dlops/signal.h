@@ -102,6 +102,36 @@ DLOPS_EXTERN int dlops_op_create_nonstationary_convolve1d(dlops_ctx ctx, int ndi
                                                           int64_t nfilts, int64_t nh, const void *hs,
                                                           const int64_t *ih, dlops_dtype dtype,
                                                           dlops_op *A); /* fortran: manual cptr(ih) */
+/** Non-stationary 1-D convolution distributed along its axis (PyLops-MPI's
+ *  MPINonStationaryConvolve1D): the operator of dlops_op_create_nonstationary_convolve1d on a
+ *  model split along axis over the ranks (the halo operator's ceil blocks, grid P along axis
+ *  and 1 elsewhere: the layout of dlops_op_create_halo's domain). Every rank passes all the
+ *  filters. An apply extends the local block by nh/2 samples from each neighbour (zeros beyond
+ *  the ends), filters it and crops; forward and adjoint are exact and equal to the one-rank
+ *  operator's. Per apply one neighbour exchange: nh/2 * prod(other dims) elements to each
+ *  neighbour along axis (DLOPS_COMM_NEIGHBOR). PyLops-MPI uses a wider halo and requires
+ *  dims[axis] divisible by P with a filter on every rank; dlops needs neither, only blocks of at
+ *  least nh/2 samples next to a neighbour. **Collective**. Memory spaces: **host only**
+ *  (DLOPS_ERR_UNSUPPORTED on a device memory space).
+ *  @param[in]  ctx     context
+ *  @param[in]  ndim    number of dimensions, 1..DLOPS_MAX_NDIM
+ *  @param[in]  dims    model shape (ndim entries, >= 1)
+ *  @param[in]  axis    filtered and distributed axis (negative counts from the end)
+ *  @param[in]  nfilts  number of filters, 2..2^24
+ *  @param[in]  nh      taps per filter, odd, 1..2^24
+ *  @param[in]  hs      nfilts*nh elements of dtype, host memory, copied; the same on every rank
+ *  @param[in]  ih      nfilts positions, in [0, dims[axis]), increasing by a constant step
+ *  @param[in]  dtype   element type
+ *  @param[out] A       the operator
+ *  @return DLOPS_SUCCESS, or the same error on every rank: DLOPS_ERR_ARG (as
+ *          dlops_op_create_nonstationary_convolve1d, a dimension < 1, ranks passing different
+ *          filters); DLOPS_ERR_SIZE (a block shorter than nh/2 next to a neighbour);
+ *          DLOPS_ERR_UNSUPPORTED (a device memory space); DLOPS_ERR_STATE (stale ctx);
+ *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
+DLOPS_EXTERN int dlops_op_create_mpi_nonstationary_convolve1d(dlops_ctx ctx, int ndim, const int64_t *dims, int axis,
+                                                              int64_t nfilts, int64_t nh, const void *hs,
+                                                              const int64_t *ih, dlops_dtype dtype,
+                                                              dlops_op *A); /* fortran: manual cptr(ih) */
 /** @} */
 
 /** @} */

@@ -834,6 +834,10 @@ contains
       call dlops_op_create_nonstationary_convolve1d(ctx, [ftest_size, n], 1, hs, [1, 5, 9], DLOPS_F64, A)
       call dottest(A, 'distributed nsconv1d')
       call dlops_op_destroy(A)
+      ! split along the filtered axis: the same values as on one rank
+      call dlops_op_create_mpi_nonstationary_convolve1d(ctx, [n * ftest_size], 0, hs, [1, 5, 9], DLOPS_F64, A)
+      call dottest(A, 'mpi nsconv1d')
+      call dlops_op_destroy(A)
     end if
     ! ih of the wrong length: an error through ierr, on every rank
     call dlops_op_create_nonstationary_convolve1d(ctx, [ftest_size, n], 1, hs, [1, 5], DLOPS_F64, A, ierr)

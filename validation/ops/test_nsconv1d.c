@@ -8,6 +8,11 @@
  *   - dot tests; the local operator (one per rank, each its own filters) inside BlockDiag;
  *   - host only: on the emulated device (the suite's EMU runs) the creation is refused with
  *     DLOPS_ERR_UNSUPPORTED naming the operator;
+ *   - the distributed form (dlops_op_create_mpi_nonstationary_convolve1d), split along the
+ *     filtered axis (first, middle, last; uneven ceil blocks), against the same dense matrix,
+ *     dot tests, and its communication per apply exactly: one neighbour exchange of nh/2 rows
+ *     to each neighbour, nothing else; refused on the emulated device too; blocks shorter than
+ *     nh/2 (DLOPS_ERR_SIZE) and filters differing on one rank (DLOPS_ERR_ARG);
  *   - bad input the same on every rank: an even filter length, one filter, irregular or
  *     decreasing positions, a position outside the axis, axis 0 on several ranks, NULL filters,
  *     positions that differ on one rank. */
@@ -134,6 +139,102 @@ static void test_errors(dlops_ctx ctx) {
   T_CALL(dlops_op_destroy(&A));
 }
 
+/* The distributed vectors concatenate the ranks' blocks (PyLops-MPI's layout for MPIHalo), each
+ * in C order: the C index of the global array at vector position p, and M permuted to match. */
+static zval *block_order(const zval *M, int ndim, const int64_t *dims, int ax, int64_t N) {
+  int64_t *perm = malloc(sizeof(int64_t) * (size_t)N), p = 0, outer = 1, inner = 1, n = dims[ax];
+  for (int k = 0; k < ax; k++) outer *= dims[k];
+  for (int k = ax + 1; k < ndim; k++) inner *= dims[k];
+  for (int r = 0; r < size_; r++) {
+    int64_t st = 0, len = 0;
+    dlops_ceil_block(n, size_, r, &st, &len);
+    for (int64_t o = 0; o < outer; o++)
+      for (int64_t i = st; i < st + len; i++)
+        for (int64_t c = 0; c < inner; c++) perm[p++] = (o * n + i) * inner + c;
+  }
+  zval *B = malloc(sizeof(zval) * (size_t)(N * N));
+  for (int64_t a = 0; a < N; a++)
+    for (int64_t b = 0; b < N; b++) B[a * N + b] = M[perm[a] * N + perm[b]];
+  free(perm);
+  return B;
+}
+
+static void test_mpi(dlops_ctx ctx) {
+  const int64_t P = size_;
+  struct {
+    int ndim;
+    int64_t dims[3];
+    int axis;
+    int64_t nf, nh, ih[4];
+  } cs[] = {
+      {1, {5 * P + 1}, 0, 3, 5, {0, 2, 4}},        /* 1-D, uneven blocks */
+      {3, {2, 4 * P + 3, 3}, 1, 4, 3, {0, 2, 4, 6}}, /* middle axis */
+      {2, {3, 6 * P}, -1, 2, 5, {2, 5}},            /* last axis */
+      {2, {3 * P, 2}, 0, 2, 1, {0, 2}},             /* one tap: no halo */
+  };
+  for (size_t c = 0; c < sizeof cs / sizeof cs[0]; c++)
+    for (int ti = 0; ti < 4; ti++) {
+      const dlops_dtype t = all_dtypes[ti];
+      const int64_t nf = cs[c].nf, nh = cs[c].nh;
+      zval *hz = malloc(sizeof(zval) * (size_t)(nf * nh));
+      void *hs = rand_buf(nf * nh, t, 700u + c, hz);
+      const int ax = cs[c].axis < 0 ? cs[c].axis + cs[c].ndim : cs[c].axis;
+      char label[80];
+      snprintf(label, sizeof label, "mpi nsconv1d case %zu axis %d nh %lld", c, ax, (long long)nh);
+      dlops_op A = NULL;
+      T_CALL(dlops_op_create_mpi_nonstationary_convolve1d(ctx, cs[c].ndim, cs[c].dims, cs[c].axis, nf, nh, hs,
+                                                          cs[c].ih, t, &A));
+      if (A) {
+        int64_t N = 0;
+        zval *M0 = dense(cs[c].ndim, cs[c].dims, ax, hz, nf, nh, cs[c].ih, &N);
+        zval *M = block_order(M0, cs[c].ndim, cs[c].dims, ax, N);
+        check_dense(A, M, N, N, t, label, 800u + c);
+        T_DOTTEST(A, t, label);
+        free(M0);
+        free(M);
+        /* communication per apply: nh/2 rows of the other axes to each neighbour along axis */
+        int64_t other = N / cs[c].dims[ax], start = 0, len = 0;
+        dlops_ceil_block(cs[c].dims[ax], size_, rank_, &start, &len);
+        const int nb = (rank_ > 0) + (rank_ < size_ - 1);
+        const int64_t want = nh / 2 > 0 ? nb * (nh / 2) * other * (int64_t)dlops_dtype_size(t) : 0;
+        dlops_darray x = NULL, y = NULL;
+        T_CALL(dlops_op_create_vecs(A, &x, &y));
+        T_CALL(dlops_darray_fill_random(x, 5u, -1.0, 1.0));
+        for (int adj = 0; adj < 2; adj++) {
+          T_CALL(dlops_ctx_reset_counters(ctx));
+          T_CALL(adj ? dlops_op_apply_adjoint(A, y, x) : dlops_op_apply(A, x, y));
+          dlops_comm_counter g;
+          T_CALL(dlops_ctx_get_counter(ctx, DLOPS_COMM_NEIGHBOR, &g));
+          T_CHECK(g.bytes == want && comm_calls(ctx) == g.calls,
+                  "%s (%s) %s: neighbour bytes %lld (want %lld), %lld data calls of which %lld neighbour", label,
+                  dlops_dtype_name(t), adj ? "adjoint" : "forward", (long long)g.bytes, (long long)want,
+                  (long long)comm_calls(ctx), (long long)g.calls);
+        }
+        dlops_darray_destroy(&x);
+        dlops_darray_destroy(&y);
+      }
+      dlops_op_destroy(&A);
+      free(hs);
+      free(hz);
+    }
+  /* bad input */
+  const int64_t dims[2] = {3, 4 * P}, ih[2] = {0, 2};
+  double h[10];
+  for (int k = 0; k < 10; k++) h[k] = 0.5 + k + (size_ > 1 && rank_ == 1 && k == 3);
+  dlops_op A = NULL;
+  if (size_ > 1) {
+    T_EXPECT_ERR(dlops_op_create_mpi_nonstationary_convolve1d(ctx, 2, dims, 1, 2, 5, h, ih, DLOPS_F64, &A),
+                 DLOPS_ERR_ARG); /* rank 1's filters differ */
+    const int64_t small[2] = {3, P}; /* blocks of one sample, nh/2 = 2 */
+    for (int k = 0; k < 10; k++) h[k] = 0.5 + k;
+    const int64_t ih01[2] = {0, 1};
+    T_EXPECT_ERR(dlops_op_create_mpi_nonstationary_convolve1d(ctx, 2, small, 1, 2, 5, h, ih01, DLOPS_F64, &A),
+                 DLOPS_ERR_SIZE);
+  }
+  T_EXPECT_ERR(dlops_op_create_mpi_nonstationary_convolve1d(ctx, 2, dims, 1, 2, 4, h, ih, DLOPS_F64, &A), DLOPS_ERR_ARG);
+  T_CHECK(A == NULL, "a failed creation left a handle");
+}
+
 int main(int argc, char **argv) {
   dlops_ctx ctx = dlops_test_init(&argc, &argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
@@ -149,8 +250,12 @@ int main(int argc, char **argv) {
     T_CHECK(strstr(dlops_last_error(), "nonstationary_convolve1d") != NULL,
             "the refusal does not name the operator: %s", dlops_last_error());
     T_CHECK(A == NULL, "a refused creation left a handle");
+    T_EXPECT_ERR(dlops_op_create_mpi_nonstationary_convolve1d(ctx, 2, dims, 1, 3, 5, hs, ih, DLOPS_F64, &A),
+                 DLOPS_ERR_UNSUPPORTED);
+    T_CHECK(A == NULL, "a refused creation left a handle");
   } else {
     test_operator(ctx, self);
+    test_mpi(ctx);
     test_errors(ctx);
   }
   dlops_ctx_destroy(&self);

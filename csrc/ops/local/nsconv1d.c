@@ -23,12 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../op_impl.h"
+#include "nsconv1d.h"
 
-typedef struct {
-  int64_t outer, n, inner, nh;
-  void *H; /* n interpolated filters of nh taps, host memory */
-} nsc_data;
+typedef dlops_nsc nsc_data;
 
 static void nsc_destroy(dlops_op A) {
   nsc_data *d = A->data;
@@ -125,36 +122,28 @@ NSC_REAL(d, double)
 NSC_CPLX(c, float)
 NSC_CPLX(z, double)
 
-static int nsc_apply(dlops_op A, dlops_darray x, dlops_darray y) {
-  const nsc_data *d = A->data;
-  switch (A->dtype) {
-    case DLOPS_F32: nsc_fwd_s(d, d->H, x->data, y->data); break;
-    case DLOPS_F64: nsc_fwd_d(d, d->H, x->data, y->data); break;
-    case DLOPS_C64: nsc_fwd_c(d, d->H, x->data, y->data); break;
-    default: nsc_fwd_z(d, d->H, x->data, y->data); break;
+int dlops_nsc_run(const dlops_nsc *d, dlops_dtype t, int adj, const void *in, void *out) {
+  switch (t) {
+    case DLOPS_F32: adj ? nsc_adj_s(d, d->H, in, out) : nsc_fwd_s(d, d->H, in, out); break;
+    case DLOPS_F64: adj ? nsc_adj_d(d, d->H, in, out) : nsc_fwd_d(d, d->H, in, out); break;
+    case DLOPS_C64: adj ? nsc_adj_c(d, d->H, in, out) : nsc_fwd_c(d, d->H, in, out); break;
+    default: adj ? nsc_adj_z(d, d->H, in, out) : nsc_fwd_z(d, d->H, in, out); break;
   }
   return DLOPS_SUCCESS;
 }
+static int nsc_apply(dlops_op A, dlops_darray x, dlops_darray y) { return dlops_nsc_run(A->data, A->dtype, 0, x->data, y->data); }
 static int nsc_apply_adjoint(dlops_op A, dlops_darray y, dlops_darray x) {
-  const nsc_data *d = A->data;
-  switch (A->dtype) {
-    case DLOPS_F32: nsc_adj_s(d, d->H, y->data, x->data); break;
-    case DLOPS_F64: nsc_adj_d(d, d->H, y->data, x->data); break;
-    case DLOPS_C64: nsc_adj_c(d, d->H, y->data, x->data); break;
-    default: nsc_adj_z(d, d->H, y->data, x->data); break;
-  }
-  return DLOPS_SUCCESS;
+  return dlops_nsc_run(A->data, A->dtype, 1, y->data, x->data);
 }
 
-/* The n interpolated filters (PyLops' hsinterp) in dtype, host memory. */
-static void *nsc_interp(int64_t n, int64_t nfilts, int64_t nh, const void *hs, int64_t oh, int64_t dh,
-                        dlops_dtype t) {
+void *dlops_nsc_interp(int64_t n, int64_t shift, int64_t nfilts, int64_t nh, const void *hs, int64_t oh, int64_t dh,
+                       dlops_dtype t) {
   const int cplx = t == DLOPS_C64 || t == DLOPS_C128, sgl = t == DLOPS_F32 || t == DLOPS_C64;
   const int64_t m = (cplx ? 2 : 1) * nh; /* real values per filter */
   void *H = malloc(dlops_dtype_size(t) * (size_t)(n * nh > 0 ? n * nh : 1));
   if (!H) return NULL;
   for (int64_t i = 0; i < n; i++) {
-    const double q = (double)(i - oh) / (double)dh; /* numpy: (ix - oh) / dh */
+    const double q = (double)(i + shift - oh) / (double)dh; /* numpy: (ix - oh) / dh */
     const int64_t c = (int64_t)floor(q);
     const int64_t lo = c < 0 ? 0 : c >= nfilts - 1 ? nfilts - 1 : c;
     const double w = q - (double)c;
@@ -236,7 +225,7 @@ int dlops_op_create_nonstationary_convolve1d(dlops_ctx ctx, int ndim, const int6
                        "nonstationary_convolve1d arguments (dims, axis, nfilts, nh, ih or dtype)");
   if (err) return err;
   nsc_data *d = calloc(1, sizeof *d);
-  if (d) d->H = nsc_interp(n, nfilts, nh, hs, ih[0], ih[1] - ih[0], dtype);
+  if (d) d->H = dlops_nsc_interp(n, 0, nfilts, nh, hs, ih[0], ih[1] - ih[0], dtype);
   err = d && d->H ? 0 : DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "nonstationary_convolve1d: cannot allocate the filters");
   int64_t rows = 0, nm = 0, gm = 1;
   dlops_darray dom = NULL, rng = NULL;

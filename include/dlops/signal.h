@@ -79,8 +79,8 @@ DLOPS_EXTERN int dlops_op_create_mpi_fredholm1(dlops_ctx ctx, int64_t nsl_local,
  *  (samples outside the axis dropped); the data has the model's shape. The adjoint is exact,
  *  x[i] = sum_k conj(h_i[k]) y[i - nh/2 + k] (PyLops' rmatvec omits the conjugate of a complex
  *  filter). On one rank any axis; on several the model is split along axis 0 and axis must be
- *  > 0 (no communication). PyLops-MPI's MPINonStationaryConvolve1D (a halo along the filtered
- *  axis) is not provided. **Collective** (checks). Memory spaces: **host only** (on a context
+ *  > 0 (no communication); dlops_op_create_mpi_nonstationary_convolve1d splits the filtered
+ *  axis itself. **Collective** (checks). Memory spaces: **host only** (on a context
  *  whose memory space is the device, the creation fails with DLOPS_ERR_UNSUPPORTED).
  *  @param[in]  ctx     context
  *  @param[in]  ndim    number of dimensions, 1..DLOPS_MAX_NDIM

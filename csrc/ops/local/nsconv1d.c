@@ -15,10 +15,9 @@
  * Host memory only: the kernel reads and writes the vectors on the host (a context of the
  * device or the emulated device is refused with DLOPS_ERR_UNSUPPORTED by dlops_op_new). On one
  * rank any axis works; on P ranks the model is split along axis 0 and axis must be > 0 (every
- * rank filters its own rows, no communication), as Convolve1D. PyLops-MPI's
- * MPINonStationaryConvolve1D (halo exchange along the filtered axis) is not provided: this
- * operator inside BlockDiag, or on an axis > 0 of an axis-0 split model, covers the cases
- * without a halo. */
+ * rank filters its own rows, no communication), as Convolve1D. The model split along the
+ * filtered axis itself (PyLops-MPI's MPINonStationaryConvolve1D, a halo exchange) is
+ * ops/dist/nsconv1d_mpi.c, which runs this file's kernel on the extended blocks. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -122,8 +122,8 @@ int main(int argc, char **argv) {
       usage_exit(rank, "unknown option");
   }
   if (nstot < 0) nstot = ns * P;
-  if (nx < 21 || nz < 6 || nt < 42 || nstot < 1 || nr < 1 || niter < 0 || !(maxerr > 0) || !(maxres > 0))
-    usage_exit(rank, "need nx >= 21, nz >= 6, nt >= 42 (the wavelet's 41 samples), sources and receivers >= 1, "
+  if (nx < 21 || nz < 6 || nt < 81 || nstot < 1 || nr < 1 || niter < 0 || !(maxerr > 0) || !(maxres > 0))
+    usage_exit(rank, "need nx >= 21, nz >= 6, nt >= 81 (the wavelet's 81 taps), sources and receivers >= 1, "
                      "niter >= 0, maxerr > 0, maxres > 0");
   const double dx = 4, dz = 4, dt = 0.004, v0 = 1000;
   const int64_t ni = nx * nz, iz1 = nz / 2, iz2 = 5 * nz / 6;

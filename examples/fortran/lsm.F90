@@ -64,8 +64,8 @@ program lsm_f
     end select
   end do
   if (nstot < 0) nstot = ns * nranks
-  if (nx < 21 .or. nz < 6 .or. nt < 42 .or. nstot < 1 .or. nr < 1 .or. niter < 0 .or. .not. (maxerr > 0) &
-      .or. .not. (maxres > 0)) call usage('need nx >= 21, nz >= 6, nt >= 42, sources and receivers >= 1, ' // &
+  if (nx < 21 .or. nz < 6 .or. nt < 81 .or. nstot < 1 .or. nr < 1 .or. niter < 0 .or. .not. (maxerr > 0) &
+      .or. .not. (maxres > 0)) call usage('need nx >= 21, nz >= 6, nt >= 81, sources and receivers >= 1, ' // &
                                           'niter >= 0, maxerr > 0, maxres > 0')
   iz1 = nz / 2
   iz2 = 5 * nz / 6
@@ -104,10 +104,14 @@ program lsm_f
          nw / 2, DLOPS_F64, K(1), ierr)
     nops = 1
   end if
+  kk = ierr
   call MPI_Allreduce(MPI_IN_PLACE, ierr, 1, MPI_INTEGER, MPI_MAX, MPI_COMM_WORLD)
   if (ierr /= 0) then
-    if (rank == 0) write (*, '(a,i0,a)') 'lsm_f: cannot create the Kirchhoff operator (memory space ', mem, &
-         '): it runs on host memory only'
+    if (rank == 0 .and. kk /= 0) then
+      write (*, '(a,i0,2a)') 'lsm_f: cannot create the Kirchhoff operator (memory space ', mem, '): ', dlops_last_error()
+    else if (rank == 0) then
+      write (*, '(a)') 'lsm_f: cannot create the Kirchhoff operator: failed on another rank'
+    end if
     call dlops_ctx_destroy(self)
     call dlops_ctx_destroy(ctx)
     call MPI_Finalize()

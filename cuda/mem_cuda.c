@@ -32,6 +32,7 @@
  *
  * Deterministic reductions: dot_exact and norm_exact are NULL here (mem.h allows it), so a context
  * with deterministic=1 and mem=device is refused (DLOPS_ERR_UNSUPPORTED) when it is created. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -356,6 +357,59 @@ static int c_gemm(dlops_mem *m, dlops_dtype t, char opa, char opb, int rows, int
   return DLOPS_SUCCESS;
 }
 
+/* count products in one cuBLAS call per INT_MAX of them (its batch count is an int); the
+ * operands swapped as in c_gemm. */
+static int c_gemm_strided(dlops_mem *m, dlops_dtype t, char opa, char opb, int rows, int cols, int inner,
+                          dlops_scalar alpha, const void *a, int lda, int64_t sa, const void *b, int ldb, int64_t sb,
+                          dlops_scalar beta, void *c, int ldc, int64_t sc, int64_t count) {
+  if (rows <= 0 || cols <= 0 || count <= 0) return DLOPS_SUCCESS;
+  cublasHandle_t h = S(m)->blas;
+  const cublasOperation_t ta = blas_op(opa), tb = blas_op(opb);
+  if (inner <= 0) {
+    lda = ldb = rows > cols ? rows : cols;
+    inner = 0;
+  }
+  if (lda < 1) lda = 1;
+  if (ldb < 1) ldb = 1;
+  const size_t es = dlops_dtype_size(t);
+  for (int64_t k0 = 0; k0 < count; k0 += INT_MAX) {
+    const int nb = (int)(count - k0 < INT_MAX ? count - k0 : INT_MAX);
+    const char *ak = (const char *)a + (size_t)(k0 * sa) * es, *bk = (const char *)b + (size_t)(k0 * sb) * es;
+    char *ck = (char *)c + (size_t)(k0 * sc) * es;
+    m->cnt.kernels++;
+    switch (t) {
+      case DLOPS_F32: {
+        const float al = (float)alpha.re, be = (float)beta.re;
+        DLOPS_CALL_CUBLAS(m->ctx, cublasSgemmStridedBatched(h, tb, ta, cols, rows, inner, &al, (const float *)bk, ldb,
+                                                            sb, (const float *)ak, lda, sa, &be, (float *)ck, ldc, sc,
+                                                            nb));
+        break;
+      }
+      case DLOPS_F64:
+        DLOPS_CALL_CUBLAS(m->ctx, cublasDgemmStridedBatched(h, tb, ta, cols, rows, inner, &alpha.re, (const double *)bk,
+                                                            ldb, sb, (const double *)ak, lda, sa, &beta.re,
+                                                            (double *)ck, ldc, sc, nb));
+        break;
+      case DLOPS_C64: {
+        const cuComplex al = {(float)alpha.re, (float)alpha.im}, be = {(float)beta.re, (float)beta.im};
+        DLOPS_CALL_CUBLAS(m->ctx, cublasCgemmStridedBatched(h, tb, ta, cols, rows, inner, &al, (const cuComplex *)bk,
+                                                            ldb, sb, (const cuComplex *)ak, lda, sa, &be,
+                                                            (cuComplex *)ck, ldc, sc, nb));
+        break;
+      }
+      default: {
+        const cuDoubleComplex al = {alpha.re, alpha.im}, be = {beta.re, beta.im};
+        DLOPS_CALL_CUBLAS(m->ctx, cublasZgemmStridedBatched(h, tb, ta, cols, rows, inner, &al,
+                                                            (const cuDoubleComplex *)bk, ldb, sb,
+                                                            (const cuDoubleComplex *)ak, lda, sa, &be,
+                                                            (cuDoubleComplex *)ck, ldc, sc, nb));
+        break;
+      }
+    }
+  }
+  return DLOPS_SUCCESS;
+}
+
 const dlops_mem_ops dlops_mem_cuda_ops = {
     .name = "cuda",
     .space = DLOPS_MEM_DEVICE,
@@ -384,6 +438,7 @@ const dlops_mem_ops dlops_mem_cuda_ops = {
     .conv1d = c_conv1d,
     .gemv = c_gemv,
     .gemm = c_gemm,
+    .gemm_strided = c_gemm_strided,
     .dot_exact = NULL, /* no exact accumulators on the device yet: deterministic=1 is refused */
     .norm_exact = NULL,
 };

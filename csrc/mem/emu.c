@@ -311,6 +311,20 @@ static int e_gemm(dlops_mem *m, dlops_dtype t, char opa, char opb, int rows, int
   EMU_RUN(m, "gemm", 3, H.gemm(m, t, opa, opb, rows, cols, inner, alpha, a, lda, b, ldb, beta, c, ldc));
 }
 
+static int e_gemm_strided(dlops_mem *m, dlops_dtype t, char opa, char opb, int rows, int cols, int inner,
+                          dlops_scalar alpha, const void *a, int lda, int64_t sa, const void *b, int ldb, int64_t sb,
+                          dlops_scalar beta, void *c, int ldc, int64_t sc, int64_t count) {
+  int64_t na = 0, nb = 0, nc = 0;
+  if (rows > 0 && cols > 0 && count > 0) { /* the last product's extent past its start */
+    na = (count - 1) * sa + (opa == 'N' ? extent(rows, inner, lda) : extent(inner, rows, lda));
+    nb = (count - 1) * sb + (opb == 'N' ? extent(inner, cols, ldb) : extent(cols, inner, ldb));
+    nc = (count - 1) * sc + extent(rows, cols, ldc);
+  }
+  region reg[3] = {{a, nbytes(t, na), 0}, {b, nbytes(t, nb), 0}, {c, nbytes(t, nc), 1}};
+  EMU_RUN(m, "gemm_strided", 3,
+          H.gemm_strided(m, t, opa, opb, rows, cols, inner, alpha, a, lda, sa, b, ldb, sb, beta, c, ldc, sc, count));
+}
+
 const dlops_mem_ops dlops_mem_emu_ops = {
     .name = "emu",
     .space = DLOPS_MEM_DEVICE,
@@ -337,6 +351,7 @@ const dlops_mem_ops dlops_mem_emu_ops = {
     .conv1d = e_conv1d,
     .gemv = e_gemv,
     .gemm = e_gemm,
+    .gemm_strided = e_gemm_strided,
     .dot_exact = e_dot_exact,
     .norm_exact = e_norm_exact,
 };

@@ -1354,6 +1354,16 @@ static int h_gemm(dlops_mem *m, dlops_dtype t, char opa, char opb, int rows, int
   return DLOPS_SUCCESS;
 }
 
+static int h_gemm_strided(dlops_mem *m, dlops_dtype t, char opa, char opb, int rows, int cols, int inner,
+                          dlops_scalar alpha, const void *a, int lda, int64_t sa, const void *b, int ldb, int64_t sb,
+                          dlops_scalar beta, void *c, int ldc, int64_t sc, int64_t count) {
+  const size_t es = dlops_dtype_size(t);
+  for (int64_t k = 0; k < count; k++)
+    DLOPS_CALL(h_gemm(m, t, opa, opb, rows, cols, inner, alpha, (const char *)a + (size_t)(k * sa) * es, lda,
+                      (const char *)b + (size_t)(k * sb) * es, ldb, beta, (char *)c + (size_t)(k * sc) * es, ldc));
+  return DLOPS_SUCCESS;
+}
+
 const dlops_mem_ops dlops_mem_host_ops = {
     .name = "host",
     .space = DLOPS_MEM_HOST,
@@ -1380,6 +1390,7 @@ const dlops_mem_ops dlops_mem_host_ops = {
     .conv1d = h_conv1d,
     .gemv = h_gemv,
     .gemm = h_gemm,
+    .gemm_strided = h_gemm_strided,
     .dot_exact = h_dot_exact,
     .norm_exact = h_norm_exact,
 };

@@ -140,6 +140,21 @@ typedef struct dlops_mem_ops_s {
   /** C = alpha op(A) op(B) + beta C, row-major, op = 'N', 'T' or 'C' (BLAS semantics). */
   int (*gemm)(dlops_mem *m, dlops_dtype t, char opa, char opb, int rows, int cols, int inner, dlops_scalar alpha,
               const void *a, int lda, const void *b, int ldb, dlops_scalar beta, void *c, int ldc);
+  /** count independent products, each as gemm: C_k = alpha op(A_k) op(B_k) + beta C_k with
+   *  A_k = a + k sa, B_k = b + k sb, C_k = c + k sc (strides in elements; cuBLAS' strided
+   *  batched gemm), count >= 0; the C_k must not overlap. One call instead of count launches on
+   *  a device. Optional: NULL makes the caller loop over gemm. */
+  int (*gemm_strided)(dlops_mem *m, dlops_dtype t, char opa, char opb, int rows, int cols, int inner,
+                      dlops_scalar alpha, const void *a, int lda, int64_t sa, const void *b, int ldb, int64_t sb,
+                      dlops_scalar beta, void *c, int ldc, int64_t sc, int64_t count);
+  /** A plan for FFTs of geometry g computing in complex type tc (c64 or c128), with its own
+   *  workspaces; *plan is freed by fft_free. NULL where a space has no FFT (the operator is then
+   *  refused at creation with DLOPS_ERR_UNSUPPORTED). */
+  int (*fft_plan)(dlops_mem *m, dlops_dtype tc, const dlops_mem_fft *g, void **plan);
+  void (*fft_free)(dlops_mem *m, void *plan);
+  /** Forward (adj = 0: in = domain block of type tin, real or complex; out = range, complex tout)
+   *  or adjoint (adj = 1: in = range, out = domain; a real domain keeps the real part). */
+  int (*fft)(dlops_mem *m, void *plan, int adj, dlops_dtype tin, const void *in, dlops_dtype tout, void *out);
   /* ---- exact partial sums (exact.h), for deterministic reductions ---- */
   /** *re (and *im), accumulators in this space, = the exact sums of the real and imaginary parts
    *  of conj?(x_i) y_i over n elements, normalised (overwritten, not added to). Real types add

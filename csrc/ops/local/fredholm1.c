@@ -2,8 +2,9 @@
  * operator:
  *     d[k] = G[k] m[k],  k < nsl,  G[k]: nx x ny, m[k]: ny x nz, d[k]: nx x nz,
  * and the adjoint m[k] = G[k]^H d[k]. Model (nsl, ny, nz) and data (nsl, nx, nz) are row-major
- * and flat. Each slice is one gemm of the memory table of the vectors (BLAS on the host, cuBLAS
- * on the device, the host loops on the emulated device). With saveGt the conjugate transpose of
+ * and flat. The slices are one strided batched gemm of the memory table of the vectors (a loop
+ * of BLAS calls on the host and the emulated device, one cuBLAS gemmStridedBatched on the
+ * device; one gemm per slice on a table without the entry). With saveGt the conjugate transpose of
  * every slice is stored at creation (twice the memory) and the adjoint is a plain product, as
  * PyLops' saveGt; without, the adjoint asks gemm for op(A) = A^H ('C', 'T' for real types).
  * PyLops' usematmul chooses between numpy's matmul and a loop of dot: it changes nothing here. */
@@ -79,6 +80,16 @@ int dlops_fred_apply(dlops_mem *m, dlops_dtype t, const dlops_fred *f, int adj, 
   const char *x = in;
   char *y = out;
   const char *G = f->G, *GT = f->GT;
+  if (m->ops->gemm_strided) { /* all slices in one call (one cuBLAS launch on a GPU) */
+    if (!adj)
+      return m->ops->gemm_strided(m, t, 'N', 'N', f->nx, f->nz, f->ny, one, G, f->ny, nx * ny, x, f->nz, ny * nz, zero, y,
+                                  f->nz, nx * nz, f->nsl);
+    if (GT)
+      return m->ops->gemm_strided(m, t, 'N', 'N', f->ny, f->nz, f->nx, one, GT, f->nx, nx * ny, x, f->nz, nx * nz, zero,
+                                  y, f->nz, ny * nz, f->nsl);
+    return m->ops->gemm_strided(m, t, is_complex(t) ? 'C' : 'T', 'N', f->ny, f->nz, f->nx, one, G, f->ny, nx * ny, x,
+                                f->nz, nx * nz, zero, y, f->nz, ny * nz, f->nsl);
+  }
   for (int64_t k = 0; k < f->nsl; k++) {
     const char *gk = (GT && adj ? GT : G) + (size_t)(k * nx * ny) * es;
     if (!adj) {

@@ -147,14 +147,6 @@ typedef struct dlops_mem_ops_s {
   int (*gemm_strided)(dlops_mem *m, dlops_dtype t, char opa, char opb, int rows, int cols, int inner,
                       dlops_scalar alpha, const void *a, int lda, int64_t sa, const void *b, int ldb, int64_t sb,
                       dlops_scalar beta, void *c, int ldc, int64_t sc, int64_t count);
-  /** A plan for FFTs of geometry g computing in complex type tc (c64 or c128), with its own
-   *  workspaces; *plan is freed by fft_free. NULL where a space has no FFT (the operator is then
-   *  refused at creation with DLOPS_ERR_UNSUPPORTED). */
-  int (*fft_plan)(dlops_mem *m, dlops_dtype tc, const dlops_mem_fft *g, void **plan);
-  void (*fft_free)(dlops_mem *m, void *plan);
-  /** Forward (adj = 0: in = domain block of type tin, real or complex; out = range, complex tout)
-   *  or adjoint (adj = 1: in = range, out = domain; a real domain keeps the real part). */
-  int (*fft)(dlops_mem *m, void *plan, int adj, dlops_dtype tin, const void *in, dlops_dtype tout, void *out);
   /* ---- exact partial sums (exact.h), for deterministic reductions ---- */
   /** *re (and *im), accumulators in this space, = the exact sums of the real and imaginary parts
    *  of conj?(x_i) y_i over n elements, normalised (overwritten, not added to). Real types add

@@ -58,6 +58,7 @@
 #endif
 
 #include "../core/ctx_impl.h"
+#include "../core/split.h"
 #include "comm.h"
 
 /* Which window constructor, and Open MPI 4's osc/rdma bug.
@@ -372,10 +373,6 @@ static void combine(void *dst, const void *src, int64_t n, dlops_ctype t, dlops_
   }
 }
 
-/* Segment r of count elements over P ranks (PyLops-MPI split). */
-static int64_t seg_len(int64_t n, int P, int r) { return n / P + (r < n % P ? 1 : 0); }
-static int64_t seg_off(int64_t n, int P, int r) { return (int64_t)r * (n / P) + (r < n % P ? r : n % P); }
-
 /* ---------------------------------------------------------------- reductions */
 /* Reduce in rank order; root < 0: result on every rank (allreduce). in holds this rank's
  * contribution (may equal out); out may be NULL where root >= 0 and this rank is not root. */
@@ -417,7 +414,7 @@ static int reduce_common(dlops_comm *c, const void *in, void *out, int64_t count
   }
 
   /* Reduce-scatter: rank me reduces segment me of every contribution. */
-  const int64_t lo = seg_off(count, P, me), len = seg_len(count, P, me);
+  const int64_t lo = dlops_split_offset(count, P, me), len = dlops_split_size(count, P, me);
   const size_t sb = (size_t)len * es;
   char *tmp = malloc(sb * (size_t)P + 1);
   if (!tmp) err = DLOPS_ERROR(c->ctx, DLOPS_ERR_MEM, "cannot allocate %lld bytes", (long long)(sb * (size_t)P));
@@ -445,7 +442,7 @@ static int reduce_common(dlops_comm *c, const void *in, void *out, int64_t count
   if (!err) err = e;
   if (!err && want) {
     for (int r = 0; r < P; r++) {
-      int64_t rl = seg_off(count, P, r), rn = seg_len(count, P, r);
+      int64_t rl = dlops_split_offset(count, P, r), rn = dlops_split_size(count, P, r);
       if (r == me)
         memcpy((char *)out + (size_t)lo * es, tmp, sb);
       else

@@ -3,6 +3,7 @@
 #define DLOPS_DARRAY_IMPL_H
 
 #include "../core/ctx_impl.h"
+#include "../core/split.h" /* dlops_split_size, dlops_split_offset: the default split */
 
 /* A mask group communicator shared by the arrays of the same layout. */
 struct dlops_group_s {
@@ -114,10 +115,5 @@ DLOPS_INTERN int dlops_darray_same_layout(dlops_darray x, dlops_darray y);
 /** Internal: the same layout, in any memory spaces. */
 DLOPS_INTERN int dlops_darray_same_shape(dlops_darray x, dlops_darray y);
 
-/** Default PyLops-MPI split of n over P: size and offset of rank r. */
-static inline int64_t dlops_split_size(int64_t n, int P, int r) { return n / P + (r < n % P ? 1 : 0); }
-static inline int64_t dlops_split_offset(int64_t n, int P, int r) {
-  return (int64_t)r * (n / P) + (r < n % P ? r : n % P);
-}
 
 #endif

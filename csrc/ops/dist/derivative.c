@@ -58,12 +58,6 @@ static void deriv_free(deriv_data *d) {
 }
 static void deriv_destroy(dlops_op A) { deriv_free(A->data); }
 
-/* Owner of global row g under the default split of n over P. */
-static int owner_of(int64_t g, int64_t n, int P) {
-  int64_t q = n / P, m = n % P;
-  if (g < m * (q + 1)) return (int)(g / (q + 1));
-  return (int)(m + (g - m * (q + 1)) / q);
-}
 
 /* Ghost rows (outside its own rows, ascending) that rank r reads through prog: at most 2R. */
 static int needed_rows(const dlops_stencil_prog *p, int64_t n, int P, int r, int64_t *out) {
@@ -106,7 +100,7 @@ static int xchg_build(dlops_ctx ctx, const dlops_stencil_prog *p, int64_t inner,
   if (!err) {
     /* receives */
     nneed = needed_rows(p, n, P, me, need);
-    for (int k = 0; k < nneed; k++) rcnt[owner_of(need[k], n, P)]++;
+    for (int k = 0; k < nneed; k++) rcnt[dlops_split_owner(need[k], n, P)]++;
     /* sends, in ascending peer order then ascending rows */
     for (int q = 0; q < P; q++) {
       if (q == me) continue;

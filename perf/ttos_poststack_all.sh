@@ -49,8 +49,9 @@ for np in $NPS; do
     it=$(echo "$row" | awk '{print $(NF-6)}'); err=$(echo "$row" | awk '{print $(NF-4)}')
     dt=$(echo "$row" | awk '{print $(NF-2)}'); by=$(echo "$row" | awk '{print $(NF-1), $NF}')
     pt=$(sed -n "s/^TIME name=$k np=$np solve_s=\(.*\)/\1/p" "$work/pylops$np.txt" 2>/dev/null || true)
-    ratio=$( [ -n "$pt" ] && awk -v a="$pt" -v b="$dt" 'BEGIN {printf "%.2f", a / b}' || echo "-")
-    echo "| $k | $it | $dt | ${pt:--} | $ratio | $by | $err |"
+    ratio=-
+    if [ -n "$pt" ]; then ratio=$(awk -v a="$pt" -v b="$dt" 'BEGIN {printf "%.2f", a / b}'); else pt=-; fi
+    echo "| $k | $it | $dt | $pt | $ratio | $by | $err |"
   done
   echo
   echo "dlops bytes per operation kind (NP $np):"

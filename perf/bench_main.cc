@@ -11,6 +11,7 @@
 #include <benchmark/benchmark.h>
 #include <mpi.h>
 
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -37,6 +38,21 @@ int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  // --help: Google Benchmark's own help exits inside Initialize on every rank without
+  // MPI_Finalize (mpiexec then reports an abnormal termination); print a summary and finish
+  for (int i = 1; i < argc; i++)
+    if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+      if (rank == 0)
+        std::printf("%s: a dlops Google Benchmark program with an MPI main (time = max over ranks).\n"
+                    "Options (Google Benchmark): --benchmark_list_tests, --benchmark_filter=REGEX,\n"
+                    "  --benchmark_min_time=SECONDS, --benchmark_repetitions=N,\n"
+                    "  --benchmark_out=FILE --benchmark_out_format=json|csv|console (rank 0 writes),\n"
+                    "  --benchmark_format=console|json|csv, --benchmark_counters_tabular=true.\n"
+                    "See perf/README.md.\n",
+                    argv[0]);
+      MPI_Finalize();
+      return 0;
+    }
   if (rank != 0) strip_file_output(&argc, argv);
   benchmark::Initialize(&argc, argv);
   if (rank == 0) {

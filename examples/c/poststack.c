@@ -248,6 +248,15 @@ int main(int argc, char **argv) {
     }
     nz0 = sh[0];
     nx0 = sh[1];
+    int nmem = 0;
+    if (rank == 0 && dlops_npz_get_num_members(path, &nmem) == 0) { /* the archive's members (not collective) */
+      printf("model file: %s: %d members:", path, nmem);
+      for (int k = 0; k < nmem; k++) {
+        const char *nm = NULL;
+        if (dlops_npz_get_member_name(path, k, &nm) == 0) printf(" %s", nm);
+      }
+      printf("\n");
+    }
     void *p;
     ai = malloc(sizeof(double) * (size_t)(nz0 * nx0));
     CHECK(dlops_darray_get_local(M, DLOPS_MEM_HOST, &p));

@@ -32,13 +32,13 @@ program poststack_f
   type(dlops_solver_result) :: sr
   type(dlops_comm_counter) :: cnt
   character(len=1024) :: arg, path, out
-  character(len=:), allocatable :: spec, backend
+  character(len=:), allocatable :: spec, backend, mname
   real(dp), allocatable :: ai(:, :), m2(:, :), b2(:, :)
   real(dp), pointer :: p(:), q(:)
   integer(i8), allocatable :: sh(:)
   real(dp) :: wav(41), maxeig, t0, tm(ninv), res(ninv), err(ninv), err0(ninv)
   integer(i8) :: ny, xstep, zstep, nz0, nx0, nz, nx, nyl, ix, iz, j, bytes(0:7, ninv), calls(0:7, ninv), iters(ninv)
-  integer :: rank, nranks, nsm(3), nw, k, kk, ierr, memsp, nops, narg, i, ios, check
+  integer :: rank, nranks, nsm(3), nw, k, kk, ierr, memsp, nops, narg, i, ios, check, nmem
   logical :: have_path, synthetic, failed, bad
 
   call MPI_Init()
@@ -118,6 +118,15 @@ program poststack_f
     end if
     nz0 = sh(1)
     nx0 = sh(2)
+    if (rank == 0) then                                  ! the archive's members (not collective)
+      call dlops_npz_get_num_members(trim(path), nmem)
+      arg = ''
+      do i = 0, nmem - 1
+        call dlops_npz_get_member_name(trim(path), i, mname)
+        arg = trim(arg) // ' ' // mname
+      end do
+      print '(3a,i0,2a)', 'model file: ', trim(path), ': ', nmem, ' members:', trim(arg)
+    end if
     allocate (ai(nx0, nz0))
     call dlops_darray_get_local(mm, p)
     ai = reshape(p, [nx0, nz0])

@@ -308,14 +308,8 @@ static int nccl_alltoallv(dlops_comm *c, const void *send, const int64_t *scount
   size_t es = dlops_ctype_size(t);
   dlops_nbr_msg *m = malloc(sizeof *m * (size_t)(c->size > 0 ? c->size : 1));
   DLOPS_CHECK(m, c->ctx, DLOPS_ERR_MEM, "cannot allocate %d messages", c->size);
-  for (int i = 0; i < c->size; i++) {
-    m[i].peer = i;
-    m[i].sendbuf = (const char *)send + sdispls[i] * es;
-    m[i].scount = scounts[i];
-    m[i].recvbuf = (char *)recv + rdispls[i] * es;
-    m[i].rcount = rcounts[i];
-  }
-  int err = p2p(c, c->size, m, t);
+  int n = dlops_alltoallv_msgs(c->size, send, scounts, sdispls, recv, rcounts, rdispls, es, 0, m);
+  int err = p2p(c, n, m, t);
   free(m);
   return err;
 }

@@ -55,6 +55,26 @@ typedef struct {
   int64_t rcount;
 } dlops_nbr_msg;
 
+/** An alltoallv as a neighbour-exchange message list, in m (room for P messages): one message
+ *  per peer in rank order, or, with skip_empty, only the peers that send or receive something,
+ *  with NULL for an empty side. es: element size. Returns the number of messages. The backends
+ *  that run alltoallv as point-to-point messages (mpi's chunked path, rma, nccl) share it. */
+static inline int dlops_alltoallv_msgs(int P, const void *send, const int64_t *scounts, const int64_t *sdispls,
+                                       void *recv, const int64_t *rcounts, const int64_t *rdispls, size_t es,
+                                       int skip_empty, dlops_nbr_msg *m) {
+  int n = 0;
+  for (int r = 0; r < P; r++) {
+    if (skip_empty && scounts[r] == 0 && rcounts[r] == 0) continue;
+    m[n].peer = r;
+    m[n].sendbuf = !skip_empty || scounts[r] > 0 ? (const char *)send + (size_t)sdispls[r] * es : NULL;
+    m[n].scount = scounts[r];
+    m[n].recvbuf = !skip_empty || rcounts[r] > 0 ? (char *)recv + (size_t)rdispls[r] * es : NULL;
+    m[n].rcount = rcounts[r];
+    n++;
+  }
+  return n;
+}
+
 typedef struct dlops_comm_s dlops_comm;
 
 #define DLOPS_RED_TYPES 4

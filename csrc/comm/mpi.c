@@ -175,14 +175,8 @@ static int mpi_alltoallv(dlops_comm *c, const void *send, const int64_t *scounts
   }
   dlops_nbr_msg *m = malloc(sizeof *m * (size_t)c->size);
   DLOPS_CHECK(m, c->ctx, DLOPS_ERR_MEM, "cannot allocate messages");
-  for (int i = 0; i < c->size; i++) {
-    m[i].peer = i;
-    m[i].sendbuf = (const char *)send + sdispls[i] * es;
-    m[i].scount = scounts[i];
-    m[i].recvbuf = (char *)recv + rdispls[i] * es;
-    m[i].rcount = rcounts[i];
-  }
-  int err = p2p_exchange(c, c->size, m, t);
+  int n = dlops_alltoallv_msgs(c->size, send, scounts, sdispls, recv, rcounts, rdispls, es, 0, m);
+  int err = p2p_exchange(c, n, m, t);
   free(m);
   return err;
 }

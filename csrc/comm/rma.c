@@ -710,16 +710,7 @@ static int rma_alltoallv(dlops_comm *c, const void *send, const int64_t *scounts
   const size_t es = dlops_ctype_size(t);
   dlops_nbr_msg *m = malloc(sizeof *m * (size_t)c->size);
   DLOPS_CHECK(m, c->ctx, DLOPS_ERR_MEM, "cannot allocate %d messages", c->size);
-  int n = 0;
-  for (int r = 0; r < c->size; r++) {
-    if (scounts[r] == 0 && rcounts[r] == 0) continue;
-    m[n].peer = r;
-    m[n].sendbuf = scounts[r] > 0 ? (const char *)send + (size_t)sdispls[r] * es : NULL;
-    m[n].scount = scounts[r];
-    m[n].recvbuf = rcounts[r] > 0 ? (char *)recv + (size_t)rdispls[r] * es : NULL;
-    m[n].rcount = rcounts[r];
-    n++;
-  }
+  int n = dlops_alltoallv_msgs(c->size, send, scounts, sdispls, recv, rcounts, rdispls, es, 1, m);
   int err = exchange(c, n, m, t);
   free(m);
   return err;

@@ -52,7 +52,7 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/dlopsConfig.cmake ${CMAKE_CURRENT_BINA
 
 # pkg-config: dlops (C). Libs.private lists what a static link needs, as -l flags.
 set(DLOPS_PC_LIBS_PRIVATE "")
-foreach(l IN LISTS LAPACK_LIBRARIES BLAS_LIBRARIES ZLIB_LIBRARIES)
+foreach(l IN LISTS LAPACK_LIBRARIES BLAS_LIBRARIES ZLIB_LIBRARIES FFTW3_LINK_LIBRARIES)
   if(l MATCHES "^-")
     set(_flag ${l})
   else()

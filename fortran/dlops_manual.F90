@@ -34,6 +34,7 @@ module dlops_manual
   public :: dlops_pdgemm, dlops_psgemm, dlops_pzgemm
   public :: dlops_pcgemm, dlops_solver_opts_set_monitor, dlops_solve_power
   public :: dlops_op_create_fredholm1, dlops_op_create_mpi_fredholm1
+  public :: dlops_op_create_mdc
   public :: dlops_op_create_nonstationary_convolve1d, dlops_op_create_mpi_nonstationary_convolve1d
 
   !> dlops_ctx_create(comm, spec, ctx [, ierr]): create a context on comm (integer or
@@ -158,6 +159,14 @@ module dlops_manual
     module procedure dlops_op_create_mpi_nonstationary_convolve1d_c64_i8, dlops_op_create_mpi_nonstationary_convolve1d_c64_i4
     module procedure dlops_op_create_mpi_nonstationary_convolve1d_c128_i8, dlops_op_create_mpi_nonstationary_convolve1d_c128_i4
   end interface dlops_op_create_mpi_nonstationary_convolve1d
+  !> dlops_op_create_mdc(ctx, nfreq_local, ns, nr, G, nt, nv, dt, dr, twosided, saveGt, conj,
+  !> prescaled, partition, dtype, A [, ierr]): MPIMDC, this rank's nfreq_local frequency slices of
+  !> the kernel in G (complex, C order G[f][s][r]: e.g. complex(c_double_complex) :: G(nr, ns, nf)).
+  !> **Collective**: a kernel of the wrong size or kind on one rank fails on every rank.
+  interface dlops_op_create_mdc
+    module procedure dlops_op_create_mdc_c64_i8, dlops_op_create_mdc_c64_i4
+    module procedure dlops_op_create_mdc_c128_i8, dlops_op_create_mdc_c128_i4
+  end interface dlops_op_create_mdc
   interface dlops_op_create_halo
     module procedure dlops_op_create_halo_i8, dlops_op_create_halo_i4
   end interface dlops_op_create_halo
@@ -2290,4 +2299,120 @@ contains
     if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
     call f_check(rc, 'dlops_op_create_mpi_nonstationary_convolve1d', ierr)
   end subroutine dlops_op_create_mpi_nonstationary_convolve1d_c128_i4
+  subroutine dlops_op_create_mdc_c64_i8(ctx, nfreq_local, ns, nr, G, nt, nv, dt, dr, twosided, saveGt, conj, &
+       prescaled, partition, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: nfreq_local, ns, nr, nt, nv
+    complex(c_float_complex), intent(in), target, contiguous :: G(..)
+    real(c_double), intent(in) :: dt, dr
+    logical, intent(in) :: twosided, saveGt, conj, prescaled
+    integer, intent(in) :: partition, dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    integer(c_int64_t) :: nl
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    nl = int(nfreq_local, c_int64_t)
+    call f_fred_kernel('dlops_op_create_mdc', cp, size(G, kind=c_int64_t), DLOPS_C64, nl, &
+         int(ns, c_int64_t), int(nr, c_int64_t), dtype, p, msg)
+    ! a bad kernel joins the collective with a NULL kernel and at least one slice, which fails on
+    ! every rank; this rank then says why
+    if (len(msg) > 0) nl = max(1_c_int64_t, nl)
+    rc = c_op_create_mdc(ctx%ptr, nl, int(ns, c_int64_t), int(nr, c_int64_t), p, int(nt, c_int64_t), &
+         int(nv, c_int64_t), dt, dr, merge(1_c_int, 0_c_int, twosided), merge(1_c_int, 0_c_int, saveGt), &
+         merge(1_c_int, 0_c_int, conj), merge(1_c_int, 0_c_int, prescaled), int(partition, c_int), &
+         int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mdc', ierr)
+  end subroutine dlops_op_create_mdc_c64_i8
+  subroutine dlops_op_create_mdc_c64_i4(ctx, nfreq_local, ns, nr, G, nt, nv, dt, dr, twosided, saveGt, conj, &
+       prescaled, partition, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: nfreq_local, ns, nr, nt, nv
+    complex(c_float_complex), intent(in), target, contiguous :: G(..)
+    real(c_double), intent(in) :: dt, dr
+    logical, intent(in) :: twosided, saveGt, conj, prescaled
+    integer, intent(in) :: partition, dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    integer(c_int64_t) :: nl
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    nl = int(nfreq_local, c_int64_t)
+    call f_fred_kernel('dlops_op_create_mdc', cp, size(G, kind=c_int64_t), DLOPS_C64, nl, &
+         int(ns, c_int64_t), int(nr, c_int64_t), dtype, p, msg)
+    ! a bad kernel joins the collective with a NULL kernel and at least one slice, which fails on
+    ! every rank; this rank then says why
+    if (len(msg) > 0) nl = max(1_c_int64_t, nl)
+    rc = c_op_create_mdc(ctx%ptr, nl, int(ns, c_int64_t), int(nr, c_int64_t), p, int(nt, c_int64_t), &
+         int(nv, c_int64_t), dt, dr, merge(1_c_int, 0_c_int, twosided), merge(1_c_int, 0_c_int, saveGt), &
+         merge(1_c_int, 0_c_int, conj), merge(1_c_int, 0_c_int, prescaled), int(partition, c_int), &
+         int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mdc', ierr)
+  end subroutine dlops_op_create_mdc_c64_i4
+  subroutine dlops_op_create_mdc_c128_i8(ctx, nfreq_local, ns, nr, G, nt, nv, dt, dr, twosided, saveGt, conj, &
+       prescaled, partition, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: nfreq_local, ns, nr, nt, nv
+    complex(c_double_complex), intent(in), target, contiguous :: G(..)
+    real(c_double), intent(in) :: dt, dr
+    logical, intent(in) :: twosided, saveGt, conj, prescaled
+    integer, intent(in) :: partition, dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    integer(c_int64_t) :: nl
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    nl = int(nfreq_local, c_int64_t)
+    call f_fred_kernel('dlops_op_create_mdc', cp, size(G, kind=c_int64_t), DLOPS_C128, nl, &
+         int(ns, c_int64_t), int(nr, c_int64_t), dtype, p, msg)
+    ! a bad kernel joins the collective with a NULL kernel and at least one slice, which fails on
+    ! every rank; this rank then says why
+    if (len(msg) > 0) nl = max(1_c_int64_t, nl)
+    rc = c_op_create_mdc(ctx%ptr, nl, int(ns, c_int64_t), int(nr, c_int64_t), p, int(nt, c_int64_t), &
+         int(nv, c_int64_t), dt, dr, merge(1_c_int, 0_c_int, twosided), merge(1_c_int, 0_c_int, saveGt), &
+         merge(1_c_int, 0_c_int, conj), merge(1_c_int, 0_c_int, prescaled), int(partition, c_int), &
+         int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mdc', ierr)
+  end subroutine dlops_op_create_mdc_c128_i8
+  subroutine dlops_op_create_mdc_c128_i4(ctx, nfreq_local, ns, nr, G, nt, nv, dt, dr, twosided, saveGt, conj, &
+       prescaled, partition, dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: nfreq_local, ns, nr, nt, nv
+    complex(c_double_complex), intent(in), target, contiguous :: G(..)
+    real(c_double), intent(in) :: dt, dr
+    logical, intent(in) :: twosided, saveGt, conj, prescaled
+    integer, intent(in) :: partition, dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: cp, p
+    character(len=:), allocatable :: msg
+    integer(c_int) :: rc
+    integer(c_int64_t) :: nl
+    cp = c_null_ptr
+    if (size(G) > 0) cp = c_loc(G)
+    nl = int(nfreq_local, c_int64_t)
+    call f_fred_kernel('dlops_op_create_mdc', cp, size(G, kind=c_int64_t), DLOPS_C128, nl, &
+         int(ns, c_int64_t), int(nr, c_int64_t), dtype, p, msg)
+    ! a bad kernel joins the collective with a NULL kernel and at least one slice, which fails on
+    ! every rank; this rank then says why
+    if (len(msg) > 0) nl = max(1_c_int64_t, nl)
+    rc = c_op_create_mdc(ctx%ptr, nl, int(ns, c_int64_t), int(nr, c_int64_t), p, int(nt, c_int64_t), &
+         int(nv, c_int64_t), dt, dr, merge(1_c_int, 0_c_int, twosided), merge(1_c_int, 0_c_int, saveGt), &
+         merge(1_c_int, 0_c_int, conj), merge(1_c_int, 0_c_int, prescaled), int(partition, c_int), &
+         int(dtype, c_int), A)
+    if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
+    call f_check(rc, 'dlops_op_create_mdc', ierr)
+  end subroutine dlops_op_create_mdc_c128_i4
 end module dlops_manual

@@ -37,6 +37,7 @@ module dlops_types
   real(c_double), parameter, public :: DLOPS_NORM_MINUS_INF = -huge(1.0_c_double)
   !> derivative kinds (dlops_deriv_kind)
   integer(c_int), parameter, public :: DLOPS_DERIV_FORWARD = 0, DLOPS_DERIV_BACKWARD = 1, DLOPS_DERIV_CENTERED = 2
+  integer(c_int), parameter, public :: DLOPS_FFT_ORTHO = 0, DLOPS_FFT_NONE = 1, DLOPS_FFT_ONE_OVER_N = 2
   !> dense product forms (dlops_matmul_kind)
   integer(c_int), parameter, public :: DLOPS_MATMUL_BLOCK = 0, DLOPS_MATMUL_SUMMA = 1
   !> solver stop reasons (dlops_stop_reason; not errors)

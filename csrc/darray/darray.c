@@ -498,6 +498,14 @@ static int layout_eq(dlops_darray x, dlops_darray y, int spaces) {
 }
 
 int dlops_darray_same_layout(dlops_darray x, dlops_darray y) { return layout_eq(x, y, 1); }
+int dlops_darray_same_dtypes(dlops_darray x, dlops_darray y) {
+  /* stacked differently: a layout difference, which the caller reports (DLOPS_ERR_SIZE); here
+   * only the leading types are compared */
+  if (x->nparts != y->nparts) return x->dtype == y->dtype;
+  for (int i = 0; i < x->nparts; i++)
+    if (!dlops_darray_same_dtypes(x->parts[i], y->parts[i])) return 0;
+  return x->nparts || x->dtype == y->dtype;
+}
 int dlops_darray_same_shape(dlops_darray x, dlops_darray y) { return layout_eq(x, y, 0); }
 
 /* ---------------------------------------------------------------- queries */

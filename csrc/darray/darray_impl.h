@@ -112,6 +112,10 @@ static inline const char *dlops_memspace_name(dlops_memspace m) { return m == DL
 /** Internal: 1 if x and y have the same layout (shape, axis, partition, split, mask, stacking)
  *  and live in the same memory space. */
 DLOPS_INTERN int dlops_darray_same_layout(dlops_darray x, dlops_darray y);
+/** 1 if x and y have the same element type, component by component when both are stacked
+ *  alike (a stacked array's own dtype is its first component's; arrays stacked differently
+ *  compare those only: their difference is one of layout). Local. */
+DLOPS_INTERN int dlops_darray_same_dtypes(dlops_darray x, dlops_darray y);
 /** Internal: the same layout, in any memory spaces. */
 DLOPS_INTERN int dlops_darray_same_shape(dlops_darray x, dlops_darray y);
 

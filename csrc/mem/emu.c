@@ -325,6 +325,13 @@ static int e_gemm_strided(dlops_mem *m, dlops_dtype t, char opa, char opb, int r
           H.gemm_strided(m, t, opa, opb, rows, cols, inner, alpha, a, lda, sa, b, ldb, sb, beta, c, ldc, sc, count));
 }
 
+static int e_fft(dlops_mem *m, void *plan, int adj, dlops_dtype tin, const void *in, dlops_dtype tout, void *out) {
+  const dlops_mem_fft *g = dlops_fft_host_geom(plan);
+  const int64_t nd = g->outer * g->n * g->inner, nr = g->outer * g->nf * g->inner;
+  region reg[2] = {{in, nbytes(tin, adj ? nr : nd), 0}, {out, nbytes(tout, adj ? nd : nr), 1}};
+  EMU_RUN(m, "fft", 2, dlops_fft_host_exec(m, plan, adj, tin, in, tout, out));
+}
+
 const dlops_mem_ops dlops_mem_emu_ops = {
     .name = "emu",
     .space = DLOPS_MEM_DEVICE,
@@ -351,6 +358,9 @@ const dlops_mem_ops dlops_mem_emu_ops = {
     .conv1d = e_conv1d,
     .gemv = e_gemv,
     .gemm = e_gemm,
+    .fft_plan = dlops_fft_host_plan, /* host memory: the plan and its work buffers are the kernel's own */
+    .fft_free = dlops_fft_host_free,
+    .fft = e_fft,
     .gemm_strided = e_gemm_strided,
     .dot_exact = e_dot_exact,
     .norm_exact = e_norm_exact,

@@ -71,6 +71,19 @@ typedef struct {
   int64_t outer, n, ny, inner, nh, off;
 } dlops_mem_conv;
 
+/** 1-D FFT geometry (see ops/local/fft.c, PyLops' FFT): domain blocks outer x n x inner,
+ *  range blocks outer x nf x inner, transform length nfft (the domain is zero-padded or
+ *  truncated to nfft samples along the axis), nf = nfft (complex transform) or nfft/2 + 1
+ *  (real: rfft/irfft, with PyLops' sqrt(2) on bins 1 .. (nfft-1)/2 so that the adjoint is the
+ *  inverse's scaled form). shift_in applies ifftshift to the domain samples before the
+ *  transform (PyLops ifftshift_before), shift_out fftshift to the range (fftshift_after); scale
+ *  multiplies the forward transform, adj_scale the unnormalised inverse of the adjoint. */
+typedef struct {
+  int64_t outer, n, inner, nfft, nf;
+  int real, shift_in, shift_out;
+  double scale, adj_scale;
+} dlops_mem_fft;
+
 /** Where a copy goes: flags of dlops_mem_ops.copy. */
 enum { DLOPS_MEM_COPY_COMM = 1 /* staging of a message by the communication layer */ };
 
@@ -147,6 +160,14 @@ typedef struct dlops_mem_ops_s {
   int (*gemm_strided)(dlops_mem *m, dlops_dtype t, char opa, char opb, int rows, int cols, int inner,
                       dlops_scalar alpha, const void *a, int lda, int64_t sa, const void *b, int ldb, int64_t sb,
                       dlops_scalar beta, void *c, int ldc, int64_t sc, int64_t count);
+  /** A plan for FFTs of geometry g computing in complex type tc (c64 or c128), with its own
+   *  workspaces; *plan is freed by fft_free. NULL where a space has no FFT (the operator is then
+   *  refused at creation with DLOPS_ERR_UNSUPPORTED). */
+  int (*fft_plan)(dlops_mem *m, dlops_dtype tc, const dlops_mem_fft *g, void **plan);
+  void (*fft_free)(dlops_mem *m, void *plan);
+  /** Forward (adj = 0: in = domain block of type tin, real or complex; out = range, complex tout)
+   *  or adjoint (adj = 1: in = range, out = domain; a real domain keeps the real part). */
+  int (*fft)(dlops_mem *m, void *plan, int adj, dlops_dtype tin, const void *in, dlops_dtype tout, void *out);
   /* ---- exact partial sums (exact.h), for deterministic reductions ---- */
   /** *re (and *im), accumulators in this space, = the exact sums of the real and imaginary parts
    *  of conj?(x_i) y_i over n elements, normalised (overwritten, not added to). Real types add
@@ -182,6 +203,14 @@ static inline int dlops_mem_stencil_check(dlops_mem *m, int nterm, int64_t n, in
                        (long long)hi, (long long)n);
   return DLOPS_SUCCESS;
 }
+
+/* ---- FFT (fft.c, FFTW): the host implementation, which the emulated device runs too ---- */
+DLOPS_INTERN int dlops_fft_host_plan(dlops_mem *m, dlops_dtype tc, const dlops_mem_fft *g, void **plan);
+DLOPS_INTERN void dlops_fft_host_free(dlops_mem *m, void *plan);
+DLOPS_INTERN int dlops_fft_host_exec(dlops_mem *m, void *plan, int adj, dlops_dtype tin, const void *in,
+                                     dlops_dtype tout, void *out);
+/** The geometry a host plan was made for (the emulated device opens the blocks it touches). */
+DLOPS_INTERN const dlops_mem_fft *dlops_fft_host_geom(const void *plan);
 
 /* ---- tables ---- */
 DLOPS_INTERN extern const dlops_mem_ops dlops_mem_host_ops;

@@ -14,6 +14,7 @@
 #ifndef DLOPS_OPS_OP_IMPL_H
 #define DLOPS_OPS_OP_IMPL_H
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../darray/darray_impl.h"
@@ -24,6 +25,10 @@ struct dlops_op_s {
   int user;              /* 1 until the caller destroys its handle */
   const char *name;      /* static string */
   dlops_darray dom, rng; /* layout templates (references, shared between operators: never write their data) */
+  /* the element type the operator computes in. The domain and range types are the templates'
+   * (dom->dtype, rng->dtype): equal to dtype for most kinds; a mixed operator (a real domain and
+   * a complex range, say) has dtype = dlops_dtype_promote of the two. Kernels that touch vectors
+   * use the vector's own type; dtype is for coefficients and workspaces. */
   dlops_dtype dtype;
   unsigned spaces;       /* memory spaces the kind supports: bits 1 << dlops_memspace */
   /* checksum of what the operator does that must be the same on every rank (kind, element type,
@@ -49,12 +54,43 @@ DLOPS_INTERN int dlops_op_live(dlops_op A);
 DLOPS_INTERN void dlops_op_retain(dlops_op A);
 DLOPS_INTERN void dlops_op_release(dlops_op *A);
 
+/** The type two element types compute in together: complex when either is, of the wider
+ *  precision (f32 + c128 gives c128, f64 + c64 gives c128). */
+static inline dlops_dtype dlops_dtype_promote(dlops_dtype a, dlops_dtype b) {
+  const int cplx = a == DLOPS_C64 || a == DLOPS_C128 || b == DLOPS_C64 || b == DLOPS_C128;
+  const int dbl = a == DLOPS_F64 || a == DLOPS_C128 || b == DLOPS_F64 || b == DLOPS_C128;
+  return cplx ? (dbl ? DLOPS_C128 : DLOPS_C64) : (dbl ? DLOPS_F64 : DLOPS_F32);
+}
+
+/** 1 if the operator's domain and range element types differ (a mixed operator). */
+static inline int dlops_op_mixed(dlops_op A) { return !dlops_darray_same_dtypes(A->dom, A->rng); }
+
+/** The operator's three element types (compute, domain, range) in one code, for comparing
+ *  operators and exchanging them as metadata: compute | domain << 8 | range << 16. Leaf types:
+ *  an operator whose domain or range is a stacked array of several types codes its first
+ *  component's. */
+static inline int64_t dlops_op_types(dlops_op A) {
+  return (int64_t)A->dtype | (int64_t)A->dom->dtype << 8 | (int64_t)A->rng->dtype << 16;
+}
+static inline dlops_dtype dlops_types_compute(int64_t c) { return (dlops_dtype)(c & 255); }
+static inline dlops_dtype dlops_types_domain(int64_t c) { return (dlops_dtype)((c >> 8) & 255); }
+static inline dlops_dtype dlops_types_range(int64_t c) { return (dlops_dtype)((c >> 16) & 255); }
+/** "f64", or "f64 -> c128" for a mixed operator, of a types code (a static buffer of the
+ *  caller: char buf[32]). */
+static inline const char *dlops_types_name(int64_t c, char *buf, size_t n) {
+  if (dlops_types_domain(c) == dlops_types_range(c)) return dlops_dtype_name(dlops_types_domain(c));
+  snprintf(buf, n, "%s -> %s", dlops_dtype_name(dlops_types_domain(c)), dlops_dtype_name(dlops_types_range(c)));
+  return buf;
+}
+
 /** Memory-space masks for dlops_op_new. */
 #define DLOPS_SPACES_HOST (1u << DLOPS_MEM_HOST)
 #define DLOPS_SPACES_ALL ((1u << DLOPS_MEM_HOST) | (1u << DLOPS_MEM_DEVICE))
 
-/** New operator with the given templates (references taken), name and supported memory spaces;
- *  dims/dimsd default to (ncols,) and (nrows,). Fails with DLOPS_ERR_UNSUPPORTED when the
+/** New operator with the given templates (references taken), name, compute type dtype (see
+ *  the struct) and supported memory spaces; dims/dimsd default to (ncols,) and (nrows,). The
+ *  domain and range element types are the templates' (a mixed operator: templates of two
+ *  types). Fails with DLOPS_ERR_UNSUPPORTED when the
  *  templates live in a space outside spaces (the outcome is the same on every rank: the space is
  *  the context's). The caller then sets apply/apply_adjoint/destroy/data. Not collective. */
 DLOPS_INTERN int dlops_op_new(const char *name, dlops_darray dom, dlops_darray rng, dlops_dtype dtype, unsigned spaces,

@@ -24,14 +24,17 @@ int slv_setup(const char *name, dlops_op A, dlops_darray y, dlops_darray x, int 
   int err = 0;
   DLOPS_CHECK_COLL(x, ctx, err, DLOPS_ERR_ARG, "%s: null x", name);
   DLOPS_CHECK_COLL(!yw || y, ctx, err, DLOPS_ERR_ARG, "%s: null y", name);
-  dlops_dtype ta = DLOPS_F64, tx = DLOPS_F64, ty = DLOPS_F64;
-  if (!err) err = dlops_op_get_dtype(A, &ta);
+  dlops_dtype td = DLOPS_F64, tr = DLOPS_F64, tx = DLOPS_F64, ty = DLOPS_F64;
+  if (!err) err = dlops_op_get_dtypes(A, &td, &tr);
   if (!err) err = dlops_darray_get_dtype(x, &tx);
-  DLOPS_CHECK_COLL(tx == ta, ctx, err, DLOPS_ERR_ARG, "%s: x is %s but the operator is %s", name, dlops_dtype_name(tx),
-                   dlops_dtype_name(ta));
+  DLOPS_CHECK_COLL(tx == td, ctx, err, DLOPS_ERR_ARG, "%s: x is %s but the operator's domain is %s", name,
+                   dlops_dtype_name(tx), dlops_dtype_name(td));
   if (!err && yw) err = dlops_darray_get_dtype(y, &ty);
-  DLOPS_CHECK_COLL(!yw || ty == ta, ctx, err, DLOPS_ERR_ARG, "%s: y is %s but the operator is %s", name,
-                   dlops_dtype_name(ty), dlops_dtype_name(ta));
+  DLOPS_CHECK_COLL(!yw || ty == tr, ctx, err, DLOPS_ERR_ARG, "%s: y is %s but the operator's range is %s", name,
+                   dlops_dtype_name(ty), dlops_dtype_name(tr));
+  DLOPS_CHECK_COLL(!square || td == tr, ctx, err, DLOPS_ERR_ARG,
+                   "%s: the operator must be square, but it maps %s to %s", name, dlops_dtype_name(td),
+                   dlops_dtype_name(tr));
   dlops_darray a = NULL, b = NULL;
   if (!err) err = dlops_op_create_vecs(A, &a, yw ? &b : NULL);
   if (!err) {

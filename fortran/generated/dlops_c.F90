@@ -752,6 +752,14 @@ module dlops_c
       integer(c_int), intent(out) :: dtype
       integer(c_int) :: rc
     end function c_op_get_dtype
+    ! op.h: int dlops_op_get_dtypes(dlops_op A, dlops_dtype *domain, dlops_dtype *range)
+    function c_op_get_dtypes(A, domain, range) bind(C, name='dlops_op_get_dtypes') result(rc)
+      import :: c_int, c_ptr
+      type(c_ptr), value :: A
+      integer(c_int), intent(out) :: domain
+      integer(c_int), intent(out) :: range
+      integer(c_int) :: rc
+    end function c_op_get_dtypes
     ! op.h: int dlops_op_get_ctx(dlops_op A, dlops_ctx *ctx)
     function c_op_get_ctx(A, ctx) bind(C, name='dlops_op_get_ctx') result(rc)
       import :: c_int, c_ptr, dlops_ctx
@@ -1116,6 +1124,38 @@ module dlops_c
       type(dlops_op), intent(inout) :: A
       integer(c_int) :: rc
     end function c_op_create_kirchhoff
+    ! signal.h: int dlops_op_create_fft(dlops_ctx ctx, int ndim, const int64_t *dims, int axis, int64_t nfft,
+    !   dlops_fft_norm norm, int real, int ifftshift_before, int fftshift_after, dlops_dtype dtype, dlops_op
+    !   *A)
+    function c_op_create_fft(ctx, ndim, dims, axis, nfft, norm, real, ifftshift_before, fftshift_after, &
+         dtype, A) bind(C, name='dlops_op_create_fft') result(rc)
+      import :: c_int, c_int64_t, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: ndim
+      integer(c_int64_t), intent(in) :: dims(*)
+      integer(c_int), value :: axis
+      integer(c_int64_t), value :: nfft
+      integer(c_int), value :: norm
+      integer(c_int), value :: real
+      integer(c_int), value :: ifftshift_before
+      integer(c_int), value :: fftshift_after
+      integer(c_int), value :: dtype
+      type(dlops_op), intent(inout) :: A
+      integer(c_int) :: rc
+    end function c_op_create_fft
+    ! signal.h: int dlops_fft_freqs(int64_t nfft, double sampling, int real, int fftshift_after, double *f,
+    !   int64_t *nf)
+    function c_fft_freqs(nfft, sampling, real, fftshift_after, f, nf) bind(C, &
+         name='dlops_fft_freqs') result(rc)
+      import :: c_double, c_int, c_int64_t
+      integer(c_int64_t), value :: nfft
+      real(c_double), value :: sampling
+      integer(c_int), value :: real
+      integer(c_int), value :: fftshift_after
+      real(c_double), intent(out) :: f(*)
+      integer(c_int64_t), intent(out) :: nf
+      integer(c_int) :: rc
+    end function c_fft_freqs
     ! signal.h: int dlops_op_create_fredholm1(dlops_ctx ctx, int64_t nsl, int64_t nx, int64_t ny, int64_t nz,
     !   const void *G, int saveGt, dlops_dtype dtype, dlops_op *A)
     function c_op_create_fredholm1(ctx, nsl, nx, ny, nz, G, saveGt, dtype, A) bind(C, &
@@ -1184,6 +1224,30 @@ module dlops_c
       type(dlops_op), intent(inout) :: A
       integer(c_int) :: rc
     end function c_op_create_mpi_nonstationary_convolve1d
+    ! signal.h: int dlops_op_create_mdc(dlops_ctx ctx, int64_t nfreq_local, int64_t ns, int64_t nr, const void
+    !   *G, int64_t nt, int64_t nv, double dt, double dr, int twosided, int saveGt, int conj, int prescaled,
+    !   dlops_partition partition, dlops_dtype dtype, dlops_op *A)
+    function c_op_create_mdc(ctx, nfreq_local, ns, nr, G, nt, nv, dt, dr, twosided, saveGt, conj, prescaled, &
+         partition, dtype, A) bind(C, name='dlops_op_create_mdc') result(rc)
+      import :: c_double, c_int, c_int64_t, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int64_t), value :: nfreq_local
+      integer(c_int64_t), value :: ns
+      integer(c_int64_t), value :: nr
+      type(c_ptr), value :: G
+      integer(c_int64_t), value :: nt
+      integer(c_int64_t), value :: nv
+      real(c_double), value :: dt
+      real(c_double), value :: dr
+      integer(c_int), value :: twosided
+      integer(c_int), value :: saveGt
+      integer(c_int), value :: conj
+      integer(c_int), value :: prescaled
+      integer(c_int), value :: partition
+      integer(c_int), value :: dtype
+      type(dlops_op), intent(inout) :: A
+      integer(c_int) :: rc
+    end function c_op_create_mdc
     ! solver.h: const char *dlops_stop_reason_name(int reason)
     function c_stop_reason_name(reason) bind(C, name='dlops_stop_reason_name') result(rc)
       import :: c_int, c_ptr

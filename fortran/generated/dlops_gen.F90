@@ -26,14 +26,15 @@ module dlops_gen
   public :: dlops_darray_read_npy, dlops_darray_read_npz, dlops_npz_get_num_members
   public :: dlops_npz_get_member_name, dlops_op_apply, dlops_op_apply_adjoint
   public :: dlops_op_create_vecs, dlops_op_destroy, dlops_op_get_shape
-  public :: dlops_op_get_dtype, dlops_op_get_ctx, dlops_op_get_name
-  public :: dlops_op_create_product, dlops_op_create_sum, dlops_op_create_adjoint
-  public :: dlops_op_create_transpose, dlops_op_create_conj, dlops_op_create_power
-  public :: dlops_op_create_identity, dlops_op_create_zero, dlops_op_create_first_derivative
-  public :: dlops_op_create_second_derivative, dlops_op_create_poststack, dlops_wavelet_ricker
-  public :: dlops_op_create_blockdiag, dlops_op_create_stacked_blockdiag, dlops_op_create_vstack
-  public :: dlops_op_create_hstack, dlops_op_create_stacked_vstack, dlops_op_create_replicated
-  public :: dlops_op_create_kirchhoff, dlops_stop_reason_name, dlops_solver_opts_default
+  public :: dlops_op_get_dtype, dlops_op_get_dtypes, dlops_op_get_ctx
+  public :: dlops_op_get_name, dlops_op_create_product, dlops_op_create_sum
+  public :: dlops_op_create_adjoint, dlops_op_create_transpose, dlops_op_create_conj
+  public :: dlops_op_create_power, dlops_op_create_identity, dlops_op_create_zero
+  public :: dlops_op_create_first_derivative, dlops_op_create_second_derivative, dlops_op_create_poststack
+  public :: dlops_wavelet_ricker, dlops_op_create_blockdiag, dlops_op_create_stacked_blockdiag
+  public :: dlops_op_create_vstack, dlops_op_create_hstack, dlops_op_create_stacked_vstack
+  public :: dlops_op_create_replicated, dlops_op_create_kirchhoff, dlops_op_create_fft
+  public :: dlops_fft_freqs, dlops_stop_reason_name, dlops_solver_opts_default
   public :: dlops_solve_cg, dlops_solve_cgls, dlops_solve_lsqr
   public :: dlops_solve_ista, dlops_solve_fista, dlops_prox_create_l1
   public :: dlops_prox_create_l0, dlops_prox_create_box, dlops_prox_l2_params_default
@@ -62,6 +63,12 @@ module dlops_gen
   interface dlops_op_create_kirchhoff
     module procedure dlops_op_create_kirchhoff_i8, dlops_op_create_kirchhoff_i4
   end interface dlops_op_create_kirchhoff
+  interface dlops_op_create_fft
+    module procedure dlops_op_create_fft_i8, dlops_op_create_fft_i4
+  end interface dlops_op_create_fft
+  interface dlops_fft_freqs
+    module procedure dlops_fft_freqs_i8, dlops_fft_freqs_i4
+  end interface dlops_fft_freqs
 
 contains
 
@@ -584,6 +591,23 @@ contains
     call f_check(w_rc, 'dlops_op_get_dtype', ierr)
   end subroutine dlops_op_get_dtype
 
+  !> dlops_op_get_dtypes (op.h)
+  subroutine dlops_op_get_dtypes(A, domain, range, ierr)
+    type(dlops_op), intent(in) :: A
+    integer, intent(out) :: domain
+    integer, intent(out) :: range
+    integer, intent(out), optional :: ierr
+    integer(c_int) :: w_domain
+    integer(c_int) :: w_range
+    integer(c_int) :: w_rc
+    w_domain = 0
+    w_range = 0
+    w_rc = c_op_get_dtypes(A%ptr, w_domain, w_range)
+    domain = int(w_domain)
+    range = int(w_range)
+    call f_check(w_rc, 'dlops_op_get_dtypes', ierr)
+  end subroutine dlops_op_get_dtypes
+
   !> dlops_op_get_ctx (op.h)
   subroutine dlops_op_get_ctx(A, ctx, ierr)
     type(dlops_op), intent(in) :: A
@@ -923,6 +947,67 @@ contains
     call dlops_op_create_kirchhoff_i8(ctx, int(nx, c_int64_t), x0, dx, int(nz, c_int64_t), z0, dz, &
          int(nt, c_int64_t), dt, sx, sz, rx, rz, vel, wav, wavcenter, dtype, A, ierr)
   end subroutine dlops_op_create_kirchhoff_i4
+
+  !> dlops_op_create_fft (signal.h)
+  subroutine dlops_op_create_fft_i8(ctx, dims, axis, nfft, norm, real, ifftshift_before, fftshift_after, &
+       dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    integer(c_int64_t), intent(in) :: nfft
+    integer, intent(in) :: norm
+    logical, intent(in) :: real
+    logical, intent(in) :: ifftshift_before
+    logical, intent(in) :: fftshift_after
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_create_fft(ctx%ptr, int(size(dims), c_int), dims, int(axis, c_int), nfft, &
+         int(norm, c_int), merge(1_c_int, 0_c_int, real), merge(1_c_int, 0_c_int, ifftshift_before), &
+         merge(1_c_int, 0_c_int, fftshift_after), int(dtype, c_int), A), 'dlops_op_create_fft', ierr)
+  end subroutine dlops_op_create_fft_i8
+
+  subroutine dlops_op_create_fft_i4(ctx, dims, axis, nfft, norm, real, ifftshift_before, fftshift_after, &
+       dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: dims(:)
+    integer, intent(in) :: axis
+    integer, intent(in) :: nfft
+    integer, intent(in) :: norm
+    logical, intent(in) :: real
+    logical, intent(in) :: ifftshift_before
+    logical, intent(in) :: fftshift_after
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call dlops_op_create_fft_i8(ctx, int(dims, c_int64_t), axis, int(nfft, c_int64_t), norm, real, &
+         ifftshift_before, fftshift_after, dtype, A, ierr)
+  end subroutine dlops_op_create_fft_i4
+
+  !> dlops_fft_freqs (signal.h)
+  subroutine dlops_fft_freqs_i8(nfft, sampling, real, fftshift_after, f, nf, ierr)
+    integer(c_int64_t), intent(in) :: nfft
+    real(c_double), intent(in) :: sampling
+    logical, intent(in) :: real
+    logical, intent(in) :: fftshift_after
+    real(c_double), intent(inout) :: f(:)
+    integer(c_int64_t), intent(out) :: nf
+    integer, intent(out), optional :: ierr
+    nf = 0
+    call f_check(c_fft_freqs(nfft, sampling, merge(1_c_int, 0_c_int, real), &
+         merge(1_c_int, 0_c_int, fftshift_after), f, nf), 'dlops_fft_freqs', ierr)
+  end subroutine dlops_fft_freqs_i8
+
+  subroutine dlops_fft_freqs_i4(nfft, sampling, real, fftshift_after, f, nf, ierr)
+    integer, intent(in) :: nfft
+    real(c_double), intent(in) :: sampling
+    logical, intent(in) :: real
+    logical, intent(in) :: fftshift_after
+    real(c_double), intent(inout) :: f(:)
+    integer(c_int64_t), intent(out) :: nf
+    integer, intent(out), optional :: ierr
+    call dlops_fft_freqs_i8(int(nfft, c_int64_t), sampling, real, fftshift_after, f, nf, ierr)
+  end subroutine dlops_fft_freqs_i4
 
   !> dlops_stop_reason_name (solver.h)
   function dlops_stop_reason_name(reason) result(s)

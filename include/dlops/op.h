@@ -17,7 +17,14 @@
  *     as blockdiag are built from local ones.
  *   - Operators are reference counted: composing keeps a reference, so the caller may destroy
  *     its handles as soon as it has composed them.
- *   - Element types: an operator has one dtype; its vectors must have it too (DLOPS_ERR_ARG).
+ *   - Element types: an operator's domain and range each have an element type, the types of
+ *     the vectors it takes (others: DLOPS_ERR_ARG). Most operators have one type for both; an
+ *     operator with a real domain and a complex range (a real FFT, say) is "mixed": its adjoint
+ *     is the adjoint for the real inner product Re(y^H x) of the spaces, so it returns a real
+ *     vector (PyLops' real-valued adjoints), and its dot test compares real parts. Algebra
+ *     composes such operators when the types meet (A*B: B's range type is A's domain type;
+ *     A+B: the same domain and range types; a complex factor needs a complex domain and range).
+ *     dlops_op_get_dtypes gives both types; dlops_op_get_dtype the type the operator computes in.
  *   - Memory spaces: an operator works on the memory space its vectors were created in (the
  *     default space of its context; a user operator: the space of the domain and range it is
  *     given). Every built-in operator supports host and device memory (its coefficients and
@@ -104,12 +111,22 @@ DLOPS_EXTERN int dlops_op_get_dims(dlops_op A, int *ndim, int64_t *dims); /* for
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG when A or an output pointer is NULL; DLOPS_ERR_STATE
  *          when A is stale. */
 DLOPS_EXTERN int dlops_op_get_dimsd(dlops_op A, int *ndim, int64_t *dimsd); /* fortran: manual array(dimsd) */
-/** Element type of the operator (and of its vectors). Not collective.
+/** Element type the operator computes in: the type of its vectors when domain and range
+ *  have one type; for a mixed operator the complex one (dlops_op_get_dtypes gives both).
+ *  Not collective.
  *  @param[in]  A      operator
  *  @param[out] dtype  the element type
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG when A or an output pointer is NULL; DLOPS_ERR_STATE
  *          when A is stale. */
 DLOPS_EXTERN int dlops_op_get_dtype(dlops_op A, dlops_dtype *dtype);
+/** Element types of the operator's domain (model) and range (data) vectors: equal for most
+ *  operators, a real domain and a complex range for a real FFT, say. Not collective.
+ *  @param[in]  A       operator
+ *  @param[out] domain  element type of the domain vectors x
+ *  @param[out] range   element type of the range vectors y
+ *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG when A or an output pointer is NULL; DLOPS_ERR_STATE
+ *          when A is stale. */
+DLOPS_EXTERN int dlops_op_get_dtypes(dlops_op A, dlops_dtype *domain, dlops_dtype *range);
 /** The context of the operator's vectors. Not collective.
  *  @param[in]  A    operator
  *  @param[out] ctx  the context
@@ -204,8 +221,9 @@ typedef int (*dlops_op_callback)(void *user, dlops_darray in, dlops_darray out);
  *  data. Not collective. Memory spaces: host and device: the operator works on the space of its
  *  templates (both in the same space), and the callbacks get arrays of that space.
  *  @param[in]  domain         template array of the domain layout
- *  @param[in]  range          template array of the range layout (same context, dtype and
- *                             memory space as domain)
+ *  @param[in]  range          template array of the range layout (same context and memory
+ *                             space as domain; its element type may differ: a mixed operator,
+ *                             whose adjoint callback returns the real-inner-product adjoint)
  *  @param[in]  apply          forward callback (required)
  *  @param[in]  apply_adjoint  adjoint callback, or NULL (then the adjoint fails with
  *                             DLOPS_ERR_UNSUPPORTED)
@@ -213,7 +231,7 @@ typedef int (*dlops_op_callback)(void *user, dlops_darray in, dlops_darray out);
  *  @param[in]  destroy        called with user when the operator is freed, or NULL
  *  @param[out] A              the operator
  *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL A, domain, range or apply; templates on different
- *          contexts, of different element types or in different memory spaces);
+ *          contexts or in different memory spaces);
  *          DLOPS_ERR_STATE (stale template); DLOPS_ERR_MEM. */
 DLOPS_EXTERN int dlops_op_create_user(dlops_darray domain, dlops_darray range, dlops_op_callback apply,
                                       dlops_op_callback apply_adjoint, void *user, void (*destroy)(void *user),

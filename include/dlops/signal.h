@@ -12,6 +12,60 @@ extern "C" {
 /** @addtogroup group_signal
  * @{ */
 
+/** @name FFT */
+/** @{ */
+/** Scaling of the FFT operator (PyLops' norm): the forward transform is multiplied by
+ *  1/sqrt(nfft) (ORTHO), 1 (NONE) or 1/nfft (ONE_OVER_N); the adjoint is the exact adjoint in
+ *  every case (an inverse transform times 1/sqrt(nfft), 1 or 1/nfft). */
+typedef enum { DLOPS_FFT_ORTHO = 0, DLOPS_FFT_NONE = 1, DLOPS_FFT_ONE_OVER_N = 2 } dlops_fft_norm;
+
+/** One-dimensional FFT along one axis of an N-D model (PyLops' FFT). The model is padded with
+ *  zeros, or truncated, to nfft samples along axis; the data has nfft samples there (complex
+ *  transform) or nfft/2 + 1 (real = 1: rfft, whose adjoint is an irfft; bins 1 to (nfft-1)/2
+ *  are multiplied by sqrt(2) so that it is, as in PyLops). Element types, as PyLops' dtype:
+ *  the data is complex (c64 for f32/c64, c128 for f64/c128); the model has type dtype, except
+ *  with real = 1, where it is real (f32 or f64). A real model with a complex range makes a
+ *  mixed operator (op.h): its adjoint keeps the real part. ifftshift_before applies ifftshift to
+ *  the model along axis before the transform, fftshift_after fftshift to the data after it (the
+ *  adjoint undoes both). Computed with FFTW in the data's precision on the host and the
+ *  emulated device; the CUDA memory space has no FFT in this version (DLOPS_ERR_UNSUPPORTED).
+ *  On one rank any axis works; on several the model is split along axis 0 (N-D axis-0 split)
+ *  and axis must be > 0: every rank transforms its own rows, nothing is communicated.
+ *  **Collective**.
+ *  @param[in]  ctx               context
+ *  @param[in]  ndim              number of model dimensions, 1 to DLOPS_MAX_NDIM
+ *  @param[in]  dims              model shape, ndim entries, each >= 0 (dims[axis] >= 1)
+ *  @param[in]  axis              transform axis (negative counts from the end)
+ *  @param[in]  nfft              transform length, >= 1, or <= 0 for dims[axis]
+ *  @param[in]  norm              scaling
+ *  @param[in]  real              nonzero: real transform (rfft), a real model
+ *  @param[in]  ifftshift_before  nonzero: ifftshift the model before the transform
+ *  @param[in]  fftshift_after    nonzero: fftshift the data after the transform
+ *  @param[in]  dtype             PyLops' dtype (see above)
+ *  @param[out] A                 the operator
+ *  @return DLOPS_SUCCESS, or the same error on every rank: DLOPS_ERR_ARG (NULL A or dims, bad
+ *          ndim, axis, norm or dtype, a negative dimension, dims[axis] = 0, axis 0 on several
+ *          ranks, ranks passing different arguments); DLOPS_ERR_UNSUPPORTED (the context's
+ *          memory space has no FFT); DLOPS_ERR_STATE (stale ctx); DLOPS_ERR_MEM. */
+DLOPS_EXTERN int dlops_op_create_fft(dlops_ctx ctx, int ndim, const int64_t *dims, int axis, int64_t nfft,
+                                     dlops_fft_norm norm, int real, int ifftshift_before, int fftshift_after,
+                                     dlops_dtype dtype, dlops_op *A); /* fortran: logical(real, ifftshift_before, fftshift_after) */
+
+/** The frequencies of the data samples of an FFT operator (PyLops' FFT.f: numpy's fftfreq, or
+ *  rfftfreq when real, fftshifted when fftshift_after) for sampling interval sampling. Not
+ *  collective.
+ *  @param[in]  nfft            transform length, >= 1
+ *  @param[in]  sampling        sampling interval, finite and nonzero
+ *  @param[in]  real            nonzero: the nfft/2 + 1 frequencies of a real transform
+ *  @param[in]  fftshift_after  nonzero: in fftshifted order
+ *  @param[out] f               nfft (or nfft/2 + 1) values
+ *  @param[out] nf              the number of values written
+ *  @return DLOPS_SUCCESS; DLOPS_ERR_ARG (NULL f or nf, nfft < 1, a zero or non-finite
+ *          sampling; nothing written). */
+DLOPS_EXTERN int dlops_fft_freqs(int64_t nfft, double sampling, int real, int fftshift_after, double *f,
+                                 int64_t *nf); /* fortran: logical(real, fftshift_after) array(f) */
+/** @} */
+
 /** @name Fredholm1 and non-stationary convolution
  *  Kernels and filters are read from host memory and copied into the context's memory space at
  *  creation. */
@@ -132,6 +186,51 @@ DLOPS_EXTERN int dlops_op_create_mpi_nonstationary_convolve1d(dlops_ctx ctx, int
                                                               int64_t nfilts, int64_t nh, const void *hs,
                                                               const int64_t *ih, dlops_dtype dtype,
                                                               dlops_op *A); /* fortran: manual cptr(ih) */
+/** @} */
+
+/** @name Multi-dimensional convolution */
+/** @{ */
+/** Multi-dimensional convolution, distributed over frequencies (PyLops-MPI's MPIMDC, PyLops'
+ *  MDC): y(t, s, v) = F^-1( sum_r G(f, s, r) F(x(t, r, v)) ), the chain F1^H I1^H Fr I F of a
+ *  real FFT along time (dlops_op_create_fft, with ifftshift_before = twosided), the restriction
+ *  to the first nfmax frequencies, Fredholm1 over the frequencies (the kernel scaled by
+ *  dr dt sqrt(nt) unless prescaled, conjugated when conj), the zero padding back to
+ *  nfft = ceil((nt+1)/2) frequencies and the adjoint real FFT. Model x (nt, nr, nv) and data
+ *  y (nt, ns, nv) are real (f32 with a c64 kernel, f64 with c128), 1-D arrays of the given
+ *  partition (BROADCAST or UNSAFE_BROADCAST, as PyLops-MPI): every rank holds them whole and
+ *  runs the FFTs; G is split over the frequencies, rank r passing its nfreq_local consecutive
+ *  slices in rank order (nfmax = their sum). Communication per apply: the Fredholm1's one
+ *  allgatherv, to which rank r contributes nfreq_local*ns*nv complex elements (forward) or
+ *  nfreq_local*nr*nv (adjoint); nothing else. **Collective**. Memory spaces: host and the
+ *  emulated device (the FFT is not on the CUDA memory space in this version:
+ *  DLOPS_ERR_UNSUPPORTED).
+ *  @param[in]  ctx          context
+ *  @param[in]  nfreq_local  this rank's frequency slices, >= 0
+ *  @param[in]  ns           sources (rows of each slice of G), >= 1, the same on every rank
+ *  @param[in]  nr           receivers (columns of each slice of G), >= 1, the same on every rank
+ *  @param[in]  G            this rank's nfreq_local*ns*nr elements of dtype, G[f][s][r] at
+ *                           (f*ns + s)*nr + r, host memory, copied (NULL when nfreq_local = 0)
+ *  @param[in]  nt           time samples of model and data, >= 1 (odd when twosided)
+ *  @param[in]  nv           virtual sources (columns of model and data), >= 1
+ *  @param[in]  dt           time sampling (the scaling; finite)
+ *  @param[in]  dr           receiver sampling (the scaling; finite)
+ *  @param[in]  twosided     nonzero: model and data have negative and positive times
+ *  @param[in]  saveGt       nonzero: store G^H too (PyLops' saveGt)
+ *  @param[in]  conj         nonzero: use the complex conjugate of G
+ *  @param[in]  prescaled    nonzero: G is already scaled by dr dt sqrt(nt)
+ *  @param[in]  partition    DLOPS_BROADCAST or DLOPS_UNSAFE_BROADCAST
+ *  @param[in]  dtype        G's element type, DLOPS_C64 or DLOPS_C128
+ *  @param[out] A            the operator (real model and data)
+ *  @return DLOPS_SUCCESS, or the same error on every rank: DLOPS_ERR_ARG (NULL A, G with
+ *          nfreq_local > 0, a real or bad dtype, a bad partition, sizes < 1, an even nt with
+ *          twosided, a non-finite dt or dr, ranks passing different arguments);
+ *          DLOPS_ERR_SIZE (nfmax > ceil((nt+1)/2), no frequency on any rank);
+ *          DLOPS_ERR_UNSUPPORTED (the memory space has no FFT); DLOPS_ERR_STATE (stale ctx);
+ *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
+DLOPS_EXTERN int dlops_op_create_mdc(dlops_ctx ctx, int64_t nfreq_local, int64_t ns, int64_t nr, const void *G,
+                                     int64_t nt, int64_t nv, double dt, double dr, int twosided, int saveGt,
+                                     int conj, int prescaled, dlops_partition partition, dlops_dtype dtype,
+                                     dlops_op *A); /* fortran: manual */
 /** @} */
 
 /** @} */

@@ -11,7 +11,7 @@ module ops_cases
   implicit none
   private
   public :: test_user_tridiag, test_user_conv, test_errors, test_basic, test_compositions, test_derivatives
-  public :: test_other_ops, test_poststack, test_fredholm1, test_kirchhoff, test_nsconv1d
+  public :: test_other_ops, test_poststack, test_fredholm1, test_kirchhoff, test_nsconv1d, test_fft_mdc
 
   integer, parameter :: n = 11
   real(c_double), parameter :: tol = 1e-12_c_double
@@ -843,6 +843,59 @@ contains
     call dlops_op_create_nonstationary_convolve1d(ctx, [ftest_size, n], 1, hs, [1, 5], DLOPS_F64, A, ierr)
     call check_err(ierr, DLOPS_ERR_ARG, 'nsconv1d with 2 positions for 3 filters')
   end subroutine test_nsconv1d
+  ! ------------------------------------------------------------------ fft and mdc (signal.h)
+  !> dlops_op_create_fft from Fortran: the real transform (ortho) of cos(2 pi 2 t / 8) is 2 in
+  !> bin 2 (4/sqrt(8) times PyLops' sqrt(2)) and 0 elsewhere; a real model with complex data
+  !> (mixed types); its adjoint gives the cosine back. dlops_op_create_mdc with an identity
+  !> kernel on every frequency (prescaled, one-sided) is the identity.
+  subroutine test_fft_mdc(ctx, sctx)
+    type(dlops_ctx), intent(in) :: ctx, sctx
+    integer, parameter :: n = 8, nt = 9, nf = 5, nr = 2, nv = 3
+    real(c_double) :: x(n), xb(n), xm(nt * nr * nv), ym(nt * nr * nv)
+    complex(c_double_complex) :: y(n / 2 + 1), want(n / 2 + 1)
+    complex(c_double_complex), allocatable :: G(:, :, :)
+    type(dlops_op) :: A
+    type(dlops_darray) :: vx, vy
+    integer :: i, td, tr, nloc
+    x = [(cos(2 * acos(-1.0_c_double) * 2 * i / n), i = 0, n - 1)]
+    call dlops_op_create_fft(sctx, [int(n, c_int64_t)], 0, 0_c_int64_t, DLOPS_FFT_ORTHO, .true., .false., .false., &
+         DLOPS_F64, A)
+    call dlops_op_get_dtypes(A, td, tr)
+    call check(td == DLOPS_F64 .and. tr == DLOPS_C128, 'fft: a real model and complex data')
+    call dlops_op_create_vecs(A, vx, vy)
+    call dlops_darray_scatter(vx, x, -1)
+    call dlops_op_apply(A, vx, vy)
+    call dlops_darray_gather(vy, y, -1)
+    want = 0
+    want(3) = 2
+    call check(maxval(abs(y - want)) < 1e-12_c_double, 'fft: the real transform of a cosine')
+    call dlops_op_apply_adjoint(A, vy, vx)
+    call dlops_darray_gather(vx, xb, -1)
+    call check(maxval(abs(xb - x)) < 1e-12_c_double, 'fft: the adjoint gives the cosine back')
+    call dottest(A, 'fft real')
+    call dlops_darray_destroy(vx)
+    call dlops_darray_destroy(vy)
+    call dlops_op_destroy(A)
+    ! mdc: rank 0 holds every frequency, the identity on each
+    nloc = merge(nf, 0, ftest_rank == 0)
+    allocate (G(nr, nr, max(nloc, 1)))
+    G = 0
+    do i = 1, nr
+      G(i, i, :) = 1
+    end do
+    call dlops_op_create_mdc(ctx, nloc, nr, nr, G(:, :, 1:nloc), nt, nv, 1.0_c_double, 1.0_c_double, .false., &
+         .true., .false., .true., DLOPS_BROADCAST, DLOPS_C128, A)
+    xm = [(sin(0.37_c_double * i), i = 1, nt * nr * nv)]
+    call dlops_op_create_vecs(A, vx, vy)
+    call dlops_darray_scatter(vx, xm, -1)
+    call dlops_op_apply(A, vx, vy)
+    call dlops_darray_gather(vy, ym, -1)
+    call check(maxval(abs(ym - xm)) < 1e-12_c_double, 'mdc with an identity kernel is the identity')
+    call dottest(A, 'mdc')
+    call dlops_darray_destroy(vx)
+    call dlops_darray_destroy(vy)
+    call dlops_op_destroy(A)
+  end subroutine test_fft_mdc
 end module ops_cases
 
 program test_fortran_ops
@@ -865,6 +918,7 @@ program test_fortran_ops
   call test_fredholm1(ctx, sctx)
   call test_nsconv1d(ctx, sctx)
   call test_kirchhoff(ctx, sctx)
+  call test_fft_mdc(ctx, sctx)
   call dlops_ctx_destroy(sctx)
   call ftest_finish(ctx)
 end program test_fortran_ops

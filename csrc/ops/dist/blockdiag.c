@@ -80,15 +80,17 @@ int dlops_op_create_blockdiag(dlops_ctx ctx, int nops, const dlops_op *ops, int 
   for (int i = 0; i < nops && !err; i++) {
     err = dlops_lview_check_op(ctx, "blockdiag", i, ops[i]);
     if (err) break;
-    DLOPS_CHECK_COLL(ops[i]->dtype == ops[0]->dtype, ctx, err, DLOPS_ERR_ARG,
+    char b0[32], b1[32];
+    DLOPS_CHECK_COLL(dlops_op_types(ops[i]) == dlops_op_types(ops[0]), ctx, err, DLOPS_ERR_ARG,
                      "blockdiag: local operators 0 and %d on rank %d have different element types (%s, %s)", i,
-                     ctx->rank, dlops_dtype_name(ops[0]->dtype), dlops_dtype_name(ops[i]->dtype));
+                     ctx->rank, dlops_types_name(dlops_op_types(ops[0]), b0, sizeof b0),
+                     dlops_types_name(dlops_op_types(ops[i]), b1, sizeof b1));
     mine[M_COLS] += ops[i]->dom->nlocal;
     mine[M_ROWS] += ops[i]->rng->nlocal;
     if (!ops[i]->apply) mine[M_CAPS] &= ~1;
     if (!ops[i]->apply_adjoint) mine[M_CAPS] &= ~2;
   }
-  if (!err && nops > 0) mine[M_DTYPE] = ops[0]->dtype;
+  if (!err && nops > 0) mine[M_DTYPE] = dlops_op_types(ops[0]);
   int64_t *all = malloc(sizeof(int64_t) * M_LEN * (size_t)P);
   if (!all && !err) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "blockdiag: cannot allocate metadata");
   err = dlops_comm_agree(ctx->world, err);
@@ -103,9 +105,10 @@ int dlops_op_create_blockdiag(dlops_ctx ctx, int nops, const dlops_op *ops, int 
     int64_t t = all[r * M_LEN + M_DTYPE];
     if (t < 0) continue;
     if (dt < 0) dt = t;
+    char b0[32], b1[32];
     if (t != dt)
       err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "blockdiag: ranks pass local operators of different element types (%s, %s)",
-                        dlops_dtype_name((dlops_dtype)dt), dlops_dtype_name((dlops_dtype)t));
+                        dlops_types_name(dt, b0, sizeof b0), dlops_types_name(t, b1, sizeof b1));
   }
   if (!err && dt < 0) err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "blockdiag: no rank passed a local operator");
   for (int r = 0; r < P; r++) caps &= all[r * M_LEN + M_CAPS];
@@ -116,10 +119,10 @@ int dlops_op_create_blockdiag(dlops_ctx ctx, int nops, const dlops_op *ops, int 
     }
   free(all);
   DLOPS_CALL(err);
-  dlops_dtype dtype = (dlops_dtype)dt;
+  dlops_dtype dtype = dlops_types_compute(dt);
   dlops_darray dom = NULL, rng = NULL;
-  err = dlops_op_vec1d(ctx, gcols, mine[M_COLS], DLOPS_SCATTER, dtype, mask_color, &dom);
-  if (!err) err = dlops_op_vec1d(ctx, grows, mine[M_ROWS], DLOPS_SCATTER, dtype, mask_color, &rng);
+  err = dlops_op_vec1d(ctx, gcols, mine[M_COLS], DLOPS_SCATTER, dlops_types_domain(dt), mask_color, &dom);
+  if (!err) err = dlops_op_vec1d(ctx, grows, mine[M_ROWS], DLOPS_SCATTER, dlops_types_range(dt), mask_color, &rng);
   bd_data *d = NULL;
   if (!err) {
     d = calloc(1, sizeof *d);
@@ -210,7 +213,7 @@ int dlops_op_create_stacked_blockdiag(int nops, const dlops_op *ops, dlops_op *A
     DLOPS_CHECK(ops[i]->ctx == ops[0]->ctx, ops[0]->ctx, DLOPS_ERR_ARG,
                 "stacked_blockdiag: operator %d lives on another context than operator 0", i);
     DLOPS_CHECK(ops[i]->dtype == ops[0]->dtype, ops[0]->ctx, DLOPS_ERR_ARG,
-                "stacked_blockdiag: operators 0 and %d have different element types (%s, %s)", i,
+                "stacked_blockdiag: operators 0 and %d compute in different element types (%s, %s)", i,
                 dlops_dtype_name(ops[0]->dtype), dlops_dtype_name(ops[i]->dtype));
   }
   dlops_ctx ctx = ops[0]->ctx;

@@ -52,7 +52,7 @@ int dlops_op_create_replicated(dlops_ctx ctx, dlops_op local, dlops_partition pa
   if (!err) {
     hs = dlops_op_hash_i64(dlops_op_hash_i64(0, local->rng->nlocal), local->dom->nlocal);
     hs = dlops_op_hash_i64(hs, partition);
-    ha = dlops_op_hash_i64(0, local->dtype);
+    ha = dlops_op_hash_i64(0, dlops_op_types(local));
     /* forward and adjoint available on every rank or on none: an apply some rank cannot run is
      * refused before any rank writes its output */
     ha = dlops_op_hash_i64(ha, (local->apply ? 1 : 0) | (local->apply_adjoint ? 2 : 0));
@@ -61,8 +61,8 @@ int dlops_op_create_replicated(dlops_ctx ctx, dlops_op local, dlops_partition pa
   DLOPS_CALL(dlops_op_agree(ctx, 0, ha, DLOPS_ERR_ARG, "local operator element types (or forward/adjoint availability)"));
   rep_data *d = calloc(1, sizeof *d);
   dlops_darray dom = NULL, rng = NULL;
-  err = dlops_op_vec1d(ctx, local->dom->nlocal, -1, partition, local->dtype, -1, &dom);
-  if (!err) err = dlops_op_vec1d(ctx, local->rng->nlocal, -1, partition, local->dtype, -1, &rng);
+  err = dlops_op_vec1d(ctx, local->dom->nlocal, -1, partition, local->dom->dtype, -1, &dom);
+  if (!err) err = dlops_op_vec1d(ctx, local->rng->nlocal, -1, partition, local->rng->dtype, -1, &rng);
   if (!err && !d) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "replicated: cannot allocate operator data");
   if (!err) {
     d->op = local;

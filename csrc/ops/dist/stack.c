@@ -87,11 +87,11 @@ static int st_reduce(dlops_op A, dlops_darray s, dlops_darray b) {
       else
         err = op->apply_adjoint(op, d->vs[i], d->vb[i]);
     }
-    if (!err && i > 0) err = dlops_lview_add(b->m, A->dtype, b->data, d->w, d->nb);
+    if (!err && i > 0) err = dlops_lview_add(b->m, b->dtype, b->data, d->w, d->nb);
   }
   /* A local failure must not leave the other ranks waiting in the reduction: it still takes part
    * (with whatever b holds) and reports its own error afterwards. */
-  int cerr = dlops_comm_allreduce(A->ctx->world, DLOPS_IN_PLACE, b->data, d->nb, (dlops_ctype)A->dtype, DLOPS_OP_SUM,
+  int cerr = dlops_comm_allreduce(A->ctx->world, DLOPS_IN_PLACE, b->data, d->nb, (dlops_ctype)b->dtype, DLOPS_OP_SUM,
                                   b->mem);
   return err ? err : cerr;
 }
@@ -121,9 +121,11 @@ static int st_create(int hstack, dlops_ctx ctx, int nops, const dlops_op *ops, d
     if (err) break;
     dlops_darray bt = hstack ? ops[i]->rng : ops[i]->dom, bt0 = hstack ? ops[0]->rng : ops[0]->dom;
     dlops_darray stt = hstack ? ops[i]->dom : ops[i]->rng;
-    DLOPS_CHECK_COLL(ops[i]->dtype == ops[0]->dtype, ctx, err, DLOPS_ERR_ARG,
+    char b0[32], b1[32];
+    DLOPS_CHECK_COLL(dlops_op_types(ops[i]) == dlops_op_types(ops[0]), ctx, err, DLOPS_ERR_ARG,
                      "%s: local operators 0 and %d on rank %d have different element types (%s, %s)", what, i,
-                     ctx->rank, dlops_dtype_name(ops[0]->dtype), dlops_dtype_name(ops[i]->dtype));
+                     ctx->rank, dlops_types_name(dlops_op_types(ops[0]), b0, sizeof b0),
+                     dlops_types_name(dlops_op_types(ops[i]), b1, sizeof b1));
     DLOPS_CHECK_COLL(bt->nlocal == bt0->nlocal, ctx, err, DLOPS_ERR_SIZE,
                      "%s: local operators 0 and %d on rank %d have different numbers of %s (%lld, %lld)", what, i,
                      ctx->rank, bname, (long long)bt0->nlocal, (long long)bt->nlocal);
@@ -132,7 +134,7 @@ static int st_create(int hstack, dlops_ctx ctx, int nops, const dlops_op *ops, d
     if (!ops[i]->apply_adjoint) mine[M_CAPS] &= ~2;
   }
   if (!err && nops > 0) {
-    mine[M_DTYPE] = ops[0]->dtype;
+    mine[M_DTYPE] = dlops_op_types(ops[0]);
     mine[M_BSIZE] = hstack ? ops[0]->rng->nlocal : ops[0]->dom->nlocal;
   }
   int64_t *all = malloc(sizeof(int64_t) * M_LEN * (size_t)P);
@@ -156,9 +158,10 @@ static int st_create(int hstack, dlops_ctx ctx, int nops, const dlops_op *ops, d
       nb = m[M_BSIZE];
       rdt = rnb = r;
     }
+    char b0[32], b1[32];
     if (m[M_DTYPE] != dt)
       err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "%s: ranks %d and %d pass local operators of different element types (%s, %s)",
-                        what, rdt, r, dlops_dtype_name((dlops_dtype)dt), dlops_dtype_name((dlops_dtype)m[M_DTYPE]));
+                        what, rdt, r, dlops_types_name(dt, b0, sizeof b0), dlops_types_name(m[M_DTYPE], b1, sizeof b1));
     else if (m[M_BSIZE] != nb)
       err = DLOPS_ERROR(ctx, DLOPS_ERR_SIZE,
                         "%s: the local operators of ranks %d and %d have different numbers of %s (%lld, %lld); they "
@@ -168,10 +171,13 @@ static int st_create(int hstack, dlops_ctx ctx, int nops, const dlops_op *ops, d
   if (!err && dt < 0) err = DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "%s: no rank passed a local operator", what);
   free(all);
   DLOPS_CALL(err);
-  dlops_dtype dtype = (dlops_dtype)dt;
+  /* the BROADCAST side is the domain of a vstack, the range of an hstack */
+  const dlops_dtype dtype = dlops_types_compute(dt);
+  const dlops_dtype btype = hstack ? dlops_types_range(dt) : dlops_types_domain(dt);
+  const dlops_dtype stype = hstack ? dlops_types_domain(dt) : dlops_types_range(dt);
   dlops_darray bv = NULL, sv = NULL;
-  err = dlops_op_vec1d(ctx, nb, -1, DLOPS_BROADCAST, dtype, -1, &bv);
-  if (!err) err = dlops_op_vec1d(ctx, gs, mine[M_SSIZE], DLOPS_SCATTER, dtype, -1, &sv);
+  err = dlops_op_vec1d(ctx, nb, -1, DLOPS_BROADCAST, btype, -1, &bv);
+  if (!err) err = dlops_op_vec1d(ctx, gs, mine[M_SSIZE], DLOPS_SCATTER, stype, -1, &sv);
   st_data *d = NULL;
   if (!err) {
     d = calloc(1, sizeof *d);
@@ -181,7 +187,7 @@ static int st_create(int hstack, dlops_ctx ctx, int nops, const dlops_op *ops, d
       d->soff = calloc(k, sizeof *d->soff);
       d->vs = calloc(k, sizeof *d->vs);
       d->vb = calloc(k, sizeof *d->vb);
-      if (dlops_op_alloc_like(bv, dtype, nb, NULL, &d->w)) d->w = NULL;
+      if (dlops_op_alloc_like(bv, btype, nb, NULL, &d->w)) d->w = NULL;
       else {
         d->tmpl = bv;
         dlops_darray_retain(bv);
@@ -280,8 +286,8 @@ int dlops_op_create_stacked_vstack(int nops, const dlops_op *ops, dlops_op *A) {
     DLOPS_CALL(dlops_op_check_handle(ops[i])); /* ARG when NULL, STATE when destroyed */
     DLOPS_CHECK(ops[i]->ctx == ops[0]->ctx, ops[0]->ctx, DLOPS_ERR_ARG,
                 "stacked_vstack: operator %d lives on another context than operator 0", i);
-    DLOPS_CHECK(ops[i]->dtype == ops[0]->dtype, ops[0]->ctx, DLOPS_ERR_ARG,
-                "stacked_vstack: operators 0 and %d have different element types (%s, %s)", i,
+    DLOPS_CHECK(dlops_darray_same_dtypes(ops[i]->dom, ops[0]->dom) && ops[i]->dtype == ops[0]->dtype, ops[0]->ctx,
+                DLOPS_ERR_ARG, "stacked_vstack: operators 0 and %d have different element types (%s, %s)", i,
                 dlops_dtype_name(ops[0]->dtype), dlops_dtype_name(ops[i]->dtype));
     DLOPS_CHECK(dlops_darray_same_layout(ops[i]->dom, ops[0]->dom), ops[0]->ctx, DLOPS_ERR_SIZE,
                 "stacked_vstack: operator %d (%s) has another domain layout than operator 0 (%s)", i, ops[i]->name,

@@ -12,17 +12,12 @@
 #include <string.h>
 
 #include "../core/ctx_impl.h"
+#include "../mem/kernels.h" /* dlops_k_mix64 */
 
 /* Checksum: each value is mixed into the state with the splitmix64 finaliser, so the order of
  * the values matters and nearby values give unrelated sums. */
 static inline uint64_t dense_cs_u64(uint64_t h, uint64_t v) {
-  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  h ^= h >> 31;
-  return h;
+  return dlops_k_mix64(h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2)));
 }
 static inline uint64_t dense_cs_i64(uint64_t h, int64_t v) { return dense_cs_u64(h, (uint64_t)v); }
 /* doubles by bit pattern: a NaN equals itself, -0.0 differs from 0.0 */

@@ -122,12 +122,17 @@ DLOPS_HD static inline void dlops_k_map(int kind, double p0, double p1, int cplx
   }
 }
 
-/* ---- random values: uniform [0, 1) as a function of (seed, index) only (splitmix64 finaliser) */
-DLOPS_HD static inline double dlops_k_rand01(uint64_t seed, uint64_t i) {
-  uint64_t z = seed * 0x9E3779B97F4A7C15ULL + i * 0xBF58476D1CE4E5B9ULL + 0x94D049BB133111EBULL;
+/* ---- the splitmix64 finaliser: the library's one 64-bit mixing function (random values here,
+ * the dense agreement's checksum in dense/agree.h) */
+DLOPS_HD static inline uint64_t dlops_k_mix64(uint64_t z) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  z ^= z >> 31;
+  return z ^ (z >> 31);
+}
+
+/* ---- random values: uniform [0, 1) as a function of (seed, index) only */
+DLOPS_HD static inline double dlops_k_rand01(uint64_t seed, uint64_t i) {
+  uint64_t z = dlops_k_mix64(seed * 0x9E3779B97F4A7C15ULL + i * 0xBF58476D1CE4E5B9ULL + 0x94D049BB133111EBULL);
   return (double)(z >> 11) / 9007199254740992.0;
 }
 

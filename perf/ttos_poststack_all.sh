@@ -11,7 +11,9 @@
 # PY ($DLOPS_VENV/bin/python), SPEC (DLOPS_SPEC of the dlops runs, default comm=mpi).
 # For each NP: the dlops program, then perf/pylops_poststack_all.py on the model and background
 # the program wrote. Each side times each solve alone (barrier, maximum over ranks; set-up and
-# I/O excluded). Prints the runs, then a markdown table per NP.
+# I/O excluded). Prints the runs, then a markdown table per NP. PyLops-MPI's MPILaplacian needs
+# at least 2 y slices per rank (with 1 it fails in add_ghost_cells and the job hangs: the
+# PYLOPS_TIMEOUT, default 1800 s, ends it); dlops runs with any split.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=/dev/null
@@ -36,7 +38,8 @@ for np in $NPS; do
   DLOPS_SPEC=${SPEC:-comm=mpi} mpiexec "${flags[@]}" -n "$np" "$prog" "$DATA" $PROBLEM out="$work/np$np" \
     > "$work/dlops$np.txt"
   "$PY" -c "import pylops_mpi" 2>/dev/null && \
-    mpiexec "${flags[@]}" -n "$np" "$PY" "$root/perf/pylops_poststack_all.py" "$work/np$np" > "$work/pylops$np.txt"
+    { timeout "${PYLOPS_TIMEOUT:-1800}" mpiexec "${flags[@]}" -n "$np" "$PY" "$root/perf/pylops_poststack_all.py" \
+        "$work/np$np" > "$work/pylops$np.txt" || echo "(PyLops-MPI failed at NP $np: see its output above)"; }
   echo
   echo "## NP $np: $(grep '^problem' "$work/dlops$np.txt")"
   echo

@@ -310,6 +310,14 @@ DLOPS_INTERN void dlops_comm_red_free_types(dlops_comm *c);
  *  rank has no usable handle, then it joins on the only live context (dlops_agree_orphan). */
 DLOPS_INTERN int dlops_agree_on(dlops_ctx ctx, int err, uint64_t hash, const char *what);
 
+/** A window of bytes per rank on c's MPI communicator, made the way the rma backend makes its
+ *  own (rma.c: MPI_Win_allocate_shared when every rank is on one node, else MPI_Win_allocate,
+ *  refused on every rank with DLOPS_ERR_UNSUPPORTED where Open MPI < 5's osc/rdma would serve a
+ *  window that sibling communicators could corrupt, open-mpi/ompi#9492), whatever c's backend.
+ *  The window's error handler is MPI_ERRORS_RETURN; the caller frees it with MPI_Win_free.
+ *  Collective over c. Only with DLOPS_HAVE_RMA (rma.c compiled). */
+DLOPS_INTERN int dlops_rma_win_allocate(dlops_comm *c, int64_t bytes, MPI_Win *win, void **base);
+
 /* Counting helpers for backends and front end. */
 DLOPS_INTERN void dlops_counter_add(dlops_comm *c, dlops_comm_kind k, int64_t messages, int64_t bytes, double t);
 

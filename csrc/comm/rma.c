@@ -1090,6 +1090,43 @@ static int rma_neighbor(dlops_comm *c, int n, const dlops_nbr_msg *m, dlops_ctyp
 }
 
 /* ---------------------------------------------------------------- construction */
+/* Where the ranks are (top of the file): sets s->shared and s->guard, the same on every rank of
+ * c. Collective over c; returns an MPI error code. */
+static int placement(dlops_comm *c, rma_state *s) {
+  /* v[0] = 1 when every rank is on this rank's node, v[1] = 1 when some node holds several
+   * ranks; agreed, so every rank picks the same path */
+  MPI_Comm node = MPI_COMM_NULL;
+  int nodesize = 1;
+  int e = MPI_Comm_split_type(c->mpi, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  if (e == MPI_SUCCESS) {
+    MPI_Comm_size(node, &nodesize);
+    MPI_Comm_free(&node);
+  }
+  int v[2] = {nodesize == c->size, -(nodesize > 1)};
+  if (e == MPI_SUCCESS) e = MPI_Allreduce(MPI_IN_PLACE, v, 2, MPI_INT, MPI_MIN, c->mpi);
+  const char *sh = getenv("DLOPS_RMA_SHARED");
+  s->shared = v[0] && !(sh && !strcmp(sh, "0"));
+  char lib[MPI_MAX_LIBRARY_VERSION_STRING] = "";
+  int len = 0;
+  MPI_Get_library_version(lib, &len);
+  const char *o = strstr(lib, "Open MPI v");
+  s->guard = !s->shared && v[1] < 0 && o && atoi(o + 10) < 5;
+  return e;
+}
+
+int dlops_rma_win_allocate(dlops_comm *c, int64_t bytes, MPI_Win *win, void **base) {
+  *win = MPI_WIN_NULL;
+  *base = NULL;
+  rma_state s;
+  memset(&s, 0, sizeof s);
+  int e = placement(c, &s);
+  if (e != MPI_SUCCESS) return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Comm_split_type");
+  char *b = NULL;
+  DLOPS_CALL(win_make(c, &s, (MPI_Aint)bytes, win, &b));
+  *base = b;
+  return DLOPS_SUCCESS;
+}
+
 static int state_init(dlops_comm *c, dlops_rma_sync sync) {
   rma_state *s = calloc(1, sizeof *s);
   DLOPS_CHECK(s, c->ctx, DLOPS_ERR_MEM, "cannot allocate the rma state");
@@ -1116,24 +1153,7 @@ static int state_init(dlops_comm *c, dlops_rma_sync sync) {
     free(s);
     return dlops_error_mpi(c->ctx, e, __FILE__, __LINE__, __func__, "MPI_Comm_group");
   }
-  /* Where the ranks are (top of the file): v[0] = 1 when every rank is on this rank's node,
-   * v[1] = 1 when some node holds several ranks; agreed, so every rank picks the same path. */
-  MPI_Comm node = MPI_COMM_NULL;
-  int nodesize = 1;
-  e = MPI_Comm_split_type(c->mpi, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-  if (e == MPI_SUCCESS) {
-    MPI_Comm_size(node, &nodesize);
-    MPI_Comm_free(&node);
-  }
-  int v[2] = {nodesize == c->size, -(nodesize > 1)};
-  if (e == MPI_SUCCESS) e = MPI_Allreduce(MPI_IN_PLACE, v, 2, MPI_INT, MPI_MIN, c->mpi);
-  const char *sh = getenv("DLOPS_RMA_SHARED");
-  s->shared = v[0] && !(sh && !strcmp(sh, "0"));
-  char lib[MPI_MAX_LIBRARY_VERSION_STRING] = "";
-  int len = 0;
-  MPI_Get_library_version(lib, &len);
-  const char *o = strstr(lib, "Open MPI v");
-  s->guard = !s->shared && v[1] < 0 && o && atoi(o + 10) < 5;
+  e = placement(c, s);
   c->impl = s;
   /* with the guard, make the first window now, so that a refusal comes at construction */
   if (e == MPI_SUCCESS && s->guard) return ensure(c, s, 0, 1);

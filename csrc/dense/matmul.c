@@ -46,10 +46,25 @@ typedef struct {
   dlops_request *reqs;   /* one per reduction destination */
   int64_t *cnt;          /* allgatherv counts and displacements (block) */
   dlops_mem *m;          /* the memory space of the vectors: A tile, panels and partials live there */
+  /* one-sided SUMMA (DLOPS_MATMUL_SUMMA_RMA): a window over the active ranks (grid, ordered as
+   * the grid) exposing this rank's input tile, locked (lock_all) for the operator's lifetime */
+  dlops_comm *grid;      /* the pr*pc active ranks (none on idle ranks) */
+  MPI_Win win;           /* MPI_WIN_NULL unless one-sided */
+  char *wbase;           /* this rank's window memory (host) */
+  MPI_Datatype etype;    /* one element (es bytes) */
+  void *hpan[2];         /* host landing panels when the vectors are not in host memory */
 } mm_data;
 
 static void mm_free(mm_data *d) {
   if (!d) return;
+  if (d->win != MPI_WIN_NULL) {
+    MPI_Win_unlock_all(d->win);
+    MPI_Win_free(&d->win);
+  }
+  if (d->etype != MPI_DATATYPE_NULL) MPI_Type_free(&d->etype);
+  for (int k = 0; k < 2; k++)
+    if (d->hpan[k]) d->m->ops->host_free(d->m, d->hpan[k]);
+  dlops_comm_destroy(&d->grid);
   dlops_comm_destroy(&d->row);
   dlops_comm_destroy(&d->col);
   void *bufs[4] = {d->a, d->pan[0], d->pan[1], d->part};
@@ -107,7 +122,38 @@ static int block_adj(dlops_op op, dlops_darray y, dlops_darray x) {
  * grid row to rank (i, J), straight into that rank's Y tile. The adjoint is the transpose of
  * this: Y panels broadcast along grid rows, partials of A_ij^H reduced down grid columns.
  *   in_split  (q_in parts, on comm bc, roots = parts): M split of the input tiles
- *   out_split (q_out parts, on comm rc): M split of the output tiles */
+ *   out_split (q_out parts, on comm rc): M split of the output tiles
+ *
+ * One-sided (DLOPS_MATMUL_SUMMA_RMA): instead of the owner broadcasting a panel, every rank of
+ * the broadcast communicator bc that needs it fetches it with MPI_Rget from the owner's window
+ * (the owner packs its own panel locally). The window (made once, at creation, on the grid's
+ * ranks through the rma backend's constructor, and kept under MPI_Win_lock_all) holds each
+ * rank's input tile: at the start of an apply each rank copies its input tile into it, then a
+ * barrier on bc publishes the tiles; the gets are double-buffered like the broadcasts (request
+ * based, each completed by MPI_Wait just before its panel is used); a closing barrier on bc
+ * keeps every tile in place until the ranks reading it are done. The reductions stay
+ * non-blocking two-sided reduces (comm.h explains why). The gets are counted as
+ * DLOPS_COMM_BCAST on the fetching rank (one message per get, the bytes fetched). */
+
+/* Start the get of columns [c0, c0 + w) of rank `owner`'s input tile (inner x ld, row-major,
+ * its first column at global column s0) into dst (inner x w). */
+static int rma_get(mm_data *d, void *dst, int owner, int64_t inner, int64_t ld, int64_t c0, int64_t s0, int64_t w,
+                   MPI_Request *req) {
+  MPI_Datatype row = MPI_DATATYPE_NULL, tgt = MPI_DATATYPE_NULL;
+  int e = MPI_Type_contiguous((int)w, d->etype, &row);
+  if (e == MPI_SUCCESS) e = MPI_Type_commit(&row);
+  if (e == MPI_SUCCESS) e = MPI_Type_vector((int)inner, (int)w, (int)ld, d->etype, &tgt);
+  if (e == MPI_SUCCESS) e = MPI_Type_commit(&tgt);
+  int esz = 0;
+  if (e == MPI_SUCCESS) e = MPI_Type_size(d->etype, &esz);
+  if (e == MPI_SUCCESS)
+    e = MPI_Rget(dst, (int)inner, row, owner, (MPI_Aint)(c0 - s0) * esz, 1, tgt, d->win, req);
+  if (row != MPI_DATATYPE_NULL) MPI_Type_free(&row);
+  if (tgt != MPI_DATATYPE_NULL) MPI_Type_free(&tgt);
+  if (e != MPI_SUCCESS) return dlops_error_mpi(d->grid->ctx, e, __FILE__, __LINE__, __func__, "MPI_Rget");
+  return DLOPS_SUCCESS;
+}
+
 static int summa_run(dlops_op op, const void *in, void *out, dlops_memspace mem, int adj) {
   mm_data *d = op->data;
   if (d->i < 0) return DLOPS_SUCCESS;
@@ -130,6 +176,20 @@ static int summa_run(dlops_op op, const void *in, void *out, dlops_memspace mem,
   dlops_request breq[2];
   memset(breq, 0, sizeof breq);
   int err = 0;
+  /* one-sided: publish this rank's input tile in its window */
+  const int rma = d->win != MPI_WIN_NULL;
+  const int staged = rma && d->m->ops->space != DLOPS_MEM_HOST;
+  MPI_Request rreq[2] = {MPI_REQUEST_NULL, MPI_REQUEST_NULL};
+  int64_t gets = 0, gbytes = 0;
+  double gt0 = MPI_Wtime();
+  if (rma) {
+    size_t tb = (size_t)(inner * my_in_cols) * es;
+    int e = MPI_Win_sync(d->win);
+    if (e == MPI_SUCCESS && tb) err = d->m->ops->copy(d->m, d->wbase, DLOPS_MEM_HOST, in, d->m->ops->space, tb, 0);
+    if (e == MPI_SUCCESS) e = MPI_Win_sync(d->win);
+    if (e == MPI_SUCCESS) e = MPI_Barrier(bc->mpi);
+    if (e != MPI_SUCCESS) return dlops_error_mpi(op->ctx, e, __FILE__, __LINE__, __func__, "MPI_Barrier");
+  }
   /* panel p -> (owner q, global start c0, width w) */
   int pq = 0;
   int64_t pc0 = cb_start(M, qin, 0), pend = pc0 + cb_len(M, qin, 0);
@@ -152,7 +212,14 @@ static int summa_run(dlops_op op, const void *in, void *out, dlops_memspace mem,
       dlops_mem_strided s_ = {2, {inner, w_}, {w_, 1}, {my_in_cols, 1}};                                   \
       err = d->m->ops->strided(d->m, es, &s_, d->pan[slot], src);                                          \
     }                                                                                                      \
-    if (!err && inner > 0) err = dlops_comm_ibcast(bc, d->pan[slot], inner * w_, ct, pq, &breq[slot], mem); \
+    if (!err && inner > 0 && !rma) err = dlops_comm_ibcast(bc, d->pan[slot], inner * w_, ct, pq, &breq[slot], mem); \
+    if (!err && inner > 0 && rma && me_in != pq) {                                                         \
+      int owner_ = adj ? d->i * d->pc + pq : pq * d->pc + d->j;                                            \
+      err = rma_get(d, staged ? d->hpan[slot] : d->pan[slot], owner_, inner, cb_len(M, qin, pq), pc0,       \
+                    cb_start(M, qin, pq), w_, &rreq[slot]);                                               \
+      gets++;                                                                                              \
+      gbytes += inner * w_ * (int64_t)es;                                                                  \
+    }                                                                                                      \
     pc0 += w_;                                                                                             \
     while (pq < qin && pc0 >= pend) {                                                                      \
       pq++;                                                                                                \
@@ -166,7 +233,14 @@ static int summa_run(dlops_op op, const void *in, void *out, dlops_memspace mem,
   for (int p = 0; p < npan && !err; p++) {
     int s = p % 2;
     if (p + 1 < npan) POST(1 - s);
-    if (!err) err = dlops_comm_wait(bc, &breq[s], DLOPS_COMM_BCAST);
+    if (!err && !rma) err = dlops_comm_wait(bc, &breq[s], DLOPS_COMM_BCAST);
+    if (!err && rma && rreq[s] != MPI_REQUEST_NULL) {
+      int e = MPI_Wait(&rreq[s], MPI_STATUS_IGNORE);
+      if (e != MPI_SUCCESS) err = dlops_error_mpi(op->ctx, e, __FILE__, __LINE__, __func__, "MPI_Wait");
+      if (!err && staged)
+        err = d->m->ops->copy(d->m, d->pan[s], d->m->ops->space, d->hpan[s], DLOPS_MEM_HOST,
+                              (size_t)(inner * cur_w[s]) * es, 0);
+    }
     if (err) break;
     /* W[:, c0:c0+w) += op(A) * panel, split at output chunk boundaries */
     int64_t c0 = cur_c0[s], w = cur_w[s];
@@ -206,6 +280,14 @@ static int summa_run(dlops_op op, const void *in, void *out, dlops_memspace mem,
     int e2 = dlops_comm_wait(bc, &breq[s], DLOPS_COMM_BCAST);
     if (!err) err = e2;
   }
+  if (rma) {
+    /* complete the gets still in flight (after an error), then keep every tile in place until
+     * the ranks reading it are done */
+    int e = MPI_Waitall(2, rreq, MPI_STATUSES_IGNORE);
+    if (e == MPI_SUCCESS) e = MPI_Barrier(bc->mpi);
+    if (e != MPI_SUCCESS && !err) err = dlops_error_mpi(op->ctx, e, __FILE__, __LINE__, __func__, "MPI_Barrier");
+    dlops_counter_add(bc, DLOPS_COMM_BCAST, gets, gbytes, MPI_Wtime() - gt0);
+  }
   for (int J = 0; J < qout; J++) {
     int e2 = dlops_comm_wait(rc, &d->reqs[J], DLOPS_COMM_REDUCE);
     if (!err) err = e2;
@@ -238,8 +320,12 @@ int dlops_op_create_matmul(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc
   DLOPS_CHECK_COLL(Aop, ctx, err, DLOPS_ERR_ARG, "null output pointer");
   if (Aop) *Aop = NULL;
   if (pr == 0 && pc == 0) squarest(P, &pr, &pc);
-  DLOPS_CHECK_COLL(kind == DLOPS_MATMUL_BLOCK || kind == DLOPS_MATMUL_SUMMA, ctx, err, DLOPS_ERR_ARG,
-                   "unknown matmul kind %d", (int)kind);
+  DLOPS_CHECK_COLL(kind == DLOPS_MATMUL_BLOCK || kind == DLOPS_MATMUL_SUMMA || kind == DLOPS_MATMUL_SUMMA_RMA, ctx,
+                   err, DLOPS_ERR_ARG, "unknown matmul kind %d", (int)kind);
+#ifndef DLOPS_HAVE_RMA
+  DLOPS_CHECK_COLL(kind != DLOPS_MATMUL_SUMMA_RMA, ctx, err, DLOPS_ERR_UNSUPPORTED,
+                   "DLOPS_MATMUL_SUMMA_RMA needs the one-sided backend (built with DLOPS_ENABLE_RMA=OFF)");
+#endif
   DLOPS_CHECK_COLL(pr >= 1 && pc >= 1 && (int64_t)pr * pc <= P, ctx, err, DLOPS_ERR_ARG,
                    "process grid %d x %d does not fit in %d ranks", pr, pc, P);
   DLOPS_CHECK_COLL(N >= 0 && K >= 0 && M >= 0, ctx, err, DLOPS_ERR_ARG, "negative size (N=%lld, K=%lld, M=%lld)",
@@ -250,6 +336,10 @@ int dlops_op_create_matmul(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc
   DLOPS_CHECK_COLL(nb >= 0, ctx, err, DLOPS_ERR_ARG, "panel width nb = %lld must be >= 0", (long long)nb);
   mm_data *d = calloc(1, sizeof *d);
   DLOPS_CHECK_COLL(d, ctx, err, DLOPS_ERR_MEM, "cannot allocate");
+  if (d) {
+    d->win = MPI_WIN_NULL;
+    d->etype = MPI_DATATYPE_NULL;
+  }
   int active = 0;
   size_t es = 0, abytes = 0, panbytes = 0, partbytes = 0;
   int64_t xn = 0, yn = 0, nreq = 0;
@@ -321,6 +411,31 @@ int dlops_op_create_matmul(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc
   int e1 = dlops_comm_split(ctx->world, active ? d->i : -1, d->j, &d->row);
   int e2 = dlops_comm_split(ctx->world, active ? d->j : -1, d->i, &d->col);
   err = e1 ? e1 : e2;
+  /* one-sided SUMMA: the active ranks' communicator (run on every rank) and its window, made
+   * once here through the rma backend's constructor (ompi#9492, rma.c) */
+  if (kind == DLOPS_MATMUL_SUMMA_RMA) {
+    int e3 = dlops_comm_split(ctx->world, active ? 0 : -1, me, &d->grid);
+    if (!err) err = e3;
+  }
+#ifdef DLOPS_HAVE_RMA
+  /* the window is collective over the grid: made only when every split succeeded everywhere */
+  if (kind == DLOPS_MATMUL_SUMMA_RMA) err = dlops_comm_agree(ctx->world, err);
+  if (kind == DLOPS_MATMUL_SUMMA_RMA && !err && active) {
+    int64_t xt = d->xr * d->xc, yt = d->yr * d->yc;
+    void *base = NULL;
+    int e4 = dlops_rma_win_allocate(d->grid, (xt > yt ? xt : yt) * (int64_t)es, &d->win, &base);
+    d->wbase = base;
+    if (!e4) {
+      int e = MPI_Win_lock_all(MPI_MODE_NOCHECK, d->win);
+      if (e == MPI_SUCCESS) e = MPI_Type_contiguous((int)es, MPI_BYTE, &d->etype);
+      if (e == MPI_SUCCESS) e = MPI_Type_commit(&d->etype);
+      if (e != MPI_SUCCESS) e4 = dlops_error_mpi(ctx, e, __FILE__, __LINE__, __func__, "MPI_Win_lock_all");
+    }
+    if (!e4 && d->m->ops->space != DLOPS_MEM_HOST) /* gets land in host memory, then go to the panels */
+      for (int k = 0; k < 2 && !e4; k++) e4 = d->m->ops->host_alloc(d->m, panbytes, &d->hpan[k]);
+    if (!err) err = e4;
+  }
+#endif
   /* A tile and workspaces */
   if (!err && active) {
     dlops_mem *m = d->m;
@@ -352,8 +467,10 @@ int dlops_op_create_matmul(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc
   }
   int enew = err;
   if (!err)
-    enew = dlops_op_new(kind == DLOPS_MATMUL_BLOCK ? "matmul_block" : "matmul_summa", dom, rng, dtype, DLOPS_SPACES_ALL,
-                        Aop);
+    enew = dlops_op_new(kind == DLOPS_MATMUL_BLOCK   ? "matmul_block"
+                        : kind == DLOPS_MATMUL_SUMMA ? "matmul_summa"
+                                                     : "matmul_summa_rma",
+                        dom, rng, dtype, DLOPS_SPACES_ALL, Aop);
   dlops_darray_destroy(&dom);
   dlops_darray_destroy(&rng);
   if (!enew) {

@@ -1143,6 +1143,25 @@ module dlops_c
       type(dlops_op), intent(inout) :: A
       integer(c_int) :: rc
     end function c_op_create_fft
+    ! signal.h: int dlops_op_create_mpi_fftnd(dlops_ctx ctx, int ndim, const int64_t *dims, int naxes, const
+    !   int *axes, dlops_fft_norm norm, int real, int ifftshift_before, int fftshift_after, dlops_dtype dtype,
+    !   dlops_op *A)
+    function c_op_create_mpi_fftnd(ctx, ndim, dims, naxes, axes, norm, real, ifftshift_before, &
+         fftshift_after, dtype, A) bind(C, name='dlops_op_create_mpi_fftnd') result(rc)
+      import :: c_int, c_int64_t, c_ptr, dlops_op
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: ndim
+      integer(c_int64_t), intent(in) :: dims(*)
+      integer(c_int), value :: naxes
+      integer(c_int), intent(in) :: axes(*)
+      integer(c_int), value :: norm
+      integer(c_int), value :: real
+      integer(c_int), value :: ifftshift_before
+      integer(c_int), value :: fftshift_after
+      integer(c_int), value :: dtype
+      type(dlops_op), intent(inout) :: A
+      integer(c_int) :: rc
+    end function c_op_create_mpi_fftnd
     ! signal.h: int dlops_fft_freqs(int64_t nfft, double sampling, int real, int fftshift_after, double *f,
     !   int64_t *nf)
     function c_fft_freqs(nfft, sampling, real, fftshift_after, f, nf) bind(C, &

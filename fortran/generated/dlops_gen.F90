@@ -34,13 +34,13 @@ module dlops_gen
   public :: dlops_wavelet_ricker, dlops_op_create_blockdiag, dlops_op_create_stacked_blockdiag
   public :: dlops_op_create_vstack, dlops_op_create_hstack, dlops_op_create_stacked_vstack
   public :: dlops_op_create_replicated, dlops_op_create_kirchhoff, dlops_op_create_fft
-  public :: dlops_fft_freqs, dlops_stop_reason_name, dlops_solver_opts_default
-  public :: dlops_solve_cg, dlops_solve_cgls, dlops_solve_lsqr
-  public :: dlops_solve_ista, dlops_solve_fista, dlops_prox_create_l1
-  public :: dlops_prox_create_l0, dlops_prox_create_box, dlops_prox_l2_params_default
-  public :: dlops_prox_create_l2, dlops_prox_destroy, dlops_prox_value
-  public :: dlops_prox_apply, dlops_prox_grad, dlops_solve_proximal_gradient
-  public :: dlops_solve_admm_l2
+  public :: dlops_op_create_mpi_fftnd, dlops_fft_freqs, dlops_stop_reason_name
+  public :: dlops_solver_opts_default, dlops_solve_cg, dlops_solve_cgls
+  public :: dlops_solve_lsqr, dlops_solve_ista, dlops_solve_fista
+  public :: dlops_prox_create_l1, dlops_prox_create_l0, dlops_prox_create_box
+  public :: dlops_prox_l2_params_default, dlops_prox_create_l2, dlops_prox_destroy
+  public :: dlops_prox_value, dlops_prox_apply, dlops_prox_grad
+  public :: dlops_solve_proximal_gradient, dlops_solve_admm_l2
 
   interface dlops_darray_create_ext
     module procedure dlops_darray_create_ext_i8, dlops_darray_create_ext_i4
@@ -66,6 +66,9 @@ module dlops_gen
   interface dlops_op_create_fft
     module procedure dlops_op_create_fft_i8, dlops_op_create_fft_i4
   end interface dlops_op_create_fft
+  interface dlops_op_create_mpi_fftnd
+    module procedure dlops_op_create_mpi_fftnd_i8, dlops_op_create_mpi_fftnd_i4
+  end interface dlops_op_create_mpi_fftnd
   interface dlops_fft_freqs
     module procedure dlops_fft_freqs_i8, dlops_fft_freqs_i4
   end interface dlops_fft_freqs
@@ -983,6 +986,40 @@ contains
     call dlops_op_create_fft_i8(ctx, int(dims, c_int64_t), axis, int(nfft, c_int64_t), norm, real, &
          ifftshift_before, fftshift_after, dtype, A, ierr)
   end subroutine dlops_op_create_fft_i4
+
+  !> dlops_op_create_mpi_fftnd (signal.h)
+  subroutine dlops_op_create_mpi_fftnd_i8(ctx, dims, axes, norm, real, ifftshift_before, fftshift_after, &
+       dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer(c_int64_t), intent(in) :: dims(:)
+    integer, intent(in) :: axes(:)
+    integer, intent(in) :: norm
+    logical, intent(in) :: real
+    integer, intent(in) :: ifftshift_before
+    integer, intent(in) :: fftshift_after
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call f_check(c_op_create_mpi_fftnd(ctx%ptr, int(size(dims), c_int), dims, int(size(axes), c_int), &
+         int(axes, c_int), int(norm, c_int), merge(1_c_int, 0_c_int, real), int(ifftshift_before, c_int), &
+         int(fftshift_after, c_int), int(dtype, c_int), A), 'dlops_op_create_mpi_fftnd', ierr)
+  end subroutine dlops_op_create_mpi_fftnd_i8
+
+  subroutine dlops_op_create_mpi_fftnd_i4(ctx, dims, axes, norm, real, ifftshift_before, fftshift_after, &
+       dtype, A, ierr)
+    type(dlops_ctx), intent(in) :: ctx
+    integer, intent(in) :: dims(:)
+    integer, intent(in) :: axes(:)
+    integer, intent(in) :: norm
+    logical, intent(in) :: real
+    integer, intent(in) :: ifftshift_before
+    integer, intent(in) :: fftshift_after
+    integer, intent(in) :: dtype
+    type(dlops_op), intent(inout) :: A
+    integer, intent(out), optional :: ierr
+    call dlops_op_create_mpi_fftnd_i8(ctx, int(dims, c_int64_t), axes, norm, real, ifftshift_before, &
+         fftshift_after, dtype, A, ierr)
+  end subroutine dlops_op_create_mpi_fftnd_i4
 
   !> dlops_fft_freqs (signal.h)
   subroutine dlops_fft_freqs_i8(nfft, sampling, real, fftshift_after, f, nf, ierr)

@@ -23,6 +23,22 @@
  *     partial products are summed along the grid row with non-blocking reductions to their
  *     owners. Adjoint: the same with A^H, broadcasting Y along grid rows and reducing along grid
  *     columns. Only X and Y move; A never does.
+ *   - DLOPS_MATMUL_SUMMA_RMA (2D, one-sided): DLOPS_MATMUL_SUMMA's layout, panels and results
+ *     (the same local products in the same order), but the panels are not broadcast: each rank
+ *     fetches the panels it needs from their owners with MPI_Rget (double-buffered, passive
+ *     target: the window is made once per operator over the pr*pc grid ranks and held under
+ *     MPI_Win_lock_all until the operator is destroyed). An apply copies the rank's input tile
+ *     into its window (host memory; from device memory for a device context), publishes it with
+ *     a barrier on the grid column (forward; grid row for the adjoint), fetches, and ends with
+ *     a second barrier there so no tile is overwritten while being read. The partial products
+ *     are summed with the same non-blocking two-sided reductions as DLOPS_MATMUL_SUMMA. Works
+ *     under any comm= backend (it does not go through the backend's collectives). The gets are
+ *     counted as DLOPS_COMM_BCAST by the fetching rank (messages = gets, bytes fetched), so a
+ *     forward apply counts k_j * (M - m_i) elements on rank (i, j) where SUMMA counts the
+ *     owner's k_j * m_i sent. The window comes from the rma backend's constructor
+ *     (MPI_Win_allocate_shared on one node); on Open MPI < 5 across nodes with several ranks on
+ *     a node, where osc/rdma would serve it with wrong results (open-mpi/ompi#9492), creation
+ *     fails with DLOPS_ERR_UNSUPPORTED on every rank instead.
  * Vectors of both forms are 1-D SCATTER arrays whose local part is the rank's tile, flattened
  * row-major (the global vector is the concatenation of the tiles in rank order).
  */
@@ -38,7 +54,7 @@ extern "C" {
  * @{ */
 
 /** The two operator forms of dlops_op_create_matmul (described at the top of this header). */
-typedef enum { DLOPS_MATMUL_BLOCK = 0, DLOPS_MATMUL_SUMMA = 1 } dlops_matmul_kind;
+typedef enum { DLOPS_MATMUL_BLOCK = 0, DLOPS_MATMUL_SUMMA = 1, DLOPS_MATMUL_SUMMA_RMA = 2 } dlops_matmul_kind;
 
 /** Ceil-block range of part t of n split into q parts: [*start, *start + *len). Not collective.
  *  @param[in]  n      size to split, >= 0
@@ -53,7 +69,7 @@ DLOPS_EXTERN int dlops_ceil_block(int64_t n, int q, int t, int64_t *start, int64
  *  is host memory, copied into the context's memory space, where the tile stays; the vectors
  *  live in the context's memory space).
  *  @param[in]  ctx      context (P ranks, P >= pr*pc)
- *  @param[in]  kind     DLOPS_MATMUL_BLOCK or DLOPS_MATMUL_SUMMA
+ *  @param[in]  kind     DLOPS_MATMUL_BLOCK, DLOPS_MATMUL_SUMMA or DLOPS_MATMUL_SUMMA_RMA
  *  @param[in]  pr       process grid rows (pr*pc <= P); pr = pc = 0 picks the most square grid of P
  *  @param[in]  pc       process grid columns
  *  @param[in]  N        rows of A and Y (>= 0; any value, not necessarily divisible by the grid)
@@ -68,7 +84,8 @@ DLOPS_EXTERN int dlops_ceil_block(int64_t n, int q, int t, int64_t *start, int64
  *  @return DLOPS_SUCCESS, or the same error on every rank: DLOPS_ERR_ARG (NULL ctx or A, unknown
  *          kind, a grid that does not fit, negative sizes, bad dtype, nb < 0, NULL A_local with a
  *          non-empty tile); DLOPS_ERR_STATE (stale ctx); DLOPS_ERR_UNSUPPORTED (N, K or M above
- *          INT_MAX); DLOPS_ERR_SIZE (ranks passing different kind, grid, sizes, dtype or nb; size
+ *          INT_MAX; DLOPS_MATMUL_SUMMA_RMA in a build without DLOPS_ENABLE_RMA, or where the
+ *          window would be served by Open MPI 4's faulty osc/rdma, see above); DLOPS_ERR_SIZE (ranks passing different kind, grid, sizes, dtype or nb; size
  *          arithmetic that overflows); DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
 DLOPS_EXTERN int dlops_op_create_matmul(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc, int64_t N, int64_t K,
                                         int64_t M, const void *A_local, int64_t nb, dlops_dtype dtype, dlops_op *A); /* fortran: manual */

@@ -234,6 +234,18 @@ static void matmul_cases(dlops_ctx ctx) {
          DLOPS_ERR_ARG);
   expect("create_matmul BLOCK A_local NULL 1r", 1, CM(Bk, 0, 0, N, K, M, ONE(NULL, A), 0, DLOPS_F64, &op),
          DLOPS_ERR_ARG);
+  /* one-sided SUMMA: valid, and mismatched or bad on one rank */
+  const dlops_matmul_kind R = DLOPS_MATMUL_SUMMA_RMA;
+  expect("create_matmul SUMMA_RMA valid", 0, CM(R, 0, 0, N, K, M, A, 0, DLOPS_F64, &op), DLOPS_SUCCESS);
+  dlops_op_destroy(&op);
+  MULTI expect("create_matmul kind SUMMA vs SUMMA_RMA 1r", 1, CM(ONE(S, R), 0, 0, N, K, M, A, 0, DLOPS_F64, &op),
+               DLOPS_ERR_SIZE);
+  expect("create_matmul SUMMA_RMA A_local NULL 1r", 1, CM(R, 0, 0, N, K, M, ONE(NULL, A), 0, DLOPS_F64, &op),
+         DLOPS_ERR_ARG);
+  expect("create_matmul SUMMA_RMA grid too big 1r", 1, CM(R, ONE(P + 1, 1), 1, N, K, M, A, 0, DLOPS_F64, &op),
+         DLOPS_ERR_ARG);
+  expect("create_matmul SUMMA_RMA nb=-1 1r", 1, CM(R, 0, 0, N, K, M, A, ONE(-1, 0), DLOPS_F64, &op), DLOPS_ERR_ARG);
+  T_CHECK(op == NULL, "a failed one-sided create_matmul left an operator behind");
   expect("create_matmul out NULL 1r", 1, CM(S, 0, 0, N, K, M, A, 0, DLOPS_F64, ONE(NULL, &op)), DLOPS_ERR_ARG);
   /* size arithmetic: a panel width whose buffer size overflows, and INT_MAX-sized products */
   expect("create_matmul nb=INT64_MAX overflow 1r", 1, CM(S, 0, 0, N, K, M, A, ONE(INT64_MAX, 0), DLOPS_F64, &op),

@@ -1,7 +1,8 @@
-/* Matmul operators (1D block and 2D SUMMA) against a serial product of the same global
- * matrices: every rank checks its own tiles of Y = A X and X = A^H Y, on grids of every shape
- * that fits, with sizes not divisible by the grid, empty dimensions, all dtypes; dot tests; and
- * the communicated volume per apply against the formula of each algorithm. */
+/* Matmul operators (1D block, 2D SUMMA and one-sided 2D SUMMA) against a serial product of the
+ * same global matrices: every rank checks its own tiles of Y = A X and X = A^H Y, on grids of
+ * every shape that fits, with sizes not divisible by the grid, empty dimensions, all dtypes; dot
+ * tests; the communicated volume per apply against the formula of each algorithm; and the
+ * one-sided SUMMA's results bit for bit against the two-sided SUMMA's, forward and adjoint. */
 #include "dlops_test.h"
 
 static double val(unsigned long long seed, int64_t i, int64_t j, int64_t ld, int im) {
@@ -34,6 +35,27 @@ static double complex gval(dlops_dtype t, unsigned long long seed, int64_t i, in
   return re + I * im;
 }
 
+#define KNAME(k) ((k) == DLOPS_MATMUL_BLOCK ? "block" : (k) == DLOPS_MATMUL_SUMMA ? "summa" : "summa_rma")
+
+/* the local part of S applied (adjoint when adj) to the input's local part equals out's, bit for bit */
+static void same_as(dlops_op S, int adj, dlops_darray in, dlops_darray out, const char *what) {
+  if (!S) return;
+  dlops_darray ref = NULL;
+  T_REQUIRE(dlops_darray_duplicate(out, &ref));
+  T_CALL(adj ? dlops_op_apply_adjoint(S, in, ref) : dlops_op_apply(S, in, ref));
+  void *p = NULL, *q = NULL;
+  int64_t n = 0;
+  dlops_dtype t;
+  T_CALL(dlops_darray_get_local_size(out, &n));
+  T_CALL(dlops_darray_get_dtype(out, &t));
+  T_REQUIRE(dlops_darray_get_local(out, DLOPS_MEM_HOST, &p));
+  T_REQUIRE(dlops_darray_get_local(ref, DLOPS_MEM_HOST, &q));
+  T_CHECK(n == 0 || !memcmp(p, q, (size_t)n * dlops_dtype_size(t)), "summa_rma %s differs from summa", what);
+  T_CALL(dlops_darray_restore_local(out, &p));
+  T_CALL(dlops_darray_restore_local(ref, &q));
+  dlops_darray_destroy(&ref);
+}
+
 static void run(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc, int64_t N, int64_t K, int64_t M, dlops_dtype t,
                 int64_t nb) {
   int P, rank;
@@ -48,7 +70,7 @@ static void run(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc, int64_t N
     if (kind == DLOPS_MATMUL_BLOCK) {
       dlops_ceil_block(N, pc, j, &a0, &an);
       ak = K;
-    } else {
+    } else { /* both SUMMA kinds */
       dlops_ceil_block(N, pr, i, &a0, &an);
       dlops_ceil_block(K, pc, j, &k0, &ak);
     }
@@ -57,10 +79,13 @@ static void run(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc, int64_t N
   void *atile = malloc((size_t)(an * ak + 1) * es);
   for (int64_t r = 0; r < an; r++)
     for (int64_t c = 0; c < ak; c++) put(atile, t, r * ak + c, sa, a0 + r, k0 + c, K);
-  dlops_op A = NULL;
+  dlops_op A = NULL, S = NULL;
   int err = dlops_op_create_matmul(ctx, kind, pr, pc, N, K, M, atile, nb, t, &A);
+  /* the two-sided SUMMA on the same tiles, to compare the one-sided one with */
+  if (!err && kind == DLOPS_MATMUL_SUMMA_RMA)
+    T_CALL(dlops_op_create_matmul(ctx, DLOPS_MATMUL_SUMMA, pr, pc, N, K, M, atile, nb, t, &S));
   free(atile);
-  T_CHECK(err == 0, "create %s %dx%d N=%lld K=%lld M=%lld %s: %s", kind ? "summa" : "block", pr, pc, (long long)N,
+  T_CHECK(err == 0, "create %s %dx%d N=%lld K=%lld M=%lld %s: %s", KNAME(kind), pr, pc, (long long)N,
           (long long)K, (long long)M, dlops_dtype_name(t), dlops_last_error());
   if (err) return;
   int64_t xs[2], ys[2];
@@ -106,12 +131,21 @@ static void run(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc, int64_t N
       if (e > maxerr) maxerr = e;
     }
   T_CALL(dlops_darray_restore_local(y, &p));
-  T_CHECK(maxerr <= tol, "%s %dx%d N=%lld K=%lld M=%lld %s forward: max error %g", kind ? "summa" : "block", pr, pc,
+  T_CHECK(maxerr <= tol, "%s %dx%d N=%lld K=%lld M=%lld %s forward: max error %g", KNAME(kind), pr, pc,
           (long long)N, (long long)K, (long long)M, dlops_dtype_name(t), maxerr);
   /* volume per rank (elements): block fwd = own allgather block (an*m_i, if pc>1); summa fwd =
    * X tile broadcast by its owner (if pr > 1) + n_i*M reduced */
   int64_t el = (int64_t)es;
-  if (active && kind == DLOPS_MATMUL_SUMMA) {
+  same_as(S, 0, x, y, "forward");
+  if (active && kind == DLOPS_MATMUL_SUMMA_RMA) {
+    /* one-sided: the fetching rank counts what it gets: its column's other X tiles */
+    int64_t expect_b = xs[0] * (M - xs[1]) * el;
+    T_CHECK(cb.bytes == expect_b, "summa_rma fwd get bytes %lld expected %lld", (long long)cb.bytes,
+            (long long)expect_b);
+    T_CHECK(cr.bytes == an * M * el, "summa_rma fwd reduce bytes %lld expected %lld", (long long)cr.bytes,
+            (long long)(an * M * el));
+    T_CHECK(cg.bytes == 0 && ca.bytes == 0, "summa_rma fwd moved other data");
+  } else if (active && kind == DLOPS_MATMUL_SUMMA) {
     int64_t expect_b = pr > 1 ? xs[0] * xs[1] * el : 0;
     T_CHECK(cb.bytes == expect_b, "summa fwd bcast bytes %lld expected %lld", (long long)cb.bytes, (long long)expect_b);
     T_CHECK(cr.bytes == an * M * el, "summa fwd reduce bytes %lld expected %lld", (long long)cr.bytes,
@@ -128,6 +162,7 @@ static void run(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc, int64_t N
     for (int64_t c = 0; c < ys[1]; c++) put(p, t, r * ys[1] + c, sy, yr0 + r, yc0 + c, M);
   T_CALL(dlops_darray_restore_local(y, &p));
   T_CALL(dlops_op_apply_adjoint(A, y, x));
+  same_as(S, 1, y, x, "adjoint");
   maxerr = 0;
   T_REQUIRE(dlops_darray_get_local(x, DLOPS_MEM_HOST, &p));
   for (int64_t r = 0; r < xs[0]; r++)
@@ -139,7 +174,7 @@ static void run(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc, int64_t N
     }
   T_CALL(dlops_darray_restore_local(x, &p));
   tol = dlops_test_tol(t) * 10 * (N + 1);
-  T_CHECK(maxerr <= tol, "%s %dx%d N=%lld K=%lld M=%lld %s adjoint: max error %g", kind ? "summa" : "block", pr, pc,
+  T_CHECK(maxerr <= tol, "%s %dx%d N=%lld K=%lld M=%lld %s adjoint: max error %g", KNAME(kind), pr, pc,
           (long long)N, (long long)K, (long long)M, dlops_dtype_name(t), maxerr);
   int passed = 0;
   double rel = 0;
@@ -148,13 +183,14 @@ static void run(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc, int64_t N
   dlops_darray_destroy(&x);
   dlops_darray_destroy(&y);
   dlops_op_destroy(&A);
+  dlops_op_destroy(&S);
 }
 
 int main(int argc, char **argv) {
   dlops_ctx ctx = dlops_test_init(&argc, &argv);
   const int grids[][2] = {{1, 1}, {1, 2}, {2, 1}, {2, 2}, {1, 3}, {3, 1}, {1, 4}, {4, 1}};
   const int64_t sizes[][3] = {{7, 5, 3}, {5, 9, 4}, {1, 1, 1}, {0, 3, 2}, {4, 0, 3}, {3, 4, 0}, {13, 6, 11}};
-  for (int kind = 0; kind < 2; kind++)
+  for (int kind = 0; kind < 3; kind++)
     for (size_t g = 0; g < sizeof grids / sizeof grids[0]; g++)
       for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
         for (int t = 0; t < DLOPS_NUM_DTYPES; t++)

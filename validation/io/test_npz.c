@@ -206,8 +206,9 @@ static void expect_err(const char *path, const char *mem, int code, const char *
   unsigned long h = dlops_test_msg_hash(), mm[2] = {h, ~h};
   MPI_Allreduce(MPI_IN_PLACE, mm, 2, MPI_UNSIGNED_LONG, MPI_MAX, MPI_COMM_WORLD);
   T_CHECK(mm[0] == h && mm[1] == ~h, "%s: ranks report different messages (here: %s)", path, m);
+  const char *base = strrchr(path, '/');
   if (g_rank == 0 && err == code && want)
-    printf("  ok  %-24s -> %s: %s\n", strrchr(path, '/') + 1, dlops_error_string(code), m);
+    printf("  ok  %-24s -> %s: %s\n", base ? base + 1 : path, dlops_error_string(code), m);
   if (y) dlops_darray_destroy(&y);
 }
 

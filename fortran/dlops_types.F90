@@ -39,7 +39,7 @@ module dlops_types
   integer(c_int), parameter, public :: DLOPS_DERIV_FORWARD = 0, DLOPS_DERIV_BACKWARD = 1, DLOPS_DERIV_CENTERED = 2
   integer(c_int), parameter, public :: DLOPS_FFT_ORTHO = 0, DLOPS_FFT_NONE = 1, DLOPS_FFT_ONE_OVER_N = 2
   !> dense product forms (dlops_matmul_kind)
-  integer(c_int), parameter, public :: DLOPS_MATMUL_BLOCK = 0, DLOPS_MATMUL_SUMMA = 1
+  integer(c_int), parameter, public :: DLOPS_MATMUL_BLOCK = 0, DLOPS_MATMUL_SUMMA = 1, DLOPS_MATMUL_SUMMA_RMA = 2
   !> solver stop reasons (dlops_stop_reason; not errors)
   integer(c_int), parameter, public :: DLOPS_SOLVER_RUNNING = 0, DLOPS_CONVERGED_TOL = 1, DLOPS_STOP_MAXIT = 2, &
        DLOPS_DIVERGED_BREAKDOWN = 3, DLOPS_DIVERGED_NAN = 4, DLOPS_STOPPED_BY_USER = 5, DLOPS_DIVERGED_RESIDUAL = 6

@@ -225,6 +225,102 @@ static void blacs_misuse(dlops_ctx ctx) {
   }
 }
 
+/* The matmul operators' SUMMA (two-sided and one-sided, DLOPS_MATMUL_SUMMA / _SUMMA_RMA)
+ * against ScaLAPACK's pdgemm / pzgemm: with block sizes ceil(m/pr) x ceil(k/pc) for A and
+ * ceil(m/pr) x ceil(n/pc) for C, the block-cyclic layout is the operators' ceil-block layout,
+ * so rank (i, j)'s C block is its Y tile (column-major there, row-major here). X's tile
+ * (K over pc, M over pr) is filled from the same global B. Forward only (the adjoint's tiles
+ * have no ScaLAPACK counterpart on this grid; test_matmul checks them). */
+static int cdiv1(int a, int b) {
+  int q = a / b + (a % b != 0);
+  return q > 0 ? q : 1;
+}
+static void matmul_vs_pdgemm(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc, int m, int n, int k, int cplx) {
+  int rank, P;
+  dlops_ctx_get_rank(ctx, &rank);
+  dlops_ctx_get_size(ctx, &P);
+  if (pr * pc > P) return;
+  int ictxt = make_grid(ORD_ROW, pr, pc);
+  int active = rank < pr * pc, myrow = active ? rank / pc : -1, mycol = active ? rank % pc : -1;
+  mat A = {m, k, cdiv1(m, pr), cdiv1(k, pc), 0, 0}, B = {k, n, 2, cdiv1(n, pc), 0, 0}, C = {m, n, A.mb, B.nb, 0, 0};
+  int zero = 0, one = 1, info = 0, desca[9] = {0}, descb[9] = {0}, descc[9] = {0};
+  size_t w = cplx ? 2 : 1;
+  int ml = 0, kl = 0, kbl = 0, nl = 0;
+  double *a = NULL, *b = NULL, *c = NULL;
+  int64_t a0 = 0, an = 0, k0 = 0, ak = 0, x0 = 0, xc = 0, y0 = 0, yc = 0;
+  if (active) {
+    ml = numroc_(&m, &A.mb, &myrow, &zero, &pr);
+    kl = numroc_(&k, &A.nb, &mycol, &zero, &pc);
+    kbl = numroc_(&k, &B.mb, &myrow, &zero, &pr);
+    nl = numroc_(&n, &C.nb, &mycol, &zero, &pc);
+    int llda = ml > 1 ? ml : 1, lldb = kbl > 1 ? kbl : 1;
+    descinit_(desca, &A.m, &A.n, &A.mb, &A.nb, &zero, &zero, &ictxt, &llda, &info);
+    descinit_(descb, &B.m, &B.n, &B.mb, &B.nb, &zero, &zero, &ictxt, &lldb, &info);
+    descinit_(descc, &C.m, &C.n, &C.mb, &C.nb, &zero, &zero, &ictxt, &llda, &info);
+    a = calloc(w * (size_t)(llda * (kl > 0 ? kl : 1)), sizeof(double));
+    b = calloc(w * (size_t)(lldb * (nl > 0 ? nl : 1)), sizeof(double));
+    c = calloc(w * (size_t)(llda * (nl > 0 ? nl : 1)), sizeof(double));
+    fill(a, llda, A, myrow, mycol, pr, pc, cplx, 3);
+    fill(b, lldb, B, myrow, mycol, pr, pc, cplx, 5);
+    const double al[2] = {1, 0}, be[2] = {0, 0};
+    if (cplx)
+      pzgemm_("N", "N", &m, &n, &k, al, a, &one, &one, desca, b, &one, &one, descb, be, c, &one, &one, descc);
+    else
+      pdgemm_("N", "N", &m, &n, &k, al, a, &one, &one, desca, b, &one, &one, descb, be, c, &one, &one, descc);
+    dlops_ceil_block(m, pr, myrow, &a0, &an);
+    dlops_ceil_block(k, pc, mycol, &k0, &ak);
+    dlops_ceil_block(n, pr, myrow, &x0, &xc);
+    dlops_ceil_block(n, pc, mycol, &y0, &yc);
+    T_CHECK(an == ml && ak == kl && yc == nl, "ceil blocks differ from numroc");
+  }
+  /* the operator's tiles from the same global matrices (seeds 3, 5; element g = i * ncols + j) */
+  double *at = calloc(w * (size_t)(an * ak + 1), sizeof(double)), *xt;
+  for (int64_t r = 0; r < an; r++)
+    for (int64_t q = 0; q < ak; q++)
+      for (size_t h = 0; h < w; h++) {
+        long long g = (long long)(a0 + r) * k + (k0 + q);
+        at[w * (size_t)(r * ak + q) + h] = dlops_test_rand(3, cplx ? 2 * g + (long long)h : g);
+      }
+  dlops_op op = NULL;
+  dlops_dtype t = cplx ? DLOPS_C128 : DLOPS_F64;
+  T_CALL(dlops_op_create_matmul(ctx, kind, pr, pc, m, k, n, at, 0, t, &op));
+  free(at);
+  if (op) {
+    dlops_darray x, y;
+    T_REQUIRE(dlops_op_create_vecs(op, &x, &y));
+    T_REQUIRE(dlops_darray_get_local(x, DLOPS_MEM_HOST, (void **)&xt));
+    for (int64_t r = 0; r < ak; r++)
+      for (int64_t q = 0; q < xc; q++)
+        for (size_t h = 0; h < w; h++) {
+          long long g = (long long)(k0 + r) * n + (x0 + q);
+          xt[w * (size_t)(r * xc + q) + h] = dlops_test_rand(5, cplx ? 2 * g + (long long)h : g);
+        }
+    T_CALL(dlops_darray_restore_local(x, (void **)&xt));
+    T_CALL(dlops_op_apply(op, x, y));
+    double *yt, s[2] = {0, 0};
+    T_REQUIRE(dlops_darray_get_local(y, DLOPS_MEM_HOST, (void **)&yt));
+    for (int64_t r = 0; r < an; r++)
+      for (int64_t q = 0; q < yc; q++)
+        for (size_t h = 0; h < w; h++) {
+          double ref = c[w * (size_t)(q * (ml > 1 ? ml : 1) + r) + h], d = yt[w * (size_t)(r * yc + q) + h] - ref;
+          s[0] += d * d;
+          s[1] += ref * ref;
+        }
+    T_CALL(dlops_darray_restore_local(y, (void **)&yt));
+    MPI_Allreduce(MPI_IN_PLACE, s, 2, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+    double rel = sqrt(s[0]) / (sqrt(s[1]) + 1e-300);
+    T_CHECK(rel <= 1e-13 || s[1] == 0, "matmul kind %d %dx%d m=%d n=%d k=%d %s vs p%cgemm: rel error %g", (int)kind,
+            pr, pc, m, n, k, cplx ? "C128" : "F64", cplx ? 'z' : 'd', rel);
+    dlops_darray_destroy(&x);
+    dlops_darray_destroy(&y);
+    dlops_op_destroy(&op);
+  }
+  free(a);
+  free(b);
+  free(c);
+  if (active) Cblacs_gridexit(ictxt);
+}
+
 int main(int argc, char **argv) {
   dlops_ctx ctx = dlops_test_init(&argc, &argv);
   const int grids[][2] = {{1, 1}, {1, 2}, {2, 1}, {2, 2}, {1, 3}, {3, 1}, {1, 4}, {4, 1}};
@@ -250,6 +346,13 @@ int main(int argc, char **argv) {
           run(ctx, ord, grids[g][0], grids[g][1], q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[3], q[6], cplx, 0,
               s == 2 ? 2 : 0);
         }
+  /* the matmul operators' SUMMA, two-sided and one-sided, against pdgemm / pzgemm */
+  for (int kind = DLOPS_MATMUL_SUMMA; kind <= DLOPS_MATMUL_SUMMA_RMA; kind++)
+    for (size_t g = 0; g < sizeof grids / sizeof grids[0]; g++)
+      for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (int cplx = 0; cplx < 2; cplx++)
+          matmul_vs_pdgemm(ctx, (dlops_matmul_kind)kind, grids[g][0], grids[g][1], shapes[s][0], shapes[s][1],
+                           shapes[s][2], cplx);
   blacs_misuse(ctx);
   /* unsupported layout: A's row blocks differ from C's */
   int P;

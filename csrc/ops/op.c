@@ -571,6 +571,52 @@ int dlops_op_create_power(dlops_op A, int p, dlops_op *C) {
   return DLOPS_SUCCESS;
 }
 
+/* ---------------------------------------------------------------- named composites */
+typedef struct {
+  dlops_op C;     /* the composite */
+  dlops_ctx own;  /* the one-rank context of its local parts, or NULL */
+} wrap_data;
+
+static int wrap_fwd(dlops_op A, dlops_darray x, dlops_darray y) {
+  wrap_data *d = A->data;
+  return d->C->apply(d->C, x, y);
+}
+static int wrap_adj(dlops_op A, dlops_darray y, dlops_darray x) {
+  wrap_data *d = A->data;
+  return d->C->apply_adjoint(d->C, y, x);
+}
+static void wrap_destroy(dlops_op A) {
+  wrap_data *d = A->data;
+  if (!d) return;
+  dlops_op_release(&d->C); /* the parts on own first */
+  if (d->own) dlops_ctx_destroy(&d->own);
+  free(d);
+}
+
+int dlops_op_wrap(const char *name, dlops_op *C, dlops_ctx own, dlops_op *A) {
+  dlops_op c = *C;
+  wrap_data *d = calloc(1, sizeof *d);
+  int err = d ? dlops_op_new(name, c->dom, c->rng, c->dtype, c->spaces, A)
+              : DLOPS_ERROR(c->ctx, DLOPS_ERR_MEM, "%s: cannot allocate operator data", name);
+  if (err) {
+    free(d);
+    dlops_op_destroy(C);
+    if (own) dlops_ctx_destroy(&own);
+    return err;
+  }
+  d->C = c;
+  d->own = own;
+  dlops_op_retain(c);
+  dlops_op_destroy(C); /* the caller's reference: the operator holds its own */
+  (*A)->data = d;
+  (*A)->destroy = wrap_destroy;
+  (*A)->apply = c->apply ? wrap_fwd : NULL;
+  (*A)->apply_adjoint = c->apply_adjoint ? wrap_adj : NULL;
+  (*A)->sig = dlops_hash_bytes((*A)->sig, &c->sig, sizeof c->sig);
+  copy_dims(*A, c, 0);
+  return DLOPS_SUCCESS;
+}
+
 /* ---------------------------------------------------------------- user operators */
 typedef struct {
   dlops_op_callback f, fa;

@@ -96,6 +96,13 @@ static inline const char *dlops_types_name(int64_t c, char *buf, size_t n) {
 DLOPS_INTERN int dlops_op_new(const char *name, dlops_darray dom, dlops_darray rng, dlops_dtype dtype, unsigned spaces,
                               dlops_op *out);
 
+/** A new operator named name that applies the composite *C (PyLops-MPI builds MDC, FFTND and
+ *  the like as compositions; dlops gives them their own name, shapes and checksum). Takes the
+ *  caller's reference to *C (set to NULL) and, when own is not NULL, the one-rank context the
+ *  composite's local parts live on, destroyed after them; both are released on failure too.
+ *  dims/dimsd are the composite's. Not collective. */
+DLOPS_INTERN int dlops_op_wrap(const char *name, dlops_op *C, dlops_ctx own, dlops_op *A);
+
 /** Allocate n elements of dtype in the memory space of template t (zero-filled) and, when src
  *  is not NULL, copy n elements from host memory src into it. Free with dlops_op_free_like.
  *  Not collective. */

@@ -51,6 +51,39 @@ DLOPS_EXTERN int dlops_op_create_fft(dlops_ctx ctx, int ndim, const int64_t *dim
                                      dlops_fft_norm norm, int real, int ifftshift_before, int fftshift_after,
                                      dlops_dtype dtype, dlops_op *A); /* fortran: logical(real, ifftshift_before, fftshift_after) */
 
+/** N-dimensional FFT of a distributed N-D model (PyLops-MPI's MPIFFTND; MPIFFT2D is axes
+ *  (-2, -1)): the one-dimensional FFTs of dlops_op_create_fft along every axis in axes, the last
+ *  one first (the real transform when real = 1, with its sqrt(2) bins, as numpy's rfftn and
+ *  PyLops-MPI), each with its own shifts. Model and data are split along axis 0 (N-D axis-0
+ *  split; PyLops-MPI leaves the data split along the axis its pencil decomposition chooses: the
+ *  global arrays are the same). A transform along axis 0 exchanges axes 0 and 1 with an
+ *  all-to-all through the communication layer (so every backend carries it), transforms, and
+ *  exchanges back: per apply two all-to-alls of the local block; the other axes move nothing.
+ *  norm: PyLops-MPI's "none" and "1/n" (over the product of the transformed sizes), and ortho.
+ *  Element types as dlops_op_create_fft. **Collective**. Memory spaces: host and the emulated
+ *  device.
+ *  @param[in]  ctx               context
+ *  @param[in]  ndim              number of model dimensions, 1 to DLOPS_MAX_NDIM (>= 2 for a
+ *                                transform along axis 0 on several ranks)
+ *  @param[in]  dims              model shape, ndim entries, each >= 1
+ *  @param[in]  naxes             number of transformed axes, 1 to ndim
+ *  @param[in]  axes              the axes (C order, negative counts from the end), distinct
+ *  @param[in]  norm              scaling
+ *  @param[in]  real              nonzero: the real transform along axes[naxes-1] (real model)
+ *  @param[in]  ifftshift_before  bit mask: bit k (1 << k) ifftshifts the model along axes[k]
+ *                                (0: none, -1: every axis, PyLops-MPI's True)
+ *  @param[in]  fftshift_after    bit mask: bit k fftshifts the data along axes[k]
+ *  @param[in]  dtype             PyLops' dtype (as dlops_op_create_fft)
+ *  @param[out] A                 the operator
+ *  @return DLOPS_SUCCESS, or the same error on every rank: DLOPS_ERR_ARG (NULL A, dims or axes,
+ *          bad ndim, naxes, axes, norm or dtype, a dimension < 1, an axis given twice, axis 0 of
+ *          a 1-D model on several ranks, ranks passing different arguments);
+ *          DLOPS_ERR_UNSUPPORTED (the memory space has no FFT); DLOPS_ERR_STATE (stale ctx);
+ *          DLOPS_ERR_MEM; DLOPS_ERR_MPI. */
+DLOPS_EXTERN int dlops_op_create_mpi_fftnd(dlops_ctx ctx, int ndim, const int64_t *dims, int naxes, const int *axes,
+                                           dlops_fft_norm norm, int real, int ifftshift_before, int fftshift_after,
+                                           dlops_dtype dtype, dlops_op *A); /* fortran: logical(real) */
+
 /** The frequencies of the data samples of an FFT operator (PyLops' FFT.f: numpy's fftfreq, or
  *  rfftfreq when real, fftshifted when fftshift_after) for sampling interval sampling. Not
  *  collective.

@@ -847,13 +847,14 @@ contains
   !> dlops_op_create_fft from Fortran: the real transform (ortho) of cos(2 pi 2 t / 8) is 2 in
   !> bin 2 (4/sqrt(8) times PyLops' sqrt(2)) and 0 elsewhere; a real model with complex data
   !> (mixed types); its adjoint gives the cosine back. dlops_op_create_mdc with an identity
-  !> kernel on every frequency (prescaled, one-sided) is the identity.
+  !> kernel on every frequency (prescaled, one-sided) is the identity; dlops_op_create_mpi_fftnd
+  !> of a delta is all ones.
   subroutine test_fft_mdc(ctx, sctx)
     type(dlops_ctx), intent(in) :: ctx, sctx
     integer, parameter :: n = 8, nt = 9, nf = 5, nr = 2, nv = 3
     real(c_double) :: x(n), xb(n), xm(nt * nr * nv), ym(nt * nr * nv)
     complex(c_double_complex) :: y(n / 2 + 1), want(n / 2 + 1)
-    complex(c_double_complex), allocatable :: G(:, :, :)
+    complex(c_double_complex), allocatable :: G(:, :, :), zin(:), zout(:)
     type(dlops_op) :: A
     type(dlops_darray) :: vx, vy
     integer :: i, td, tr, nloc
@@ -873,6 +874,21 @@ contains
     call dlops_darray_gather(vx, xb, -1)
     call check(maxval(abs(xb - x)) < 1e-12_c_double, 'fft: the adjoint gives the cosine back')
     call dottest(A, 'fft real')
+    call dlops_darray_destroy(vx)
+    call dlops_darray_destroy(vy)
+    call dlops_op_destroy(A)
+    ! mpi_fftnd over (6, 5), axes (0, 1), norm none: a delta at the origin transforms to ones
+    call dlops_op_create_mpi_fftnd(ctx, [6_c_int64_t, 5_c_int64_t], [0, 1], DLOPS_FFT_NONE, .false., 0, 0, &
+         DLOPS_C128, A)
+    call dlops_op_create_vecs(A, vx, vy)
+    allocate (zin(30), zout(30))
+    zin = 0
+    zin(1) = 1
+    call dlops_darray_scatter(vx, zin, -1)
+    call dlops_op_apply(A, vx, vy)
+    call dlops_darray_gather(vy, zout, -1)
+    call check(maxval(abs(zout - 1)) < 1e-12_c_double, 'mpi_fftnd of a delta is all ones')
+    call dottest(A, 'mpi_fftnd')
     call dlops_darray_destroy(vx)
     call dlops_darray_destroy(vy)
     call dlops_op_destroy(A)

@@ -156,4 +156,33 @@ static inline int64_t comm_calls(dlops_ctx ctx) {
   return s;
 }
 
+/* One line of PyLops' FFT (dlops_op_create_fft): n samples in, nf out; a naive DFT with PyLops'
+ * rules (shift of the model, padding or truncation to nfft, the norm's factor, sqrt(2) on the real
+ * transform's bins 1..(nfft-1)/2, shift of the data). */
+typedef struct {
+  int64_t n, nfft, nf;
+  int real, sin, sout, norm;
+} line_t;
+
+static inline double line_scale(const line_t *L) {
+  return L->norm == DLOPS_FFT_ORTHO ? 1.0 / sqrt((double)L->nfft) : L->norm == DLOPS_FFT_ONE_OVER_N ? 1.0 / (double)L->nfft : 1.0;
+}
+
+/* y (nf) = the transform of one line x (n), PyLops' rules with a naive DFT */
+static inline void ref_line(const line_t *L, const zval *x, zval *y) {
+  const int64_t n = L->n, N = L->nfft, nf = L->nf;
+  zval *Y = calloc((size_t)nf, sizeof(zval));
+  for (int64_t j = 0; j < nf; j++) {
+    zval s = 0;
+    for (int64_t k = 0; k < n && k < N; k++) {
+      zval xs = L->sin ? x[(k + n / 2) % n] : x[k];
+      s += xs * cexp(-2.0 * 3.14159265358979323846 * I * (double)((j * k) % N) / (double)N);
+    }
+    double gain = L->real && j >= 1 && j <= (N - 1) / 2 ? sqrt(2.0) : 1.0;
+    Y[j] = s * line_scale(L) * gain;
+  }
+  for (int64_t j = 0; j < nf; j++) y[j] = L->sout ? Y[(j + (nf + 1) / 2) % nf] : Y[j];
+  free(Y);
+}
+
 #endif

@@ -14,32 +14,6 @@
 
 static int rank_, size_;
 
-typedef struct {
-  int64_t n, nfft, nf;
-  int real, sin, sout, norm;
-} line_t;
-
-static double line_scale(const line_t *L) {
-  return L->norm == DLOPS_FFT_ORTHO ? 1.0 / sqrt((double)L->nfft) : L->norm == DLOPS_FFT_ONE_OVER_N ? 1.0 / (double)L->nfft : 1.0;
-}
-
-/* y (nf) = the transform of one line x (n), PyLops' rules with a naive DFT */
-static void ref_line(const line_t *L, const zval *x, zval *y) {
-  const int64_t n = L->n, N = L->nfft, nf = L->nf;
-  zval *Y = calloc((size_t)nf, sizeof(zval));
-  for (int64_t j = 0; j < nf; j++) {
-    zval s = 0;
-    for (int64_t k = 0; k < n && k < N; k++) {
-      zval xs = L->sin ? x[(k + n / 2) % n] : x[k];
-      s += xs * cexp(-2.0 * 3.14159265358979323846 * I * (double)((j * k) % N) / (double)N);
-    }
-    double gain = L->real && j >= 1 && j <= (N - 1) / 2 ? sqrt(2.0) : 1.0;
-    Y[j] = s * line_scale(L) * gain;
-  }
-  for (int64_t j = 0; j < nf; j++) y[j] = L->sout ? Y[(j + (nf + 1) / 2) % nf] : Y[j];
-  free(Y);
-}
-
 static void one_case(dlops_ctx ctx, int ndim, const int64_t *dims, int axis, int64_t nfft, int norm, int real, int sin,
                      int sout, dlops_dtype t) {
   const int ax = axis < 0 ? axis + ndim : axis; /* the operator takes the negative form */

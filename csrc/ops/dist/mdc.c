@@ -20,27 +20,6 @@
 #include "../../comm/comm.h"
 #include "../op_impl.h"
 
-typedef struct {
-  dlops_op C;     /* the chain */
-  dlops_ctx self; /* the one-rank context of its local parts */
-} mdc_data;
-
-static void mdc_destroy(dlops_op A) {
-  mdc_data *d = A->data;
-  if (!d) return;
-  dlops_op_release(&d->C);
-  dlops_ctx_destroy(&d->self);
-  free(d);
-}
-static int mdc_fwd(dlops_op A, dlops_darray x, dlops_darray y) {
-  mdc_data *d = A->data;
-  return d->C->apply(d->C, x, y);
-}
-static int mdc_adj(dlops_op A, dlops_darray y, dlops_darray x) {
-  mdc_data *d = A->data;
-  return d->C->apply_adjoint(d->C, y, x);
-}
-
 /* The one-rank context: comm=mpi and the parent's memory space (its mem= key). */
 static int make_self(dlops_ctx ctx, dlops_ctx *self) {
   const char *spec = "";
@@ -115,20 +94,19 @@ int dlops_op_create_mdc(dlops_ctx ctx, int64_t nfreq_local, int64_t ns, int64_t 
       }
     }
   }
-  mdc_data *d = calloc(1, sizeof *d);
-  if (!d && !err) err = DLOPS_ERROR(ctx, DLOPS_ERR_MEM, "mdc: cannot allocate operator data");
-  if (!err) err = make_self(ctx, &d->self);
+  dlops_ctx self = NULL;
+  if (!err) err = make_self(ctx, &self);
   /* local parts on the one-rank context, replicated */
   const int64_t dm[3] = {nt, nr, nv}, dd[3] = {nt, ns, nv};
   dlops_op F = NULL, I = NULL, F1 = NULL, I1 = NULL, Fr = NULL, t = NULL;
   dlops_op l = NULL;
-  int lerr = err ? err : dlops_op_create_fft(d->self, 3, dm, 0, 0, DLOPS_FFT_ORTHO, 1, twosided, 0, tr, &l);
+  int lerr = err ? err : dlops_op_create_fft(self, 3, dm, 0, 0, DLOPS_FFT_ORTHO, 1, twosided, 0, tr, &l);
   err = replicate(ctx, &l, partition, lerr, &F);
-  lerr = err ? err : dlops_op_create_identity(d->self, nfmax * nr * nv, nfft * nr * nv, dtype, &l);
+  lerr = err ? err : dlops_op_create_identity(self, nfmax * nr * nv, nfft * nr * nv, dtype, &l);
   err = replicate(ctx, &l, partition, lerr, &I);
-  lerr = err ? err : dlops_op_create_fft(d->self, 3, dd, 0, 0, DLOPS_FFT_ORTHO, 1, 0, 0, tr, &l);
+  lerr = err ? err : dlops_op_create_fft(self, 3, dd, 0, 0, DLOPS_FFT_ORTHO, 1, 0, 0, tr, &l);
   err = replicate(ctx, &l, partition, lerr, &F1);
-  lerr = err ? err : dlops_op_create_identity(d->self, nfmax * ns * nv, nfft * ns * nv, dtype, &l);
+  lerr = err ? err : dlops_op_create_identity(self, nfmax * ns * nv, nfft * ns * nv, dtype, &l);
   err = replicate(ctx, &l, partition, lerr, &I1);
   if (!err)
     err = dlops_op_create_mpi_fredholm1(ctx, nfreq_local, ns, nr, nv, Gs ? Gs : G, saveGt, partition, dtype, &Fr);
@@ -154,22 +132,18 @@ int dlops_op_create_mdc(dlops_ctx ctx, int64_t nfreq_local, int64_t ns, int64_t 
   dlops_op_destroy(&F1);
   dlops_op_destroy(&I1);
   dlops_op_destroy(&Fr);
-  if (!err) err = dlops_op_new("mdc", C->dom, C->rng, C->dtype, C->spaces, A);
+  err = dlops_comm_agree(ctx->world, err);
+  if (!err) {
+    err = dlops_op_wrap("mdc", &C, self, A); /* takes C and the one-rank context */
+    self = NULL;
+  }
   err = dlops_comm_agree(ctx->world, err);
   if (err) {
     if (A && *A) dlops_op_destroy(A);
     dlops_op_destroy(&C);
-    if (d) dlops_ctx_destroy(&d->self);
-    free(d);
+    dlops_ctx_destroy(&self);
     return err;
   }
-  d->C = C;
-  dlops_op_retain(C);
-  dlops_op_destroy(&C); /* the creator's reference: the operator keeps its own */
-  (*A)->data = d;
-  (*A)->destroy = mdc_destroy;
-  (*A)->apply = mdc_fwd;
-  (*A)->apply_adjoint = mdc_adj;
   (*A)->sig = dlops_hash_bytes((*A)->sig, &h, sizeof h);
   (*A)->ndims = 3;
   (*A)->ndimsd = 3;

@@ -177,7 +177,7 @@ static int summa_run(dlops_op op, const void *in, void *out, dlops_memspace mem,
   memset(breq, 0, sizeof breq);
   int err = 0;
   /* one-sided: publish this rank's input tile in its window */
-  const int rma = d->win != MPI_WIN_NULL;
+  const int rma = d->win != MPI_WIN_NULL && qin > 1; /* a one-rank bc fetches nothing */
   const int staged = rma && d->m->ops->space != DLOPS_MEM_HOST;
   MPI_Request rreq[2] = {MPI_REQUEST_NULL, MPI_REQUEST_NULL};
   int64_t gets = 0, gbytes = 0;

@@ -50,7 +50,7 @@ program mdd_f
   complex(sp), allocatable, target :: Gloc(:, :, :)
   integer :: rank, nranks, nw, ierr, mem, kk, u, i
   logical :: failed
-  character(len=:), allocatable :: spec, backend, out
+  character(len=:), allocatable :: spec, backend, out, memname
   character(len=512) :: arg
   character(len=1024) :: fn
 
@@ -87,6 +87,13 @@ program mdd_f
   call dlops_ctx_get_spec(ctx, spec)
   call dlops_ctx_get_backend(ctx, backend)
   call dlops_ctx_get_memspace(ctx, mem)
+  if (mem == DLOPS_MEM_HOST) then
+    memname = 'host'
+  else if (index(spec, 'mem=emu') > 0) then
+    memname = 'emu (emulated device)'
+  else
+    memname = 'device'
+  end if
 
   ! ---- the synthetic model and kernel, on every rank (as the tutorial)
   call dlops_wavelet_ricker(41, dt, f0, wav, nw)          ! ricker(t[:41], f0=20): 81 taps
@@ -148,7 +155,7 @@ program mdd_f
   ierr = c_create_mdc(ctx%ptr, nfl, ny, nx, merge(c_loc(Gloc), c_null_ptr, nfl > 0), nt2, 1_i8, dt, 1.0_dp, 1_c_int, &
        1_c_int, 0_c_int, 1_c_int, int(DLOPS_BROADCAST, c_int), int(DLOPS_C64, c_int), M)
   if (ierr /= 0) then                                    ! the same error on every rank
-    if (rank == 0) write (*, '(a,i0,2a)') 'mdd_f: cannot create the MDC operator (memory space ', mem, '): ', &
+    if (rank == 0) write (*, '(4a)') 'mdd_f: cannot create the MDC operator (memory space ', memname, '): ', &
          dlops_last_error()
     call dlops_ctx_destroy(self)
     call dlops_ctx_destroy(ctx)
@@ -222,8 +229,8 @@ program mdd_f
     write (*, '(/,a)') '==== dlops multi-dimensional deconvolution (MDC), Fortran: summary ===='
     write (*, '(a,i0,a,i0,a,i0,a,i0,a,i0,a,i0,a,i0,a)') 'problem   : model (t, x) = (', nt2, ', ', nx, &
          '); data (t, y) = (', nt2, ', ', ny, '); kernel (f, y, x) = (', nfmax, ', ', ny, ', ', nx, ') complex64'
-    write (*, '(a,i0,a,i0,a,i0,a,a,a,a,a)') 'ranks     : ', nranks, ' (frequencies per rank ', per, '..', &
-         per + merge(1, 0, extra > 0), ')    backend: ', backend, '    spec: "', spec, '"'
+    write (*, '(a,i0,a,i0,a,i0,7a)') 'ranks     : ', nranks, ' (frequencies per rank ', per, '..', &
+         per + merge(1, 0, extra > 0), ')    backend: ', backend, '    memory space: ', memname, '    spec: "', spec, '"'
     write (*, '(a,i0,a,i0,a)') 'solver    : CGLS (blocking variant), ', sr%iterations, ' iterations of at most ', niter, &
          ' (tol: PyLops'' 1e-4 on the squared normal residual)'
     write (*, '(a,es10.3,a,g0.3,a)') 'residual  : ||d - M minv|| / ||d|| = ', rres, ' (bound ', maxres, ')'

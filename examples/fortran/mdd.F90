@@ -8,26 +8,11 @@
 ! results (model, data, madj, minv .npy and mdd_meta.txt in out=DIR) and exit code as the C program
 ! (see its header for the measured bounds); the arrays are the C arrays with their axes reversed
 ! (model(x, t), G2(t, x, y), the kernel slices G(x, y, f)), so both write the same bytes.
-! dlops_op_create_mdc has no binding in the Fortran module yet (signal.h marks it manual): it is
-! called through the C interface declared below.
 program mdd_f
   use mpi_f08
   use dlops
   use, intrinsic :: iso_c_binding
   implicit none
-
-  interface
-    function c_create_mdc(ctx, nfreq_local, ns, nr, G, nt, nv, dt, dr, twosided, saveGt, conj, prescaled, &
-         partition, dtype, A) bind(C, name='dlops_op_create_mdc') result(rc)
-      import :: c_ptr, c_int, c_int64_t, c_double, dlops_op
-      type(c_ptr), value :: ctx, G
-      integer(c_int64_t), value :: nfreq_local, ns, nr, nt, nv
-      real(c_double), value :: dt, dr
-      integer(c_int), value :: twosided, saveGt, conj, prescaled, partition, dtype
-      type(dlops_op) :: A
-      integer(c_int) :: rc
-    end function c_create_mdc
-  end interface
 
   integer, parameter :: dp = c_double, sp = c_float, i8 = c_int64_t
   real(dp), parameter :: dx = 10, dy = 10, dt = 0.004_dp, f0 = 20
@@ -152,8 +137,8 @@ program mdd_f
   deallocate (Gf, G2)
 
   ! ---- the operator, data, adjoint, inversion
-  ierr = c_create_mdc(ctx%ptr, nfl, ny, nx, merge(c_loc(Gloc), c_null_ptr, nfl > 0), nt2, 1_i8, dt, 1.0_dp, 1_c_int, &
-       1_c_int, 0_c_int, 1_c_int, int(DLOPS_BROADCAST, c_int), int(DLOPS_C64, c_int), M)
+  call dlops_op_create_mdc(ctx, nfl, ny, nx, Gloc(:, :, 1:nfl), nt2, 1_i8, dt, 1.0_dp, .true., .true., .false., &
+       .true., DLOPS_BROADCAST, DLOPS_C64, M, ierr)
   if (ierr /= 0) then                                    ! the same error on every rank
     if (rank == 0) write (*, '(4a)') 'mdd_f: cannot create the MDC operator (memory space ', memname, '): ', &
          dlops_last_error()

@@ -24,8 +24,9 @@ Layouts (those of include/dlops/dense.h and bench_dense's BM_matmul_apply varian
          panel by panel (one get = one message, t(v) of --be or the rma fit), two barriers of
          ceil(log2 q) zero-byte steps each; the reductions as summa
 Compute: 2 n^2 M / P flops at --gflops per rank (every layout does the same local work).
-Assumptions, stated because they decide the answer: P is a perfect square for block/summa
-(q = sqrt(P)); no overlap of communication with the local products (the implementation
+Assumptions, stated because they decide the answer: block and SUMMA on the most square grid
+pr x pc of P (pr <= pc; the formulas above with q read as pr for the column, pc for the row);
+no overlap of communication with the local products (the implementation
 overlaps the panel broadcasts with the gemms, so its summa time lies between max(comm, compute)
 and the sum shown); no contention (each message costs what a lone ping-pong message costs:
 optimistic for the 1D allgather, whose P - 1 steps all cross the network at once); the fit
@@ -70,36 +71,40 @@ def lg(q):
     return math.ceil(math.log2(q)) if q > 1 else 0
 
 
-def model(P, n, M, nb, gflops, two, one):
+def squarest(P):
+    r = int(math.isqrt(P))
+    while r > 1 and P % r:
+        r -= 1
+    return r, P // r
+
+
+def model(P, n, M, nb, gflops, two, one, grid=None):
+    """seconds per forward apply of each layout; block and SUMMA on grid (pr, pc), by default
+    the most square grid of P (dlops' default, pr <= pc)"""
+    pr, pc = grid or squarest(P)
     comp = 2.0 * n * n * M / P / (gflops * 1e9)
     out = {}
     # 1D
     out["1d"] = comp + (P - 1) * cost(two, 8.0 * n * M / P) if P > 1 else comp
-    q = int(round(math.sqrt(P)))
-    if q * q != P:
-        return out, comp
-    # block on q x q
-    out["block"] = comp + ((q - 1) * cost(two, 8.0 * n * M / P) if q > 1 else 0.0)
-    # SUMMA: panels of the q tiles of a column, each n/q x (M/q) in panels of <= nb columns
-    mq = M / q
+    # block on pr x pc: ring allgather within a grid row of the n/pc x M/pr pieces
+    out["block"] = comp + ((pc - 1) * cost(two, 8.0 * (n / pc) * (M / pr)) if pc > 1 else 0.0)
+    # SUMMA: the pr tiles of a grid column, each n/pc x M/pr, in panels of <= nb columns,
+    # broadcast down the column (pr ranks); pc reductions of n/pr x M/pc along the row
+    mq = M / pr
     npan = max(1, math.ceil(mq / nb))
-    w = mq / npan
-    pv = 8.0 * (n / q) * w
-    red = q * lg(q) * cost(two, 8.0 * (n / q) * mq) if q > 1 else 0.0
-    bc = q * npan * lg(q) * cost(two, pv) if q > 1 else 0.0
+    pv = 8.0 * (n / pc) * (mq / npan)
+    red = pc * lg(pc) * cost(two, 8.0 * (n / pr) * (M / pc)) if pc > 1 else 0.0
+    bc = pr * npan * lg(pr) * cost(two, pv) if pr > 1 else 0.0
     out["summa"] = comp + bc + red
-    gets = (q - 1) * npan * cost(one, pv) + 2 * lg(q) * cost(two, 0.0) if q > 1 else 0.0
+    gets = (pr - 1) * npan * cost(one, pv) + 2 * lg(pr) * cost(two, 0.0) if pr > 1 else 0.0
     out["summa1"] = comp + gets + red
     return out, comp
 
 
 def memory(P, n, M):
-    q = int(round(math.sqrt(P)))
-    m = {"1d": n * n / P + 2.0 * n * M}
-    if q * q == P:
-        m["block"] = n * n / q + 2.0 * n * M / q
-        m["summa"] = m["summa1"] = (n * n + 2.0 * n * M) / P
-    return m
+    pr, pc = squarest(P)
+    return {"1d": n * n / P + 2.0 * n * M, "block": n * n / pc + 2.0 * n * M / pr,
+            "summa": (n * n + 2.0 * n * M) / P, "summa1": (n * n + 2.0 * n * M) / P}
 
 
 def measured(paths):
@@ -112,8 +117,10 @@ def measured(paths):
             nm = b["name"].split("/")
             if nm[0] != "BM_matmul_apply":
                 continue
-            P = int(b["grid_rows"] * b["grid_cols"])
-            res[(P, int(nm[1]), int(nm[2]), int(nm[3]))] = b["real_time"] * 1e-3  # ms -> s
+            v = int(nm[1])
+            # variant 0 runs on 1 x P; 1 and 2 on the most square grid, so P = rows * cols there
+            P = int(b["grid_cols"]) if v == 0 else int(b["grid_rows"] * b["grid_cols"])
+            res[(P, v, int(nm[2]), int(nm[3]))] = b["real_time"] * 1e-3  # ms -> s
     return res
 
 
@@ -130,8 +137,10 @@ def table(two, one, n, nb, gflops, Ps, Ms):
             mem = memory(P, n, M)
             best = min(t, key=t.get)
             cells = ["%.3g" % (t[k] * 1e3) if k in t else "-" for k in KINDS]
-            ratio = ("%.3g, %.3g" % (mem["1d"] / mem["summa"], mem["block"] / mem["summa"])) if "summa" in mem else "-"
-            lines.append("| %d | %d | %.3g | %s | %s | %s |" % (P, M, comp * 1e3, " | ".join(cells), best, ratio))
+            ratio = "%.3g, %.3g" % (mem["1d"] / mem["summa"], mem["block"] / mem["summa"])
+            pr, pc = squarest(P)
+            lines.append("| %d (%dx%d) | %d | %.3g | %s | %s | %s |" % (P, pr, pc, M, comp * 1e3, " | ".join(cells), best,
+                                                                    ratio))
     return "\n".join(lines)
 
 
@@ -145,7 +154,10 @@ def self_test():
     pv = 8.0 * 500 * 5
     assert abs(t["summa"] - comp - (2 * (1e-6 + 1e-9 * pv) + 2 * (1e-6 + 1e-9 * pv))) < 1e-15
     assert abs(t["summa1"] - comp - ((1e-6 + 1e-9 * pv) + 2 * 1e-6 + 2 * (1e-6 + 1e-9 * pv))) < 1e-15
-    assert "block" not in model(8, 100, 1, 256, 1.0, flat, flat)[0]
+    # non-square 2 x 4 grid: block allgathers over pc = 4 ranks pieces of 100/4 x 8/2
+    t8, c8 = model(8, 100, 8, 256, 1.0, flat, flat)
+    assert abs(t8["block"] - c8 - 3 * (1e-6 + 1e-9 * 8.0 * 25 * 4)) < 1e-15
+    assert squarest(8) == (2, 4) and squarest(7) == (1, 7)
     print("model_1d2d self-test passed")
 
 

@@ -425,6 +425,12 @@ int dlops_op_create_matmul(dlops_ctx ctx, dlops_matmul_kind kind, int pr, int pc
     void *base = NULL;
     int e4 = dlops_rma_win_allocate(d->grid, (xt > yt ? xt : yt) * (int64_t)es, &d->win, &base);
     d->wbase = base;
+    if (e4 == DLOPS_ERR_UNSUPPORTED) /* the same on every grid rank: the placement is agreed */
+      e4 = DLOPS_ERROR(ctx, DLOPS_ERR_UNSUPPORTED,
+                       "DLOPS_MATMUL_SUMMA_RMA: this Open MPI (before 5.0) would serve the operator's window with "
+                       "osc/rdma, which gives wrong results for ranks sharing a node across several nodes "
+                       "(open-mpi/ompi#9492): run with OMPI_MCA_osc=^rdma (osc/pt2pt), use Open MPI >= 5, or use "
+                       "DLOPS_MATMUL_SUMMA");
     if (!e4) {
       int e = MPI_Win_lock_all(MPI_MODE_NOCHECK, d->win);
       if (e == MPI_SUCCESS) e = MPI_Type_contiguous((int)es, MPI_BYTE, &d->etype);

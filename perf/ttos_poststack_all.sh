@@ -8,7 +8,8 @@
 # Environment: NPS ("1 2 4"), PROBLEM (the program's size options; default
 # "ny=8 xstep=6 zstep=2 nsmooth=2,10,10": a fixed problem of 8 x 134 x 275 = 294,800 unknowns,
 # strong scaling), DATA (the .npz; default $DLOPS_DATA, else ../shared/data/poststack_model.npz),
-# PY ($DLOPS_VENV/bin/python), SPEC (DLOPS_SPEC of the dlops runs, default comm=mpi).
+# PY ($DLOPS_VENV/bin/python), SPEC (DLOPS_SPEC of the dlops runs, default comm=mpi), PYLOPS (1; 0:
+# dlops only).
 # For each NP: the dlops program, then perf/pylops_poststack_all.py on the model and background
 # the program wrote. Each side times each solve alone (barrier, maximum over ranks; set-up and
 # I/O excluded). Prints the runs, then a markdown table per NP. PyLops-MPI's MPILaplacian needs
@@ -37,7 +38,7 @@ for np in $NPS; do
   # shellcheck disable=SC2086
   DLOPS_SPEC=${SPEC:-comm=mpi} mpiexec "${flags[@]}" -n "$np" "$prog" "$DATA" $PROBLEM out="$work/np$np" \
     > "$work/dlops$np.txt"
-  "$PY" -c "import pylops_mpi" 2>/dev/null && \
+  [ "${PYLOPS:-1}" = 1 ] && "$PY" -c "import pylops_mpi" 2>/dev/null && \
     { timeout "${PYLOPS_TIMEOUT:-1800}" mpiexec "${flags[@]}" -n "$np" "$PY" "$root/perf/pylops_poststack_all.py" \
         "$work/np$np" > "$work/pylops$np.txt" || echo "(PyLops-MPI failed at NP $np: see its output above)"; }
   echo

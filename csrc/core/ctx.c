@@ -10,6 +10,7 @@
 #include "spec.h"
 #include "handle.h"
 #include "plugin.h"
+#include "prof.h"
 #include "../mem/exact.h"
 
 /* ---------------------------------------------------------------- backend registry */
@@ -166,7 +167,7 @@ int dlops_backends_describe(char *buf, size_t len) {
   if (used < len)
     used += (size_t)snprintf(buf + used, len - used,
                              "other keys: sync=fence|pscw|lock_all (rma), "
-                             "log=0|1, errors=return|abort, deterministic=0|1, stage=auto|always|never (device buffers and two-sided MPI: auto "
+                             "log=0|1, log_view=0|1 (profiling summary at destroy), errors=return|abort, deterministic=0|1, stage=auto|always|never (device buffers and two-sided MPI: auto "
                              "hands them to MPI when it says it is CUDA-aware, always stages them through host memory, "
                              "never hands them to MPI unconditionally, for a CUDA-aware MPI that cannot say so)\n");
 #ifdef DLOPS_HAVE_CUDA
@@ -194,12 +195,13 @@ int dlops_backends_describe(char *buf, size_t len) {
 
 /* Parse spec into ctx fields (spec.c reads the string, of any length), then check what this build
  * offers. Local (the caller agrees on the result). */
-static int parse_spec(dlops_ctx ctx, const char *spec, int *help) {
+static int parse_spec(dlops_ctx ctx, const char *spec, int *help, int *log_view) {
   dlops_spec_fields f;
   char msg[DLOPS_MSG_LEN - 256];
   int e = dlops_spec_parse(spec, &f, msg, sizeof msg);
   /* the fields read before an error count too: "help" still prints, errors=abort still aborts */
   *help = f.help;
+  *log_view = f.log_view;
   ctx->backend = (dlops_backend_id)f.backend;
   ctx->mem = f.mem ? DLOPS_MEM_DEVICE : DLOPS_MEM_HOST;
   ctx->emu = f.emu;
@@ -366,8 +368,8 @@ int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
   ctx->mem = DLOPS_MEM_HOST;
   ctx->sync = DLOPS_SYNC_LOCK_ALL;
   const char *s = (spec && spec[0]) ? spec : getenv("DLOPS_SPEC");
-  int help = 0;
-  int err = out ? parse_spec(ctx, s, &help) : DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "null output pointer");
+  int help = 0, log_view = 0;
+  int err = out ? parse_spec(ctx, s, &help, &log_view) : DLOPS_ERROR(ctx, DLOPS_ERR_ARG, "null output pointer");
   if (!err) err = parse_fault(ctx);
   if (help && !help_printed && notes_rank(ctx)) {
     char txt[8192];
@@ -381,8 +383,10 @@ int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
     /* Every rank must have asked for the same thing. */
     unsigned long long h = 5381;
     for (const char *p = ctx->spec; *p; p++) h = h * 33u + (unsigned char)*p;
-    long long hv[2] = {(long long)(h >> 1), -(long long)(h >> 1)};
-    e = MPI_Allreduce(MPI_IN_PLACE, hv, 2, MPI_LONG_LONG, MPI_MAX, ctx->comm);
+    /* log_view: on for every rank when any rank asked (the summary's gather is collective) */
+    long long hv[3] = {(long long)(h >> 1), -(long long)(h >> 1), log_view};
+    e = MPI_Allreduce(MPI_IN_PLACE, hv, 3, MPI_LONG_LONG, MPI_MAX, ctx->comm);
+    log_view = hv[2] != 0;
     if (e != MPI_SUCCESS)
       err = dlops_error_mpi(ctx, e, __FILE__, __LINE__, __func__, "MPI_Allreduce");
     else if (hv[0] != -hv[1])
@@ -414,8 +418,12 @@ int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
     return err;
   }
   if (ctx->log) dlops_log_note(ctx->rank, ctx->size, "[dlops] context on %d ranks: %s", ctx->size, ctx->spec);
-  err = agree_on(ctx, dlops_handle_add(ctx, DLOPS_H_CTX));
+  err = dlops_handle_add(ctx, DLOPS_H_CTX);
+  if (!err && log_view) err = dlops_prof_create(ctx);
+  err = agree_on(ctx, err);
   if (err) {
+    free(ctx->prof); /* nothing recorded yet */
+    ctx->prof = NULL;
     free_ctx(ctx);
     return err;
   }
@@ -442,6 +450,7 @@ int dlops_ctx_destroy(dlops_ctx *ctx) {
                                    (long long)c->nlive)
                      : DLOPS_SUCCESS;
   DLOPS_CALL(dlops_comm_agree(c->world, err));
+  if (c->prof) dlops_prof_finish(c); /* collective: every rank has it (agreed at creation) */
   free_ctx(*ctx);
   *ctx = NULL;
   return DLOPS_SUCCESS;

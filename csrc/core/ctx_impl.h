@@ -53,6 +53,9 @@ struct dlops_ctx_s {
    * one choke point is dlops_mem_alloc_check in mem/mem.c). docs/fault-injection.md. */
   int64_t fault_alloc;
   int64_t nalloc;
+  /* log_view=1 (or DLOPS_LOG_VIEW=1): the profile printed at destroy (core/prof.h); NULL: off,
+   * and an apply pays one branch on it */
+  struct dlops_prof_s *prof;
 };
 
 /** A usable context handle: DLOPS_ERR_ARG when NULL, DLOPS_ERR_STATE when stale (the handle

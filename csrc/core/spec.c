@@ -20,9 +20,9 @@ const char *const dlops_spec_mem_names[DLOPS_SPEC_NUM_MEMSPACES] = {
 #include "registry.def"
 };
 const char *const dlops_spec_sync_names[3] = {"fence", "pscw", "lock_all"};
-static const char *const key_names[] = {"comm", "mem", "sync", "log", "errors", "stage", "deterministic"};
-static const unsigned key_bits[] = {DLOPS_SPEC_COMM,   DLOPS_SPEC_MEM,   DLOPS_SPEC_SYNC,         DLOPS_SPEC_LOG,
-                                    DLOPS_SPEC_ERRORS, DLOPS_SPEC_STAGE, DLOPS_SPEC_DETERMINISTIC};
+static const char *const key_names[] = {"comm", "mem", "sync", "log", "errors", "stage", "deterministic", "log_view"};
+static const unsigned key_bits[] = {DLOPS_SPEC_COMM,   DLOPS_SPEC_MEM,   DLOPS_SPEC_SYNC,          DLOPS_SPEC_LOG,
+                                    DLOPS_SPEC_ERRORS, DLOPS_SPEC_STAGE, DLOPS_SPEC_DETERMINISTIC, DLOPS_SPEC_LOG_VIEW};
 #define NKEYS ((int)(sizeof key_names / sizeof key_names[0]))
 static const char *const stage_names[] = {"auto", "always", "never"};
 static const char *const error_names[] = {"return", "abort"};
@@ -136,7 +136,7 @@ int dlops_spec_parse(const char *spec, dlops_spec_fields *out, char *errbuf, siz
     if (k == NKEYS)
       return fail(errbuf, errlen,
                   "unknown spec key '%.*s%s': did you mean '%s'? (valid: comm, mem, sync, log, errors, stage, "
-                  "deterministic)",
+                  "deterministic, log_view)",
                   qlen(key), key.p, qdots(key), nearest(key, key_names, NKEYS));
     if (f->given & key_bits[k])
       return fail(errbuf, errlen, "spec key '%s' given twice ('%.*s%s' and '%.*s%s'): give each key once",
@@ -159,11 +159,14 @@ int dlops_spec_parse(const char *spec, dlops_spec_fields *out, char *errbuf, siz
       case 2: e = lookup(key, val, dlops_spec_sync_names, 3, &f->sync, errbuf, errlen); break;
       case 3: /* log */
       case 6: /* deterministic */
+      case 7: /* log_view */
         if (!span_is(val, "0") && !span_is(val, "1"))
           return fail(errbuf, errlen, "spec key '%s' takes 0 or 1, not '%.*s%s'", key_names[k], qlen(val), val.p,
                       qdots(val));
         if (k == 3)
           f->log = val.p[0] == '1';
+        else if (k == 7)
+          f->log_view = val.p[0] == '1';
         else
           f->deterministic = val.p[0] == '1';
         break;
@@ -181,6 +184,15 @@ int dlops_spec_parse(const char *spec, dlops_spec_fields *out, char *errbuf, siz
                   qdots(s));
     }
     f->deterministic = env && !strcmp(env, "1");
+  }
+  if (!(f->given & DLOPS_SPEC_LOG_VIEW)) {
+    const char *env = getenv("DLOPS_LOG_VIEW");
+    if (env && env[0] && strcmp(env, "0") && strcmp(env, "1")) {
+      span s = {env, strlen(env)};
+      return fail(errbuf, errlen, "environment variable DLOPS_LOG_VIEW takes 0 or 1 (or unset), not '%.*s%s'",
+                  qlen(s), s.p, qdots(s));
+    }
+    f->log_view = env && !strcmp(env, "1");
   }
   if (f->backend == DLOPS_SPEC_BACKEND_NCCL && !(f->given & DLOPS_SPEC_MEM)) { /* nccl: device memory by default */
     f->mem = 1;

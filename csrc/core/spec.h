@@ -18,7 +18,8 @@ enum {
   DLOPS_SPEC_LOG = 1 << 3,
   DLOPS_SPEC_ERRORS = 1 << 4,
   DLOPS_SPEC_STAGE = 1 << 5,
-  DLOPS_SPEC_DETERMINISTIC = 1 << 6
+  DLOPS_SPEC_DETERMINISTIC = 1 << 6,
+  DLOPS_SPEC_LOG_VIEW = 1 << 7
 };
 
 /* Backend and memory-space indices, in the order of registry.def (ctx_impl.h's dlops_backend_id
@@ -47,6 +48,7 @@ typedef struct {
   int abort_on_error; /* errors=abort (default return) */
   int help;           /* "help" or "comm=help" was given */
   int deterministic;  /* deterministic=1, default from the environment variable DLOPS_DETERMINISTIC */
+  int log_view;       /* log_view=1: profiling summary at destroy; default from DLOPS_LOG_VIEW */
   unsigned given;     /* DLOPS_SPEC_* bits of the keys given */
 } dlops_spec_fields;
 
@@ -62,7 +64,7 @@ DLOPS_INTERN extern const char *const dlops_spec_sync_names[3];
  *  comm=nccl without mem= means mem=device, and comm=nccl with mem=host is an error. What the
  *  build offers (backends, device memory, emu) is not checked here.
  *  DLOPS_DETERMINISTIC: "1" on, unset, "" or "0" off, anything else an error (read only when the
- *  spec has no deterministic= key).
+ *  spec has no deterministic= key); DLOPS_LOG_VIEW likewise for log_view=.
  *  Returns DLOPS_SUCCESS, or DLOPS_ERR_ARG with a message in errbuf (errlen bytes, may be 0; the
  *  message is cut to fit, the spec never is). *out (may be NULL: check only) holds the fields
  *  read so far also on failure (ctx.c still prints "help" and honours errors=abort). Local, no MPI. */

@@ -6,6 +6,7 @@
 
 #include "op_impl.h"
 #include "../core/handle.h"
+#include "../core/prof.h"
 
 /* ---------------------------------------------------------------- creation helpers */
 int dlops_op_new(const char *name, dlops_darray dom, dlops_darray rng, dlops_dtype dtype, unsigned spaces,
@@ -152,11 +153,25 @@ static int apply_entry(dlops_op A, dlops_darray in, dlops_darray out, int adj) {
                                      "operators (one built with other components, factors or exponents)"));
   else if (err)
     return dlops_ctx_mark(ctx, err);
+  /* log_view: every apply is an event, nested ones too (their times are inclusive), from here
+   * (the arguments agreed) to the exit agreement; off, this is the one branch an apply pays */
+  dlops_prof_mark pm;
+  if (ctx->prof) dlops_prof_begin(ctx, A->name, adj, &pm);
   ctx->trusted++;
   err = adj ? A->apply_adjoint(A, in, out) : A->apply(A, in, out);
   ctx->trusted--;
   err = dlops_ctx_mark(ctx, err);
-  return outer ? dlops_comm_agree(ctx->world, err) : err;
+  if (outer) err = dlops_comm_agree(ctx->world, err);
+  if (ctx->prof) dlops_prof_end(ctx, &pm, A->flops, 0);
+  return err;
+}
+
+int dlops_op_kernel_prof(dlops_ctx ctx, dlops_op A, int adj, dlops_darray in, dlops_darray out) {
+  dlops_prof_mark pm;
+  dlops_prof_begin(ctx, A->name, adj, &pm);
+  int err = adj ? A->apply_adjoint(A, in, out) : A->apply(A, in, out);
+  dlops_prof_end(ctx, &pm, A->flops, 0);
+  return err;
 }
 
 int dlops_op_apply(dlops_op A, dlops_darray x, dlops_darray y) { return apply_entry(A, x, y, 0); }
@@ -365,16 +380,16 @@ static int is_cplx(dlops_dtype t) { return t == DLOPS_C64 || t == DLOPS_C128; }
 static int prod_fwd(dlops_op C, dlops_darray x, dlops_darray y) {
   alg_data *d = C->data;
   int err = 0; /* a failing step is marked on C->ctx; later steps still run (DESIGN.md) */
-  DLOPS_STEP(C->ctx, err, d->B->apply(d->B, x, d->t1));
-  DLOPS_STEP(C->ctx, err, d->A->apply(d->A, d->t1, y));
+  DLOPS_STEP(C->ctx, err, dlops_op_kernel(C->ctx, d->B, 0, x, d->t1));
+  DLOPS_STEP(C->ctx, err, dlops_op_kernel(C->ctx, d->A, 0, d->t1, y));
   return err;
 }
 static int prod_adj(dlops_op C, dlops_darray y, dlops_darray x) {
   alg_data *d = C->data;
   int err = 0; /* a failing step is marked on C->ctx; later steps still run (DESIGN.md) */
   DLOPS_CHECK(d->A->apply_adjoint && d->B->apply_adjoint, C->ctx, DLOPS_ERR_UNSUPPORTED, "product: a factor has no adjoint");
-  DLOPS_STEP(C->ctx, err, d->A->apply_adjoint(d->A, y, d->t1));
-  DLOPS_STEP(C->ctx, err, d->B->apply_adjoint(d->B, d->t1, x));
+  DLOPS_STEP(C->ctx, err, dlops_op_kernel(C->ctx, d->A, 1, y, d->t1));
+  DLOPS_STEP(C->ctx, err, dlops_op_kernel(C->ctx, d->B, 1, d->t1, x));
   return err;
 }
 int dlops_op_create_product(dlops_op A, dlops_op B, dlops_op *C) {
@@ -403,8 +418,8 @@ static const dlops_scalar one = {1.0, 0.0};
 static int sum_fwd(dlops_op C, dlops_darray x, dlops_darray y) {
   alg_data *d = C->data;
   int err = 0; /* a failing step is marked on C->ctx; later steps still run (DESIGN.md) */
-  DLOPS_STEP(C->ctx, err, d->A->apply(d->A, x, y));
-  DLOPS_STEP(C->ctx, err, d->B->apply(d->B, x, d->t1));
+  DLOPS_STEP(C->ctx, err, dlops_op_kernel(C->ctx, d->A, 0, x, y));
+  DLOPS_STEP(C->ctx, err, dlops_op_kernel(C->ctx, d->B, 0, x, d->t1));
   DLOPS_STEP(C->ctx, err, dlops_darray_axpby(one, d->t1, one, y));
   return err;
 }
@@ -412,8 +427,8 @@ static int sum_adj(dlops_op C, dlops_darray y, dlops_darray x) {
   alg_data *d = C->data;
   int err = 0; /* a failing step is marked on C->ctx; later steps still run (DESIGN.md) */
   DLOPS_CHECK(d->A->apply_adjoint && d->B->apply_adjoint, C->ctx, DLOPS_ERR_UNSUPPORTED, "sum: a term has no adjoint");
-  DLOPS_STEP(C->ctx, err, d->A->apply_adjoint(d->A, y, x));
-  DLOPS_STEP(C->ctx, err, d->B->apply_adjoint(d->B, y, d->t2));
+  DLOPS_STEP(C->ctx, err, dlops_op_kernel(C->ctx, d->A, 1, y, x));
+  DLOPS_STEP(C->ctx, err, dlops_op_kernel(C->ctx, d->B, 1, y, d->t2));
   DLOPS_STEP(C->ctx, err, dlops_darray_axpby(one, d->t2, one, x));
   return err;
 }
@@ -438,7 +453,7 @@ int dlops_op_create_sum(dlops_op A, dlops_op B, dlops_op *C) {
 static int scaled_fwd(dlops_op C, dlops_darray x, dlops_darray y) {
   alg_data *d = C->data;
   int err = 0; /* a failing step is marked on C->ctx; later steps still run (DESIGN.md) */
-  DLOPS_STEP(C->ctx, err, d->A->apply(d->A, x, y));
+  DLOPS_STEP(C->ctx, err, dlops_op_kernel(C->ctx, d->A, 0, x, y));
   DLOPS_STEP(C->ctx, err, dlops_darray_scale(y, d->alpha));
   return err;
 }
@@ -446,7 +461,7 @@ static int scaled_adj(dlops_op C, dlops_darray y, dlops_darray x) {
   alg_data *d = C->data;
   int err = 0; /* a failing step is marked on C->ctx; later steps still run (DESIGN.md) */
   DLOPS_CHECK(d->A->apply_adjoint, C->ctx, DLOPS_ERR_UNSUPPORTED, "scaled: operator has no adjoint");
-  DLOPS_STEP(C->ctx, err, d->A->apply_adjoint(d->A, y, x));
+  DLOPS_STEP(C->ctx, err, dlops_op_kernel(C->ctx, d->A, 1, y, x));
   dlops_scalar ca = {d->alpha.re, -d->alpha.im};
   DLOPS_STEP(C->ctx, err, dlops_darray_scale(x, ca));
   return err;
@@ -472,12 +487,12 @@ int dlops_op_create_scaled(dlops_op A, dlops_scalar alpha, dlops_op *C) {
 static int adj_fwd(dlops_op C, dlops_darray x, dlops_darray y) {
   alg_data *d = C->data;
   DLOPS_CHECK(d->A->apply_adjoint, C->ctx, DLOPS_ERR_UNSUPPORTED, "adjoint: operator has no adjoint");
-  return d->A->apply_adjoint(d->A, x, y);
+  return dlops_op_kernel(C->ctx, d->A, 1, x, y);
 }
 static int adj_adj(dlops_op C, dlops_darray y, dlops_darray x) {
   alg_data *d = C->data;
   DLOPS_CHECK(d->A->apply, C->ctx, DLOPS_ERR_UNSUPPORTED, "adjoint: operator has no forward");
-  return d->A->apply(d->A, y, x);
+  return dlops_op_kernel(C->ctx, d->A, 0, y, x);
 }
 int dlops_op_create_adjoint(dlops_op A, dlops_op *C) {
   CHECK_OP(A);
@@ -496,7 +511,7 @@ static int conj_fwd(dlops_op C, dlops_darray x, dlops_darray y) {
   int err = 0; /* a failing step is marked on C->ctx; later steps still run (DESIGN.md) */
   DLOPS_STEP(C->ctx, err, dlops_darray_copy(x, d->t2));
   DLOPS_STEP(C->ctx, err, dlops_darray_conj(d->t2));
-  DLOPS_STEP(C->ctx, err, d->A->apply(d->A, d->t2, y));
+  DLOPS_STEP(C->ctx, err, dlops_op_kernel(C->ctx, d->A, 0, d->t2, y));
   DLOPS_STEP(C->ctx, err, dlops_darray_conj(y));
   return err;
 }
@@ -506,7 +521,7 @@ static int conj_adj(dlops_op C, dlops_darray y, dlops_darray x) {
   DLOPS_CHECK(d->A->apply_adjoint, C->ctx, DLOPS_ERR_UNSUPPORTED, "conj: operator has no adjoint");
   DLOPS_STEP(C->ctx, err, dlops_darray_copy(y, d->t1));
   DLOPS_STEP(C->ctx, err, dlops_darray_conj(d->t1));
-  DLOPS_STEP(C->ctx, err, d->A->apply_adjoint(d->A, d->t1, x));
+  DLOPS_STEP(C->ctx, err, dlops_op_kernel(C->ctx, d->A, 1, d->t1, x));
   DLOPS_STEP(C->ctx, err, dlops_darray_conj(x));
   return err;
 }
@@ -543,9 +558,9 @@ static int pow_run(dlops_op C, dlops_darray x, dlops_darray y, int adj) {
     dlops_darray out = (k == d->p - 1) ? y : ((k % 2) ? d->t2 : d->t1);
     if (adj) {
       DLOPS_CHECK(d->A->apply_adjoint, C->ctx, DLOPS_ERR_UNSUPPORTED, "power: operator has no adjoint");
-      DLOPS_STEP(C->ctx, err, d->A->apply_adjoint(d->A, in, out));
+      DLOPS_STEP(C->ctx, err, dlops_op_kernel(C->ctx, d->A, 1, in, out));
     } else {
-      DLOPS_STEP(C->ctx, err, d->A->apply(d->A, in, out));
+      DLOPS_STEP(C->ctx, err, dlops_op_kernel(C->ctx, d->A, 0, in, out));
     }
     in = out;
   }
@@ -579,11 +594,11 @@ typedef struct {
 
 static int wrap_fwd(dlops_op A, dlops_darray x, dlops_darray y) {
   wrap_data *d = A->data;
-  return d->C->apply(d->C, x, y);
+  return dlops_op_kernel(A->ctx, d->C, 0, x, y);
 }
 static int wrap_adj(dlops_op A, dlops_darray y, dlops_darray x) {
   wrap_data *d = A->data;
-  return d->C->apply_adjoint(d->C, y, x);
+  return dlops_op_kernel(A->ctx, d->C, 1, y, x);
 }
 static void wrap_destroy(dlops_op A) {
   wrap_data *d = A->data;

@@ -42,6 +42,9 @@ struct dlops_op_s {
   int (*apply)(dlops_op A, dlops_darray x, dlops_darray y);
   int (*apply_adjoint)(dlops_op A, dlops_darray y, dlops_darray x);
   void (*destroy)(dlops_op A); /* free data (and drop references it holds) */
+  /* flops of one apply on this rank, an estimate for the profiling summary (log_view=1,
+   * core/prof.h); 0: unknown (a composite's are its components'). Set by the kind's creation. */
+  double flops;
   void *data;
 };
 
@@ -81,6 +84,15 @@ static inline const char *dlops_types_name(int64_t c, char *buf, size_t n) {
   if (dlops_types_domain(c) == dlops_types_range(c)) return dlops_dtype_name(dlops_types_domain(c));
   snprintf(buf, n, "%s -> %s", dlops_dtype_name(dlops_types_domain(c)), dlops_dtype_name(dlops_types_range(c)));
   return buf;
+}
+
+/** Run the kernel of A (adj: the adjoint) from inside an operator of context ctx (a composite,
+ *  a stack, a wrapper): the layouts were checked by the outer dlops_op_apply. With log_view on
+ *  ctx (core/prof.h) the run is an event of ctx's profile, keyed by A->name; off, one branch. */
+DLOPS_INTERN int dlops_op_kernel_prof(dlops_ctx ctx, dlops_op A, int adj, dlops_darray in, dlops_darray out);
+static inline int dlops_op_kernel(dlops_ctx ctx, dlops_op A, int adj, dlops_darray in, dlops_darray out) {
+  if (ctx->prof) return dlops_op_kernel_prof(ctx, A, adj, in, out);
+  return adj ? A->apply_adjoint(A, in, out) : A->apply(A, in, out);
 }
 
 /** Memory-space masks for dlops_op_new. */

@@ -77,6 +77,7 @@ int slv_begin(slv_run *R, dlops_ctx ctx, const dlops_solver_opts *opts, int solv
   R->solver = solver;
   R->name = name;
   R->last_cost = NAN;
+  R->pm.ev = -1;
   DLOPS_CALL(dlops_ctx_get_rank(ctx, &R->rank));
   if (opts)
     R->o = *opts;
@@ -129,10 +130,14 @@ int slv_begin(slv_run *R, dlops_ctx ctx, const dlops_solver_opts *opts, int solv
     /* in host memory whatever the context's space: the agreement costs no device transfer */
     DLOPS_CALL(dlops_darray_create_ext(ctx, 1, &n, 0, DLOPS_SCATTER, DLOPS_F64, 1, -1, DLOPS_MEM_HOST, &R->flag));
   }
+  /* log_view (a no-op when off): from here to slv_end, which every solver reaches once slv_begin
+   * succeeded */
+  dlops_prof_solver_begin(ctx, name, &R->pm);
   return DLOPS_SUCCESS;
 }
 
 void slv_end(slv_run *R) {
+  dlops_prof_solver_end(R->ctx, &R->pm, R->iters);
   if (R->trusted) dlops_ctx_trust(R->ctx, -1);
   R->trusted = 0;
   if (R->flag) dlops_darray_destroy(&R->flag);
@@ -238,7 +243,8 @@ void slv_fmt_x0(dlops_darray x, int unused, char *buf, size_t len, int *is_compl
   if (is_complex) *is_complex = c;
 }
 
-void slv_result(const slv_run *R, dlops_solver_result *res, int64_t iters, int reason, double r1, double r2) {
+void slv_result(slv_run *R, dlops_solver_result *res, int64_t iters, int reason, double r1, double r2) {
+  R->iters = iters;
   if (!res) return;
   res->iterations = iters;
   res->reason = reason;

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "../core/error.h"
+#include "../core/prof.h"
 #include "dlops.h"
 
 /* Solver ids (dlops_solver_iter.solver). */
@@ -67,6 +68,8 @@ typedef struct {
   int64_t ncost;
   double last_cost;
   int trusted;             /* slv_begin entered the context's trusted region */
+  dlops_prof_mark pm;      /* log_view: the solve's event (slv_begin to slv_end) */
+  int64_t iters;           /* set by slv_result, for the profile */
 } slv_run;
 
 /* Validate and copy the options (NULL = defaults); tol < 0 becomes default_tol. Creates the
@@ -93,7 +96,7 @@ DLOPS_INTERN double slv_elapsed(const slv_run *R);
 DLOPS_INTERN void slv_fmt_x0(dlops_darray x, int real_fmt_is_short, char *buf, size_t len, int *is_complex);
 DLOPS_INTERN double slv_x0_real(dlops_darray x);
 /* Fill result and the stop bookkeeping. */
-DLOPS_INTERN void slv_result(const slv_run *R, dlops_solver_result *res, int64_t iters, int reason, double r1, double r2);
+DLOPS_INTERN void slv_result(slv_run *R, dlops_solver_result *res, int64_t iters, int reason, double r1, double r2);
 
 /* Check operator and vectors, make the working copies: xw = copy of x (A's domain), yw = copy of
  * y (A's range; y may be NULL). square: the domain and range layouts must agree. */

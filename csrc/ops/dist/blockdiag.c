@@ -43,7 +43,7 @@ static int bd_fwd(dlops_op A, dlops_darray x, dlops_darray y) {
                 op->name);
     dlops_lview_point(d->vx[i], x->data, d->moff[i]);
     dlops_lview_point(d->vy[i], y->data, d->noff[i]);
-    DLOPS_CALL(op->apply(op, d->vx[i], d->vy[i]));
+    DLOPS_CALL(dlops_op_kernel(A->ctx, op, 0, d->vx[i], d->vy[i]));
   }
   return DLOPS_SUCCESS;
 }
@@ -56,7 +56,7 @@ static int bd_adj(dlops_op A, dlops_darray y, dlops_darray x) {
                 i, op->name);
     dlops_lview_point(d->vx[i], x->data, d->moff[i]);
     dlops_lview_point(d->vy[i], y->data, d->noff[i]);
-    DLOPS_CALL(op->apply_adjoint(op, d->vy[i], d->vx[i]));
+    DLOPS_CALL(dlops_op_kernel(A->ctx, op, 1, d->vy[i], d->vx[i]));
   }
   return DLOPS_SUCCESS;
 }
@@ -187,7 +187,7 @@ static int sbd_fwd(dlops_op A, dlops_darray x, dlops_darray y) {
     dlops_op op = d->ops[i];
     DLOPS_CHECK(op->apply, A->ctx, DLOPS_ERR_UNSUPPORTED, "stacked_blockdiag: operator %d (%s) has no forward", i,
                 op->name);
-    DLOPS_STEP(A->ctx, err, op->apply(op, x->parts[i], y->parts[i]));
+    DLOPS_STEP(A->ctx, err, dlops_op_kernel(A->ctx, op, 0, x->parts[i], y->parts[i]));
   }
   return err;
 }
@@ -198,7 +198,7 @@ static int sbd_adj(dlops_op A, dlops_darray y, dlops_darray x) {
     dlops_op op = d->ops[i];
     DLOPS_CHECK(op->apply_adjoint, A->ctx, DLOPS_ERR_UNSUPPORTED, "stacked_blockdiag: operator %d (%s) has no adjoint",
                 i, op->name);
-    DLOPS_STEP(A->ctx, err, op->apply_adjoint(op, y->parts[i], x->parts[i]));
+    DLOPS_STEP(A->ctx, err, dlops_op_kernel(A->ctx, op, 1, y->parts[i], x->parts[i]));
   }
   return err;
 }

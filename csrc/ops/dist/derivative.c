@@ -358,6 +358,9 @@ static int deriv_create(dlops_ctx ctx, int second, int ndim, const int64_t *dims
   op->data = d;
   op->destroy = deriv_destroy;
   op->apply = deriv_fwd;
+  /* log_view estimate: a multiply-add per stencil point and element (3 points; 5 for order 5) */
+  op->flops = (dtype == DLOPS_C64 || dtype == DLOPS_C128 ? 4.0 : 1.0) * 2.0 * (second || order == 3 ? 3 : 5) *
+              (double)nelem;
   op->apply_adjoint = deriv_adj;
   op->ndims = op->ndimsd = ndim;
   memcpy(op->dims, dims, sizeof(int64_t) * (size_t)ndim);

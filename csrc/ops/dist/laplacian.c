@@ -90,6 +90,7 @@ int dlops_op_create_laplacian(dlops_ctx ctx, int ndim, const int64_t *dims, int 
   for (int k = 0; k < d->n; k++) { /* the terms' checksums and weights (agreed above) */
     op->sig = dlops_op_hash_i64(op->sig, (int64_t)d->D[k]->sig);
     op->sig = dlops_op_hash_f64(op->sig, d->w[k]);
+    op->flops += d->D[k]->flops; /* log_view estimate: its terms' (a fused stencil) */
   }
   op->data = d;
   op->destroy = lap_destroy;

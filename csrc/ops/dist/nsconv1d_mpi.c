@@ -39,9 +39,9 @@ static void mnsc_destroy(dlops_op A) { mnsc_free(A->data); }
 
 static int mnsc_run(dlops_op A, int adj, dlops_darray in, dlops_darray out) {
   mnsc_data *d = A->data;
-  DLOPS_CALL(d->H->apply(d->H, in, d->ex));
+  DLOPS_CALL(dlops_op_kernel(A->ctx, d->H, 0, in, d->ex));
   DLOPS_CALL(dlops_nsc_run(&d->k, A->dtype, adj, d->ex->data, d->ey->data));
-  return d->H->apply_adjoint(d->H, d->ey, out);
+  return dlops_op_kernel(A->ctx, d->H, 1, d->ey, out);
 }
 static int mnsc_fwd(dlops_op A, dlops_darray x, dlops_darray y) { return mnsc_run(A, 0, x, y); }
 static int mnsc_adj(dlops_op A, dlops_darray y, dlops_darray x) { return mnsc_run(A, 1, y, x); }

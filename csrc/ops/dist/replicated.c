@@ -26,7 +26,7 @@ static int rep_fwd(dlops_op A, dlops_darray x, dlops_darray y) {
               d->op->name);
   dlops_lview_point(d->vx, x->data, 0);
   dlops_lview_point(d->vy, y->data, 0);
-  return d->op->apply(d->op, d->vx, d->vy);
+  return dlops_op_kernel(A->ctx, d->op, 0, d->vx, d->vy);
 }
 static int rep_adj(dlops_op A, dlops_darray y, dlops_darray x) {
   rep_data *d = A->data;
@@ -34,7 +34,7 @@ static int rep_adj(dlops_op A, dlops_darray y, dlops_darray x) {
               d->op->name);
   dlops_lview_point(d->vx, x->data, 0);
   dlops_lview_point(d->vy, y->data, 0);
-  return d->op->apply_adjoint(d->op, d->vy, d->vx);
+  return dlops_op_kernel(A->ctx, d->op, 1, d->vy, d->vx);
 }
 
 int dlops_op_create_replicated(dlops_ctx ctx, dlops_op local, dlops_partition partition, dlops_op *A) {

@@ -54,11 +54,11 @@ static int st_expand(dlops_op A, dlops_darray b, dlops_darray s) {
     if (d->hstack) {
       DLOPS_CHECK(op->apply_adjoint, A->ctx, DLOPS_ERR_UNSUPPORTED, "hstack: local operator %d (%s) has no adjoint",
                   i, op->name);
-      DLOPS_CALL(op->apply_adjoint(op, d->vb[i], d->vs[i]));
+      DLOPS_CALL(dlops_op_kernel(A->ctx, op, 1, d->vb[i], d->vs[i]));
     } else {
       DLOPS_CHECK(op->apply, A->ctx, DLOPS_ERR_UNSUPPORTED, "vstack: local operator %d (%s) has no forward", i,
                   op->name);
-      DLOPS_CALL(op->apply(op, d->vb[i], d->vs[i]));
+      DLOPS_CALL(dlops_op_kernel(A->ctx, op, 0, d->vb[i], d->vs[i]));
     }
   }
   return DLOPS_SUCCESS;
@@ -79,13 +79,13 @@ static int st_reduce(dlops_op A, dlops_darray s, dlops_darray b) {
       if (!op->apply)
         err = DLOPS_ERROR(A->ctx, DLOPS_ERR_UNSUPPORTED, "%s: local operator %d (%s) has no forward", what, i, op->name);
       else
-        err = op->apply(op, d->vs[i], d->vb[i]);
+        err = dlops_op_kernel(A->ctx, op, 0, d->vs[i], d->vb[i]);
     } else {
       if (!op->apply_adjoint)
         err = DLOPS_ERROR(A->ctx, DLOPS_ERR_UNSUPPORTED, "%s: local operator %d (%s) has no adjoint", what, i,
                           op->name);
       else
-        err = op->apply_adjoint(op, d->vs[i], d->vb[i]);
+        err = dlops_op_kernel(A->ctx, op, 1, d->vs[i], d->vb[i]);
     }
     if (!err && i > 0) err = dlops_lview_add(b->m, b->dtype, b->data, d->w, d->nb);
   }
@@ -260,7 +260,7 @@ static int svs_fwd(dlops_op A, dlops_darray x, dlops_darray y) {
     dlops_op op = d->ops[i];
     DLOPS_CHECK(op->apply, A->ctx, DLOPS_ERR_UNSUPPORTED, "stacked_vstack: operator %d (%s) has no forward", i,
                 op->name);
-    DLOPS_STEP(A->ctx, err, op->apply(op, x, y->parts[i]));
+    DLOPS_STEP(A->ctx, err, dlops_op_kernel(A->ctx, op, 0, x, y->parts[i]));
   }
   return err;
 }
@@ -272,7 +272,7 @@ static int svs_adj(dlops_op A, dlops_darray y, dlops_darray x) {
     dlops_op op = d->ops[i];
     DLOPS_CHECK(op->apply_adjoint, A->ctx, DLOPS_ERR_UNSUPPORTED, "stacked_vstack: operator %d (%s) has no adjoint",
                 i, op->name);
-    DLOPS_STEP(A->ctx, err, op->apply_adjoint(op, y->parts[i], i == 0 ? x : d->t));
+    DLOPS_STEP(A->ctx, err, dlops_op_kernel(A->ctx, op, 1, y->parts[i], i == 0 ? x : d->t));
     if (i > 0) DLOPS_STEP(A->ctx, err, dlops_darray_axpby(one, d->t, one, x));
   }
   return err;

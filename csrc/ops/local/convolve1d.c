@@ -121,6 +121,8 @@ int dlops_op_create_convolve1d(dlops_ctx ctx, int ndim, const int64_t *dims, int
   (*A)->data = d;
   (*A)->destroy = conv_destroy;
   (*A)->apply = conv_apply;
+  /* log_view estimate: a direct convolution, 2 flops (8 complex) per model sample and filter tap */
+  (*A)->flops = (dtype == DLOPS_C64 || dtype == DLOPS_C128 ? 8.0 : 2.0) * (double)nm * (double)nh;
   (*A)->apply_adjoint = conv_apply_adjoint;
   (*A)->ndims = ndim;
   (*A)->ndimsd = ndim;

@@ -64,6 +64,7 @@ int dlops_op_create_diagonal(dlops_ctx ctx, int64_t n, dlops_dtype dtype, const 
   (*A)->data = d;
   (*A)->destroy = diag_destroy;
   (*A)->apply = diag_fwd;
+  (*A)->flops = (dtype == DLOPS_C64 || dtype == DLOPS_C128 ? 6.0 : 1.0) * (double)nl; /* log_view estimate */
   (*A)->apply_adjoint = diag_adj;
   return DLOPS_SUCCESS;
 }

@@ -132,6 +132,9 @@ int dlops_op_create_fft(dlops_ctx ctx, int ndim, const int64_t *dims, int axis, 
   (*A)->data = d;
   (*A)->destroy = fft_destroy;
   (*A)->apply = fft_fwd;
+  /* log_view estimate: 5 nfft log2 nfft per complex transform (half for a real one) */
+  (*A)->flops = (g.real ? 2.5 : 5.0) * (double)nfft * log2((double)(nfft > 1 ? nfft : 2)) * (double)g.outer *
+                (double)g.inner;
   (*A)->apply_adjoint = fft_adj;
   (*A)->ndims = ndim;
   (*A)->ndimsd = ndim;

@@ -75,6 +75,8 @@ int dlops_op_create_matrix(dlops_ctx ctx, int64_t nrows, int64_t ncols, dlops_dt
   (*A)->data = d;
   (*A)->destroy = mat_destroy;
   (*A)->apply = mat_fwd;
+  /* log_view estimate: a gemv, 2 flops (8 complex) per local matrix element */
+  (*A)->flops = (dtype == DLOPS_C64 || dtype == DLOPS_C128 ? 8.0 : 2.0) * (double)d->rows * (double)d->cols;
   (*A)->apply_adjoint = mat_adj;
   return DLOPS_SUCCESS;
 }

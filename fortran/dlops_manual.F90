@@ -20,6 +20,7 @@ module dlops_manual
   public :: dlops_last_error, dlops_print_error  ! defined in dlops_support, next to the error state they read
   public :: dlops_shape_from_fortran, dlops_shape_to_fortran, dlops_axis_from_fortran
   public :: dlops_axis_to_fortran, dlops_scalar_from, dlops_ctx_create
+  public :: dlops_options_create, dlops_options_get_string
   public :: dlops_ctx_get_comm, dlops_ctx_last_error, dlops_backends_describe
   public :: dlops_ctx_print_counters, dlops_darray_create, dlops_darray_destroy
   public :: dlops_darray_get_global_shape, dlops_darray_get_local_shape, dlops_darray_get_axis_sizes
@@ -2415,4 +2416,55 @@ contains
     if (rc /= DLOPS_SUCCESS .and. len(msg) > 0) rc = f_error(rc, msg)
     call f_check(rc, 'dlops_op_create_mdc', ierr)
   end subroutine dlops_op_create_mdc_c128_i4
+  !> dlops_options_get_string (options.h): out = the value of key, or def when it was not given.
+  !> Hand-written: C may return its def pointer, so the C copy of def must outlive the copy-out.
+  subroutine dlops_options_get_string(opts, key, def, help, out, ierr)
+    type(dlops_options), intent(in) :: opts
+    character(len=*), intent(in) :: key, def, help
+    character(len=:), allocatable, intent(out) :: out
+    integer, intent(out), optional :: ierr
+    character(kind=c_char, len=:), allocatable :: cdef
+    type(c_ptr) :: w_out
+    integer(c_int) :: rc
+    cdef = f_cstr(def)
+    w_out = c_null_ptr
+    rc = c_options_get_string(opts%ptr, f_cstr(key), cdef, f_cstr(help), w_out)
+    out = f_string(w_out)
+    deallocate(cdef)
+    call f_check(rc, 'dlops_options_get_string', ierr)
+  end subroutine dlops_options_get_string
+
+  !> dlops_options_create (options.h): the options of the environment variable env_var (optional)
+  !> and then of the program's command line, read with get_command_argument (the command line
+  !> wins, as in C). Not collective.
+  subroutine dlops_options_create(opts, env_var, ierr)
+    type(dlops_options), intent(inout) :: opts
+    character(len=*), intent(in), optional :: env_var
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: noargv
+    integer(c_int) :: rc
+    integer :: i, n
+    character(len=:), allocatable :: arg
+    noargv = c_null_ptr
+    if (present(env_var)) then
+      rc = c_options_create(0_c_int, noargv, f_cstr(env_var), opts)
+    else
+      rc = c_options_create(0_c_int, noargv, f_cstr(''), opts) ! getenv(""): no variable
+    end if
+    do i = 1, command_argument_count()
+      if (rc /= 0) exit
+      call get_command_argument(i, length=n)
+      allocate(character(len=n) :: arg)
+      if (n > 0) call get_command_argument(i, arg)
+      rc = c_options_insert(opts%ptr, f_cstr(arg))
+      deallocate(arg)
+    end do
+    if (rc /= 0 .and. c_associated(opts%ptr)) then
+      call f_check(rc, 'dlops_options_create', ierr) ! the insert's message, before destroy
+      rc = c_options_destroy(opts)
+      return
+    end if
+    call f_check(rc, 'dlops_options_create', ierr)
+  end subroutine dlops_options_create
+
 end module dlops_manual

@@ -88,6 +88,10 @@ module dlops_types
   type, bind(C), public :: dlops_prox
     type(c_ptr) :: ptr = c_null_ptr
   end type dlops_prox
+  !> an options database (include/dlops/options.h)
+  type, bind(C), public :: dlops_options
+    type(c_ptr) :: ptr = c_null_ptr
+  end type dlops_options
   !> what a solver monitor sees after every iteration, as C's dlops_solver_iter (fields a
   !> solver does not compute are NaN; x is borrowed: read it, never destroy it)
   type, bind(C), public :: dlops_solver_iter

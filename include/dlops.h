@@ -11,5 +11,6 @@
 #include "dlops/dense.h"
 #include "dlops/signal.h"
 #include "dlops/seismic.h"
+#include "dlops/options.h"
 
 #endif

@@ -1,8 +1,11 @@
 /* darray_tour: a guided tour of dlops distributed arrays.
  *
  * Build: part of the dlops build (examples/c). Run:
- *   mpiexec -n 4 ./darray_tour [spec]        e.g. spec "comm=mpi" (default) or "comm=rma"
- * Works on any number of ranks and on every host backend.
+ *   mpiexec -n 4 ./darray_tour [spec="comm=rma"] [rows=10] [cols=6] [help]
+ * Options (dlops_options, include/dlops/options.h; also from the environment variable
+ * DARRAY_TOUR_OPTIONS, the command line wins): spec (default: DLOPS_SPEC, else comm=mpi), rows and
+ * cols of the field; "help" lists them. A bare backend name ("rma") is taken as the spec, as
+ * before. Works on any number of ranks and on every host backend.
  *
  * It builds a 2-D field distributed over rows, computes norms and dot products, moves the
  * distribution to the other axis, exchanges ghost rows, stacks two arrays into one vector, and
@@ -24,8 +27,36 @@
 
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
+  int wrank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &wrank);
+  /* the options: every rank reads the same command line, so every rank gets the same values (or
+   * the same error) */
+  dlops_options opts;
+  CHECK(dlops_options_create(argc, argv, "DARRAY_TOUR_OPTIONS", &opts));
+  const char *spec_opt = NULL, *bare = NULL;
+  int64_t nr = 10, nc = 6;
+  CHECK(dlops_options_get_string(opts, "spec", NULL, "dlops spec, e.g. \"comm=rma sync=pscw\" (default: DLOPS_SPEC)",
+                                 &spec_opt));
+  CHECK(dlops_options_get_positional(opts, 0, &bare)); /* "rma": the old usage */
+  CHECK(dlops_options_get_int(opts, "rows", 10, "rows of the field (distributed axis)", &nr));
+  CHECK(dlops_options_get_int(opts, "cols", 6, "columns of the field", &nc));
+  int help = 0;
+  CHECK(dlops_options_help_requested(opts, &help));
+  if (help) {
+    CHECK(dlops_options_print_help(opts, "darray_tour: a guided tour of dlops distributed arrays", wrank == 0));
+    dlops_options_destroy(&opts);
+    MPI_Finalize();
+    return 0;
+  }
+  if (nr < 1 || nc < 1 || nr > 100000 || nc > 100000) {
+    if (wrank == 0) fprintf(stderr, "darray_tour: rows=%lld cols=%lld: each must be in [1, 100000]\n", (long long)nr,
+                            (long long)nc);
+    MPI_Finalize();
+    return 1;
+  }
+  CHECK(dlops_options_report_unused(opts, wrank == 0, NULL)); /* misspelt keys: a warning */
   dlops_ctx ctx;
-  CHECK(dlops_ctx_create(MPI_COMM_WORLD, argc > 1 ? argv[1] : NULL, &ctx));
+  CHECK(dlops_ctx_create(MPI_COMM_WORLD, spec_opt ? spec_opt : bare, &ctx));
   int rank, size;
   const char *spec;
   dlops_ctx_get_rank(ctx, &rank);
@@ -34,11 +65,11 @@ int main(int argc, char **argv) {
   if (rank == 0) printf("dlops %d.%d.%d on %d ranks, %s\n\n", DLOPS_VERSION_MAJOR, DLOPS_VERSION_MINOR,
                         DLOPS_VERSION_PATCH, size, spec);
 
-  /* A 10 x 6 field f(i, j) = sin(i) * cos(j), distributed over rows (axis 0). */
-  const int64_t shape[2] = {10, 6};
-  double *field = malloc(sizeof(double) * 60);
-  for (int i = 0; i < 10; i++)
-    for (int j = 0; j < 6; j++) field[i * 6 + j] = sin(i + 1.0) * cos(j + 0.5);
+  /* A rows x cols field f(i, j) = sin(i) * cos(j), distributed over rows (axis 0). */
+  const int64_t shape[2] = {nr, nc}, ntot = nr * nc;
+  double *field = malloc(sizeof(double) * (size_t)ntot);
+  for (int64_t i = 0; i < nr; i++)
+    for (int64_t j = 0; j < nc; j++) field[i * nc + j] = sin(i + 1.0) * cos(j + 0.5);
   dlops_darray x;
   CHECK(dlops_darray_create(ctx, 2, shape, 0, DLOPS_SCATTER, DLOPS_F64, &x));
   CHECK(dlops_darray_scatter(x, field, -1)); /* every rank has the field: keep the own rows */
@@ -73,11 +104,11 @@ int main(int argc, char **argv) {
   /* Move the distribution to the columns (an all-to-all), and back to a global array. */
   dlops_darray xt;
   CHECK(dlops_darray_redistribute(x, 1, &xt));
-  double *back = malloc(sizeof(double) * 60);
+  double *back = malloc(sizeof(double) * (size_t)ntot);
   CHECK(dlops_darray_gather(xt, back, 0));
   if (rank == 0) {
     double err = 0;
-    for (int k = 0; k < 60; k++) err = fmax(err, fabs(back[k] - field[k]));
+    for (int64_t k = 0; k < ntot; k++) err = fmax(err, fabs(back[k] - field[k]));
     printf("redistributed to axis 1 and gathered: max error %g\n", err);
   }
 
@@ -105,6 +136,7 @@ int main(int argc, char **argv) {
   dlops_darray_destroy(&y);
   dlops_darray_destroy(&x);
   dlops_ctx_destroy(&ctx);
+  dlops_options_destroy(&opts);
   MPI_Finalize();
   return 0;
 }

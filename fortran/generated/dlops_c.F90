@@ -1094,6 +1094,107 @@ module dlops_c
       type(dlops_op), intent(inout) :: A
       integer(c_int) :: rc
     end function c_op_create_halo
+    ! options.h: int dlops_options_create(int argc, char **argv, const char *env_var, dlops_options *opts)
+    function c_options_create(argc, argv, env_var, opts) bind(C, name='dlops_options_create') result(rc)
+      import :: c_char, c_int, c_ptr, dlops_options
+      integer(c_int), value :: argc
+      type(c_ptr), intent(out) :: argv
+      character(kind=c_char), intent(in) :: env_var(*)
+      type(dlops_options), intent(inout) :: opts
+      integer(c_int) :: rc
+    end function c_options_create
+    ! options.h: int dlops_options_insert(dlops_options opts, const char *token)
+    function c_options_insert(opts, token) bind(C, name='dlops_options_insert') result(rc)
+      import :: c_char, c_int, c_ptr
+      type(c_ptr), value :: opts
+      character(kind=c_char), intent(in) :: token(*)
+      integer(c_int) :: rc
+    end function c_options_insert
+    ! options.h: int dlops_options_destroy(dlops_options *opts)
+    function c_options_destroy(opts) bind(C, name='dlops_options_destroy') result(rc)
+      import :: c_int, dlops_options
+      type(dlops_options), intent(inout) :: opts
+      integer(c_int) :: rc
+    end function c_options_destroy
+    ! options.h: int dlops_options_get_int(dlops_options opts, const char *key, int64_t def, const char *help,
+    !   int64_t *out)
+    function c_options_get_int(opts, key, def, help, out) bind(C, name='dlops_options_get_int') result(rc)
+      import :: c_char, c_int, c_int64_t, c_ptr
+      type(c_ptr), value :: opts
+      character(kind=c_char), intent(in) :: key(*)
+      integer(c_int64_t), value :: def
+      character(kind=c_char), intent(in) :: help(*)
+      integer(c_int64_t), intent(out) :: out
+      integer(c_int) :: rc
+    end function c_options_get_int
+    ! options.h: int dlops_options_get_double(dlops_options opts, const char *key, double def, const char
+    !   *help, double *out)
+    function c_options_get_double(opts, key, def, help, out) bind(C, &
+         name='dlops_options_get_double') result(rc)
+      import :: c_char, c_double, c_int, c_ptr
+      type(c_ptr), value :: opts
+      character(kind=c_char), intent(in) :: key(*)
+      real(c_double), value :: def
+      character(kind=c_char), intent(in) :: help(*)
+      real(c_double), intent(out) :: out
+      integer(c_int) :: rc
+    end function c_options_get_double
+    ! options.h: int dlops_options_get_bool(dlops_options opts, const char *key, int def, const char *help,
+    !   int *out)
+    function c_options_get_bool(opts, key, def, help, out) bind(C, name='dlops_options_get_bool') result(rc)
+      import :: c_char, c_int, c_ptr
+      type(c_ptr), value :: opts
+      character(kind=c_char), intent(in) :: key(*)
+      integer(c_int), value :: def
+      character(kind=c_char), intent(in) :: help(*)
+      integer(c_int), intent(out) :: out
+      integer(c_int) :: rc
+    end function c_options_get_bool
+    ! options.h: int dlops_options_get_string(dlops_options opts, const char *key, const char *def, const char
+    !   *help, const char **out)
+    function c_options_get_string(opts, key, def, help, out) bind(C, &
+         name='dlops_options_get_string') result(rc)
+      import :: c_char, c_int, c_ptr
+      type(c_ptr), value :: opts
+      character(kind=c_char), intent(in) :: key(*)
+      character(kind=c_char), intent(in) :: def(*)
+      character(kind=c_char), intent(in) :: help(*)
+      type(c_ptr), intent(out) :: out
+      integer(c_int) :: rc
+    end function c_options_get_string
+    ! options.h: int dlops_options_get_positional(dlops_options opts, int index, const char **out)
+    function c_options_get_positional(opts, index, out) bind(C, &
+         name='dlops_options_get_positional') result(rc)
+      import :: c_int, c_ptr
+      type(c_ptr), value :: opts
+      integer(c_int), value :: index
+      type(c_ptr), intent(out) :: out
+      integer(c_int) :: rc
+    end function c_options_get_positional
+    ! options.h: int dlops_options_help_requested(dlops_options opts, int *help)
+    function c_options_help_requested(opts, help) bind(C, name='dlops_options_help_requested') result(rc)
+      import :: c_int, c_ptr
+      type(c_ptr), value :: opts
+      integer(c_int), intent(out) :: help
+      integer(c_int) :: rc
+    end function c_options_help_requested
+    ! options.h: int dlops_options_print_help(dlops_options opts, const char *title, int print)
+    function c_options_print_help(opts, title, print) bind(C, name='dlops_options_print_help') result(rc)
+      import :: c_char, c_int, c_ptr
+      type(c_ptr), value :: opts
+      character(kind=c_char), intent(in) :: title(*)
+      integer(c_int), value :: print
+      integer(c_int) :: rc
+    end function c_options_print_help
+    ! options.h: int dlops_options_report_unused(dlops_options opts, int print, int *nunused)
+    function c_options_report_unused(opts, print, nunused) bind(C, &
+         name='dlops_options_report_unused') result(rc)
+      import :: c_int, c_ptr
+      type(c_ptr), value :: opts
+      integer(c_int), value :: print
+      integer(c_int), intent(out) :: nunused
+      integer(c_int) :: rc
+    end function c_options_report_unused
     ! seismic.h: int dlops_op_create_kirchhoff(dlops_ctx ctx, int64_t nx, double x0, double dx, int64_t nz,
     !   double z0, double dz, int64_t nt, double dt, int64_t ns, const double *sx, const double *sz, int64_t
     !   nr, const double *rx, const double *rz, double vel, int nwav, const double *wav, int wavcenter,

@@ -33,7 +33,10 @@ module dlops_gen
   public :: dlops_op_create_first_derivative, dlops_op_create_second_derivative, dlops_op_create_poststack
   public :: dlops_wavelet_ricker, dlops_op_create_blockdiag, dlops_op_create_stacked_blockdiag
   public :: dlops_op_create_vstack, dlops_op_create_hstack, dlops_op_create_stacked_vstack
-  public :: dlops_op_create_replicated, dlops_op_create_kirchhoff, dlops_op_create_fft
+  public :: dlops_op_create_replicated, dlops_options_insert, dlops_options_destroy
+  public :: dlops_options_get_int, dlops_options_get_double, dlops_options_get_bool
+  public :: dlops_options_get_positional, dlops_options_help_requested, dlops_options_print_help
+  public :: dlops_options_report_unused, dlops_op_create_kirchhoff, dlops_op_create_fft
   public :: dlops_op_create_mpi_fftnd, dlops_fft_freqs, dlops_stop_reason_name
   public :: dlops_solver_opts_default, dlops_solve_cg, dlops_solve_cgls
   public :: dlops_solve_lsqr, dlops_solve_ista, dlops_solve_fista
@@ -60,6 +63,9 @@ module dlops_gen
   interface dlops_op_create_poststack
     module procedure dlops_op_create_poststack_i8, dlops_op_create_poststack_i4
   end interface dlops_op_create_poststack
+  interface dlops_options_get_int
+    module procedure dlops_options_get_int_i8, dlops_options_get_int_i4
+  end interface dlops_options_get_int
   interface dlops_op_create_kirchhoff
     module procedure dlops_op_create_kirchhoff_i8, dlops_op_create_kirchhoff_i4
   end interface dlops_op_create_kirchhoff
@@ -898,6 +904,124 @@ contains
     call f_check(c_op_create_replicated(ctx%ptr, local%ptr, int(partition, c_int), A), &
          'dlops_op_create_replicated', ierr)
   end subroutine dlops_op_create_replicated
+
+  !> dlops_options_insert (options.h)
+  subroutine dlops_options_insert(opts, token, ierr)
+    type(dlops_options), intent(in) :: opts
+    character(len=*), intent(in) :: token
+    integer, intent(out), optional :: ierr
+    call f_check(c_options_insert(opts%ptr, f_cstr(token)), 'dlops_options_insert', ierr)
+  end subroutine dlops_options_insert
+
+  !> dlops_options_destroy (options.h)
+  subroutine dlops_options_destroy(opts, ierr)
+    type(dlops_options), intent(inout) :: opts
+    integer, intent(out), optional :: ierr
+    call f_check(c_options_destroy(opts), 'dlops_options_destroy', ierr)
+  end subroutine dlops_options_destroy
+
+  !> dlops_options_get_int (options.h)
+  subroutine dlops_options_get_int_i8(opts, key, def, help, out, ierr)
+    type(dlops_options), intent(in) :: opts
+    character(len=*), intent(in) :: key
+    integer(c_int64_t), intent(in) :: def
+    character(len=*), intent(in) :: help
+    integer(c_int64_t), intent(out) :: out
+    integer, intent(out), optional :: ierr
+    out = 0
+    call f_check(c_options_get_int(opts%ptr, f_cstr(key), def, f_cstr(help), out), 'dlops_options_get_int', &
+         ierr)
+  end subroutine dlops_options_get_int_i8
+
+  subroutine dlops_options_get_int_i4(opts, key, def, help, out, ierr)
+    type(dlops_options), intent(in) :: opts
+    character(len=*), intent(in) :: key
+    integer, intent(in) :: def
+    character(len=*), intent(in) :: help
+    integer(c_int64_t), intent(out) :: out
+    integer, intent(out), optional :: ierr
+    call dlops_options_get_int_i8(opts, key, int(def, c_int64_t), help, out, ierr)
+  end subroutine dlops_options_get_int_i4
+
+  !> dlops_options_get_double (options.h)
+  subroutine dlops_options_get_double(opts, key, def, help, out, ierr)
+    type(dlops_options), intent(in) :: opts
+    character(len=*), intent(in) :: key
+    real(c_double), intent(in) :: def
+    character(len=*), intent(in) :: help
+    real(c_double), intent(out) :: out
+    integer, intent(out), optional :: ierr
+    out = 0
+    call f_check(c_options_get_double(opts%ptr, f_cstr(key), def, f_cstr(help), out), &
+         'dlops_options_get_double', ierr)
+  end subroutine dlops_options_get_double
+
+  !> dlops_options_get_bool (options.h)
+  subroutine dlops_options_get_bool(opts, key, def, help, out, ierr)
+    type(dlops_options), intent(in) :: opts
+    character(len=*), intent(in) :: key
+    integer, intent(in) :: def
+    character(len=*), intent(in) :: help
+    integer, intent(out) :: out
+    integer, intent(out), optional :: ierr
+    integer(c_int) :: w_out
+    integer(c_int) :: w_rc
+    w_out = 0
+    w_rc = c_options_get_bool(opts%ptr, f_cstr(key), int(def, c_int), f_cstr(help), w_out)
+    out = int(w_out)
+    call f_check(w_rc, 'dlops_options_get_bool', ierr)
+  end subroutine dlops_options_get_bool
+
+  !> dlops_options_get_positional (options.h)
+  subroutine dlops_options_get_positional(opts, index, out, ierr)
+    type(dlops_options), intent(in) :: opts
+    integer, intent(in) :: index
+    character(len=:), allocatable, intent(out) :: out
+    integer, intent(out), optional :: ierr
+    type(c_ptr) :: w_out
+    integer(c_int) :: w_rc
+    w_out = c_null_ptr
+    w_rc = c_options_get_positional(opts%ptr, int(index, c_int), w_out)
+    out = f_string(w_out)
+    call f_check(w_rc, 'dlops_options_get_positional', ierr)
+  end subroutine dlops_options_get_positional
+
+  !> dlops_options_help_requested (options.h)
+  subroutine dlops_options_help_requested(opts, help, ierr)
+    type(dlops_options), intent(in) :: opts
+    integer, intent(out) :: help
+    integer, intent(out), optional :: ierr
+    integer(c_int) :: w_help
+    integer(c_int) :: w_rc
+    w_help = 0
+    w_rc = c_options_help_requested(opts%ptr, w_help)
+    help = int(w_help)
+    call f_check(w_rc, 'dlops_options_help_requested', ierr)
+  end subroutine dlops_options_help_requested
+
+  !> dlops_options_print_help (options.h)
+  subroutine dlops_options_print_help(opts, title, print, ierr)
+    type(dlops_options), intent(in) :: opts
+    character(len=*), intent(in) :: title
+    integer, intent(in) :: print
+    integer, intent(out), optional :: ierr
+    call f_check(c_options_print_help(opts%ptr, f_cstr(title), int(print, c_int)), &
+         'dlops_options_print_help', ierr)
+  end subroutine dlops_options_print_help
+
+  !> dlops_options_report_unused (options.h)
+  subroutine dlops_options_report_unused(opts, print, nunused, ierr)
+    type(dlops_options), intent(in) :: opts
+    integer, intent(in) :: print
+    integer, intent(out) :: nunused
+    integer, intent(out), optional :: ierr
+    integer(c_int) :: w_nunused
+    integer(c_int) :: w_rc
+    w_nunused = 0
+    w_rc = c_options_report_unused(opts%ptr, int(print, c_int), w_nunused)
+    nunused = int(w_nunused)
+    call f_check(w_rc, 'dlops_options_report_unused', ierr)
+  end subroutine dlops_options_report_unused
 
   !> dlops_op_create_kirchhoff (seismic.h)
   subroutine dlops_op_create_kirchhoff_i8(ctx, nx, x0, dx, nz, z0, dz, nt, dt, sx, sz, rx, rz, vel, wav, &

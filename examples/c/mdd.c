@@ -1,12 +1,15 @@
 /* mdd: PyLops-MPI's multi-dimensional deconvolution tutorial (tutorials/mdd.py) with dlops.
  *
- *   mpiexec -n P ./mdd [key=value ...]
+ *   mpiexec -n P ./mdd [key=value ...]      (mdd help: the options, their defaults and meanings)
  *
  * Backend and memory space come from DLOPS_SPEC (comm=mpi|rma, mem=host|emu): the MDC operator
  * runs on the host and on the emulated device (the CUDA memory space has no FFT in this version:
  * the program then stops with the library's reason).
  *
- * Options (defaults: the tutorial's):
+ * Options (dlops_options, include/dlops/options.h; also from the environment variable MDD_OPTIONS,
+ * the command line wins; "help" prints the listing on rank 0 and exits 0; a malformed value, e.g.
+ * nt=12x, an argument that is not key=value or an unknown key (reported with the nearest known
+ * one) exits 2 on every rank with the reason; defaults: the tutorial's):
  *   nx=N ny=N    receivers (default 61, x from -300 m) and sources (default 101, y from -500 m),
  *                10 m apart, centred on 0 (ox = -(nx/2) dx, oy = -(ny/2) dy)
  *   nt=N         time samples of 4 ms (default 400): model and data have 2 nt - 1 (two-sided)
@@ -64,7 +67,8 @@
 static void usage_exit(int rank, const char *why) {
   if (rank == 0)
     fprintf(stderr,
-            "mdd: %s\nusage: mdd [nx=N] [ny=N] [nt=N] [nfmax=N] [niter=N] [out=DIR] [maxerr=E] [maxres=R]\n", why);
+            "mdd: %s\nusage: mdd [nx=N] [ny=N] [nt=N] [nfmax=N] [niter=N] [out=DIR] [maxerr=E] [maxres=R] "
+            "(mdd help: the listing)\n", why);
   MPI_Finalize();
   exit(2);
 }
@@ -134,34 +138,44 @@ int main(int argc, char **argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &P);
 
-  /* ---- 0. arguments */
+  /* ---- 0. options (dlops_options: MDD_OPTIONS, then the command line, which wins). Options are
+   * local, and every rank reads the same command line and environment, so every rank gets the
+   * same values, or the same error and exit code. */
+  dlops_options opts;
+  CHECK(dlops_options_create(argc, argv, "MDD_OPTIONS", &opts));
   int64_t nx = 61, ny = 101, nt = 400, nfmax = 200, niter = 50;
   double maxerr = 0.85, maxres = 0.03;
-  const char *out = "mdd_out";
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *eq = strchr(a, '=');
-    if (!eq) usage_exit(rank, "arguments are key=value");
-    const size_t kl = (size_t)(eq - a);
-    const char *v = eq + 1;
-    if (kl == 2 && !strncmp(a, "nx", kl))
-      nx = atoll(v);
-    else if (kl == 2 && !strncmp(a, "ny", kl))
-      ny = atoll(v);
-    else if (kl == 2 && !strncmp(a, "nt", kl))
-      nt = atoll(v);
-    else if (kl == 5 && !strncmp(a, "nfmax", kl))
-      nfmax = atoll(v);
-    else if (kl == 5 && !strncmp(a, "niter", kl))
-      niter = atoll(v);
-    else if (kl == 3 && !strncmp(a, "out", kl))
-      out = v;
-    else if (kl == 6 && !strncmp(a, "maxerr", kl))
-      maxerr = atof(v);
-    else if (kl == 6 && !strncmp(a, "maxres", kl))
-      maxres = atof(v);
-    else
-      usage_exit(rank, "unknown option");
+  const char *out = "mdd_out", *pos = NULL;
+  char bad[512] = ""; /* the first malformed value's message */
+#define OPT(call) \
+  if ((call) && !bad[0]) snprintf(bad, sizeof bad, "%s", dlops_last_error())
+  OPT(dlops_options_get_int(opts, "nx", 61, "receivers, 10 m apart from -(nx/2) dx (>= 10)", &nx));
+  OPT(dlops_options_get_int(opts, "ny", 101, "sources, 10 m apart from -(ny/2) dy (>= 10)", &ny));
+  OPT(dlops_options_get_int(opts, "nt", 400, "time samples of 4 ms (>= 41); model and data have 2 nt - 1", &nt));
+  OPT(dlops_options_get_int(opts, "nfmax", 200, "frequencies kept by the MDC (1 to nt), split over ranks", &nfmax));
+  OPT(dlops_options_get_int(opts, "niter", 50, "CGLS iterations (>= 0)", &niter));
+  OPT(dlops_options_get_string(opts, "out", "mdd_out", "folder for the .npy results ({tag}: np<P>_<backend>)", &out));
+  OPT(dlops_options_get_double(opts, "maxerr", 0.85, "largest relative error to the true model accepted (> 0)",
+                               &maxerr));
+  OPT(dlops_options_get_double(opts, "maxres", 0.03, "largest relative data residual ||d - M minv|| / ||d|| (> 0)",
+                               &maxres));
+#undef OPT
+  int help = 0;
+  CHECK(dlops_options_help_requested(opts, &help));
+  if (help) {
+    CHECK(dlops_options_print_help(opts, "mdd: PyLops-MPI's multi-dimensional deconvolution tutorial\n"
+                                         "usage: mpiexec -n P ./mdd [key=value ...] (also from MDD_OPTIONS)",
+                                   rank == 0));
+    dlops_options_destroy(&opts);
+    MPI_Finalize();
+    return 0;
   }
+  if (bad[0]) usage_exit(rank, bad);
+  CHECK(dlops_options_get_positional(opts, 0, &pos));
+  if (pos) usage_exit(rank, "arguments are key=value");
+  int nunused = 0;
+  CHECK(dlops_options_report_unused(opts, rank == 0, &nunused)); /* a warning line each on rank 0 */
+  if (nunused) usage_exit(rank, "unknown option"); /* as before: an error, not only a warning */
   if (nx < 10 || ny < 10 || nt < 41 || nfmax < 1 || nfmax > nt || niter < 0 || !(maxerr > 0) || !(maxres > 0))
     usage_exit(rank, "need nx, ny >= 10 (the 5-sample tapers), nt >= 41 (the wavelet), 1 <= nfmax <= nt, "
                      "niter >= 0, maxerr > 0, maxres > 0");
@@ -257,6 +271,7 @@ int main(int argc, char **argv) {
       free(Gloc);
       dlops_ctx_destroy(&self);
       dlops_ctx_destroy(&ctx);
+      dlops_options_destroy(&opts);
       MPI_Finalize();
       return 1;
     }
@@ -379,6 +394,7 @@ int main(int argc, char **argv) {
   free(model);
   dlops_ctx_destroy(&self);
   dlops_ctx_destroy(&ctx);
+  dlops_options_destroy(&opts); /* out= points into it */
   MPI_Finalize();
   return failed;
 }

@@ -3,6 +3,10 @@
 !
 !   mpiexec -n P ./mdd_f [nx=N] [ny=N] [nt=N] [nfmax=N] [niter=N] [out=DIR] [maxerr=E] [maxres=R]
 !
+! The options come from dlops_options (dlops_options_create(cli, 'MDD_OPTIONS'): the environment
+! variable MDD_OPTIONS, then the command line, which wins), as in the C program: "help" prints the
+! listing on rank 0 and exits 0; a malformed value (nt=12x), an argument that is not key=value or an
+! unknown key (reported with the nearest known one) exits 2 on every rank with the reason.
 ! The same options, defaults, problem, operator (dlops_op_create_mdc over this rank's frequencies
 ! of the kernel, whose rfft is dlops_op_create_fft on a one-rank host context), CGLS, summary,
 ! results (model, data, madj, minv .npy and mdd_meta.txt in out=DIR) and exit code as the C program
@@ -33,33 +37,57 @@ program mdd_f
   real(sp), allocatable :: model(:, :)
   complex(dp), allocatable :: Gf(:, :, :)
   complex(sp), allocatable, target :: Gloc(:, :, :)
-  integer :: rank, nranks, nw, ierr, mem, kk, u, i
+  integer :: rank, nranks, nw, ierr, mem, kk, u
   logical :: failed
   character(len=:), allocatable :: spec, backend, out, memname
-  character(len=512) :: arg
+  type(dlops_options) :: cli
+  character(len=:), allocatable :: bad, pos
+  integer :: help, nunused
   character(len=1024) :: fn
 
   call MPI_Init()
   call MPI_Comm_rank(MPI_COMM_WORLD, rank)
   call MPI_Comm_size(MPI_COMM_WORLD, nranks)
 
-  out = 'mdd_out'
-  do i = 1, command_argument_count()
-    call get_command_argument(i, arg)
-    kk = index(arg, '=')
-    if (kk == 0) call usage('arguments are key=value')
-    select case (arg(1:kk - 1))
-    case ('nx'); read (arg(kk + 1:), *) nx
-    case ('ny'); read (arg(kk + 1:), *) ny
-    case ('nt'); read (arg(kk + 1:), *) nt
-    case ('nfmax'); read (arg(kk + 1:), *) nfmax
-    case ('niter'); read (arg(kk + 1:), *) niter
-    case ('maxerr'); read (arg(kk + 1:), *) maxerr
-    case ('maxres'); read (arg(kk + 1:), *) maxres
-    case ('out'); out = trim(arg(kk + 1:))
-    case default; call usage('unknown option')
-    end select
-  end do
+  ! the options (dlops_options: MDD_OPTIONS, then the command line, which wins); every rank reads
+  ! the same command line and environment, so every rank gets the same values or the same error
+  call dlops_options_create(cli, 'MDD_OPTIONS')
+  bad = ''
+  call dlops_options_get_int(cli, 'nx', 61_i8, 'receivers, 10 m apart from -(nx/2) dx (>= 10)', nx, ierr)
+  call opt_err()
+  call dlops_options_get_int(cli, 'ny', 101_i8, 'sources, 10 m apart from -(ny/2) dy (>= 10)', ny, ierr)
+  call opt_err()
+  call dlops_options_get_int(cli, 'nt', 400_i8, 'time samples of 4 ms (>= 41); model and data have 2 nt - 1', nt, &
+       ierr)
+  call opt_err()
+  call dlops_options_get_int(cli, 'nfmax', 200_i8, 'frequencies kept by the MDC (1 to nt), split over ranks', &
+       nfmax, ierr)
+  call opt_err()
+  call dlops_options_get_int(cli, 'niter', 50_i8, 'CGLS iterations (>= 0)', niter, ierr)
+  call opt_err()
+  call dlops_options_get_string(cli, 'out', 'mdd_out', 'folder for the .npy results ({tag}: np<P>_<backend>)', out, &
+       ierr)
+  call opt_err()
+  call dlops_options_get_double(cli, 'maxerr', 0.85_dp, 'largest relative error to the true model accepted (> 0)', &
+       maxerr, ierr)
+  call opt_err()
+  call dlops_options_get_double(cli, 'maxres', 0.03_dp, &
+       'largest relative data residual ||d - M minv|| / ||d|| (> 0)', maxres, ierr)
+  call opt_err()
+  call dlops_options_help_requested(cli, help)
+  if (help /= 0) then
+    call dlops_options_print_help(cli, "mdd_f: PyLops-MPI's multi-dimensional deconvolution tutorial" // &
+         new_line('a') // 'usage: mpiexec -n P ./mdd_f [key=value ...] (also from MDD_OPTIONS)', merge(1, 0, rank == 0))
+    call dlops_options_destroy(cli)
+    call MPI_Finalize()
+    stop
+  end if
+  if (len(bad) > 0) call usage(bad)
+  call dlops_options_get_positional(cli, 0, pos)
+  if (len(pos) > 0) call usage('arguments are key=value')
+  call dlops_options_report_unused(cli, merge(1, 0, rank == 0), nunused) ! a warning line each on rank 0
+  if (nunused /= 0) call usage('unknown option')                         ! as before: an error
+  call dlops_options_destroy(cli)
   if (nx < 10 .or. ny < 10 .or. nt < 41 .or. nfmax < 1 .or. nfmax > nt .or. niter < 0 .or. .not. (maxerr > 0) &
       .or. .not. (maxres > 0)) call usage('need nx, ny >= 10 (the 5-sample tapers), nt >= 41 (the wavelet), ' // &
                                           '1 <= nfmax <= nt, niter >= 0, maxerr > 0, maxres > 0')
@@ -301,10 +329,16 @@ contains
     end do
   end subroutine hanningtaper
 
+  ! the first malformed value's message, kept for after the listing (help wins over it)
+  subroutine opt_err()
+    if (ierr /= 0 .and. len(bad) == 0) bad = dlops_last_error()
+  end subroutine opt_err
+
   subroutine usage(why)
     character(len=*), intent(in) :: why
     if (rank == 0) write (*, '(a)') 'mdd_f: ' // why // new_line('a') // &
-         'usage: mdd_f [nx=N] [ny=N] [nt=N] [nfmax=N] [niter=N] [out=DIR] [maxerr=E] [maxres=R]'
+         'usage: mdd_f [nx=N] [ny=N] [nt=N] [nfmax=N] [niter=N] [out=DIR] [maxerr=E] [maxres=R] ' // &
+         '(mdd_f help: the listing)'
     call MPI_Finalize()
     stop 2
   end subroutine usage

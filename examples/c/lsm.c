@@ -1,9 +1,14 @@
 /* lsm: PyLops-MPI's least-squares migration tutorial (tutorials/lsm.py) with dlops.
  *
- *   mpiexec -n P ./lsm [key=value ...]
+ *   mpiexec -n P ./lsm [key=value ...] [help]
  *
  * Backend and memory space come from DLOPS_SPEC (comm=mpi|rma). The Kirchhoff operator runs on
  * host memory only: with mem=emu or mem=device the program stops with the library's reason.
+ *
+ * Options (dlops_options, include/dlops/options.h; also from the environment variable
+ * LSM_OPTIONS, the command line wins; "help" lists them with their defaults and exits 0). A
+ * malformed value (niter=12x), a value out of range, a positional argument or an unknown key
+ * (its nearest known key named) stops every rank with exit code 2 before any work.
  *
  * Options (defaults: the tutorial's):
  *   nx=N nz=N    model size (default 81 x 60, dx = dz = 4 m); reflectors at iz = nz/2 (-1) and
@@ -52,13 +57,15 @@
   } while (0)
 
 static void usage_exit(int rank, const char *why) {
-  if (rank == 0)
-    fprintf(stderr,
-            "lsm: %s\nusage: lsm [nx=N] [nz=N] [nt=N] [ns=N | nstot=N] [nr=N] [niter=N] [out=DIR] [maxerr=E]\n"
-            "           [maxres=R]\n",
-            why);
+  if (rank == 0) fprintf(stderr, "lsm: %s (\"lsm help\" lists the options)\n", why);
   MPI_Finalize();
   exit(2);
+}
+
+/* the first failing getter's message (every rank reads the same options: the same error) */
+static char opt_msg[512];
+static void opt_note(int e) {
+  if (e && !opt_msg[0]) snprintf(opt_msg, sizeof opt_msg, "%s", dlops_last_error());
 }
 
 /* np.linspace(a, b, n)[k] */
@@ -89,38 +96,48 @@ int main(int argc, char **argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &P);
 
-  /* ---- 0. arguments */
-  int64_t nx = 81, nz = 60, nt = 651, ns = 10, nstot = -1, nr = 11, niter = 100;
-  double maxerr = 0.6, maxres = 0.02;
-  const char *out = "lsm_out";
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *eq = strchr(a, '=');
-    if (!eq) usage_exit(rank, "arguments are key=value");
-    const size_t kl = (size_t)(eq - a);
-    const char *v = eq + 1;
-    if (kl == 2 && !strncmp(a, "nx", kl))
-      nx = atoll(v);
-    else if (kl == 2 && !strncmp(a, "nz", kl))
-      nz = atoll(v);
-    else if (kl == 2 && !strncmp(a, "nt", kl))
-      nt = atoll(v);
-    else if (kl == 2 && !strncmp(a, "ns", kl))
-      ns = atoll(v);
-    else if (kl == 5 && !strncmp(a, "nstot", kl))
-      nstot = atoll(v);
-    else if (kl == 2 && !strncmp(a, "nr", kl))
-      nr = atoll(v);
-    else if (kl == 5 && !strncmp(a, "niter", kl))
-      niter = atoll(v);
-    else if (kl == 3 && !strncmp(a, "out", kl))
-      out = v;
-    else if (kl == 6 && !strncmp(a, "maxerr", kl))
-      maxerr = atof(v);
-    else if (kl == 6 && !strncmp(a, "maxres", kl))
-      maxres = atof(v);
-    else
-      usage_exit(rank, "unknown option");
+  /* ---- 0. options (every rank reads the same command line and environment: the same values,
+   * or the same error) */
+  dlops_options opts;
+  if (dlops_options_create(argc, argv, "LSM_OPTIONS", &opts)) usage_exit(rank, dlops_last_error());
+  int64_t nx, nz, nt, ns, nstot, nr, niter;
+  double maxerr, maxres;
+  const char *out;
+  opt_note(dlops_options_get_int(opts, "nx", 81, "model size along x (dx = 4 m; >= 21)", &nx));
+  opt_note(dlops_options_get_int(opts, "nz", 60, "model size along z (dz = 4 m; >= 6); reflectors at nz/2, 5 nz/6",
+                                 &nz));
+  opt_note(dlops_options_get_int(opts, "nt", 651, "time samples of 4 ms (>= 81, the wavelet's taps)", &nt));
+  opt_note(dlops_options_get_int(opts, "ns", 10, "sources per rank, at z = 10 m", &ns));
+  opt_note(dlops_options_get_int(opts, "nstot", -1, "total sources instead of ns (split over ranks; -1: ns * ranks)",
+                                 &nstot));
+  opt_note(dlops_options_get_int(opts, "nr", 11, "receivers, at z = 20 m", &nr));
+  opt_note(dlops_options_get_int(opts, "niter", 100, "CGLS iterations (>= 0)", &niter));
+  opt_note(dlops_options_get_string(opts, "out", "lsm_out",
+                                    "folder for the .npy results (\"{tag}\" becomes np<P>_<backend>)", &out));
+  opt_note(dlops_options_get_double(opts, "maxerr", 0.6, "largest relative error to the true reflectivity accepted",
+                                    &maxerr));
+  opt_note(dlops_options_get_double(opts, "maxres", 0.02, "largest relative data residual ||d - V minv|| / ||d|| accepted",
+                                    &maxres));
+  int help = 0;
+  const char *pos = NULL;
+  opt_note(dlops_options_help_requested(opts, &help));
+  opt_note(dlops_options_get_positional(opts, 0, &pos));
+  if (help) {
+    dlops_options_print_help(opts, "lsm: least-squares migration (PyLops-MPI's tutorials/lsm.py)\n"
+                                   "usage: mpiexec -n P ./lsm [key=value ...]   (also from LSM_OPTIONS)",
+                             rank == 0);
+    dlops_options_destroy(&opts);
+    MPI_Finalize();
+    return 0;
   }
+  if (opt_msg[0]) usage_exit(rank, opt_msg);
+  if (pos) {
+    snprintf(opt_msg, sizeof opt_msg, "'%.64s': arguments are key=value", pos);
+    usage_exit(rank, opt_msg);
+  }
+  int nunused = 0;
+  dlops_options_report_unused(opts, rank == 0, &nunused); /* names each unknown key and the nearest one */
+  if (nunused) usage_exit(rank, "unknown option");
   if (nstot < 0) nstot = ns * P;
   if (nx < 21 || nz < 6 || nt < 81 || nstot < 1 || nr < 1 || niter < 0 || !(maxerr > 0) || !(maxres > 0))
     usage_exit(rank, "need nx >= 21, nz >= 6, nt >= 81 (the wavelet's 81 taps), sources and receivers >= 1, "
@@ -299,6 +316,7 @@ int main(int argc, char **argv) {
   free(refl);
   dlops_ctx_destroy(&self);
   dlops_ctx_destroy(&ctx);
+  dlops_options_destroy(&opts);
   MPI_Finalize();
   return failed;
 }

@@ -3,7 +3,12 @@
 !> so the two programs give the same numbers (ctest example_lsm_same compares their minv.npy).
 !>
 !>   mpiexec -n P ./lsm_f [nx=N] [nz=N] [nt=N] [ns=N | nstot=N] [nr=N] [niter=N] [out=DIR]
-!>                        [maxerr=E] [maxres=R]
+!>                        [maxerr=E] [maxres=R] [help]
+!>
+!> Options as the C program's (dlops_options_create(opts, 'LSM_OPTIONS'): also from the
+!> environment variable LSM_OPTIONS, the command line wins; "help" lists them and exits 0). A
+!> malformed value (niter=12x), a value out of range, a positional argument or an unknown key
+!> stops every rank with exit code 2 before any work.
 !>
 !> Defaults (the tutorial's): 81 x 60 grid of 4 m, reflectors -1 at iz = nz/2 and 0.5 at
 !> iz = 5 nz/6, 10 sources per rank at z = 10 m and 11 receivers at z = 20 m on
@@ -28,41 +33,64 @@ program lsm_f
   type(dlops_solver_opts) :: opts
   type(dlops_solver_result) :: sr
   type(dlops_comm_counter) :: c
-  integer(i8) :: nx = 81, nz = 60, nt = 651, ns = 10, nstot = -1, nr = 11, niter = 100
+  type(dlops_options) :: cl
+  integer(i8) :: nx, nz, nt, ns, nstot, nr, niter
   integer(i8) :: per, extra, mine, s0, s, iz1, iz2, bytes(0:DLOPS_COMM_NUM_KINDS - 1), calls(0:DLOPS_COMM_NUM_KINDS - 1)
-  real(dp) :: maxerr = 0.6_dp, maxres = 0.02_dp, wav(128), t0, tsol, nd, nres, nm, nerr, rerr, rres
+  real(dp) :: maxerr, maxres, wav(128), t0, tsol, nd, nres, nm, nerr, rerr, rres
   real(dp), allocatable :: sx(:), sz(:), rx(:), rz(:), refl(:, :)
   real(dp), pointer :: p(:)
-  integer :: rank, nranks, nw, ierr, mem, kk, nops, u, i
+  integer :: rank, nranks, nw, ierr, mem, kk, nops, u, help, nunused
   logical :: failed
-  character(len=:), allocatable :: spec, backend, out
-  character(len=512) :: arg
+  character(len=:), allocatable :: spec, backend, out, pos, optmsg
   character(len=1024) :: fn
 
   call MPI_Init()
   call MPI_Comm_rank(MPI_COMM_WORLD, rank)
   call MPI_Comm_size(MPI_COMM_WORLD, nranks)
 
-  ! ---- 0. arguments
-  out = 'lsm_out'
-  do i = 1, command_argument_count()
-    call get_command_argument(i, arg)
-    kk = index(arg, '=')
-    if (kk == 0) call usage('arguments are key=value')
-    select case (arg(1:kk - 1))
-    case ('nx'); read (arg(kk + 1:), *) nx
-    case ('nz'); read (arg(kk + 1:), *) nz
-    case ('nt'); read (arg(kk + 1:), *) nt
-    case ('ns'); read (arg(kk + 1:), *) ns
-    case ('nstot'); read (arg(kk + 1:), *) nstot
-    case ('nr'); read (arg(kk + 1:), *) nr
-    case ('niter'); read (arg(kk + 1:), *) niter
-    case ('maxerr'); read (arg(kk + 1:), *) maxerr
-    case ('maxres'); read (arg(kk + 1:), *) maxres
-    case ('out'); out = trim(arg(kk + 1:))
-    case default; call usage('unknown option')
-    end select
-  end do
+  ! ---- 0. options (every rank reads the same command line and environment: the same values,
+  ! or the same error)
+  optmsg = ''
+  call dlops_options_create(cl, 'LSM_OPTIONS', ierr)
+  if (ierr /= 0) call usage(dlops_last_error())
+  call dlops_options_get_int(cl, 'nx', 81_i8, 'model size along x (dx = 4 m; >= 21)', nx, ierr)
+  call note(ierr)
+  call dlops_options_get_int(cl, 'nz', 60_i8, 'model size along z (dz = 4 m; >= 6); reflectors at nz/2, 5 nz/6', &
+       nz, ierr)
+  call note(ierr)
+  call dlops_options_get_int(cl, 'nt', 651_i8, 'time samples of 4 ms (>= 81, the wavelet''s taps)', nt, ierr)
+  call note(ierr)
+  call dlops_options_get_int(cl, 'ns', 10_i8, 'sources per rank, at z = 10 m', ns, ierr)
+  call note(ierr)
+  call dlops_options_get_int(cl, 'nstot', -1_i8, 'total sources instead of ns (split over ranks; -1: ns * ranks)', &
+       nstot, ierr)
+  call note(ierr)
+  call dlops_options_get_int(cl, 'nr', 11_i8, 'receivers, at z = 20 m', nr, ierr)
+  call note(ierr)
+  call dlops_options_get_int(cl, 'niter', 100_i8, 'CGLS iterations (>= 0)', niter, ierr)
+  call note(ierr)
+  call dlops_options_get_string(cl, 'out', 'lsm_out', 'folder for the .npy results ("{tag}" becomes np<P>_<backend>)', &
+       out, ierr)
+  call note(ierr)
+  call dlops_options_get_double(cl, 'maxerr', 0.6_dp, 'largest relative error to the true reflectivity accepted', &
+       maxerr, ierr)
+  call note(ierr)
+  call dlops_options_get_double(cl, 'maxres', 0.02_dp, &
+       'largest relative data residual ||d - V minv|| / ||d|| accepted', maxres, ierr)
+  call note(ierr)
+  call dlops_options_help_requested(cl, help)
+  call dlops_options_get_positional(cl, 0, pos)
+  if (help /= 0) then
+    call dlops_options_print_help(cl, 'lsm_f: least-squares migration (PyLops-MPI''s tutorials/lsm.py), Fortran' // &
+         new_line('a') // 'usage: mpiexec -n P ./lsm_f [key=value ...]   (also from LSM_OPTIONS)', merge(1, 0, rank == 0))
+    call dlops_options_destroy(cl)
+    call MPI_Finalize()
+    stop
+  end if
+  if (len(optmsg) > 0) call usage(optmsg)
+  if (len(pos) > 0) call usage("'" // pos // "': arguments are key=value")
+  call dlops_options_report_unused(cl, merge(1, 0, rank == 0), nunused)  ! names the nearest known key
+  if (nunused > 0) call usage('unknown option')
   if (nstot < 0) nstot = ns * nranks
   if (nx < 21 .or. nz < 6 .or. nt < 81 .or. nstot < 1 .or. nr < 1 .or. niter < 0 .or. .not. (maxerr > 0) &
       .or. .not. (maxres > 0)) call usage('need nx >= 21, nz >= 6, nt >= 81, sources and receivers >= 1, ' // &
@@ -217,6 +245,7 @@ program lsm_f
   call dlops_op_destroy(V)
   call dlops_ctx_destroy(self)
   call dlops_ctx_destroy(ctx)
+  call dlops_options_destroy(cl)
   call MPI_Finalize()
   if (failed) stop 1
 
@@ -235,10 +264,15 @@ contains
     end if
   end function linspace
 
+  !> the first failing getter's message (every rank reads the same options: the same error)
+  subroutine note(e)
+    integer, intent(in) :: e
+    if (e /= 0 .and. len(optmsg) == 0) optmsg = dlops_last_error()
+  end subroutine note
+
   subroutine usage(why)
     character(len=*), intent(in) :: why
-    if (rank == 0) write (*, '(a)') 'lsm_f: ' // why // new_line('a') // &
-         'usage: lsm_f [nx=N] [nz=N] [nt=N] [ns=N | nstot=N] [nr=N] [niter=N] [out=DIR] [maxerr=E] [maxres=R]'
+    if (rank == 0) write (*, '(a)') 'lsm_f: ' // why // ' ("lsm_f help" lists the options)'
     call MPI_Finalize()
     stop 2
   end subroutine usage

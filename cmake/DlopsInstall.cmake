@@ -116,9 +116,19 @@ else()
   file(RELATIVE_PATH _dlops_ex_rel "/p/${DLOPS_EXAMPLES_INSTALL_DIR}" "/p/${CMAKE_INSTALL_LIBDIR}")
   set(_dlops_ex_rpath "$<$<PLATFORM_ID:Linux>:\$ORIGIN/${_dlops_ex_rel}>")
 endif()
-foreach(_ex IN ITEMS darray_tour poststack field_tour poststack_f lsm lsm_f)
+foreach(_ex IN ITEMS darray_tour poststack field_tour poststack_f lsm lsm_f mdd mdd_f)
   if(TARGET ${_ex})
     set_target_properties(${_ex} PROPERTIES INSTALL_RPATH "${_dlops_ex_rpath}" INSTALL_RPATH_USE_LINK_PATH ON)
     install(TARGETS ${_ex} RUNTIME DESTINATION ${DLOPS_EXAMPLES_INSTALL_DIR})
+  endif()
+endforeach()
+# The perf programs beside them (libexec/dlops/perf, the same rpath), so that a cluster user runs
+# the harness from an install: perf/run-all --build <prefix>/libexec/dlops (its scripts are in
+# share/dlops/perf).
+foreach(_b IN ITEMS bench_msg bench_halo bench_dense bench_host bench_kernels bench_overlap bench_poststack
+                    bench_logview bench_agree)
+  if(TARGET ${_b})
+    set_target_properties(${_b} PROPERTIES INSTALL_RPATH "${_dlops_ex_rpath}" INSTALL_RPATH_USE_LINK_PATH ON)
+    install(TARGETS ${_b} RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/dlops/perf)
   endif()
 endforeach()

@@ -108,7 +108,8 @@ DLOPS_EXTERN int dlops_fft_freqs(int64_t nfft, double sampling, int real, int ff
  *  the adjoint is m[k] = G[k]^H d[k] (conjugate transpose). Model dims (nsl, ny, nz), data dims
  *  (nsl, nx, nz), row-major and flat. Each slice is one matrix product of the memory space (BLAS
  *  on the host, cuBLAS on the device). G has the operator's element type (PyLops' complex G with
- *  a real dtype is not offered until domain and range types may differ). PyLops' usematmul does
+ *  a real dtype is not offered: a real model with complex data is an FFT's job, see
+ *  dlops_op_create_mdc). PyLops' usematmul does
  *  not apply. One-rank context only: dlops_op_create_mpi_fredholm1 distributes the slices. Not
  *  collective. Memory spaces: host and device.
  *  @param[in]  ctx     one-rank context

@@ -110,5 +110,13 @@ ex="$prefix/libexec/dlops/examples"
 test -x "$ex/darray_tour" || fail "darray_tour not installed in libexec/dlops/examples"
 run "$ex/darray_tour" >"$work/darray_tour.log" || { cat "$work/darray_tour.log"; fail "installed darray_tour"; }
 ok "examples installed (sources, programs) and run"
+# the perf programs, when the build has them (Google Benchmark found): installed, and --help runs
+# from the install under mpiexec without LD_LIBRARY_PATH
+pf="$prefix/libexec/dlops/perf"
+if [ -x "$build/perf/bench_halo" ]; then
+  test -x "$pf/bench_halo" || fail "bench_halo not installed in libexec/dlops/perf"
+  run "$pf/bench_halo" --help >"$work/bench_halo.log" 2>&1 || { cat "$work/bench_halo.log"; fail "installed bench_halo --help"; }
+  ok "perf programs installed and run (bench_halo --help)"
+fi
 
 echo "post-install test: $pass passed, 0 failed"

@@ -1,9 +1,9 @@
 /* What the profiling summary (log_view=1, docs/profiling.md) costs per apply: a 16-element
- * Diagonal D and the product P = D D, applied on a context without log_view and on one with it,
- * in alternating rounds (median of `rounds` rounds of `calls` applies each; time = max over
- * ranks). P's apply runs two nested kernels, each of which is a recorded event when log_view is
+ * Diagonal D and the product P = D D, applied on a context without log_view (while no profile
+ * exists in the process: the off path proper) and then on one with it (median of `rounds`
+ * rounds of `calls` applies each; time = max over ranks). P's apply runs two nested kernels, each of which is a recorded event when log_view is
  * on, so "P on - off" is the cost of three events, "D on - off" of one. Off, an apply pays one
- * branch on the context's profile pointer (two for P: its nested kernels go through
+ * branch on the process's count of profiles (two for P: its nested kernels go through
  * dlops_op_kernel): that cannot be timed against a build without the branch here; it is below
  * the noise of these numbers.
  *
@@ -54,19 +54,18 @@ int main(int argc, char **argv) {
   dlops_darray x[2], y[2];
   double dv[16];
   for (int i = 0; i < 16; i++) dv[i] = 1.0 + i;
-  for (int c = 0; c < 2; c++) {
+  double *t = malloc(sizeof(double) * 4 * (size_t)rounds);
+  for (int c = 0; c < 2; c++) { /* the log_view context only after the off rounds */
     CHECK(dlops_ctx_create(MPI_COMM_SELF, specs[c], &ctx[c]));
     CHECK(dlops_op_create_diagonal(ctx[c], 16, DLOPS_F64, dv, &D[c]));
     CHECK(dlops_op_create_product(D[c], D[c], &P[c]));
     CHECK(dlops_op_create_vecs(D[c], &x[c], &y[c]));
     CHECK(dlops_darray_fill(x[c], (dlops_scalar){1.0, 0.0}));
-  }
-  double *t = malloc(sizeof(double) * 4 * (size_t)rounds);
-  for (int r = 0; r < rounds; r++)
-    for (int c = 0; c < 2; c++) {
+    for (int r = 0; r < rounds; r++) {
       t[(0 * 2 + c) * rounds + r] = timed(D[c], x[c], y[c], calls);
       t[(1 * 2 + c) * rounds + r] = timed(P[c], x[c], y[c], calls);
     }
+  }
   double med[4];
   for (int k = 0; k < 4; k++) {
     qsort(t + k * rounds, (size_t)rounds, sizeof(double), cmp);

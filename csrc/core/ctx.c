@@ -422,8 +422,7 @@ int dlops_ctx_create(MPI_Comm comm, const char *spec, dlops_ctx *out) {
   if (!err && log_view) err = dlops_prof_create(ctx);
   err = agree_on(ctx, err);
   if (err) {
-    free(ctx->prof); /* nothing recorded yet */
-    ctx->prof = NULL;
+    dlops_prof_discard(ctx);
     free_ctx(ctx);
     return err;
   }

@@ -46,12 +46,15 @@ typedef struct {
   double kind, calls, iters, seconds, flops, unknown, msgs, bytes, red;
 } prof_rec;
 
+int dlops_prof_nlive;
+
 int dlops_prof_create(dlops_ctx ctx) {
   struct dlops_prof_s *p = calloc(1, sizeof *p);
   DLOPS_CHECK(p, ctx, DLOPS_ERR_MEM, "log_view: cannot allocate the profile");
   p->t0 = now();
   p->ctx = ctx;
   ctx->prof = p;
+  dlops_prof_nlive++;
   return DLOPS_SUCCESS;
 }
 
@@ -90,6 +93,10 @@ static struct dlops_prof_s *active;
 
 void dlops_prof_begin(dlops_ctx ctx, const char *name, int kind, dlops_prof_mark *m) {
   struct dlops_prof_s *p = active ? active : ctx->prof;
+  m->p = p;
+  m->owner = 0;
+  m->ev = -1;
+  if (!p) return; /* no profile here and none running: nothing recorded */
   m->owner = !active;
   if (!active) active = p;
   m->p = p;
@@ -106,10 +113,11 @@ void dlops_prof_begin(dlops_ctx ctx, const char *name, int kind, dlops_prof_mark
 static long long nonneg(long long v) { return v > 0 ? v : 0; } /* counters reset inside an event */
 
 void dlops_prof_end(dlops_ctx ctx, const dlops_prof_mark *m, double flops, int64_t iters) {
-  const double t = now() - m->t0;
   struct dlops_prof_s *p = m->p;
+  if (!p) return; /* not recorded */
+  const double t = now() - m->t0;
   if (m->owner) active = NULL;
-  if (!p || m->ev < 0 || m->ev >= p->nev) return;
+  if (m->ev < 0 || m->ev >= p->nev) return;
   ctx = p->ctx;
   const int leaf = p->nested == m->nested0; /* nothing was recorded inside this event */
   if (flops > 0)
@@ -131,13 +139,24 @@ void dlops_prof_end(dlops_ctx ctx, const dlops_prof_mark *m, double flops, int64
 
 void dlops_prof_solver_begin(dlops_ctx ctx, const char *name, dlops_prof_mark *m) {
   m->ev = -1;
-  if (dlops_ctx_check(ctx) || !ctx->prof) return;
+  m->p = NULL;
+  if (!dlops_prof_nlive || dlops_ctx_check(ctx)) return;
   dlops_prof_begin(ctx, name, DLOPS_PROF_SOLVER, m);
 }
 
 void dlops_prof_solver_end(dlops_ctx ctx, const dlops_prof_mark *m, int64_t iters) {
-  if (m->ev < 0 || dlops_ctx_check(ctx) || !ctx->prof) return;
+  if (m->ev < 0 || !m->p || dlops_ctx_check(ctx)) return;
   dlops_prof_end(ctx, m, 0.0, iters);
+}
+
+void dlops_prof_discard(dlops_ctx ctx) {
+  struct dlops_prof_s *p = ctx->prof;
+  if (!p) return;
+  ctx->prof = NULL;
+  dlops_prof_nlive--;
+  if (active == p) active = NULL;
+  free(p->ev);
+  free(p);
 }
 
 /* ---------------------------------------------------------------- the summary */
@@ -216,6 +235,7 @@ void dlops_prof_finish(dlops_ctx ctx) {
   struct dlops_prof_s *p = ctx->prof;
   if (!p) return;
   ctx->prof = NULL;
+  dlops_prof_nlive--;
   if (active == p) active = NULL; /* an event that never ended (it should not happen) */
   /* every rank sends its events (they may differ by rank: the local operators of a BlockDiag) */
   const double tloc = now() - p->t0;

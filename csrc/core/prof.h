@@ -7,7 +7,8 @@
  * On, every apply is recorded, nested ones included (a composite's components, a solver's
  * applies), as PETSc does: times are inclusive. Events nested in a running event are recorded in
  * that event's profile (the outermost one), whatever the context of the inner operator (the
- * per-rank local contexts of a BlockDiag's parts): one summary holds a whole apply. Every begin
+ * per-rank local contexts of a BlockDiag's parts, even without log_view of their own): one
+ * summary holds a whole apply. Every begin
  * must be followed by its end (the active profile is process-wide). */
 #ifndef DLOPS_CORE_PROF_H
 #define DLOPS_CORE_PROF_H
@@ -29,10 +30,14 @@ typedef struct {
   long long msgs0, bytes0, red0;
 } dlops_prof_mark;
 
+/** Number of profiles alive in the process: 0 (no context has log_view=1) makes every apply and
+ *  nested kernel skip the profiler on one branch. */
+DLOPS_INTERN extern int dlops_prof_nlive;
+
 /** Create the profile of ctx (log_view=1), at the end of dlops_ctx_create. Local. */
 DLOPS_INTERN int dlops_prof_create(dlops_ctx ctx);
-/** Start an event (ctx->prof must be set): recorded in the active profile (that of the running
- *  outermost event) if any, else in ctx's. name: a static string. Local. */
+/** Start an event: recorded in the active profile (that of the running outermost event) if any,
+ *  else in ctx's, else nowhere (m->ev < 0). name: a static string. Local. */
 DLOPS_INTERN void dlops_prof_begin(dlops_ctx ctx, const char *name, int kind, dlops_prof_mark *m);
 /** End it: flops is what the event itself declares (an operator's per-apply estimate on this
  *  rank; 0: none, then the flops of the events nested in it count, when all of them are known);
@@ -45,5 +50,7 @@ DLOPS_INTERN void dlops_prof_solver_end(dlops_ctx ctx, const dlops_prof_mark *m,
  *  MPI_COMM_WORLD) and free the profile. **Collective** on the context: dlops_ctx_destroy calls
  *  it after its agreement, on every rank. */
 DLOPS_INTERN void dlops_prof_finish(dlops_ctx ctx);
+/** Free ctx's profile without printing (a creation that failed). Local. */
+DLOPS_INTERN void dlops_prof_discard(dlops_ctx ctx);
 
 #endif

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../darray/darray_impl.h"
+#include "../core/prof.h"
 
 struct dlops_op_s {
   dlops_ctx ctx;
@@ -30,6 +31,11 @@ struct dlops_op_s {
    * a complex range, say) has dtype = dlops_dtype_promote of the two. Kernels that touch vectors
    * use the vector's own type; dtype is for coefficients and workspaces. */
   dlops_dtype dtype;
+  /* 1 when the operator is linear over the reals only, not over the complex numbers: a mixed
+   * operator (a real domain or range with a complex other side: its adjoint keeps a real part),
+   * and every composite with such a part (F F^H of a real FFT F maps complex to complex through
+   * a real vector). Its dot test compares real parts; a complex factor is refused. */
+  int rlin;
   unsigned spaces;       /* memory spaces the kind supports: bits 1 << dlops_memspace */
   /* checksum of what the operator does that must be the same on every rank (kind, element type,
    * global sizes; for algebra: the components' checksums and the factor or exponent), compared by
@@ -68,13 +74,15 @@ static inline dlops_dtype dlops_dtype_promote(dlops_dtype a, dlops_dtype b) {
 /** 1 if the operator's domain and range element types differ (a mixed operator). */
 static inline int dlops_op_mixed(dlops_op A) { return !dlops_darray_same_dtypes(A->dom, A->rng); }
 
-/** The operator's three element types (compute, domain, range) in one code, for comparing
- *  operators and exchanging them as metadata: compute | domain << 8 | range << 16. Leaf types:
+/** The operator's three element types (compute, domain, range) and its real linearity in one
+ *  code, for comparing operators and exchanging them as metadata: compute | domain << 8 |
+ *  range << 16 | rlin << 24. Leaf types:
  *  an operator whose domain or range is a stacked array of several types codes its first
  *  component's. */
 static inline int64_t dlops_op_types(dlops_op A) {
-  return (int64_t)A->dtype | (int64_t)A->dom->dtype << 8 | (int64_t)A->rng->dtype << 16;
+  return (int64_t)A->dtype | (int64_t)A->dom->dtype << 8 | (int64_t)A->rng->dtype << 16 | (int64_t)A->rlin << 24;
 }
+static inline int dlops_types_rlin(int64_t c) { return (int)((c >> 24) & 1); }
 static inline dlops_dtype dlops_types_compute(int64_t c) { return (dlops_dtype)(c & 255); }
 static inline dlops_dtype dlops_types_domain(int64_t c) { return (dlops_dtype)((c >> 8) & 255); }
 static inline dlops_dtype dlops_types_range(int64_t c) { return (dlops_dtype)((c >> 16) & 255); }
@@ -88,10 +96,11 @@ static inline const char *dlops_types_name(int64_t c, char *buf, size_t n) {
 
 /** Run the kernel of A (adj: the adjoint) from inside an operator of context ctx (a composite,
  *  a stack, a wrapper): the layouts were checked by the outer dlops_op_apply. With log_view on
- *  ctx (core/prof.h) the run is an event of ctx's profile, keyed by A->name; off, one branch. */
+ *  ctx, or inside a running event of a profile (core/prof.h), the run is an event keyed by
+ *  A->name; with no profile in the process, one branch. */
 DLOPS_INTERN int dlops_op_kernel_prof(dlops_ctx ctx, dlops_op A, int adj, dlops_darray in, dlops_darray out);
 static inline int dlops_op_kernel(dlops_ctx ctx, dlops_op A, int adj, dlops_darray in, dlops_darray out) {
-  if (ctx->prof) return dlops_op_kernel_prof(ctx, A, adj, in, out);
+  if (dlops_prof_nlive) return dlops_op_kernel_prof(ctx, A, adj, in, out);
   return adj ? A->apply_adjoint(A, in, out) : A->apply(A, in, out);
 }
 

@@ -7,6 +7,9 @@
  *     ranks, and a product's flops the sum of its components';
  *   - a solver: cg with niter = 5 and tol = 0 gives "cg 5 1" (iterations, calls) and its
  *     allreduces;
+ *   - a BlockDiag on the world context (log_view=1) of per-rank products L L on MPI_COMM_SELF
+ *     contexts without log_view: the parts' rows are in the world summary (product 3 calls, its
+ *     diagonal 6 calls, flops known), and the local contexts print nothing;
  *   - off (no key, DLOPS_LOG_VIEW unset): the job prints nothing at all;
  *   - DLOPS_LOG_VIEW=1 on rank 0 only: every rank turns it on (no hang), printed once;
  *   - per-rank MPI_COMM_SELF contexts: printed once in the job (world rank 0);
@@ -105,7 +108,7 @@ int main(int argc, char **argv) {
   int64_t off = rank * (n / size) + (rank < n % size ? rank : n % size);
   for (int64_t i = 0; i < nloc; i++) dv[i] = 1.0 + (double)(off + i);
   const dlops_scalar one = {1.0, 0.0};
-  long len = 0;
+  long len = 0, c = 0, tot = 0;
 
   /* ---- operators, with nested applies */
   capture_begin(rank);
@@ -178,6 +181,43 @@ int main(int argc, char **argv) {
   }
   free(out);
 
+  /* ---- nested parts on per-rank contexts without log_view */
+  capture_begin(rank);
+  dlops_ctx self = NULL;
+  dlops_op L = NULL, Q = NULL, B = NULL;
+  e = dlops_ctx_create(MPI_COMM_WORLD, spec, &ctx);
+  if (!e) e = dlops_ctx_create(MPI_COMM_SELF, "comm=mpi", &self);
+  if (!e) e = dlops_op_create_diagonal(self, 8, DLOPS_F64, dv, &L);
+  if (!e) e = dlops_op_create_product(L, L, &Q);
+  if (!e) e = dlops_op_create_blockdiag(ctx, 1, &Q, -1, &B);
+  if (!e) e = dlops_op_create_vecs(B, &x, &y);
+  if (!e) e = dlops_darray_fill(x, one);
+  for (int k = 0; k < 3 && !e; k++) e = dlops_op_apply(B, x, y);
+  dlops_darray_destroy(&x);
+  dlops_darray_destroy(&y);
+  dlops_op_destroy(&B);
+  dlops_op_destroy(&Q);
+  dlops_op_destroy(&L);
+  int es = dlops_ctx_destroy(&self);
+  ed = dlops_ctx_destroy(&ctx);
+  out = capture_end(&len);
+  T_CHECK(!e && !ed && !es, "blockdiag of local products: %d %d %d: %s", e, ed, es, dlops_last_error());
+  c = count_of(out, "dlops log_view:");
+  MPI_Allreduce(&c, &tot, 1, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
+  T_CHECK(tot == 1, "%ld summaries in the job, expected the world context's only", tot);
+  if (rank == 0) {
+    row r;
+    T_CHECK(find_row(out, "blockdiag", "apply", &r) && r.calls == 3, "blockdiag apply: %g calls, expected 3:\n%s",
+            r.calls, out);
+    T_CHECK(r.flops == (double)(3 * 2 * 8 * size), "blockdiag apply: %g flops, expected %g", r.flops,
+            (double)(3 * 2 * 8 * size));
+    T_CHECK(find_row(out, "product", "apply", &r) && r.calls == 3, "local product apply: %g calls, expected 3",
+            r.calls);
+    T_CHECK(find_row(out, "diagonal", "apply", &r) && r.calls == 6, "local diagonal apply: %g calls, expected 6",
+            r.calls);
+  }
+  free(out);
+
   /* ---- off: nothing printed */
   capture_begin(rank);
   e = dlops_ctx_create(MPI_COMM_WORLD, base, &ctx);
@@ -200,7 +240,8 @@ int main(int argc, char **argv) {
   ed = dlops_ctx_destroy(&ctx);
   out = capture_end(&len);
   unsetenv("DLOPS_LOG_VIEW");
-  long c = count_of(out, "dlops log_view:"), tot = 0;
+  c = count_of(out, "dlops log_view:");
+  tot = 0;
   MPI_Allreduce(&c, &tot, 1, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
   T_CHECK(!e && !ed && tot == 1, "DLOPS_LOG_VIEW=1 on rank 0: %d %d, %ld summaries in the job: %s", e, ed, tot,
           dlops_last_error());

@@ -2,7 +2,7 @@
  * tutorials/reflectivity.py) with dlops, every inversion with the tutorial's solver, parameters
  * and iteration count.
  *
- *   mpiexec -n P ./poststack [model.npz | synthetic] [key=value ...]
+ *   mpiexec -n P ./poststack [model.npz | synthetic] [key=value ...] [help]
  *
  * Model file: the first argument, else the environment variable DLOPS_DATA; it is PyLops-MPI's
  * testdata/avo/poststack_model.npz (array `model`, acoustic impedance (z, x) = (550, 800)). A
@@ -10,7 +10,10 @@
  * layered synthetic model of the same shape is used, and the program says so.
  * Backend and memory space come from DLOPS_SPEC (comm=mpi|rma, mem=host|emu|device).
  *
- * Options (defaults: the tutorials'):
+ * Options (dlops_options, include/dlops/options.h: key=value on the command line, also from the
+ * environment variable POSTSTACK_OPTIONS, the command line wins; "help" lists them and exits 0;
+ * a malformed value, e.g. ny=4x, or an unknown key is an error on every rank, exit 2; defaults:
+ * the tutorials'):
  *   ny=N          global size along y (default 20 per rank, as the tutorial's ny_i = 20)
  *   xstep=S       keep every S-th x of the model (default 3: nx = 267)
  *   zstep=S       keep every S-th z (default 1: nz = 550)
@@ -18,6 +21,7 @@
  *   out=DIR       folder for the .npy results (default poststack_out; "{tag}" in DIR becomes
  *                 np<P>_<backend>_<host|dev>)
  *   only=LIST     run only these inversions (comma separated: cgls,ne,reg,tv,fista,pg)
+ *   (in POSTSTACK_OPTIONS, where commas separate options, the lists take ':': nsmooth=1:5:10)
  *   check=0       do not fail when an inversion ends farther from the true model than its start
  *                 (tiny problems, e.g. the parity run)
  *
@@ -159,12 +163,22 @@ static void human(long long b, char *s, size_t n) {
     snprintf(s, n, "%lld B", b);
 }
 
-static void usage_exit(int rank, const char *why) {
+/* A bad option: the message on every rank (each reads the same command line and environment, so
+ * each finds the same fault), then exit 2 everywhere, as before. */
+static void usage_exit(int rank, dlops_options *opts, const char *why) {
+  fprintf(stderr, "poststack (rank %d): %s\n", rank, why);
   if (rank == 0)
-    fprintf(stderr, "poststack: %s\nusage: poststack [model.npz | synthetic] [ny=N] [xstep=S] [zstep=S] "
-                    "[nsmooth=a,b,c] [out=DIR] [only=cgls,ne,reg,tv,fista,pg] [check=0]\n", why);
+    fprintf(stderr, "usage: poststack [model.npz | synthetic] [ny=N] [xstep=S] [zstep=S] [nsmooth=a,b,c] [out=DIR] "
+                    "[only=cgls,ne,reg,tv,fista,pg] [check=0] [help]\n");
+  dlops_options_destroy(opts);
   MPI_Finalize();
   exit(2);
+}
+
+/* A getter's result: on DLOPS_ERR_ARG (a malformed value) the library's message names the key
+ * and the value. */
+static void opt_check(int e, int rank, dlops_options *opts) {
+  if (e) usage_exit(rank, opts, dlops_last_error());
 }
 
 int main(int argc, char **argv) {
@@ -173,34 +187,82 @@ int main(int argc, char **argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &P);
 
-  /* ---- 0. arguments */
-  const char *path = NULL, *out = "poststack_out";
-  int64_t ny = 20 * (int64_t)P, xstep = 3, zstep = 1;
-  int nsm[3] = {5, 30, 20}, forced_synthetic = 0, run[NINV] = {1, 1, 1, 1, 1, 1}, check = 1;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *eq = strchr(a, '=');
-    if (!eq) {
-      if (path || forced_synthetic) usage_exit(rank, "more than one model argument");
-      if (strcmp(a, "synthetic") == 0)
-        forced_synthetic = 1;
-      else
-        path = a;
-    } else if (!strncmp(a, "ny=", 3)) {
-      ny = atoll(eq + 1);
-    } else if (!strncmp(a, "xstep=", 6)) {
-      xstep = atoll(eq + 1);
-    } else if (!strncmp(a, "zstep=", 6)) {
-      zstep = atoll(eq + 1);
-    } else if (!strncmp(a, "nsmooth=", 8)) {
-      if (sscanf(eq + 1, "%d,%d,%d", &nsm[0], &nsm[1], &nsm[2]) != 3) usage_exit(rank, "nsmooth needs a,b,c");
-    } else if (!strncmp(a, "check=", 6)) {
-      check = atoi(eq + 1);
-    } else if (!strncmp(a, "out=", 4)) {
-      out = eq + 1;
-    } else if (!strncmp(a, "only=", 5)) {
-      for (int k = 0; k < NINV; k++) run[k] = strstr(eq + 1, inv_key[k]) != NULL;
-    } else {
-      usage_exit(rank, "unknown option");
+  /* ---- 0. arguments: dlops_options (include/dlops/options.h), from POSTSTACK_OPTIONS and then the
+   * command line, which wins. Every rank reads the same ones, so every rank gets the same values
+   * or the same error. */
+  dlops_options opts;
+  if (dlops_options_create(argc, argv, "POSTSTACK_OPTIONS", &opts)) {
+    fprintf(stderr, "poststack (rank %d): %s\n", rank, dlops_last_error());
+    MPI_Finalize();
+    return 2;
+  }
+  const char *path = NULL, *out = "poststack_out", *nsm_s = NULL, *only = NULL, *pos0 = NULL, *pos1 = NULL;
+  int64_t ny = 20 * (int64_t)P, xstep = 3, zstep = 1, check = 1;
+  int nsm[3] = {5, 30, 20}, forced_synthetic = 0, run[NINV] = {1, 1, 1, 1, 1, 1};
+  opt_check(dlops_options_get_int(opts, "ny", 20 * (int64_t)P, "global size along y (default 20 per rank, as the "
+                                  "tutorial's ny_i = 20)", &ny), rank, &opts);
+  opt_check(dlops_options_get_int(opts, "xstep", 3, "keep every S-th x of the model (3: nx = 267)", &xstep), rank,
+            &opts);
+  opt_check(dlops_options_get_int(opts, "zstep", 1, "keep every S-th z (1: nz = 550)", &zstep), rank, &opts);
+  opt_check(dlops_options_get_string(opts, "nsmooth", "5,30,20", "a,b,c (or a:b:c): boxcar lengths of the background's "
+                                     "filtfilt along y, x, z", &nsm_s), rank, &opts);
+  opt_check(dlops_options_get_string(opts, "out", "poststack_out", "folder for the .npy results (\"{tag}\" becomes "
+                                     "np<P>_<backend>_<host|dev>)", &out), rank, &opts);
+  opt_check(dlops_options_get_string(opts, "only", "cgls,ne,reg,tv,fista,pg", "run only these inversions "
+                                     "(separated by ',' or ':')", &only), rank, &opts);
+  opt_check(dlops_options_get_int(opts, "check", 1, "0: do not fail when an inversion ends farther from the true "
+                                  "model than its start (tiny problems)", &check), rank, &opts);
+  opt_check(dlops_options_get_positional(opts, 0, &pos0), rank, &opts);
+  opt_check(dlops_options_get_positional(opts, 1, &pos1), rank, &opts);
+  int help = 0;
+  opt_check(dlops_options_help_requested(opts, &help), rank, &opts);
+  if (help) {
+    dlops_options_print_help(opts, "poststack: PyLops-MPI's post-stack and reflectivity tutorials with dlops\n"
+                             "usage: mpiexec -n P ./poststack [model.npz | synthetic] [key=value ...]\n"
+                             "  model: the first argument, else DLOPS_DATA, else a synthetic model; options also "
+                             "from POSTSTACK_OPTIONS", rank == 0);
+    dlops_options_destroy(&opts);
+    MPI_Finalize();
+    return 0;
+  }
+  { /* the same values as before: the unknown keys are an error, after the warning naming them */
+    int nunused = 0;
+    opt_check(dlops_options_report_unused(opts, rank == 0, &nunused), rank, &opts);
+    if (nunused) usage_exit(rank, &opts, "unknown option (see the warning above; \"help\" lists the options)");
+  }
+  if (pos1) usage_exit(rank, &opts, "more than one model argument");
+  if (pos0 && strcmp(pos0, "synthetic") == 0)
+    forced_synthetic = 1;
+  else
+    path = pos0;
+  {
+    char buf[64]; /* a,b,c or a:b:c (in POSTSTACK_OPTIONS commas separate options) */
+    int nc = 0;
+    snprintf(buf, sizeof buf, "%s", nsm_s);
+    for (char *c = buf; *c; c++)
+      if (*c == ':') *c = ',';
+    if (strlen(nsm_s) >= sizeof buf || sscanf(buf, "%d,%d,%d%n", &nsm[0], &nsm[1], &nsm[2], &nc) != 3 || buf[nc] != '\0') {
+      char why[160];
+      snprintf(why, sizeof why, "nsmooth=%.80s: needs three integers a,b,c", nsm_s);
+      usage_exit(rank, &opts, why);
+    }
+  }
+  { /* only=LIST: every name must be an inversion */
+    for (int k = 0; k < NINV; k++) run[k] = 0;
+    const char *q = only;
+    while (1) {
+      size_t n = strcspn(q, ",:"); /* ':' too: in POSTSTACK_OPTIONS commas separate options */
+      int k = 0;
+      while (k < NINV && !(strlen(inv_key[k]) == n && strncmp(q, inv_key[k], n) == 0)) k++;
+      if (k == NINV) {
+        char why[200];
+        snprintf(why, sizeof why, "only=%.80s: '%.*s' is not one of cgls,ne,reg,tv,fista,pg", only, (int)(n > 40 ? 40 : n),
+                 q);
+        usage_exit(rank, &opts, why);
+      }
+      run[k] = 1;
+      if (q[n] == '\0') break;
+      q += n + 1;
     }
   }
   if (!path && !forced_synthetic) {
@@ -208,7 +270,7 @@ int main(int argc, char **argv) {
     if (env && *env) path = env;
   }
   if (ny < 1 || xstep < 1 || zstep < 1 || nsm[0] < 1 || nsm[1] < 1 || nsm[2] < 1)
-    usage_exit(rank, "sizes and steps must be positive");
+    usage_exit(rank, &opts, "sizes and steps must be positive");
 
   dlops_ctx ctx, self;
   CHECK(dlops_ctx_create(MPI_COMM_WORLD, NULL, &ctx)); /* backend and mem= from DLOPS_SPEC */
@@ -556,6 +618,7 @@ int main(int argc, char **argv) {
   for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++) dlops_op_destroy(&ops[k]);
   dlops_ctx_destroy(&self);
   dlops_ctx_destroy(&ctx);
+  dlops_options_destroy(&opts); /* owns path and out */
   MPI_Finalize();
   return failed;
 }

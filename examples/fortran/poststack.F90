@@ -5,8 +5,12 @@
 !> and the same .npy results (the test example_poststack_twin compares them).
 !>
 !>   mpiexec -n P ./poststack_f [model.npz | synthetic] [ny=N] [xstep=S] [zstep=S]
-!>                              [nsmooth=a,b,c] [out=DIR] [check=0]
+!>                              [nsmooth=a,b,c] [out=DIR] [check=0] [help]
 !>
+!> Options: dlops_options (include/dlops/options.h), key=value on the command line, also from the
+!> environment variable POSTSTACK_F_OPTIONS (the command line wins); "help" lists them and exits
+!> 0; a malformed value (ny=4x) or an unknown key is an error on every rank (exit 2). In the
+!> variable, where commas separate options, nsmooth takes ':' (nsmooth=1:5:10).
 !> The model file comes from the first argument, else DLOPS_DATA (PyLops-MPI's
 !> testdata/avo/poststack_model.npz, read with dlops_darray_read_npz); a path that cannot be read
 !> is an error; without one the synthetic model is used, and the program says so. See
@@ -16,6 +20,7 @@ program poststack_f
   use mpi_f08
   use dlops
   use, intrinsic :: iso_c_binding, only: c_double, c_int64_t
+  use, intrinsic :: iso_fortran_env, only: error_unit
   implicit none
 
   integer, parameter :: dp = c_double, i8 = c_int64_t, ninv = 6
@@ -38,54 +43,66 @@ program poststack_f
   integer(i8), allocatable :: sh(:)
   real(dp) :: wav(41), maxeig, t0, tm(ninv), res(ninv), err(ninv), err0(ninv)
   integer(i8) :: ny, xstep, zstep, nz0, nx0, nz, nx, nyl, ix, iz, j, bytes(0:7, ninv), calls(0:7, ninv), iters(ninv)
-  integer :: rank, nranks, nsm(3), nw, k, kk, ierr, memsp, nops, narg, i, ios, check, nmem
+  integer :: rank, nranks, nsm(3), nw, k, kk, ierr, memsp, nops, i, ios, check, nmem, help, nunused
+  integer(i8) :: check8
+  type(dlops_options) :: opts
+  character(len=:), allocatable :: sval
   logical :: have_path, synthetic, failed, bad
 
   call MPI_Init()
   call MPI_Comm_rank(MPI_COMM_WORLD, rank)
   call MPI_Comm_size(MPI_COMM_WORLD, nranks)
 
-  ! ---- 0. arguments (as the C program)
-  ny = 20_i8 * nranks
-  xstep = 3
-  zstep = 1
-  nsm = [5, 30, 20]
-  check = 1
-  out = 'poststack_out'
-  have_path = .false.
-  synthetic = .false.
-  narg = command_argument_count()
-  do i = 1, narg
-    call get_command_argument(i, arg)
-    if (index(arg, '=') == 0) then
-      if (trim(arg) == 'synthetic') then
-        synthetic = .true.
-      else
-        path = arg
-        have_path = .true.
-      end if
-    else if (arg(1:3) == 'ny=') then
-      read (arg(4:), *, iostat=ios) ny
-    else if (arg(1:6) == 'xstep=') then
-      read (arg(7:), *, iostat=ios) xstep
-    else if (arg(1:6) == 'zstep=') then
-      read (arg(7:), *, iostat=ios) zstep
-    else if (arg(1:8) == 'nsmooth=') then
-      read (arg(9:), *, iostat=ios) nsm
-    else if (arg(1:6) == 'check=') then
-      read (arg(7:), *, iostat=ios) check
-    else if (arg(1:4) == 'out=') then
-      out = arg(5:)
-    else
-      if (rank == 0) print '(2a)', 'poststack_f: unknown option ', trim(arg)
-      call MPI_Finalize()
-      error stop 2
-    end if
+  ! ---- 0. arguments (as the C program): dlops_options, from POSTSTACK_F_OPTIONS and then the
+  ! command line, which wins; every rank reads the same ones, so every rank gets the same values or
+  ! the same error
+  call dlops_options_create(opts, 'POSTSTACK_F_OPTIONS', ierr)
+  if (ierr /= 0) call bad_option(dlops_last_error())
+  call dlops_options_get_int(opts, 'ny', 20_i8 * nranks, 'global size along y (default 20 per rank)', ny, ierr)
+  if (ierr /= 0) call bad_option(dlops_last_error())
+  call dlops_options_get_int(opts, 'xstep', 3_i8, 'keep every S-th x of the model (3: nx = 267)', xstep, ierr)
+  if (ierr /= 0) call bad_option(dlops_last_error())
+  call dlops_options_get_int(opts, 'zstep', 1_i8, 'keep every S-th z (1: nz = 550)', zstep, ierr)
+  if (ierr /= 0) call bad_option(dlops_last_error())
+  call dlops_options_get_string(opts, 'nsmooth', '5,30,20', &
+       'a,b,c (or a:b:c): boxcar lengths of the background''s filtfilt along y, x, z', sval, ierr)
+  if (ierr /= 0) call bad_option(dlops_last_error())
+  do i = 1, len(sval) ! a,b,c or a:b:c (in POSTSTACK_F_OPTIONS commas separate options)
+    if (sval(i:i) == ':') sval(i:i) = ','
   end do
+  read (sval, *, iostat=ios) nsm
+  if (ios /= 0) call bad_option('nsmooth=' // sval // ': needs three integers a,b,c')
+  call dlops_options_get_string(opts, 'out', 'poststack_out', 'folder for the .npy results', sval, ierr)
+  if (ierr /= 0) call bad_option(dlops_last_error())
+  out = sval
+  call dlops_options_get_int(opts, 'check', 1_i8, '0: do not fail when an inversion ends farther from the true ' &
+       // 'model than its start (tiny problems)', check8, ierr)
+  if (ierr /= 0) call bad_option(dlops_last_error())
+  check = int(check8)
+  call dlops_options_help_requested(opts, help)
+  if (help /= 0) then
+    call dlops_options_print_help(opts, 'poststack_f: the Fortran twin of examples/c/poststack.c' // new_line('a') // &
+         'usage: mpiexec -n P ./poststack_f [model.npz | synthetic] [key=value ...]' // new_line('a') // &
+         '  model: the first argument, else DLOPS_DATA, else a synthetic model; options also from ' // &
+         'POSTSTACK_F_OPTIONS', merge(1, 0, rank == 0))
+    call dlops_options_destroy(opts)
+    call MPI_Finalize()
+    stop
+  end if
+  call dlops_options_get_positional(opts, 1, sval)
+  if (len(sval) > 0) call bad_option('more than one model argument')
+  call dlops_options_get_positional(opts, 0, sval)
+  synthetic = sval == 'synthetic'
+  have_path = len(sval) > 0 .and. .not. synthetic
+  if (have_path) path = sval
+  call dlops_options_report_unused(opts, merge(1, 0, rank == 0), nunused)
+  if (nunused /= 0) call bad_option('unknown option (see the warning above; "help" lists the options)')
+  call dlops_options_destroy(opts)
   if (.not. have_path .and. .not. synthetic) then
     call get_environment_variable('DLOPS_DATA', path, status=ios)
     have_path = ios == 0 .and. len_trim(path) > 0
   end if
+  if (ny < 1 .or. xstep < 1 .or. zstep < 1 .or. any(nsm < 1)) call bad_option('sizes and steps must be positive')
 
   call dlops_ctx_create(MPI_COMM_WORLD, '', ctx)
   call dlops_ctx_get_spec(ctx, spec)
@@ -393,6 +410,16 @@ program poststack_f
   if (failed) error stop 1
 
 contains
+
+  !> A bad option: the message on every rank, then exit 2 everywhere (as the C program).
+  subroutine bad_option(why)
+    character(len=*), intent(in) :: why
+    write (error_unit, '(a,i0,2a)') 'poststack_f (rank ', rank, '): ', why
+    if (rank == 0) write (error_unit, '(a)') 'usage: poststack_f [model.npz | synthetic] [ny=N] [xstep=S] [zstep=S] ' &
+         // '[nsmooth=a,b,c] [out=DIR] [check=0] [help]'
+    call MPI_Finalize()
+    error stop 2
+  end subroutine bad_option
 
   !> The C program's synthetic model, ai(x, z) of C shape (z, x).
   subroutine synthetic_model(a)

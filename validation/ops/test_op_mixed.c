@@ -184,6 +184,45 @@ static void test_algebra(dlops_ctx ctx) {
   dlops_op_destroy(&A);
 }
 
+/* M M^H maps c128 to c128 through a real vector: linear over the reals only (its imaginary
+ * parts do not scale with i), so its dot test compares real parts and a complex factor, which
+ * would make the adjoint wrong, is refused; BlockDiag and VStack keep that. */
+static void test_real_linear_composite(dlops_ctx ctx) {
+  dlops_op M = make_mixed(ctx, 13, DLOPS_F64, DLOPS_C128, &good), H = NULL, P = NULL, C = NULL;
+  T_CALL(dlops_op_create_adjoint(M, &H));
+  T_CALL(dlops_op_create_product(M, H, &P));
+  dlops_dtype td = DLOPS_F32, tr = DLOPS_F32;
+  T_CALL(dlops_op_get_dtypes(P, &td, &tr));
+  T_CHECK(td == DLOPS_C128 && tr == DLOPS_C128, "M M^H: (%d -> %d)", td, tr);
+  dot(P, 1e-12, 1, "M M^H (real parts)");
+  T_EXPECT_ERR(dlops_op_create_scaled(P, (dlops_scalar){0.0, 1.0}, &C), DLOPS_ERR_ARG);
+  T_CHECK(C == NULL, "a refused scaled wrote its output");
+  T_CALL(dlops_op_create_scaled(P, (dlops_scalar){2.0, 0.0}, &C));
+  dot(C, 1e-12, 1, "2 M M^H");
+  dlops_op_destroy(&C);
+  T_CALL(dlops_op_create_sum(P, P, &C)); /* a sum of real-linear operators stays one */
+  dlops_op D = NULL;
+  T_EXPECT_ERR(dlops_op_create_scaled(C, (dlops_scalar){1.0, 1.0}, &D), DLOPS_ERR_ARG);
+  T_CHECK(D == NULL, "a refused scaled wrote its output");
+  dlops_op_destroy(&C);
+  /* distributed: a BlockDiag of such local operators */
+  dlops_ctx self = dlops_test_self_ctx(ctx);
+  dlops_op L = make_mixed(self, 4 + rank_, DLOPS_F64, DLOPS_C128, &good), LH = NULL, LP = NULL, B = NULL;
+  T_CALL(dlops_op_create_adjoint(L, &LH));
+  T_CALL(dlops_op_create_product(L, LH, &LP));
+  T_CALL(dlops_op_create_blockdiag(ctx, 1, &LP, -1, &B));
+  dot(B, 1e-12, 1, "blockdiag of L L^H");
+  T_EXPECT_ERR(dlops_op_create_scaled(B, (dlops_scalar){0.0, 1.0}, &C), DLOPS_ERR_ARG);
+  dlops_op_destroy(&B);
+  dlops_op_destroy(&LP);
+  dlops_op_destroy(&LH);
+  dlops_op_destroy(&L);
+  dlops_ctx_destroy(&self);
+  dlops_op_destroy(&P);
+  dlops_op_destroy(&H);
+  dlops_op_destroy(&M);
+}
+
 static void test_power_refused(dlops_ctx ctx) {
   /* a square mixed operator (same layouts, different types) has no power */
   dlops_op A = make_mixed(ctx, 9, DLOPS_F64, DLOPS_C128, &good), C = NULL;
@@ -263,6 +302,7 @@ int main(int argc, char **argv) {
   test_dottest(ctx);
   test_algebra(ctx);
   test_power_refused(ctx);
+  test_real_linear_composite(ctx);
   test_distributed(ctx);
   test_solvers(ctx);
   return dlops_test_finish(ctx);

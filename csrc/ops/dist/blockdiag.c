@@ -151,6 +151,7 @@ int dlops_op_create_blockdiag(dlops_ctx ctx, int nops, const dlops_op *ops, int 
     if (!err) err = dlops_lview_create(ctx, ops[i]->rng, &d->vy[i]);
   }
   if (!err) err = dlops_op_new("blockdiag", dom, rng, dtype, DLOPS_SPACES_ALL, A);
+  if (!err) (*A)->rlin |= dlops_types_rlin(dt);
   dlops_darray_destroy(&dom);
   dlops_darray_destroy(&rng);
   err = dlops_comm_agree(ctx->world, err);
@@ -239,6 +240,7 @@ int dlops_op_create_stacked_blockdiag(int nops, const dlops_op *ops, dlops_op *A
   unsigned sp = DLOPS_SPACES_ALL;
   for (int i = 0; i < nops; i++) sp &= ops[i]->spaces;
   if (!err) err = dlops_op_new("stacked_blockdiag", dom, rng, ops[0]->dtype, sp, A);
+  for (int i = 0; i < nops && !err; i++) (*A)->rlin |= ops[i]->rlin;
   free(t);
   dlops_darray_destroy(&dom);
   dlops_darray_destroy(&rng);

@@ -30,8 +30,14 @@ static int make_self(dlops_ctx ctx, dlops_ctx *self) {
   return dlops_ctx_create(MPI_COMM_SELF, buf, self);
 }
 
-/* op = the replicated form of a local operator (the local handle is dropped) */
-static int replicate(dlops_ctx ctx, dlops_op *local, dlops_partition part, int err, dlops_op *out) {
+/* op = the replicated form of a local operator (the local handle is dropped). err: the local
+ * creation's outcome on the one-rank context self, whose message is carried to ctx (the agreement
+ * below hands every rank the failing rank's message of ctx). */
+static int replicate(dlops_ctx ctx, dlops_ctx self, dlops_op *local, dlops_partition part, int err, dlops_op *out) {
+  if (err && self) {
+    const char *m = dlops_ctx_last_error(self);
+    err = DLOPS_ERROR(ctx, err, "mdc: %s", m && *m ? m : "a local part could not be created");
+  }
   /* a local failure on one rank must not leave the others in the collective creation */
   err = dlops_comm_agree(ctx->world, err);
   if (!err) err = dlops_op_create_replicated(ctx, *local, part, out);
@@ -101,13 +107,13 @@ int dlops_op_create_mdc(dlops_ctx ctx, int64_t nfreq_local, int64_t ns, int64_t 
   dlops_op F = NULL, I = NULL, F1 = NULL, I1 = NULL, Fr = NULL, t = NULL;
   dlops_op l = NULL;
   int lerr = err ? err : dlops_op_create_fft(self, 3, dm, 0, 0, DLOPS_FFT_ORTHO, 1, twosided, 0, tr, &l);
-  err = replicate(ctx, &l, partition, lerr, &F);
+  err = replicate(ctx, self, &l, partition, lerr, &F);
   lerr = err ? err : dlops_op_create_identity(self, nfmax * nr * nv, nfft * nr * nv, dtype, &l);
-  err = replicate(ctx, &l, partition, lerr, &I);
+  err = replicate(ctx, self, &l, partition, lerr, &I);
   lerr = err ? err : dlops_op_create_fft(self, 3, dd, 0, 0, DLOPS_FFT_ORTHO, 1, 0, 0, tr, &l);
-  err = replicate(ctx, &l, partition, lerr, &F1);
+  err = replicate(ctx, self, &l, partition, lerr, &F1);
   lerr = err ? err : dlops_op_create_identity(self, nfmax * ns * nv, nfft * ns * nv, dtype, &l);
-  err = replicate(ctx, &l, partition, lerr, &I1);
+  err = replicate(ctx, self, &l, partition, lerr, &I1);
   if (!err)
     err = dlops_op_create_mpi_fredholm1(ctx, nfreq_local, ns, nr, nv, Gs ? Gs : G, saveGt, partition, dtype, &Fr);
   free(Gs);

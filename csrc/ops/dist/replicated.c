@@ -71,6 +71,7 @@ int dlops_op_create_replicated(dlops_ctx ctx, dlops_op local, dlops_partition pa
   }
   if (!err) err = dlops_lview_create(ctx, local->rng, &d->vy);
   if (!err) err = dlops_op_new("replicated", dom, rng, local->dtype, local->spaces, A);
+  if (!err) (*A)->rlin |= local->rlin;
   dlops_darray_destroy(&dom);
   dlops_darray_destroy(&rng);
   err = dlops_comm_agree(ctx->world, err);

@@ -212,6 +212,7 @@ static int st_create(int hstack, dlops_ctx ctx, int nops, const dlops_op *ops, d
     if (!err) err = dlops_lview_create(ctx, stt, &d->vs[i]);
   }
   if (!err) err = dlops_op_new(what, hstack ? sv : bv, hstack ? bv : sv, dtype, DLOPS_SPACES_ALL, A);
+  if (!err) (*A)->rlin |= dlops_types_rlin(dt);
   dlops_darray_destroy(&bv);
   dlops_darray_destroy(&sv);
   err = dlops_comm_agree(ctx->world, err);
@@ -315,6 +316,7 @@ int dlops_op_create_stacked_vstack(int nops, const dlops_op *ops, dlops_op *A) {
   unsigned sp = DLOPS_SPACES_ALL;
   for (int i = 0; i < nops; i++) sp &= ops[i]->spaces;
   if (!err) err = dlops_op_new("stacked_vstack", ops[0]->dom, rng, ops[0]->dtype, sp, A);
+  for (int i = 0; i < nops && !err; i++) (*A)->rlin |= ops[i]->rlin;
   free(t);
   dlops_darray_destroy(&rng);
   if (err) {

@@ -17,8 +17,9 @@ class Dlops(CMakePackage, CudaPackage):
     license("BSD-3-Clause")  # LICENSE
 
     version("main", branch="main")
-    # Releases are tags vX.Y.Z (docs/release.md); none is tagged yet. The first one gets:
-    #   version("0.2.0", tag="v0.2.0", commit="<full hash of the tagged commit>")
+    # Releases are tags vX.Y.Z (docs/release.md). A release commit cannot hold its own hash: the
+    # next release adds commit="..." to the previous version's line.
+    version("0.2.0", tag="v0.2.0")
 
     variant("fortran", default=True, description="Build the Fortran module (module dlops)")
     variant("nccl", default=False, description="Build the NCCL communication backend (needs +cuda)")
@@ -39,9 +40,11 @@ class Dlops(CMakePackage, CudaPackage):
     depends_on("mpi@3:", when="+rma")  # MPI-3 one-sided: lock_all, Win_allocate, request-based RMA
     depends_on("blas")
     depends_on("lapack")
+    depends_on("fftw@3: precision=float,double")  # FFT operators (fftw3, fftw3f)
+    depends_on("zlib-api")  # .npz reading
+    depends_on("pkgconfig", type="build")  # finds fftw3/fftw3f
     depends_on("nccl", when="+nccl")
     depends_on("scalapack", when="+scalapack")
-    depends_on("pkgconfig", type="build", when="+scalapack")
     depends_on("benchmark", when="+benchmarks")
 
     def cmake_args(self):

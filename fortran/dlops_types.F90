@@ -7,7 +7,7 @@ module dlops_types
 
   ! ------------------------------------------------------------------ constants (C values)
   integer, parameter, public :: DLOPS_VERSION_MAJOR = 0
-  integer, parameter, public :: DLOPS_VERSION_MINOR = 1
+  integer, parameter, public :: DLOPS_VERSION_MINOR = 2
   integer, parameter, public :: DLOPS_VERSION_PATCH = 0
   integer, parameter, public :: DLOPS_MAX_NDIM = 8
 

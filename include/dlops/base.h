@@ -9,7 +9,7 @@
 /** Major version of this header (and of the library it comes with). */
 #define DLOPS_VERSION_MAJOR 0
 /** Minor version. */
-#define DLOPS_VERSION_MINOR 1
+#define DLOPS_VERSION_MINOR 2
 /** Patch version. */
 #define DLOPS_VERSION_PATCH 0
 /** True when this header's version is at least MAJOR.MINOR.PATCH. */

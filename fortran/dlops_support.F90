@@ -42,6 +42,7 @@ contains
     integer(c_int), intent(in) :: rc
     character(len=*), intent(in) :: where
     integer, intent(out), optional :: ierr
+    integer(c_int64_t) :: t0, t, rate
     if (rc /= DLOPS_SUCCESS .and. .not. f_err_fresh) f_err_pending = .false.
     f_err_fresh = .false.
     if (present(ierr)) then
@@ -51,6 +52,14 @@ contains
     if (rc == DLOPS_SUCCESS) return
     call f_report(rc, where)
     flush (error_unit)
+    ! The message is printed by one rank only (rank 0 after a collective failure): a rank that
+    ! stopped at once could make mpiexec kill the job before that rank has written it. Every rank
+    ! therefore lingers half a second before it stops (an error exit only).
+    call system_clock(t0, rate)
+    do
+      call system_clock(t)
+      if (t - t0 >= rate / 2) exit
+    end do
     ! The message is printed already: no "ERROR STOP" line, and no backtrace (gfortran's error
     ! stop prints "Error termination. Backtrace:", an empty one without debug information).
 #if defined(__GFORTRAN__)

@@ -30,7 +30,7 @@ static void put(buf *o, const void *p, size_t n) {
     o->cap = 2 * (o->n + n) + 64;
     o->b = realloc(o->b, o->cap);
   }
-  memcpy(o->b + o->n, p, n);
+  if (n) memcpy(o->b + o->n, p, n); /* p may be NULL for an empty piece */
   o->n += n;
 }
 static void put16(buf *o, unsigned v) {
